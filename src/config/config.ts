@@ -1,0 +1,176 @@
+/**
+ * Typed configuration, read once from the environment.
+ *
+ * Every problem is collected and reported together, so a misconfigured deployment fails at start
+ * with one readable message instead of one error per restart.
+ */
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Public origin of the web process (scheme://host[:port]); used for Origin checks and links. */
+  publicUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  /** Undefined outside production when not set: a generated secret is kept in the database. */
+  sessionSecret: string | undefined;
+  jwtSecret: string | undefined;
+  /** Secure cookies; on by default when PUBLIC_URL is https. */
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  storageDir: string;
+  bcryptRounds: number;
+  sessionTtlHours: number;
+  login: {
+    /** Consecutive failures before an account is locked. */
+    maxFailuresPerAccount: number;
+    lockMinutes: number;
+    /** Failures from one IP address within the window before that address is throttled. */
+    maxFailuresPerIp: number;
+    ipWindowMinutes: number;
+  };
+  audit: {
+    sealIntervalMs: number;
+  };
+  admin: {
+    email: string | undefined;
+    password: string | undefined;
+  };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const value = this.env[name]?.trim();
+    if (value) return value;
+    if (fallback !== undefined) return fallback;
+    this.problems.push(`${name} is required`);
+    return '';
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return value;
+  }
+
+  secret(name: string, required: boolean): string | undefined {
+    const value = this.optional(name);
+    if (!value) {
+      if (required) this.problems.push(`${name} is required in production (at least ${MIN_SECRET_LENGTH} random characters)`);
+      return undefined;
+    }
+    if (value.length < MIN_SECRET_LENGTH) {
+      this.problems.push(`${name} must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+    return value;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const nodeEnvRaw = r.string('NODE_ENV', 'development');
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    r.problems.push(`NODE_ENV must be development, production or test (got "${nodeEnvRaw}")`);
+  }
+  const nodeEnv = nodeEnvRaw as NodeEnv;
+  const isProduction = nodeEnv === 'production';
+  const port = r.int('PORT', 3000, 0, 65535);
+  const publicUrl = r.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/+$/, '');
+
+  const config: Config = {
+    nodeEnv,
+    isProduction,
+    port,
+    host: r.string('HOST', '0.0.0.0'),
+    publicUrl,
+    databaseUrl: r.url('DATABASE_URL', 'postgres://127.0.0.1:5432/gridbook', ['postgres:', 'postgresql:']),
+    redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    queuePrefix: r.string('QUEUE_PREFIX', 'gridbook'),
+    sessionSecret: r.secret('SESSION_SECRET', isProduction),
+    jwtSecret: r.secret('JWT_SECRET', isProduction),
+    cookieSecure: r.bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
+    trustProxy: r.bool('TRUST_PROXY', false),
+    storageDir: r.string('STORAGE_DIR', 'var/storage'),
+    bcryptRounds: r.int('BCRYPT_ROUNDS', 12, 4, 15),
+    sessionTtlHours: r.int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    login: {
+      maxFailuresPerAccount: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+      lockMinutes: r.int('LOGIN_LOCK_MINUTES', 15, 1, 24 * 60),
+      maxFailuresPerIp: r.int('LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100000),
+      ipWindowMinutes: r.int('LOGIN_IP_WINDOW_MINUTES', 15, 1, 24 * 60),
+    },
+    audit: {
+      sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60 * 60 * 1000),
+    },
+    admin: {
+      email: r.optional('ADMIN_EMAIL'),
+      password: r.optional('ADMIN_PASSWORD'),
+    },
+    logLevel: r.string('LOG_LEVEL', isProduction ? 'info' : 'debug'),
+  };
+
+  if (isProduction && config.bcryptRounds < 10) {
+    r.problems.push('BCRYPT_ROUNDS must be at least 10 in production');
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(config);
+}
+
+/** The database name in a connection URL (used to create it when it does not exist). */
+export function databaseName(databaseUrl: string): string {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, ''));
+  if (!name) throw new ConfigError(['DATABASE_URL must name a database (postgres://host:port/name)']);
+  return name;
+}

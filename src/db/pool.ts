@@ -1,0 +1,48 @@
+import { userInfo } from 'node:os';
+import pg from 'pg';
+
+// int8 stays a string (ids can exceed 2^53 in theory; callers never do arithmetic on them), numeric
+// stays a string (exact decimals), and date stays 'YYYY-MM-DD' instead of a local-midnight Date.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
+export type Pool = pg.Pool;
+export type PoolClient = pg.PoolClient;
+
+/** Anything that runs a query: the pool or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string | pg.QueryConfig,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+  statementTimeoutMs?: number;
+}
+
+/**
+ * Client settings for a connection URL. A URL without a user name means "the operating-system user",
+ * as for psql; node-postgres only looks at $USER, which service environments often lack.
+ */
+export function connectionConfig(databaseUrl: string): { connectionString: string } {
+  const url = new URL(databaseUrl);
+  if (url.username === '' && !process.env.PGUSER && !process.env.USER) url.username = userInfo().username;
+  return { connectionString: url.toString() };
+}
+
+export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool {
+  const pool = new pg.Pool({
+    ...connectionConfig(databaseUrl),
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'gridbook',
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30000,
+    statement_timeout: options.statementTimeoutMs,
+  });
+  // An idle client losing its connection (PostgreSQL restarted) emits 'error' on the pool; without
+  // a listener Node would crash. The next query gets a fresh connection.
+  pool.on('error', () => {});
+  return pool;
+}
