@@ -1,0 +1,132 @@
+import type { ServiceContext } from '../context.js';
+import type { Queryable } from '../db/pool.js';
+
+export interface AuditInput {
+  /** What happened, as `<entity>.<verb>`: `user.create`, `grid.soft_delete`, `auth.login_failed`. */
+  action: string;
+  entityType: string;
+  entityId?: string | number | null;
+  gridId?: string | number | null;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  createdAt: Date;
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  gridId: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  requestId: string | null;
+  ip: string | null;
+}
+
+/** Keys whose values never enter the audit log, at any depth. */
+const SECRET_KEYS = /^(password|password_hash|passwordHash|token|refresh_token|refreshToken|secret|token_hash)$/i;
+
+export function redactSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(redactSecrets) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] = SECRET_KEYS.test(key) ? '[redacted]' : redactSecrets(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * The fields that differ between two snapshots, as `{ before, after }` holding only those fields.
+ * Values are compared by their JSON form, so dates and nested objects compare by content.
+ */
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key] ?? null;
+      a[key] = after[key] ?? null;
+    }
+  }
+  return { before: b, after: a };
+}
+
+/**
+ * Writes one audit entry with the caller's client, so it commits or rolls back with the change it
+ * describes. Append-only is enforced by triggers; the hash chain is sealed later, in the background
+ * (see audit-chain.ts), so writers never serialize on a global lock.
+ */
+export async function recordAudit(tx: Queryable, ctx: ServiceContext, input: AuditInput): Promise<string> {
+  const result = await tx.query<{ id: string }>(
+    `INSERT INTO audit_log (actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      ctx.actor?.id ?? null,
+      ctx.actor?.email ?? null,
+      input.action,
+      input.entityType,
+      input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
+      input.gridId ?? null,
+      input.before ? JSON.stringify(redactSecrets(input.before)) : null,
+      input.after ? JSON.stringify(redactSecrets(input.after)) : null,
+      ctx.requestId,
+      ctx.ip,
+    ],
+  );
+  return result.rows[0]!.id;
+}
+
+interface AuditRow {
+  id: string;
+  created_at: Date;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  grid_id: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  request_id: string | null;
+  ip: string | null;
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    actorId: r.actor_id,
+    actorLabel: r.actor_label,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    gridId: r.grid_id,
+    before: r.before,
+    after: r.after,
+    requestId: r.request_id,
+    ip: r.ip,
+  };
+}
+
+/** The entries about one record, newest first (a record's "History"). */
+export async function auditHistory(
+  db: Queryable,
+  entityType: string,
+  entityId: string,
+  limit = 200,
+): Promise<AuditEntry[]> {
+  const result = await db.query<AuditRow>(
+    `SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3`,
+    [entityType, entityId, limit],
+  );
+  return result.rows.map(toEntry);
+}
