@@ -1,0 +1,77 @@
+import type { Actor, GridRole } from '../context.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors/app-error.js';
+
+/**
+ * The one permission module: "may this actor do this action to this subject". The API, every
+ * AdminJS action and every admin list ask it; hidden buttons are not security. Deny by default.
+ *
+ * Grid-scoped subjects carry the actor's role inside that grid (null when not a member), looked up
+ * by the caller for the record at hand (see grids.repository.ts: gridRoleOf).
+ */
+
+export type Action = 'list' | 'read' | 'create' | 'edit' | 'delete' | 'restore';
+
+export type Subject =
+  | { type: 'user'; id?: string }
+  | { type: 'grid'; gridRole: GridRole | null }
+  | { type: 'grid_member'; gridRole: GridRole | null }
+  | { type: 'audit_log' };
+
+export type SubjectType = Subject['type'];
+
+type Rule = (actor: Actor, subject: Subject) => boolean;
+
+const isMember = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole !== null;
+const isManager = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole === 'manager';
+const isSelf = (a: Actor, s: Subject) => s.type === 'user' && s.id === a.id;
+const isBuilder = (a: Actor) => a.role === 'builder';
+
+/**
+ * What non-admins may do. Admins may do everything; anything not listed is refused.
+ * `list` on a grid-scoped type means "may open the list"; which rows it shows is scoped separately
+ * (listScope below).
+ */
+const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
+  user: {
+    read: isSelf,
+  },
+  grid: {
+    list: () => true,
+    read: isMember,
+    create: isBuilder,
+    edit: isManager,
+    delete: isManager,
+    restore: isManager,
+  },
+  grid_member: {
+    list: () => true,
+    read: isMember,
+    create: isManager,
+    edit: isManager,
+    delete: isManager,
+  },
+  audit_log: {},
+};
+
+export function can(actor: Actor | null, action: Action, subject: Subject): boolean {
+  if (!actor) return false;
+  if (actor.role === 'admin') return true;
+  const rule = RULES[subject.type][action];
+  return rule ? rule(actor, subject) : false;
+}
+
+/** Throws the right error when the actor may not: 401 without an actor, 403 otherwise. */
+export function assertCan(actor: Actor | null, action: Action, subject: Subject, message?: string): asserts actor is Actor {
+  if (!actor) throw new UnauthenticatedError();
+  if (!can(actor, action, subject)) throw new ForbiddenError(message);
+}
+
+/** Which rows of a grid-scoped list an actor sees: all of them, or those of the grids they belong to. */
+export type ListScope = { kind: 'all' } | { kind: 'member_of_grids'; userId: string } | { kind: 'none' };
+
+export function listScope(actor: Actor | null, type: SubjectType): ListScope {
+  if (!actor) return { kind: 'none' };
+  if (actor.role === 'admin') return { kind: 'all' };
+  if (type === 'grid' || type === 'grid_member') return { kind: 'member_of_grids', userId: actor.id };
+  return { kind: 'none' };
+}
