@@ -1,0 +1,78 @@
+import connectPgSimple from 'connect-pg-simple';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import { buildAdmin } from '../admin/admin.js';
+import { AdminHost } from '../admin/admin-host.js';
+import { buildAdminRouter } from '../admin/admin-router.js';
+import { loadAdminUser } from '../admin/admin-user.js';
+import { databaseName } from './config/config.js';
+import { apiErrorHandler, apiNotFound } from './http/error-handler.js';
+import { healthRoutes } from './http/health.routes.js';
+import { requestContext } from './http/request-context.js';
+import { sameOriginForCookieWrites, securityHeaders } from './http/security.js';
+import type { Runtime } from './runtime.js';
+
+export interface WebApp {
+  app: Express;
+  adminHost: AdminHost;
+  /** Marks the app as draining: /readyz answers 503 so load balancers stop sending traffic. */
+  drain(): void;
+}
+
+export const SESSION_COOKIE = 'gridbook.sid';
+
+/** The web process's composition root: HTTP edge, sessions, admin panel, API, health. */
+export async function createWebApp(rt: Runtime): Promise<WebApp> {
+  const { config, pool, logger } = rt;
+  let draining = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(requestContext());
+  app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
+  app.use(healthRoutes({ pool, redis: rt.redis, isDraining: () => draining }));
+  app.get('/', (_req, res) => res.redirect('/admin'));
+  app.use(sameOriginForCookieWrites(config.publicUrl));
+
+  const PgStore = connectPgSimple(session);
+  const sessions = session({
+    name: SESSION_COOKIE,
+    secret: rt.secrets.sessionSecret,
+    store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+    resave: false,
+    // No session row until someone signs in: anonymous traffic writes nothing.
+    saveUninitialized: false,
+    proxy: config.trustProxy,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      maxAge: config.sessionTtlHours * 3600 * 1000,
+    },
+  });
+  app.use(['/admin', '/api'], sessions);
+
+  const adminHost = new AdminHost(async () => {
+    const admin = await buildAdmin({ pool, knex: rt.knex, databaseName: databaseName(config.databaseUrl), services: rt.services });
+    const router = buildAdminRouter(admin, {
+      auth: rt.services.auth,
+      loadAdminUser: (id) => loadAdminUser(pool, id),
+      logger,
+    });
+    return { admin, router };
+  }, logger);
+  await adminHost.init();
+  app.use('/admin', adminHost.handler);
+
+  app.use('/api', apiNotFound);
+  app.use(apiErrorHandler(logger));
+
+  return {
+    app,
+    adminHost,
+    drain: () => {
+      draining = true;
+    },
+  };
+}

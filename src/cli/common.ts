@@ -1,0 +1,113 @@
+import http from 'node:http';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createWebApp, type WebApp } from '../app.js';
+import type { Config } from '../config/config.js';
+import { maintenanceUrl } from '../db/database.js';
+import { connectionConfig } from '../db/pool.js';
+import type { Runtime } from '../runtime.js';
+
+/** Connection URLs without their passwords, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/**
+ * Fails fast, with a message that says what to do, when PostgreSQL or Redis cannot be reached.
+ * PostgreSQL is checked through its maintenance database so that a missing application database
+ * (which `npm start` creates) is not mistaken for an unreachable server.
+ */
+export async function checkServices(config: Config): Promise<void> {
+  const problems: string[] = [];
+  const client = new pg.Client({ ...connectionConfig(maintenanceUrl(config.databaseUrl)), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    problems.push(
+      `Cannot reach PostgreSQL at ${redact(config.databaseUrl)}: ${(error as Error).message}. Is it running? Set DATABASE_URL to point at it.`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    problems.push(
+      `Cannot reach Redis at ${redact(config.redisUrl)}: ${(error as Error).message}. Is it running? Set REDIS_URL to point at it.`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+  if (problems.length) throw new StartupError(problems.join('\n'));
+}
+
+export class StartupError extends Error {}
+
+export interface RunningWeb {
+  web: WebApp;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function serveWeb(rt: Runtime): Promise<RunningWeb> {
+  const web = await createWebApp(rt);
+  const server = http.createServer(web.app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(rt.config.port, rt.config.host, () => resolve());
+  });
+  return {
+    web,
+    server,
+    close: async () => {
+      web.drain();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running after 10 s are cut: a deploy must not hang forever.
+        setTimeout(() => {
+          server.closeAllConnections();
+        }, 10_000).unref();
+      });
+    },
+  };
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits. */
+export function onShutdown(stop: () => Promise<void>, log: (message: string) => void): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received: finishing running work, then stopping`);
+    stop()
+      .then(() => process.exit(0))
+      .catch((error) => {
+        console.error(error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => handler('SIGTERM'));
+  process.on('SIGINT', () => handler('SIGINT'));
+}
+
+/** Prints a start-up failure without a stack trace when it is one we explain, and exits. */
+export function exitOnStartupError(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof StartupError || (error instanceof Error && error.name === 'ConfigError')) {
+    console.error(`\nGridbook cannot start:\n${message}\n`);
+  } else {
+    console.error('\nGridbook cannot start:', error);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,37 @@
+/**
+ * Prepares a database for the separate web and worker processes: creates it if missing, applies
+ * migrations and creates the first admin when none exists (from ADMIN_EMAIL and ADMIN_PASSWORD, or
+ * with a generated password printed once). Idempotent: run it at every deploy, once.
+ */
+import { loadConfig } from '../config/config.js';
+import { systemContext } from '../context.js';
+import { ensureDatabase } from '../db/database.js';
+import { applyMigrations } from '../db/migrations.js';
+import { createPool } from '../db/pool.js';
+import { UsersService } from '../users/users.service.js';
+import { checkServices, exitOnStartupError, redact } from './common.js';
+
+try {
+  const config = loadConfig();
+  await checkServices(config);
+  if (await ensureDatabase(config.databaseUrl)) console.log(`Created database ${redact(config.databaseUrl)}`);
+  const applied = await applyMigrations(config.databaseUrl);
+  console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations');
+  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-setup' });
+  try {
+    const users = new UsersService({ pool, bcryptRounds: config.bcryptRounds });
+    const admin = await users.ensureFirstAdmin(systemContext(), config.admin.email, config.admin.password);
+    if (admin.generatedPassword) {
+      console.log(`First admin created: ${admin.email} / ${admin.generatedPassword} (shown once; change it after signing in)`);
+    } else if (admin.created) {
+      console.log(`First admin created: ${admin.email} (password from ADMIN_PASSWORD)`);
+    } else {
+      console.log(`An admin exists (${admin.email})`);
+    }
+  } finally {
+    await pool.end();
+  }
+  process.exit(0);
+} catch (error) {
+  exitOnStartupError(error);
+}

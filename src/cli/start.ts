@@ -1,0 +1,51 @@
+/**
+ * The one-command start for a single machine: creates the database if needed, applies migrations,
+ * creates the first admin if none exists and prints how to sign in, then serves the admin panel and
+ * the API and runs the worker, in one process.
+ */
+import '../config/admin-env.js';
+import { ensureAdminBundle } from '../../admin/bundle.js';
+import { loadConfig } from '../config/config.js';
+import { ensureDatabase } from '../db/database.js';
+import { applyMigrations } from '../db/migrations.js';
+import { systemContext } from '../context.js';
+import { createRuntime } from '../runtime.js';
+import { startWorker } from '../worker.js';
+import { checkServices, exitOnStartupError, onShutdown, redact, serveWeb } from './common.js';
+
+const say = (message: string) => console.log(message);
+
+try {
+  const config = loadConfig();
+  await checkServices(config);
+  if (await ensureDatabase(config.databaseUrl)) say(`Created database ${redact(config.databaseUrl)}`);
+  const applied = await applyMigrations(config.databaseUrl);
+  say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database schema is up to date');
+  await ensureAdminBundle(say);
+
+  const rt = await createRuntime(config);
+  const admin = await rt.services.users.ensureFirstAdmin(systemContext(), config.admin.email, config.admin.password);
+  const running = await serveWeb(rt);
+  const worker = await startWorker(rt);
+
+  const url = `${config.publicUrl}/admin`;
+  say('');
+  say(`Gridbook is running: ${url}`);
+  if (admin.created && admin.generatedPassword) {
+    say(`First admin created. Sign in with:\n  email:    ${admin.email}\n  password: ${admin.generatedPassword}`);
+    say('This password is shown only once: change it under "My account" after signing in.');
+  } else if (admin.created) {
+    say(`First admin created: sign in as ${admin.email} with the password from ADMIN_PASSWORD.`);
+  } else {
+    say(`Sign in as an existing admin (for example ${admin.email}).`);
+  }
+  say('Press Ctrl+C to stop.');
+
+  onShutdown(async () => {
+    await running.close();
+    await worker.close();
+    await rt.close();
+  }, say);
+} catch (error) {
+  exitOnStartupError(error);
+}

@@ -1,0 +1,33 @@
+/** The web process alone (production): refuses to start while migrations are pending. */
+import '../config/admin-env.js';
+import { ensureAdminBundle, isBundleFresh } from '../../admin/bundle.js';
+import { loadConfig } from '../config/config.js';
+import { pendingMigrations } from '../db/migrations.js';
+import { createRuntime } from '../runtime.js';
+import { checkServices, exitOnStartupError, onShutdown, serveWeb, StartupError } from './common.js';
+
+try {
+  const config = loadConfig();
+  await checkServices(config);
+  if (config.isProduction) {
+    if (!(await isBundleFresh())) {
+      throw new StartupError('The admin components are not bundled: run `npm run admin:bundle` when building the image.');
+    }
+  } else {
+    await ensureAdminBundle((m) => console.log(m));
+  }
+  const rt = await createRuntime(config, { applicationName: 'gridbook-web' });
+  const pending = await pendingMigrations(rt.pool);
+  if (pending.length) {
+    await rt.close();
+    throw new StartupError(`The database has pending migrations: ${pending.join(', ')}. Run \`npm run migrate\` first.`);
+  }
+  const running = await serveWeb(rt);
+  rt.logger.info({ url: config.publicUrl }, 'web process listening');
+  onShutdown(async () => {
+    await running.close();
+    await rt.close();
+  }, (m) => rt.logger.info(m));
+} catch (error) {
+  exitOnStartupError(error);
+}

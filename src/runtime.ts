@@ -1,0 +1,86 @@
+import knexModule, { type Knex } from 'knex';
+import type { Redis } from 'ioredis';
+import { AuthService } from './auth/auth.service.js';
+import { databaseName, type Config } from './config/config.js';
+import { resolveSecrets, type Secrets } from './config/secrets.js';
+import { connectionConfig, createPool, type Pool } from './db/pool.js';
+import { GridsService } from './grids/grids.service.js';
+import { createQueues, type Queues } from './jobs/queues.js';
+import { createRedis } from './jobs/redis.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { UsersService } from './users/users.service.js';
+
+export interface Services {
+  users: UsersService;
+  grids: GridsService;
+  auth: AuthService;
+}
+
+/**
+ * The long-lived parts one process shares: configuration, logger, PostgreSQL pool, Redis, queues and
+ * the services built on them. The web app and the worker are wired from it; tests build one against
+ * their own database and Redis prefix.
+ */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  /** Used by the admin panel's resources (@adminjs/sql queries through knex); one small pool. */
+  knex: Knex;
+  redis: Redis;
+  queues: Queues;
+  secrets: Secrets;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const pool = createPool(config.databaseUrl, { max: options.poolSize ?? 10, applicationName: options.applicationName });
+  const knex = knexModule.knex({
+    client: 'pg',
+    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin' },
+    pool: { min: 0, max: 4 },
+  });
+  const redis = createRedis(config.redisUrl, 'producer');
+  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+  const queues = createQueues(redis, config.queuePrefix, (err) => logger.debug({ err }, 'queue connection error'));
+  try {
+    const secrets = await resolveSecrets(pool, config, logger);
+    const services: Services = {
+      users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
+      grids: new GridsService({ pool }),
+      auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds }),
+    };
+    return {
+      config,
+      logger,
+      pool,
+      knex,
+      redis,
+      queues,
+      secrets,
+      services,
+      close: async () => {
+        await queues.close();
+        redis.disconnect();
+        await knex.destroy();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await queues.close().catch(() => {});
+    redis.disconnect();
+    await knex.destroy();
+    await pool.end();
+    throw error;
+  }
+}
+
+export { databaseName };
