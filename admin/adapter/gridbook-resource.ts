@@ -1,0 +1,228 @@
+import { Resource, type ResourceMetadata } from '@adminjs/sql';
+import { BaseRecord, type ActionContext, type Filter, type ParamsType } from 'adminjs';
+import type { Knex } from 'knex';
+import type { ServiceContext } from '../../src/context.js';
+import { ForbiddenError } from '../../src/errors/app-error.js';
+import { asAdminUser, serviceContextOf, type AdminUser } from '../admin-user.js';
+import { toAdminValidationError } from '../errors.js';
+import type { ColumnProperty } from './introspect.js';
+
+/** Restricts the rows an admin user may see: a function adding WHERE clauses, or 'none'. */
+export type RowScope = (user: AdminUser) => ((qb: Knex.QueryBuilder) => void) | 'all' | 'none';
+
+/**
+ * Writes go through the domain services (validation, permissions, audit in one transaction),
+ * never straight to the table. A resource without a writer is read-only.
+ */
+export interface ResourceWriter {
+  create?(ctx: ServiceContext, params: Record<string, unknown>): Promise<string>;
+  update?(ctx: ServiceContext, id: string, params: Record<string, unknown>): Promise<void>;
+  delete?(ctx: ServiceContext, id: string): Promise<void>;
+  /** Service field names to column names, to show validation errors under the right field. */
+  fieldMap?: Record<string, string>;
+}
+
+export interface ResourceSpec {
+  /** AdminJS resource id; unique across schemas (the bare table name is not). */
+  id: string;
+  scope?: RowScope;
+  /** Filters applied to lists unless the user filters on that property (soft-deleted rows hidden). */
+  defaultFilters?: Record<string, string | boolean>;
+  writer?: ResourceWriter;
+}
+
+type SortOptions = { sortBy?: string; direction?: 'asc' | 'desc' };
+type FindOptions = { limit?: number; offset?: number; sort?: SortOptions };
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+const INTEGER = /^-?\d{1,18}$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An @adminjs/sql resource made safe for a back-office:
+ * - it only ever selects the columns it exposes (secret columns are left out of the metadata, so no
+ *   response, list, show or populated reference can carry them, and no sort or filter can name them);
+ * - sort and filter parameters are checked against the exposed properties and typed, so a bad value
+ *   narrows the list instead of answering 500;
+ * - rows are scoped to what the signed-in user may see, in lists, counts, shows and references;
+ * - writes go through domain services.
+ */
+export class GridbookResource extends Resource {
+  private readonly db: Knex;
+  private readonly schema: string | null;
+  private readonly table: string;
+  private readonly pk: string;
+  private readonly columns: string[];
+  private readonly propsByPath: Map<string, ColumnProperty>;
+
+  constructor(
+    metadata: ResourceMetadata,
+    private readonly spec: ResourceSpec,
+  ) {
+    super(metadata);
+    this.db = metadata.knex;
+    this.schema = metadata.schemaName;
+    this.table = metadata.tableName;
+    this.pk = metadata.idProperty.path();
+    this.propsByPath = new Map(metadata.properties.map((p) => [p.path(), p as ColumnProperty]));
+    this.columns = [...this.propsByPath.keys()];
+  }
+
+  override id(): string {
+    return this.spec.id;
+  }
+
+  override async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const q = this.scoped(context);
+    if (!q) return 0;
+    this.applyFilters(q, filter);
+    const [row] = await q.count<{ n: string }[]>({ n: '*' });
+    return Number(row?.n ?? 0);
+  }
+
+  override async find(filter: Filter, options: FindOptions, context?: ActionContext): Promise<BaseRecord[]> {
+    const q = this.scoped(context);
+    if (!q) return [];
+    this.applyFilters(q, filter);
+    q.select(this.columns);
+    const sortBy = options.sort?.sortBy;
+    const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
+    const sortProp = sortBy ? this.propsByPath.get(sortBy) : undefined;
+    if (sortProp?.isSortable()) q.orderBy(sortProp.path(), direction);
+    q.orderBy(this.pk, sortProp ? 'asc' : direction);
+    if (options.limit) q.limit(options.limit);
+    if (options.offset) q.offset(options.offset);
+    const rows = await q;
+    return rows.map((row: ParamsType) => new BaseRecord(row, this));
+  }
+
+  override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
+    if (!this.validId(id)) return null;
+    const q = this.scoped(context);
+    if (!q) return null;
+    const [row] = await q.select(this.columns).where(this.pk, id).limit(1);
+    return row ? new BaseRecord(row, this) : null;
+  }
+
+  override async findMany(ids: (string | number)[], context?: ActionContext): Promise<BaseRecord[]> {
+    const valid = ids.map(String).filter((id) => this.validId(id));
+    if (valid.length === 0) return [];
+    const q = this.scoped(context);
+    if (!q) return [];
+    const rows = await q.select(this.columns).whereIn(this.pk, valid);
+    return rows.map((row: ParamsType) => new BaseRecord(row, this));
+  }
+
+  override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const writer = this.spec.writer;
+    if (!writer?.create) throw toAdminValidationError(new ForbiddenError('This resource is read-only'));
+    try {
+      const id = await writer.create(serviceContextOf(context?.currentAdmin), params);
+      return (await this.findOne(id, context))?.params ?? { [this.pk]: id };
+    } catch (error) {
+      throw toAdminValidationError(error, writer.fieldMap);
+    }
+  }
+
+  override async update(id: string, params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
+    const writer = this.spec.writer;
+    if (!writer?.update) throw toAdminValidationError(new ForbiddenError('This resource is read-only'));
+    try {
+      await writer.update(serviceContextOf(context?.currentAdmin), id, params);
+      return (await this.findOne(id, context))?.params ?? params;
+    } catch (error) {
+      throw toAdminValidationError(error, writer.fieldMap);
+    }
+  }
+
+  override async delete(id: string, context?: ActionContext): Promise<void> {
+    const writer = this.spec.writer;
+    if (!writer?.delete) throw toAdminValidationError(new ForbiddenError('This resource is read-only'));
+    try {
+      await writer.delete(serviceContextOf(context?.currentAdmin), id);
+    } catch (error) {
+      throw toAdminValidationError(error, writer.fieldMap);
+    }
+  }
+
+  /** A query on this table restricted to the rows the current user may see, or null for none. */
+  private scoped(context?: ActionContext): Knex.QueryBuilder | null {
+    const base = this.schema ? this.db(this.table).withSchema(this.schema) : this.db(this.table);
+    if (!this.spec.scope) return base;
+    const user = asAdminUser(context?.currentAdmin);
+    // Without a signed-in user (AdminJS internals populating references) nothing is visible.
+    if (!user) return null;
+    const scope = this.spec.scope(user);
+    if (scope === 'none') return null;
+    if (scope !== 'all') base.where(scope);
+    return base;
+  }
+
+  private validId(id: string): boolean {
+    const type = this.propsByPath.get(this.pk)?.type();
+    if (type === 'number') return INTEGER.test(id);
+    if (type === 'uuid') return UUID.test(id);
+    return id.length > 0 && id.length <= 200;
+  }
+
+  private applyFilters(q: Knex.QueryBuilder, filter?: Filter): void {
+    const filters = filter?.filters ?? {};
+    for (const [path, value] of Object.entries(this.spec.defaultFilters ?? {})) {
+      if (!(path in filters)) q.where(path, value);
+    }
+    for (const [path, entry] of Object.entries(filters)) {
+      // Hidden or unknown properties are ignored: they are not part of this resource.
+      const property = this.propsByPath.get(path);
+      if (!property) continue;
+      this.applyFilter(q, property, entry.value);
+    }
+  }
+
+  private applyFilter(q: Knex.QueryBuilder, property: ColumnProperty, value: unknown): void {
+    const column = property.path();
+    const type = property.type();
+    if (value !== null && typeof value === 'object') {
+      const { from, to } = value as { from?: string; to?: string };
+      if (type !== 'date' && type !== 'datetime' && type !== 'number' && type !== 'float') return;
+      const valid = (v?: string) => typeof v === 'string' && v !== '' && (type === 'number' || type === 'float' ? DECIMAL.test(v) : !Number.isNaN(Date.parse(v)));
+      if (valid(from)) q.where(column, '>=', from!);
+      if (valid(to)) q.where(column, '<=', to!);
+      return;
+    }
+    const text = String(value);
+    if (property.isArray()) {
+      q.whereRaw('? = ANY (??)', [text, column]);
+      return;
+    }
+    switch (type) {
+      case 'number':
+      case 'reference':
+        if (INTEGER.test(text)) q.where(column, text);
+        else q.whereRaw('false');
+        return;
+      case 'float':
+      case 'currency':
+        if (DECIMAL.test(text)) q.where(column, text);
+        else q.whereRaw('false');
+        return;
+      case 'boolean':
+        if (text === 'true' || text === 'false') q.where(column, text === 'true');
+        return;
+      case 'uuid':
+        if (UUID.test(text)) q.where(column, text);
+        else q.whereRaw('false');
+        return;
+      case 'date':
+      case 'datetime':
+        if (!Number.isNaN(Date.parse(text))) q.where(column, text);
+        return;
+      case 'mixed':
+      case 'key-value':
+        return;
+      default:
+        if (property.availableValues()) q.where(column, text);
+        else q.whereRaw('??::text ILIKE ?', [column, `%${escapeLike(text)}%`]);
+    }
+  }
+}

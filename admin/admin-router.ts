@@ -1,0 +1,121 @@
+import { buildAssets, buildRoutes } from '@adminjs/express';
+import AdminJS, { Router as AdminJSRoutes } from 'adminjs';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import formidableMiddleware from 'express-formidable';
+import type { AuthService } from '../src/auth/auth.service.js';
+import { AppError } from '../src/errors/app-error.js';
+import { reenterRequestContext, requestMetaOf } from '../src/http/request-context.js';
+import type { Logger } from '../src/observability/logger.js';
+import type { AdminUser } from './admin-user.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    adminUser?: AdminUser;
+  }
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    fields?: Record<string, unknown>;
+  }
+}
+
+export interface AdminRouterDeps {
+  auth: AuthService;
+  /** Loads a user as the admin panel sees them, or null when missing or disabled. */
+  loadAdminUser: (userId: string) => Promise<AdminUser | null>;
+  logger: Logger;
+}
+
+/** Form bodies of the admin panel are small; uploads have their own route with their own limits. */
+const FORM_LIMITS = { maxFieldsSize: 2 * 1024 * 1024, maxFileSize: 0, maxFields: 2000 };
+
+/**
+ * The admin panel's router, built for one AdminJS instance. It replaces @adminjs/express's
+ * authenticated router because an admin back-office needs what that one lacks: the session id
+ * regenerated at login (no session fixation), throttled sign-in with clear messages, the user
+ * reloaded on every request (a disabled user is out at once, a role change applies at once), and
+ * logout on POST. The session middleware itself is created once by the app, outside this router,
+ * so rebuilding the admin panel never adds listeners to the session store.
+ */
+export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router {
+  const router = express.Router();
+  const { loginPath, logoutPath, rootPath } = admin.options;
+  const local = (path: string) => path.replace(rootPath, '') || '/';
+
+  router.use(formidableMiddleware(FORM_LIMITS));
+  // express-formidable parses in stream callbacks, outside the request's async context.
+  router.use(reenterRequestContext());
+  buildAssets({ admin, assets: AdminJSRoutes.assets, routes: AdminJSRoutes.routes, router });
+
+  const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
+    res.status(status).send(await admin.renderLogin({ action: loginPath, errorMessage }));
+  };
+
+  router.get(local(loginPath), async (req, res) => {
+    if (req.session.adminUser) return res.redirect(rootPath);
+    await renderLogin(res, 200, null);
+  });
+
+  router.post(local(loginPath), async (req, res, next) => {
+    const meta = requestMetaOf(res);
+    const fields = req.fields ?? {};
+    try {
+      const user = await deps.auth.authenticate({ actor: null, ...meta }, fields.email, fields.password);
+      const adminUser = await deps.loadAdminUser(user.id);
+      if (!adminUser) return renderLogin(res, 403, 'This account is disabled; ask an administrator');
+      // A fresh session id at login: a session id planted before sign-in is worth nothing after it.
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        req.session.adminUser = adminUser;
+        req.session.save((saveErr) => {
+          if (saveErr) return next(saveErr);
+          res.redirect(302, rootPath);
+        });
+      });
+    } catch (error) {
+      if (error instanceof AppError) {
+        await renderLogin(res, error.status, error.message);
+        return;
+      }
+      next(error);
+    }
+  });
+
+  const logout = (req: Request, res: Response, next: NextFunction) => {
+    req.session.destroy((err) => (err ? next(err) : res.redirect(loginPath)));
+  };
+  // AdminJS's sign-out button is a link (GET). A cross-site link must not sign anyone out, so GET
+  // signs out only when the browser says the request comes from this site; otherwise it asks.
+  router.get(local(logoutPath), (req, res, next) => {
+    const site = req.get('sec-fetch-site');
+    if (site === undefined || site === 'same-origin' || site === 'none') return logout(req, res, next);
+    res
+      .status(200)
+      .type('html')
+      .send(`<!doctype html><meta charset="utf-8"><title>Sign out</title>
+<form method="post" action="${logoutPath}"><button type="submit">Sign out of Gridbook</button></form>`);
+  });
+  router.post(local(logoutPath), logout);
+
+  // Everything past this point needs a signed-in, active user, reloaded from the database.
+  router.use(async (req, res, next) => {
+    const sessionUser = req.session.adminUser;
+    // Anonymous requests never write a session (no row per visitor).
+    if (!sessionUser) return res.redirect(loginPath);
+    try {
+      const fresh = await deps.loadAdminUser(sessionUser.id);
+      if (!fresh) {
+        req.session.destroy(() => res.redirect(loginPath));
+        return;
+      }
+      req.session.adminUser = fresh;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  buildRoutes({ admin, routes: AdminJSRoutes.routes, router });
+  return router;
+}

@@ -1,0 +1,34 @@
+import { ComponentLoader } from 'adminjs';
+import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every custom admin component, registered once, in one place. A component is a React file in
+ * admin/components/; register it here and refer to it as `Components.Name` in resources.
+ */
+export const COMPONENTS_DIR = fileURLToPath(new URL('./components/', import.meta.url));
+
+export const componentLoader = new ComponentLoader();
+
+const add = (name: string, file: string) => componentLoader.add(name, path.join(COMPONENTS_DIR, file));
+
+export const Components = {
+  ConfirmAction: add('ConfirmAction', 'confirm-action.tsx'),
+  RecordHistory: add('RecordHistory', 'record-history.tsx'),
+  AccountPage: add('AccountPage', 'account-page.tsx'),
+  Dashboard: add('Dashboard', 'dashboard.tsx'),
+  AuditChange: add('AuditChange', 'audit-change.tsx'),
+};
+
+/** A fingerprint of the component sources: the prebuilt bundle is rebuilt when it changes. */
+export async function componentsFingerprint(adminjsVersion: string): Promise<string> {
+  const hash = createHash('sha256').update(adminjsVersion);
+  const files = (await readdir(COMPONENTS_DIR)).sort();
+  for (const file of files) {
+    hash.update(file).update(await readFile(path.join(COMPONENTS_DIR, file)));
+  }
+  hash.update(JSON.stringify(Object.keys(Components).sort()));
+  return hash.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,43 @@
+import React from 'react';
+import { flat, type BasePropertyProps } from 'adminjs';
+import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+
+/** An audit entry's before and after, side by side, field by field. */
+const AuditChange: React.FC<BasePropertyProps> = ({ record }) => {
+  const params = flat.unflatten(record?.params ?? {}) as {
+    before?: Record<string, unknown> | null;
+    after?: Record<string, unknown> | null;
+  };
+  const before = params.before ?? {};
+  const after = params.after ?? {};
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return (
+    <Box mb="xl">
+      <Label>Change</Label>
+      {keys.length === 0 ? (
+        <Text>—</Text>
+      ) : (
+        <Table>
+          <TableHead>
+            <TableRow>
+              <TableCell>Field</TableCell>
+              <TableCell>Before</TableCell>
+              <TableCell>After</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {keys.map((key) => (
+              <TableRow key={key}>
+                <TableCell>{key}</TableCell>
+                <TableCell>{key in before ? JSON.stringify(before[key]) : ''}</TableCell>
+                <TableCell>{key in after ? JSON.stringify(after[key]) : ''}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Box>
+  );
+};
+
+export default AuditChange;

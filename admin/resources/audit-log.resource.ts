@@ -1,0 +1,43 @@
+import type { ActionContext } from 'adminjs';
+import { GridbookResource } from '../adapter/gridbook-resource.js';
+import { asAdminUser } from '../admin-user.js';
+import { Components } from '../component-loader.js';
+import { NAV, type TableResource } from './types.js';
+
+const isAdmin = ({ currentAdmin }: ActionContext) => asAdminUser(currentAdmin)?.role === 'admin';
+const refused = { isAccessible: false, isVisible: false };
+
+/**
+ * The audit log, read-only for everyone: no new, edit or delete action is reachable, the resource
+ * has no writer, and the database refuses UPDATE, DELETE and TRUNCATE on the table anyway.
+ */
+export function auditLogResource(): TableResource {
+  return {
+    table: 'audit_log',
+    build: (metadata) => ({
+      resource: new GridbookResource(metadata, { id: 'audit_log', scope: (user) => (user.role === 'admin' ? 'all' : 'none') }),
+      options: {
+        navigation: NAV.audit,
+        sort: { sortBy: 'id', direction: 'desc' },
+        listProperties: ['id', 'created_at', 'actor_id', 'action', 'entity_type', 'entity_id', 'grid_id'],
+        filterProperties: ['created_at', 'actor_id', 'action', 'entity_type', 'entity_id', 'grid_id', 'request_id', 'ip'],
+        showProperties: ['id', 'created_at', 'actor_id', 'actor_label', 'action', 'entity_type', 'entity_id', 'grid_id', 'before', 'request_id', 'ip'],
+        properties: {
+          before: {
+            label: 'Change',
+            components: { show: Components.AuditChange },
+          },
+        },
+        actions: {
+          list: { isAccessible: isAdmin },
+          show: { isAccessible: isAdmin },
+          search: { isAccessible: isAdmin },
+          new: refused,
+          edit: refused,
+          delete: refused,
+          bulkDelete: refused,
+        },
+      },
+    }),
+  };
+}

@@ -1,0 +1,50 @@
+import type { ResourceMetadata } from '@adminjs/sql';
+import type { ResourceWithOptions } from 'adminjs';
+import type { Pool } from '../../src/db/pool.js';
+import type { AuthService } from '../../src/auth/auth.service.js';
+import type { GridsService } from '../../src/grids/grids.service.js';
+import type { UsersService } from '../../src/users/users.service.js';
+
+/** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
+export interface AdminDeps {
+  pool: Pool;
+  services: {
+    users: UsersService;
+    grids: GridsService;
+    auth: AuthService;
+  };
+}
+
+/**
+ * One admin resource over one table, defined in one file (`<name>.resource.ts`). The admin
+ * assembly introspects every table in one query and hands each definition its metadata, with the
+ * hidden columns already removed: they are never selected, so no response can carry them.
+ */
+export interface TableResource {
+  table: string;
+  hiddenColumns?: string[];
+  /** Allowed values of text columns constrained by CHECK (shown as selects, filtered by equality). */
+  availableValues?: Record<string, string[]>;
+  build(metadata: ResourceMetadata): ResourceWithOptions;
+}
+
+export const NAV = {
+  access: { name: 'Access', icon: 'Users' },
+  grids: { name: 'Grids', icon: 'Grid' },
+  audit: { name: 'Audit', icon: 'Shield' },
+} as const;
+
+/** An AdminJS param as a trimmed string, or undefined when empty. */
+export function param(params: Record<string, unknown>, key: string): string | undefined {
+  const value = params[key];
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+export function boolParam(params: Record<string, unknown>, key: string): boolean | undefined {
+  const value = params[key];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return undefined;
+}
