@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createWebApp, type WebApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import { startWorker, type WorkerProcess } from '../../src/worker.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { TEST_REDIS_URL } from './test-env.js';
+
+export interface TestContext {
+  db: TestDatabase;
+  config: Config;
+  rt: Runtime;
+  close(): Promise<void>;
+}
+
+/** Configuration for tests: fast bcrypt, quiet logs, this file's database and Redis prefix. */
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: `gbtest:${randomBytes(4).toString('hex')}`,
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...env,
+  });
+}
+
+/** Deletes every Redis key under a prefix (BullMQ keys of one test file). */
+export async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A runtime on a fresh database (no HTTP server). */
+export async function setupRuntime(env: Record<string, string> = {}): Promise<TestContext> {
+  const db = await createTestDatabase();
+  const config = testConfig(db.url, env);
+  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 5 });
+  return {
+    db,
+    config,
+    rt,
+    close: async () => {
+      await rt.close();
+      await clearRedisPrefix(config.redisUrl, config.queuePrefix);
+      await db.drop();
+    },
+  };
+}
+
+export interface TestApp extends TestContext {
+  web: WebApp;
+  baseUrl: string;
+  server: http.Server;
+  worker: WorkerProcess | null;
+}
+
+/** The web app on a random port, on a fresh database; optionally the worker too. */
+export async function setupApp(options: { env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
+  const ctx = await setupRuntime(options.env);
+  const web = await createWebApp(ctx.rt);
+  const server = http.createServer(web.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const worker = options.worker ? await startWorker(ctx.rt) : null;
+  return {
+    ...ctx,
+    web,
+    server,
+    worker,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await worker?.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ctx.close();
+    },
+  };
+}

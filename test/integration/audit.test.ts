@@ -1,0 +1,171 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sealAll, verifyAuditChain } from '../../src/audit/audit-chain.js';
+import { recordAudit } from '../../src/audit/audit.service.js';
+import { connectionConfig } from '../../src/db/pool.js';
+import { withTransaction } from '../../src/db/transaction.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { setupRuntime, type TestContext } from '../helpers/app.js';
+import { ctxFor } from '../helpers/factories.js';
+
+const run = promisify(execFile);
+
+/** `npm run audit:verify` against a database: exit code and output. */
+async function auditVerify(databaseUrl: string): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+describe('audit log', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await setupRuntime();
+  });
+  afterAll(() => t.close());
+
+  const write = (n: number, action = 'test.event') =>
+    withTransaction(t.rt.pool, async (tx) => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        ids.push(await recordAudit(tx, ctxFor(null), { action, entityType: 'thing', entityId: i, after: { i } }));
+      }
+      return ids;
+    });
+
+  it('refuses UPDATE, DELETE and TRUNCATE, even for the table owner', async () => {
+    const [id] = await write(1);
+    await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(t.rt.pool.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+    await expect(t.rt.pool.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/append-only/);
+    await sealAll(t.rt.pool);
+    await expect(t.rt.pool.query(`DELETE FROM audit_chain`)).rejects.toThrow(/append-only/);
+  });
+
+  it('rolls back with the change it describes', async () => {
+    const before = await t.rt.pool.query('SELECT count(*)::int AS n FROM audit_log');
+    await expect(
+      withTransaction(t.rt.pool, async (tx) => {
+        await recordAudit(tx, ctxFor(null), { action: 'test.rollback', entityType: 'thing' });
+        throw new Error('business failure');
+      }),
+    ).rejects.toThrow('business failure');
+    const after = await t.rt.pool.query('SELECT count(*)::int AS n FROM audit_log');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('never stores secrets in before/after', async () => {
+    const id = await withTransaction(t.rt.pool, (tx) =>
+      recordAudit(tx, ctxFor(null), {
+        action: 'test.secret',
+        entityType: 'thing',
+        after: { email: 'a@b.c', password: 'hunter22hunter22', nested: { password_hash: '$2b$xx' } },
+      }),
+    );
+    const row = await t.rt.pool.query('SELECT after FROM audit_log WHERE id = $1', [id]);
+    expect(JSON.stringify(row.rows[0].after)).not.toMatch(/hunter22|\$2b\$/);
+  });
+
+  it('seals entries written concurrently, including those committed out of id order', async () => {
+    // A transaction takes an id, then waits while later ids commit and get sealed.
+    const slow = await t.rt.pool.connect();
+    await slow.query('BEGIN');
+    const slowId = await recordAudit(slow, ctxFor(null), { action: 'test.slow', entityType: 'thing' });
+    await Promise.all([write(20), write(20), write(20)]);
+    await sealAll(t.rt.pool);
+    await slow.query('COMMIT');
+    slow.release();
+    await sealAll(t.rt.pool);
+    const sealed = await t.rt.pool.query('SELECT 1 FROM audit_chain WHERE entry_id = $1', [slowId]);
+    expect(sealed.rowCount).toBe(1);
+    const report = await verifyAuditChain(t.rt.pool);
+    expect(report).toMatchObject({ ok: true, pending: 0 });
+    expect(report.checked).toBeGreaterThanOrEqual(61);
+  });
+});
+
+describe('npm run audit:verify', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  let ids: string[];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    pool = new pg.Pool(connectionConfig(db.url));
+    ids = await withTransaction(pool, async (tx) => {
+      const out: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        out.push(await recordAudit(tx, ctxFor(null), { action: `test.e${i}`, entityType: 'thing', entityId: i, after: { i } }));
+      }
+      return out;
+    });
+    await sealAll(pool);
+  });
+
+  afterEach(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  /** Edits as a superuser would: with triggers switched off for this session. */
+  const tamper = async (sql: string, params: unknown[] = []) => {
+    const client = await pool.connect();
+    try {
+      await client.query('SET session_replication_role = replica');
+      await client.query(sql, params);
+    } finally {
+      await client.query('RESET session_replication_role');
+      client.release();
+    }
+  };
+
+  it('passes on an untouched chain', async () => {
+    const result = await auditVerify(db.url);
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/Audit chain OK: 10 sealed entries verified/);
+  });
+
+  it('names an entry altered by a superuser', async () => {
+    await tamper(`UPDATE audit_log SET after = '{"i": 999}' WHERE id = $1`, [ids[6]]);
+    const result = await auditVerify(db.url);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`audit entry ${ids[6]} (chain link 7) was altered after it was sealed`);
+  });
+
+  it('names an entry removed by a superuser', async () => {
+    await tamper('DELETE FROM audit_log WHERE id = $1', [ids[3]]);
+    const result = await auditVerify(db.url);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain(`audit entry ${ids[3]} (chain link 4) was removed`);
+  });
+
+  it('detects reordered links and removed links', async () => {
+    const report0 = await verifyAuditChain(pool);
+    expect(report0.ok).toBe(true);
+    // Swap which entries links 2 and 3 point to.
+    await tamper(`UPDATE audit_chain SET entry_id = -entry_id WHERE seq IN (2, 3)`);
+    await tamper(`UPDATE audit_chain SET entry_id = CASE seq WHEN 2 THEN $2::bigint ELSE $1::bigint END WHERE seq IN (2, 3)`, [ids[1], ids[2]]);
+    const reordered = await verifyAuditChain(pool);
+    expect(reordered.ok).toBe(false);
+    expect(reordered.problem?.seq).toBe('2');
+
+    await tamper('DELETE FROM audit_chain WHERE seq = 9');
+    const removed = await verifyAuditChain(pool);
+    expect(removed.problem?.seq).toBe('2');
+  });
+
+  it('reports an entry slipped in around the triggers', async () => {
+    await tamper(`INSERT INTO audit_log (action, entity_type) VALUES ('forged', 'thing')`);
+    const report = await verifyAuditChain(pool);
+    expect(report.ok).toBe(false);
+    expect(report.problem?.kind).toBe('unsealed_outside_queue');
+  });
+});

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectionConfig } from '../../src/db/pool.js';
+import { quoteIdent } from '../../src/db/identifiers.js';
+import { AdminClient } from '../helpers/admin-client.js';
+import { clearRedisPrefix } from '../helpers/app.js';
+import { createTestDatabase } from '../helpers/database.js';
+import { freePort, spawnCli } from '../helpers/process.js';
+import { databaseUrlFor, TEST_REDIS_URL, TEST_SERVER_URL } from '../helpers/test-env.js';
+
+const dropDatabase = async (name: string) => {
+  const client = new pg.Client(connectionConfig(TEST_SERVER_URL));
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await client.end();
+};
+
+describe('the one-command start', () => {
+  const name = `gridbook_test_start_${randomBytes(4).toString('hex')}`;
+  const prefix = `gbtest:${randomBytes(4).toString('hex')}`;
+  afterAll(async () => {
+    await dropDatabase(name);
+    await clearRedisPrefix(TEST_REDIS_URL, prefix);
+  });
+
+  it('creates the database, migrates, creates an admin, prints how to sign in, serves, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: databaseUrlFor(name),
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      BCRYPT_ROUNDS: '4',
+      LOG_LEVEL: 'warn',
+    };
+    const app = spawnCli('src/cli/start.ts', env);
+    try {
+      await app.waitFor(/Press Ctrl\+C to stop/, 90_000);
+      const out = app.output();
+      expect(out).toMatch(/Created database/);
+      expect(out).toMatch(/Applied 1 migration\(s\)/);
+      expect(out).toContain(`Gridbook is running: http://localhost:${port}/admin`);
+      const [, email, password] = out.match(/email:\s+(\S+)\n\s+password: (\S+)/)!;
+      expect(email).toBe('admin@example.com');
+      expect(password!.length).toBeGreaterThanOrEqual(16);
+
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      const client = new AdminClient(base);
+      expect((await client.login(email!, password!)).status).toBe(302);
+      expect((await client.get('/admin/api/resources/users/actions/list')).status).toBe(200);
+
+      expect(await app.stop('SIGTERM')).toBe(0);
+    } finally {
+      await app.stop('SIGKILL');
+    }
+
+    // A second start finds everything in place: no new admin, no password printed.
+    const again = spawnCli('src/cli/start.ts', { ...env, PORT: String(await freePort()) });
+    try {
+      await again.waitFor(/Press Ctrl\+C to stop/, 60_000);
+      expect(again.output()).toMatch(/Database schema is up to date/);
+      expect(again.output()).toMatch(/Sign in as an existing admin \(for example admin@example.com\)/);
+      expect(again.output()).not.toMatch(/password:/);
+    } finally {
+      await again.stop('SIGKILL');
+    }
+  });
+});
+
+describe('the separate web process', () => {
+  it('refuses to start while migrations are pending, and says which', async () => {
+    const db = await createTestDatabase({ migrated: false });
+    try {
+      // instance_secrets alone, so that the refusal is about migrations and nothing else.
+      const client = new pg.Client(connectionConfig(db.url));
+      await client.connect();
+      await client.query('CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz DEFAULT now())');
+      await client.end();
+      const web = spawnCli('src/cli/web.ts', {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        PORT: String(await freePort()),
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'silent',
+      });
+      expect(await web.exited).toBe(1);
+      expect(web.output()).toMatch(/pending migrations: 1763715600000_foundation\. Run `npm run migrate` first/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('fails fast with a clear message when PostgreSQL or Redis cannot be reached', async () => {
+    const web = spawnCli('src/cli/web.ts', {
+      DATABASE_URL: 'postgres://127.0.0.1:1/gridbook',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      NODE_ENV: 'development',
+    });
+    expect(await web.exited).toBe(1);
+    expect(web.output()).toMatch(/Cannot reach PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/gridbook/);
+    expect(web.output()).toMatch(/Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(web.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to start in production without real secrets', async () => {
+    const web = spawnCli('src/cli/web.ts', { NODE_ENV: 'production', SESSION_SECRET: 'short', JWT_SECRET: '' });
+    expect(await web.exited).toBe(1);
+    expect(web.output()).toMatch(/SESSION_SECRET must be at least 32 characters long/);
+    expect(web.output()).toMatch(/JWT_SECRET is required in production/);
+  });
+});

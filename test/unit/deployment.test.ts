@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/** docker-compose.yml and the Dockerfile cannot be run here (no Docker engine): keep them true to the real commands. */
+describe('deployment files', () => {
+  it('docker-compose.yml runs scripts that exist, with the services the README describes', async () => {
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
+    expect(Object.keys(compose.services)).toEqual(['postgres', 'redis', 'migrate', 'web', 'worker']);
+    for (const name of ['migrate', 'web', 'worker']) {
+      const [npm, run, script] = compose.services[name].command;
+      expect([npm, run]).toEqual(['npm', 'run']);
+      expect(scripts, `${name} runs npm run ${script}`).toHaveProperty(script);
+      expect(compose.services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\/gridbook$/);
+      expect(compose.services[name].environment.SESSION_SECRET).toMatch(/:\?/);
+    }
+    expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+  });
+
+  it('the Dockerfile bundles the admin at build time and runs an existing script', async () => {
+    const dockerfile = await readFile('Dockerfile', 'utf8');
+    const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
+    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toMatch(/RUN npm run admin:bundle/);
+    const cmd = dockerfile.match(/^CMD \["npm", "run", "([^"]+)"\]/m)![1]!;
+    expect(scripts).toHaveProperty(cmd);
+    expect(scripts).toHaveProperty('admin:bundle');
+  });
+});
