@@ -22,6 +22,14 @@ export const ajv = new Ajv2020({
 });
 addFormats(ajv);
 
+/** For documents whose unknown properties are mistakes to report (a template definition), not noise to drop. */
+export const strictAjv = new Ajv2020({ allErrors: true, useDefaults: false, coerceTypes: false, strict: false });
+addFormats(strictAjv);
+
+/** For query strings, where every value arrives as text: numbers and booleans are coerced. */
+export const queryAjv = new Ajv2020({ allErrors: true, removeAdditional: 'all', useDefaults: true, coerceTypes: 'array', strict: false });
+addFormats(queryAjv);
+
 /** `/sections/2/fields/5/key` -> `sections[2].fields[5].key` */
 export function pointerToPath(pointer: string): string {
   return pointer
@@ -61,8 +69,11 @@ export function summarize(details: ErrorDetail[]): string {
 export type Validator<T> = (input: unknown) => T;
 
 /** Compiles a schema once; the returned function returns the (cleaned) input or throws ValidationError. */
-export function compileValidator<S extends TSchema>(schema: S): Validator<Static<S>> {
-  const check: ValidateFunction = ajv.compile(schema);
+export function compileValidator<S extends TSchema>(
+  schema: S,
+  options: { strict?: boolean; coerce?: boolean } = {},
+): Validator<Static<S>> {
+  const check: ValidateFunction = (options.strict ? strictAjv : options.coerce ? queryAjv : ajv).compile(schema);
   return (input: unknown) => {
     if (check(input)) return input as Static<S>;
     const details = ajvErrorsToDetails(check.errors);

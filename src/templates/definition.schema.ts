@@ -1,0 +1,126 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The definition format of a form template (JSON): sections; each section has fields and repeating
+ * tables (rows of typed columns). Every field, table and section has a stable `id`, generated once
+ * and never reused, so a rename keeps its column. This schema checks the shape; the rules that
+ * span the document (unique keys, valid references, rules that fit the type) are checked by
+ * definition.validate.ts, with errors per path.
+ */
+
+export const FIELD_TYPES = [
+  'text',
+  'long_text',
+  'integer',
+  'decimal',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'email',
+  'url',
+  'single_choice',
+  'multiple_choice',
+  'file',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const STABLE_ID = '^[a-z][a-z0-9_]{2,39}$';
+/** Keys are what submissions use as JSON property names: letters (any script), digits, underscores. */
+export const KEY_PATTERN = '^[\\p{L}_][\\p{L}\\p{N}_]*$';
+export const MAX_KEY_LENGTH = 100;
+
+const Id = Type.String({ pattern: STABLE_ID, description: 'stable id: generated once, never reused' });
+const Key = Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH });
+const Label = Type.String({ minLength: 1, maxLength: 300 });
+const Help = Type.String({ maxLength: 2000 });
+
+export const OptionSchema = Type.Object({
+  value: Type.String({ minLength: 1, maxLength: 200 }),
+  label: Type.String({ minLength: 1, maxLength: 300 }),
+});
+
+export const RulesSchema = Type.Object(
+  {
+    required: Type.Optional(Type.Boolean()),
+    min: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })])),
+    max: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })])),
+    minLength: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    unique: Type.Optional(Type.Boolean()),
+    minItems: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    /** Accepted MIME types of a file field (`image/*` allowed). */
+    accept: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 100 }), { maxItems: 50 })),
+    /** Maximum size of one file, in bytes. */
+    maxSize: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Digits after the decimal point of a decimal field. */
+    scale: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type Rules = Static<typeof RulesSchema>;
+
+/** Show the field only when another field of the same section (by id) has one of these values. */
+export const ShowIfSchema = Type.Object(
+  {
+    field: Id,
+    equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    in: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { minItems: 1, maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type ShowIf = Static<typeof ShowIfSchema>;
+
+export const FieldSchema = Type.Object(
+  {
+    id: Id,
+    key: Key,
+    label: Label,
+    type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
+    help: Type.Optional(Help),
+    rules: Type.Optional(RulesSchema),
+    options: Type.Optional(Type.Array(OptionSchema, { maxItems: 1000 })),
+    /** A file field taking several files. */
+    multiple: Type.Optional(Type.Boolean()),
+    showIf: Type.Optional(ShowIfSchema),
+  },
+  { additionalProperties: false },
+);
+export type Field = Static<typeof FieldSchema>;
+
+export const TableSchema = Type.Object(
+  {
+    id: Id,
+    key: Key,
+    label: Label,
+    help: Type.Optional(Help),
+    minRows: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    columns: Type.Array(FieldSchema, { minItems: 1, maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+export type RepeatingTable = Static<typeof TableSchema>;
+
+export const SectionSchema = Type.Object(
+  {
+    id: Id,
+    key: Key,
+    label: Label,
+    help: Type.Optional(Help),
+    fields: Type.Array(FieldSchema, { maxItems: 2000 }),
+    tables: Type.Optional(Type.Array(TableSchema, { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type Section = Static<typeof SectionSchema>;
+
+export const DefinitionSchema = Type.Object(
+  {
+    sections: Type.Array(SectionSchema, { minItems: 1, maxItems: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type Definition = Static<typeof DefinitionSchema>;

@@ -1,0 +1,143 @@
+import type { Field, FieldType, Rules } from './definition.schema.js';
+
+/**
+ * What each field type is: its PostgreSQL column type, the rules it accepts, and its JSON Schema.
+ * One table, used by validation, compilation, planning and projection alike.
+ */
+
+type RuleName = keyof Rules;
+
+interface TypeSpec {
+  pgType: string;
+  rules: RuleName[];
+  /** JSON Schema of one non-null value. */
+  valueSchema(field: Field): Record<string, unknown>;
+}
+
+const LENGTH_RULES: RuleName[] = ['required', 'minLength', 'maxLength', 'pattern', 'unique'];
+const RANGE_RULES: RuleName[] = ['required', 'min', 'max', 'unique'];
+
+/** bigint's range, clipped to what a JSON number holds exactly. */
+export const SAFE_INTEGER_MIN = Number.MIN_SAFE_INTEGER;
+export const SAFE_INTEGER_MAX = Number.MAX_SAFE_INTEGER;
+/** numeric accepts anything finite; we bound decimals to keep them exact through JSON. */
+export const DECIMAL_ABS_MAX = 1e15;
+export const TIME_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?$';
+
+const stringSchema = (field: Field, extra: Record<string, unknown> = {}) => {
+  const r = field.rules ?? {};
+  return {
+    type: 'string',
+    ...extra,
+    ...(r.minLength !== undefined ? { minLength: r.minLength } : {}),
+    ...(r.maxLength !== undefined ? { maxLength: r.maxLength } : {}),
+    ...(r.pattern !== undefined ? { pattern: r.pattern } : {}),
+  };
+};
+
+const bounds = (field: Field, min: number, max: number) => {
+  const r = field.rules ?? {};
+  return {
+    minimum: typeof r.min === 'number' ? Math.max(r.min, min) : min,
+    maximum: typeof r.max === 'number' ? Math.min(r.max, max) : max,
+  };
+};
+
+const formatBounds = (field: Field) => {
+  const r = field.rules ?? {};
+  return {
+    ...(typeof r.min === 'string' ? { formatMinimum: r.min } : {}),
+    ...(typeof r.max === 'string' ? { formatMaximum: r.max } : {}),
+  };
+};
+
+const optionValues = (field: Field) => (field.options ?? []).map((o) => o.value);
+
+export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
+  text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 10_000 }) },
+  long_text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 1_000_000 }) },
+  integer: {
+    pgType: 'bigint',
+    rules: RANGE_RULES,
+    valueSchema: (f) => ({ type: 'integer', ...bounds(f, SAFE_INTEGER_MIN, SAFE_INTEGER_MAX) }),
+  },
+  decimal: {
+    pgType: 'numeric',
+    rules: RANGE_RULES,
+    valueSchema: (f) => ({ type: 'number', ...bounds(f, -DECIMAL_ABS_MAX, DECIMAL_ABS_MAX) }),
+  },
+  boolean: { pgType: 'boolean', rules: ['required'], valueSchema: () => ({ type: 'boolean' }) },
+  date: { pgType: 'date', rules: RANGE_RULES, valueSchema: (f) => ({ type: 'string', format: 'date', ...formatBounds(f) }) },
+  datetime: {
+    pgType: 'timestamptz',
+    rules: RANGE_RULES,
+    valueSchema: (f) => ({ type: 'string', format: 'date-time', ...formatBounds(f) }),
+  },
+  time: {
+    pgType: 'time',
+    rules: ['required'],
+    valueSchema: () => ({ type: 'string', pattern: TIME_PATTERN }),
+  },
+  email: {
+    pgType: 'text',
+    rules: ['required', 'maxLength', 'pattern', 'unique'],
+    valueSchema: (f) => stringSchema(f, { format: 'email', maxLength: f.rules?.maxLength ?? 254 }),
+  },
+  url: {
+    pgType: 'text',
+    rules: ['required', 'maxLength', 'pattern', 'unique'],
+    valueSchema: (f) => stringSchema(f, { format: 'uri', pattern: f.rules?.pattern ?? '^https?://', maxLength: f.rules?.maxLength ?? 2048 }),
+  },
+  single_choice: {
+    pgType: 'text',
+    rules: ['required', 'unique'],
+    valueSchema: (f) => ({ type: 'string', enum: optionValues(f) }),
+  },
+  multiple_choice: {
+    pgType: 'text[]',
+    rules: ['required', 'minItems', 'maxItems'],
+    valueSchema: (f) => ({
+      type: 'array',
+      items: { type: 'string', enum: optionValues(f) },
+      uniqueItems: true,
+      ...(f.rules?.minItems !== undefined ? { minItems: f.rules.minItems } : {}),
+      ...(f.rules?.maxItems !== undefined ? { maxItems: f.rules.maxItems } : {}),
+    }),
+  },
+  file: {
+    pgType: 'bigint[]',
+    rules: ['required', 'accept', 'maxSize', 'minItems', 'maxItems'],
+    valueSchema: (f) => ({
+      type: 'array',
+      items: { type: 'string', pattern: '^[0-9]{1,18}$' },
+      uniqueItems: true,
+      maxItems: f.multiple ? (f.rules?.maxItems ?? 100) : 1,
+      ...(f.rules?.minItems !== undefined ? { minItems: f.rules.minItems } : {}),
+    }),
+  },
+};
+
+export function pgTypeOf(field: Pick<Field, 'type'>): string {
+  return FIELD_TYPE_SPECS[field.type].pgType;
+}
+
+export const isChoice = (type: FieldType) => type === 'single_choice' || type === 'multiple_choice';
+export const isDateLike = (type: FieldType) => type === 'date' || type === 'datetime' || type === 'time';
+export const isNumeric = (type: FieldType) => type === 'integer' || type === 'decimal';
+
+/** Bytes a value of this column can take inside a row (varlena types counted as a TOAST pointer). */
+export function rowBytes(pgType: string): number {
+  switch (pgType) {
+    case 'boolean':
+      return 1;
+    case 'date':
+      return 4;
+    case 'bigint':
+    case 'timestamptz':
+    case 'time':
+      return 8;
+    default:
+      // text, numeric, arrays: varlena, moved out of line (an 18-byte pointer) when the row is large.
+      return 18;
+  }
+}

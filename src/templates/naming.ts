@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { MAX_IDENTIFIER_BYTES } from '../db/identifiers.js';
+import type { Definition } from './definition.schema.js';
+
+/**
+ * The one module that derives SQL names for form data tables and columns from field keys.
+ *
+ * - Names are readable ASCII snake_case: `First Name` -> `first_name`, `Straße` -> `strasse`;
+ *   keys with no Latin letters (`名前`) fall back to the field's stable id.
+ * - Names never exceed 63 bytes (PostgreSQL's limit, beyond which it silently truncates): a long
+ *   name keeps a readable prefix and ends with a hash of the whole key, so two long keys sharing a
+ *   prefix stay distinct.
+ * - PostgreSQL's system columns (`xmin`, `ctid`, ...) and our own columns are never produced.
+ * - Collisions are resolved deterministically (`_2`, `_3`, ...) against every name the table has
+ *   ever used, retired ones included.
+ * - Names are derived once, when a field first appears, and stored with the version; later versions
+ *   reuse them by stable id, so a renamed key keeps its column and nothing is derived twice.
+ *
+ * Names are always quoted when used (db/identifiers.ts); nothing here ever reaches SQL unquoted.
+ */
+
+export const FORMS_SCHEMA = 'forms';
+
+/** Columns every section table and child table has; field columns never take these names. */
+export const SYSTEM_COLUMNS = {
+  submissionId: 'submission_id',
+  rowId: 'id',
+  rowIndex: 'row_index',
+} as const;
+
+/** PostgreSQL system columns: a user column with one of these names cannot be created. */
+const PG_SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid', 'oid']);
+const RESERVED_COLUMNS = new Set([...PG_SYSTEM_COLUMNS, ...Object.values(SYSTEM_COLUMNS)]);
+
+const TRANSLITERATE: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ł: 'l',
+  þ: 'th',
+  ı: 'i',
+};
+
+/** `First Name` -> `first_name`, `firstName` -> `first_name`, `Straße` -> `strasse`, `名前` -> ``. */
+export function snakeCase(key: string): string {
+  const ascii = key
+    .normalize('NFKC')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[ßæœøđðłþı]/g, (c) => TRANSLITERATE[c] ?? c)
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '');
+  return ascii
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .replace(/_+/g, '_');
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/** Fits a name into `maxBytes`, keeping a readable prefix and a hash of the full source. */
+export function fitName(name: string, source: string, maxBytes = MAX_IDENTIFIER_BYTES): string {
+  if (Buffer.byteLength(name) <= maxBytes) return name;
+  const suffix = `_${shortHash(source)}`;
+  return `${name.slice(0, maxBytes - suffix.length).replace(/_+$/, '')}${suffix}`;
+}
+
+/** Makes `base` unique among `taken` by appending `_2`, `_3`, ... (within the byte limit). */
+export function uniqueName(base: string, taken: Set<string>, source: string): string {
+  let candidate = fitName(base, source);
+  for (let n = 2; taken.has(candidate); n++) {
+    const suffix = `_${n}`;
+    candidate = `${fitName(base, source, MAX_IDENTIFIER_BYTES - suffix.length)}${suffix}`;
+  }
+  return candidate;
+}
+
+/** The column name a field key would get, before collision checks. */
+export function columnBase(key: string, fieldId: string): string {
+  let base = snakeCase(key);
+  if (base === '') base = fieldId.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (/^[0-9]/.test(base)) base = `c_${base}`;
+  if (RESERVED_COLUMNS.has(base)) base = `${base}_`;
+  return base;
+}
+
+export interface ColumnNaming {
+  name: string;
+  /** The field was removed: its column and data stay until an explicit purge. */
+  retired?: boolean;
+}
+
+export interface TableNaming {
+  name: string;
+  retired?: boolean;
+  /** Field id -> column. */
+  columns: Record<string, ColumnNaming>;
+  /** Every column name this table has ever used (retired and purged included). */
+  used: string[];
+}
+
+export interface ChildTableNaming extends TableNaming {
+  sectionId: string;
+}
+
+/** Stored with each template version: the physical names of everything, by stable id. */
+export interface Naming {
+  schema: string;
+  sections: Record<string, TableNaming>;
+  tables: Record<string, ChildTableNaming>;
+  /** Every table name this template has ever used. */
+  usedTables: string[];
+}
+
+export function emptyNaming(): Naming {
+  return { schema: FORMS_SCHEMA, sections: {}, tables: {}, usedTables: [] };
+}
+
+/**
+ * The naming of a new version: previous names kept by id, new ids named, removed ids retired.
+ * `templateId` prefixes every table (`f12_household`), which keeps names unique across templates
+ * and distinct from every table outside the forms schema.
+ */
+export function deriveNaming(templateId: string, definition: Definition, previous: Naming | null): Naming {
+  const prev = previous ?? emptyNaming();
+  const next: Naming = { schema: prev.schema, sections: {}, tables: {}, usedTables: [...prev.usedTables] };
+  const usedTables = new Set(prev.usedTables);
+  const prefix = `f${templateId}`;
+
+  const nameTable = (base: string, source: string) => {
+    const name = uniqueName(`${prefix}_${base}`, usedTables, `${templateId}:${source}`);
+    usedTables.add(name);
+    next.usedTables.push(name);
+    return name;
+  };
+
+  const nameColumns = (
+    fields: { id: string; key: string }[],
+    prevTable: TableNaming | undefined,
+  ): Pick<TableNaming, 'columns' | 'used'> => {
+    const columns: Record<string, ColumnNaming> = {};
+    const used = new Set(prevTable?.used ?? []);
+    for (const field of fields) {
+      const existing = prevTable?.columns[field.id];
+      if (existing) {
+        columns[field.id] = { name: existing.name };
+        continue;
+      }
+      const name = uniqueName(columnBase(field.key, field.id), used, field.key);
+      used.add(name);
+      columns[field.id] = { name };
+    }
+    // Removed fields: the column stays, retired.
+    for (const [id, col] of Object.entries(prevTable?.columns ?? {})) {
+      if (!columns[id]) columns[id] = { name: col.name, retired: true };
+    }
+    return { columns, used: [...used] };
+  };
+
+  for (const section of definition.sections) {
+    const prevSection = prev.sections[section.id];
+    const tableName = prevSection?.name ?? nameTable(snakeCase(section.key) || section.id, section.key);
+    next.sections[section.id] = { name: tableName, ...nameColumns(section.fields, prevSection) };
+    for (const table of section.tables ?? []) {
+      const prevTable = prev.tables[table.id];
+      const childName =
+        prevTable?.name ?? nameTable(`${snakeCase(section.key) || section.id}__${snakeCase(table.key) || table.id}`, `${section.key}.${table.key}`);
+      next.tables[table.id] = { name: childName, sectionId: section.id, ...nameColumns(table.columns, prevTable) };
+    }
+  }
+  for (const [id, t] of Object.entries(prev.sections)) {
+    if (!next.sections[id]) next.sections[id] = { ...t, retired: true };
+  }
+  for (const [id, t] of Object.entries(prev.tables)) {
+    if (!next.tables[id]) next.tables[id] = { ...t, retired: true };
+  }
+  return next;
+}
