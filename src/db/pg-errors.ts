@@ -18,6 +18,8 @@ const CONSTRAINT_MESSAGES: Record<string, { path: string; message: string }> = {
   users_email_key: { path: 'email', message: 'a user with this email already exists' },
   grids_slug_key: { path: 'slug', message: 'a grid with this slug already exists' },
   grid_members_grid_user_key: { path: 'userId', message: 'this user is already a member of this grid' },
+  templates_grid_slug_key: { path: 'slug', message: 'a template with this slug already exists in this grid' },
+  submissions_idempotency_key: { path: 'Idempotency-Key', message: 'this key was already used' },
 };
 
 // Connection-level failures: PostgreSQL down, restarting, or refusing connections.

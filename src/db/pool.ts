@@ -37,7 +37,8 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
     ...connectionConfig(databaseUrl),
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'gridbook',
-    connectionTimeoutMillis: 5000,
+    // Waiting for a free client under load is normal; an unreachable server fails fast anyway (ECONNREFUSED).
+    connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 30000,
     statement_timeout: options.statementTimeoutMs,
   });

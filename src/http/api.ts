@@ -1,0 +1,55 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { authRoutes } from '../auth/auth.routes.js';
+import { gridsRoutes } from '../grids/grids.routes.js';
+import type { Runtime } from '../runtime.js';
+import { templatesRoutes } from '../templates/templates.routes.js';
+import { usersRoutes } from '../users/users.routes.js';
+import { submissionsRoutes } from '../submissions/submissions.routes.js';
+import { apiAuthentication } from './api-auth.js';
+import { sendError } from './envelope.js';
+import { apiNotFound } from './error-handler.js';
+import { apiDocsPage, openApiDocument } from './openapi.js';
+import { mountRoutes, type RouteSpec } from './routes.js';
+
+export const API_VERSION = '1.0.0';
+/** JSON bodies above this are refused with 413 before they are parsed. */
+export const JSON_BODY_LIMIT = '2mb';
+
+export function apiRoutes(rt: Runtime): RouteSpec[] {
+  return [
+    ...authRoutes(rt.services, rt.pool),
+    ...usersRoutes(rt.services),
+    ...gridsRoutes(rt.services),
+    ...templatesRoutes(rt.services),
+    ...submissionsRoutes(rt.services),
+  ];
+}
+
+/** Requests with a body must say it is JSON (multipart uploads have their own routes). */
+function requireJson(req: Request, res: Response, next: NextFunction) {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (!hasBody || req.is(['application/json', 'application/*+json'])) return next();
+  sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
+}
+
+/** /api/v1: JSON in, the envelope out, every route declared once (routes.ts) and documented from that. */
+export function createApiRouter(rt: Runtime): { v1: Router; docs: Router } {
+  const routes = apiRoutes(rt);
+  const doc = openApiDocument(routes, rt.config.publicUrl, API_VERSION);
+  const v1 = express.Router();
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  v1.use(requireJson);
+  v1.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  v1.use(apiAuthentication({ pool: rt.pool, tokens: rt.services.tokens }));
+  mountRoutes(v1, routes);
+  v1.use(apiNotFound);
+
+  const docs = express.Router();
+  const page = apiDocsPage(doc);
+  docs.get('/', (_req, res) => {
+    res.type('html').send(page);
+  });
+  return { v1, docs };
+}
