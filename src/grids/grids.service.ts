@@ -3,6 +3,7 @@ import type { GridRole, ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
+import { authorizeInGrid } from '../permissions/grid-access.js';
 import { assertCan, can, type Action } from '../permissions/policy.js';
 import { findUserById } from '../users/users.repository.js';
 import { compileValidator } from '../validation/validate.js';
@@ -11,7 +12,6 @@ import {
   findMember,
   GRID_COLUMNS,
   gridAuditSnapshot,
-  gridRoleOf,
   isId,
   toGridView,
   toMemberView,
@@ -214,6 +214,10 @@ export class GridsService {
    * read is reported as not found, so its existence does not leak; a readable one they may not
    * change is forbidden. Deleted grids are visible only to those who may restore them.
    */
+  /**
+   * Loads a grid and checks the action against the caller's role in it (see authorizeInGrid).
+   * Deleted grids are visible only to those who may restore them.
+   */
   private async authorize(
     db: Queryable,
     ctx: ServiceContext,
@@ -224,11 +228,9 @@ export class GridsService {
     if (!ctx.actor) throw new UnauthenticatedError();
     const grid = isId(id) ? await findGrid(db, id, opts) : null;
     if (!grid) throw new NotFoundError('Grid', id);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, id, ctx.actor.id);
-    const subject = { type: 'grid' as const, gridRole: role };
-    const visible = grid.is_deleted ? can(ctx.actor, 'restore', subject) : can(ctx.actor, 'read', subject);
-    if (!visible) throw new NotFoundError('Grid', id);
-    if (!can(ctx.actor, action, subject)) throw new ForbiddenError();
+    const role = await authorizeInGrid(db, ctx, id, 'grid', action, () => new NotFoundError('Grid', id), {
+      visibleAction: grid.is_deleted ? 'restore' : 'read',
+    });
     return { grid, role };
   }
 

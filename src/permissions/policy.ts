@@ -9,12 +9,15 @@ import { ForbiddenError, UnauthenticatedError } from '../errors/app-error.js';
  * by the caller for the record at hand (see grids.repository.ts: gridRoleOf).
  */
 
-export type Action = 'list' | 'read' | 'create' | 'edit' | 'delete' | 'restore';
+export type Action = 'list' | 'read' | 'create' | 'edit' | 'delete' | 'restore' | 'publish' | 'purge' | 'retry';
 
 export type Subject =
   | { type: 'user'; id?: string }
   | { type: 'grid'; gridRole: GridRole | null }
   | { type: 'grid_member'; gridRole: GridRole | null }
+  | { type: 'template'; gridRole: GridRole | null }
+  /** `own`: the actor submitted it. */
+  | { type: 'submission'; gridRole: GridRole | null; own: boolean }
   | { type: 'audit_log' };
 
 export type SubjectType = Subject['type'];
@@ -23,6 +26,12 @@ type Rule = (actor: Actor, subject: Subject) => boolean;
 
 const isMember = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole !== null;
 const isManager = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole === 'manager';
+const isOwn = (_a: Actor, s: Subject) => s.type === 'submission' && s.own;
+const hasGridRole =
+  (...roles: GridRole[]) =>
+  (_a: Actor, s: Subject) =>
+    'gridRole' in s && s.gridRole !== null && roles.includes(s.gridRole);
+const isGridBuilder = (_a: Actor, s: Subject) => 'gridRole' in s && (s.gridRole === 'manager' || s.gridRole === 'builder');
 const isSelf = (a: Actor, s: Subject) => s.type === 'user' && s.id === a.id;
 const isBuilder = (a: Actor) => a.role === 'builder';
 
@@ -50,6 +59,22 @@ const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
     edit: isManager,
     delete: isManager,
   },
+  template: {
+    list: () => true,
+    read: isMember,
+    create: isGridBuilder,
+    edit: isGridBuilder,
+    publish: isGridBuilder,
+    purge: isManager,
+  },
+  submission: {
+    list: isMember,
+    read: (a, s) => (isMember(a, s) && isOwn(a, s)) || hasGridRole('reviewer', 'builder', 'manager')(a, s),
+    create: hasGridRole('submitter', 'builder', 'manager'),
+    edit: (a, s) => isMember(a, s) && isOwn(a, s),
+    delete: (a, s) => isMember(a, s) && isOwn(a, s),
+    retry: hasGridRole('builder', 'manager'),
+  },
   audit_log: {},
 };
 
@@ -72,6 +97,6 @@ export type ListScope = { kind: 'all' } | { kind: 'member_of_grids'; userId: str
 export function listScope(actor: Actor | null, type: SubjectType): ListScope {
   if (!actor) return { kind: 'none' };
   if (actor.role === 'admin') return { kind: 'all' };
-  if (type === 'grid' || type === 'grid_member') return { kind: 'member_of_grids', userId: actor.id };
+  if (type === 'grid' || type === 'grid_member' || type === 'template') return { kind: 'member_of_grids', userId: actor.id };
   return { kind: 'none' };
 }

@@ -1,0 +1,325 @@
+import { MAX_IDENTIFIER_BYTES, qualifiedName, quoteIdent } from '../db/identifiers.js';
+import type { Definition, Field, Section } from './definition.schema.js';
+import { isChoice, pgTypeOf } from './field-types.js';
+import { fitName, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
+
+/**
+ * The plan of a publish: the DDL that turns the tables of the previous version into those of the
+ * new one, and the checks on existing rows that a tightened rule or a type change must pass.
+ * Pure: it reads nothing; the publish service runs the checks and then the statements.
+ *
+ * Evolution rules (data is never dropped by a publish):
+ * - a new field adds a nullable column (instant, existing rows untouched);
+ * - a removed field keeps its column, retired (a separate, confirmed purge may drop it);
+ * - a renamed field keeps its column (names are bound to stable ids, not keys);
+ * - a type change converts the column in place, allowed only when every existing value converts;
+ * - `required`, `unique`, tighter ranges, lengths, patterns, options: allowed only when existing
+ *   rows already satisfy them. `unique` is enforced by a unique index; the other rules by the
+ *   submission's JSON Schema (so old submissions can always be re-projected).
+ */
+
+export interface PlannedStatement {
+  sql: string;
+  reason: string;
+}
+
+/** A check on existing rows: SQL that returns the failing rows (submission ids), or a JS predicate. */
+export interface PlannedCheck {
+  /** Dotted path of the field: `household.age`, `household.members.name`. */
+  field: string;
+  rule: string;
+  description: string;
+  table: string;
+  /** SQL selecting `submission_id` of failing rows; `$1` may be bound to `params[0]`. */
+  sql?: string;
+  params?: unknown[];
+  /** For rules defined by JavaScript semantics (patterns, formats): the column and a predicate. */
+  js?: { column: string; failing: (value: string) => boolean };
+  /** Skipped when the check with this `field:rule` id failed (rules on a value that did not convert). */
+  after?: string;
+}
+
+export interface Plan {
+  fromVersion: number | null;
+  toVersion: number;
+  naming: Naming;
+  statements: PlannedStatement[];
+  checks: PlannedCheck[];
+  /** Human-readable summary of the changes. */
+  changes: string[];
+}
+
+const q = quoteIdent;
+
+interface Located {
+  field: Field;
+  path: string;
+  table: TableNaming;
+  isChild: boolean;
+}
+
+/** Every field and column of a definition, with its table naming and dotted path. */
+function locateFields(definition: Definition, naming: Naming): Map<string, Located> {
+  const located = new Map<string, Located>();
+  for (const section of definition.sections) {
+    const table = naming.sections[section.id]!;
+    for (const field of section.fields) located.set(field.id, { field, path: `${section.key}.${field.key}`, table, isChild: false });
+    for (const t of section.tables ?? []) {
+      const child = naming.tables[t.id]!;
+      for (const column of t.columns) {
+        located.set(column.id, { field: column, path: `${section.key}.${t.key}.${column.key}`, table: child, isChild: true });
+      }
+    }
+  }
+  return located;
+}
+
+function uniqueIndexName(table: string, column: string): string {
+  return fitName(`${table}_${column}_key`, `${table}.${column}`, MAX_IDENTIFIER_BYTES);
+}
+
+function columnDefs(fields: Field[], table: TableNaming): string[] {
+  return fields.map((f) => `${q(table.columns[f.id]!.name)} ${pgTypeOf(f)}`);
+}
+
+/** The conversion of a column from one type to another, or null when it cannot be done in place. */
+function conversion(from: Field, to: Field, column: string): { using: string; castType: string | null } | null {
+  const a = pgTypeOf(from);
+  const b = pgTypeOf(to);
+  const c = q(column);
+  if (from.type === 'file' || to.type === 'file') return null;
+  if (a === 'text' && b === 'text[]') return { using: `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}] END`, castType: null };
+  if (a === 'text[]' && b === 'text') return { using: `${c}[1]`, castType: null };
+  if (a === 'text[]' || b === 'text[]') return null;
+  if (b === 'text') return { using: `${c}::text`, castType: null };
+  if (a === 'bigint' && b === 'numeric') return { using: `${c}::numeric`, castType: null };
+  if (a === 'date' && b === 'timestamptz') return { using: `${c}::timestamptz`, castType: null };
+  return { using: `NULLIF(btrim(${c}::text), '')::${b}`, castType: b };
+}
+
+/** Checks that existing values satisfy the rules of `field` (`expr` is the value once converted). */
+function ruleChecks(
+  field: Field,
+  prev: Field | null,
+  loc: Located,
+  expr: string,
+  after: string | undefined,
+): PlannedCheck[] {
+  const checks: PlannedCheck[] = [];
+  const r = field.rules ?? {};
+  const p = prev?.rules ?? {};
+  const table = `${qualifiedName('forms', loc.table.name)}`;
+  const base = { field: loc.path, table: loc.table.name, after };
+  const column = loc.table.columns[field.id]!.name;
+  const typeChanged = prev !== null && prev.type !== field.type;
+  const add = (rule: string, description: string, where: string, params?: unknown[]) =>
+    checks.push({ ...base, rule, description, sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${table} WHERE ${where}`, params });
+
+  if (r.required && !field.showIf && (!p.required || prev?.showIf || prev === null)) {
+    if (field.type === 'multiple_choice' || field.type === 'file') add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
+    else add('required', 'has a value', `${expr} IS NULL`);
+  }
+  if (r.unique && !loc.isChild && (!p.unique || typeChanged)) {
+    add(
+      'unique',
+      'is unique',
+      `${expr} IS NOT NULL AND ${expr} IN (SELECT ${expr} FROM ${table} WHERE ${expr} IS NOT NULL GROUP BY ${expr} HAVING count(*) > 1)`,
+    );
+  }
+  const numeric = field.type === 'integer' || field.type === 'decimal';
+  const dated = field.type === 'date' || field.type === 'datetime';
+  if ((numeric || dated) && r.min !== undefined && (r.min !== p.min || typeChanged)) {
+    add('min', `is at least ${r.min}`, `${expr} < $1${dated ? `::${pgTypeOf(field)}` : ''}`, [r.min]);
+  }
+  if ((numeric || dated) && r.max !== undefined && (r.max !== p.max || typeChanged)) {
+    add('max', `is at most ${r.max}`, `${expr} > $1${dated ? `::${pgTypeOf(field)}` : ''}`, [r.max]);
+  }
+  if (r.minLength !== undefined && (r.minLength !== p.minLength || typeChanged)) {
+    add('minLength', `has at least ${r.minLength} characters`, `char_length(${expr}) < $1`, [r.minLength]);
+  }
+  if (r.maxLength !== undefined && (r.maxLength !== p.maxLength || typeChanged)) {
+    add('maxLength', `has at most ${r.maxLength} characters`, `char_length(${expr}) > $1`, [r.maxLength]);
+  }
+  if (r.minItems !== undefined && (r.minItems !== p.minItems || typeChanged)) {
+    add('minItems', `has at least ${r.minItems} items`, `cardinality(${expr}) < $1`, [r.minItems]);
+  }
+  if (r.maxItems !== undefined && (r.maxItems !== p.maxItems || typeChanged)) {
+    add('maxItems', `has at most ${r.maxItems} items`, `cardinality(${expr}) > $1`, [r.maxItems]);
+  }
+  if (isChoice(field.type)) {
+    const values = (field.options ?? []).map((o) => o.value);
+    const prevValues = new Set((prev?.options ?? []).map((o) => o.value));
+    const narrowed = typeChanged || !prev || [...prevValues].some((v) => !values.includes(v));
+    if (narrowed) {
+      if (field.type === 'single_choice') add('options', `is one of the options`, `${expr} IS NOT NULL AND NOT (${expr} = ANY ($1::text[]))`, [values]);
+      else add('options', `holds only options`, `${expr} IS NOT NULL AND NOT (${expr} <@ $1::text[])`, [values]);
+    }
+  }
+  // Patterns and formats are JavaScript semantics (as the JSON Schema checks them): checked in JS.
+  if (r.pattern !== undefined && (r.pattern !== p.pattern || typeChanged)) {
+    const re = new RegExp(r.pattern, 'u');
+    checks.push({ ...base, rule: 'pattern', description: `matches ${r.pattern}`, js: { column, failing: (v) => !re.test(v) } });
+  }
+  if (field.type === 'email' && (typeChanged || prev === null)) {
+    const re = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+    checks.push({ ...base, rule: 'format', description: 'is an email address', js: { column, failing: (v) => !re.test(v) } });
+  }
+  if (field.type === 'url' && (typeChanged || prev === null)) {
+    checks.push({ ...base, rule: 'format', description: 'is an http(s) URL', js: { column, failing: (v) => !/^https?:\/\/\S+$/.test(v) } });
+  }
+  return checks;
+}
+
+/**
+ * Plans the move from `previous` (null for a first publish) to `definition` named by `naming`
+ * (deriveNaming's result for this definition).
+ */
+export function planPublish(
+  definition: Definition,
+  naming: Naming,
+  previous: { version: number; definition: Definition; naming: Naming } | null,
+): Plan {
+  const statements: PlannedStatement[] = [];
+  const checks: PlannedCheck[] = [];
+  const changes: string[] = [];
+  const toVersion = (previous?.version ?? 0) + 1;
+  const before = previous ? locateFields(previous.definition, previous.naming) : new Map<string, Located>();
+  const after = locateFields(definition, naming);
+  const submissions = qualifiedName('public', 'submissions');
+
+  if (!previous) statements.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${q(naming.schema)}`, reason: 'schema for form data' });
+
+  const createSection = (section: Section) => {
+    const t = naming.sections[section.id]!;
+    const cols = [`${q(SYSTEM_COLUMNS.submissionId)} bigint PRIMARY KEY REFERENCES ${submissions} (id) ON DELETE CASCADE`, ...columnDefs(section.fields, t)];
+    statements.push({
+      sql: `CREATE TABLE ${qualifiedName(naming.schema, t.name)} (\n  ${cols.join(',\n  ')}\n)`,
+      reason: `table for section "${section.key}" (${section.fields.length} fields)`,
+    });
+    changes.push(`add section ${section.key}`);
+  };
+  const createChild = (section: Section, tableId: string) => {
+    const def = (section.tables ?? []).find((t) => t.id === tableId)!;
+    const t = naming.tables[tableId]!;
+    const cols = [
+      `${q(SYSTEM_COLUMNS.rowId)} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`,
+      `${q(SYSTEM_COLUMNS.submissionId)} bigint NOT NULL REFERENCES ${submissions} (id) ON DELETE CASCADE`,
+      `${q(SYSTEM_COLUMNS.rowIndex)} integer NOT NULL`,
+      ...columnDefs(def.columns, t),
+      `CONSTRAINT ${q(fitName(`${t.name}_row_key`, t.name))} UNIQUE (${q(SYSTEM_COLUMNS.submissionId)}, ${q(SYSTEM_COLUMNS.rowIndex)})`,
+    ];
+    statements.push({
+      sql: `CREATE TABLE ${qualifiedName(naming.schema, t.name)} (\n  ${cols.join(',\n  ')}\n)`,
+      reason: `table for the repeating table "${section.key}.${def.key}" (${def.columns.length} columns)`,
+    });
+    changes.push(`add repeating table ${section.key}.${def.key}`);
+  };
+
+  for (const section of definition.sections) {
+    const isNewSection = !previous?.naming.sections[section.id];
+    if (isNewSection) createSection(section);
+    for (const t of section.tables ?? []) if (!previous?.naming.tables[t.id]) createChild(section, t.id);
+
+    // New fields of existing tables: one ALTER TABLE per table.
+    const tables: { naming: TableNaming; fields: Field[]; paths: string[] }[] = [];
+    if (!isNewSection) tables.push({ naming: naming.sections[section.id]!, fields: section.fields, paths: section.fields.map((f) => `${section.key}.${f.key}`) });
+    for (const t of section.tables ?? []) {
+      if (previous?.naming.tables[t.id]) {
+        tables.push({ naming: naming.tables[t.id]!, fields: t.columns, paths: t.columns.map((c) => `${section.key}.${t.key}.${c.key}`) });
+      }
+    }
+    for (const table of tables) {
+      const added = table.fields.filter((f) => !before.has(f.id));
+      if (added.length === 0) continue;
+      statements.push({
+        sql: `ALTER TABLE ${qualifiedName(naming.schema, table.naming.name)}\n  ${added.map((f) => `ADD COLUMN ${q(table.naming.columns[f.id]!.name)} ${pgTypeOf(f)}`).join(',\n  ')}`,
+        reason: `new field${added.length > 1 ? 's' : ''} ${added.map((f) => table.paths[table.fields.indexOf(f)]).join(', ')}`,
+      });
+      changes.push(...added.map((f) => `add field ${table.paths[table.fields.indexOf(f)]}`));
+    }
+  }
+
+  // Unique indexes of new fields (created with their table or column).
+  for (const [id, loc] of after) {
+    const prev = before.get(id);
+    const column = loc.table.columns[id]!.name;
+    const tableName = qualifiedName(naming.schema, loc.table.name);
+    if (!prev) {
+      if (loc.field.rules?.unique && !loc.isChild) {
+        statements.push({
+          sql: `CREATE UNIQUE INDEX ${q(uniqueIndexName(loc.table.name, column))} ON ${tableName} (${q(column)})`,
+          reason: `unique rule of ${loc.path}`,
+        });
+      }
+      continue;
+    }
+    if (prev.table.name !== loc.table.name) {
+      changes.push(`move ${prev.path} to ${loc.path} (new column; the old one is retired)`);
+      continue;
+    }
+    if (prev.field.key !== loc.field.key) changes.push(`rename ${prev.path} to ${loc.path} (column ${column} kept)`);
+
+    // Type change: convert in place when every value converts.
+    let expr = q(column);
+    let castCheck: string | undefined;
+    if (pgTypeOf(prev.field) !== pgTypeOf(loc.field)) {
+      const conv = conversion(prev.field, loc.field, column);
+      if (!conv) {
+        checks.push({
+          field: loc.path,
+          rule: 'type',
+          description: `cannot change from ${prev.field.type} to ${loc.field.type}`,
+          table: loc.table.name,
+          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName}`,
+        });
+        continue;
+      }
+      if (conv.castType) {
+        castCheck = `${loc.path}:type`;
+        checks.push({
+          field: loc.path,
+          rule: 'type',
+          description: `converts from ${prev.field.type} to ${loc.field.type}`,
+          table: loc.table.name,
+          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName} WHERE ${q(column)} IS NOT NULL AND NOT gridbook_can_cast(${q(column)}::text, '${conv.castType}'::regtype)`,
+        });
+      }
+      expr = `(${conv.using})`;
+      statements.push({
+        sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${conv.using}`,
+        reason: `${loc.path}: ${prev.field.type} to ${loc.field.type}`,
+      });
+      changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type}`);
+    } else if (prev.field.type !== loc.field.type) {
+      changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (same column type)`);
+    }
+    checks.push(...ruleChecks(loc.field, prev.field, loc, expr, castCheck));
+
+    const wasUnique = Boolean(prev.field.rules?.unique) && !prev.isChild;
+    const isUnique = Boolean(loc.field.rules?.unique) && !loc.isChild;
+    if (isUnique && !wasUnique) {
+      statements.push({ sql: `CREATE UNIQUE INDEX ${q(uniqueIndexName(loc.table.name, column))} ON ${tableName} (${q(column)})`, reason: `unique rule added to ${loc.path}` });
+    }
+    if (!isUnique && wasUnique) {
+      statements.push({ sql: `DROP INDEX IF EXISTS ${qualifiedName(naming.schema, uniqueIndexName(loc.table.name, column))}`, reason: `unique rule removed from ${loc.path}` });
+    }
+    if (JSON.stringify(prev.field.rules ?? {}) !== JSON.stringify(loc.field.rules ?? {})) changes.push(`change rules of ${loc.path}`);
+  }
+
+  // Removed fields: the column stays, retired; a unique index would block new rows without it.
+  for (const [id, prev] of before) {
+    if (after.has(id)) continue;
+    changes.push(`remove ${prev.path} (column ${prev.table.columns[id]!.name} kept, retired)`);
+    if (prev.field.rules?.unique && !prev.isChild) {
+      statements.push({
+        sql: `DROP INDEX IF EXISTS ${qualifiedName(naming.schema, uniqueIndexName(prev.table.name, prev.table.columns[id]!.name))}`,
+        reason: `${prev.path} removed: its unique rule no longer applies`,
+      });
+    }
+  }
+  for (const section of previous?.definition.sections ?? []) {
+    if (!definition.sections.some((s) => s.id === section.id)) changes.push(`remove section ${section.key} (table kept, retired)`);
+  }
+
+  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes };
+}

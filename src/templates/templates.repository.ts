@@ -1,0 +1,118 @@
+import type { Queryable } from '../db/pool.js';
+import type { Definition } from './definition.schema.js';
+import type { Naming } from './naming.js';
+
+export interface TemplateRow {
+  id: string;
+  grid_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: 'draft' | 'published' | 'archived';
+  definition: Definition;
+  current_version: number | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface VersionRow {
+  id: string;
+  template_id: string;
+  version: number;
+  definition: Definition;
+  json_schema: Record<string, unknown>;
+  naming: Naming;
+  ddl: string[];
+  checks: unknown[];
+  published_by: string | null;
+  published_at: Date;
+}
+
+export const TEMPLATE_COLUMNS =
+  'id, grid_id, slug, title, description, status, definition, current_version, created_by, created_at, updated_at';
+
+export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<TemplateRow | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const result = await db.query<TemplateRow>(
+    `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return result.rows[0] ?? null;
+}
+
+export async function findVersion(db: Queryable, templateId: string, version: number): Promise<VersionRow | null> {
+  const result = await db.query<VersionRow>('SELECT * FROM template_versions WHERE template_id = $1 AND version = $2', [templateId, version]);
+  return result.rows[0] ?? null;
+}
+
+export async function listVersions(db: Queryable, templateId: string): Promise<Omit<VersionRow, 'definition' | 'json_schema' | 'naming'>[]> {
+  const result = await db.query(
+    `SELECT id, template_id, version, ddl, checks, published_by, published_at FROM template_versions
+      WHERE template_id = $1 ORDER BY version DESC`,
+    [templateId],
+  );
+  return result.rows as Omit<VersionRow, 'definition' | 'json_schema' | 'naming'>[];
+}
+
+/** Every stable id any published version of the template has used. */
+export async function idsEverPublished(db: Queryable, templateId: string): Promise<Set<string>> {
+  const result = await db.query<{ naming: Naming }>('SELECT naming FROM template_versions WHERE template_id = $1', [templateId]);
+  const ids = new Set<string>();
+  for (const { naming } of result.rows) {
+    for (const [sectionId, t] of Object.entries(naming.sections)) {
+      ids.add(sectionId);
+      for (const fieldId of Object.keys(t.columns)) ids.add(fieldId);
+    }
+    for (const [tableId, t] of Object.entries(naming.tables)) {
+      ids.add(tableId);
+      for (const fieldId of Object.keys(t.columns)) ids.add(fieldId);
+    }
+  }
+  return ids;
+}
+
+/** Every id of the definition: sections, fields, tables and columns. */
+export function idsOf(definition: Definition): Set<string> {
+  const ids = new Set<string>();
+  for (const s of definition.sections) {
+    ids.add(s.id);
+    for (const f of s.fields) ids.add(f.id);
+    for (const t of s.tables ?? []) {
+      ids.add(t.id);
+      for (const c of t.columns) ids.add(c.id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Ids removed by a published version: they stay retired for ever (their columns may still hold
+ * data), so a new item can never take one and inherit an old column.
+ */
+export async function retiredIds(db: Queryable, templateId: string): Promise<Set<string>> {
+  const latest = await db.query<{ definition: Definition }>(
+    'SELECT definition FROM template_versions WHERE template_id = $1 ORDER BY version DESC LIMIT 1',
+    [templateId],
+  );
+  if (!latest.rows[0]) return new Set();
+  const current = idsOf(latest.rows[0].definition);
+  return new Set([...(await idsEverPublished(db, templateId))].filter((id) => !current.has(id)));
+}
+
+/** Columns and tables dropped by purges, which the next naming must know are gone. */
+export async function purgedObjects(db: Queryable, templateId: string): Promise<{ tables: Set<string>; columns: Set<string> }> {
+  const result = await db.query<{ columns: { table: string; column?: string }[] }>(
+    'SELECT columns FROM template_purges WHERE template_id = $1',
+    [templateId],
+  );
+  const tables = new Set<string>();
+  const columns = new Set<string>();
+  for (const row of result.rows) {
+    for (const item of row.columns) {
+      if (item.column) columns.add(`${item.table}.${item.column}`);
+      else tables.add(item.table);
+    }
+  }
+  return { tables, columns };
+}

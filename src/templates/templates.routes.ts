@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import { route, type RouteSpec } from '../http/routes.js';
+import type { Services } from '../runtime.js';
+import { DefinitionSchema } from './definition.schema.js';
+import { CreateTemplateInput, PublishInput, TemplateStatus } from './templates.schema.js';
+
+const TemplateView = Type.Object({
+  id: Type.String(),
+  gridId: Type.String(),
+  slug: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  status: TemplateStatus,
+  currentVersion: Type.Union([Type.Integer(), Type.Null()]),
+  definition: DefinitionSchema,
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+const PlanView = Type.Object({
+  templateId: Type.String(),
+  fromVersion: Type.Union([Type.Integer(), Type.Null()]),
+  toVersion: Type.Integer(),
+  ok: Type.Boolean({ description: 'false when existing rows break a new rule: publish would refuse' }),
+  changes: Type.Array(Type.String()),
+  statements: Type.Array(Type.Object({ sql: Type.String(), reason: Type.String() })),
+  checks: Type.Array(
+    Type.Object({
+      field: Type.String(),
+      rule: Type.String(),
+      description: Type.String(),
+      table: Type.String(),
+      failing: Type.Integer(),
+      examples: Type.Array(Type.String(), { description: 'ids of up to 20 failing submissions' }),
+      skipped: Type.Optional(Type.Boolean()),
+    }),
+  ),
+  fields: Type.Integer(),
+});
+
+export function templatesRoutes(services: Services): RouteSpec[] {
+  const { templates, publisher } = services;
+  return [
+    route({
+      method: 'get',
+      path: '/grids/:gridId/templates',
+      tag: 'templates',
+      summary: 'Templates of a grid',
+      response: Type.Array(TemplateView),
+      handler: ({ ctx, params }) => templates.list(ctx, params.gridId!),
+    }),
+    route({
+      method: 'post',
+      path: '/grids/:gridId/templates',
+      tag: 'templates',
+      summary: 'Create a draft template, optionally with a definition',
+      body: CreateTemplateInput,
+      bodyCheckedBy: 'service',
+      response: TemplateView,
+      status: 201,
+      handler: ({ ctx, params, body }) => templates.create(ctx, params.gridId!, body),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId',
+      tag: 'templates',
+      summary: 'A template: its working definition and its versions',
+      handler: ({ ctx, params }) => templates.get(ctx, params.templateId!),
+    }),
+    route({
+      method: 'put',
+      path: '/templates/:templateId/definition',
+      tag: 'templates',
+      summary: 'Replace the working definition (errors per field path)',
+      body: DefinitionSchema,
+      bodyCheckedBy: 'service',
+      response: TemplateView,
+      handler: ({ ctx, params, body }) => templates.updateDefinition(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/plan',
+      tag: 'templates',
+      summary: 'Dry run of publishing: the DDL it would run and the checks on existing rows',
+      response: PlanView,
+      handler: ({ ctx, params }) => publisher.plan(ctx, params.templateId!),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/publish',
+      tag: 'templates',
+      summary: 'Publish the working definition: a new version, its tables created or altered, in one transaction',
+      body: PublishInput,
+      status: 201,
+      handler: ({ ctx, params, body }) => publisher.publish(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/purge-retired',
+      tag: 'templates',
+      summary: 'Drop the columns of removed fields (explicit and audited; publishing never drops data)',
+      handler: ({ ctx, params }) => publisher.purgeRetired(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/schema',
+      tag: 'templates',
+      summary: 'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N',
+      query: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      handler: ({ ctx, params, query }) => templates.schema(ctx, params.templateId!, query.version),
+    }),
+  ];
+}

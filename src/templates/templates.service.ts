@@ -1,0 +1,197 @@
+import { changedFields, recordAudit } from '../audit/audit.service.js';
+import type { ServiceContext } from '../context.js';
+import type { Pool, Queryable } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
+import { NotFoundError } from '../errors/app-error.js';
+import { findGrid } from '../grids/grids.repository.js';
+import { authorizeInGrid } from '../permissions/grid-access.js';
+import type { Action } from '../permissions/policy.js';
+import { compileValidator } from '../validation/validate.js';
+import type { Definition } from './definition.schema.js';
+import { assignMissingIds, newStableId, validateDefinition } from './definition.validate.js';
+import { compileJsonSchema } from './json-schema.js';
+import {
+  findTemplate,
+  findVersion,
+  retiredIds,
+  listVersions,
+  TEMPLATE_COLUMNS,
+  type TemplateRow,
+} from './templates.repository.js';
+import { CreateTemplateInput } from './templates.schema.js';
+
+const validateCreate = compileValidator(CreateTemplateInput);
+
+export interface TemplateView {
+  id: string;
+  gridId: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: TemplateRow['status'];
+  currentVersion: number | null;
+  definition: Definition;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionSummary {
+  version: number;
+  publishedAt: string;
+  publishedBy: string | null;
+  ddl: string[];
+}
+
+export function toTemplateView(row: TemplateRow): TemplateView {
+  return {
+    id: row.id,
+    gridId: row.grid_id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    currentVersion: row.current_version,
+    definition: row.definition,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function starterDefinition(): Definition {
+  return { sections: [{ id: newStableId('s'), key: 'main', label: 'Main', fields: [] }] };
+}
+
+/**
+ * Loads a template and checks an action on it against the caller's role in its grid: a template
+ * the caller may not read does not exist for them.
+ */
+export async function authorizeTemplate(
+  db: Queryable,
+  ctx: ServiceContext,
+  id: string,
+  action: Action,
+  opts: { forUpdate?: boolean } = {},
+): Promise<TemplateRow> {
+  const template = await findTemplate(db, id, opts);
+  if (!template) throw new NotFoundError('Template', id);
+  await authorizeInGrid(db, ctx, template.grid_id, 'template', action, () => new NotFoundError('Template', id), {
+    forbiddenMessage: 'Only builders and managers of this grid change its templates',
+  });
+  return template;
+}
+
+/** Templates: drafts with a working definition; publishing is publish.service.ts. */
+export class TemplatesService {
+  constructor(private readonly deps: { pool: Pool }) {}
+
+  async list(ctx: ServiceContext, gridId: string): Promise<TemplateView[]> {
+    const grid = await findGrid(this.deps.pool, gridId);
+    if (!grid || grid.is_deleted) throw new NotFoundError('Grid', gridId);
+    await authorizeInGrid(this.deps.pool, ctx, gridId, 'template', 'list', () => new NotFoundError('Grid', gridId));
+    const result = await this.deps.pool.query<TemplateRow>(
+      `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE grid_id = $1 AND status <> 'archived' ORDER BY id`,
+      [gridId],
+    );
+    return result.rows.map(toTemplateView);
+  }
+
+  async get(ctx: ServiceContext, id: string): Promise<TemplateView & { versions: VersionSummary[] }> {
+    const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
+    const versions = await listVersions(this.deps.pool, id);
+    return {
+      ...toTemplateView(template),
+      versions: versions.map((v) => ({
+        version: v.version,
+        publishedAt: v.published_at.toISOString(),
+        publishedBy: v.published_by,
+        ddl: v.ddl,
+      })),
+    };
+  }
+
+  async create(ctx: ServiceContext, gridId: string, raw: unknown): Promise<TemplateView> {
+    const input = validateCreate(raw);
+    const definition = input.definition === undefined ? starterDefinition() : validateDefinition(assignMissingIds(input.definition));
+    return withTransaction(this.deps.pool, async (tx) => {
+      const grid = await findGrid(tx, gridId);
+      if (!grid || grid.is_deleted) throw new NotFoundError('Grid', gridId);
+      await authorizeInGrid(tx, ctx, gridId, 'template', 'create', () => new NotFoundError('Grid', gridId), {
+        forbiddenMessage: 'Only builders and managers of this grid create templates',
+      });
+      const result = await tx.query<TemplateRow>(
+        `INSERT INTO templates (grid_id, slug, title, description, definition, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TEMPLATE_COLUMNS}`,
+        [gridId, input.slug, input.title.trim(), input.description, JSON.stringify(definition), ctx.actor!.id],
+      );
+      const row = result.rows[0]!;
+      await recordAudit(tx, ctx, {
+        action: 'template.create',
+        entityType: 'template',
+        entityId: row.id,
+        gridId,
+        after: { slug: row.slug, title: row.title },
+      });
+      return toTemplateView(row);
+    });
+  }
+
+  /** Replaces the working definition (validated; errors per path). Publishing is a separate step. */
+  async updateDefinition(ctx: ServiceContext, id: string, raw: unknown): Promise<TemplateView> {
+    return withTransaction(this.deps.pool, async (tx) => {
+      const template = await authorizeTemplate(tx, ctx, id, 'edit', { forUpdate: true });
+      const definition = validateDefinition(assignMissingIds(raw), await retiredIds(tx, id));
+      const result = await tx.query<TemplateRow>(
+        `UPDATE templates SET definition = $2, updated_at = now() WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
+        [id, JSON.stringify(definition)],
+      );
+      await recordAudit(tx, ctx, {
+        action: 'template.update_definition',
+        entityType: 'template',
+        entityId: id,
+        gridId: template.grid_id,
+        after: { fields: countFields(definition), sections: definition.sections.length },
+      });
+      return toTemplateView(result.rows[0]!);
+    });
+  }
+
+  async updateMeta(ctx: ServiceContext, id: string, patch: { title?: string; description?: string }): Promise<TemplateView> {
+    return withTransaction(this.deps.pool, async (tx) => {
+      const before = await authorizeTemplate(tx, ctx, id, 'edit', { forUpdate: true });
+      const result = await tx.query<TemplateRow>(
+        `UPDATE templates SET title = COALESCE($2, title), description = COALESCE($3, description), updated_at = now()
+          WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
+        [id, patch.title?.trim() || null, patch.description ?? null],
+      );
+      const after = result.rows[0]!;
+      const diff = changedFields({ title: before.title, description: before.description }, { title: after.title, description: after.description });
+      if (Object.keys(diff.after).length) {
+        await recordAudit(tx, ctx, { action: 'template.update', entityType: 'template', entityId: id, gridId: before.grid_id, ...diff });
+      }
+      return toTemplateView(after);
+    });
+  }
+
+  /** The JSON Schema of a version (the latest by default). */
+  async schema(ctx: ServiceContext, id: string, version?: number): Promise<Record<string, unknown>> {
+    const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
+    const wanted = version ?? template.current_version;
+    if (!wanted) throw new NotFoundError('Published version of template', id);
+    const row = await findVersion(this.deps.pool, id, wanted);
+    if (!row) throw new NotFoundError(`Version ${wanted} of template`, id);
+    return row.json_schema;
+  }
+
+  /** The schema the working definition would compile to (a preview before publishing). */
+  async previewSchema(ctx: ServiceContext, id: string): Promise<Record<string, unknown>> {
+    const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
+    return compileJsonSchema(template.definition, { templateId: id, version: (template.current_version ?? 0) + 1, title: template.title });
+  }
+}
+
+export function countFields(definition: Definition): number {
+  return definition.sections.reduce(
+    (n, s) => n + s.fields.length + (s.tables ?? []).reduce((m, t) => m + t.columns.length, 0),
+    0,
+  );
+}
