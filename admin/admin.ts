@@ -6,11 +6,13 @@ import { safeListFeature } from './features/safe-list.feature.js';
 import { accountPage } from './pages/account.page.js';
 import { dashboardHandler } from './pages/dashboard.js';
 import { auditLogResource } from './resources/audit-log.resource.js';
+import { formDataResources } from './resources/form-data.resources.js';
 import { gridMembersResource } from './resources/grid-members.resource.js';
 import { gridsResource } from './resources/grids.resource.js';
 import type { AdminDeps, TableResource } from './resources/types.js';
 import { usersResource } from './resources/users.resource.js';
 import { loginThrottleResource } from './resources/login-throttle.resource.js';
+import { templatesResource, templateVersionsResource } from './resources/templates.resource.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -25,6 +27,8 @@ export function coreResources(deps: AdminDeps): TableResource[] {
     usersResource(deps),
     gridsResource(deps),
     gridMembersResource(deps),
+    templatesResource(deps),
+    templateVersionsResource(),
     auditLogResource(),
     loginThrottleResource(deps),
   ];
@@ -59,7 +63,21 @@ export async function buildTableResources(
 }
 
 export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
-  const resources = await buildTableResources(deps, coreResources(deps));
+  const core = coreResources(deps);
+  const [coreBuilt, formData] = await Promise.all([
+    buildTableResources(deps, core),
+    formDataResources({
+      pool: deps.pool,
+      knex: deps.knex,
+      databaseName: deps.databaseName,
+      referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
+    }),
+  ]);
+  const resources = [...coreBuilt, ...formData.map(({ resource, options, features }) => ({ resource, options, features }))];
+  const formLabels = Object.fromEntries(formData.map((r) => [(r.resource as { id(): string }).id(), r.label]));
+  const formResourceTranslations = Object.fromEntries(
+    formData.map((r) => [(r.resource as { id(): string }).id(), { properties: r.propertyLabels }]),
+  );
   const options: AdminJSOptions = {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
@@ -80,14 +98,17 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       translations: {
         en: {
           labels: {
+            ...formLabels,
             users: 'Users',
             grids: 'Grids',
             grid_members: 'Grid members',
             audit_log: 'Audit log',
             login_throttle: 'Sign-in throttling',
+            templates: 'Templates',
+            template_versions: 'Template versions',
             account: 'My account',
           },
-          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear' },
+          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',
@@ -99,6 +120,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             last_login_at: 'Last sign-in',
             locked_until: 'Locked until',
           },
+          resources: formResourceTranslations,
           messages: {
             invalidCredentials: 'Wrong email or password',
             loginWelcome: 'Gridbook: sign in to the back-office',

@@ -20,14 +20,23 @@ export const Components = {
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),
   AuditChange: add('AuditChange', 'audit-change.tsx'),
+  CodeBlock: add('CodeBlock', 'code-block.tsx'),
+  FormBuilder: add('FormBuilder', 'form-builder/index.tsx'),
 };
+
+/** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
+const SHARED_SOURCES = [fileURLToPath(new URL('../src/templates/field-types.ts', import.meta.url))];
 
 /** A fingerprint of the component sources: the prebuilt bundle is rebuilt when it changes. */
 export async function componentsFingerprint(adminjsVersion: string): Promise<string> {
   const hash = createHash('sha256').update(adminjsVersion);
-  const files = (await readdir(COMPONENTS_DIR)).sort();
+  const files = (await readdir(COMPONENTS_DIR, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort()
+    .concat(SHARED_SOURCES);
   for (const file of files) {
-    hash.update(file).update(await readFile(path.join(COMPONENTS_DIR, file)));
+    hash.update(path.relative(COMPONENTS_DIR, file)).update(await readFile(file));
   }
   hash.update(JSON.stringify(Object.keys(Components).sort()));
   return hash.digest('hex').slice(0, 16);

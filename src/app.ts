@@ -6,17 +6,21 @@ import { AdminHost } from '../admin/admin-host.js';
 import { buildAdminRouter } from '../admin/admin-router.js';
 import { loadAdminUser } from '../admin/admin-user.js';
 import { databaseName } from './config/config.js';
+import { createApiRouter } from './http/api.js';
 import { apiErrorHandler, apiNotFound } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { sameOriginForCookieWrites, securityHeaders } from './http/security.js';
 import type { Runtime } from './runtime.js';
+import { listenForSchemaChanges } from './templates/schema-listener.js';
 
 export interface WebApp {
   app: Express;
   adminHost: AdminHost;
   /** Marks the app as draining: /readyz answers 503 so load balancers stop sending traffic. */
   drain(): void;
+  /** Stops background listeners (the app's HTTP server is the caller's). */
+  close(): Promise<void>;
 }
 
 export const SESSION_COOKIE = 'gridbook.sid';
@@ -64,7 +68,12 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   }, logger);
   await adminHost.init();
   app.use('/admin', adminHost.handler);
+  // A template published on any node rebuilds this node's admin panel (new tables appear at once).
+  const schemaListener = listenForSchemaChanges(config.databaseUrl, () => void adminHost.rebuild(), logger);
 
+  const api = createApiRouter(rt);
+  app.use('/api/v1', api.v1);
+  app.use('/api/docs', api.docs);
   app.use('/api', apiNotFound);
   app.use(apiErrorHandler(logger));
 
@@ -74,5 +83,6 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
     drain: () => {
       draining = true;
     },
+    close: () => schemaListener.close(),
   };
 }

@@ -4,6 +4,8 @@ import type { Pool } from '../../src/db/pool.js';
 import type { AuthService } from '../../src/auth/auth.service.js';
 import type { GridsService } from '../../src/grids/grids.service.js';
 import type { UsersService } from '../../src/users/users.service.js';
+import type { TemplatesService } from '../../src/templates/templates.service.js';
+import type { PublishService } from '../../src/templates/publish.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
@@ -12,6 +14,8 @@ export interface AdminDeps {
     users: UsersService;
     grids: GridsService;
     auth: AuthService;
+    templates: TemplatesService;
+    publisher: PublishService;
   };
 }
 

@@ -79,6 +79,7 @@ export async function serveWeb(rt: Runtime): Promise<RunningWeb> {
           server.closeAllConnections();
         }, 10_000).unref();
       });
+      await web.close();
     },
   };
 }

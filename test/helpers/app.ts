@@ -47,18 +47,21 @@ export async function clearRedisPrefix(redisUrl: string, prefix: string): Promis
   }
 }
 
-/** A runtime on a fresh database (no HTTP server). */
-export async function setupRuntime(env: Record<string, string> = {}): Promise<TestContext> {
-  const db = await createTestDatabase();
-  const config = testConfig(db.url, env);
-  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 5 });
+/**
+ * A runtime on a fresh database (no HTTP server), or on `shared`'s database (a second node: it
+ * does not drop the database when it closes).
+ */
+export async function setupRuntime(env: Record<string, string> = {}, shared?: TestContext): Promise<TestContext> {
+  const db = shared ? { ...shared.db, drop: async () => {} } : await createTestDatabase();
+  const config = testConfig(db.url, { ...(shared ? { QUEUE_PREFIX: shared.config.queuePrefix, SESSION_SECRET: shared.rt.secrets.sessionSecret, JWT_SECRET: shared.rt.secrets.jwtSecret } : {}), ...env });
+  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 10 });
   return {
     db,
     config,
     rt,
     close: async () => {
       await rt.close();
-      await clearRedisPrefix(config.redisUrl, config.queuePrefix);
+      if (!shared) await clearRedisPrefix(config.redisUrl, config.queuePrefix);
       await db.drop();
     },
   };
@@ -71,9 +74,9 @@ export interface TestApp extends TestContext {
   worker: WorkerProcess | null;
 }
 
-/** The web app on a random port, on a fresh database; optionally the worker too. */
-export async function setupApp(options: { env?: Record<string, string>; worker?: boolean } = {}): Promise<TestApp> {
-  const ctx = await setupRuntime(options.env);
+/** The web app on a random port, on a fresh database (or another app's: a second node); optionally the worker too. */
+export async function setupApp(options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext } = {}): Promise<TestApp> {
+  const ctx = await setupRuntime(options.env, options.sharing);
   const web = await createWebApp(ctx.rt);
   const server = http.createServer(web.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,6 +92,7 @@ export async function setupApp(options: { env?: Record<string, string>; worker?:
       await worker?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await web.close();
       await ctx.close();
     },
   };

@@ -1,0 +1,207 @@
+import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useNotice, type ActionProps } from 'adminjs';
+import { Box, Loader, MessageBox } from '@adminjs/design-system';
+import { builderApi } from './api';
+import { ErrorSummary } from './error-summary';
+import { indexErrors, NO_ERRORS, type ErrorIndex, type LocatedError } from './errors';
+import { reactKeys } from './field-editor';
+import { Header, type Busy } from './header';
+import { JsonTab } from './json-tab';
+import { PlanView, PublishResult, type PublishOutcome } from './plan-view';
+import { Preview } from './preview';
+import { SectionEditor } from './section-editor';
+import { builderReducer, initialState } from './state';
+import type { Definition, PlanView as Plan, TemplateData } from './types';
+import { AddButton, ReadOnly, STYLES } from './ui';
+import { Versions } from './versions';
+
+type Tab = 'editor' | 'preview' | 'json' | 'versions';
+
+/** Big templates open with their sections closed: the page stays quick, the headers give the overview. */
+const OPEN_ALL_UP_TO = 150;
+
+/**
+ * The form builder page (record action `builder` of templates): a visual editor of the working
+ * definition, a live preview, the raw JSON, and the save → plan → publish steps.
+ */
+const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
+  const api = useMemo(() => builderApi(resource.id, String(record?.id ?? '')), [resource.id, record?.id]);
+  const addNotice = useNotice();
+  const [template, setTemplate] = useState<TemplateData | null>(null);
+  const [canEdit, setCanEdit] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [state, dispatch] = useReducer(builderReducer, { sections: [] }, initialState);
+  const [errors, setErrors] = useState<ErrorIndex>(NO_ERRORS);
+  // The plan remembers which saved definition it was made from: publishing needs it current.
+  const [plan, setPlan] = useState<{ plan: Plan; savedJson: string } | null>(null);
+  const [planFailure, setPlanFailure] = useState<PublishOutcome | null>(null);
+  const [outcome, setOutcome] = useState<PublishOutcome | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [tab, setTab] = useState<Tab>('editor');
+
+  const reload = useCallback(async () => {
+    const data = await api.load();
+    if (!data.template) throw new Error(data.notice?.message ?? 'The template could not be loaded');
+    setTemplate(data.template);
+    setCanEdit(data.canEdit === true);
+    dispatch({ type: 'load', definition: data.template.definition });
+  }, [api]);
+
+  useEffect(() => {
+    reload().catch((e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)));
+  }, [reload]);
+
+  const { definition, savedJson } = state;
+  const dirty = useMemo(() => JSON.stringify(definition) !== savedJson, [definition, savedJson]);
+  const stats = useMemo(() => ({
+    sections: definition.sections.length,
+    fields: definition.sections.reduce((n, s) => n + s.fields.length + (s.tables ?? []).reduce((m, t) => m + t.columns.length, 0), 0),
+    tables: definition.sections.reduce((n, s) => n + (s.tables?.length ?? 0), 0),
+  }), [definition]);
+
+  /** Runs one operation: one at a time, failures of the request itself shown as a notice. */
+  const run = async (what: Exclude<Busy, null>, fn: () => Promise<void>) => {
+    setBusy(what);
+    try {
+      await fn();
+    } catch (e) {
+      addNotice({ message: e instanceof Error ? e.message : String(e), type: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const save = () => run('save', async () => {
+    const submitted = definition;
+    const data = await api.save(submitted);
+    if (data.notice) addNotice(data.notice);
+    if (data.errors?.length || !data.template) {
+      setErrors(indexErrors(submitted, data.errors ?? [{ path: '', message: data.notice?.message ?? 'Not saved' }]));
+      setTab('editor');
+      return;
+    }
+    setErrors(NO_ERRORS);
+    setTemplate((t) => ({ ...data.template!, versions: data.template!.versions ?? t?.versions ?? [] }));
+    dispatch({ type: 'saved', submitted, stored: data.template.definition });
+    setPlan(null);
+    setPlanFailure(null);
+    setOutcome(null);
+  });
+
+  const makePlan = () => run('plan', async () => {
+    const data = await api.plan();
+    setOutcome(null);
+    if (data.plan && !data.errors) {
+      setPlan({ plan: data.plan, savedJson });
+      setPlanFailure(null);
+    } else {
+      setPlan(null);
+      setPlanFailure({ ok: false, message: data.notice?.message ?? 'The plan failed', errors: data.errors ?? [] });
+    }
+  });
+
+  const publish = () => {
+    if (!template || !plan) return;
+    const n = plan.plan.statements.length;
+    if (!window.confirm(`Publish version ${plan.plan.toVersion} of "${template.title}"? This runs ${n} SQL statement${n === 1 ? '' : 's'} on the form tables.`)) return;
+    return run('publish', async () => {
+      const data = await api.publish(template.currentVersion ?? 0);
+      if (data.notice) addNotice(data.notice);
+      if (data.published) {
+        setOutcome({ ok: true, version: data.published.version, durationMs: data.published.durationMs, statements: data.published.plan.statements.length });
+        setPlan(null);
+        await reload();
+      } else {
+        setOutcome({ ok: false, message: data.notice?.message ?? 'Publish refused', errors: data.errors ?? [] });
+        setPlan(data.plan ? { plan: data.plan, savedJson } : null);
+      }
+    });
+  };
+
+  // Ctrl+S / Cmd+S saves; leaving with unsaved changes asks first.
+  const saveRef = React.useRef(save);
+  saveRef.current = save;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+        e.preventDefault();
+        if (canEdit && dirty && busy === null) saveRef.current();
+      }
+    };
+    const onUnload = (e: BeforeUnloadEvent) => {
+      if (dirty) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('beforeunload', onUnload);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('beforeunload', onUnload);
+    };
+  }, [canEdit, dirty, busy]);
+
+  const showError = useCallback((e: LocatedError) => {
+    setTab('editor');
+    requestAnimationFrame(() => document.querySelector(`[data-item-id="${e.itemId}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }));
+  }, []);
+  const applyJson = useCallback((next: Definition) => dispatch({ type: 'replace', definition: next }), []);
+  const loadSchema = useCallback(async () => (await api.preview()).schema ?? null, [api]);
+
+  if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
+  if (!template) return <Loader />;
+
+  const planCurrent = plan !== null && plan.savedJson === savedJson;
+  const canPublish = canEdit && !dirty && planCurrent && plan!.plan.ok;
+  const publishHint = dirty ? 'Save, then plan, before publishing' : !plan ? 'Plan first: publishing is enabled by a successful plan' : !plan.plan.ok ? 'The plan has failing checks' : 'Publish the plan';
+  const sectionKeys = reactKeys(definition.sections);
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'editor', label: 'Editor' },
+    { id: 'preview', label: 'Preview' },
+    { id: 'json', label: 'JSON' },
+    { id: 'versions', label: `Versions (${template.versions.length})` },
+  ];
+
+  return (
+    <ReadOnly.Provider value={!canEdit}>
+      <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
+        <style>{STYLES}</style>
+        <Header template={template} stats={stats} canEdit={canEdit} dirty={dirty} busy={busy} canPublish={canPublish} publishHint={publishHint}
+          onSave={save} onPlan={makePlan} onPublish={publish} />
+        {!canEdit ? <MessageBox mb="lg" variant="info" message="You can look at this template but not change it: only builders and managers of its grid edit templates." /> : null}
+        {errors.list.length ? <ErrorSummary errors={errors.list} onShow={showError} /> : null}
+        {outcome ? <PublishResult outcome={outcome} /> : null}
+        {planFailure ? <PublishResult outcome={planFailure} /> : null}
+        {plan ? (
+          <div className="gbfb-card" style={{ padding: '14px 20px', marginBottom: 16 }}>
+            <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
+              <span style={{ fontWeight: 500, fontSize: 15, flex: 1 }}>Publish plan</span>
+              <button type="button" className="gbfb-link-btn" style={{ padding: '2px 10px' }} onClick={() => setPlan(null)}>Close</button>
+            </div>
+            <PlanView plan={plan.plan} stale={!planCurrent || dirty} />
+          </div>
+        ) : null}
+
+        <div className="gbfb-tabs" role="tablist">
+          {tabs.map((t) => (
+            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`gbfb-tab${tab === t.id ? ' active' : ''}`}
+              data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>{t.label}</button>
+          ))}
+        </div>
+
+        {tab === 'editor' ? (
+          <div data-testid="editor">
+            {definition.sections.map((section, s) => (
+              <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
+                focusId={state.focusId} initiallyOpen={stats.fields <= OPEN_ALL_UP_TO || section.fields.length <= 20} dispatch={dispatch} />
+            ))}
+            <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
+          </div>
+        ) : null}
+        {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}
+        {tab === 'json' ? <JsonTab definition={definition} onApply={applyJson} /> : null}
+        {tab === 'versions' ? <Versions versions={template.versions} current={template.currentVersion} /> : null}
+      </Box>
+    </ReadOnly.Provider>
+  );
+};
+
+export default FormBuilder;

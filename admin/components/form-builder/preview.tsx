@@ -1,0 +1,192 @@
+import React, { useMemo, useState } from 'react';
+import { Button } from '@adminjs/design-system';
+import type { Definition, Field, RepeatingTable, Section, ShowIf } from './types';
+
+/**
+ * The form as a submitter would see it, from the editor's current (possibly unsaved) state.
+ * Conditions (`showIf`) are live: a field appears once the field it depends on holds the value.
+ */
+
+type Values = Record<string, unknown>;
+
+const same = (expected: unknown, actual: unknown) =>
+  expected === actual || (actual !== undefined && actual !== null && actual !== '' && String(expected) === String(actual));
+
+export function conditionHolds(showIf: ShowIf, value: unknown): boolean {
+  return showIf.in !== undefined ? showIf.in.some((v) => same(v, value)) : same(showIf.equals, value);
+}
+
+/** Visible fields of a section: a field shows when its dependency shows and holds the value. */
+export function visibleFields(section: Section, values: Values): Set<string> {
+  const byId = new Map(section.fields.map((f) => [f.id, f]));
+  const memo = new Map<string, boolean>();
+  const visible = (field: Field, depth: number): boolean => {
+    const known = memo.get(field.id);
+    if (known !== undefined) return known;
+    let result = true;
+    if (field.showIf) {
+      const target = byId.get(field.showIf.field);
+      const value = target?.type === 'boolean' ? (values[target.id] ?? false) : target ? values[target.id] : undefined;
+      // depth bounds a cycle (the server refuses cycles; the editor may hold one for a moment).
+      result = !!target && depth < 50 && visible(target, depth + 1) && conditionHolds(field.showIf, value);
+    }
+    memo.set(field.id, result);
+    return result;
+  };
+  return new Set(section.fields.filter((f) => visible(f, 0)).map((f) => f.id));
+}
+
+const HTML_TYPES: Partial<Record<Field['type'], string>> = {
+  text: 'text', integer: 'number', decimal: 'number', date: 'date', datetime: 'datetime-local', time: 'time', email: 'email', url: 'url',
+};
+
+/** One input fitting the field's type. */
+const Input: React.FC<{ field: Field; value: unknown; onChange: (v: unknown) => void; testId: string; compact?: boolean }> = ({ field, value, onChange, testId, compact }) => {
+  const str = value === undefined || value === null ? '' : String(value);
+  switch (field.type) {
+    case 'long_text':
+      return <textarea className="gbfb-input" rows={compact ? 1 : 3} value={str} data-testid={testId} onChange={(e) => onChange(e.target.value)} />;
+    case 'boolean':
+      return (
+        <label className="gbfb-check">
+          <input type="checkbox" checked={value === true} data-testid={testId} onChange={(e) => onChange(e.target.checked)} /> {compact ? '' : 'Yes'}
+        </label>
+      );
+    case 'single_choice':
+      return (
+        <select className="gbfb-input" value={str} data-testid={testId} onChange={(e) => onChange(e.target.value || null)}>
+          <option value="">— choose —</option>
+          {(field.options ?? []).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </select>
+      );
+    case 'multiple_choice': {
+      const list = Array.isArray(value) ? (value as string[]) : [];
+      return (
+        <div data-testid={testId} style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 16px', paddingTop: 4 }}>
+          {(field.options ?? []).map((o) => (
+            <label key={o.value} className="gbfb-check">
+              <input type="checkbox" checked={list.includes(o.value)} onChange={(e) => onChange(e.target.checked ? [...list, o.value] : list.filter((v) => v !== o.value))} />
+              {o.label}
+            </label>
+          ))}
+        </div>
+      );
+    }
+    case 'file':
+      return <input type="file" multiple={field.multiple === true} accept={field.rules?.accept?.join(',')} data-testid={testId} style={{ fontSize: 13 }} />;
+    default: {
+      const numeric = field.type === 'integer' || field.type === 'decimal';
+      const scale = field.rules?.scale;
+      return (
+        <input className="gbfb-input" type={HTML_TYPES[field.type] ?? 'text'} value={str} data-testid={testId}
+          step={field.type === 'integer' ? 1 : numeric ? (scale !== undefined ? 10 ** -scale : 'any') : field.type === 'time' ? 1 : undefined}
+          min={numeric && typeof field.rules?.min === 'number' ? field.rules.min : typeof field.rules?.min === 'string' && field.type === 'date' ? field.rules.min : undefined}
+          max={numeric && typeof field.rules?.max === 'number' ? field.rules.max : typeof field.rules?.max === 'string' && field.type === 'date' ? field.rules.max : undefined}
+          onChange={(e) => onChange(numeric ? (e.target.value === '' ? null : Number(e.target.value)) : e.target.value)} />
+      );
+    }
+  }
+};
+
+const Title: React.FC<{ item: { label: string; rules?: Field['rules'] } }> = ({ item }) => (
+  <span style={{ fontWeight: 500, fontSize: 13 }}>
+    {item.label}
+    {item.rules?.required ? <span style={{ color: '#C20012' }} title="required"> *</span> : null}
+  </span>
+);
+
+const initialRows = (table: RepeatingTable) => Array.from({ length: Math.min(Math.max(table.minRows ?? 0, 1), table.maxRows ?? Infinity) }, () => ({}) as Values);
+
+const TablePreview: React.FC<{ table: RepeatingTable; rows: Values[]; setRows: (rows: Values[]) => void; testId: string }> = ({ table, rows, setRows, testId }) => (
+  <div style={{ marginTop: 16 }} data-testid={testId}>
+    <Title item={{ label: table.label, rules: table.minRows ? { required: true } : undefined }} />
+    {table.help ? <div className="gbfb-muted">{table.help}</div> : null}
+    <div style={{ overflowX: 'auto', marginTop: 6 }}>
+      <table className="gbfb-table">
+        <thead>
+          <tr>
+            <th style={{ width: 30 }}>#</th>
+            {table.columns.map((c) => <th key={c.id}><Title item={c} /></th>)}
+            <th style={{ width: 40 }} />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, r) => (
+            <tr key={r}>
+              <td className="gbfb-muted">{r + 1}</td>
+              {table.columns.map((c) => (
+                <td key={c.id} style={{ minWidth: 140 }}>
+                  <Input field={c} value={row[c.id]} compact testId={`${testId}-cell-${r}-${c.key}`} onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.id]: v } : x)))} />
+                </td>
+              ))}
+              <td>
+                <button type="button" className="gbfb-icon-btn danger" title="Remove row" disabled={rows.length <= (table.minRows ?? 0)}
+                  onClick={() => setRows(rows.filter((_, k) => k !== r))}>×</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+    {rows.length === 0 ? <div className="gbfb-muted" style={{ padding: '6px 0' }}>No rows.</div> : null}
+    <button type="button" className="gbfb-link-btn" style={{ marginTop: 8 }} data-testid={`${testId}-add-row`}
+      disabled={table.maxRows !== undefined && rows.length >= table.maxRows} onClick={() => setRows([...rows, {}])}>
+      + Add row
+    </button>
+  </div>
+);
+
+export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promise<Record<string, unknown> | null> }> = ({ definition, loadSchema }) => {
+  const [values, setValues] = useState<Values>({});
+  const [rows, setRows] = useState<Record<string, Values[]>>({});
+  const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const visible = useMemo(() => definition.sections.map((s) => visibleFields(s, values)), [definition, values]);
+
+  return (
+    <div data-testid="preview">
+      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }}>
+        <span className="gbfb-muted" style={{ flex: 1 }}>
+          The form as submitters will see it, including unsaved changes. Conditional fields appear when their condition holds.
+        </span>
+        <Button size="sm" variant="text" onClick={() => { setValues({}); setRows({}); }}>Clear values</Button>
+        <Button size="sm" variant="outlined" data-testid="preview-schema" disabled={loading}
+          onClick={async () => {
+            setLoading(true);
+            try { setSchema(schema ? null : await loadSchema()); } finally { setLoading(false); }
+          }}>
+          {schema ? 'Hide JSON Schema' : 'JSON Schema (saved)'}
+        </Button>
+      </div>
+      {schema ? <pre className="gbfb-pre" style={{ maxHeight: 420 }} data-testid="preview-schema-json">{JSON.stringify(schema, null, 2)}</pre> : null}
+      <div className="gbfb-card" style={{ padding: '8px 28px 24px', maxWidth: 860 }}>
+        {definition.sections.map((section, s) => (
+          <fieldset key={`${section.id}#${s}`} style={{ border: 0, padding: 0, margin: '16px 0 0' }} data-testid={`preview-section-${s}`}>
+            <legend style={{ fontSize: 18, fontWeight: 500, padding: 0, marginBottom: 4 }}>{section.label}</legend>
+            {section.help ? <div className="gbfb-muted" style={{ marginBottom: 8 }}>{section.help}</div> : null}
+            <div style={{ borderTop: '1px solid #EEEEEF', paddingTop: 4 }}>
+              {section.fields.map((field, f) =>
+                visible[s]?.has(field.id) ? (
+                  <div key={`${field.id}#${f}`} style={{ margin: '12px 0', maxWidth: field.type === 'long_text' || field.type === 'multiple_choice' ? undefined : 480 }}
+                    data-testid={`preview-field-${s}-${f}`} data-key={field.key}>
+                    <div style={{ marginBottom: 4 }}>
+                      <Title item={field} />
+                      {field.showIf ? <span className="gbfb-pill amber" style={{ marginLeft: 8 }}>conditional</span> : null}
+                    </div>
+                    <Input field={field} value={values[field.id]} testId={`preview-input-${s}-${f}`} onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))} />
+                    {field.help ? <div className="gbfb-muted" style={{ marginTop: 3 }}>{field.help}</div> : null}
+                  </div>
+                ) : null,
+              )}
+              {(section.tables ?? []).map((table, t) => (
+                <TablePreview key={`${table.id}#${t}`} table={table} testId={`preview-table-${s}-${t}`} rows={rows[table.id] ?? initialRows(table)}
+                  setRows={(next) => setRows((x) => ({ ...x, [table.id]: next }))} />
+              ))}
+              {section.fields.length === 0 && !(section.tables ?? []).length ? <div className="gbfb-muted" style={{ padding: '12px 0' }}>This section has no fields.</div> : null}
+            </div>
+          </fieldset>
+        ))}
+      </div>
+    </div>
+  );
+};

@@ -1,0 +1,74 @@
+import type { Definition, Field, FieldType, RepeatingTable, Rules, Section, ShowIf } from '../../../src/templates/definition.schema';
+
+/**
+ * Client-side shapes of what the builder action returns. Only type imports from the server code:
+ * the schema module pulls TypeBox, which must stay out of the browser bundle.
+ */
+export type { Definition, Field, FieldType, RepeatingTable, Rules, Section, ShowIf };
+
+export interface VersionSummary {
+  version: number;
+  publishedAt: string;
+  publishedBy: string | null;
+  ddl: string[];
+}
+
+export interface TemplateData {
+  id: string;
+  gridId: string;
+  slug: string;
+  title: string;
+  description: string;
+  status: 'draft' | 'published' | 'archived';
+  currentVersion: number | null;
+  definition: Definition;
+  versions: VersionSummary[];
+}
+
+export interface CheckResult {
+  field: string;
+  rule: string;
+  description: string;
+  table: string;
+  failing: number;
+  examples: string[];
+  skipped?: boolean;
+}
+
+export interface PlanView {
+  ok: boolean;
+  fromVersion: number | null;
+  toVersion: number;
+  changes: string[];
+  statements: { sql: string; reason: string }[];
+  checks: CheckResult[];
+  fields: number;
+}
+
+export interface ApiError {
+  path: string;
+  message: string;
+}
+
+export interface Notice {
+  message: string;
+  type: 'success' | 'error' | 'info';
+}
+
+/** Every answer of the builder action carries some of these. */
+export interface BuilderResponse {
+  template?: TemplateData;
+  canEdit?: boolean;
+  notice?: Notice;
+  errors?: ApiError[];
+  plan?: PlanView;
+  published?: { version: number; plan: PlanView; durationMs: number };
+  schema?: Record<string, unknown>;
+}
+
+/** Where a field lives: a section's fields (t = null) or a repeating table's columns. */
+export interface ItemLoc {
+  s: number;
+  t: number | null;
+  f: number;
+}

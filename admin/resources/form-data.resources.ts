@@ -1,0 +1,113 @@
+import type { ResourceWithOptions } from 'adminjs';
+import type { Knex } from 'knex';
+import type { Queryable } from '../../src/db/pool.js';
+import type { Definition, Field } from '../../src/templates/definition.schema.js';
+import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
+import { GridbookResource } from '../adapter/gridbook-resource.js';
+import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
+import type { AdminUser } from '../admin-user.js';
+
+/**
+ * The typed tables of published templates, as read-only admin resources: one per section table
+ * and one per repeating table, labelled with the template's field labels and grouped under their
+ * grid. Built from each template's latest version (its stored names), introspected in one query.
+ */
+
+export interface FormDataResource extends ResourceWithOptions {
+  /** Labels for the locale: the resource's and its properties'. */
+  label: string;
+  propertyLabels: Record<string, string>;
+}
+
+interface PublishedTemplate {
+  id: string;
+  title: string;
+  grid_id: string;
+  grid_title: string;
+  definition: Definition;
+  naming: Naming;
+}
+
+const refused = { isAccessible: false, isVisible: false };
+/** Lists show the first columns; every column is in the show view and in the filters. */
+const LIST_COLUMNS = 8;
+
+/** Rows of a grid's form data: members see them; submitters only their own submissions' rows. */
+function scopeFor(gridId: string) {
+  return (user: AdminUser) => {
+    if (user.role === 'admin') return 'all' as const;
+    const role = user.memberships[gridId];
+    if (!role) return 'none' as const;
+    if (role !== 'submitter') return 'all' as const;
+    return (qb: Knex.QueryBuilder) =>
+      qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('id').from('public.submissions').where('submitted_by', user.id));
+  };
+}
+
+function labelsOf(fields: Field[], table: TableNaming): Record<string, string> {
+  const labels: Record<string, string> = {
+    [SYSTEM_COLUMNS.submissionId]: 'Submission',
+    [SYSTEM_COLUMNS.rowIndex]: 'Row',
+    [SYSTEM_COLUMNS.rowId]: 'Id',
+  };
+  const byId = new Map(fields.map((f) => [f.id, f]));
+  for (const [fieldId, column] of Object.entries(table.columns)) {
+    const field = byId.get(fieldId);
+    labels[column.name] = field ? field.label : `${column.name} (removed field)`;
+  }
+  return labels;
+}
+
+export async function formDataResources(deps: {
+  pool: Queryable;
+  knex: Knex;
+  databaseName: string;
+  referenceIds: Record<string, string>;
+}): Promise<FormDataResource[]> {
+  const published = await deps.pool.query<PublishedTemplate>(
+    `SELECT t.id, t.title, t.grid_id, g.title AS grid_title, v.definition, v.naming
+       FROM templates t
+       JOIN grids g ON g.id = t.grid_id
+       JOIN template_versions v ON v.template_id = t.id AND v.version = t.current_version
+      WHERE t.status = 'published' AND NOT g.is_deleted
+      ORDER BY g.title, t.title, t.id`,
+  );
+  const wanted: { template: PublishedTemplate; table: TableNaming; label: string; fields: Field[]; child: boolean }[] = [];
+  for (const template of published.rows) {
+    for (const section of template.definition.sections) {
+      const table = template.naming.sections[section.id];
+      if (table) wanted.push({ template, table, label: `${template.title}: ${section.label}`, fields: section.fields, child: false });
+      for (const t of section.tables ?? []) {
+        const child = template.naming.tables[t.id];
+        if (child) wanted.push({ template, table: child, label: `${template.title}: ${section.label} / ${t.label}`, fields: t.columns, child: true });
+      }
+    }
+  }
+  if (wanted.length === 0) return [];
+  const columns = await introspectColumns(deps.knex, FORMS_SCHEMA, wanted.map((w) => w.table.name));
+
+  const resources: FormDataResource[] = [];
+  for (const { template, table, label, fields, child } of wanted) {
+    const rows = columns.get(table.name);
+    if (!rows) continue; // purged, or not created yet on this database
+    const metadata = buildMetadata(deps.knex, deps.databaseName, FORMS_SCHEMA, table.name, rows, { referenceIds: deps.referenceIds });
+    const retired = new Set(Object.values(table.columns).filter((c) => c.retired).map((c) => c.name));
+    const visible = rows.map((r) => r.column_name).filter((c) => !retired.has(c));
+    const key = child ? [SYSTEM_COLUMNS.submissionId, SYSTEM_COLUMNS.rowIndex] : [SYSTEM_COLUMNS.submissionId];
+    const fieldColumns = visible.filter((c) => !Object.values(SYSTEM_COLUMNS).includes(c as never));
+    resources.push({
+      label,
+      propertyLabels: labelsOf(fields, table),
+      resource: new GridbookResource(metadata, { id: table.name, scope: scopeFor(template.grid_id) }),
+      options: {
+        navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
+        sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },
+        listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
+        showProperties: [...key, ...fieldColumns, ...[...retired]],
+        filterProperties: [...key, ...fieldColumns],
+        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+      },
+    });
+  }
+  return resources;
+}
