@@ -9,11 +9,21 @@ import { createQueues, type Queues } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { UsersService } from './users/users.service.js';
+import { TokensService } from './auth/tokens.service.js';
+import { TemplatesService } from './templates/templates.service.js';
+import { PublishService } from './templates/publish.service.js';
+import { TemplateCatalog } from './templates/catalog.js';
+import { SubmissionsService } from './submissions/submissions.service.js';
+import { createEnqueuer } from './submissions/enqueue.js';
 
 export interface Services {
   users: UsersService;
   grids: GridsService;
   auth: AuthService;
+  tokens: TokensService;
+  templates: TemplatesService;
+  publisher: PublishService;
+  submissions: SubmissionsService;
 }
 
 /**
@@ -30,6 +40,7 @@ export interface Runtime {
   redis: Redis;
   queues: Queues;
   secrets: Secrets;
+  catalog: TemplateCatalog;
   services: Services;
   close(): Promise<void>;
 }
@@ -53,10 +64,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const queues = createQueues(redis, config.queuePrefix, (err) => logger.debug({ err }, 'queue connection error'));
   try {
     const secrets = await resolveSecrets(pool, config, logger);
+    const catalog = new TemplateCatalog(pool);
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
       auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds }),
+      tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
+      templates: new TemplatesService({ pool }),
+      publisher: new PublishService({ pool }),
+      submissions: new SubmissionsService({ pool, catalog, enqueue: createEnqueuer(queues.submissions, logger) }),
     };
     return {
       config,
@@ -66,6 +82,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       redis,
       queues,
       secrets,
+      catalog,
       services,
       close: async () => {
         await queues.close();

@@ -1,21 +1,60 @@
 import { Worker, type Job } from 'bullmq';
 import { sealAll } from './audit/audit-chain.js';
+import { Batcher } from './jobs/batcher.js';
 import { MAINTENANCE_JOBS, QUEUES } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
 import type { Runtime } from './runtime.js';
+import { ProcessingService, type Outcome } from './submissions/processing.service.js';
+import { DEFAULT_STEPS, type ProcessingStep } from './submissions/steps.js';
+import { sweepPendingSubmissions } from './submissions/sweeper.js';
 
 export interface WorkerProcess {
+  processing: ProcessingService;
   close(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  /** Processing steps (src/submissions/steps.ts); the defaults otherwise. */
+  steps?: ProcessingStep[];
+}
+
 /**
- * The worker's composition root: BullMQ processors over the same services the API uses. Periodic
- * jobs are job schedulers, so however many worker processes run, each tick runs once.
+ * The worker's composition root: BullMQ processors over the same services the API uses.
+ * - submissions: jobs are collected into batches that share one transaction (see Batcher);
+ * - maintenance: job schedulers for the audit sealer, the sweeper and housekeeping, so that
+ *   however many worker processes run, each tick runs once.
+ * Shutdown waits for running jobs; jobs not started stay queued for another worker.
  */
-export async function startWorker(rt: Runtime): Promise<WorkerProcess> {
+export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Promise<WorkerProcess> {
   const { config, logger, pool } = rt;
   const connection = createRedis(config.redisUrl, 'worker');
   connection.on('error', (err) => logger.debug({ err }, 'worker redis connection error'));
+
+  const processing = new ProcessingService({ pool, catalog: rt.catalog, logger, steps: options.steps ?? DEFAULT_STEPS });
+  const batcher = new Batcher<string, Outcome>((ids) => processing.processBatch(ids), {
+    maxSize: config.worker.batchSize,
+    maxWaitMs: config.worker.batchWaitMs,
+  });
+
+  const submissions = new Worker(
+    QUEUES.submissions,
+    async (job: Job<{ submissionId: string }>) => {
+      const outcome = await batcher.submit(String(job.data.submissionId));
+      if (outcome.status === 'failed') logger.info({ jobId: job.id, submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
+      return outcome;
+    },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.worker.concurrency,
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.lockDurationMs,
+    },
+  );
+  submissions.on('failed', (job, err) =>
+    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'processing attempt failed; retrying with backoff'),
+  );
+  submissions.on('error', (err) => logger.debug({ err }, 'submissions worker error'));
 
   const maintenance = new Worker(
     QUEUES.maintenance,
@@ -25,6 +64,11 @@ export async function startWorker(rt: Runtime): Promise<WorkerProcess> {
           const sealed = await sealAll(pool);
           if (sealed > 0) logger.debug({ jobId: job.id, sealed }, 'audit entries sealed');
           return { sealed };
+        }
+        case MAINTENANCE_JOBS.sweepSubmissions: {
+          const swept = await sweepPendingSubmissions(pool, rt.queues.submissions, config.worker.sweepAfterSeconds);
+          if (swept.queued > 0) logger.info({ jobId: job.id, ...swept }, 'sweeper queued pending submissions');
+          return swept;
         }
         case MAINTENANCE_JOBS.pruneLoginFailures: {
           const result = await pool.query(
@@ -42,22 +86,29 @@ export async function startWorker(rt: Runtime): Promise<WorkerProcess> {
   maintenance.on('failed', (job, err) => logger.warn({ jobId: job?.id, err }, 'maintenance job failed'));
   maintenance.on('error', (err) => logger.debug({ err }, 'maintenance worker error'));
 
-  await rt.queues.maintenance.upsertJobScheduler(
-    MAINTENANCE_JOBS.auditSeal,
-    { every: config.audit.sealIntervalMs },
-    { name: MAINTENANCE_JOBS.auditSeal, opts: { removeOnComplete: true, removeOnFail: 50 } },
-  );
-  await rt.queues.maintenance.upsertJobScheduler(
-    MAINTENANCE_JOBS.pruneLoginFailures,
-    { every: 60 * 60 * 1000 },
-    { name: MAINTENANCE_JOBS.pruneLoginFailures, opts: { removeOnComplete: true, removeOnFail: 50 } },
-  );
-  logger.info('worker started');
+  const schedules: [string, number][] = [
+    [MAINTENANCE_JOBS.auditSeal, config.audit.sealIntervalMs],
+    [MAINTENANCE_JOBS.sweepSubmissions, config.worker.sweepIntervalMs],
+    [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
+  ];
+  const declareSchedules = async () => {
+    for (const [name, every] of schedules) {
+      await rt.queues.maintenance.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: true, removeOnFail: 50 } });
+    }
+  };
+  await declareSchedules();
+  // Declared again now and then: job schedulers live in Redis and are lost if it is flushed.
+  const refresh = setInterval(() => {
+    declareSchedules().catch((err) => logger.debug({ err }, 'cannot declare job schedulers (Redis down?)'));
+  }, config.worker.schedulerRefreshMs);
+  refresh.unref();
+  logger.info({ concurrency: config.worker.concurrency, batchSize: config.worker.batchSize }, 'worker started');
 
   return {
+    processing,
     close: async () => {
-      // Waits for the running job; the next ones stay queued for another worker.
-      await maintenance.close();
+      clearInterval(refresh);
+      await Promise.all([submissions.close(), maintenance.close()]);
       connection.disconnect();
     },
   };

@@ -85,6 +85,33 @@ export async function recordAudit(tx: Queryable, ctx: ServiceContext, input: Aud
   return result.rows[0]!.id;
 }
 
+/**
+ * Writes many entries in one statement (the worker records one per submission of a batch). Same
+ * columns and redaction as recordAudit.
+ */
+export async function recordAuditBatch(tx: Queryable, ctx: ServiceContext, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const rows = inputs.map((input) => ({
+    actor_id: ctx.actor?.id ?? null,
+    actor_label: ctx.actor?.email ?? null,
+    action: input.action,
+    entity_type: input.entityType,
+    entity_id: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
+    grid_id: input.gridId ?? null,
+    before: input.before ? redactSecrets(input.before) : null,
+    after: input.after ? redactSecrets(input.after) : null,
+    request_id: ctx.requestId,
+    ip: ctx.ip,
+  }));
+  await tx.query(
+    `INSERT INTO audit_log (actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip)
+     SELECT actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip
+       FROM jsonb_to_recordset($1::jsonb) AS x(actor_id bigint, actor_label text, action text, entity_type text, entity_id text,
+            grid_id bigint, before jsonb, after jsonb, request_id text, ip text)`,
+    [JSON.stringify(rows)],
+  );
+}
+
 interface AuditRow {
   id: string;
   created_at: Date;

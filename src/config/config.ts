@@ -37,6 +37,19 @@ export interface Config {
   audit: {
     sealIntervalMs: number;
   };
+  worker: {
+    /** Jobs a worker process handles at once (they share batched transactions). */
+    concurrency: number;
+    batchSize: number;
+    batchWaitMs: number;
+    /** How often the sweeper looks for submissions left pending, and how old they must be. */
+    sweepIntervalMs: number;
+    sweepAfterSeconds: number;
+    /** Job schedulers are declared again this often (they are lost if Redis is flushed). */
+    schedulerRefreshMs: number;
+    /** A job whose worker died is handed to another after this long (BullMQ lock and stall check). */
+    lockDurationMs: number;
+  };
   admin: {
     email: string | undefined;
     password: string | undefined;
@@ -153,6 +166,15 @@ export function loadConfig(env: Env = process.env): Config {
     },
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60 * 60 * 1000),
+    },
+    worker: {
+      concurrency: r.int('WORKER_CONCURRENCY', 64, 1, 1000),
+      batchSize: r.int('PROCESSING_BATCH_SIZE', 100, 1, 1000),
+      batchWaitMs: r.int('PROCESSING_BATCH_WAIT_MS', 10, 0, 10_000),
+      sweepIntervalMs: r.int('SWEEP_INTERVAL_MS', 15_000, 100, 24 * 3600 * 1000),
+      sweepAfterSeconds: r.int('SWEEP_AFTER_SECONDS', 30, 0, 7 * 24 * 3600),
+      schedulerRefreshMs: r.int('SCHEDULER_REFRESH_MS', 30_000, 100, 24 * 3600 * 1000),
+      lockDurationMs: r.int('WORKER_LOCK_MS', 30_000, 1000, 3600 * 1000),
     },
     admin: {
       email: r.optional('ADMIN_EMAIL'),

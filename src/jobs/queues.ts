@@ -2,19 +2,32 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 
 /** One map from queue to what it carries; every producer and worker takes names from here. */
 export const QUEUES = {
-  /** Periodic housekeeping: sealing the audit chain, pruning throttling rows. */
+  /** Periodic housekeeping: sealing the audit chain, sweeping pending submissions, pruning. */
   maintenance: 'maintenance',
+  /** One job per submission to project into the typed tables (job id: submissionJobId(id)). */
+  submissions: 'submissions',
 } as const;
+
+export const SUBMISSION_JOB = 'process';
+
+/**
+ * The BullMQ job id of a submission: derived from its id, so a submission is queued at most once
+ * at a time (BullMQ ignores an add whose id exists). BullMQ refuses integer custom ids, hence the
+ * prefix.
+ */
+export const submissionJobId = (submissionId: string) => `sub-${submissionId}`;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const MAINTENANCE_JOBS = {
   auditSeal: 'audit-seal',
   pruneLoginFailures: 'prune-login-failures',
+  sweepSubmissions: 'sweep-submissions',
 } as const;
 
 export interface Queues {
   maintenance: Queue;
+  submissions: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -29,11 +42,22 @@ export function createQueues(
     prefix,
     defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
   });
-  const all = () => [maintenance];
+  const submissions = new Queue(QUEUES.submissions, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    },
+  });
+  const all = () => [maintenance, submissions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
     maintenance,
+    submissions,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

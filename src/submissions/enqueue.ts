@@ -1,0 +1,23 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '../observability/logger.js';
+import { SUBMISSION_JOB, submissionJobId } from '../jobs/queues.js';
+
+export type Enqueue = (submissionIds: string[]) => Promise<void>;
+
+/**
+ * Queues submissions for processing, after their transaction committed. Redis holds work, not
+ * data: if it is unreachable the submissions stay pending in PostgreSQL and the sweeper queues
+ * them later, so a failure here is logged and swallowed, never turned into a failed request.
+ */
+export function createEnqueuer(queue: Queue, logger: Logger): Enqueue {
+  return async (ids) => {
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      try {
+        await queue.addBulk(chunk.map((id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } })));
+      } catch (err) {
+        logger.warn({ err, count: chunk.length }, 'could not queue submissions; the sweeper will queue them');
+      }
+    }
+  };
+}

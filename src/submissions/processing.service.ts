@@ -1,0 +1,229 @@
+import { recordAuditBatch } from '../audit/audit.service.js';
+import type { ServiceContext } from '../context.js';
+import type { Pool, PoolClient } from '../db/pool.js';
+import { isPgError } from '../db/pg-errors.js';
+import { ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
+import { assertValidPayload } from '../templates/json-schema.js';
+import { projectPayload, writeProjection, type Payload, type ProjectedRows } from './projection.js';
+import { runSteps, type ProcessingStep } from './steps.js';
+
+/**
+ * The worker's side of the submission flow: lock, validate again, and in ONE transaction replace
+ * the submission's rows in the form tables, set processing_status = 1 and write the audit entry.
+ *
+ * Work comes in batches (many jobs, one transaction, one INSERT per table). A batch whose
+ * transaction fails on a row (a unique rule broken, a value a column refuses) is retried one
+ * submission at a time, so the culprit is marked failed with its reason and the others land.
+ * Failures that retrying cannot fix are recorded on the submission (status 2); anything else (a
+ * lost connection, a deadlock) is thrown, and BullMQ retries it with backoff.
+ */
+
+export type Outcome = { status: 'processed' } | { status: 'failed'; reason: string } | { status: 'skipped'; reason: string };
+
+interface SubmissionRow {
+  id: string;
+  template_id: string;
+  template_version: number;
+  payload: Payload;
+  processing_status: number;
+  review_status: string;
+}
+
+/** PostgreSQL errors about the data itself: retrying the same data cannot fix them. */
+const PERMANENT_PG_CLASSES = ['22', '23'];
+
+export class PermanentFailure extends Error {}
+
+function describePgError(error: { code?: string; detail?: string; message?: string; column?: string; constraint?: string }, layout: TemplateLayout, version: VersionInfo): string {
+  if (error.code === '23505') {
+    // Map the unique index back to the field: "<table>_<column>_key".
+    for (const [sectionId, table] of layout.sections) {
+      for (const [fieldId, col] of Object.entries(table.naming.columns)) {
+        if (error.constraint && error.constraint.startsWith(`${table.name}_${col.name}`)) {
+          const section = version.definition.sections.find((s) => s.id === sectionId);
+          const field = section?.fields.find((f) => f.id === fieldId);
+          const value = /=\((.*)\) already exists/.exec(error.detail ?? '')?.[1];
+          return `Duplicate: another submission already has ${section?.key ?? '?'}.${field?.key ?? col.name} = "${value ?? '?'}" (the field must be unique)`;
+        }
+      }
+    }
+    return `Duplicate value: ${error.detail ?? error.message}`;
+  }
+  return `A value was refused by the database: ${error.message}${error.column ? ` (column ${error.column})` : ''}`;
+}
+
+export class ProcessingService {
+  constructor(
+    private readonly deps: {
+      pool: Pool;
+      catalog: TemplateCatalog;
+      logger: Logger;
+      steps?: ProcessingStep[];
+    },
+  ) {}
+
+  /** Processes a batch; returns an outcome per submission id. Throws only for transient failures. */
+  async processBatch(ids: string[]): Promise<Map<string, Outcome>> {
+    const unique = [...new Set(ids)];
+    try {
+      return await this.inTransaction(unique);
+    } catch (error) {
+      if (!(error instanceof PermanentFailure) || unique.length === 1) throw error;
+      // One of them broke the batch: isolate it.
+      const outcomes = new Map<string, Outcome>();
+      for (const id of unique) {
+        for (const [k, v] of await this.processBatch([id])) outcomes.set(k, v);
+      }
+      return outcomes;
+    }
+  }
+
+  private async inTransaction(ids: string[]): Promise<Map<string, Outcome>> {
+    const client = await this.deps.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const outcomes = await this.process(client, ids);
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      if (error instanceof PermanentFailure) {
+        if (ids.length === 1) return this.markFailed(ids[0]!, error.message);
+        throw error;
+      }
+      if (isPgError(error) && error.code && !PERMANENT_PG_CLASSES.includes(error.code.slice(0, 2))) {
+        throw new ServiceUnavailableError(`processing failed, will retry: ${error.message}`, { cause: error });
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async process(tx: PoolClient, ids: string[]): Promise<Map<string, Outcome>> {
+    const outcomes = new Map<string, Outcome>();
+    // Locks the rows: a concurrent run of the same job (at-least-once delivery) waits, then skips.
+    const result = await tx.query<SubmissionRow>(
+      `SELECT id, template_id, template_version, payload, processing_status, review_status
+         FROM submissions WHERE id = ANY ($1::bigint[]) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    const found = new Set(result.rows.map((r) => r.id));
+    for (const id of ids) if (!found.has(id)) outcomes.set(id, { status: 'skipped', reason: 'no such submission (deleted?)' });
+
+    const byTemplate = new Map<string, SubmissionRow[]>();
+    for (const row of result.rows) {
+      if (row.processing_status !== 0) {
+        outcomes.set(row.id, { status: 'skipped', reason: `already ${row.processing_status === 1 ? 'processed' : 'failed'}` });
+        continue;
+      }
+      if (row.review_status === 'draft') {
+        outcomes.set(row.id, { status: 'skipped', reason: 'drafts are not processed' });
+        continue;
+      }
+      const list = byTemplate.get(row.template_id) ?? [];
+      list.push(row);
+      byTemplate.set(row.template_id, list);
+    }
+
+    const processed: { id: string; templateId: string; gridId: string; version: number }[] = [];
+    const failed: { id: string; reason: string; gridId: string }[] = [];
+    for (const [templateId, rows] of byTemplate) {
+      const layout = await this.deps.catalog.layout(templateId);
+      const projected: ProjectedRows = { byTable: new Map() };
+      const ok: string[] = [];
+      for (const row of rows) {
+        const version = await this.deps.catalog.version(templateId, row.template_version);
+        try {
+          assertValidPayload(version.validators.full, row.payload);
+          const payload = await runSteps(this.deps.steps ?? [], { submissionId: row.id, templateId, payload: row.payload, definition: version.definition });
+          projectPayload(row.id, payload, version.definition, layout, projected);
+          ok.push(row.id);
+          processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
+        } catch (error) {
+          if (!(error instanceof ValidationError || error instanceof PermanentFailure)) throw error;
+          failed.push({ id: row.id, reason: error instanceof ValidationError ? `Invalid: ${error.message}` : error.message, gridId: version.gridId });
+        }
+      }
+      if (ok.length === 0) continue;
+      try {
+        await writeProjection(tx, layout, ok, projected);
+      } catch (error) {
+        if (isPgError(error) && error.code && PERMANENT_PG_CLASSES.includes(error.code.slice(0, 2))) {
+          const version = await this.deps.catalog.version(templateId, rows[0]!.template_version);
+          throw new PermanentFailure(describePgError(error, layout, version));
+        }
+        throw error;
+      }
+    }
+
+    if (processed.length) {
+      await tx.query(
+        `UPDATE submissions SET processing_status = 1, processing_error = NULL, processed_at = now(),
+                processing_attempts = processing_attempts + 1 WHERE id = ANY ($1::bigint[])`,
+        [processed.map((p) => p.id)],
+      );
+    }
+    for (const f of failed) {
+      await tx.query(
+        `UPDATE submissions SET processing_status = 2, processing_error = $2, processing_attempts = processing_attempts + 1 WHERE id = $1`,
+        [f.id, f.reason],
+      );
+    }
+    await recordAuditBatch(tx, WORKER_CONTEXT, [
+      ...processed.map((p) => ({
+        action: 'submission.processed',
+        entityType: 'submission',
+        entityId: p.id,
+        gridId: p.gridId,
+        after: { processingStatus: 1, version: p.version },
+      })),
+      ...failed.map((f) => ({
+        action: 'submission.processing_failed',
+        entityType: 'submission',
+        entityId: f.id,
+        gridId: f.gridId,
+        after: { processingStatus: 2, error: f.reason },
+      })),
+    ]);
+    for (const p of processed) outcomes.set(p.id, { status: 'processed' });
+    for (const f of failed) outcomes.set(f.id, { status: 'failed', reason: f.reason });
+    return outcomes;
+  }
+
+  /** Records a permanent failure on its own (the projection transaction was rolled back). */
+  private async markFailed(id: string, reason: string): Promise<Map<string, Outcome>> {
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const row = await client.query<{ grid_id: string; processing_status: number }>(
+        'SELECT grid_id, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      if (row.rows[0]?.processing_status === 0) {
+        await client.query(
+          'UPDATE submissions SET processing_status = 2, processing_error = $2, processing_attempts = processing_attempts + 1 WHERE id = $1',
+          [id, reason],
+        );
+        await recordAuditBatch(client, WORKER_CONTEXT, [
+          { action: 'submission.processing_failed', entityType: 'submission', entityId: id, gridId: row.rows[0].grid_id, after: { processingStatus: 2, error: reason } },
+        ]);
+      }
+      await client.query('COMMIT');
+      return new Map([[id, { status: 'failed', reason }]]);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** The worker acts as the system; its audit entries name no user. */
+const WORKER_CONTEXT: ServiceContext = { actor: null, requestId: null, ip: null };

@@ -1,0 +1,63 @@
+import type { Definition } from '../templates/definition.schema.js';
+import type { Payload } from './projection.js';
+
+/**
+ * Processing steps: the extension point of submission processing. A step runs in the worker for
+ * every submission it applies to, inside the projection transaction, after validation and before
+ * the typed rows are written. It returns the values to project (it never changes the stored
+ * payload, which stays the complete answer as sent). Throwing a ValidationError marks the
+ * submission failed with that reason; any other error is retried.
+ *
+ * Steps must be deterministic (processing may run twice). Calls to other systems that should not
+ * wait on the transaction belong after it: enqueue a job (webhooks do) rather than call out here.
+ *
+ * Register steps in the worker's composition root (src/worker.ts): `new ProcessingService({ steps })`.
+ */
+export interface ProcessingStep {
+  name: string;
+  /** Which templates it applies to (all when omitted): by id, or a predicate on the definition. */
+  appliesTo?: (template: { templateId: string; definition: Definition }) => boolean;
+  run(input: StepInput): Payload | Promise<Payload>;
+}
+
+export interface StepInput {
+  submissionId: string;
+  templateId: string;
+  payload: Payload;
+  definition: Definition;
+}
+
+export async function runSteps(steps: ProcessingStep[], input: StepInput): Promise<Payload> {
+  let payload = input.payload;
+  for (const step of steps) {
+    if (step.appliesTo && !step.appliesTo({ templateId: input.templateId, definition: input.definition })) continue;
+    payload = await step.run({ ...input, payload });
+  }
+  return payload;
+}
+
+/**
+ * The worked example: derived row counts. For a repeating table `members`, an integer field
+ * `members_count` in the same section (if the template has one) receives the number of rows, so
+ * the section table can be filtered and summed on it without joining the child table.
+ */
+export const rowCountStep: ProcessingStep = {
+  name: 'row-counts',
+  appliesTo: ({ definition }) =>
+    definition.sections.some((s) => (s.tables ?? []).some((t) => s.fields.some((f) => f.key === `${t.key}_count` && f.type === 'integer'))),
+  run: ({ payload, definition }) => {
+    const next: Payload = { ...payload };
+    for (const section of definition.sections) {
+      const values = { ...((payload[section.key] ?? {}) as Record<string, unknown>) };
+      for (const table of section.tables ?? []) {
+        const counter = section.fields.find((f) => f.key === `${table.key}_count` && f.type === 'integer');
+        if (counter) values[counter.key] = Array.isArray(values[table.key]) ? (values[table.key] as unknown[]).length : 0;
+      }
+      next[section.key] = values;
+    }
+    return next;
+  },
+};
+
+/** The steps every worker runs unless configured otherwise. */
+export const DEFAULT_STEPS: ProcessingStep[] = [rowCountStep];

@@ -1,0 +1,87 @@
+import { Type } from '@sinclair/typebox';
+import { route, type RouteSpec } from '../http/routes.js';
+import type { Services } from '../runtime.js';
+import { CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
+
+export function submissionsRoutes(services: Services): RouteSpec[] {
+  const { submissions } = services;
+  return [
+    route({
+      method: 'post',
+      path: '/templates/:templateId/submissions',
+      tag: 'submissions',
+      summary:
+        'Submit a form (202: stored and queued for processing). `{"draft": true}` saves an incomplete draft. ' +
+        'An Idempotency-Key header makes a retried request return the first result instead of a second submission.',
+      body: CreateSubmissionInput,
+      bodyCheckedBy: 'service',
+      response: SubmissionView,
+      raw: true,
+      handler: async ({ ctx, params, body, req, res }) => {
+        const result = await submissions.create(ctx, params.templateId!, body, { idempotencyKey: req.get('idempotency-key') ?? undefined });
+        if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        res.status(result.submission.reviewStatus === 'draft' ? 201 : 202).json({ success: true, data: result.submission });
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/submissions',
+      tag: 'submissions',
+      summary: 'Submissions of a template, newest first: filter by statuses and dates; cursor pagination',
+      query: ListSubmissionsQuery,
+      queryCheckedBy: 'service',
+      response: SubmissionPage,
+      handler: ({ ctx, params, query }) => submissions.list(ctx, params.templateId!, query),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/rebuild',
+      tag: 'submissions',
+      summary: "Project all of a template's submissions again (after a publish)",
+      handler: ({ ctx, params }) => submissions.rebuild(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/submissions/:submissionId',
+      tag: 'submissions',
+      summary: 'One submission: its data, statuses and processing error',
+      response: SubmissionView,
+      handler: ({ ctx, params }) => submissions.get(ctx, params.submissionId!),
+    }),
+    route({
+      method: 'patch',
+      path: '/submissions/:submissionId',
+      tag: 'submissions',
+      summary: 'Edit a draft or a rejected submission',
+      body: UpdateSubmissionInput,
+      bodyCheckedBy: 'service',
+      response: SubmissionView,
+      handler: ({ ctx, params, body }) => submissions.update(ctx, params.submissionId!, body),
+    }),
+    route({
+      method: 'delete',
+      path: '/submissions/:submissionId',
+      tag: 'submissions',
+      summary: 'Delete a draft',
+      handler: async ({ ctx, params }) => {
+        await submissions.remove(ctx, params.submissionId!);
+        return { deleted: true };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/submissions/retry',
+      tag: 'submissions',
+      summary: 'Queue failed submissions for processing again',
+      body: Type.Object({ ids: Type.Array(Type.String({ pattern: '^[0-9]{1,18}$' }), { minItems: 1, maxItems: 1000 }) }),
+      handler: ({ ctx, body }) => submissions.retry(ctx, body.ids),
+    }),
+    route({
+      method: 'post',
+      path: '/submissions/:submissionId/retry',
+      tag: 'submissions',
+      summary: 'Queue one failed submission for processing again',
+      handler: ({ ctx, params }) => submissions.retry(ctx, [params.submissionId!]),
+    }),
+  ];
+}

@@ -1,0 +1,57 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const REVIEW_STATUSES = ['draft', 'submitted', 'in_review', 'approved', 'rejected'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** 0 pending, 1 processed, 2 failed. */
+export const PROCESSING_STATUS = { pending: 0, processed: 1, failed: 2 } as const;
+
+export const CreateSubmissionInput = Type.Object({
+  /** The answer, keyed by section key, then field key (see GET /templates/:id/schema). */
+  data: Type.Record(Type.String(), Type.Unknown()),
+  /** Save an incomplete draft: required fields are not checked, nothing is processed. */
+  draft: Type.Optional(Type.Boolean({ default: false })),
+});
+export type CreateSubmissionInput = Static<typeof CreateSubmissionInput>;
+
+export const UpdateSubmissionInput = Type.Object({
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+const StatusList = (values: readonly string[]) =>
+  Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`, description: `comma-separated: ${values.join(', ')}` });
+
+export const ListSubmissionsQuery = Type.Object({
+  processingStatus: Type.Optional(StatusList(['0', '1', '2'])),
+  reviewStatus: Type.Optional(StatusList(REVIEW_STATUSES)),
+  createdAfter: Type.Optional(Type.String({ format: 'date-time' })),
+  createdBefore: Type.Optional(Type.String({ format: 'date-time' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+});
+export type ListSubmissionsQuery = Static<typeof ListSubmissionsQuery>;
+
+export const SubmissionView = Type.Object({
+  id: Type.String(),
+  templateId: Type.String(),
+  templateVersion: Type.Integer(),
+  gridId: Type.String(),
+  submittedBy: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  processingStatus: Type.Integer({ description: '0 pending, 1 processed, 2 failed' }),
+  processingError: Type.Union([Type.String(), Type.Null()]),
+  processedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  reviewStatus: Type.Union(REVIEW_STATUSES.map((s) => Type.Literal(s))),
+  reviewerId: Type.Union([Type.String(), Type.Null()]),
+  reviewReason: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type SubmissionView = Static<typeof SubmissionView>;
+
+export const SubmissionPage = Type.Object({
+  items: Type.Array(SubmissionView),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

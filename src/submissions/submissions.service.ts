@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { recordAudit } from '../audit/audit.service.js';
+import type { ServiceContext } from '../context.js';
+import type { Pool, Queryable } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
+import { gridRoleOf } from '../grids/grids.repository.js';
+import { can, type Action } from '../permissions/policy.js';
+import type { TemplateCatalog } from '../templates/catalog.js';
+import { assertValidPayload } from '../templates/json-schema.js';
+import { authorizeTemplate } from '../templates/templates.service.js';
+import { compileValidator } from '../validation/validate.js';
+import type { Enqueue } from './enqueue.js';
+import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
+import {
+  CreateSubmissionInput,
+  ListSubmissionsQuery,
+  PROCESSING_STATUS,
+  UpdateSubmissionInput,
+  type SubmissionView,
+} from './submissions.schema.js';
+
+const validateCreate = compileValidator(CreateSubmissionInput);
+const validateUpdate = compileValidator(UpdateSubmissionInput);
+const validateList = compileValidator(ListSubmissionsQuery, { coerce: true });
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export interface CreateResult {
+  submission: SubmissionView;
+  /** The Idempotency-Key was seen before: this is the first request's result, nothing was created. */
+  replayed: boolean;
+}
+
+/**
+ * Submissions through the API: validated with the version's compiled JSON Schema, stored whole as
+ * JSONB with processing_status 0 and their audit entry in one transaction, then queued (after the
+ * commit) for the worker, which projects them into the typed tables.
+ */
+export class SubmissionsService {
+  constructor(private readonly deps: { pool: Pool; catalog: TemplateCatalog; enqueue: Enqueue }) {}
+
+  async create(ctx: ServiceContext, templateId: string, raw: unknown, options: { idempotencyKey?: string } = {}): Promise<CreateResult> {
+    if (!ctx.actor) throw new UnauthenticatedError();
+    const key = options.idempotencyKey;
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new BadRequestError('Idempotency-Key must be 1 to 200 letters, digits or ._:- characters');
+    }
+    const input = validateCreate(raw);
+    const requestHash = createHash('sha256').update(JSON.stringify({ templateId, input })).digest('hex');
+    if (key) {
+      const replay = await this.replay(ctx.actor.id, key, requestHash);
+      if (replay) return replay;
+    }
+
+    const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'read');
+    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(this.deps.pool, template.grid_id, ctx.actor.id);
+    if (!can(ctx.actor, 'create', { type: 'submission', gridRole: role, own: true })) {
+      throw new ForbiddenError('Only submitters, builders and managers of this grid submit forms');
+    }
+    if (!template.current_version || template.status !== 'published') {
+      throw new ConflictError('This template is not published: there is no version to submit to');
+    }
+    const version = await this.deps.catalog.version(templateId, template.current_version);
+    const draft = input.draft === true;
+    assertValidPayload(draft ? version.validators.draft : version.validators.full, input.data);
+
+    let row: SubmissionRow;
+    try {
+      row = await withTransaction(this.deps.pool, async (tx) => {
+        const result = await tx.query<SubmissionRow>(
+          `INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
+                                    submitted_at, idempotency_key, idempotency_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SUBMISSION_COLUMNS}`,
+          [
+            templateId,
+            version.version,
+            template.grid_id,
+            ctx.actor!.id,
+            JSON.stringify(input.data),
+            draft ? 'draft' : 'submitted',
+            draft ? null : new Date(),
+            key ?? null,
+            key ? requestHash : null,
+          ],
+        );
+        const created = result.rows[0]!;
+        await recordAudit(tx, ctx, {
+          action: draft ? 'submission.save_draft' : 'submission.create',
+          entityType: 'submission',
+          entityId: created.id,
+          gridId: template.grid_id,
+          after: { templateId, version: version.version, reviewStatus: created.review_status },
+        });
+        return created;
+      });
+    } catch (error) {
+      // Two requests with one Idempotency-Key at once: the second finds the first's row.
+      if (key && error instanceof ConflictError) {
+        const replay = await this.replay(ctx.actor.id, key, requestHash);
+        if (replay) return replay;
+      }
+      throw error;
+    }
+    if (!draft) await this.deps.enqueue([row.id]);
+    return { submission: toSubmissionView(row), replayed: false };
+  }
+
+  async get(ctx: ServiceContext, id: string): Promise<SubmissionView> {
+    const { row } = await this.authorize(this.deps.pool, ctx, id, 'read');
+    return toSubmissionView(row);
+  }
+
+  /** Newest first, keyset-paginated (the cursor is the last id of the previous page). */
+  async list(ctx: ServiceContext, templateId: string, rawQuery: unknown): Promise<{ items: SubmissionView[]; nextCursor: string | null }> {
+    const query = validateList(rawQuery ?? {});
+    const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'read');
+    const role = ctx.actor!.role === 'admin' ? null : await gridRoleOf(this.deps.pool, template.grid_id, ctx.actor!.id);
+    const seesAll = ctx.actor!.role === 'admin' || can(ctx.actor, 'read', { type: 'submission', gridRole: role, own: false });
+    const limit = query.limit ?? 50;
+    const params: unknown[] = [templateId];
+    const where = ['template_id = $1'];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (!seesAll) add('submitted_by = ?', ctx.actor!.id);
+    if (query.processingStatus) add('processing_status = ANY (?::smallint[])', query.processingStatus.split(',').map(Number));
+    if (query.reviewStatus) add('review_status = ANY (?::text[])', query.reviewStatus.split(','));
+    if (query.createdAfter) add('created_at >= ?', query.createdAfter);
+    if (query.createdBefore) add('created_at < ?', query.createdBefore);
+    if (query.cursor) add('id < ?', query.cursor);
+    params.push(limit + 1);
+    const result = await this.deps.pool.query<SubmissionRow>(
+      `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const rows = result.rows.slice(0, limit);
+    return { items: rows.map(toSubmissionView), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
+  }
+
+  /** Edits a draft (it stays a draft) or a rejected submission (resubmitting it is a workflow step). */
+  async update(ctx: ServiceContext, id: string, raw: unknown): Promise<SubmissionView> {
+    const input = validateUpdate(raw);
+    const row = await withTransaction(this.deps.pool, async (tx) => {
+      const { row: before } = await this.authorize(tx, ctx, id, 'edit', { forUpdate: true });
+      if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
+        throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
+      }
+      const template = await tx.query<{ current_version: number }>('SELECT current_version FROM templates WHERE id = $1', [before.template_id]);
+      const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
+      assertValidPayload(before.review_status === 'draft' ? version.validators.draft : version.validators.full, input.data);
+      const result = await tx.query<SubmissionRow>(
+        `UPDATE submissions SET payload = $2, template_version = $3, updated_at = now() WHERE id = $1 RETURNING ${SUBMISSION_COLUMNS}`,
+        [id, JSON.stringify(input.data), version.version],
+      );
+      await recordAudit(tx, ctx, {
+        action: 'submission.update',
+        entityType: 'submission',
+        entityId: id,
+        gridId: before.grid_id,
+        before: { data: before.payload, version: before.template_version },
+        after: { data: input.data, version: version.version },
+      });
+      return result.rows[0]!;
+    });
+    return toSubmissionView(row);
+  }
+
+  /** Deletes a draft (its typed rows go with it: they reference the submission ON DELETE CASCADE). */
+  async remove(ctx: ServiceContext, id: string): Promise<void> {
+    await withTransaction(this.deps.pool, async (tx) => {
+      const { row } = await this.authorize(tx, ctx, id, 'delete', { forUpdate: true });
+      if (row.review_status !== 'draft') throw new ConflictError('Only drafts can be deleted');
+      await tx.query('DELETE FROM submissions WHERE id = $1', [id]);
+      await recordAudit(tx, ctx, {
+        action: 'submission.delete_draft',
+        entityType: 'submission',
+        entityId: id,
+        gridId: row.grid_id,
+        before: { data: row.payload },
+      });
+    });
+  }
+
+  /** Queues failed submissions again (after the data or the template was fixed). */
+  async retry(ctx: ServiceContext, ids: string[]): Promise<{ retried: string[]; refused: { id: string; reason: string }[] }> {
+    const retried: string[] = [];
+    const refused: { id: string; reason: string }[] = [];
+    for (const id of ids) {
+      try {
+        await withTransaction(this.deps.pool, async (tx) => {
+          const { row } = await this.authorize(tx, ctx, id, 'retry', { forUpdate: true });
+          if (row.processing_status !== PROCESSING_STATUS.failed) throw new ConflictError(`Submission ${id} has not failed`);
+          await tx.query(`UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now() WHERE id = $1`, [id]);
+          await recordAudit(tx, ctx, {
+            action: 'submission.retry_processing',
+            entityType: 'submission',
+            entityId: id,
+            gridId: row.grid_id,
+            before: { processingStatus: 2, error: row.processing_error },
+            after: { processingStatus: 0 },
+          });
+        });
+        retried.push(id);
+      } catch (error) {
+        if (!(error instanceof Error) || !('status' in error)) throw error;
+        refused.push({ id, reason: error.message });
+      }
+    }
+    await this.deps.enqueue(retried);
+    return { retried, refused };
+  }
+
+  /**
+   * Projects all of a template's submitted submissions again (after a publish changed its tables):
+   * marks them pending and queues them. Drafts are left alone.
+   */
+  async rebuild(ctx: ServiceContext, templateId: string): Promise<{ queued: number }> {
+    const ids = await withTransaction(this.deps.pool, async (tx) => {
+      const template = await authorizeTemplate(tx, ctx, templateId, 'publish');
+      const result = await tx.query<{ id: string }>(
+        `UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now()
+          WHERE template_id = $1 AND review_status <> 'draft' RETURNING id`,
+        [templateId],
+      );
+      await recordAudit(tx, ctx, {
+        action: 'template.rebuild_projection',
+        entityType: 'template',
+        entityId: templateId,
+        gridId: template.grid_id,
+        after: { queued: result.rowCount },
+      });
+      return result.rows.map((r) => r.id);
+    });
+    await this.deps.enqueue(ids);
+    return { queued: ids.length };
+  }
+
+  private async replay(userId: string, key: string, requestHash: string): Promise<CreateResult | null> {
+    const result = await this.deps.pool.query<SubmissionRow>(
+      `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE submitted_by = $1 AND idempotency_key = $2`,
+      [userId, key],
+    );
+    const row = result.rows[0];
+    if (!row) return null;
+    if (row.idempotency_hash !== requestHash) {
+      throw new ConflictError('This Idempotency-Key was already used for a different request');
+    }
+    return { submission: toSubmissionView(row), replayed: true };
+  }
+
+  /** Loads a submission and checks the action; a submission the caller may not read does not exist for them. */
+  private async authorize(
+    db: Queryable,
+    ctx: ServiceContext,
+    id: string,
+    action: Action,
+    opts: { forUpdate?: boolean } = {},
+  ): Promise<{ row: SubmissionRow }> {
+    if (!ctx.actor) throw new UnauthenticatedError();
+    const row = await findSubmission(db, id, opts);
+    if (!row) throw new NotFoundError('Submission', id);
+    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
+    const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id };
+    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
+    if (!can(ctx.actor, action, subject)) throw new ForbiddenError();
+    return { row };
+  }
+}
