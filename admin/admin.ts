@@ -13,6 +13,7 @@ import type { AdminDeps, TableResource } from './resources/types.js';
 import { usersResource } from './resources/users.resource.js';
 import { loginThrottleResource } from './resources/login-throttle.resource.js';
 import { templatesResource, templateVersionsResource } from './resources/templates.resource.js';
+import { submissionsResource } from './resources/submissions.resource.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -29,6 +30,7 @@ export function coreResources(deps: AdminDeps): TableResource[] {
     gridMembersResource(deps),
     templatesResource(deps),
     templateVersionsResource(),
+    submissionsResource(deps),
     auditLogResource(),
     loginThrottleResource(deps),
   ];
@@ -106,13 +108,19 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             login_throttle: 'Sign-in throttling',
             templates: 'Templates',
             template_versions: 'Template versions',
+            submissions: 'Submissions',
             account: 'My account',
           },
-          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns' },
+          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',
             actor_id: 'Actor',
+            template_id: 'Template',
+            submitted_by: 'Submitted by',
+            reviewer_id: 'Reviewer',
+            processing_status: 'Processing',
+            review_status: 'Review',
             is_deleted: 'Deleted',
             created_on: 'Created',
             modified_on: 'Modified',

@@ -16,6 +16,8 @@ const add = (name: string, file: string) => componentLoader.add(name, path.join(
 
 export const Components = {
   ConfirmAction: add('ConfirmAction', 'confirm-action.tsx'),
+  ConfirmBulkAction: add('ConfirmBulkAction', 'confirm-bulk-action.tsx'),
+  SubmissionPayload: add('SubmissionPayload', 'submission-payload.tsx'),
   RecordHistory: add('RecordHistory', 'record-history.tsx'),
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),

@@ -58,7 +58,14 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   app.use(['/admin', '/api'], sessions);
 
   const adminHost = new AdminHost(async () => {
-    const admin = await buildAdmin({ pool, knex: rt.knex, databaseName: databaseName(config.databaseUrl), services: rt.services });
+    const admin = await buildAdmin({
+      pool,
+      knex: rt.knex,
+      databaseName: databaseName(config.databaseUrl),
+      services: rt.services,
+      catalog: rt.catalog,
+      queues: rt.queues,
+    });
     const router = buildAdminRouter(admin, {
       auth: rt.services.auth,
       loadAdminUser: (id) => loadAdminUser(pool, id),

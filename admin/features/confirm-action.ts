@@ -50,3 +50,57 @@ export function confirmAction(options: ConfirmActionOptions): Partial<Action<Act
     },
   };
 }
+
+export interface ConfirmBulkActionOptions extends Omit<ConfirmActionOptions, 'run' | 'isVisible'> {
+  /** Applies the change to one record; returns a short message. Throws a domain error to refuse it. */
+  runOne: (ctx: ServiceContext, record: BaseRecord, payload: Record<string, unknown>) => Promise<string>;
+}
+
+export interface BulkResult {
+  id: string;
+  title: string;
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * The bulk counterpart: GET shows the selected records; POST applies the same rules to each one,
+ * record by record (each its own transaction), and reports which were done and which were refused
+ * and why, rather than all-or-nothing.
+ */
+export function confirmBulkAction(options: ConfirmBulkActionOptions): Partial<Action<ActionResponse>> {
+  return {
+    actionType: 'bulk',
+    icon: options.icon,
+    variant: options.variant,
+    component: Components.ConfirmBulkAction,
+    isAccessible: options.isAccessible,
+    isVisible: options.isAccessible,
+    custom: { confirm: options.confirm, input: options.input ?? null },
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const { records = [], currentAdmin } = context;
+      const json = records.map((r) => r.toJSON(currentAdmin));
+      if (request.method !== 'post') return { records: json };
+      const ctx = serviceContextOf(currentAdmin);
+      const results: BulkResult[] = [];
+      for (const record of records) {
+        const base = { id: String(record.id()), title: record.title() };
+        try {
+          results.push({ ...base, ok: true, message: await options.runOne(ctx, record, request.payload ?? {}) });
+        } catch (error) {
+          const notice = errorNotice(error);
+          results.push({ ...base, ok: false, message: notice.notice?.message ?? 'refused' });
+        }
+      }
+      const done = results.filter((r) => r.ok).length;
+      return {
+        records: json,
+        results,
+        notice: {
+          message: `${done} of ${results.length} done${done < results.length ? `; ${results.length - done} refused (see the list)` : ''}`,
+          type: done === results.length ? 'success' : 'error',
+        },
+      };
+    },
+  };
+}

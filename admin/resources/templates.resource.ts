@@ -118,6 +118,17 @@ export function templatesResource(deps: AdminDeps): TableResource {
           delete: { isAccessible: false, isVisible: false },
           bulkDelete: { isAccessible: false, isVisible: false },
           builder: builderAction(deps),
+          rebuild: confirmAction({
+            name: 'rebuild',
+            icon: 'RefreshCw',
+            confirm:
+              "Project all of this template's submissions into its tables again (after a publish changed them)? They are queued and processed in the background.",
+            isAccessible: (ctx) => allowed('publish')(ctx) && ctx.record?.params.current_version != null,
+            run: async (ctx, record) => {
+              const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
+              return `${result.queued} submission(s) queued for processing`;
+            },
+          }),
           purgeRetired: confirmAction({
             name: 'purgeRetired',
             icon: 'Trash',

@@ -6,16 +6,22 @@ import type { GridsService } from '../../src/grids/grids.service.js';
 import type { UsersService } from '../../src/users/users.service.js';
 import type { TemplatesService } from '../../src/templates/templates.service.js';
 import type { PublishService } from '../../src/templates/publish.service.js';
+import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
+import type { TemplateCatalog } from '../../src/templates/catalog.js';
+import type { Queues } from '../../src/jobs/queues.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
   pool: Pool;
+  catalog: TemplateCatalog;
+  queues: Queues;
   services: {
     users: UsersService;
     grids: GridsService;
     auth: AuthService;
     templates: TemplatesService;
     publisher: PublishService;
+    submissions: SubmissionsService;
   };
 }
 
@@ -35,6 +41,7 @@ export interface TableResource {
 export const NAV = {
   access: { name: 'Access', icon: 'Users' },
   grids: { name: 'Grids', icon: 'Grid' },
+  submissions: { name: 'Submissions', icon: 'Inbox' },
   audit: { name: 'Audit', icon: 'Shield' },
 } as const;
 

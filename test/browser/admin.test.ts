@@ -1,17 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
 
-export const SCREENSHOTS = 'test-results/screenshots';
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
 
 describe('the admin panel in a browser', () => {
   let t: TestApp;

@@ -1,28 +1,15 @@
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
 import { createGrid, createUser, ctxFor, type TestUser } from '../helpers/factories.js';
 
-const SCREENSHOTS = 'test-results/screenshots';
-
-// Same launch as admin.test.ts (not imported from there: importing a test file would run its tests too).
-function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-}
-
-async function signIn(t: TestApp, browser: Browser, user: TestUser): Promise<{ page: Page; errors: string[] }> {
+async function openAs(t: TestApp, browser: Browser, user: TestUser): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${t.baseUrl}/admin/login`);
-  await page.fill('input[name=email]', user.email);
-  await page.fill('input[name=password]', user.password);
-  await page.click('form button');
-  await page.waitForURL(`${t.baseUrl}/admin`);
+  await signIn(page, t.baseUrl, user);
   return { page, errors };
 }
 
@@ -49,7 +36,7 @@ describe('the form builder in a browser', () => {
   });
 
   it('adds fields, shows errors next to them, saves, previews, plans and publishes', async () => {
-    const { page, errors } = await signIn(t, browser, builder);
+    const { page, errors } = await openAs(t, browser, builder);
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${templateId}/builder`);
     const id = (testId: string) => page.getByTestId(testId);
     await id('builder').waitFor();
@@ -212,7 +199,7 @@ describe('the form builder in a browser', () => {
   });
 
   it('is read-only for a member who may not edit templates, with preview and versions', async () => {
-    const { page, errors } = await signIn(t, browser, reviewer);
+    const { page, errors } = await openAs(t, browser, reviewer);
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${templateId}/builder`);
     const id = (testId: string) => page.getByTestId(testId);
     await id('builder').waitFor();
@@ -245,7 +232,7 @@ describe('the form builder in a browser', () => {
     const grid = await createGrid(t.rt, builder, [], { slug: 'big-survey' });
     const big = await t.rt.services.templates.create(ctxFor(builder), grid.id, { slug: 'big', title: 'Big survey', definition });
 
-    const { page, errors } = await signIn(t, browser, builder);
+    const { page, errors } = await openAs(t, browser, builder);
     const id = (testId: string) => page.getByTestId(testId);
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${big.id}/builder`);
     await id('section-3').waitFor();
@@ -293,7 +280,7 @@ describe('the form builder in a browser', () => {
     };
     await seed('Alpha');
 
-    const { page, errors } = await signIn(t, browser, builder);
+    const { page, errors } = await openAs(t, browser, builder);
     const id = (testId: string) => page.getByTestId(testId);
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${tpl.id}/builder`);
     await id('field-required-0-0').check();

@@ -1,0 +1,112 @@
+import type { ActionContext, ActionRequest } from 'adminjs';
+import type { Knex } from 'knex';
+import { ConflictError } from '../../src/errors/app-error.js';
+import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
+import { payloadViewOf } from '../../src/submissions/payload-view.js';
+import { GridbookResource } from '../adapter/gridbook-resource.js';
+import { asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
+import { Components } from '../component-loader.js';
+import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
+import { historyFeature } from '../features/history.feature.js';
+import { NAV, type AdminDeps, type TableResource } from './types.js';
+
+const refused = { isAccessible: false, isVisible: false };
+const PROCESSING = [
+  { value: '0', label: 'Pending' },
+  { value: '1', label: 'Processed' },
+  { value: '2', label: 'Failed' },
+];
+
+/** Reviewers, builders and managers of a grid see all its submissions; submitters their own. */
+export function submissionScope(user: AdminUser): ((qb: Knex.QueryBuilder) => void) | 'all' | 'none' {
+  if (user.role === 'admin') return 'all';
+  const entries = Object.entries(user.memberships);
+  if (entries.length === 0) return 'none';
+  const wide = entries.filter(([, r]) => r !== 'submitter').map(([g]) => g);
+  const own = entries.filter(([, r]) => r === 'submitter').map(([g]) => g);
+  return (qb) =>
+    qb.whereIn('submissions.grid_id', wide.length ? wide : ['0']).orWhere((q) => q.whereIn('submissions.grid_id', own.length ? own : ['0']).andWhere('submissions.submitted_by', user.id));
+}
+
+/** May retry processing in this record's grid (builders, managers, admins). */
+const mayRetry = (ctx: ActionContext) => {
+  const user = asAdminUser(ctx.currentAdmin);
+  if (user?.role === 'admin') return true;
+  const role = ctx.record ? gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) : null;
+  if (ctx.record) return role === 'builder' || role === 'manager';
+  return Object.values(user?.memberships ?? {}).some((r) => r === 'builder' || r === 'manager');
+};
+const isFailed = (ctx: ActionContext) => String(ctx.record?.params.processing_status) === '2';
+
+/** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
+export function submissionsResource(deps: AdminDeps): TableResource {
+  const { submissions } = deps.services;
+  return {
+    table: 'submissions',
+    hiddenColumns: ['idempotency_hash'],
+    availableValues: { review_status: [...REVIEW_STATUSES] },
+    build: (metadata) => ({
+      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope }),
+      options: {
+        navigation: NAV.submissions,
+        sort: { sortBy: 'id', direction: 'desc' },
+        listProperties: ['id', 'template_id', 'grid_id', 'submitted_by', 'processing_status', 'review_status', 'created_at', 'processing_error'],
+        filterProperties: ['grid_id', 'template_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'processed_at'],
+        showProperties: [
+          'id', 'template_id', 'template_version', 'grid_id', 'submitted_by', 'processing_status', 'processing_error',
+          'processing_attempts', 'processed_at', 'review_status', 'reviewer_id', 'review_reason', 'created_at', 'updated_at',
+          'submitted_at', 'payload',
+        ],
+        properties: {
+          processing_status: { availableValues: PROCESSING },
+          payload: { components: { show: Components.SubmissionPayload } },
+          processing_error: { type: 'textarea' },
+          idempotency_key: { isVisible: { list: false, filter: false, show: true, edit: false } },
+        },
+        actions: {
+          new: refused,
+          edit: refused,
+          delete: refused,
+          bulkDelete: refused,
+          payload: {
+            actionType: 'record',
+            isVisible: false,
+            isAccessible: ({ record }: ActionContext) => Boolean(record),
+            handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
+              const record = context.record!;
+              const view = await payloadViewOf(deps.catalog, {
+                template_id: String(record.params.template_id),
+                template_version: Number(record.params.template_version),
+                payload: (await deps.pool.query('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+              });
+              return { record: record.toJSON(context.currentAdmin), view };
+            },
+          },
+          retry: confirmAction({
+            name: 'retry',
+            icon: 'RefreshCw',
+            confirm: 'Queue this submission for processing again (after its data or its template was fixed)?',
+            isAccessible: (ctx) => mayRetry(ctx) && isFailed(ctx),
+            run: async (ctx, record) => {
+              const result = await submissions.retry(ctx, [String(record.id())]);
+              if (result.refused.length) throw new ConflictError(result.refused[0]!.reason);
+              return 'Queued for processing';
+            },
+          }),
+          retryBulk: confirmBulkAction({
+            name: 'retryBulk',
+            icon: 'RefreshCw',
+            confirm: 'Queue the selected failed submissions for processing again?',
+            isAccessible: mayRetry,
+            runOne: async (ctx, record) => {
+              const result = await submissions.retry(ctx, [String(record.id())]);
+              if (result.refused.length) throw new ConflictError(result.refused[0]!.reason);
+              return 'queued';
+            },
+          }),
+        },
+      },
+      features: [historyFeature(deps.pool, 'submission')],
+    }),
+  };
+}

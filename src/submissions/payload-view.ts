@@ -1,0 +1,59 @@
+import type { TemplateCatalog } from '../templates/catalog.js';
+import type { Definition, Field } from '../templates/definition.schema.js';
+
+/**
+ * A submission's payload as people read it: by section, with field labels and option labels,
+ * in the order of its version's definition (for the admin panel and the review page).
+ */
+export interface PayloadView {
+  templateTitle: string;
+  version: number;
+  sections: {
+    key: string;
+    label: string;
+    fields: { key: string; label: string; type: string; value: unknown; display: string }[];
+    tables: { key: string; label: string; columns: string[]; rows: string[][] }[];
+  }[];
+  /** Keys in the payload that the version does not know (should not happen: the schema refuses them). */
+  unknown: string[];
+}
+
+function display(field: Field, value: unknown): string {
+  if (value === undefined || value === null || value === '') return '—';
+  const option = (v: unknown) => field.options?.find((o) => o.value === v)?.label ?? String(v);
+  if (field.type === 'single_choice') return option(value);
+  if (field.type === 'multiple_choice' && Array.isArray(value)) return value.map(option).join(', ');
+  if (field.type === 'boolean') return value ? 'Yes' : 'No';
+  if (field.type === 'file' && Array.isArray(value)) return value.length ? `${value.length} file${value.length > 1 ? 's' : ''}` : '—';
+  if (Array.isArray(value)) return value.join(', ');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export function buildPayloadView(definition: Definition, payload: Record<string, unknown>, meta: { title: string; version: number }): PayloadView {
+  const known = new Set(definition.sections.map((s) => s.key));
+  return {
+    templateTitle: meta.title,
+    version: meta.version,
+    unknown: Object.keys(payload).filter((k) => !known.has(k)),
+    sections: definition.sections.map((section) => {
+      const values = (payload[section.key] ?? {}) as Record<string, unknown>;
+      return {
+        key: section.key,
+        label: section.label,
+        fields: section.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, value: values[f.key] ?? null, display: display(f, values[f.key]) })),
+        tables: (section.tables ?? []).map((t) => {
+          const rows = Array.isArray(values[t.key]) ? (values[t.key] as Record<string, unknown>[]) : [];
+          return { key: t.key, label: t.label, columns: t.columns.map((c) => c.label), rows: rows.map((r) => t.columns.map((c) => display(c, r?.[c.key]))) };
+        }),
+      };
+    }),
+  };
+}
+
+export async function payloadViewOf(
+  catalog: TemplateCatalog,
+  submission: { template_id: string; template_version: number; payload: Record<string, unknown> },
+): Promise<PayloadView> {
+  const version = await catalog.version(submission.template_id, submission.template_version);
+  return buildPayloadView(version.definition, submission.payload, { title: version.title, version: version.version });
+}
