@@ -15,6 +15,11 @@ import { PublishService } from './templates/publish.service.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
+import { ReviewService } from './review/review.service.js';
+import { FollowUpsService } from './review/follow-ups.service.js';
+import { FilesService } from './files/files.service.js';
+import { createBlobStore, stagingDir } from './files/blob-store.js';
+import type { BlobStore } from './files/storage.js';
 
 export interface Services {
   users: UsersService;
@@ -24,6 +29,9 @@ export interface Services {
   templates: TemplatesService;
   publisher: PublishService;
   submissions: SubmissionsService;
+  review: ReviewService;
+  followUps: FollowUpsService;
+  files: FilesService;
 }
 
 /**
@@ -41,12 +49,15 @@ export interface Runtime {
   queues: Queues;
   secrets: Secrets;
   catalog: TemplateCatalog;
+  store: BlobStore;
   services: Services;
   close(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   logger?: Logger;
+  /** The blob store (the configured one otherwise). */
+  store?: BlobStore;
   poolSize?: number;
   applicationName?: string;
 }
@@ -65,6 +76,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   try {
     const secrets = await resolveSecrets(pool, config, logger);
     const catalog = new TemplateCatalog(pool);
+    const enqueue = createEnqueuer(queues.submissions, logger);
+    const store = options.store ?? createBlobStore(config);
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
@@ -72,7 +85,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool }),
-      submissions: new SubmissionsService({ pool, catalog, enqueue: createEnqueuer(queues.submissions, logger) }),
+      submissions: new SubmissionsService({ pool, catalog, enqueue }),
+      review: new ReviewService({ pool, catalog, enqueue }),
+      followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
+      files: new FilesService({
+        pool,
+        store,
+        catalog,
+        stagingDir: stagingDir(config),
+        maxBytes: config.files.maxBytes,
+        maxFiles: config.files.maxFilesPerRequest,
+        graceHours: config.files.graceHours,
+        logger,
+      }),
     };
     return {
       config,
@@ -83,8 +108,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       queues,
       secrets,
       catalog,
+      store,
       services,
       close: async () => {
+        (store as { destroy?: () => void }).destroy?.();
         await queues.close();
         redis.disconnect();
         await knex.destroy();

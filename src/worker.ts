@@ -70,6 +70,15 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
           if (swept.queued > 0) logger.info({ jobId: job.id, ...swept }, 'sweeper queued pending submissions');
           return swept;
         }
+        case MAINTENANCE_JOBS.markOverdue: {
+          const marked = await rt.services.followUps.markOverdue();
+          if (marked.followUps || marked.submissions) logger.info({ jobId: job.id, ...marked }, 'overdue follow-ups and reviews flagged');
+          return marked;
+        }
+        case MAINTENANCE_JOBS.filesCleanup: {
+          const removed = await rt.services.files.cleanup();
+          return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged };
+        }
         case MAINTENANCE_JOBS.pruneLoginFailures: {
           const result = await pool.query(
             `DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`,
@@ -89,6 +98,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   const schedules: [string, number][] = [
     [MAINTENANCE_JOBS.auditSeal, config.audit.sealIntervalMs],
     [MAINTENANCE_JOBS.sweepSubmissions, config.worker.sweepIntervalMs],
+    [MAINTENANCE_JOBS.markOverdue, config.review.overdueIntervalMs],
+    [MAINTENANCE_JOBS.filesCleanup, config.files.cleanupIntervalMs],
     [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
   ];
   const declareSchedules = async () => {

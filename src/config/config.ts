@@ -24,6 +24,16 @@ export interface Config {
   cookieSecure: boolean;
   trustProxy: boolean;
   storageDir: string;
+  files: {
+    driver: 'local' | 's3';
+    /** Largest file accepted, whatever the field says (fields may set a lower maxSize). */
+    maxBytes: number;
+    maxFilesPerRequest: number;
+    /** How long an unreferenced file and its blob are kept before the clean-up removes them. */
+    graceHours: number;
+    cleanupIntervalMs: number;
+    s3: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean; prefix: string };
+  };
   bcryptRounds: number;
   sessionTtlHours: number;
   login: {
@@ -49,6 +59,12 @@ export interface Config {
     schedulerRefreshMs: number;
     /** A job whose worker died is handed to another after this long (BullMQ lock and stall check). */
     lockDurationMs: number;
+  };
+  review: {
+    /** Submissions waiting in review longer than this are flagged overdue. */
+    slaHours: number;
+    /** How often follow-ups and reviews are checked for being overdue. */
+    overdueIntervalMs: number;
   };
   admin: {
     email: string | undefined;
@@ -156,6 +172,22 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: r.bool('COOKIE_SECURE', publicUrl.startsWith('https:')),
     trustProxy: r.bool('TRUST_PROXY', false),
     storageDir: r.string('STORAGE_DIR', 'var/storage'),
+    files: {
+      driver: (r.string('STORAGE_DRIVER', 'local') === 's3' ? 's3' : 'local') as 'local' | 's3',
+      maxBytes: r.int('FILE_MAX_BYTES', 25 * 1024 * 1024, 1, 5 * 1024 * 1024 * 1024),
+      maxFilesPerRequest: r.int('FILES_PER_REQUEST', 20, 1, 1000),
+      graceHours: r.int('FILE_GRACE_HOURS', 24, 0, 24 * 365),
+      cleanupIntervalMs: r.int('FILE_CLEANUP_INTERVAL_MS', 60 * 60 * 1000, 100, 7 * 24 * 3600 * 1000),
+      s3: {
+        endpoint: r.optional('S3_ENDPOINT'),
+        region: r.string('S3_REGION', 'us-east-1'),
+        bucket: r.string('S3_BUCKET', 'gridbook'),
+        accessKeyId: r.optional('S3_ACCESS_KEY_ID'),
+        secretAccessKey: r.optional('S3_SECRET_ACCESS_KEY'),
+        forcePathStyle: r.bool('S3_FORCE_PATH_STYLE', true),
+        prefix: r.string('S3_PREFIX', ''),
+      },
+    },
     bcryptRounds: r.int('BCRYPT_ROUNDS', 12, 4, 15),
     sessionTtlHours: r.int('SESSION_TTL_HOURS', 12, 1, 24 * 30),
     login: {
@@ -176,6 +208,10 @@ export function loadConfig(env: Env = process.env): Config {
       schedulerRefreshMs: r.int('SCHEDULER_REFRESH_MS', 30_000, 100, 24 * 3600 * 1000),
       lockDurationMs: r.int('WORKER_LOCK_MS', 30_000, 1000, 3600 * 1000),
     },
+    review: {
+      slaHours: r.int('REVIEW_SLA_HOURS', 48, 1, 24 * 365),
+      overdueIntervalMs: r.int('OVERDUE_INTERVAL_MS', 5 * 60 * 1000, 100, 24 * 3600 * 1000),
+    },
     admin: {
       email: r.optional('ADMIN_EMAIL'),
       password: r.optional('ADMIN_PASSWORD'),
@@ -183,6 +219,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: r.string('LOG_LEVEL', isProduction ? 'info' : 'debug'),
   };
 
+  const driver = env.STORAGE_DRIVER?.trim();
+  if (driver && driver !== 'local' && driver !== 's3') r.problems.push(`STORAGE_DRIVER must be local or s3 (got "${driver}")`);
   if (isProduction && config.bcryptRounds < 10) {
     r.problems.push('BCRYPT_ROUNDS must be at least 10 in production');
   }

@@ -5,6 +5,8 @@ import type { Runtime } from '../runtime.js';
 import { templatesRoutes } from '../templates/templates.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
 import { submissionsRoutes } from '../submissions/submissions.routes.js';
+import { filesRoutes } from '../files/files.routes.js';
+import { reviewRoutes } from '../review/review.routes.js';
 import { apiAuthentication } from './api-auth.js';
 import { sendError } from './envelope.js';
 import { apiNotFound } from './error-handler.js';
@@ -22,13 +24,15 @@ export function apiRoutes(rt: Runtime): RouteSpec[] {
     ...gridsRoutes(rt.services),
     ...templatesRoutes(rt.services),
     ...submissionsRoutes(rt.services),
+    ...reviewRoutes(rt.services),
+    ...filesRoutes(rt.services),
   ];
 }
 
-/** Requests with a body must say it is JSON (multipart uploads have their own routes). */
+/** Requests with a body must say it is JSON, or multipart for file uploads (read by the upload route). */
 function requireJson(req: Request, res: Response, next: NextFunction) {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!hasBody || req.is(['application/json', 'application/*+json'])) return next();
+  if (!hasBody || req.is(['application/json', 'application/*+json', 'multipart/form-data'])) return next();
   sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
 }
 

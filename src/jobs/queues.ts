@@ -23,6 +23,8 @@ export const MAINTENANCE_JOBS = {
   auditSeal: 'audit-seal',
   pruneLoginFailures: 'prune-login-failures',
   sweepSubmissions: 'sweep-submissions',
+  markOverdue: 'mark-overdue',
+  filesCleanup: 'files-cleanup',
 } as const;
 
 export interface Queues {

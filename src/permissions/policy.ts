@@ -9,15 +9,35 @@ import { ForbiddenError, UnauthenticatedError } from '../errors/app-error.js';
  * by the caller for the record at hand (see grids.repository.ts: gridRoleOf).
  */
 
-export type Action = 'list' | 'read' | 'create' | 'edit' | 'delete' | 'restore' | 'publish' | 'purge' | 'retry';
+export type Action =
+  | 'list'
+  | 'read'
+  | 'create'
+  | 'edit'
+  | 'delete'
+  | 'restore'
+  | 'publish'
+  | 'purge'
+  | 'retry'
+  | 'export'
+  | 'submit'
+  | 'claim'
+  | 'approve'
+  | 'reject'
+  | 'reopen'
+  | 'comment'
+  | 'read_audit'
+  | 'resolve';
 
 export type Subject =
   | { type: 'user'; id?: string }
   | { type: 'grid'; gridRole: GridRole | null }
   | { type: 'grid_member'; gridRole: GridRole | null }
   | { type: 'template'; gridRole: GridRole | null }
-  /** `own`: the actor submitted it. */
-  | { type: 'submission'; gridRole: GridRole | null; own: boolean }
+  /** `own`: the actor submitted it; `assigned`: the actor is its current reviewer. */
+  | { type: 'submission'; gridRole: GridRole | null; own: boolean; assigned?: boolean }
+  /** `assignee` / `creator`: the actor is the follow-up's assignee / author. */
+  | { type: 'follow_up'; gridRole: GridRole | null; assignee: boolean; creator: boolean }
   | { type: 'audit_log' };
 
 export type SubjectType = Subject['type'];
@@ -27,11 +47,18 @@ type Rule = (actor: Actor, subject: Subject) => boolean;
 const isMember = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole !== null;
 const isManager = (_a: Actor, s: Subject) => 'gridRole' in s && s.gridRole === 'manager';
 const isOwn = (_a: Actor, s: Subject) => s.type === 'submission' && s.own;
+const isAssigned = (_a: Actor, s: Subject) => s.type === 'submission' && s.assigned === true;
 const hasGridRole =
   (...roles: GridRole[]) =>
   (_a: Actor, s: Subject) =>
     'gridRole' in s && s.gridRole !== null && roles.includes(s.gridRole);
 const isGridBuilder = (_a: Actor, s: Subject) => 'gridRole' in s && (s.gridRole === 'manager' || s.gridRole === 'builder');
+function readSubmission(a: Actor, s: Subject): boolean {
+  return (isMember(a, s) && isOwn(a, s)) || hasGridRole('reviewer', 'builder', 'manager')(a, s);
+}
+function ownInGrid(a: Actor, s: Subject): boolean {
+  return isMember(a, s) && isOwn(a, s);
+}
 const isSelf = (a: Actor, s: Subject) => s.type === 'user' && s.id === a.id;
 const isBuilder = (a: Actor) => a.role === 'builder';
 
@@ -66,20 +93,36 @@ const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
     edit: isGridBuilder,
     publish: isGridBuilder,
     purge: isManager,
+    export: hasGridRole('reviewer', 'builder', 'manager'),
   },
   submission: {
     list: isMember,
-    read: (a, s) => (isMember(a, s) && isOwn(a, s)) || hasGridRole('reviewer', 'builder', 'manager')(a, s),
+    read: readSubmission,
     create: hasGridRole('submitter', 'builder', 'manager'),
-    edit: (a, s) => isMember(a, s) && isOwn(a, s),
-    delete: (a, s) => isMember(a, s) && isOwn(a, s),
+    edit: ownInGrid,
+    delete: ownInGrid,
+    submit: ownInGrid,
+    claim: hasGridRole('reviewer', 'manager'),
+    approve: (a, s) => (hasGridRole('reviewer')(a, s) && isAssigned(a, s)) || isManager(a, s),
+    reject: (a, s) => (hasGridRole('reviewer')(a, s) && isAssigned(a, s)) || isManager(a, s),
+    comment: readSubmission,
+    read_audit: readSubmission,
     retry: hasGridRole('builder', 'manager'),
+  },
+  follow_up: {
+    read: isMember,
+    create: hasGridRole('reviewer', 'builder', 'manager'),
+    resolve: (a, s) => s.type === 'follow_up' && s.gridRole !== null && (s.assignee || s.creator || s.gridRole === 'manager'),
   },
   audit_log: {},
 };
 
+/** Separation of duties, for everyone, admins included: nobody reviews their own submission. */
+const REVIEW_ACTIONS = new Set<Action>(['claim', 'approve', 'reject']);
+
 export function can(actor: Actor | null, action: Action, subject: Subject): boolean {
   if (!actor) return false;
+  if (subject.type === 'submission' && subject.own && REVIEW_ACTIONS.has(action)) return false;
   if (actor.role === 'admin') return true;
   const rule = RULES[subject.type][action];
   return rule ? rule(actor, subject) : false;
@@ -97,6 +140,6 @@ export type ListScope = { kind: 'all' } | { kind: 'member_of_grids'; userId: str
 export function listScope(actor: Actor | null, type: SubjectType): ListScope {
   if (!actor) return { kind: 'none' };
   if (actor.role === 'admin') return { kind: 'all' };
-  if (type === 'grid' || type === 'grid_member' || type === 'template') return { kind: 'member_of_grids', userId: actor.id };
+  if (type !== 'user' && type !== 'audit_log') return { kind: 'member_of_grids', userId: actor.id };
   return { kind: 'none' };
 }

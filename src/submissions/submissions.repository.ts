@@ -19,10 +19,13 @@ export interface SubmissionRow {
   created_at: Date;
   updated_at: Date;
   submitted_at: Date | null;
+  reviewed_at: Date | null;
+  edited_since_rejection: boolean;
+  review_overdue_at: Date | null;
 }
 
 export const SUBMISSION_COLUMNS =
-  'id, template_id, template_version, grid_id, submitted_by, payload, processing_status, processing_error, processed_at, review_status, reviewer_id, review_reason, idempotency_key, idempotency_hash, created_at, updated_at, submitted_at';
+  'id, template_id, template_version, grid_id, submitted_by, payload, processing_status, processing_error, processed_at, review_status, reviewer_id, review_reason, idempotency_key, idempotency_hash, created_at, updated_at, submitted_at, reviewed_at, edited_since_rejection, review_overdue_at';
 
 export function toSubmissionView(row: SubmissionRow): SubmissionView {
   return {
@@ -41,6 +44,8 @@ export function toSubmissionView(row: SubmissionRow): SubmissionView {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     submittedAt: row.submitted_at?.toISOString() ?? null,
+    reviewedAt: row.reviewed_at?.toISOString() ?? null,
+    reviewOverdue: row.review_overdue_at !== null,
   };
 }
 

@@ -48,6 +48,8 @@ export const SubmissionView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  reviewedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  reviewOverdue: Type.Boolean({ description: 'waiting in review longer than the configured time' }),
 });
 export type SubmissionView = Static<typeof SubmissionView>;
 

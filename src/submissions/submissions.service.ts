@@ -10,6 +10,7 @@ import type { TemplateCatalog } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
 import { authorizeTemplate } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
+import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import {
@@ -62,6 +63,7 @@ export class SubmissionsService {
     }
     const version = await this.deps.catalog.version(templateId, template.current_version);
     const draft = input.draft === true;
+    assertNoFilesOnCreate(version.definition, input.data);
     assertValidPayload(draft ? version.validators.draft : version.validators.full, input.data);
 
     let row: SubmissionRow;
@@ -84,6 +86,13 @@ export class SubmissionsService {
           ],
         );
         const created = result.rows[0]!;
+        if (!draft && template.review_mode === 'section') {
+          // Reviewed section by section: each section starts its own review.
+          await tx.query(`INSERT INTO submission_section_reviews (submission_id, section_id) SELECT $1, unnest($2::text[])`, [
+            created.id,
+            version.definition.sections.map((s) => s.id),
+          ]);
+        }
         await recordAudit(tx, ctx, {
           action: draft ? 'submission.save_draft' : 'submission.create',
           entityType: 'submission',
@@ -138,7 +147,10 @@ export class SubmissionsService {
     return { items: rows.map(toSubmissionView), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
   }
 
-  /** Edits a draft (it stays a draft) or a rejected submission (resubmitting it is a workflow step). */
+  /**
+   * Edits a draft (it stays a draft) or a rejected submission, which may then be submitted again.
+   * For templates reviewed per section, only the rejected sections of a rejected submission change.
+   */
   async update(ctx: ServiceContext, id: string, raw: unknown): Promise<SubmissionView> {
     const input = validateUpdate(raw);
     const row = await withTransaction(this.deps.pool, async (tx) => {
@@ -146,12 +158,20 @@ export class SubmissionsService {
       if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
         throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
       }
-      const template = await tx.query<{ current_version: number }>('SELECT current_version FROM templates WHERE id = $1', [before.template_id]);
+      const template = await tx.query<{ current_version: number; review_mode: string }>('SELECT current_version, review_mode FROM templates WHERE id = $1', [
+        before.template_id,
+      ]);
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
-      assertValidPayload(before.review_status === 'draft' ? version.validators.draft : version.validators.full, input.data);
+      const data = await reconcileFileFields(tx, ctx, before, version.definition, input.data);
+      assertValidPayload(before.review_status === 'draft' ? version.validators.draft : version.validators.full, data);
+      if (before.review_status === 'rejected' && template.rows[0]!.review_mode === 'section') {
+        await this.assertOnlyRejectedSectionsChange(tx, before, data);
+      }
       const result = await tx.query<SubmissionRow>(
-        `UPDATE submissions SET payload = $2, template_version = $3, updated_at = now() WHERE id = $1 RETURNING ${SUBMISSION_COLUMNS}`,
-        [id, JSON.stringify(input.data), version.version],
+        `UPDATE submissions SET payload = $2, template_version = $3, updated_at = now(),
+                edited_since_rejection = (review_status = 'rejected')
+          WHERE id = $1 RETURNING ${SUBMISSION_COLUMNS}`,
+        [id, JSON.stringify(data), version.version],
       );
       await recordAudit(tx, ctx, {
         action: 'submission.update',
@@ -159,11 +179,27 @@ export class SubmissionsService {
         entityId: id,
         gridId: before.grid_id,
         before: { data: before.payload, version: before.template_version },
-        after: { data: input.data, version: version.version },
+        after: { data, version: version.version },
       });
       return result.rows[0]!;
     });
     return toSubmissionView(row);
+  }
+
+  private async assertOnlyRejectedSectionsChange(tx: Queryable, before: SubmissionRow, data: Record<string, unknown>): Promise<void> {
+    const version = await this.deps.catalog.version(before.template_id, before.template_version);
+    const decided = await tx.query<{ section_id: string }>(
+      `SELECT section_id FROM submission_section_reviews WHERE submission_id = $1 AND status <> 'rejected'`,
+      [before.id],
+    );
+    for (const { section_id } of decided.rows) {
+      const section = version.definition.sections.find((s) => s.id === section_id);
+      if (section && JSON.stringify(before.payload[section.key] ?? null) !== JSON.stringify(data[section.key] ?? null)) {
+        throw new ConflictError(`Section "${section.label}" was not rejected: only the rejected sections can change`, [
+          { path: section.key, message: 'this section was not rejected' },
+        ]);
+      }
+    }
   }
 
   /** Deletes a draft (its typed rows go with it: they reference the submission ON DELETE CASCADE). */

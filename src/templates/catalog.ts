@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/pool.js';
 import { NotFoundError } from '../errors/app-error.js';
 import type { Definition } from './definition.schema.js';
-import { validatorsFor, type PayloadValidators } from './json-schema.js';
+import { compileValidators, type PayloadValidators } from './json-schema.js';
 import { FORMS_SCHEMA, type Naming, type TableNaming } from './naming.js';
 
 /**
@@ -83,7 +83,7 @@ export class TemplateCatalog {
     const row = result.rows[0];
     if (!row) throw new NotFoundError(`Version ${version} of template`, templateId);
     const meta = { templateId, version, title: row.title };
-    return { ...meta, gridId: row.grid_id, definition: row.definition, naming: row.naming, validators: validatorsFor(row.definition, meta) };
+    return { ...meta, gridId: row.grid_id, definition: row.definition, naming: row.naming, validators: compileValidators(row.definition, meta) };
   }
 
   private async loadLayout(templateId: string, version: number): Promise<TemplateLayout> {

@@ -116,6 +116,9 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (inTable && rules.unique) {
     problems.push({ path: `${path}.rules.unique`, message: 'is not supported on table columns (only on section fields)' });
   }
+  if (inTable && field.type === 'file') {
+    problems.push({ path: `${path}.type`, message: 'file fields go in sections, not in repeating tables' });
+  }
   if (inTable && field.showIf) {
     problems.push({ path: `${path}.showIf`, message: 'is not supported on table columns' });
   }

@@ -100,27 +100,18 @@ export interface PayloadValidators {
   draft: ValidateFunction;
 }
 
-const cache = new Map<string, PayloadValidators>();
-const CACHE_LIMIT = 500;
-
 /**
- * The compiled validators of one version, compiled once per process and cached (versions are
- * immutable, so the cache never goes stale).
+ * Compiles the validators of one version. Callers cache them (TemplateCatalog keeps one set per
+ * version for the life of the process: versions are immutable).
  */
-export function validatorsFor(
+export function compileValidators(
   definition: Definition,
   meta: { templateId: string; version: number; title: string },
 ): PayloadValidators {
-  const key = `${meta.templateId}:${meta.version}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const validators = {
+  return {
     full: payloadAjv.compile(compileJsonSchema(definition, meta)),
     draft: payloadAjv.compile(compileJsonSchema(definition, meta, { draft: true })),
   };
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, validators);
-  return validators;
 }
 
 /** Validates a payload against a version; throws ValidationError with errors per field path. */

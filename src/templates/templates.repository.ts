@@ -9,6 +9,7 @@ export interface TemplateRow {
   title: string;
   description: string;
   status: 'draft' | 'published' | 'archived';
+  review_mode: 'submission' | 'section';
   definition: Definition;
   current_version: number | null;
   created_by: string | null;
@@ -30,7 +31,7 @@ export interface VersionRow {
 }
 
 export const TEMPLATE_COLUMNS =
-  'id, grid_id, slug, title, description, status, definition, current_version, created_by, created_at, updated_at';
+  'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, created_at, updated_at';
 
 export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<TemplateRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { DefinitionSchema } from './definition.schema.js';
-import { CreateTemplateInput, PublishInput, TemplateStatus } from './templates.schema.js';
+import { CreateTemplateInput, PatchTemplateInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const TemplateView = Type.Object({
   id: Type.String(),
@@ -11,6 +11,7 @@ const TemplateView = Type.Object({
   title: Type.String(),
   description: Type.String(),
   status: TemplateStatus,
+  reviewMode: ReviewMode,
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
   definition: DefinitionSchema,
   createdAt: Type.String({ format: 'date-time' }),
@@ -66,6 +67,16 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       tag: 'templates',
       summary: 'A template: its working definition and its versions',
       handler: ({ ctx, params }) => templates.get(ctx, params.templateId!),
+    }),
+    route({
+      method: 'patch',
+      path: '/templates/:templateId',
+      tag: 'templates',
+      summary: "Change a template's title, description or review mode",
+      body: PatchTemplateInput,
+      bodyCheckedBy: 'service',
+      response: TemplateView,
+      handler: ({ ctx, params, body }) => templates.updateMeta(ctx, params.templateId!, body),
     }),
     route({
       method: 'put',

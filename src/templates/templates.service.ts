@@ -2,7 +2,7 @@ import { changedFields, recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { NotFoundError } from '../errors/app-error.js';
+import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import { findGrid } from '../grids/grids.repository.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { Action } from '../permissions/policy.js';
@@ -18,9 +18,10 @@ import {
   TEMPLATE_COLUMNS,
   type TemplateRow,
 } from './templates.repository.js';
-import { CreateTemplateInput } from './templates.schema.js';
+import { CreateTemplateInput, PatchTemplateInput } from './templates.schema.js';
 
 const validateCreate = compileValidator(CreateTemplateInput);
+const validateMeta = compileValidator(PatchTemplateInput);
 
 export interface TemplateView {
   id: string;
@@ -29,6 +30,7 @@ export interface TemplateView {
   title: string;
   description: string;
   status: TemplateRow['status'];
+  reviewMode: TemplateRow['review_mode'];
   currentVersion: number | null;
   definition: Definition;
   createdAt: string;
@@ -50,6 +52,7 @@ export function toTemplateView(row: TemplateRow): TemplateView {
     title: row.title,
     description: row.description,
     status: row.status,
+    reviewMode: row.review_mode,
     currentVersion: row.current_version,
     definition: row.definition,
     createdAt: row.created_at.toISOString(),
@@ -119,9 +122,9 @@ export class TemplatesService {
         forbiddenMessage: 'Only builders and managers of this grid create templates',
       });
       const result = await tx.query<TemplateRow>(
-        `INSERT INTO templates (grid_id, slug, title, description, definition, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TEMPLATE_COLUMNS}`,
-        [gridId, input.slug, input.title.trim(), input.description, JSON.stringify(definition), ctx.actor!.id],
+        `INSERT INTO templates (grid_id, slug, title, description, definition, created_by, review_mode)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${TEMPLATE_COLUMNS}`,
+        [gridId, input.slug, input.title.trim(), input.description, JSON.stringify(definition), ctx.actor!.id, input.reviewMode ?? 'submission'],
       );
       const row = result.rows[0]!;
       await recordAudit(tx, ctx, {
@@ -155,16 +158,23 @@ export class TemplatesService {
     });
   }
 
-  async updateMeta(ctx: ServiceContext, id: string, patch: { title?: string; description?: string }): Promise<TemplateView> {
+  async updateMeta(ctx: ServiceContext, id: string, raw: unknown): Promise<TemplateView> {
+    const patch = validateMeta(raw);
     return withTransaction(this.deps.pool, async (tx) => {
       const before = await authorizeTemplate(tx, ctx, id, 'edit', { forUpdate: true });
+      if (patch.reviewMode && patch.reviewMode !== before.review_mode) {
+        const inReview = await tx.query(`SELECT 1 FROM submissions WHERE template_id = $1 AND review_status IN ('submitted', 'in_review') LIMIT 1`, [id]);
+        if (inReview.rowCount) throw new ConflictError('Submissions of this template are waiting for or in review: finish them before changing the review mode');
+      }
       const result = await tx.query<TemplateRow>(
-        `UPDATE templates SET title = COALESCE($2, title), description = COALESCE($3, description), updated_at = now()
+        `UPDATE templates SET title = COALESCE($2, title), description = COALESCE($3, description),
+                review_mode = COALESCE($4, review_mode), updated_at = now()
           WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
-        [id, patch.title?.trim() || null, patch.description ?? null],
+        [id, patch.title?.trim() || null, patch.description ?? null, patch.reviewMode ?? null],
       );
       const after = result.rows[0]!;
-      const diff = changedFields({ title: before.title, description: before.description }, { title: after.title, description: after.description });
+      const snapshot = (t: TemplateRow) => ({ title: t.title, description: t.description, reviewMode: t.review_mode });
+      const diff = changedFields(snapshot(before), snapshot(after));
       if (Object.keys(diff.after).length) {
         await recordAudit(tx, ctx, { action: 'template.update', entityType: 'template', entityId: id, gridId: before.grid_id, ...diff });
       }

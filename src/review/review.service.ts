@@ -1,0 +1,244 @@
+import { auditHistory, recordAudit, type AuditEntry } from '../audit/audit.service.js';
+import type { ServiceContext } from '../context.js';
+import type { Pool, PoolClient, Queryable } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
+import { gridRoleOf } from '../grids/grids.repository.js';
+import { can, type Action } from '../permissions/policy.js';
+import type { Enqueue } from '../submissions/enqueue.js';
+import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from '../submissions/submissions.repository.js';
+import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
+import type { TemplateCatalog } from '../templates/catalog.js';
+import { assertValidPayload } from '../templates/json-schema.js';
+import { deriveSubmissionStatus, SECTION_TRANSITIONS, TRANSITIONS, type ReviewCommand, type SectionStatus } from './state-machine.js';
+
+export interface SectionReview {
+  sectionId: string;
+  status: SectionStatus;
+  reviewerId: string | null;
+  reason: string | null;
+  updatedAt: string;
+}
+
+export interface TransitionInput {
+  reason?: string;
+  /** For templates reviewed per section: the section the command applies to. */
+  sectionId?: string;
+}
+
+const MAX_REASON = 2000;
+
+/**
+ * The review workflow: draft -> submitted -> in_review -> approved | rejected, rejected ->
+ * submitted after an edit, and an admin's reopen of an approved submission. Templates may review
+ * per section: each section then has its own status and reviewer, and the submission's status
+ * follows from them.
+ *
+ * Every transition is one conditional UPDATE (`WHERE review_status = <expected>`): of two
+ * reviewers acting at once exactly one matches the row; the other gets a 409 with the state it
+ * lost to. Each transition writes its audit entry in the same transaction.
+ */
+export class ReviewService {
+  constructor(private readonly deps: { pool: Pool; catalog: TemplateCatalog; enqueue: Enqueue }) {}
+
+  async submit(ctx: ServiceContext, id: string): Promise<SubmissionView> {
+    const row = await this.transition(ctx, id, 'submit', {});
+    // The answer may have changed since it was last processed: project it again.
+    await this.deps.enqueue([row.id]);
+    return toSubmissionView(row);
+  }
+
+  async claim(ctx: ServiceContext, id: string, input: TransitionInput = {}): Promise<SubmissionView> {
+    return toSubmissionView(await this.transition(ctx, id, 'claim', input));
+  }
+
+  async approve(ctx: ServiceContext, id: string, input: TransitionInput = {}): Promise<SubmissionView> {
+    return toSubmissionView(await this.transition(ctx, id, 'approve', input));
+  }
+
+  async reject(ctx: ServiceContext, id: string, input: TransitionInput): Promise<SubmissionView> {
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    if (!reason) throw ValidationError.field('reason', 'a rejection needs a reason');
+    if (reason.length > MAX_REASON) throw ValidationError.field('reason', `must be at most ${MAX_REASON} characters`);
+    return toSubmissionView(await this.transition(ctx, id, 'reject', { ...input, reason }));
+  }
+
+  async reopen(ctx: ServiceContext, id: string, input: TransitionInput = {}): Promise<SubmissionView> {
+    const reason = typeof input.reason === 'string' ? input.reason.trim().slice(0, MAX_REASON) : '';
+    if (!reason) throw ValidationError.field('reason', 'reopening needs a reason');
+    return toSubmissionView(await this.transition(ctx, id, 'reopen', { ...input, reason }));
+  }
+
+  /** The submission's audit entries, newest first (its transitions, edits, comments, follow-ups, processing). */
+  async history(ctx: ServiceContext, id: string): Promise<AuditEntry[]> {
+    await this.load(this.deps.pool, ctx, id, 'read_audit');
+    return auditHistory(this.deps.pool, 'submission', id, 500);
+  }
+
+  async sections(ctx: ServiceContext, id: string): Promise<SectionReview[]> {
+    await this.load(this.deps.pool, ctx, id, 'read');
+    return this.sectionRows(this.deps.pool, id);
+  }
+
+  private async sectionRows(db: Queryable, id: string): Promise<SectionReview[]> {
+    const result = await db.query<{ section_id: string; status: SectionStatus; reviewer_id: string | null; reason: string | null; updated_at: Date }>(
+      'SELECT section_id, status, reviewer_id, reason, updated_at FROM submission_section_reviews WHERE submission_id = $1',
+      [id],
+    );
+    return result.rows.map((r) => ({ sectionId: r.section_id, status: r.status, reviewerId: r.reviewer_id, reason: r.reason, updatedAt: r.updated_at.toISOString() }));
+  }
+
+  /** Loads a submission and checks the command's permission (not its state). */
+  private async load(db: Queryable, ctx: ServiceContext, id: string, action: Action, sectionReviewer?: string | null): Promise<{ row: SubmissionRow; reviewMode: string }> {
+    if (!ctx.actor) throw new UnauthenticatedError();
+    const row = await findSubmission(db, id);
+    if (!row) throw new NotFoundError('Submission', id);
+    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
+    const own = row.submitted_by === ctx.actor.id;
+    const reviewer = sectionReviewer === undefined ? row.reviewer_id : sectionReviewer;
+    const subject = { type: 'submission' as const, gridRole: role, own, assigned: reviewer === ctx.actor.id };
+    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
+    if (!can(ctx.actor, action, subject)) {
+      if (own && (action === 'claim' || action === 'approve' || action === 'reject')) {
+        throw new ForbiddenError('Nobody reviews their own submission');
+      }
+      if ((action === 'approve' || action === 'reject') && reviewer && reviewer !== ctx.actor.id) {
+        throw new ForbiddenError('Only the reviewer who claimed it (or a manager of the grid) decides on it');
+      }
+      throw new ForbiddenError();
+    }
+    const mode = await db.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [row.template_id]);
+    return { row, reviewMode: mode.rows[0]!.review_mode };
+  }
+
+  private async transition(ctx: ServiceContext, id: string, command: ReviewCommand, input: TransitionInput): Promise<SubmissionRow> {
+    const action: Action = command;
+    const peek = await findSubmission(this.deps.pool, id);
+    if (!peek) throw new NotFoundError('Submission', id);
+    const mode = (await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [peek.template_id])).rows[0]?.review_mode;
+    if (mode === 'section' && (command === 'claim' || command === 'approve' || command === 'reject')) {
+      if (!input.sectionId) throw ValidationError.field('sectionId', 'this template is reviewed section by section: name the section (the Review page lists them)');
+      return this.sectionTransition(ctx, peek, command, input.sectionId, input.reason);
+    }
+    if (input.sectionId && mode !== 'section') throw ValidationError.field('sectionId', 'this template is reviewed as a whole');
+
+    return withTransaction(this.deps.pool, async (tx) => {
+      const { row } = await this.load(tx, ctx, id, action);
+      const rule = TRANSITIONS[command];
+      if (!rule.from.includes(row.review_status)) throw this.conflict(row, command);
+      if (command === 'submit' && row.review_status === 'rejected' && !row.edited_since_rejection) {
+        throw new ConflictError('Edit the submission before sending it back: it was rejected and has not changed since');
+      }
+      if (command === 'submit') {
+        // Drafts may be saved incomplete; what goes to review must pass every rule of its version.
+        const version = await this.deps.catalog.version(row.template_id, row.template_version);
+        assertValidPayload(version.validators.full, row.payload);
+      }
+      const reviewer = command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
+      const updated = await tx.query<SubmissionRow>(
+        `UPDATE submissions SET review_status = $3, reviewer_id = $4, review_reason = $5,
+                reviewed_at = CASE WHEN $3 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,
+                submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
+                processing_status = CASE WHEN $6 THEN 0 ELSE processing_status END,
+                processing_error = CASE WHEN $6 THEN NULL ELSE processing_error END,
+                edited_since_rejection = CASE WHEN $3 = 'rejected' THEN false ELSE edited_since_rejection END,
+                review_overdue_at = NULL, updated_at = now()
+          WHERE id = $1 AND review_status = $2 AND reviewer_id IS NOT DISTINCT FROM $7
+          RETURNING ${SUBMISSION_COLUMNS}`,
+        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id],
+      );
+      let after = updated.rows[0];
+      if (!after) throw this.conflict((await findSubmission(tx, id))!, command);
+      if (mode === 'section' && command === 'submit') after = await this.resetSections(tx, after, row.review_status);
+      if (mode === 'section' && command === 'reopen') {
+        await tx.query(`UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now() WHERE submission_id = $1`, [id]);
+      }
+      await recordAudit(tx, ctx, {
+        action: `submission.${command}`,
+        entityType: 'submission',
+        entityId: id,
+        gridId: row.grid_id,
+        before: { reviewStatus: row.review_status, reviewerId: row.reviewer_id },
+        after: { reviewStatus: after.review_status, reviewerId: after.reviewer_id, ...(input.reason ? { reason: input.reason } : {}) },
+      });
+      return after;
+    });
+  }
+
+  /** Section rows at (re)submission: all sections on first submission; the rejected ones on a resubmission. */
+  private async resetSections(tx: PoolClient, row: SubmissionRow, from: ReviewStatus): Promise<SubmissionRow> {
+    if (from === 'rejected') {
+      await tx.query(
+        `UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now()
+          WHERE submission_id = $1 AND status = 'rejected'`,
+        [row.id],
+      );
+    } else {
+      const version = await this.deps.catalog.version(row.template_id, row.template_version);
+      await tx.query(
+        `INSERT INTO submission_section_reviews (submission_id, section_id)
+         SELECT $1, unnest($2::text[]) ON CONFLICT (submission_id, section_id) DO UPDATE SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now()`,
+        [row.id, version.definition.sections.map((s) => s.id)],
+      );
+    }
+    return this.syncStatus(tx, row.id, row.review_status);
+  }
+
+  private async sectionTransition(ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
+    return withTransaction(this.deps.pool, async (tx) => {
+      const section = await tx.query<{ status: SectionStatus; reviewer_id: string | null }>(
+        'SELECT status, reviewer_id FROM submission_section_reviews WHERE submission_id = $1 AND section_id = $2',
+        [peek.id, sectionId],
+      );
+      const current = section.rows[0];
+      if (!current) throw new NotFoundError(`Section ${sectionId} of submission`, peek.id);
+      const { row } = await this.load(tx, ctx, peek.id, command, current.reviewer_id);
+      const rule = SECTION_TRANSITIONS[command];
+      const reviewer = command === 'claim' ? ctx.actor!.id : current.reviewer_id;
+      const updated = await tx.query(
+        `UPDATE submission_section_reviews SET status = $4, reviewer_id = $5, reason = $6, updated_at = now()
+          WHERE submission_id = $1 AND section_id = $2 AND status = $3 AND reviewer_id IS NOT DISTINCT FROM $7`,
+        [peek.id, sectionId, rule.from, rule.to, reviewer, reason ?? null, current.reviewer_id],
+      );
+      if (updated.rowCount !== 1 || current.status !== rule.from) {
+        throw new ConflictError(`Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`, [
+          { path: 'sectionStatus', message: current.status },
+        ]);
+      }
+      const after = await this.syncStatus(tx, peek.id, row.review_status);
+      await recordAudit(tx, ctx, {
+        action: `submission.section_${command}`,
+        entityType: 'submission',
+        entityId: peek.id,
+        gridId: row.grid_id,
+        before: { section: sectionId, status: current.status, reviewStatus: row.review_status },
+        after: { section: sectionId, status: rule.to, reviewStatus: after.review_status, ...(reason ? { reason } : {}) },
+      });
+      return after;
+    });
+  }
+
+  /** Recomputes a section-reviewed submission's status from its sections. */
+  private async syncStatus(tx: PoolClient, id: string, before: ReviewStatus): Promise<SubmissionRow> {
+    const sections = await this.sectionRows(tx, id);
+    const status = deriveSubmissionStatus(sections.map((s) => s.status));
+    const reasons = sections.filter((s) => s.status === 'rejected' && s.reason).map((s) => `${s.sectionId}: ${s.reason}`);
+    const result = await tx.query<SubmissionRow>(
+      `UPDATE submissions SET review_status = $2, review_reason = $3,
+              reviewed_at = CASE WHEN $2 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,
+              edited_since_rejection = CASE WHEN $2 = 'rejected' AND $4 <> 'rejected' THEN false ELSE edited_since_rejection END,
+              review_overdue_at = NULL, updated_at = now()
+        WHERE id = $1 RETURNING ${SUBMISSION_COLUMNS}`,
+      [id, status, reasons.length ? reasons.join('; ') : null, before],
+    );
+    return result.rows[0]!;
+  }
+
+  private conflict(row: SubmissionRow, command: ReviewCommand): ConflictError {
+    const by = row.reviewer_id ? ` (reviewer ${row.reviewer_id})` : '';
+    return new ConflictError(`This submission is ${row.review_status}${by}: it cannot be ${TRANSITIONS[command].verb} now`, [
+      { path: 'reviewStatus', message: row.review_status },
+      ...(row.reviewer_id ? [{ path: 'reviewerId', message: row.reviewer_id }] : []),
+    ]);
+  }
+}
