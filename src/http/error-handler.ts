@@ -37,6 +37,9 @@ function fromHttpError(error: HttpishError): AppError | null {
 export function apiErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { requestId } = requestMetaOf(res);
+    // Refused before the body was read (an upload over its limit): answer now and close, rather
+    // than reading the rest of it.
+    if (!req.complete) res.setHeader('Connection', 'close');
     const translated = translatePgError(err);
     const known = translated instanceof AppError ? translated : fromHttpError(translated as HttpishError);
     if (known) {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -7,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorker, type WorkerProcess } from '../../src/worker.js';
+import type { BlobStore } from '../../src/files/storage.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { TEST_REDIS_URL } from './test-env.js';
 
@@ -20,6 +24,7 @@ export interface TestContext {
 /** Configuration for tests: fast bcrypt, quiet logs, this file's database and Redis prefix. */
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): Config {
   return loadConfig({
+    STORAGE_DIR: path.join(os.tmpdir(), `gridbook-test-${randomBytes(5).toString('hex')}`),
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     REDIS_URL: TEST_REDIS_URL,
@@ -51,17 +56,30 @@ export async function clearRedisPrefix(redisUrl: string, prefix: string): Promis
  * A runtime on a fresh database (no HTTP server), or on `shared`'s database (a second node: it
  * does not drop the database when it closes).
  */
-export async function setupRuntime(env: Record<string, string> = {}, shared?: TestContext): Promise<TestContext> {
+export async function setupRuntime(env: Record<string, string> = {}, shared?: TestContext, options: { store?: (config: Config) => BlobStore } = {}): Promise<TestContext> {
   const db = shared ? { ...shared.db, drop: async () => {} } : await createTestDatabase();
-  const config = testConfig(db.url, { ...(shared ? { QUEUE_PREFIX: shared.config.queuePrefix, SESSION_SECRET: shared.rt.secrets.sessionSecret, JWT_SECRET: shared.rt.secrets.jwtSecret } : {}), ...env });
-  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 10 });
+  const config = testConfig(db.url, {
+    ...(shared
+      ? {
+          QUEUE_PREFIX: shared.config.queuePrefix,
+          SESSION_SECRET: shared.rt.secrets.sessionSecret,
+          JWT_SECRET: shared.rt.secrets.jwtSecret,
+          STORAGE_DIR: shared.config.storageDir,
+        }
+      : {}),
+    ...env,
+  });
+  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 10, store: options.store?.(config) });
   return {
     db,
     config,
     rt,
     close: async () => {
       await rt.close();
-      if (!shared) await clearRedisPrefix(config.redisUrl, config.queuePrefix);
+      if (!shared) {
+        await clearRedisPrefix(config.redisUrl, config.queuePrefix);
+        await rm(config.storageDir, { recursive: true, force: true });
+      }
       await db.drop();
     },
   };
@@ -75,8 +93,10 @@ export interface TestApp extends TestContext {
 }
 
 /** The web app on a random port, on a fresh database (or another app's: a second node); optionally the worker too. */
-export async function setupApp(options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext } = {}): Promise<TestApp> {
-  const ctx = await setupRuntime(options.env, options.sharing);
+export async function setupApp(
+  options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext; store?: (config: Config) => BlobStore } = {},
+): Promise<TestApp> {
+  const ctx = await setupRuntime(options.env, options.sharing, { store: options.store });
   const web = await createWebApp(ctx.rt);
   const server = http.createServer(web.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
