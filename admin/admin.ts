@@ -111,7 +111,9 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             submissions: 'Submissions',
             account: 'My account',
           },
-          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data' },
+          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
+            review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
+            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',
@@ -121,6 +123,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             reviewer_id: 'Reviewer',
             processing_status: 'Processing',
             review_status: 'Review',
+            review_overdue_at: 'Review overdue since',
             is_deleted: 'Deleted',
             created_on: 'Created',
             modified_on: 'Modified',

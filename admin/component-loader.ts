@@ -18,6 +18,8 @@ export const Components = {
   ConfirmAction: add('ConfirmAction', 'confirm-action.tsx'),
   ConfirmBulkAction: add('ConfirmBulkAction', 'confirm-bulk-action.tsx'),
   SubmissionPayload: add('SubmissionPayload', 'submission-payload.tsx'),
+  ReviewPage: add('ReviewPage', 'review-page/index.tsx'),
+  FormFill: add('FormFill', 'form-fill/index.tsx'),
   RecordHistory: add('RecordHistory', 'record-history.tsx'),
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),

@@ -4,7 +4,9 @@ import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
-import { asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
+import { can, type Action } from '../../src/permissions/policy.js';
+import { actorOf, asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
+import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
@@ -37,10 +39,30 @@ const mayRetry = (ctx: ActionContext) => {
   return Object.values(user?.memberships ?? {}).some((r) => r === 'builder' || r === 'manager');
 };
 const isFailed = (ctx: ActionContext) => String(ctx.record?.params.processing_status) === '2';
+const status = (ctx: ActionContext) => String(ctx.record?.params.review_status ?? '');
+
+/** The permission module's answer for this record (the service checks again, with the state). */
+const may = (ctx: ActionContext, action: Action) => {
+  const actor = actorOf(ctx.currentAdmin);
+  const row = ctx.record?.params;
+  if (!row) return false;
+  return can(actor, action, {
+    type: 'submission',
+    gridRole: gridRoleFor(ctx.currentAdmin, row.grid_id),
+    own: String(row.submitted_by) === actor?.id,
+    assigned: String(row.reviewer_id ?? '') === actor?.id,
+  });
+};
+/** Bulk review buttons: for those who review in at least one grid. */
+const mayReview = (ctx: ActionContext) => {
+  const user = asAdminUser(ctx.currentAdmin);
+  return user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'reviewer' || r === 'manager');
+};
 
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
 export function submissionsResource(deps: AdminDeps): TableResource {
-  const { submissions } = deps.services;
+  const { submissions, review } = deps.services;
+
   return {
     table: 'submissions',
     hiddenColumns: ['idempotency_hash'],
@@ -50,18 +72,19 @@ export function submissionsResource(deps: AdminDeps): TableResource {
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },
-        listProperties: ['id', 'template_id', 'grid_id', 'submitted_by', 'processing_status', 'review_status', 'created_at', 'processing_error'],
-        filterProperties: ['grid_id', 'template_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'processed_at'],
+        listProperties: ['id', 'template_id', 'grid_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'review_overdue_at'],
+        filterProperties: ['grid_id', 'template_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'processed_at', 'review_overdue_at'],
         showProperties: [
           'id', 'template_id', 'template_version', 'grid_id', 'submitted_by', 'processing_status', 'processing_error',
           'processing_attempts', 'processed_at', 'review_status', 'reviewer_id', 'review_reason', 'created_at', 'updated_at',
-          'submitted_at', 'payload',
+          'submitted_at', 'reviewed_at', 'review_overdue_at', 'payload',
         ],
         properties: {
           processing_status: { availableValues: PROCESSING },
           payload: { components: { show: Components.SubmissionPayload } },
           processing_error: { type: 'textarea' },
           idempotency_key: { isVisible: { list: false, filter: false, show: true, edit: false } },
+          edited_since_rejection: { isVisible: false },
         },
         actions: {
           new: refused,
@@ -82,6 +105,85 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               return { record: record.toJSON(context.currentAdmin), view };
             },
           },
+          review: reviewPageAction(deps),
+          answer: answerAction(deps),
+          claim: confirmAction({
+            name: 'claim',
+            icon: 'UserCheck',
+            confirm: 'Take this submission into review? You become its reviewer.',
+            isAccessible: (ctx) => may(ctx, 'claim') && status(ctx) === 'submitted',
+            run: async (ctx, record) => {
+              await review.claim(ctx, String(record.id()));
+              return 'Claimed: you are its reviewer';
+            },
+          }),
+          approve: confirmAction({
+            name: 'approve',
+            icon: 'Check',
+            variant: 'success',
+            confirm: 'Approve this submission? Approved is final (only an admin can reopen it).',
+            isAccessible: (ctx) => may(ctx, 'approve') && status(ctx) === 'in_review',
+            run: async (ctx, record) => {
+              await review.approve(ctx, String(record.id()));
+              return 'Approved';
+            },
+          }),
+          reject: confirmAction({
+            name: 'reject',
+            icon: 'X',
+            variant: 'danger',
+            confirm: 'Reject this submission? The submitter sees your reason, edits and sends it back.',
+            input: { name: 'reason', label: 'Reason (the submitter sees it)', required: true },
+            isAccessible: (ctx) => may(ctx, 'reject') && status(ctx) === 'in_review',
+            run: async (ctx, record, payload) => {
+              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              return 'Rejected';
+            },
+          }),
+          reopen: confirmAction({
+            name: 'reopen',
+            icon: 'RotateCcw',
+            confirm: 'Reopen this approved submission for review? Say why: the reason is kept in its history.',
+            input: { name: 'reason', label: 'Reason', required: true },
+            isAccessible: (ctx) => may(ctx, 'reopen') && status(ctx) === 'approved',
+            run: async (ctx, record, payload) => {
+              await review.reopen(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              return 'Reopened';
+            },
+          }),
+          submit: confirmAction({
+            name: 'submit',
+            icon: 'Send',
+            confirm: 'Send this submission for review?',
+            isAccessible: (ctx) => may(ctx, 'submit') && ['draft', 'rejected'].includes(status(ctx)),
+            run: async (ctx, record) => {
+              await review.submit(ctx, String(record.id()));
+              return 'Submitted for review';
+            },
+          }),
+          approveBulk: confirmBulkAction({
+            name: 'approveBulk',
+            icon: 'Check',
+            variant: 'success',
+            confirm: 'Approve every selected submission that you may approve (each in review, by you or as a grid manager)?',
+            isAccessible: mayReview,
+            runOne: async (ctx, record) => {
+              await review.approve(ctx, String(record.id()));
+              return 'approved';
+            },
+          }),
+          rejectBulk: confirmBulkAction({
+            name: 'rejectBulk',
+            icon: 'X',
+            variant: 'danger',
+            confirm: 'Reject every selected submission that you may reject, with this reason?',
+            input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
+            isAccessible: mayReview,
+            runOne: async (ctx, record, payload) => {
+              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              return 'rejected';
+            },
+          }),
           retry: confirmAction({
             name: 'retry',
             icon: 'RefreshCw',

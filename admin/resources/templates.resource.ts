@@ -7,6 +7,7 @@ import { Components } from '../component-loader.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { fillTemplateAction } from '../actions/review-page.action.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
@@ -85,16 +86,23 @@ export function templatesResource(deps: AdminDeps): TableResource {
   const { templates, publisher } = deps.services;
   return {
     table: 'templates',
-    availableValues: { status: ['draft', 'published', 'archived'] },
+    availableValues: { status: ['draft', 'published', 'archived'], review_mode: ['submission', 'section'] },
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
         writer: {
           create: async (ctx, p) =>
-            (await templates.create(ctx, param(p, 'grid_id') ?? '', { slug: param(p, 'slug'), title: param(p, 'title'), description: param(p, 'description') ?? '' })).id,
+            (
+              await templates.create(ctx, param(p, 'grid_id') ?? '', {
+                slug: param(p, 'slug'),
+                title: param(p, 'title'),
+                description: param(p, 'description') ?? '',
+                reviewMode: param(p, 'review_mode'),
+              })
+            ).id,
           update: async (ctx, id, p) => {
-            await templates.updateMeta(ctx, id, { title: param(p, 'title'), description: param(p, 'description') ?? '' });
+            await templates.updateMeta(ctx, id, { title: param(p, 'title'), description: param(p, 'description') ?? '', reviewMode: param(p, 'review_mode') });
           },
           fieldMap: { gridId: 'grid_id' },
         },
@@ -105,8 +113,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
         sort: { sortBy: 'id', direction: 'desc' },
         listProperties: ['id', 'title', 'slug', 'grid_id', 'status', 'current_version', 'updated_at'],
         filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at'],
-        showProperties: ['id', 'title', 'slug', 'grid_id', 'description', 'status', 'current_version', 'created_by', 'created_at', 'updated_at'],
-        editProperties: ['grid_id', 'slug', 'title', 'description'],
+        showProperties: ['id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at'],
+        editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
           definition: { isVisible: false },
@@ -118,6 +126,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
           delete: { isAccessible: false, isVisible: false },
           bulkDelete: { isAccessible: false, isVisible: false },
           builder: builderAction(deps),
+          fill: fillTemplateAction(deps),
           rebuild: confirmAction({
             name: 'rebuild',
             icon: 'RefreshCw',

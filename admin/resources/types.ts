@@ -9,6 +9,9 @@ import type { PublishService } from '../../src/templates/publish.service.js';
 import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
+import type { ReviewService } from '../../src/review/review.service.js';
+import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
+import type { FilesService } from '../../src/files/files.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
@@ -22,6 +25,9 @@ export interface AdminDeps {
     templates: TemplatesService;
     publisher: PublishService;
     submissions: SubmissionsService;
+    review: ReviewService;
+    followUps: FollowUpsService;
+    files: FilesService;
   };
 }
 

@@ -1,0 +1,45 @@
+import React from 'react';
+import type { Definition, FillData } from './types';
+
+const STATUS: Record<string, { label: string; tone: string }> = {
+  draft: { label: 'Draft', tone: '' },
+  submitted: { label: 'Submitted', tone: 'blue' },
+  in_review: { label: 'In review', tone: 'amber' },
+  approved: { label: 'Approved', tone: 'green' },
+  rejected: { label: 'Rejected', tone: 'red' },
+};
+
+/** Title, what is being filled, and whether there are unsaved changes. */
+export const Header: React.FC<{ info: FillData; recordId: string; dirty: boolean }> = ({ info, recordId, dirty }) => {
+  const status = info.reviewStatus ? STATUS[info.reviewStatus] : null;
+  return (
+    <div className="gbff-card gbff-header">
+      <div style={{ flex: 1, minWidth: 0 }}>
+        <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
+          <span className="gbff-title">{info.templateTitle}</span>
+          {info.mode === 'create' ? <span className="gbff-pill blue">New answer</span> : <span className="gbff-pill">Submission #{recordId}</span>}
+          {status ? <span className={`gbff-pill ${status.tone}`} data-testid="fill-status">{status.label}</span> : null}
+          {dirty ? <span className="gbff-pill amber" data-testid="fill-dirty">● Unsaved changes</span> : null}
+        </div>
+        <div className="gbff-muted" style={{ marginTop: 4 }}>
+          Fields marked <span className="gbff-req">*</span> are required to submit; a draft may be saved incomplete.
+        </div>
+      </div>
+    </div>
+  );
+};
+
+/** The reason of a rejection, section ids (section review) read as their labels. */
+export const RejectionReason: React.FC<{ reason: string; definition: Definition; lockedCount: number }> = ({ reason, definition, lockedCount }) => {
+  let text = reason;
+  for (const s of definition.sections) text = text.split(`${s.id}: `).join(`${s.label}: `);
+  return (
+    <div className="gbff-callout red" data-testid="rejection-reason">
+      <div className="gbff-callout-title">Returned for changes</div>
+      <div className="gbff-callout-body">{text}</div>
+      <div className="gbff-muted" style={{ marginTop: 6 }}>
+        Change the answer, save it, then send it back for review.{lockedCount ? ' Approved sections are read-only.' : ''}
+      </div>
+    </div>
+  );
+};

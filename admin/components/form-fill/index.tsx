@@ -1,0 +1,146 @@
+import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { useNotice, ViewHelpers, type ActionProps } from 'adminjs';
+import { Box, Loader, MessageBox } from '@adminjs/design-system';
+import { fillApi } from './api';
+import { ErrorSummary } from './error-summary';
+import { indexErrors } from './errors';
+import { UploadContext } from './files-input';
+import { Header, RejectionReason } from './header';
+import { SectionForm } from './section-form';
+import { STYLES } from './styles';
+import type { Answer, ApiError, FillData } from './types';
+import { buildAnswer, initialValues, missingRequired } from './values';
+
+type Busy = null | 'save' | 'submit';
+
+/**
+ * The answer page: a new submission for a template (record action `fill` of templates) or the
+ * edit of a draft or rejected submission (`answer` of submissions). Saves as a draft, or saves
+ * and submits for review; the server's errors show next to their inputs and at the top.
+ */
+const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
+  const recordId = String(record?.id ?? '');
+  const api = useMemo(() => fillApi(resource.id, recordId, action.name), [resource.id, recordId, action.name]);
+  const addNotice = useNotice();
+  const navigate = useNavigate();
+  const [info, setInfo] = useState<FillData | null>(null);
+  const [values, setValues] = useState<Answer>({});
+  const [savedJson, setSavedJson] = useState('');
+  const [errors, setErrors] = useState<ApiError[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [attempt, setAttempt] = useState<'save' | 'submit'>('save');
+
+  /** Takes the server's form as the new starting point. */
+  const adopt = useCallback((next: FillData) => {
+    const start = initialValues(next.definition, next.data ?? {});
+    setInfo(next);
+    setValues(start);
+    setSavedJson(JSON.stringify(buildAnswer(next.definition, start, next.data ?? {}, new Set(next.lockedSections ?? []))));
+  }, []);
+
+  useEffect(() => {
+    api.load().then(adopt).catch((e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)));
+  }, [api, adopt]);
+
+  const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
+  const answer = useMemo(() => (info ? buildAnswer(info.definition, values, info.data ?? {}, locked) : {}), [info, values, locked]);
+  const dirty = info !== null && JSON.stringify(answer) !== savedJson;
+  const errorIndex = useMemo(() => indexErrors(errors), [errors]);
+
+  if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
+  if (!info) return <Loader />;
+
+  const { definition, mode, reviewStatus } = info;
+  const editable = mode === 'create' || reviewStatus === 'draft' || reviewStatus === 'rejected';
+  const rejected = reviewStatus === 'rejected';
+
+  const save = async (submit: boolean) => {
+    setAttempt(submit ? 'submit' : 'save');
+    if (submit) {
+      const missing = missingRequired(definition, values, locked);
+      if (missing.length) {
+        setErrors(missing);
+        setFailure(null);
+        addNotice({ message: `${missing.length} required answer${missing.length === 1 ? ' is' : 's are'} missing`, type: 'error' });
+        return;
+      }
+    }
+    setBusy(submit ? 'submit' : 'save');
+    try {
+      const next = await api.save(answer, submit);
+      if (next.notice) addNotice(next.notice);
+      if (next.errors?.length || next.notice?.type === 'error') {
+        // Keep what the user typed: the answer on failure is the stored one.
+        setErrors(next.errors ?? []);
+        setFailure(next.errors?.length ? null : (next.notice?.message ?? 'Not saved'));
+        return;
+      }
+      setErrors([]);
+      setFailure(null);
+      if (mode === 'create' && next.redirectUrl) {
+        navigate(next.redirectUrl.replace(/^https?:\/\/[^/]+/, ''));
+        return;
+      }
+      adopt(next);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      setFailure(message);
+      addNotice({ message, type: 'error' });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const showUrl = new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' });
+  const saveLabel = rejected ? 'Save' : 'Save draft';
+  const submitLabel = rejected ? 'Save and submit' : 'Submit';
+
+  return (
+    <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode}>
+      <style>{STYLES}</style>
+      <div className="gbff-wrap">
+        <Header info={info} recordId={recordId} dirty={dirty} />
+        {rejected && info.reviewReason ? <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} /> : null}
+        {!editable ? (
+          <div className="gbff-callout green" data-testid="fill-readonly">
+            <div className="gbff-callout-title">{reviewStatus === 'approved' ? 'Approved' : 'Sent for review'}</div>
+            <div>
+              This submission is {reviewStatus?.replace('_', ' ')}: it cannot be edited now.{' '}
+              <a href={showUrl} onClick={(e) => { e.preventDefault(); navigate(showUrl); }}>View the submission</a>
+            </div>
+          </div>
+        ) : null}
+        {errors.length ? (
+          <ErrorSummary errors={errors} definition={definition}
+            title={`Not ${attempt === 'submit' ? 'submitted' : 'saved'}: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`} />
+        ) : null}
+        {failure ? <div data-testid="fill-errors" style={{ marginBottom: 16 }}><MessageBox variant="danger" message={failure} /></div> : null}
+        <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
+          {definition.sections.map((section) => (
+            <SectionForm key={section.id} section={section} values={values[section.key] ?? {}} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
+              onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))} />
+          ))}
+        </UploadContext.Provider>
+        {editable ? (
+          <div className="gbff-bar">
+            <span className="gbff-muted" style={{ flex: 1 }}>
+              {rejected ? 'Save your changes, then send the answer back for review.' : mode === 'create' ? 'Save a draft to finish later, or submit it for review.' : 'Your draft is only visible to you until you submit it.'}
+            </span>
+            <button type="button" className="gbff-btn outline" data-testid="fill-save" disabled={busy !== null || (mode === 'edit' && !dirty && rejected)}
+              onClick={() => save(false)}>
+              {busy === 'save' ? 'Saving…' : saveLabel}
+            </button>
+            <button type="button" className="gbff-btn" data-testid="fill-submit" disabled={busy !== null} onClick={() => save(true)}>
+              {busy === 'submit' ? 'Submitting…' : submitLabel}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    </Box>
+  );
+};
+
+export default FormFill;

@@ -1,0 +1,42 @@
+import React, { useMemo } from 'react';
+import { fieldPath, type ErrorIndex } from './errors';
+import { FieldErrors, FieldRow } from './field-row';
+import { TableInput } from './table-input';
+import type { Row, Section } from './types';
+import { visibleFields } from './values';
+
+/** One section of the form: its visible fields (showIf applied live) and its repeating tables. */
+export const SectionForm: React.FC<{
+  section: Section;
+  values: Row;
+  onChange: (next: Row) => void;
+  errors: ErrorIndex;
+  locked: boolean;
+  disabled: boolean;
+}> = ({ section, values, onChange, errors, locked, disabled }) => {
+  const visible = useMemo(() => visibleFields(section, values), [section, values]);
+  const readOnly = locked || disabled;
+  return (
+    <div className={`gbff-card gbff-section${locked ? ' locked' : ''}`} data-testid={`fill-section-${section.key}`} data-locked={String(locked)}>
+      <div className="gbff-section-head">
+        <span className="gbff-section-title">{section.label}</span>
+        {locked ? <span className="gbff-pill green" title="Approved: it cannot change">✓ Approved · read-only</span> : null}
+      </div>
+      <div className="gbff-section-body">
+        {section.help ? <div className="gbff-help" style={{ marginTop: 10 }}>{section.help}</div> : null}
+        <FieldErrors messages={errors.get(section.key)} />
+        {section.fields.map((field) =>
+          visible.has(field.key) ? (
+            <FieldRow key={field.id} field={field} sectionKey={section.key} value={values[field.key]} disabled={readOnly}
+              errors={errors.get(fieldPath(section.key, field.key))} onChange={(v) => onChange({ ...values, [field.key]: v })} />
+          ) : null,
+        )}
+        {(section.tables ?? []).map((table) => (
+          <TableInput key={table.id} table={table} sectionKey={section.key} errors={errors} disabled={readOnly}
+            rows={(Array.isArray(values[table.key]) ? values[table.key] : []) as Row[]} setRows={(rows) => onChange({ ...values, [table.key]: rows })} />
+        ))}
+        {section.fields.length === 0 && !(section.tables ?? []).length ? <div className="gbff-muted" style={{ paddingTop: 12 }}>This section has no fields.</div> : null}
+      </div>
+    </div>
+  );
+};

@@ -1,0 +1,31 @@
+import type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf } from '../../../src/templates/definition.schema';
+
+/**
+ * What the `answer` (submissions) and `fill` (templates) record actions answer
+ * (admin/actions/review-page.action.ts). Only type imports from the server.
+ */
+export type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf };
+
+/** An answer: section key → field key → value; a repeating table is an array of rows (column key → value). */
+export type Answer = Record<string, Record<string, unknown>>;
+export type Row = Record<string, unknown>;
+
+export interface ApiError {
+  path: string;
+  message: string;
+}
+
+export interface FillData {
+  mode: 'edit' | 'create';
+  templateTitle: string;
+  definition: Definition;
+  data: Answer;
+  /** Section ids that cannot change (already approved sections of a rejected, section-reviewed submission). */
+  lockedSections: string[];
+  reviewStatus?: 'draft' | 'submitted' | 'in_review' | 'approved' | 'rejected';
+  reviewReason?: string | null;
+  notice?: { message: string; type: 'success' | 'error' | 'info' };
+  errors?: ApiError[];
+  created?: { id: string };
+  redirectUrl?: string;
+}
