@@ -12,6 +12,8 @@ import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
 import { sameOriginForCookieWrites, securityHeaders } from './http/security.js';
 import type { Runtime } from './runtime.js';
+import { accessLog, httpMetrics, metricsEndpoint } from './observability/http.js';
+import { QUEUE_BOARD_PATH, queueBoard } from './observability/queue-board.js';
 import { listenForSchemaChanges } from './templates/schema-listener.js';
 
 export interface WebApp {
@@ -34,8 +36,11 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestContext());
+  app.use(accessLog(logger));
+  app.use(httpMetrics(rt.metrics));
   app.use(securityHeaders({ https: config.publicUrl.startsWith('https:') }));
   app.use(healthRoutes({ pool, redis: rt.redis, isDraining: () => draining }));
+  if (!config.metrics.port) app.get('/metrics', metricsEndpoint(rt.metrics, config.metrics.token));
   app.get('/', (_req, res) => res.redirect('/admin'));
   app.use(sameOriginForCookieWrites(config.publicUrl));
 
@@ -56,6 +61,11 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
     },
   });
   app.use(['/admin', '/api'], sessions);
+
+  app.use(
+    QUEUE_BOARD_PATH,
+    ...queueBoard(rt.queues.all(), async (id) => (await loadAdminUser(pool, id))?.role === 'admin'),
+  );
 
   const adminHost = new AdminHost(async () => {
     const admin = await buildAdmin({

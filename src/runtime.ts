@@ -8,6 +8,7 @@ import { GridsService } from './grids/grids.service.js';
 import { createQueues, type Queues } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
 import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
 import { UsersService } from './users/users.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
@@ -50,6 +51,7 @@ export interface Runtime {
   secrets: Secrets;
   catalog: TemplateCatalog;
   store: BlobStore;
+  metrics: Metrics;
   services: Services;
   close(): Promise<void>;
 }
@@ -63,7 +65,7 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, 'gridbook', { pretty: config.logPretty });
   const pool = createPool(config.databaseUrl, { max: options.poolSize ?? 10, applicationName: options.applicationName });
   const knex = knexModule.knex({
     client: 'pg',
@@ -76,16 +78,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   try {
     const secrets = await resolveSecrets(pool, config, logger);
     const catalog = new TemplateCatalog(pool);
+    const metrics = new Metrics(queues.all());
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
-      auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds }),
+      auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds, metrics }),
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
-      publisher: new PublishService({ pool }),
-      submissions: new SubmissionsService({ pool, catalog, enqueue }),
+      publisher: new PublishService({ pool, metrics }),
+      submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       review: new ReviewService({ pool, catalog, enqueue }),
       followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
       files: new FilesService({
@@ -109,6 +112,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       secrets,
       catalog,
       store,
+      metrics,
       services,
       close: async () => {
         (store as { destroy?: () => void }).destroy?.();

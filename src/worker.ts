@@ -3,6 +3,7 @@ import { sealAll } from './audit/audit-chain.js';
 import { Batcher } from './jobs/batcher.js';
 import { MAINTENANCE_JOBS, QUEUES } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
+import { withLogFields } from './observability/logger.js';
 import type { Runtime } from './runtime.js';
 import { ProcessingService, type Outcome } from './submissions/processing.service.js';
 import { DEFAULT_STEPS, type ProcessingStep } from './submissions/steps.js';
@@ -18,19 +19,52 @@ export interface WorkerOptions {
   steps?: ProcessingStep[];
 }
 
+/** The periodic jobs, by name: what each does. */
+function maintenanceJobs(rt: Runtime): Record<string, () => Promise<unknown>> {
+  const { pool, config, logger } = rt;
+  return {
+    [MAINTENANCE_JOBS.auditSeal]: async () => {
+      const sealed = await sealAll(pool);
+      if (sealed > 0) logger.debug({ sealed }, 'audit entries sealed');
+      return { sealed };
+    },
+    [MAINTENANCE_JOBS.sweepSubmissions]: async () => {
+      const swept = await sweepPendingSubmissions(pool, rt.queues.submissions, config.worker.sweepAfterSeconds);
+      if (swept.queued > 0) logger.info(swept, 'sweeper queued pending submissions');
+      return swept;
+    },
+    [MAINTENANCE_JOBS.markOverdue]: async () => {
+      const marked = await rt.services.followUps.markOverdue();
+      if (marked.followUps || marked.submissions) logger.info(marked, 'overdue follow-ups and reviews flagged');
+      return marked;
+    },
+    [MAINTENANCE_JOBS.filesCleanup]: async () => {
+      const removed = await rt.services.files.cleanup();
+      return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged };
+    },
+    [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
+      const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
+        config.login.ipWindowMinutes,
+      ]);
+      return { pruned: result.rowCount };
+    },
+  };
+}
+
 /**
  * The worker's composition root: BullMQ processors over the same services the API uses.
  * - submissions: jobs are collected into batches that share one transaction (see Batcher);
  * - maintenance: job schedulers for the audit sealer, the sweeper and housekeeping, so that
  *   however many worker processes run, each tick runs once.
- * Shutdown waits for running jobs; jobs not started stay queued for another worker.
+ * Every log line of a job carries its job id. Shutdown waits for running jobs; jobs not started
+ * stay queued for another worker.
  */
 export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Promise<WorkerProcess> {
   const { config, logger, pool } = rt;
   const connection = createRedis(config.redisUrl, 'worker');
   connection.on('error', (err) => logger.debug({ err }, 'worker redis connection error'));
 
-  const processing = new ProcessingService({ pool, catalog: rt.catalog, logger, steps: options.steps ?? DEFAULT_STEPS });
+  const processing = new ProcessingService({ pool, catalog: rt.catalog, logger, steps: options.steps ?? DEFAULT_STEPS, metrics: rt.metrics });
   const batcher = new Batcher<string, Outcome>((ids) => processing.processBatch(ids), {
     maxSize: config.worker.batchSize,
     maxWaitMs: config.worker.batchWaitMs,
@@ -38,11 +72,12 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
 
   const submissions = new Worker(
     QUEUES.submissions,
-    async (job: Job<{ submissionId: string }>) => {
-      const outcome = await batcher.submit(String(job.data.submissionId));
-      if (outcome.status === 'failed') logger.info({ jobId: job.id, submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
-      return outcome;
-    },
+    (job: Job<{ submissionId: string }>) =>
+      withLogFields({ jobId: String(job.id) }, async () => {
+        const outcome = await batcher.submit(String(job.data.submissionId));
+        if (outcome.status === 'failed') logger.info({ submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
+        return outcome;
+      }),
     {
       connection,
       prefix: config.queuePrefix,
@@ -56,40 +91,15 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   );
   submissions.on('error', (err) => logger.debug({ err }, 'submissions worker error'));
 
+  const jobs = maintenanceJobs(rt);
   const maintenance = new Worker(
     QUEUES.maintenance,
-    async (job: Job) => {
-      switch (job.name) {
-        case MAINTENANCE_JOBS.auditSeal: {
-          const sealed = await sealAll(pool);
-          if (sealed > 0) logger.debug({ jobId: job.id, sealed }, 'audit entries sealed');
-          return { sealed };
-        }
-        case MAINTENANCE_JOBS.sweepSubmissions: {
-          const swept = await sweepPendingSubmissions(pool, rt.queues.submissions, config.worker.sweepAfterSeconds);
-          if (swept.queued > 0) logger.info({ jobId: job.id, ...swept }, 'sweeper queued pending submissions');
-          return swept;
-        }
-        case MAINTENANCE_JOBS.markOverdue: {
-          const marked = await rt.services.followUps.markOverdue();
-          if (marked.followUps || marked.submissions) logger.info({ jobId: job.id, ...marked }, 'overdue follow-ups and reviews flagged');
-          return marked;
-        }
-        case MAINTENANCE_JOBS.filesCleanup: {
-          const removed = await rt.services.files.cleanup();
-          return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged };
-        }
-        case MAINTENANCE_JOBS.pruneLoginFailures: {
-          const result = await pool.query(
-            `DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`,
-            [config.login.ipWindowMinutes],
-          );
-          return { pruned: result.rowCount };
-        }
-        default:
-          throw new Error(`unknown maintenance job ${job.name}`);
-      }
-    },
+    (job: Job) =>
+      withLogFields({ jobId: String(job.id) }, () => {
+        const run = jobs[job.name];
+        if (!run) throw new Error(`unknown maintenance job ${job.name}`);
+        return run();
+      }),
     { connection, prefix: config.queuePrefix, concurrency: 1 },
   );
   maintenance.on('failed', (job, err) => logger.warn({ jobId: job?.id, err }, 'maintenance job failed'));

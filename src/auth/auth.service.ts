@@ -13,9 +13,11 @@ import {
 import { assertCan } from '../permissions/policy.js';
 import { findUserWithHashByEmail, normalizeEmail, type UserRow } from '../users/users.repository.js';
 import { decoyPasswordHash, verifyPassword } from './password.js';
+import type { Metrics } from '../observability/metrics.js';
 
 export interface AuthServiceDeps {
   pool: Pool;
+  metrics?: Metrics;
   login: Config['login'];
   bcryptRounds: number;
 }
@@ -39,17 +41,20 @@ export class AuthService {
 
     const user = email ? await findUserWithHashByEmail(this.deps.pool, email) : null;
     if (user?.locked_until && user.locked_until > new Date()) {
+      this.deps.metrics?.loginFailures.inc({ reason: 'locked' });
       await this.audit(ctx, user, 'auth.login_refused_locked');
       throw new AccountLockedError(user.locked_until);
     }
     // Unknown emails still cost one bcrypt comparison, so timing does not reveal which exist.
     const ok = await verifyPassword(password, user?.password_hash ?? (await decoyPasswordHash(this.deps.bcryptRounds)));
     if (!user || !ok) {
+      this.deps.metrics?.loginFailures.inc({ reason: user ? 'wrong_password' : 'unknown_email' });
       const lockedUntil = await this.recordFailure(ctx, user, email);
       if (lockedUntil) throw new AccountLockedError(lockedUntil);
       throw new InvalidCredentialsError();
     }
     if (!user.active) {
+      this.deps.metrics?.loginFailures.inc({ reason: 'disabled' });
       await this.audit(ctx, user, 'auth.login_refused_disabled');
       throw new AccountDisabledError();
     }
@@ -89,6 +94,7 @@ export class AuthService {
     );
     const row = result.rows[0];
     if (row && row.failures >= maxFailuresPerIp) {
+      this.deps.metrics?.loginFailures.inc({ reason: 'address_throttled' });
       const minutes = Math.max(1, Math.ceil(row.retry_after / 60));
       throw new TooManyRequestsError(
         `Too many failed sign-ins from your network address: try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { maintenanceUrl } from '../db/database.js';
 import { connectionConfig } from '../db/pool.js';
 import type { Runtime } from '../runtime.js';
+import { serveMetrics } from '../observability/http.js';
 
 /** Connection URLs without their passwords, for messages. */
 export function redact(url: string): string {
@@ -82,6 +83,13 @@ export async function serveWeb(rt: Runtime): Promise<RunningWeb> {
       await web.close();
     },
   };
+}
+
+/** /metrics on its own port when METRICS_PORT is set; returns how to stop it. */
+export async function startMetricsServer(rt: Runtime): Promise<() => Promise<void>> {
+  if (!rt.config.metrics.port) return async () => {};
+  const server = await serveMetrics(rt.metrics, rt.config.metrics.port, rt.config.metrics.host);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits. */

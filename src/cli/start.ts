@@ -11,7 +11,7 @@ import { applyMigrations } from '../db/migrations.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServices, exitOnStartupError, onShutdown, redact, serveWeb } from './common.js';
+import { checkServices, exitOnStartupError, onShutdown, redact, serveWeb, startMetricsServer } from './common.js';
 
 const say = (message: string) => console.log(message);
 
@@ -27,6 +27,7 @@ try {
   const admin = await rt.services.users.ensureFirstAdmin(systemContext(), config.admin.email, config.admin.password);
   const running = await serveWeb(rt);
   const worker = await startWorker(rt);
+  const stopMetrics = await startMetricsServer(rt);
 
   const url = `${config.publicUrl}/admin`;
   say('');
@@ -44,6 +45,7 @@ try {
   onShutdown(async () => {
     await running.close();
     await worker.close();
+    await stopMetrics();
     await rt.close();
   }, say);
 } catch (error) {

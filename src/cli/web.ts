@@ -4,7 +4,7 @@ import { ensureAdminBundle, isBundleFresh } from '../../admin/bundle.js';
 import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';
-import { checkServices, exitOnStartupError, onShutdown, serveWeb, StartupError } from './common.js';
+import { checkServices, exitOnStartupError, onShutdown, serveWeb, startMetricsServer, StartupError } from './common.js';
 
 try {
   const config = loadConfig();
@@ -23,9 +23,11 @@ try {
     throw new StartupError(`The database has pending migrations: ${pending.join(', ')}. Run \`npm run migrate\` first.`);
   }
   const running = await serveWeb(rt);
+  const stopMetrics = await startMetricsServer(rt);
   rt.logger.info({ url: config.publicUrl }, 'web process listening');
   onShutdown(async () => {
     await running.close();
+    await stopMetrics();
     await rt.close();
   }, (m) => rt.logger.info(m));
 } catch (error) {

@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServices, exitOnStartupError, onShutdown, StartupError } from './common.js';
+import { checkServices, exitOnStartupError, onShutdown, startMetricsServer, StartupError } from './common.js';
 
 try {
   const config = loadConfig();
@@ -16,8 +16,10 @@ try {
     throw new StartupError(`The database has pending migrations: ${pending.join(', ')}. Run \`npm run migrate\` first.`);
   }
   const worker = await startWorker(rt);
+  const stopMetrics = await startMetricsServer(rt);
   onShutdown(async () => {
     await worker.close();
+    await stopMetrics();
     await rt.close();
   }, (m) => rt.logger.info(m));
 } catch (error) {

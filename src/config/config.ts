@@ -71,6 +71,15 @@ export interface Config {
     password: string | undefined;
   };
   logLevel: string;
+  /** Human-readable logs (development); JSON otherwise. */
+  logPretty: boolean;
+  metrics: {
+    /** When set, /metrics is served on this port (on metricsHost) instead of the main one. */
+    port: number | undefined;
+    host: string;
+    /** When set, /metrics on the main port needs `Authorization: Bearer <token>`. */
+    token: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -217,6 +226,12 @@ export function loadConfig(env: Env = process.env): Config {
       password: r.optional('ADMIN_PASSWORD'),
     },
     logLevel: r.string('LOG_LEVEL', isProduction ? 'info' : 'debug'),
+    logPretty: r.bool('LOG_PRETTY', nodeEnv === 'development' && process.stdout.isTTY === true),
+    metrics: {
+      port: r.optional('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 9464, 1, 65535),
+      host: r.string('METRICS_HOST', '127.0.0.1'),
+      token: r.optional('METRICS_TOKEN'),
+    },
   };
 
   const driver = env.STORAGE_DRIVER?.trim();

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { withLogFields } from '../observability/logger.js';
 
 export interface RequestMeta {
   requestId: string;
@@ -28,7 +29,7 @@ export function requestContext() {
     res.setHeader('X-Request-Id', requestId);
     const meta: RequestMeta = { requestId, ip: req.ip ?? null };
     res.locals.requestMeta = meta;
-    storage.run(meta, next);
+    storage.run(meta, () => withLogFields({ requestId }, next));
   };
 }
 
@@ -42,6 +43,7 @@ export function requestMetaOf(res: Response): RequestMeta {
  */
 export function reenterRequestContext() {
   return (_req: Request, res: Response, next: NextFunction) => {
-    storage.run(requestMetaOf(res), next);
+    const meta = requestMetaOf(res);
+    storage.run(meta, () => withLogFields({ requestId: meta.requestId }, next));
   };
 }

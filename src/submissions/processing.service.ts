@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import { isPgError } from '../db/pg-errors.js';
 import { ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
 import { projectPayload, writeProjection, type Payload, type ProjectedRows } from './projection.js';
@@ -61,12 +62,27 @@ export class ProcessingService {
       catalog: TemplateCatalog;
       logger: Logger;
       steps?: ProcessingStep[];
+      metrics?: Metrics;
     },
   ) {}
 
   /** Processes a batch; returns an outcome per submission id. Throws only for transient failures. */
   async processBatch(ids: string[]): Promise<Map<string, Outcome>> {
-    const unique = [...new Set(ids)];
+    const started = performance.now();
+    const outcomes = await this.processUnique([...new Set(ids)]);
+    const metrics = this.deps.metrics;
+    if (metrics) {
+      metrics.processingDuration.observe((performance.now() - started) / 1000);
+      metrics.processingBatchSize.observe(outcomes.size);
+      for (const outcome of outcomes.values()) {
+        if (outcome.status === 'processed') metrics.submissionsProcessed.inc();
+        else if (outcome.status === 'failed') metrics.submissionsFailed.inc();
+      }
+    }
+    return outcomes;
+  }
+
+  private async processUnique(unique: string[]): Promise<Map<string, Outcome>> {
     try {
       return await this.inTransaction(unique);
     } catch (error) {
@@ -74,7 +90,7 @@ export class ProcessingService {
       // One of them broke the batch: isolate it.
       const outcomes = new Map<string, Outcome>();
       for (const id of unique) {
-        for (const [k, v] of await this.processBatch([id])) outcomes.set(k, v);
+        for (const [k, v] of await this.processUnique([id])) outcomes.set(k, v);
       }
       return outcomes;
     }

@@ -12,6 +12,7 @@ import { authorizeTemplate } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
 import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
+import type { Metrics } from '../observability/metrics.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import {
   CreateSubmissionInput,
@@ -38,7 +39,7 @@ export interface CreateResult {
  * commit) for the worker, which projects them into the typed tables.
  */
 export class SubmissionsService {
-  constructor(private readonly deps: { pool: Pool; catalog: TemplateCatalog; enqueue: Enqueue }) {}
+  constructor(private readonly deps: { pool: Pool; catalog: TemplateCatalog; enqueue: Enqueue; metrics?: Metrics }) {}
 
   async create(ctx: ServiceContext, templateId: string, raw: unknown, options: { idempotencyKey?: string } = {}): Promise<CreateResult> {
     if (!ctx.actor) throw new UnauthenticatedError();
@@ -110,6 +111,7 @@ export class SubmissionsService {
       }
       throw error;
     }
+    this.deps.metrics?.submissionsCreated.inc({ kind: draft ? 'draft' : 'submitted' });
     if (!draft) await this.deps.enqueue([row.id]);
     return { submission: toSubmissionView(row), replayed: false };
   }

@@ -5,6 +5,7 @@ import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError, ConflictError } from '../errors/app-error.js';
 import { compileValidator } from '../validation/validate.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Definition } from './definition.schema.js';
 import { validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
@@ -140,7 +141,7 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[]): Promise<
  * entry, and announces the change. Any failure rolls all of it back: no half-created table.
  */
 export class PublishService {
-  constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number }) {}
+  constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics }) {}
 
   private async prepare(db: Queryable, template: TemplateRow): Promise<{ plan: Plan; definition: Definition }> {
     const retired = await retiredIds(db, template.id);
@@ -185,8 +186,19 @@ export class PublishService {
   }
 
   async publish(ctx: ServiceContext, id: string, raw: unknown = {}): Promise<PublishResult> {
-    const input = validatePublishInput(raw ?? {});
     const started = Date.now();
+    try {
+      const result = await this.publishInTransaction(ctx, id, raw, started);
+      this.deps.metrics?.publishDuration.observe({ outcome: 'published' }, (Date.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      this.deps.metrics?.publishDuration.observe({ outcome: error instanceof PublishRefusedError ? 'refused' : 'failed' }, (Date.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async publishInTransaction(ctx: ServiceContext, id: string, raw: unknown, started: number): Promise<PublishResult> {
+    const input = validatePublishInput(raw ?? {});
     return withTransaction(this.deps.pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = ${Math.max(100, this.deps.lockTimeoutMs ?? 10_000)}`);
       // The row lock serializes publishes of one template: the second waits, then plans against

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createWebApp, type WebApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import { startWorker, type WorkerProcess } from '../../src/worker.js';
 import type { BlobStore } from '../../src/files/storage.js';
@@ -56,7 +56,11 @@ export async function clearRedisPrefix(redisUrl: string, prefix: string): Promis
  * A runtime on a fresh database (no HTTP server), or on `shared`'s database (a second node: it
  * does not drop the database when it closes).
  */
-export async function setupRuntime(env: Record<string, string> = {}, shared?: TestContext, options: { store?: (config: Config) => BlobStore } = {}): Promise<TestContext> {
+export async function setupRuntime(
+  env: Record<string, string> = {},
+  shared?: TestContext,
+  options: { store?: (config: Config) => BlobStore; logger?: Logger } = {},
+): Promise<TestContext> {
   const db = shared ? { ...shared.db, drop: async () => {} } : await createTestDatabase();
   const config = testConfig(db.url, {
     ...(shared
@@ -69,7 +73,7 @@ export async function setupRuntime(env: Record<string, string> = {}, shared?: Te
       : {}),
     ...env,
   });
-  const rt = await createRuntime(config, { logger: createLogger('silent'), poolSize: 10, store: options.store?.(config) });
+  const rt = await createRuntime(config, { logger: options.logger ?? createLogger('silent'), poolSize: 10, store: options.store?.(config) });
   return {
     db,
     config,
@@ -94,9 +98,9 @@ export interface TestApp extends TestContext {
 
 /** The web app on a random port, on a fresh database (or another app's: a second node); optionally the worker too. */
 export async function setupApp(
-  options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext; store?: (config: Config) => BlobStore } = {},
+  options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext; store?: (config: Config) => BlobStore; logger?: Logger } = {},
 ): Promise<TestApp> {
-  const ctx = await setupRuntime(options.env, options.sharing, { store: options.store });
+  const ctx = await setupRuntime(options.env, options.sharing, { store: options.store, logger: options.logger });
   const web = await createWebApp(ctx.rt);
   const server = http.createServer(web.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
