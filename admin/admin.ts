@@ -113,7 +113,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
           },
           actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
             review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
-            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject' },
+            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',

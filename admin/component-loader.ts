@@ -20,6 +20,7 @@ export const Components = {
   SubmissionPayload: add('SubmissionPayload', 'submission-payload.tsx'),
   ReviewPage: add('ReviewPage', 'review-page/index.tsx'),
   FormFill: add('FormFill', 'form-fill/index.tsx'),
+  ExportPanel: add('ExportPanel', 'export-panel.tsx'),
   RecordHistory: add('RecordHistory', 'record-history.tsx'),
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),

@@ -75,6 +75,7 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
       services: rt.services,
       catalog: rt.catalog,
       queues: rt.queues,
+      exportThreshold: config.exports.asyncThreshold,
     });
     const router = buildAdminRouter(admin, {
       auth: rt.services.auth,

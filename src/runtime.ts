@@ -1,3 +1,4 @@
+import path from 'node:path';
 import knexModule, { type Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { AuthService } from './auth/auth.service.js';
@@ -21,6 +22,7 @@ import { FollowUpsService } from './review/follow-ups.service.js';
 import { FilesService } from './files/files.service.js';
 import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
+import { ExportService } from './exports/export.service.js';
 
 export interface Services {
   users: UsersService;
@@ -33,6 +35,7 @@ export interface Services {
   review: ReviewService;
   followUps: FollowUpsService;
   files: FilesService;
+  exports: ExportService;
 }
 
 /**
@@ -99,6 +102,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         maxBytes: config.files.maxBytes,
         maxFiles: config.files.maxFilesPerRequest,
         graceHours: config.files.graceHours,
+        logger,
+      }),
+      exports: new ExportService({
+        pool,
+        catalog,
+        dir: path.join(path.resolve(config.storageDir), 'exports'),
+        asyncThreshold: config.exports.asyncThreshold,
+        retentionHours: config.exports.retentionHours,
+        enqueue: async (id) => {
+          await queues.exports.add('export', { exportId: id }, { jobId: `export-${id}` });
+        },
         logger,
       }),
     };

@@ -40,7 +40,8 @@ function maintenanceJobs(rt: Runtime): Record<string, () => Promise<unknown>> {
     },
     [MAINTENANCE_JOBS.filesCleanup]: async () => {
       const removed = await rt.services.files.cleanup();
-      return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged };
+      const exports = await rt.services.exports.cleanup();
+      return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged, exports };
     },
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
       const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
@@ -105,6 +106,14 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   maintenance.on('failed', (job, err) => logger.warn({ jobId: job?.id, err }, 'maintenance job failed'));
   maintenance.on('error', (err) => logger.debug({ err }, 'maintenance worker error'));
 
+  const exportsWorker = new Worker(
+    QUEUES.exports,
+    (job: Job<{ exportId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.exports.runJob(String(job.data.exportId))),
+    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+  );
+  exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
+  exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
+
   const schedules: [string, number][] = [
     [MAINTENANCE_JOBS.auditSeal, config.audit.sealIntervalMs],
     [MAINTENANCE_JOBS.sweepSubmissions, config.worker.sweepIntervalMs],
@@ -129,7 +138,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     processing,
     close: async () => {
       clearInterval(refresh);
-      await Promise.all([submissions.close(), maintenance.close()]);
+      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close()]);
       connection.disconnect();
     },
   };

@@ -4,6 +4,7 @@ import { can, type Action } from '../../src/permissions/policy.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { actorOf, asAdminUser, gridRoleFor, serviceContextOf } from '../admin-user.js';
 import { Components } from '../component-loader.js';
+import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { NAV, param, type AdminDeps, type TableResource } from './types.js';
@@ -127,7 +128,25 @@ export function templatesResource(deps: AdminDeps): TableResource {
           bulkDelete: { isAccessible: false, isVisible: false },
           builder: builderAction(deps),
           fill: fillTemplateAction(deps),
-          rebuild: confirmAction({
+          export: {
+            actionType: 'record',
+            icon: 'Download',
+            component: Components.ExportPanel,
+            isAccessible: (ctx: ActionContext) => allowed('export')(ctx) && ctx.record?.params.current_version != null,
+            // GET only reads: the counts and tables the page needs (downloads and starts go through the API).
+            handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => {
+              const id = String(context.record!.id());
+              const target = await deps.services.exports.target(serviceContextOf(context.currentAdmin), id, 'csv');
+              return {
+                record: context.record!.toJSON(context.currentAdmin),
+                rows: await deps.services.exports.rowCount(id),
+                threshold: deps.exportThreshold,
+                tables: target.sheets.slice(1).map((s) => s.name),
+              };
+            },
+          },
+          // Rarely used maintenance actions sit in a "More" menu so the header stays one row.
+          rebuild: inMenu('More', confirmAction({
             name: 'rebuild',
             icon: 'RefreshCw',
             confirm:
@@ -137,8 +156,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
               const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
               return `${result.queued} submission(s) queued for processing`;
             },
-          }),
-          purgeRetired: confirmAction({
+          })),
+          purgeRetired: inMenu('More', confirmAction({
             name: 'purgeRetired',
             icon: 'Trash',
             variant: 'danger',
@@ -149,7 +168,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
               const result = await publisher.purgeRetired(ctx, String(record.id()));
               return `Dropped ${result.dropped.length} retired column(s) or table(s)`;
             },
-          }),
+          })),
         },
       },
       features: [historyFeature(deps.pool, 'template')],

@@ -12,6 +12,7 @@ import type { Queues } from '../../src/jobs/queues.js';
 import type { ReviewService } from '../../src/review/review.service.js';
 import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
 import type { FilesService } from '../../src/files/files.service.js';
+import type { ExportService } from '../../src/exports/export.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
@@ -28,7 +29,10 @@ export interface AdminDeps {
     review: ReviewService;
     followUps: FollowUpsService;
     files: FilesService;
+    exports: ExportService;
   };
+  /** Exports with more rows than this run in the background. */
+  exportThreshold: number;
 }
 
 /**

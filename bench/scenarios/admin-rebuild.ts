@@ -27,7 +27,7 @@ export async function adminRebuildScenario(report: Report): Promise<void> {
     const tables = Number((await rt.pool.query(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'forms'`)).rows[0].n);
 
     const build = async () => {
-      const admin = await buildAdmin({ pool: rt.pool, knex: rt.knex, databaseName: databaseName(db.url), services: rt.services, catalog: rt.catalog, queues: rt.queues });
+      const admin = await buildAdmin({ pool: rt.pool, knex: rt.knex, databaseName: databaseName(db.url), services: rt.services, catalog: rt.catalog, queues: rt.queues, exportThreshold: 50_000 });
       return { admin, router: (_req: unknown, _res: unknown, next: () => void) => next() };
     };
     const host = new AdminHost(build as never, createLogger('silent'));

@@ -73,6 +73,11 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (development); JSON otherwise. */
   logPretty: boolean;
+  exports: {
+    /** Exports with more rows than this run in the background (progress, then a file to download). */
+    asyncThreshold: number;
+    retentionHours: number;
+  };
   metrics: {
     /** When set, /metrics is served on this port (on metricsHost) instead of the main one. */
     port: number | undefined;
@@ -227,6 +232,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: r.string('LOG_LEVEL', isProduction ? 'info' : 'debug'),
     logPretty: r.bool('LOG_PRETTY', nodeEnv === 'development' && process.stdout.isTTY === true),
+    exports: {
+      asyncThreshold: r.int('EXPORT_ASYNC_THRESHOLD', 50_000, 0, 1_000_000_000),
+      retentionHours: r.int('EXPORT_RETENTION_HOURS', 72, 1, 24 * 365),
+    },
     metrics: {
       port: r.optional('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 9464, 1, 65535),
       host: r.string('METRICS_HOST', '127.0.0.1'),

@@ -6,6 +6,7 @@ import { templatesRoutes } from '../templates/templates.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
 import { submissionsRoutes } from '../submissions/submissions.routes.js';
 import { filesRoutes } from '../files/files.routes.js';
+import { exportsRoutes } from '../exports/exports.routes.js';
 import { reviewRoutes } from '../review/review.routes.js';
 import { apiAuthentication } from './api-auth.js';
 import { sendError } from './envelope.js';
@@ -26,6 +27,7 @@ export function apiRoutes(rt: Runtime): RouteSpec[] {
     ...submissionsRoutes(rt.services),
     ...reviewRoutes(rt.services),
     ...filesRoutes(rt.services),
+    ...exportsRoutes(rt.services),
   ];
 }
 

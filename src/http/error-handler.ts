@@ -37,6 +37,13 @@ function fromHttpError(error: HttpishError): AppError | null {
 export function apiErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { requestId } = requestMetaOf(res);
+    // A stream (a download, an export) failed after its headers left: the only honest answer is
+    // to cut the connection, so the client sees an incomplete transfer rather than a bad file.
+    if (res.headersSent) {
+      logger.error({ err, requestId, url: req.originalUrl }, 'response failed while streaming');
+      res.destroy();
+      return;
+    }
     // Refused before the body was read (an upload over its limit): answer now and close, rather
     // than reading the rest of it.
     if (!req.complete) res.setHeader('Connection', 'close');

@@ -6,6 +6,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** One job per submission to project into the typed tables (job id: submissionJobId(id)). */
   submissions: 'submissions',
+  /** Background exports (job id: export-<id>). */
+  exports: 'exports',
 } as const;
 
 export const SUBMISSION_JOB = 'process';
@@ -30,6 +32,7 @@ export const MAINTENANCE_JOBS = {
 export interface Queues {
   maintenance: Queue;
   submissions: Queue;
+  exports: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -54,12 +57,18 @@ export function createQueues(
       removeOnFail: 1000,
     },
   });
-  const all = () => [maintenance, submissions];
+  const exports = new Queue(QUEUES.exports, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 100 },
+  });
+  const all = () => [maintenance, submissions, exports];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
     maintenance,
     submissions,
+    exports,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

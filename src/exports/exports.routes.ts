@@ -1,0 +1,89 @@
+import { Type } from '@sinclair/typebox';
+import { contentDisposition } from '../files/files.routes.js';
+import { route, type RouteSpec } from '../http/routes.js';
+import type { Services } from '../runtime.js';
+
+const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
+
+export function exportsRoutes(services: Services): RouteSpec[] {
+  const { exports } = services;
+  const statusOf = (id: string) => ({ statusUrl: `/api/v1/exports/${id}`, downloadUrl: `/api/v1/exports/${id}/download` });
+  return [
+    route({
+      method: 'get',
+      path: '/templates/:templateId/export',
+      tag: 'exports',
+      summary:
+        'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields; `table=<section>.<table>` ' +
+        'for a repeating table), `xlsx` (a worksheet per table) or `zip` (a CSV per table). Larger than the threshold, or with ' +
+        '`background=true`, it runs in the background: 202 with the export to follow.',
+      query: Type.Object({
+        format: Type.Optional(Format),
+        table: Type.Optional(Type.String({ maxLength: 300 })),
+        background: Type.Optional(Type.Boolean()),
+      }),
+      raw: true,
+      handler: async ({ ctx, params, query, res }) => {
+        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table);
+        if (query.background || exports.shouldRunInBackground(await exports.rowCount(params.templateId!))) {
+          const started = await exports.start(ctx, params.templateId!, target.format);
+          res.status(202).json({ success: true, data: { ...started, ...statusOf(started.id) } });
+          return;
+        }
+        res.status(200);
+        res.setHeader('Content-Type', target.contentType);
+        res.setHeader('Content-Disposition', contentDisposition('attachment', target.fileName));
+        res.setHeader('Cache-Control', 'no-store');
+        await exports.stream(ctx, target, res);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/exports',
+      tag: 'exports',
+      summary: 'Start a background export (progress at the status URL, then a file to download)',
+      body: Type.Object({ format: Format }),
+      status: 202,
+      handler: async ({ ctx, params, body }) => {
+        const started = await exports.start(ctx, params.templateId!, body.format);
+        return { ...started, ...statusOf(started.id) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/exports',
+      tag: 'exports',
+      summary: "The template's recent exports",
+      handler: ({ ctx, params }) => exports.list(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/exports/:exportId',
+      tag: 'exports',
+      summary: 'Status and progress of a background export',
+      handler: async ({ ctx, params }) => ({ ...(await exports.status(ctx, params.exportId!)), ...statusOf(params.exportId!) }),
+    }),
+    route({
+      method: 'get',
+      path: '/exports/:exportId/download',
+      tag: 'exports',
+      summary: 'Download a finished export',
+      raw: true,
+      handler: async ({ ctx, params, res }) => {
+        const { view, stream, contentType } = await exports.download(ctx, params.exportId!);
+        res.status(200);
+        res.setHeader('Content-Type', contentType);
+        res.setHeader('Content-Disposition', contentDisposition('attachment', view.fileName ?? `export-${view.id}.${view.format}`));
+        if (view.fileSize !== null) res.setHeader('Content-Length', String(view.fileSize));
+        await new Promise<void>((resolve, reject) => {
+          stream.on('error', reject);
+          res.on('close', () => {
+            stream.destroy();
+            resolve();
+          });
+          stream.pipe(res);
+        });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,133 @@
+import { once } from 'node:events';
+import { PassThrough, type Writable } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import ExcelJS from 'exceljs';
+import type { PoolClient } from '../db/pool.js';
+import QueryStream from 'pg-query-stream';
+import { csvLine, neutralize, type CellKind } from './csv.js';
+import type { Sheet } from './export-plan.js';
+
+/**
+ * Streaming writers: rows come from a server-side cursor (pg-query-stream, a few thousand at a
+ * time) and leave as they come, with back-pressure, so memory stays flat whatever the row count.
+ */
+
+export type Format = 'csv' | 'xlsx' | 'zip';
+export type OnRows = (rows: number) => void;
+
+const BATCH = 2000;
+/** Progress is reported every this many rows. */
+const PROGRESS_EVERY = 5000;
+
+async function* sheetRows(client: PoolClient, sheet: Sheet, templateId: string): AsyncGenerator<unknown[]> {
+  const stream = client.query(new QueryStream(sheet.sql, [templateId], { batchSize: BATCH, rowMode: 'array' }));
+  try {
+    for await (const row of stream) yield row as unknown[];
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+async function writeCsv(out: Writable, client: PoolClient, sheet: Sheet, templateId: string, onRows: OnRows): Promise<void> {
+  await write(out, `\uFEFF${csvLine(sheet.headers.map(neutralize), sheet.headers.map(() => 'text' as CellKind))}`);
+  let buffer = '';
+  let count = 0;
+  for await (const row of sheetRows(client, sheet, templateId)) {
+    buffer += csvLine(row, sheet.kinds);
+    count++;
+    if (buffer.length > 64 * 1024) {
+      await write(out, buffer);
+      buffer = '';
+    }
+    if (count % PROGRESS_EVERY === 0) onRows(PROGRESS_EVERY);
+  }
+  if (buffer) await write(out, buffer);
+  onRows(count % PROGRESS_EVERY);
+}
+
+/** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\ */
+const sheetName = (name: string, used: Set<string>) => {
+  let base = name.replace(/[[\]:*?/\\]/g, '_').slice(0, 31) || 'sheet';
+  for (let n = 2; used.has(base); n++) base = `${base.slice(0, 28)}_${n}`;
+  used.add(base);
+  return base;
+};
+
+function xlsxValue(value: unknown, kind: CellKind): unknown {
+  if (value === null || value === undefined) return null;
+  if (kind === 'number') {
+    const n = Number(value);
+    return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n : String(value);
+  }
+  if (kind === 'list' && Array.isArray(value)) return value.join('; ');
+  if (value instanceof Date || typeof value === 'boolean') return value;
+  // Excel does not evaluate formulas in cells written as strings, but the file may be re-saved as
+  // CSV: neutralise text the same way.
+  return kind === 'text' ? neutralize(String(value)) : String(value);
+}
+
+async function writeXlsx(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  const used = new Set<string>();
+  for (const sheet of sheets) {
+    const worksheet = workbook.addWorksheet(sheetName(sheet.name, used));
+    worksheet.addRow(sheet.headers).commit();
+    let count = 0;
+    for await (const row of sheetRows(client, sheet, templateId)) {
+      worksheet.addRow(row.map((v, i) => xlsxValue(v, sheet.kinds[i] ?? 'text'))).commit();
+      if (++count % PROGRESS_EVERY === 0) onRows(PROGRESS_EVERY);
+    }
+    onRows(count % PROGRESS_EVERY);
+    worksheet.commit();
+  }
+  await workbook.commit();
+}
+
+async function writeZip(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on('error', reject);
+    out.on('error', reject);
+    out.on('finish', () => resolve());
+    out.on('close', () => resolve());
+  });
+  archive.pipe(out);
+  for (const sheet of sheets) {
+    const entry = new PassThrough();
+    archive.append(entry, { name: `${sheet.name}.csv` });
+    await writeCsv(entry, client, sheet, templateId, onRows);
+    entry.end();
+    await once(entry, 'end');
+  }
+  await archive.finalize();
+  await done;
+}
+
+/**
+ * Writes an export to `out`. `csv` writes one sheet (the main one, or `table`), `xlsx` every sheet
+ * as a worksheet, `zip` every sheet as a CSV file.
+ */
+export async function writeExport(
+  out: Writable,
+  client: PoolClient,
+  sheets: Sheet[],
+  format: Format,
+  templateId: string,
+  onRows: OnRows = () => {},
+): Promise<void> {
+  if (format === 'xlsx') return writeXlsx(out, client, sheets, templateId, onRows);
+  if (format === 'zip') return writeZip(out, client, sheets, templateId, onRows);
+  await writeCsv(out, client, sheets[0]!, templateId, onRows);
+  out.end();
+  await once(out, 'finish');
+}
+
+export const CONTENT_TYPES: Record<Format, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  zip: 'application/zip',
+};
