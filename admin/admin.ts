@@ -14,6 +14,7 @@ import { usersResource } from './resources/users.resource.js';
 import { loginThrottleResource } from './resources/login-throttle.resource.js';
 import { templatesResource, templateVersionsResource } from './resources/templates.resource.js';
 import { submissionsResource } from './resources/submissions.resource.js';
+import { webhookDeliveriesResource, webhooksResource } from './resources/webhooks.resource.js';
 
 export const ADMIN_ROOT = '/admin';
 
@@ -31,6 +32,8 @@ export function coreResources(deps: AdminDeps): TableResource[] {
     templatesResource(deps),
     templateVersionsResource(),
     submissionsResource(deps),
+    webhooksResource(deps),
+    webhookDeliveriesResource(deps),
     auditLogResource(),
     loginThrottleResource(deps),
   ];
@@ -109,11 +112,14 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             templates: 'Templates',
             template_versions: 'Template versions',
             submissions: 'Submissions',
+            webhooks: 'Webhooks',
+            webhook_deliveries: 'Webhook deliveries',
             account: 'My account',
           },
           actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
             review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
-            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export' },
+            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',
+            secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',
@@ -130,6 +136,11 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
             deleted_on: 'Deleted on',
             last_login_at: 'Last sign-in',
             locked_until: 'Locked until',
+            webhook_id: 'Webhook',
+            response_code: 'Response',
+            redelivery_of: 'Redelivery of',
+            url: 'URL',
+            duration_ms: 'Duration (ms)',
           },
           resources: formResourceTranslations,
           messages: {

@@ -21,6 +21,7 @@ export const Components = {
   ReviewPage: add('ReviewPage', 'review-page/index.tsx'),
   FormFill: add('FormFill', 'form-fill/index.tsx'),
   ExportPanel: add('ExportPanel', 'export-panel.tsx'),
+  WebhookSecret: add('WebhookSecret', 'webhook-secret.tsx'),
   RecordHistory: add('RecordHistory', 'record-history.tsx'),
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),

@@ -23,6 +23,7 @@ import { FilesService } from './files/files.service.js';
 import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
 import { ExportService } from './exports/export.service.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 
 export interface Services {
   users: UsersService;
@@ -36,6 +37,7 @@ export interface Services {
   followUps: FollowUpsService;
   files: FilesService;
   exports: ExportService;
+  webhooks: WebhooksService;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         },
         logger,
       }),
+      webhooks: new WebhooksService({ pool, allowPrivate: config.webhooks.allowPrivate }),
     };
     return {
       config,

@@ -8,9 +8,12 @@ import type { Runtime } from './runtime.js';
 import { ProcessingService, type Outcome } from './submissions/processing.service.js';
 import { DEFAULT_STEPS, type ProcessingStep } from './submissions/steps.js';
 import { sweepPendingSubmissions } from './submissions/sweeper.js';
+import { WebhookDeliverer } from './webhooks/delivery.js';
+import { sweepWebhookDeliveries, WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface WorkerProcess {
   processing: ProcessingService;
+  webhooks: WebhookDispatcher;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,12 @@ function maintenanceJobs(rt: Runtime): Record<string, () => Promise<unknown>> {
       const removed = await rt.services.files.cleanup();
       const exports = await rt.services.exports.cleanup();
       return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged, exports };
+    },
+    [MAINTENANCE_JOBS.sweepWebhooks]: async () => {
+      // A minute of grace past an attempt's due time before its job counts as lost.
+      const swept = await sweepWebhookDeliveries(pool, rt.queues.webhooks, config.webhooks, 60);
+      if (swept.queued > 0) logger.info(swept, 'sweeper queued webhook deliveries');
+      return swept;
     },
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
       const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
@@ -114,11 +123,23 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
   exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
 
+  const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
+  const webhooksWorker = new Worker(
+    QUEUES.webhooks,
+    (job: Job<{ deliveryId: string }>) => withLogFields({ jobId: String(job.id) }, () => deliverer.deliver(String(job.data.deliveryId))),
+    { connection, prefix: config.queuePrefix, concurrency: config.webhooks.concurrency, lockDuration: config.webhooks.timeoutMs + 30_000 },
+  );
+  webhooksWorker.on('failed', (job, err) => logger.info({ jobId: job?.id, err: err.message }, 'webhook attempt failed'));
+  webhooksWorker.on('error', (err) => logger.debug({ err }, 'webhooks worker error'));
+  const dispatcher = new WebhookDispatcher({ pool, queue: rt.queues.webhooks, databaseUrl: config.databaseUrl, settings: config.webhooks, logger });
+  dispatcher.start();
+
   const schedules: [string, number][] = [
     [MAINTENANCE_JOBS.auditSeal, config.audit.sealIntervalMs],
     [MAINTENANCE_JOBS.sweepSubmissions, config.worker.sweepIntervalMs],
     [MAINTENANCE_JOBS.markOverdue, config.review.overdueIntervalMs],
     [MAINTENANCE_JOBS.filesCleanup, config.files.cleanupIntervalMs],
+    [MAINTENANCE_JOBS.sweepWebhooks, config.webhooks.sweepIntervalMs],
     [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
   ];
   const declareSchedules = async () => {
@@ -136,9 +157,11 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
 
   return {
     processing,
+    webhooks: dispatcher,
     close: async () => {
       clearInterval(refresh);
-      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close()]);
+      await dispatcher.close();
+      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close()]);
       connection.disconnect();
     },
   };

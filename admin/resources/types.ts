@@ -13,6 +13,7 @@ import type { ReviewService } from '../../src/review/review.service.js';
 import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
 import type { FilesService } from '../../src/files/files.service.js';
 import type { ExportService } from '../../src/exports/export.service.js';
+import type { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
@@ -30,6 +31,7 @@ export interface AdminDeps {
     followUps: FollowUpsService;
     files: FilesService;
     exports: ExportService;
+    webhooks: WebhooksService;
   };
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
@@ -52,6 +54,7 @@ export const NAV = {
   access: { name: 'Access', icon: 'Users' },
   grids: { name: 'Grids', icon: 'Grid' },
   submissions: { name: 'Submissions', icon: 'Inbox' },
+  integrations: { name: 'Integrations', icon: 'Share2' },
   audit: { name: 'Audit', icon: 'Shield' },
 } as const;
 

@@ -78,6 +78,17 @@ export interface Config {
     asyncThreshold: number;
     retentionHours: number;
   };
+  webhooks: {
+    /** Attempts per delivery (the first included), with exponential backoff from backoffMs. */
+    attempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    /** Deliveries sent at once by one worker process. */
+    concurrency: number;
+    /** Let webhooks reach private and loopback addresses (off: see src/webhooks/target.ts). */
+    allowPrivate: boolean;
+    sweepIntervalMs: number;
+  };
   metrics: {
     /** When set, /metrics is served on this port (on metricsHost) instead of the main one. */
     port: number | undefined;
@@ -235,6 +246,14 @@ export function loadConfig(env: Env = process.env): Config {
     exports: {
       asyncThreshold: r.int('EXPORT_ASYNC_THRESHOLD', 50_000, 0, 1_000_000_000),
       retentionHours: r.int('EXPORT_RETENTION_HOURS', 72, 1, 24 * 365),
+    },
+    webhooks: {
+      attempts: r.int('WEBHOOK_ATTEMPTS', 8, 1, 50),
+      backoffMs: r.int('WEBHOOK_BACKOFF_MS', 10_000, 10, 24 * 3600 * 1000),
+      timeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      concurrency: r.int('WEBHOOK_CONCURRENCY', 10, 1, 500),
+      allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      sweepIntervalMs: r.int('WEBHOOK_SWEEP_INTERVAL_MS', 30_000, 100, 24 * 3600 * 1000),
     },
     metrics: {
       port: r.optional('METRICS_PORT') === undefined ? undefined : r.int('METRICS_PORT', 9464, 1, 65535),

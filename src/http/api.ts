@@ -8,6 +8,7 @@ import { submissionsRoutes } from '../submissions/submissions.routes.js';
 import { filesRoutes } from '../files/files.routes.js';
 import { exportsRoutes } from '../exports/exports.routes.js';
 import { reviewRoutes } from '../review/review.routes.js';
+import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import { apiAuthentication } from './api-auth.js';
 import { sendError } from './envelope.js';
 import { apiNotFound } from './error-handler.js';
@@ -28,6 +29,7 @@ export function apiRoutes(rt: Runtime): RouteSpec[] {
     ...reviewRoutes(rt.services),
     ...filesRoutes(rt.services),
     ...exportsRoutes(rt.services),
+    ...webhooksRoutes(rt.services),
   ];
 }
 

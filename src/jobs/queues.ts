@@ -8,6 +8,8 @@ export const QUEUES = {
   submissions: 'submissions',
   /** Background exports (job id: export-<id>). */
   exports: 'exports',
+  /** Webhook deliveries, one job per delivery (job id: whd-<id>; attempts and backoff set per job). */
+  webhooks: 'webhooks',
 } as const;
 
 export const SUBMISSION_JOB = 'process';
@@ -27,12 +29,14 @@ export const MAINTENANCE_JOBS = {
   sweepSubmissions: 'sweep-submissions',
   markOverdue: 'mark-overdue',
   filesCleanup: 'files-cleanup',
+  sweepWebhooks: 'sweep-webhooks',
 } as const;
 
 export interface Queues {
   maintenance: Queue;
   submissions: Queue;
   exports: Queue;
+  webhooks: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -62,13 +66,16 @@ export function createQueues(
     prefix,
     defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 100 },
   });
-  const all = () => [maintenance, submissions, exports];
+  // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
+  const webhooks = new Queue(QUEUES.webhooks, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  const all = () => [maintenance, submissions, exports, webhooks];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
     maintenance,
     submissions,
     exports,
+    webhooks,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

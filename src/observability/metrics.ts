@@ -64,6 +64,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'gridbook_webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(queues: Queue[] = []) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gridbook_' });
     const registry = this.registry;

@@ -38,6 +38,8 @@ export type Subject =
   | { type: 'submission'; gridRole: GridRole | null; own: boolean; assigned?: boolean }
   /** `assignee` / `creator`: the actor is the follow-up's assignee / author. */
   | { type: 'follow_up'; gridRole: GridRole | null; assignee: boolean; creator: boolean }
+  /** A grid's webhooks and their deliveries. */
+  | { type: 'webhook'; gridRole: GridRole | null }
   | { type: 'audit_log' };
 
 export type SubjectType = Subject['type'];
@@ -113,6 +115,13 @@ const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
     read: isMember,
     create: hasGridRole('reviewer', 'builder', 'manager'),
     resolve: (a, s) => s.type === 'follow_up' && s.gridRole !== null && (s.assignee || s.creator || s.gridRole === 'manager'),
+  },
+  webhook: {
+    list: () => true,
+    read: isManager,
+    create: isManager,
+    edit: isManager,
+    delete: isManager,
   },
   audit_log: {},
 };

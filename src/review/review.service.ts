@@ -10,6 +10,7 @@ import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRo
 import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
+import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
 import { deriveSubmissionStatus, SECTION_TRANSITIONS, TRANSITIONS, type ReviewCommand, type SectionStatus } from './state-machine.js';
 
 export interface SectionReview {
@@ -153,6 +154,7 @@ export class ReviewService {
       if (mode === 'section' && command === 'reopen') {
         await tx.query(`UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now() WHERE submission_id = $1`, [id]);
       }
+      await announceDecision(tx, row.review_status, after, ctx);
       await recordAudit(tx, ctx, {
         action: `submission.${command}`,
         entityType: 'submission',
@@ -206,6 +208,7 @@ export class ReviewService {
         ]);
       }
       const after = await this.syncStatus(tx, peek.id, row.review_status);
+      await announceDecision(tx, row.review_status, after, ctx);
       await recordAudit(tx, ctx, {
         action: `submission.section_${command}`,
         entityType: 'submission',
@@ -241,4 +244,16 @@ export class ReviewService {
       ...(row.reviewer_id ? [{ path: 'reviewerId', message: row.reviewer_id }] : []),
     ]);
   }
+}
+
+/** A webhook event when a submission became approved or rejected (in the transition's transaction). */
+async function announceDecision(tx: PoolClient, before: ReviewStatus, after: SubmissionRow, ctx: ServiceContext): Promise<void> {
+  if (before === after.review_status || (after.review_status !== 'approved' && after.review_status !== 'rejected')) return;
+  const event = after.review_status === 'approved' ? 'submission.approved' : 'submission.rejected';
+  await recordWebhookEvents(tx, event, [
+    submissionEvent(
+      { id: after.id, gridId: after.grid_id, templateId: after.template_id, templateVersion: after.template_version },
+      { reviewStatus: after.review_status, reviewerId: after.reviewer_id ?? ctx.actor?.id ?? null, reason: after.review_reason },
+    ),
+  ]);
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
+import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
 import { projectPayload, writeProjection, type Payload, type ProjectedRows } from './projection.js';
 import { runSteps, type ProcessingStep } from './steps.js';
 
@@ -148,7 +149,7 @@ export class ProcessingService {
     }
 
     const processed: { id: string; templateId: string; gridId: string; version: number }[] = [];
-    const failed: { id: string; reason: string; gridId: string }[] = [];
+    const failed: { id: string; reason: string; gridId: string; templateId: string; version: number }[] = [];
     for (const [templateId, rows] of byTemplate) {
       const layout = await this.deps.catalog.layout(templateId);
       const projected: ProjectedRows = { byTable: new Map() };
@@ -163,7 +164,8 @@ export class ProcessingService {
           processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
         } catch (error) {
           if (!(error instanceof ValidationError || error instanceof PermanentFailure)) throw error;
-          failed.push({ id: row.id, reason: error instanceof ValidationError ? `Invalid: ${error.message}` : error.message, gridId: version.gridId });
+          const reason = error instanceof ValidationError ? `Invalid: ${error.message}` : error.message;
+          failed.push({ id: row.id, reason, gridId: version.gridId, templateId, version: row.template_version });
         }
       }
       if (ok.length === 0) continue;
@@ -191,6 +193,7 @@ export class ProcessingService {
         [f.id, f.reason],
       );
     }
+    await announce(tx, processed, failed);
     await recordAuditBatch(tx, WORKER_CONTEXT, [
       ...processed.map((p) => ({
         action: 'submission.processed',
@@ -217,11 +220,13 @@ export class ProcessingService {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
-      const row = await client.query<{ grid_id: string; processing_status: number }>(
-        'SELECT grid_id, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
+      const row = await client.query<{ grid_id: string; template_id: string; template_version: number; processing_status: number }>(
+        'SELECT grid_id, template_id, template_version, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
         [id],
       );
       if (row.rows[0]?.processing_status === 0) {
+        const { grid_id: gridId, template_id: templateId, template_version: version } = row.rows[0];
+        await announce(client, [], [{ id, gridId, templateId, version, reason }]);
         await client.query(
           'UPDATE submissions SET processing_status = 2, processing_error = $2, processing_attempts = processing_attempts + 1 WHERE id = $1',
           [id, reason],
@@ -239,6 +244,18 @@ export class ProcessingService {
       client.release();
     }
   }
+}
+
+/** Webhook deliveries for the outcomes, in the same transaction (see webhooks/outbox.ts). */
+async function announce(
+  tx: PoolClient,
+  processed: { id: string; gridId: string; templateId: string; version: number }[],
+  failed: { id: string; gridId: string; templateId: string; version: number; reason: string }[],
+): Promise<void> {
+  const event = (s: { id: string; gridId: string; templateId: string; version: number }, extra: Record<string, unknown>) =>
+    submissionEvent({ id: s.id, gridId: s.gridId, templateId: s.templateId, templateVersion: s.version }, extra);
+  await recordWebhookEvents(tx, 'submission.processed', processed.map((p) => event(p, { processingStatus: 'processed' })));
+  await recordWebhookEvents(tx, 'submission.failed', failed.map((f) => event(f, { processingStatus: 'failed', error: f.reason })));
 }
 
 /** The worker acts as the system; its audit entries name no user. */

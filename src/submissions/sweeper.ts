@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Queryable } from '../db/pool.js';
 import { SUBMISSION_JOB, submissionJobId } from '../jobs/queues.js';
+import { requeueLost } from '../jobs/requeue.js';
 
 /**
  * Re-queues submissions left pending: PostgreSQL is the source of truth, Redis only holds work.
@@ -17,22 +18,6 @@ export async function sweepPendingSubmissions(db: Queryable, queue: Queue, after
     [afterSeconds, limit],
   );
   const ids = pending.rows.map((r) => r.id);
-  if (ids.length === 0) return { checked: 0, queued: 0 };
-  const states = await Promise.all(ids.map((id) => queue.getJobState(submissionJobId(id))));
-  const requeue: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const state = states[i];
-    if (state === 'unknown') requeue.push(ids[i]!);
-    else if (state === 'failed' || state === 'completed') {
-      // A finished job whose submission is still pending (a retry exhausted, a lost result): replace it.
-      await (await queue.getJob(submissionJobId(ids[i]!)))?.remove();
-      requeue.push(ids[i]!);
-    }
-  }
-  for (let i = 0; i < requeue.length; i += 1000) {
-    await queue.addBulk(
-      requeue.slice(i, i + 1000).map((id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } })),
-    );
-  }
-  return { checked: ids.length, queued: requeue.length };
+  const queued = await requeueLost(queue, ids, (id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } }));
+  return { checked: ids.length, queued: queued.length };
 }
