@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { ZipArchive } from 'archiver';
-import ExcelJS from 'exceljs';
 import type { PoolClient } from '../db/pool.js';
 import QueryStream from 'pg-query-stream';
 import { csvLine, neutralize, type CellKind } from './csv.js';
 import type { Sheet } from './export-plan.js';
+import { XlsxWriter } from './xlsx.js';
+import { openZip } from './zip.js';
 
 /**
  * Streaming writers: rows come from a server-side cursor (pg-query-stream, a few thousand at a
@@ -15,7 +15,7 @@ import type { Sheet } from './export-plan.js';
 export type Format = 'csv' | 'xlsx' | 'zip';
 export type OnRows = (rows: number) => void;
 
-const BATCH = 2000;
+const BATCH = 256;
 /** Progress is reported every this many rows. */
 const PROGRESS_EVERY = 5000;
 
@@ -49,62 +49,28 @@ async function writeCsv(out: Writable, client: PoolClient, sheet: Sheet, templat
   onRows(count % PROGRESS_EVERY);
 }
 
-/** A worksheet name Excel accepts: at most 31 characters, none of []:*?/\ */
-const sheetName = (name: string, used: Set<string>) => {
-  let base = name.replace(/[[\]:*?/\\]/g, '_').slice(0, 31) || 'sheet';
-  for (let n = 2; used.has(base); n++) base = `${base.slice(0, 28)}_${n}`;
-  used.add(base);
-  return base;
-};
-
-function xlsxValue(value: unknown, kind: CellKind): unknown {
-  if (value === null || value === undefined) return null;
-  if (kind === 'number') {
-    const n = Number(value);
-    return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? n : String(value);
-  }
-  if (kind === 'list' && Array.isArray(value)) return value.join('; ');
-  if (value instanceof Date || typeof value === 'boolean') return value;
-  // Excel does not evaluate formulas in cells written as strings, but the file may be re-saved as
-  // CSV: neutralise text the same way.
-  return kind === 'text' ? neutralize(String(value)) : String(value);
-}
-
 async function writeXlsx(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const used = new Set<string>();
+  const workbook = new XlsxWriter(out);
   for (const sheet of sheets) {
-    const worksheet = workbook.addWorksheet(sheetName(sheet.name, used));
-    worksheet.addRow(sheet.headers).commit();
     let count = 0;
-    for await (const row of sheetRows(client, sheet, templateId)) {
-      worksheet.addRow(row.map((v, i) => xlsxValue(v, sheet.kinds[i] ?? 'text'))).commit();
+    await workbook.addSheet(sheet.name, sheet.headers, sheet.kinds, sheetRows(client, sheet, templateId), () => {
       if (++count % PROGRESS_EVERY === 0) onRows(PROGRESS_EVERY);
-    }
+    });
     onRows(count % PROGRESS_EVERY);
-    worksheet.commit();
   }
-  await workbook.commit();
+  await workbook.finish();
 }
 
 async function writeZip(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
-  const archive = new ZipArchive({ zlib: { level: 6 } });
-  const done = new Promise<void>((resolve, reject) => {
-    archive.on('error', reject);
-    out.on('error', reject);
-    out.on('finish', () => resolve());
-    out.on('close', () => resolve());
-  });
-  archive.pipe(out);
+  const zip = openZip(out);
   for (const sheet of sheets) {
     const entry = new PassThrough();
-    archive.append(entry, { name: `${sheet.name}.csv` });
+    zip.archive.append(entry, { name: `${sheet.name}.csv` });
     await writeCsv(entry, client, sheet, templateId, onRows);
     entry.end();
     await once(entry, 'end');
   }
-  await archive.finalize();
-  await done;
+  await zip.finish();
 }
 
 /**
