@@ -119,7 +119,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
           actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
             review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
             reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',
-            secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable' },
+            secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable', deleteDraft: 'Delete draft' },
           properties: {
             grid_id: 'Grid',
             user_id: 'User',

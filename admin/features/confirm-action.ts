@@ -16,6 +16,8 @@ export interface ConfirmActionOptions {
   isVisible?: (context: ActionContext) => boolean;
   /** Performs the change through a service; returns the success message. */
   run: (ctx: ServiceContext, record: BaseRecord, payload: Record<string, unknown>) => Promise<string>;
+  /** Where to go once done: the record (default), or the list when the action removes it. */
+  after?: 'show' | 'list';
 }
 
 /**
@@ -38,6 +40,9 @@ export function confirmAction(options: ConfirmActionOptions): Partial<Action<Act
       if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
       try {
         const message = await options.run(serviceContextOf(currentAdmin), record, request.payload ?? {});
+        if (options.after === 'list') {
+          return { record: record.toJSON(currentAdmin), notice: { message, type: 'success' }, redirectUrl: h.resourceUrl({ resourceId: resource.id() }) };
+        }
         const fresh = (await resource.findOne(String(record.id()), context)) ?? record;
         return {
           record: fresh.toJSON(currentAdmin),

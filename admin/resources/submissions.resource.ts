@@ -161,6 +161,18 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               return 'Submitted for review';
             },
           }),
+          deleteDraft: confirmAction({
+            name: 'deleteDraft',
+            icon: 'Trash2',
+            variant: 'danger',
+            confirm: 'Delete this draft for good? Only drafts can be deleted; the deletion is recorded in the audit log.',
+            isAccessible: (ctx) => may(ctx, 'delete') && status(ctx) === 'draft',
+            after: 'list',
+            run: async (ctx, record) => {
+              await deps.services.submissions.remove(ctx, String(record.id()));
+              return 'Draft deleted';
+            },
+          }),
           approveBulk: confirmBulkAction({
             name: 'approveBulk',
             icon: 'Check',
