@@ -116,6 +116,14 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
     }
   });
 
+  // A resource that does not exist (a mistyped link, a form table not published on this node yet)
+  // is a 404 with a notice, not the 500 AdminJS throws for it.
+  const resourceIds = new Set(admin.resources.map((r) => r.id()));
+  router.use('/api/resources/:resourceId', (req, res, next) => {
+    if (resourceIds.has(req.params.resourceId!)) return next();
+    res.status(404).json({ notice: { message: `There is no resource "${req.params.resourceId}"`, type: 'error' } });
+  });
+
   buildRoutes({ admin, routes: AdminJSRoutes.routes, router });
   return router;
 }

@@ -7,7 +7,7 @@ describe('deployment files', () => {
   it('docker-compose.yml runs scripts that exist, with the services the README describes', async () => {
     const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
     const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
-    expect(Object.keys(compose.services)).toEqual(['postgres', 'redis', 'migrate', 'web', 'worker']);
+    expect(Object.keys(compose.services)).toEqual(['postgres', 'redis', 'migrate', 'web', 'proxy', 'worker']);
     for (const name of ['migrate', 'web', 'worker']) {
       const [npm, run, script] = compose.services[name].command;
       expect([npm, run]).toEqual(['npm', 'run']);
@@ -18,6 +18,20 @@ describe('deployment files', () => {
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
   });
 
+  it('can scale web and worker (--scale): only the proxy publishes a host port, and it balances over every web replica', async () => {
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    for (const name of ['web', 'worker']) {
+      expect(compose.services[name].ports, `${name} publishes no fixed host port`).toBeUndefined();
+      expect(compose.services[name].container_name).toBeUndefined();
+    }
+    expect(compose.services.web.environment.TRUST_PROXY).toMatch(/true/);
+    expect(compose.services.proxy.ports).toEqual(['${PORT:-3000}:80']);
+    const [mount] = compose.services.proxy.volumes as string[];
+    const conf = await readFile(mount!.split(':')[0]!, 'utf8');
+    expect(conf).toMatch(/server web:3000;/);
+    expect(conf).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
+  });
+
   it('the Dockerfile bundles the admin at build time and runs an existing script', async () => {
     const dockerfile = await readFile('Dockerfile', 'utf8');
     const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
@@ -26,5 +40,7 @@ describe('deployment files', () => {
     const cmd = dockerfile.match(/^CMD \["npm", "run", "([^"]+)"\]/m)![1]!;
     expect(scripts).toHaveProperty(cmd);
     expect(scripts).toHaveProperty('admin:bundle');
+    // db:backup and db:restore run pg_dump and pg_restore.
+    expect(dockerfile).toMatch(/apt-get install .*postgresql-client/);
   });
 });
