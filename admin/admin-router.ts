@@ -116,14 +116,31 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
     }
   });
 
-  // A resource that does not exist (a mistyped link, a form table not published on this node yet)
-  // is a 404 with a notice, not the 500 AdminJS throws for it.
-  const resourceIds = new Set(admin.resources.map((r) => r.id()));
+  // A resource or action that does not exist (a mistyped link, a form table not published on this
+  // node yet) is a 404 with a notice, not the 500 AdminJS throws for it.
+  const actionsOf = new Map(admin.resources.map((r) => [r.id(), new Set(Object.keys(r.decorate().actions))]));
   router.use('/api/resources/:resourceId', (req, res, next) => {
-    if (resourceIds.has(req.params.resourceId!)) return next();
-    res.status(404).json({ notice: { message: `There is no resource "${req.params.resourceId}"`, type: 'error' } });
+    const actions = actionsOf.get(req.params.resourceId!);
+    // /actions/<action>[/...], /records/<id>/<action>, /bulk/<action>
+    const parts = req.path.split('/').filter(Boolean);
+    const action = parts[0] === 'records' ? parts[2] : parts[1];
+    if (actions && (action === undefined || actions.has(action))) return next();
+    const what = actions ? `action "${action}"` : `resource "${req.params.resourceId}"`;
+    res.status(404).json({ notice: { message: `There is no ${what}`, type: 'error' } });
   });
 
   buildRoutes({ admin, routes: AdminJSRoutes.routes, router });
+
+  // What AdminJS throws for requests a stale link or a crawler sends: a record that is not there
+  // (its NotFoundError), or a GET on an action that only takes POST. 4xx, not the app's 500.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const err = error as { name?: string; message?: string };
+    if (!req.path.startsWith('/api/')) return next(error);
+    if (err?.name === 'NotFoundError') return res.status(404).json({ notice: { message: 'Not found', type: 'error' } });
+    if (/can be invoked only via `post`/.test(err?.message ?? '')) {
+      return res.status(405).set('Allow', 'POST').json({ notice: { message: 'This action takes a POST', type: 'error' } });
+    }
+    return next(error);
+  });
   return router;
 }

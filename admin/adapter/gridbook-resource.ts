@@ -37,6 +37,10 @@ type FindOptions = { limit?: number; offset?: number; sort?: SortOptions };
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 const INTEGER = /^-?\d{1,18}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** Rows per page at most, whatever perPage asks for. */
+const MAX_PAGE = 500;
+/** A date or date-time PostgreSQL can hold (years 0001 to 9999) that JavaScript can read. */
+const storableDate = (v: string) => /^(?!0000)\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -91,8 +95,11 @@ export class GridbookResource extends Resource {
     const sortProp = sortBy ? this.propsByPath.get(sortBy) : undefined;
     if (sortProp?.isSortable()) q.orderBy(sortProp.path(), direction);
     q.orderBy(this.pk, sortProp ? 'asc' : direction);
-    if (options.limit) q.limit(options.limit);
-    if (options.offset) q.offset(options.offset);
+    // Pages come from the query string: a negative or huge page must not reach SQL as it is.
+    const limit = Math.min(Math.max(Math.trunc(Number(options.limit) || 0), 0), MAX_PAGE);
+    const offset = Math.max(Math.trunc(Number(options.offset) || 0), 0);
+    if (limit) q.limit(limit);
+    if (offset) q.offset(offset);
     const rows = await q;
     return rows.map((row: ParamsType) => new BaseRecord(row, this));
   }
@@ -185,12 +192,13 @@ export class GridbookResource extends Resource {
     if (value !== null && typeof value === 'object') {
       const { from, to } = value as { from?: string; to?: string };
       if (type !== 'date' && type !== 'datetime' && type !== 'number' && type !== 'float') return;
-      const valid = (v?: string) => typeof v === 'string' && v !== '' && (type === 'number' || type === 'float' ? DECIMAL.test(v) : !Number.isNaN(Date.parse(v)));
+      const valid = (v?: string) => typeof v === 'string' && v !== '' && (type === 'number' || type === 'float' ? DECIMAL.test(v) : storableDate(v));
       if (valid(from)) q.where(column, '>=', from!);
       if (valid(to)) q.where(column, '<=', to!);
       return;
     }
-    const text = String(value);
+    // Text PostgreSQL can hold: no NUL, no unpaired surrogate (a filter typed or pasted by anyone).
+    const text = String(value).replace(/\u0000/g, '').toWellFormed();
     if (property.isArray()) {
       q.whereRaw('? = ANY (??)', [text, column]);
       return;
@@ -215,7 +223,8 @@ export class GridbookResource extends Resource {
         return;
       case 'date':
       case 'datetime':
-        if (!Number.isNaN(Date.parse(text))) q.where(column, text);
+        if (storableDate(text)) q.where(column, text);
+        else q.whereRaw('false');
         return;
       case 'mixed':
       case 'key-value':

@@ -56,12 +56,19 @@ export function translatePgError(error: unknown): unknown {
       return ValidationError.field(error.column ?? 'unknown', 'is required');
     case '22001':
       return new ValidationError('A value is too long', [{ path: error.column ?? '', message: 'value too long' }]);
+    case '22P05':
+      return new ValidationError('A text holds a character the database cannot store (NUL)', [{ path: error.column ?? '', message: error.message ?? 'untranslatable character' }]);
     case '23514':
       if (known) return new ValidationError(`${known.path}: ${known.message}`, [known]);
       return new ValidationError('A value breaks a rule', [
         { path: error.constraint ?? '', message: 'check constraint violated' },
       ]);
     default:
+      // Class 22, data exceptions: a value PostgreSQL refuses (a date out of range, a number too
+      // large for its type, a bad encoding). The request's fault, not the server's.
+      if (error.code!.startsWith('22')) {
+        return new ValidationError(`A value was refused: ${error.message ?? 'invalid value'}`, [{ path: error.column ?? '', message: error.message ?? 'invalid value' }]);
+      }
       if (UNAVAILABLE_CODES.has(error.code!) || UNAVAILABLE_NODE_CODES.has(error.code!)) {
         return new ServiceUnavailableError('The database is unavailable; try again shortly', { cause: error });
       }

@@ -45,5 +45,11 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
   // An idle client losing its connection (PostgreSQL restarted) emits 'error' on the pool; without
   // a listener Node would crash. The next query gets a fresh connection.
   pool.on('error', () => {});
+  // So can a client that is checked out but between queries (a worker holding one for a batch):
+  // without a listener on the client itself, the process crashes. Its next query fails cleanly
+  // (the caller retries), and the broken client is not returned to the pool.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }

@@ -3,6 +3,7 @@ import { ValidationError } from '../errors/app-error.js';
 import type { Definition } from '../templates/definition.schema.js';
 import { recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
+import { own } from '../templates/own.js';
 
 /**
  * File fields inside a payload hold ids of files uploaded to that submission (POST
@@ -15,7 +16,7 @@ function fileFieldsOf(definition: Definition): { sectionKey: string; key: string
 }
 
 const idsAt = (payload: Record<string, unknown>, sectionKey: string, key: string): string[] => {
-  const value = (payload[sectionKey] as Record<string, unknown> | undefined)?.[key];
+  const value = own(own(payload, sectionKey), key);
   return Array.isArray(value) ? value.map(String) : [];
 };
 
@@ -44,8 +45,8 @@ export async function reconcileFileFields(
   const removed: { path: string; fileId: string }[] = [];
   for (const f of fileFieldsOf(definition)) {
     const current = idsAt(submission.payload, f.sectionKey, f.key);
-    const section = { ...((next[f.sectionKey] ?? {}) as Record<string, unknown>) };
-    if (!(f.key in section)) {
+    const section = { ...((own(next, f.sectionKey) ?? {}) as Record<string, unknown>) };
+    if (!Object.hasOwn(section, f.key)) {
       if (current.length) section[f.key] = current;
       if (Object.keys(section).length) next[f.sectionKey] = section;
       continue;

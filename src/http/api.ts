@@ -12,6 +12,7 @@ import { webhooksRoutes } from '../webhooks/webhooks.routes.js';
 import { apiAuthentication } from './api-auth.js';
 import { sendError } from './envelope.js';
 import { apiNotFound } from './error-handler.js';
+import { guardJsonBody } from './json-guard.js';
 import { apiDocsPage, openApiDocument } from './openapi.js';
 import { mountRoutes, type RouteSpec } from './routes.js';
 
@@ -50,6 +51,7 @@ export function createApiRouter(rt: Runtime): { v1: Router; docs: Router } {
   });
   v1.use(requireJson);
   v1.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  v1.use(guardJsonBody);
   v1.use(apiAuthentication({ pool: rt.pool, tokens: rt.services.tokens }));
   mountRoutes(v1, routes);
   v1.use(apiNotFound);

@@ -8,13 +8,14 @@ import { can } from '../permissions/policy.js';
 import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
 import { compileValidator } from '../validation/validate.js';
 import { Type } from '@sinclair/typebox';
+import { STORABLE_DATE } from '../templates/field-types.js';
 
 export const CommentInput = Type.Object({ body: Type.String({ minLength: 1, maxLength: 10000 }) });
 export const FollowUpInput = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 500 }),
   details: Type.String({ maxLength: 10000, default: '' }),
   assigneeId: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{1,18}$' }), Type.Null()])),
-  dueOn: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])),
+  dueOn: Type.Optional(Type.Union([Type.String({ format: 'date', pattern: STORABLE_DATE }), Type.Null()])),
 });
 export const ResolveInput = Type.Object({ resolution: Type.String({ maxLength: 2000, default: '' }) });
 

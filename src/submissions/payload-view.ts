@@ -1,5 +1,6 @@
 import type { TemplateCatalog } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
+import { own } from '../templates/own.js';
 
 /**
  * A submission's payload as people read it: by section, with field labels and option labels,
@@ -36,14 +37,15 @@ export function buildPayloadView(definition: Definition, payload: Record<string,
     version: meta.version,
     unknown: Object.keys(payload).filter((k) => !known.has(k)),
     sections: definition.sections.map((section) => {
-      const values = (payload[section.key] ?? {}) as Record<string, unknown>;
+      const values = (own(payload, section.key) ?? {}) as Record<string, unknown>;
       return {
         key: section.key,
         label: section.label,
-        fields: section.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, value: values[f.key] ?? null, display: display(f, values[f.key]) })),
+        fields: section.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, value: own(values, f.key) ?? null, display: display(f, own(values, f.key)) })),
         tables: (section.tables ?? []).map((t) => {
-          const rows = Array.isArray(values[t.key]) ? (values[t.key] as Record<string, unknown>[]) : [];
-          return { key: t.key, label: t.label, columns: t.columns.map((c) => c.label), rows: rows.map((r) => t.columns.map((c) => display(c, r?.[c.key]))) };
+          const list = own(values, t.key);
+          const rows = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+          return { key: t.key, label: t.label, columns: t.columns.map((c) => c.label), rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key)))) };
         }),
       };
     }),

@@ -3,6 +3,7 @@ import type { Queryable } from '../db/pool.js';
 import type { Definition, Field, Section } from '../templates/definition.schema.js';
 import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
+import { own } from '../templates/own.js';
 
 /**
  * The typed projection of submissions: the rows a payload becomes in the template's tables.
@@ -26,7 +27,7 @@ function isShown(section: Section, field: Field, values: Record<string, unknown>
   if (!field.showIf) return true;
   const dependency = section.fields.find((f) => f.id === field.showIf!.field);
   if (!dependency || !isShown(section, dependency, values)) return false;
-  const actual = values[dependency.key];
+  const actual = own(values, dependency.key);
   if (field.showIf.in !== undefined) return field.showIf.in.some((v) => v === actual);
   return actual === field.showIf.equals;
 }
@@ -51,27 +52,28 @@ export function projectPayload(
     else into.byTable.set(table, [row]);
   };
   for (const section of definition.sections) {
-    const values = (payload[section.key] ?? {}) as Record<string, unknown>;
+    const values = (own(payload, section.key) ?? {}) as Record<string, unknown>;
     const table = layout.sections.get(section.id);
     if (table) {
       const row: Row = { [SYSTEM_COLUMNS.submissionId]: submissionId };
       for (const field of section.fields) {
         const column = table.naming.columns[field.id];
         if (!column || !table.types.has(column.name)) continue; // purged
-        row[column.name] = isShown(section, field, values) ? toColumnValue(values[field.key]) : null;
+        row[column.name] = isShown(section, field, values) ? toColumnValue(own(values, field.key)) : null;
       }
       push(table.name, row);
     }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
-      const rows = Array.isArray(values[repeating.key]) ? (values[repeating.key] as Record<string, unknown>[]) : [];
+      const list = own(values, repeating.key);
+      const rows = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
       rows.forEach((item, index) => {
         const row: Row = { [SYSTEM_COLUMNS.submissionId]: submissionId, [SYSTEM_COLUMNS.rowIndex]: index };
         for (const column of repeating.columns) {
           const naming = child.naming.columns[column.id];
           if (!naming || !child.types.has(naming.name)) continue;
-          row[naming.name] = toColumnValue(item?.[column.key]);
+          row[naming.name] = toColumnValue(own(item, column.key));
         }
         push(child.name, row);
       });

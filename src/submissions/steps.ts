@@ -1,5 +1,6 @@
 import type { Definition } from '../templates/definition.schema.js';
 import type { Payload } from './projection.js';
+import { own } from '../templates/own.js';
 
 /**
  * Processing steps: the extension point of submission processing. A step runs in the worker for
@@ -48,10 +49,13 @@ export const rowCountStep: ProcessingStep = {
   run: ({ payload, definition }) => {
     const next: Payload = { ...payload };
     for (const section of definition.sections) {
-      const values = { ...((payload[section.key] ?? {}) as Record<string, unknown>) };
+      const values = { ...((own(payload, section.key) ?? {}) as Record<string, unknown>) };
       for (const table of section.tables ?? []) {
         const counter = section.fields.find((f) => f.key === `${table.key}_count` && f.type === 'integer');
-        if (counter) values[counter.key] = Array.isArray(values[table.key]) ? (values[table.key] as unknown[]).length : 0;
+        if (counter) {
+          const rows = own(values, table.key);
+          values[counter.key] = Array.isArray(rows) ? rows.length : 0;
+        }
       }
       next[section.key] = values;
     }

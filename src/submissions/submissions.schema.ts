@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { STORABLE_DATETIME } from '../templates/field-types.js';
 
 export const REVIEW_STATUSES = ['draft', 'submitted', 'in_review', 'approved', 'rejected'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -24,8 +25,8 @@ const StatusList = (values: readonly string[]) =>
 export const ListSubmissionsQuery = Type.Object({
   processingStatus: Type.Optional(StatusList(['0', '1', '2'])),
   reviewStatus: Type.Optional(StatusList(REVIEW_STATUSES)),
-  createdAfter: Type.Optional(Type.String({ format: 'date-time' })),
-  createdBefore: Type.Optional(Type.String({ format: 'date-time' })),
+  createdAfter: Type.Optional(Type.String({ format: 'date-time', pattern: STORABLE_DATETIME })),
+  createdBefore: Type.Optional(Type.String({ format: 'date-time', pattern: STORABLE_DATETIME })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),

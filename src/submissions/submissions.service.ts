@@ -14,6 +14,7 @@ import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
+import { own } from '../templates/own.js';
 import {
   CreateSubmissionInput,
   ListSubmissionsQuery,
@@ -48,8 +49,9 @@ export class SubmissionsService {
       throw new BadRequestError('Idempotency-Key must be 1 to 200 letters, digits or ._:- characters');
     }
     const input = validateCreate(raw);
-    const requestHash = createHash('sha256').update(JSON.stringify({ templateId, input })).digest('hex');
-    if (key) {
+    // Only a request with a key is remembered (and compared when replayed).
+    const requestHash = key ? createHash('sha256').update(JSON.stringify({ templateId, input })).digest('hex') : null;
+    if (key && requestHash) {
       const replay = await this.replay(ctx.actor.id, key, requestHash);
       if (replay) return replay;
     }
@@ -83,7 +85,7 @@ export class SubmissionsService {
             draft ? 'draft' : 'submitted',
             draft ? null : new Date(),
             key ?? null,
-            key ? requestHash : null,
+            requestHash,
           ],
         );
         const created = result.rows[0]!;
@@ -105,7 +107,7 @@ export class SubmissionsService {
       });
     } catch (error) {
       // Two requests with one Idempotency-Key at once: the second finds the first's row.
-      if (key && error instanceof ConflictError) {
+      if (key && requestHash && error instanceof ConflictError) {
         const replay = await this.replay(ctx.actor.id, key, requestHash);
         if (replay) return replay;
       }
@@ -196,7 +198,7 @@ export class SubmissionsService {
     );
     for (const { section_id } of decided.rows) {
       const section = version.definition.sections.find((s) => s.id === section_id);
-      if (section && JSON.stringify(before.payload[section.key] ?? null) !== JSON.stringify(data[section.key] ?? null)) {
+      if (section && JSON.stringify(own(before.payload, section.key) ?? null) !== JSON.stringify(own(data, section.key) ?? null)) {
         throw new ConflictError(`Section "${section.label}" was not rejected: only the rejected sections can change`, [
           { path: section.key, message: 'this section was not rejected' },
         ]);

@@ -37,11 +37,14 @@ export function assignMissingIds(raw: unknown): unknown {
     return item;
   };
   for (const section of def.sections) {
+    // Items that are not objects are left for validation to report, on their path.
+    if (!section || typeof section !== 'object') continue;
     withId(section, 's');
     const s = section as { fields?: unknown; tables?: unknown };
     if (Array.isArray(s.fields)) s.fields.forEach((f) => withId(f, 'f'));
     if (Array.isArray(s.tables)) {
       for (const table of s.tables) {
+        if (!table || typeof table !== 'object') continue;
         withId(table, 't');
         const cols = (table as { columns?: unknown }).columns;
         if (Array.isArray(cols)) cols.forEach((c) => withId(c, 'f'));
@@ -60,6 +63,49 @@ function isValidRegex(pattern: string): boolean {
   }
 }
 
+/**
+ * Whether a pattern has a quantified group that itself holds a quantifier, like (a+)+ or (\w*)*:
+ * the shape that makes a backtracking engine take exponential time on a near-miss. Such rules are
+ * refused up front; validation also runs patterns under a time budget (json-schema.ts), for the
+ * shapes this check cannot see.
+ */
+export function hasNestedQuantifier(pattern: string): boolean {
+  const groups: boolean[] = []; // per open group: does it contain a quantifier?
+  let closedHadQuantifier = false; // the group just closed contained one
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      i++;
+      closedHadQuantifier = false;
+      continue;
+    }
+    if (c === '[') {
+      // A character class: skip to its end.
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+      closedHadQuantifier = false;
+      continue;
+    }
+    if (c === '(') {
+      groups.push(false);
+      closedHadQuantifier = false;
+      continue;
+    }
+    if (c === ')') {
+      closedHadQuantifier = groups.pop() ?? false;
+      if (closedHadQuantifier && groups.length) groups[groups.length - 1] = true;
+      continue;
+    }
+    // Only unbounded repetition counts: *, + and {n,} ({n} and {n,m} are bounded).
+    const unbounded = c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(pattern.slice(i)));
+    if (unbounded) {
+      if (closedHadQuantifier) return true;
+      if (groups.length) groups[groups.length - 1] = true;
+    }
+    if (c !== '?') closedHadQuantifier = false;
+  }
+  return false;
+}
+
 const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
 
 function checkField(field: Field, path: string, inTable: boolean, problems: ErrorDetail[]): void {
@@ -76,6 +122,11 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   }
   if (rules.pattern !== undefined && !isValidRegex(rules.pattern)) {
     problems.push({ path: `${path}.rules.pattern`, message: 'is not a valid regular expression' });
+  } else if (rules.pattern !== undefined && hasNestedQuantifier(rules.pattern)) {
+    problems.push({
+      path: `${path}.rules.pattern`,
+      message: 'repeats a group that itself repeats (like (a+)+): such a pattern can take exponential time on some answers; rewrite it without the nesting',
+    });
   }
   if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength) {
     problems.push({ path: `${path}.rules.minLength`, message: 'must not exceed maxLength' });
@@ -128,6 +179,7 @@ function checkKeys(items: { key: string }[], path: (i: number) => string, what: 
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     if (seen.has(item.key)) problems.push({ path: `${path(i)}.key`, message: `duplicate ${what} key "${item.key}"` });
+    if (item.key === '__proto__') problems.push({ path: `${path(i)}.key`, message: `"__proto__" is reserved` });
     else seen.set(item.key, i);
   });
 }

@@ -51,6 +51,14 @@ const formatBounds = (field: Field) => {
   };
 };
 
+/**
+ * What PostgreSQL can store on top of the JSON Schema formats: no year 0000 (the formats allow
+ * it, PostgreSQL has no year 0), and UTC offsets within ±15:59 (the formats allow up to ±23:59).
+ * Checked at the API, so such an answer is refused with 422 rather than accepted and then failed.
+ */
+export const STORABLE_DATE = '^(?!0000-)';
+export const STORABLE_DATETIME = '^(?!0000-).*(?:[zZ]|[+-](?:0\\d|1[0-5])(?::?[0-5]\\d)?)$';
+
 const optionValues = (field: Field) => (field.options ?? []).map((o) => o.value);
 
 export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
@@ -67,11 +75,11 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
     valueSchema: (f) => ({ type: 'number', ...bounds(f, -DECIMAL_ABS_MAX, DECIMAL_ABS_MAX) }),
   },
   boolean: { pgType: 'boolean', rules: ['required'], valueSchema: () => ({ type: 'boolean' }) },
-  date: { pgType: 'date', rules: RANGE_RULES, valueSchema: (f) => ({ type: 'string', format: 'date', ...formatBounds(f) }) },
+  date: { pgType: 'date', rules: RANGE_RULES, valueSchema: (f) => ({ type: 'string', format: 'date', pattern: STORABLE_DATE, ...formatBounds(f) }) },
   datetime: {
     pgType: 'timestamptz',
     rules: RANGE_RULES,
-    valueSchema: (f) => ({ type: 'string', format: 'date-time', ...formatBounds(f) }),
+    valueSchema: (f) => ({ type: 'string', format: 'date-time', pattern: STORABLE_DATETIME, ...formatBounds(f) }),
   },
   time: {
     pgType: 'time',

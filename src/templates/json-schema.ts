@@ -1,3 +1,4 @@
+import vm from 'node:vm';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { ValidationError } from '../errors/app-error.js';
@@ -92,7 +93,8 @@ export function compileJsonSchema(
 
 // A dedicated instance: payload schemas are strict about unknown keys and never mutate the input.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
-const payloadAjv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false, addUsedSchema: false });
+// ownProperties: field keys are the builders' ("constructor" is a fine key): never read through the prototype.
+const payloadAjv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false, addUsedSchema: false, ownProperties: true });
 addFormats(payloadAjv);
 
 export interface PayloadValidators {
@@ -108,10 +110,47 @@ export function compileValidators(
   definition: Definition,
   meta: { templateId: string; version: number; title: string },
 ): PayloadValidators {
-  return {
-    full: payloadAjv.compile(compileJsonSchema(definition, meta)),
-    draft: payloadAjv.compile(compileJsonSchema(definition, meta, { draft: true })),
-  };
+  const full = payloadAjv.compile(compileJsonSchema(definition, meta));
+  const draft = payloadAjv.compile(compileJsonSchema(definition, meta, { draft: true }));
+  if (!hasPatternRules(definition)) return { full, draft };
+  return { full: withTimeBudget(full, PATTERN_BUDGET_MS), draft: withTimeBudget(draft, PATTERN_BUDGET_MS) };
+}
+
+/** A payload's validation may spend this long in builders' pattern rules before it is refused. */
+export const PATTERN_BUDGET_MS = 100;
+
+function hasPatternRules(definition: Definition): boolean {
+  return definition.sections.some((s) => [...s.fields, ...(s.tables ?? []).flatMap((t) => t.columns)].some((f) => f.rules?.pattern !== undefined));
+}
+
+const runValidate = new vm.Script('validate(payload)');
+
+/**
+ * Runs a validator with a time limit: a builder's pattern rule is a regular expression, and some
+ * (alternations that overlap, repetitions of repetitions) backtrack exponentially on a near miss,
+ * which would hold the event loop, and every request of the process, for minutes. Past the budget
+ * the payload is refused with a validation error. (Costs a watchdog thread per call, so it is used
+ * only for versions with pattern rules.)
+ */
+function withTimeBudget(validate: ValidateFunction, ms: number): ValidateFunction {
+  const context = vm.createContext({ validate, payload: undefined });
+  const guarded = ((payload: unknown) => {
+    context.payload = payload;
+    try {
+      const ok = runValidate.runInContext(context, { timeout: ms }) as boolean;
+      guarded.errors = validate.errors;
+      return ok;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+      guarded.errors = [
+        { instancePath: '', schemaPath: '#/pattern', keyword: 'pattern', params: {}, message: `took longer than ${ms} ms to check against the pattern rules: simplify the answer or the pattern` },
+      ];
+      return false;
+    } finally {
+      context.payload = undefined;
+    }
+  }) as ValidateFunction;
+  return guarded;
 }
 
 /** Validates a payload against a version; throws ValidationError with errors per field path. */

@@ -117,7 +117,7 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       path: '/templates/:templateId/schema',
       tag: 'templates',
       summary: 'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N',
-      query: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+      query: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }),
       handler: ({ ctx, params, query }) => templates.schema(ctx, params.templateId!, query.version),
     }),
   ];

@@ -15,6 +15,7 @@ const addFormats: AddFormats =
  */
 export const ajv = new Ajv2020({
   allErrors: true,
+  ownProperties: true,
   removeAdditional: 'all',
   useDefaults: true,
   coerceTypes: false,
@@ -23,11 +24,11 @@ export const ajv = new Ajv2020({
 addFormats(ajv);
 
 /** For documents whose unknown properties are mistakes to report (a template definition), not noise to drop. */
-export const strictAjv = new Ajv2020({ allErrors: true, useDefaults: false, coerceTypes: false, strict: false });
+export const strictAjv = new Ajv2020({ allErrors: true, useDefaults: false, coerceTypes: false, strict: false, ownProperties: true });
 addFormats(strictAjv);
 
 /** For query strings, where every value arrives as text: numbers and booleans are coerced. */
-export const queryAjv = new Ajv2020({ allErrors: true, removeAdditional: 'all', useDefaults: true, coerceTypes: 'array', strict: false });
+export const queryAjv = new Ajv2020({ allErrors: true, removeAdditional: 'all', useDefaults: true, coerceTypes: 'array', strict: false, ownProperties: true });
 addFormats(queryAjv);
 
 /** `/sections/2/fields/5/key` -> `sections[2].fields[5].key` */

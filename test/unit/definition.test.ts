@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/app-error.js';
-import { assignMissingIds, validateDefinition } from '../../src/templates/definition.validate.js';
+import { assignMissingIds, hasNestedQuantifier, validateDefinition } from '../../src/templates/definition.validate.js';
 import { assertValidPayload, compileJsonSchema, compileValidators } from '../../src/templates/json-schema.js';
 
 function problems(raw: unknown): string[] {
@@ -157,5 +157,38 @@ describe('JSON Schema compilation', () => {
     expect(draft({})).toBe(true);
     expect(draft({ household: { size: 'three' } })).toBe(false);
     expect(full({ household: { size: 3 } })).toBe(false);
+  });
+});
+
+describe('pattern rules that could backtrack exponentially', () => {
+  it('finds repetitions of repetitions, and leaves bounded or flat patterns alone', () => {
+    for (const p of ['^(a+)+$', '(\\w*)*', '^(?:[a-z]+\\s?)+$', '((ab)*c)+', '(a{2,})*', '^(x+x+)+y$']) expect(hasNestedQuantifier(p), p).toBe(true);
+    for (const p of ['^[a-z]+$', '^(\\d{1,3}\\.){3}\\d{1,3}$', '(ab)+', '^(a+)?$', '[(a+)+]', '\\(a+\\)+', '^\\d{4}-\\d{2}$']) expect(hasNestedQuantifier(p), p).toBe(false);
+  });
+
+  it('refuses them in a definition, on the rule\'s path', () => {
+    const def = { sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key: 'code', label: 'Code', type: 'text', rules: { pattern: '^(a+)+$' } }] }] };
+    expect(() => validateDefinition(def)).toThrow(/sections\[0\]\.fields\[0\]\.rules\.pattern: repeats a group that itself repeats/);
+  });
+
+  it('checks the payload against the other shapes within a time budget, and refuses it past the budget', () => {
+    const def = validateDefinition({ sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key: 'code', label: 'Code', type: 'text', rules: { pattern: '^(a|aa)+$' } }] }] });
+    const { full } = compileValidators(def, { templateId: '1', version: 1, title: 'T' });
+    expect(() => assertValidPayload(full, { a: { code: 'aaaa' } })).not.toThrow();
+    const started = Date.now();
+    expect(() => assertValidPayload(full, { a: { code: `${'a'.repeat(40)}!` } })).toThrow(/took longer than 100 ms to check against the pattern rules/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('field keys', () => {
+  it('refuses "__proto__" and works with keys named like Object.prototype members', () => {
+    const field = (key: string) => ({ sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key, label: 'K', type: 'integer' }] }] });
+    expect(() => validateDefinition(field('__proto__'))).toThrow(/"__proto__" is reserved/);
+    const def = validateDefinition(field('constructor'));
+    const { full } = compileValidators(def, { templateId: '1', version: 1, title: 'T' });
+    expect(() => assertValidPayload(full, { a: {} })).not.toThrow();
+    expect(() => assertValidPayload(full, { a: { constructor: 3 } })).not.toThrow();
+    expect(() => assertValidPayload(full, { a: { constructor: 'x' } })).toThrow(/a\.constructor/);
   });
 });
