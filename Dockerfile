@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# pg_dump and pg_restore, for npm run db:backup / db:restore.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # TypeScript runs through tsx (a runtime dependency); dev dependencies are for tests only.
 RUN npm ci --omit=dev && npm cache clean --force

@@ -22,8 +22,8 @@ export interface Spawned {
 }
 
 /** Runs one of the project's entry points (`src/cli/*.ts`) as a real process. */
-export function spawnCli(script: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+export function spawnCli(script: string, env: Record<string, string>, args: string[] = []): Spawned {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

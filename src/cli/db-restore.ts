@@ -1,0 +1,51 @@
+/**
+ * `npm run db:restore -- <backup directory> [--force]`: loads a backup made by db:backup into
+ * DATABASE_URL's database (which must be empty or missing; --force replaces it: stop the web and
+ * worker processes first) and its files into the configured store, then checks the result: the
+ * integrity check (files, typed rows, audit entries) and the audit hash chain. Exit code 1 when
+ * anything fails.
+ */
+import { loadConfig } from '../config/config.js';
+import { createPool } from '../db/pool.js';
+import { createBlobStore } from '../files/blob-store.js';
+import { restoreBackup } from '../ops/backup.js';
+import { checkIntegrity, formatIntegrityReport } from '../ops/integrity.js';
+import { exitOnStartupError, redact } from './common.js';
+
+try {
+  const config = loadConfig();
+  const dir = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  if (!dir) {
+    console.error('Usage: npm run db:restore -- <backup directory> [--force]');
+    process.exit(2);
+  }
+  const store = createBlobStore(config);
+  const started = Date.now();
+  try {
+    console.log(`Restoring ${dir} into ${redact(config.databaseUrl)} and the ${store.kind} file store`);
+    const result = await restoreBackup(config.databaseUrl, store, dir, {
+      force: process.argv.includes('--force'),
+      progress: (message) => console.log(`  ${message}`),
+    });
+    console.log(`Restored the backup of ${result.manifest.createdAt} (${result.blobsRestored} files) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    if (result.pendingMigrations.length) {
+      console.log(`The backup predates ${result.pendingMigrations.length} migration(s): run npm run migrate (or npm start) to apply them.`);
+    }
+    const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
+    try {
+      const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours });
+      console.log(formatIntegrityReport(report));
+      process.exitCode = report.ok ? 0 : 1;
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    (store as { destroy?: () => void }).destroy?.();
+  }
+} catch (error) {
+  if (error instanceof Error && !['ConfigError', 'StartupError'].includes(error.name)) {
+    console.error(`Restore failed: ${error.message}`);
+    process.exit(1);
+  }
+  exitOnStartupError(error);
+}
