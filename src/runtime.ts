@@ -132,7 +132,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       metrics,
       services,
       close: async () => {
-        (store as { destroy?: () => void }).destroy?.();
+        store.destroy?.();
         await queues.close();
         redis.disconnect();
         await knex.destroy();

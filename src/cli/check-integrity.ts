@@ -21,12 +21,12 @@ try {
     report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, skipStoreScan: process.argv.includes('--skip-store-scan') });
   } catch (error) {
     await pool.end().catch(() => {});
-    (store as { destroy?: () => void }).destroy?.();
+    store.destroy?.();
     console.error(`Cannot check ${redact(config.databaseUrl)}: ${(error as Error).message}`);
     process.exit(1);
   }
   await pool.end();
-  (store as { destroy?: () => void }).destroy?.();
+  store.destroy?.();
   if (json) {
     console.log(JSON.stringify(report, null, 2));
   } else {

@@ -120,3 +120,15 @@ export function exitOnStartupError(error: unknown): never {
   }
   process.exit(1);
 }
+
+/**
+ * The end of an operations command (backup, restore) that failed: its own failures are printed as
+ * one line ("Backup failed: ..."), configuration and start-up ones as at start-up. Exits 1.
+ */
+export function exitOnCommandError(error: unknown, what: string): never {
+  if (error instanceof Error && !['ConfigError', 'StartupError'].includes(error.name)) {
+    console.error(`${what} failed: ${error.message}`);
+    process.exit(1);
+  }
+  exitOnStartupError(error);
+}

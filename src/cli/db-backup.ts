@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { createBackup } from '../ops/backup.js';
-import { exitOnStartupError, redact } from './common.js';
+import { exitOnCommandError, redact } from './common.js';
 
 try {
   const config = loadConfig();
@@ -27,12 +27,8 @@ try {
     }
     console.log(`Restore with: npm run db:restore -- ${dir}`);
   } finally {
-    (store as { destroy?: () => void }).destroy?.();
+    store.destroy?.();
   }
 } catch (error) {
-  if (error instanceof Error && !['ConfigError', 'StartupError'].includes(error.name)) {
-    console.error(`Backup failed: ${error.message}`);
-    process.exit(1);
-  }
-  exitOnStartupError(error);
+  exitOnCommandError(error, 'Backup');
 }

@@ -10,7 +10,7 @@ import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { restoreBackup } from '../ops/backup.js';
 import { checkIntegrity, formatIntegrityReport } from '../ops/integrity.js';
-import { exitOnStartupError, redact } from './common.js';
+import { exitOnCommandError, redact } from './common.js';
 
 try {
   const config = loadConfig();
@@ -40,12 +40,8 @@ try {
       await pool.end();
     }
   } finally {
-    (store as { destroy?: () => void }).destroy?.();
+    store.destroy?.();
   }
 } catch (error) {
-  if (error instanceof Error && !['ConfigError', 'StartupError'].includes(error.name)) {
-    console.error(`Restore failed: ${error.message}`);
-    process.exit(1);
-  }
-  exitOnStartupError(error);
+  exitOnCommandError(error, 'Restore');
 }

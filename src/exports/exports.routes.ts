@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { contentDisposition } from '../files/files.routes.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
+import { sendStream } from '../http/send-stream.js';
 
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
 
@@ -75,14 +76,7 @@ export function exportsRoutes(services: Services): RouteSpec[] {
         res.setHeader('Content-Type', contentType);
         res.setHeader('Content-Disposition', contentDisposition('attachment', view.fileName ?? `export-${view.id}.${view.format}`));
         if (view.fileSize !== null) res.setHeader('Content-Length', String(view.fileSize));
-        await new Promise<void>((resolve, reject) => {
-          stream.on('error', reject);
-          res.on('close', () => {
-            stream.destroy();
-            resolve();
-          });
-          stream.pipe(res);
-        });
+        await sendStream(stream, res);
       },
     }),
   ];

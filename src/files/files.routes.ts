@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { INLINE_SAFE } from './sniff.js';
+import { sendStream } from '../http/send-stream.js';
 
 /** `attachment; filename="..."; filename*=UTF-8''...`: an ASCII fallback and the exact name (RFC 6266). */
 export function contentDisposition(kind: 'attachment' | 'inline', name: string): string {
@@ -77,14 +78,7 @@ export function filesRoutes(services: Services): RouteSpec[] {
         res.setHeader('Cache-Control', 'private, max-age=300');
         res.setHeader('ETag', `"${file.sha256}"`);
         if (wantsInline && !inline) res.setHeader('X-Gridbook-Inline-Refused', `${file.type} is never shown inline`);
-        await new Promise<void>((resolve, reject) => {
-          stream.on('error', reject);
-          res.on('close', () => {
-            stream.destroy();
-            resolve();
-          });
-          stream.pipe(res);
-        });
+        await sendStream(stream, res);
       },
     }),
   ];

@@ -15,6 +15,8 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** Every stored blob (for the clean-up's search for orphans). */
   list(): AsyncIterable<{ sha256: string; modifiedAt: Date }>;
+  /** Releases connections (the S3 client's sockets); the local store has none. */
+  destroy?(): void;
 }
 
 export class BlobMissingError extends Error {}
