@@ -60,7 +60,9 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
       maxAge: config.sessionTtlHours * 3600 * 1000,
     },
   });
-  app.use(['/admin', '/api'], sessions);
+  app.use('/admin', sessions);
+  // API clients with bearer tokens carry no session cookie: no session is looked up or made for them.
+  app.use('/api', (req, res, next) => (req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? sessions(req, res, next) : next()));
 
   app.use(
     QUEUE_BOARD_PATH,

@@ -60,38 +60,11 @@ export function changedFields(
   return { before: b, after: a };
 }
 
-/**
- * Writes one audit entry with the caller's client, so it commits or rolls back with the change it
- * describes. Append-only is enforced by triggers; the hash chain is sealed later, in the background
- * (see audit-chain.ts), so writers never serialize on a global lock.
- */
-export async function recordAudit(tx: Queryable, ctx: ServiceContext, input: AuditInput): Promise<string> {
-  const result = await tx.query<{ id: string }>(
-    `INSERT INTO audit_log (actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [
-      ctx.actor?.id ?? null,
-      ctx.actor?.email ?? null,
-      input.action,
-      input.entityType,
-      input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
-      input.gridId ?? null,
-      input.before ? JSON.stringify(redactSecrets(input.before)) : null,
-      input.after ? JSON.stringify(redactSecrets(input.after)) : null,
-      ctx.requestId,
-      ctx.ip,
-    ],
-  );
-  return result.rows[0]!.id;
-}
+const AUDIT_COLUMNS = 'actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip';
 
-/**
- * Writes many entries in one statement (the worker records one per submission of a batch). Same
- * columns and redaction as recordAudit.
- */
-export async function recordAuditBatch(tx: Queryable, ctx: ServiceContext, inputs: AuditInput[]): Promise<void> {
-  if (inputs.length === 0) return;
-  const rows = inputs.map((input) => ({
+/** The row an audit entry is stored as: the one place its columns are filled and secrets redacted. */
+function auditRow(ctx: ServiceContext, input: AuditInput) {
+  return {
     actor_id: ctx.actor?.id ?? null,
     actor_label: ctx.actor?.email ?? null,
     action: input.action,
@@ -102,13 +75,54 @@ export async function recordAuditBatch(tx: Queryable, ctx: ServiceContext, input
     after: input.after ? redactSecrets(input.after) : null,
     request_id: ctx.requestId,
     ip: ctx.ip,
-  }));
+  };
+}
+
+/**
+ * Writes one audit entry with the caller's client, so it commits or rolls back with the change it
+ * describes. Append-only is enforced by triggers; the hash chain is sealed later, in the background
+ * (see audit-chain.ts), so writers never serialize on a global lock.
+ */
+export async function recordAudit(tx: Queryable, ctx: ServiceContext, input: AuditInput): Promise<string> {
+  const row = auditRow(ctx, input);
+  const values = Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v));
+  const result = await tx.query<{ id: string }>(
+    `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    values,
+  );
+  return result.rows[0]!.id;
+}
+
+/**
+ * The audit entry of a row being inserted by the same statement, as a data-modifying WITH query:
+ * `audited AS (<sql>)` after `created AS (INSERT ... RETURNING id)`. The entry's entity id is the new
+ * row's id; its other values become parameters from `$firstParam` on. For hot paths that write a
+ * row and its entry in one statement (one round trip, atomic without BEGIN and COMMIT).
+ */
+export function auditInsertFrom(source: string, ctx: ServiceContext, input: Omit<AuditInput, 'entityId'>, firstParam: number): { sql: string; params: unknown[] } {
+  const { entity_id: _fromSource, ...row } = auditRow(ctx, input);
+  const params = Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v));
+  const [actorId, actorLabel, action, entityType, gridId, before, after, requestId, ip] = params.map((_, i) => `$${firstParam + i}`);
+  return {
+    sql: `INSERT INTO audit_log (${AUDIT_COLUMNS})
+          SELECT ${actorId}::bigint, ${actorLabel}::text, ${action}::text, ${entityType}::text, ${source}.id::text, ${gridId}::bigint,
+                 ${before}::jsonb, ${after}::jsonb, ${requestId}::text, ${ip}::text FROM ${source}`,
+    params,
+  };
+}
+
+/**
+ * Writes many entries in one statement (the worker records one per submission of a batch). Same
+ * columns and redaction as recordAudit.
+ */
+export async function recordAuditBatch(tx: Queryable, ctx: ServiceContext, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
   await tx.query(
-    `INSERT INTO audit_log (actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip)
-     SELECT actor_id, actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip
+    `INSERT INTO audit_log (${AUDIT_COLUMNS})
+     SELECT ${AUDIT_COLUMNS}
        FROM jsonb_to_recordset($1::jsonb) AS x(actor_id bigint, actor_label text, action text, entity_type text, entity_id text,
             grid_id bigint, before jsonb, after jsonb, request_id text, ip text)`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(inputs.map((input) => auditRow(ctx, input)))],
   );
 }
 

@@ -12,6 +12,8 @@ export const ACCESS_TOKEN_AUDIENCE = 'gridbook-api';
 export const ACCESS_TOKEN_ISSUER = 'gridbook';
 /** The only algorithm accepted: a token claiming `none`, RS256 or anything else is refused. */
 const ALGORITHMS = ['HS256'];
+/** Verified access tokens remembered (about 300 bytes each). */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 export interface TokenPair {
   accessToken: string;
@@ -38,7 +40,15 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  * request re-reads the user, so a disabled user's tokens stop working at once.
  */
 export class TokensService {
-  private readonly key: Uint8Array;
+  private readonly key: Uint8Array<ArrayBuffer>;
+  /** The key imported once for verifying: given as bytes, jose would import it again on every request. */
+  private verifyKey: Promise<CryptoKey> | undefined;
+  /**
+   * Access tokens already verified, with their subject and expiry: a client sends the same token
+   * with every request until it expires, and its signature and claims cannot change. A hit still
+   * checks the expiry; the user behind it is re-read by the caller on every request.
+   */
+  private readonly verified = new Map<string, { sub: string; exp: number }>();
   private readonly accessTtl: number;
   private readonly refreshTtlDays: number;
   private readonly now: () => Date;
@@ -108,10 +118,20 @@ export class TokensService {
     });
   }
 
+  private remember(token: string, sub: string, exp: number): void {
+    this.verified.delete(token);
+    // Bounded: the oldest entry goes first (a Map keeps insertion order).
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { sub, exp });
+  }
+
   /** Verifies an access token and returns the user id it names; throws 401 otherwise. */
   async verifyAccessToken(token: string): Promise<string> {
+    const known = this.verified.get(token);
+    if (known && this.now().getTime() / 1000 < known.exp) return known.sub;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      this.verifyKey ??= crypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      const { payload } = await jwtVerify(token, await this.verifyKey, {
         algorithms: ALGORITHMS,
         audience: ACCESS_TOKEN_AUDIENCE,
         issuer: ACCESS_TOKEN_ISSUER,
@@ -119,6 +139,7 @@ export class TokensService {
         requiredClaims: ['exp', 'sub'],
       });
       if (typeof payload.sub !== 'string' || !/^\d{1,18}$/.test(payload.sub)) throw new UnauthenticatedError('Invalid access token');
+      this.remember(token, payload.sub, payload.exp!);
       return payload.sub;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

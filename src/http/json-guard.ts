@@ -8,27 +8,42 @@ export type JsonProblem = { status: 400 | 422; path: string; message: string } |
 
 const pathOf = (parts: (string | number)[]) => parts.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(body)';
 
+type Found = { status: 400 | 422; message: string; path: (string | number)[] };
+
 /**
  * Finds what no part of the system can store in a parsed JSON body: nesting deeper than
  * MAX_JSON_DEPTH, and strings (values or keys) holding NUL or a lone UTF-16 surrogate, which
- * PostgreSQL refuses in text and jsonb. Iterative, so a hostile depth cannot overflow the stack.
+ * PostgreSQL refuses in text and jsonb. The recursion stops at MAX_JSON_DEPTH, so a hostile depth
+ * cannot overflow the stack; the path is built only for the value at fault (this runs on every
+ * body, so it allocates nothing on the way).
  */
 export function jsonProblem(body: unknown): JsonProblem {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: body, path: [] }];
-  while (stack.length) {
-    const { value, path } = stack.pop()!;
-    if (path.length > MAX_JSON_DEPTH) return { status: 400, path: pathOf(path.slice(0, 8)), message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return { status: 422, path: pathOf(path), message: 'holds a NUL character, which cannot be stored' };
-      if (!value.isWellFormed()) return { status: 422, path: pathOf(path), message: 'holds an unpaired UTF-16 surrogate, which cannot be stored' };
-    } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) {
-        if (key.includes('\u0000') || !key.isWellFormed()) return { status: 422, path: pathOf(path), message: 'holds a key with a NUL character or an unpaired surrogate' };
-        stack.push({ value: child, path: [...path, key] });
-      }
+  const found = inspect(body, 0);
+  if (!found) return null;
+  const parts = found.path.reverse();
+  return { status: found.status, path: pathOf(found.status === 400 ? parts.slice(0, 8) : parts), message: found.message };
+}
+
+function inspect(value: unknown, depth: number): Found | null {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { status: 422, path: [], message: 'holds a NUL character, which cannot be stored' };
+    if (!value.isWellFormed()) return { status: 422, path: [], message: 'holds an unpaired UTF-16 surrogate, which cannot be stored' };
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  if (depth >= MAX_JSON_DEPTH) return { status: 400, path: [], message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = inspect(value[i], depth + 1);
+      if (found) return found.path.push(i), found;
     }
+    return null;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes('\u0000') || !key.isWellFormed()) return { status: 422, path: [], message: 'holds a key with a NUL character or an unpaired surrogate' };
+    const found = inspect((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return found.path.push(key), found;
   }
   return null;
 }

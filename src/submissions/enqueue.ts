@@ -14,7 +14,10 @@ export function createEnqueuer(queue: Queue, logger: Logger): Enqueue {
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       try {
-        await queue.addBulk(chunk.map((id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } })));
+        const jobs = chunk.map((id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } }));
+        // One job (a submission from the API) goes without addBulk's transaction around it.
+        if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+        else await queue.addBulk(jobs);
       } catch (err) {
         logger.warn({ err, count: chunk.length }, 'could not queue submissions; the sweeper will queue them');
       }

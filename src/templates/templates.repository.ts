@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/pool.js';
+import type { GridRole } from '../context.js';
 import type { Definition } from './definition.schema.js';
 import type { Naming } from './naming.js';
 
@@ -38,6 +39,21 @@ export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?
   const result = await db.query<TemplateRow>(
     `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
+  );
+  return result.rows[0] ?? null;
+}
+
+/** A template without its working definition (which can run to hundreds of kB): for checks on every request. */
+export type TemplateHeader = Omit<TemplateRow, 'definition'>;
+const HEADER_COLUMNS = TEMPLATE_COLUMNS.replace(' definition,', '');
+
+/** A template's header, with the grid role of `userId` in the template's grid (null when not a member). */
+export async function findTemplateHeader(db: Queryable, id: string, userId: string): Promise<(TemplateHeader & { member_role: GridRole | null }) | null> {
+  if (!/^\d{1,18}$/.test(id)) return null;
+  const result = await db.query<TemplateHeader & { member_role: GridRole | null }>(
+    `SELECT ${HEADER_COLUMNS}, (SELECT role FROM grid_members m WHERE m.grid_id = t.grid_id AND m.user_id = $2) AS member_role
+       FROM templates t WHERE id = $1`,
+    [id, userId],
   );
   return result.rows[0] ?? null;
 }
