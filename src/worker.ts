@@ -78,6 +78,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   const batcher = new Batcher<string, Outcome>((ids) => processing.processBatch(ids), {
     maxSize: config.worker.batchSize,
     maxWaitMs: config.worker.batchWaitMs,
+    maxInFlight: config.worker.batchesInFlight,
   });
 
   const submissions = new Worker(
