@@ -68,7 +68,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
     hiddenColumns: ['idempotency_hash'],
     availableValues: { review_status: [...REVIEW_STATUSES] },
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope }),
+      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'] }),
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },

@@ -91,6 +91,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
+        detailOnly: ['definition'],
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
         writer: {
           create: async (ctx, p) =>
@@ -184,6 +185,7 @@ export function templateVersionsResource(): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
+        detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'
             ? 'all'
