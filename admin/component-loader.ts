@@ -2,13 +2,13 @@ import { ComponentLoader } from 'adminjs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../src/config/paths.js';
 
 /**
  * Every custom admin component, registered once, in one place. A component is a React file in
  * admin/components/; register it here and refer to it as `Components.Name` in resources.
  */
-export const COMPONENTS_DIR = fileURLToPath(new URL('./components/', import.meta.url));
+export const COMPONENTS_DIR = path.join(PROJECT_ROOT, 'admin', 'components');
 
 export const componentLoader = new ComponentLoader();
 
@@ -31,7 +31,7 @@ export const Components = {
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
-const SHARED_SOURCES = [fileURLToPath(new URL('../src/templates/field-types.ts', import.meta.url))];
+const SHARED_SOURCES = [path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts')];
 
 /** A fingerprint of the component sources: the prebuilt bundle is rebuilt when it changes. */
 export async function componentsFingerprint(adminjsVersion: string): Promise<string> {

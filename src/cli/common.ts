@@ -7,6 +7,7 @@ import { maintenanceUrl } from '../db/database.js';
 import { connectionConfig } from '../db/pool.js';
 import type { Runtime } from '../runtime.js';
 import { serveMetrics } from '../observability/http.js';
+import { staleBuildProblem } from '../ops/server-build.js';
 
 /** Connection URLs without their passwords, for messages. */
 export function redact(url: string): string {
@@ -52,6 +53,12 @@ export async function checkServices(config: Config): Promise<void> {
 }
 
 export class StartupError extends Error {}
+
+/** Refuses to run a server build older than the sources beside it (src/ops/server-build.ts). */
+export async function checkServerBuild(): Promise<void> {
+  const problem = await staleBuildProblem();
+  if (problem) throw new StartupError(problem);
+}
 
 export interface RunningWeb {
   web: WebApp;

@@ -11,11 +11,12 @@ import { applyMigrations } from '../db/migrations.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServices, exitOnStartupError, onShutdown, redact, serveWeb, startMetricsServer } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, redact, serveWeb, startMetricsServer } from './common.js';
 
 const say = (message: string) => console.log(message);
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
   if (await ensureDatabase(config.databaseUrl)) say(`Created database ${redact(config.databaseUrl)}`);

@@ -4,9 +4,10 @@ import { ensureAdminBundle, isBundleFresh } from '../../admin/bundle.js';
 import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';
-import { checkServices, exitOnStartupError, onShutdown, serveWeb, startMetricsServer, StartupError } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, serveWeb, startMetricsServer, StartupError } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
   if (config.isProduction) {

@@ -4,9 +4,10 @@ import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServices, exitOnStartupError, onShutdown, startMetricsServer, StartupError } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, startMetricsServer, StartupError } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
   const rt = await createRuntime(config, { applicationName: 'gridbook-worker' });

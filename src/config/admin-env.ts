@@ -8,9 +8,9 @@
  *   prebuild it (src/cli/admin-bundle.ts).
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './paths.js';
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { PROJECT_ROOT };
 
 process.env.ADMIN_JS_TMP_DIR ??= path.join(PROJECT_ROOT, 'build', 'adminjs');
 if (process.env.NODE_ENV === 'production') process.env.ADMIN_JS_SKIP_BUNDLE ??= 'true';

@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import { PROJECT_ROOT } from '../config/paths.js';
 import { connectionConfig, type Queryable } from './pool.js';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'migrations');
 export const MIGRATIONS_TABLE = 'pgmigrations';
 
 export interface MigrateLogger {

@@ -21,9 +21,10 @@ export interface Spawned {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs one of the project's entry points (`src/cli/*.ts`) as a real process. */
+/** Runs one of the project's entry points (`src/cli/*.ts` through tsx, or its build `dist/src/cli/*.js`) as a real process. */
 export function spawnCli(script: string, env: Record<string, string>, args: string[] = []): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

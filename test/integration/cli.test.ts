@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationFiles } from '../../src/db/migrations.js';
 import { connectionConfig } from '../../src/db/pool.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
+import { buildServer, SERVER_BUILD_DIR } from '../../src/ops/server-build.js';
 import { AdminClient } from '../helpers/admin-client.js';
 import { clearRedisPrefix } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -73,6 +76,32 @@ describe('the one-command start', () => {
 });
 
 describe('the separate web process', () => {
+  it('runs from the JavaScript build, and refuses a build older than its sources', async () => {
+    const db = await createTestDatabase();
+    const fingerprint = path.join(SERVER_BUILD_DIR, 'build.fingerprint');
+    try {
+      await buildServer();
+      const port = await freePort();
+      const env = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'info' };
+      const web = spawnCli('dist/src/cli/web.js', env);
+      try {
+        await web.waitFor(/web process listening/, 60_000);
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        // The admin panel (paths to migrations, components and the bundle resolved from dist/).
+        expect((await fetch(`http://127.0.0.1:${port}/admin/login`)).status).toBe(200);
+      } finally {
+        expect(await web.stop()).toBe(0);
+      }
+      await writeFile(fingerprint, 'sources changed since\n');
+      const stale = spawnCli('dist/src/cli/web.js', env);
+      expect(await stale.exited).toBe(1);
+      expect(stale.output()).toContain('The server build in dist/ does not match the sources: run `npm run build`');
+    } finally {
+      await buildServer();
+      await db.drop();
+    }
+  });
+
   it('refuses to start while migrations are pending, and says which', async () => {
     const db = await createTestDatabase({ migrated: false });
     try {

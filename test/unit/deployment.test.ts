@@ -32,11 +32,14 @@ describe('deployment files', () => {
     expect(conf).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
   });
 
-  it('the Dockerfile bundles the admin at build time and runs an existing script', async () => {
+  it('the Dockerfile builds the server and bundles the admin at build time, and runs an existing script', async () => {
     const dockerfile = await readFile('Dockerfile', 'utf8');
     const scripts = JSON.parse(await readFile('package.json', 'utf8')).scripts as Record<string, string>;
     expect(dockerfile).toMatch(/^FROM node:20/m);
-    expect(dockerfile).toMatch(/RUN npm run admin:bundle/);
+    expect(dockerfile).toMatch(/RUN npm run build && npm run admin:bundle/);
+    // The processes the image runs start from that build.
+    for (const script of ['web', 'worker']) expect(scripts[script]).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/\w+\.js$/);
+    expect(scripts.build).toBeDefined();
     const cmd = dockerfile.match(/^CMD \["npm", "run", "([^"]+)"\]/m)![1]!;
     expect(scripts).toHaveProperty(cmd);
     expect(scripts).toHaveProperty('admin:bundle');
