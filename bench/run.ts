@@ -7,12 +7,24 @@ import '../src/config/admin-env.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Report } from './lib/report.js';
+import { adminListScenario } from './scenarios/admin-list.js';
 import { adminRebuildScenario } from './scenarios/admin-rebuild.js';
+import { bootScenario } from './scenarios/boot.js';
+import { endToEndScenario } from './scenarios/end-to-end.js';
+import { exportScenario } from './scenarios/export.js';
+import { ingestScenario } from './scenarios/ingest.js';
+import { projectionScenario } from './scenarios/projection.js';
 import { publishScenario } from './scenarios/publish.js';
 
 const SCENARIOS: Record<string, (report: Report) => Promise<void>> = {
   publish: publishScenario,
+  ingest: ingestScenario,
+  projection: projectionScenario,
+  'end-to-end': endToEndScenario,
+  'admin-list': adminListScenario,
+  boot: bootScenario,
   'admin-rebuild': adminRebuildScenario,
+  export: exportScenario,
 };
 
 const wanted = process.argv.slice(2);

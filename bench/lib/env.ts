@@ -1,5 +1,6 @@
 import '../../src/config/admin-env.js';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
@@ -52,7 +53,26 @@ export async function benchDatabase(label: string, env: Record<string, string> =
     JWT_SECRET: randomBytes(32).toString('hex'),
     ...env,
   });
-  return { name, url, config, drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined) };
+  const drop = async () => {
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    await dropRedisKeys(config.queuePrefix);
+  };
+  return { name, url, config, drop };
+}
+
+/** Removes the queues a bench left in Redis (jobs still waiting, job schedulers, events). */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export async function benchRuntime(db: BenchDb): Promise<Runtime> {
@@ -63,4 +83,13 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; re
   const started = performance.now();
   const result = await work();
   return { ms: performance.now() - started, result };
+}
+
+/** A positive number from the environment (scenario sizes and durations), or the fallback. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
 }
