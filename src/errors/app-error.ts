@@ -40,9 +40,16 @@ export class AppError extends Error {
   }
 }
 
+/** Problems listed in one answer at most: a body with 50,000 bad keys gets the first ones and a count. */
+export const MAX_ERROR_DETAILS = 100;
+
 export class ValidationError extends AppError {
   constructor(message: string, details: ErrorDetail[] = []) {
-    super('VALIDATION_FAILED', 422, message, details);
+    const kept =
+      details.length > MAX_ERROR_DETAILS
+        ? [...details.slice(0, MAX_ERROR_DETAILS), { path: '(body)', message: `and ${(details.length - MAX_ERROR_DETAILS).toLocaleString('en-US')} more problems` }]
+        : details;
+    super('VALIDATION_FAILED', 422, message, kept);
   }
 
   /** One problem with one field. */

@@ -313,6 +313,9 @@ describe('hostile input', () => {
     const started = Date.now();
     const wide = await expectRefused(ctx(findings), '50,000 unknown properties', 'POST', submissionsPath(), { token, body: { data: { household: { village: 'wide', ...many } } } });
     tally.note(`50,000 unknown properties: refused in ${Date.now() - started} ms with a ${(wide.text.length / 1024).toFixed(0)} kB answer`);
+    // The answer names the first problems and counts the rest: it does not echo 50,000 of them.
+    if (wide.text.length > 64 * 1024) findings.add('the answer to 50,000 unknown properties is larger than 64 kB', `${wide.text.length} bytes`);
+    if (!/and 49,9\d\d more problems/.test(wide.text)) findings.add('the answer to 50,000 unknown properties does not count the problems it leaves out', wide.text.slice(0, 300));
     await expectRefused(ctx(findings), '100,000 table rows', 'POST', submissionsPath(), { token, body: { data: { household: { village: 'rows', members: Array.from({ length: 100_000 }, () => ({ name: 'x' })) } } } });
     await expectRefused(ctx(findings), 'a member name of 200,000 emoji', 'POST', submissionsPath(), { token, body: { data: { household: { village: 'emoji', members: [{ name: '😀'.repeat(200_000) }] } } } });
 
