@@ -77,7 +77,7 @@ export class SubmissionsService {
       entityType: 'submission',
       gridId: template.grid_id,
       after: { templateId, version: version.version, reviewStatus },
-    }, 12);
+    }, 12); // its parameters follow the statement's own 11
     let row: SubmissionRow;
     try {
       const result = await this.deps.pool.query<Omit<SubmissionRow, 'payload'>>(
