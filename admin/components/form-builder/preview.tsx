@@ -1,6 +1,7 @@
 import React, { useMemo, useState } from 'react';
 import { Button } from '@adminjs/design-system';
-import type { Definition, Field, RepeatingTable, Section, ShowIf } from './types';
+import { visibleFields } from '../shared/show-if';
+import type { Definition, Field, RepeatingTable } from './types';
 
 /**
  * The form as a submitter would see it, from the editor's current (possibly unsaved) state.
@@ -8,33 +9,6 @@ import type { Definition, Field, RepeatingTable, Section, ShowIf } from './types
  */
 
 type Values = Record<string, unknown>;
-
-const same = (expected: unknown, actual: unknown) =>
-  expected === actual || (actual !== undefined && actual !== null && actual !== '' && String(expected) === String(actual));
-
-export function conditionHolds(showIf: ShowIf, value: unknown): boolean {
-  return showIf.in !== undefined ? showIf.in.some((v) => same(v, value)) : same(showIf.equals, value);
-}
-
-/** Visible fields of a section: a field shows when its dependency shows and holds the value. */
-export function visibleFields(section: Section, values: Values): Set<string> {
-  const byId = new Map(section.fields.map((f) => [f.id, f]));
-  const memo = new Map<string, boolean>();
-  const visible = (field: Field, depth: number): boolean => {
-    const known = memo.get(field.id);
-    if (known !== undefined) return known;
-    let result = true;
-    if (field.showIf) {
-      const target = byId.get(field.showIf.field);
-      const value = target?.type === 'boolean' ? (values[target.id] ?? false) : target ? values[target.id] : undefined;
-      // depth bounds a cycle (the server refuses cycles; the editor may hold one for a moment).
-      result = !!target && depth < 50 && visible(target, depth + 1) && conditionHolds(field.showIf, value);
-    }
-    memo.set(field.id, result);
-    return result;
-  };
-  return new Set(section.fields.filter((f) => visible(f, 0)).map((f) => f.id));
-}
 
 const HTML_TYPES: Partial<Record<Field['type'], string>> = {
   text: 'text', integer: 'number', decimal: 'number', date: 'date', datetime: 'datetime-local', time: 'time', email: 'email', url: 'url',
@@ -141,7 +115,7 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
   const [rows, setRows] = useState<Record<string, Values[]>>({});
   const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
   const [loading, setLoading] = useState(false);
-  const visible = useMemo(() => definition.sections.map((s) => visibleFields(s, values)), [definition, values]);
+  const visible = useMemo(() => definition.sections.map((s) => visibleFields(s, values, 'id')), [definition, values]);
 
   return (
     <div data-testid="preview">

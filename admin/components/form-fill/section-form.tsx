@@ -3,7 +3,7 @@ import { fieldPath, type ErrorIndex } from './errors';
 import { FieldErrors, FieldRow } from './field-row';
 import { TableInput } from './table-input';
 import type { Row, Section } from './types';
-import { visibleFields } from './values';
+import { visibleFields } from '../shared/show-if';
 
 /** One section of the form: its visible fields (showIf applied live) and its repeating tables. */
 export const SectionForm: React.FC<{
@@ -14,7 +14,7 @@ export const SectionForm: React.FC<{
   locked: boolean;
   disabled: boolean;
 }> = ({ section, values, onChange, errors, locked, disabled }) => {
-  const visible = useMemo(() => visibleFields(section, values), [section, values]);
+  const visible = useMemo(() => visibleFields(section, values, 'key'), [section, values]);
   const readOnly = locked || disabled;
   return (
     <div className={`gbff-card gbff-section${locked ? ' locked' : ''}`} data-testid={`fill-section-${section.key}`} data-locked={String(locked)}>

@@ -1,38 +1,11 @@
-import type { Answer, ApiError, Definition, Field, Row, Section, ShowIf } from './types';
+import { visibleFields } from '../shared/show-if';
+import type { Answer, ApiError, Definition, Field, Row } from './types';
 
 /**
  * The answer as the form holds it and as it is sent. Pure functions: what is visible (`showIf`),
  * what counts as empty, and the payload (hidden fields and empty inputs left out, locked sections
  * sent back exactly as loaded).
  */
-
-const same = (expected: unknown, actual: unknown) =>
-  expected === actual || (actual !== undefined && actual !== null && actual !== '' && String(expected) === String(actual));
-
-export function conditionHolds(showIf: ShowIf, value: unknown): boolean {
-  return showIf.in !== undefined ? showIf.in.some((v) => same(v, value)) : same(showIf.equals, value);
-}
-
-/** Keys of the visible fields of a section: a field shows when its dependency shows and holds the value. */
-export function visibleFields(section: Section, values: Row): Set<string> {
-  const byId = new Map(section.fields.map((f) => [f.id, f]));
-  const memo = new Map<string, boolean>();
-  const visible = (field: Field, depth: number): boolean => {
-    const known = memo.get(field.id);
-    if (known !== undefined) return known;
-    let result = true;
-    if (field.showIf) {
-      const target = byId.get(field.showIf.field);
-      // An unticked checkbox reads as false: "show when X is not ticked" works before anyone touches X.
-      const value = target?.type === 'boolean' ? (values[target.key] ?? false) : target ? values[target.key] : undefined;
-      // depth bounds a cycle (the server refuses cycles when a template is saved).
-      result = !!target && depth < 50 && visible(target, depth + 1) && conditionHolds(field.showIf, value);
-    }
-    memo.set(field.id, result);
-    return result;
-  };
-  return new Set(section.fields.filter((f) => visible(f, 0)).map((f) => f.key));
-}
 
 /** The value to send for one input, or undefined to leave it out (never '' for a number, never an empty list). */
 export function cleanValue(field: Field, value: unknown): unknown {
@@ -63,7 +36,7 @@ export function buildAnswer(definition: Definition, values: Answer, original: An
       continue;
     }
     const sv = values[section.key] ?? {};
-    const visible = visibleFields(section, sv);
+    const visible = visibleFields(section, sv, 'key');
     const obj: Row = {};
     for (const field of section.fields) {
       if (!visible.has(field.key)) continue;
@@ -103,7 +76,7 @@ export function missingRequired(definition: Definition, values: Answer, locked: 
   for (const section of definition.sections) {
     if (locked.has(section.id)) continue;
     const sv = values[section.key] ?? {};
-    const visible = visibleFields(section, sv);
+    const visible = visibleFields(section, sv, 'key');
     for (const f of section.fields) {
       if (f.rules?.required && f.type !== 'boolean' && f.type !== 'file' && visible.has(f.key) && isEmpty(f, sv[f.key])) {
         errors.push({ path: `${section.key}.${f.key}`, message: 'is required' });
