@@ -4,6 +4,8 @@ import { connectionConfig } from '../../src/db/pool.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { databaseUrlFor, TEST_SERVER_URL, templateDatabaseName } from './test-env.js';
 
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
 /**
  * Creates the migrated template database once per migration set; each test file clones it
  * (CREATE DATABASE ... TEMPLATE), which takes a fraction of a second instead of a full migration.
@@ -22,10 +24,14 @@ export default async function setup(): Promise<void> {
       await admin.query(`CREATE DATABASE ${quoteIdent(building)}`);
       await applyMigrations(databaseUrlFor(building));
       await admin.query(`ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(name)}`);
-      // Old templates of earlier migration sets are dropped.
+      await admin.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS ${quoteLiteral(new Date().toISOString())}`);
+      // Templates of other migration sets are dropped once they are an hour old: a run of another
+      // checkout (or of a branch with one more migration) may still be cloning a younger one.
       const old = await admin.query<{ datname: string }>(
-        `SELECT datname FROM pg_database WHERE datname LIKE 'gridbook\\_test\\_tpl\\_%' AND datname <> $1 AND datname NOT LIKE '%\\_building'`,
-        [name],
+        `SELECT d.datname FROM pg_database d
+          WHERE d.datname LIKE 'gridbook\\_test\\_tpl\\_%' AND d.datname <> $1 AND d.datname NOT LIKE '%\\_building'
+            AND coalesce(shobj_description(d.oid, 'pg_database'), '') < $2`,
+        [name, new Date(Date.now() - 3600_000).toISOString()],
       );
       for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(row.datname)} WITH (FORCE)`);
     }
