@@ -6,20 +6,26 @@ import { ServiceUnavailableError, ValidationError } from '../errors/app-error.js
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
-import { assertValidPayload } from '../templates/json-schema.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
 import { projectPayload, writeProjection, type Payload, type ProjectedRows } from './projection.js';
 import { runSteps, type ProcessingStep } from './steps.js';
 
 /**
- * The worker's side of the submission flow: lock, validate again, and in ONE transaction replace
- * the submission's rows in the form tables, set processing_status = 1 and write the audit entry.
+ * The worker's side of the submission flow: lock, and in ONE transaction replace the submission's
+ * rows in the form tables, set processing_status = 1 and write the audit entry.
+ *
+ * A 202 is a promise: an answer is judged once, at the API, against its version (unique values
+ * included: they are reserved there). The worker projects what was accepted and never judges it
+ * again, so it never fails a submission for a validation reason. It fails one only for what
+ * storage itself refuses (a value a column, or a constraint added to a form table, refuses), or
+ * for a processing step that declares the answer unprocessable, and then with a reason a person
+ * can act on.
  *
  * Work comes in batches (many jobs, one transaction, one INSERT per table). A batch whose
- * transaction fails on a row (a unique rule broken, a value a column refuses) is retried one
- * submission at a time, so the culprit is marked failed with its reason and the others land.
- * Failures that retrying cannot fix are recorded on the submission (status 2); anything else (a
- * lost connection, a deadlock) is thrown, and BullMQ retries it with backoff.
+ * transaction fails on a row is retried one submission at a time, so the culprit is marked failed
+ * with its reason and the others land. Failures that retrying cannot fix are recorded on the
+ * submission (status 2); anything else (a lost connection, a deadlock) is thrown, and BullMQ
+ * retries it with backoff.
  */
 
 export type Outcome = { status: 'processed' } | { status: 'failed'; reason: string } | { status: 'skipped'; reason: string };
@@ -38,22 +44,34 @@ const PERMANENT_PG_CLASSES = ['22', '23'];
 
 export class PermanentFailure extends Error {}
 
-function describePgError(error: { code?: string; detail?: string; message?: string; column?: string; constraint?: string }, layout: TemplateLayout, version: VersionInfo): string {
-  if (error.code === '23505') {
-    // Map the unique index back to the field: "<table>_<column>_key".
-    for (const [sectionId, table] of layout.sections) {
-      for (const [fieldId, col] of Object.entries(table.naming.columns)) {
-        if (error.constraint && error.constraint.startsWith(`${table.name}_${col.name}`)) {
-          const section = version.definition.sections.find((s) => s.id === sectionId);
-          const field = section?.fields.find((f) => f.id === fieldId);
-          const value = /=\((.*)\) already exists/.exec(error.detail ?? '')?.[1];
-          return `Duplicate: another submission already has ${section?.key ?? '?'}.${field?.key ?? col.name} = "${value ?? '?'}" (the field must be unique)`;
-        }
+/**
+ * What storage refused, for the person who reads the failed submission: which field (when
+ * PostgreSQL names a column or a constraint of a form table), what it said, and what to do.
+ * Duplicates of `unique` fields never get here: they are refused at the API.
+ */
+function describePgError(
+  error: { code?: string; detail?: string; message?: string; column?: string; constraint?: string; table?: string },
+  layout: TemplateLayout,
+  version: VersionInfo,
+): string {
+  let field: string | null = null;
+  for (const [sectionId, table] of layout.sections) {
+    if (error.table && error.table !== table.name) continue;
+    for (const [fieldId, col] of Object.entries(table.naming.columns)) {
+      if (col.name === error.column || (error.constraint && error.constraint.includes(col.name))) {
+        const section = version.definition.sections.find((s) => s.id === sectionId);
+        const f = section?.fields.find((x) => x.id === fieldId);
+        if (section && f) field = `${f.label} (${section.key}.${f.key})`;
       }
     }
-    return `Duplicate value: ${error.detail ?? error.message}`;
   }
-  return `A value was refused by the database: ${error.message}${error.column ? ` (column ${error.column})` : ''}`;
+  const said = [error.message, error.detail].filter(Boolean).join(': ');
+  const where = field ?? (error.constraint ? `constraint ${error.constraint}` : error.table ? `table ${error.table}` : 'a form table');
+  return (
+    `The database refused to store this answer in ${where}: ${said}. ` +
+    'The answer itself was accepted and is kept: change what refuses it (a constraint or column added to the form table, ' +
+    'or the template) and retry processing.'
+  );
 }
 
 export class ProcessingService {
@@ -157,14 +175,14 @@ export class ProcessingService {
       for (const row of rows) {
         const version = await this.deps.catalog.version(templateId, row.template_version);
         try {
-          assertValidPayload(version.validators.full, row.payload);
+          // No validation here: the API judged this answer when it accepted it.
           const payload = await runSteps(this.deps.steps ?? [], { submissionId: row.id, templateId, payload: row.payload, definition: version.definition });
           projectPayload(row.id, payload, version.definition, layout, projected);
           ok.push(row.id);
           processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
         } catch (error) {
           if (!(error instanceof ValidationError || error instanceof PermanentFailure)) throw error;
-          const reason = error instanceof ValidationError ? `Invalid: ${error.message}` : error.message;
+          const reason = error instanceof ValidationError ? `A processing step refused it: ${error.message}` : error.message;
           failed.push({ id: row.id, reason, gridId: version.gridId, templateId, version: row.template_version });
         }
       }
