@@ -2,9 +2,10 @@ import path from 'node:path';
 import knexModule, { type Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { AuthService } from './auth/auth.service.js';
-import { databaseName, type Config } from './config/config.js';
+import { ConfigError, databaseName, type Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { connectionConfig, createPool, type Pool } from './db/pool.js';
+import { runtimeRoleProblems } from './db/roles.js';
 import { GridsService } from './grids/grids.service.js';
 import { createQueues, type Queues } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
@@ -81,6 +82,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   const queues = createQueues(redis, config.queuePrefix, (err) => logger.debug({ err }, 'queue connection error'));
   try {
+    await checkRuntimeRole(pool, config, logger);
     const secrets = await resolveSecrets(pool, config, logger);
     const catalog = new TemplateCatalog(pool);
     const metrics = new Metrics(queues.all());
@@ -146,6 +148,27 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await pool.end();
     throw error;
   }
+}
+
+/**
+ * The web and worker processes must not be able to alter the audit tables (src/db/roles.ts):
+ * production refuses to run as a login that owns them; development says so.
+ */
+async function checkRuntimeRole(pool: Pool, config: Config, logger: Logger): Promise<void> {
+  let problems: string[];
+  try {
+    problems = await runtimeRoleProblems(pool);
+  } catch (error) {
+    // 28000: the login does not exist (setup creates Gridbook's own runtime role).
+    if ((error as { code?: string }).code === '28000' && config.runtimeRoleDerived) {
+      throw new ConfigError([`${(error as Error).message}: run \`npm run setup\` (or \`npm start\`) first, which creates it`]);
+    }
+    throw error;
+  }
+  if (problems.length === 0) return;
+  const message = `${problems.join('; ')}. The web and worker processes must log in as a runtime role that owns nothing: set DATABASE_URL to that login and DATABASE_OWNER_URL to the owner's (README, "Database roles")`;
+  if (config.isProduction) throw new ConfigError([message]);
+  logger.warn(message);
 }
 
 export { databaseName };

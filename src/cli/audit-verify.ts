@@ -9,7 +9,7 @@ import { exitOnStartupError } from './common.js';
 
 try {
   const config = loadConfig();
-  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-audit-verify' });
+  const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-audit-verify' });
   const started = Date.now();
   const report = await verifyAuditChain(pool);
   await pool.end();

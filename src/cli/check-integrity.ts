@@ -13,7 +13,7 @@ import { exitOnStartupError, redact } from './common.js';
 try {
   const config = loadConfig();
   const json = process.argv.includes('--json');
-  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-check-integrity' });
+  const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-check-integrity' });
   const store = createBlobStore(config);
   const started = Date.now();
   let report;
@@ -22,7 +22,7 @@ try {
   } catch (error) {
     await pool.end().catch(() => {});
     store.destroy?.();
-    console.error(`Cannot check ${redact(config.databaseUrl)}: ${(error as Error).message}`);
+    console.error(`Cannot check ${redact(config.ownerDatabaseUrl)}: ${(error as Error).message}`);
     process.exit(1);
   }
   await pool.end();

@@ -3,8 +3,10 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createWebApp, type WebApp } from '../app.js';
 import type { Config } from '../config/config.js';
-import { maintenanceUrl } from '../db/database.js';
+import { ensureDatabase, maintenanceUrl } from '../db/database.js';
+import { applyMigrations } from '../db/migrations.js';
 import { connectionConfig } from '../db/pool.js';
+import { prepareRoles, RoleSetupError } from '../db/roles.js';
 import type { Runtime } from '../runtime.js';
 import { serveMetrics } from '../observability/http.js';
 import { staleBuildProblem } from '../ops/server-build.js';
@@ -27,12 +29,12 @@ export function redact(url: string): string {
  */
 export async function checkServices(config: Config): Promise<void> {
   const problems: string[] = [];
-  const client = new pg.Client({ ...connectionConfig(maintenanceUrl(config.databaseUrl)), connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({ ...connectionConfig(maintenanceUrl(config.ownerDatabaseUrl)), connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (error) {
     problems.push(
-      `Cannot reach PostgreSQL at ${redact(config.databaseUrl)}: ${(error as Error).message}. Is it running? Set DATABASE_URL to point at it.`,
+      `Cannot reach PostgreSQL at ${redact(config.ownerDatabaseUrl)}: ${(error as Error).message}. Is it running? Set DATABASE_URL to point at it.`,
     );
   } finally {
     await client.end().catch(() => {});
@@ -53,6 +55,42 @@ export async function checkServices(config: Config): Promise<void> {
 }
 
 export class StartupError extends Error {}
+
+/**
+ * What setup, migrate and `npm start` do to the database, as its owner: create it if missing,
+ * apply pending migrations, then create the runtime and forms roles if missing and grant them
+ * what they need (src/db/roles.ts). Returns the migrations applied.
+ */
+export async function prepareDatabase(config: Config, say: (message: string) => void): Promise<string[]> {
+  if (await ensureDatabase(config.ownerDatabaseUrl)) say(`Created database ${redact(config.ownerDatabaseUrl)}`);
+  const applied = await applyMigrations(config.ownerDatabaseUrl);
+  await grantRuntimeRoles(config, say);
+  return applied;
+}
+
+/** Creates and grants the runtime and forms roles (also after a restore, whose dump has no grants). */
+export async function grantRuntimeRoles(config: Config, say: (message: string) => void): Promise<void> {
+  const runtime = new URL(connectionConfig(config.databaseUrl).connectionString);
+  const client = new pg.Client(connectionConfig(config.ownerDatabaseUrl));
+  await client.connect();
+  try {
+    const roles = await prepareRoles(client, {
+      runtimeRole: decodeURIComponent(runtime.username),
+      runtimePassword: runtime.password ? decodeURIComponent(runtime.password) : undefined,
+    });
+    for (const role of roles.created) say(`Created database role ${role}`);
+  } catch (error) {
+    if (error instanceof RoleSetupError) {
+      if (config.isProduction) throw new StartupError(error.message);
+      // Development with one login for everything: it works, without the audit log's protection.
+      say(`Warning: ${error.message}`);
+      return;
+    }
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** Refuses to run a server build older than the sources beside it (src/ops/server-build.ts). */
 export async function checkServerBuild(): Promise<void> {

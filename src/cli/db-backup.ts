@@ -13,10 +13,10 @@ try {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('-')) ?? path.join(process.env.BACKUP_DIR ?? 'backups', `gridbook-${stamp}`));
   const store = createBlobStore(config);
-  console.log(`Backing up ${redact(config.databaseUrl)} and its ${store.kind} files into ${dir}`);
+  console.log(`Backing up ${redact(config.ownerDatabaseUrl)} and its ${store.kind} files into ${dir}`);
   const started = Date.now();
   try {
-    const manifest = await createBackup(config.databaseUrl, store, dir, (message) => console.log(`  ${message}`));
+    const manifest = await createBackup(config.ownerDatabaseUrl, store, dir, (message) => console.log(`  ${message}`));
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     console.log(
       `Backup done in ${((Date.now() - started) / 1000).toFixed(1)} s: database ${mb(manifest.dump.bytes)}, ` +

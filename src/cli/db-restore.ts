@@ -10,7 +10,7 @@ import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { restoreBackup } from '../ops/backup.js';
 import { checkIntegrity, formatIntegrityReport } from '../ops/integrity.js';
-import { exitOnCommandError, redact } from './common.js';
+import { exitOnCommandError, grantRuntimeRoles, redact } from './common.js';
 
 try {
   const config = loadConfig();
@@ -22,16 +22,18 @@ try {
   const store = createBlobStore(config);
   const started = Date.now();
   try {
-    console.log(`Restoring ${dir} into ${redact(config.databaseUrl)} and the ${store.kind} file store`);
-    const result = await restoreBackup(config.databaseUrl, store, dir, {
+    console.log(`Restoring ${dir} into ${redact(config.ownerDatabaseUrl)} and the ${store.kind} file store`);
+    const result = await restoreBackup(config.ownerDatabaseUrl, store, dir, {
       force: process.argv.includes('--force'),
       progress: (message) => console.log(`  ${message}`),
     });
     console.log(`Restored the backup of ${result.manifest.createdAt} (${result.blobsRestored} files) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    // The dump carries no owners or grants: give the runtime and forms roles theirs again.
+    await grantRuntimeRoles(config, (message) => console.log(`  ${message}`));
     if (result.pendingMigrations.length) {
       console.log(`The backup predates ${result.pendingMigrations.length} migration(s): run npm run migrate (or npm start) to apply them.`);
     }
-    const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
+    const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
     try {
       const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours });
       console.log(formatIntegrityReport(report));

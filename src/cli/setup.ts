@@ -5,19 +5,16 @@
  */
 import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
-import { ensureDatabase } from '../db/database.js';
-import { applyMigrations } from '../db/migrations.js';
 import { createPool } from '../db/pool.js';
 import { UsersService } from '../users/users.service.js';
-import { checkServices, exitOnStartupError, redact } from './common.js';
+import { checkServices, exitOnStartupError, prepareDatabase } from './common.js';
 
 try {
   const config = loadConfig();
   await checkServices(config);
-  if (await ensureDatabase(config.databaseUrl)) console.log(`Created database ${redact(config.databaseUrl)}`);
-  const applied = await applyMigrations(config.databaseUrl);
+  const applied = await prepareDatabase(config, (m) => console.log(m));
   console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations');
-  const pool = createPool(config.databaseUrl, { max: 2, applicationName: 'gridbook-setup' });
+  const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-setup' });
   try {
     const users = new UsersService({ pool, bcryptRounds: config.bcryptRounds });
     const admin = await users.ensureFirstAdmin(systemContext(), config.admin.email, config.admin.password);

@@ -6,12 +6,10 @@
 import '../config/admin-env.js';
 import { ensureAdminBundle } from '../../admin/bundle.js';
 import { loadConfig } from '../config/config.js';
-import { ensureDatabase } from '../db/database.js';
-import { applyMigrations } from '../db/migrations.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, redact, serveWeb, startMetricsServer } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, prepareDatabase, serveWeb, startMetricsServer } from './common.js';
 
 const say = (message: string) => console.log(message);
 
@@ -19,8 +17,7 @@ try {
   await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
-  if (await ensureDatabase(config.databaseUrl)) say(`Created database ${redact(config.databaseUrl)}`);
-  const applied = await applyMigrations(config.databaseUrl);
+  const applied = await prepareDatabase(config, say);
   say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database schema is up to date');
   await ensureAdminBundle(say);
 

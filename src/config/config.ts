@@ -5,6 +5,8 @@
  * with one readable message instead of one error per restart.
  */
 
+import { defaultRuntimeRole } from '../db/roles.js';
+
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export interface Config {
@@ -14,7 +16,15 @@ export interface Config {
   host: string;
   /** Public origin of the web process (scheme://host[:port]); used for Origin checks and links. */
   publicUrl: string;
+  /**
+   * The runtime login of the web and worker processes (DATABASE_URL; when it names no login, the
+   * role `<database>_app` that setup and `npm start` create). It owns nothing (src/db/roles.ts).
+   */
   databaseUrl: string;
+  /** The owner's login, for migrations, setup, backups and restores (DATABASE_OWNER_URL, else DATABASE_URL as given). */
+  ownerDatabaseUrl: string;
+  /** DATABASE_URL named no login: the runtime role is Gridbook's own `<database>_app`. */
+  runtimeRoleDerived: boolean;
   redisUrl: string;
   queuePrefix: string;
   /** Undefined outside production when not set: a generated secret is kept in the database. */
@@ -46,6 +56,12 @@ export interface Config {
   };
   audit: {
     sealIntervalMs: number;
+    /** The key of the audit chain's HMAC links and checkpoints (never stored in the database). */
+    key: string | undefined;
+    /** Keys of earlier links and checkpoints, still accepted by verification (rotation). */
+    previousKeys: string[];
+    /** At most how often the sealer writes a checkpoint of the chain head to the file store (0: every seal). */
+    checkpointIntervalMs: number;
   };
   worker: {
     /** Jobs a worker process handles at once (they share batched transactions). */
@@ -190,7 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: r.string('HOST', '0.0.0.0'),
     publicUrl,
-    databaseUrl: r.url('DATABASE_URL', 'postgres://127.0.0.1:5432/gridbook', ['postgres:', 'postgresql:']),
+    ...databaseUrls(r),
     redisUrl: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
     queuePrefix: r.string('QUEUE_PREFIX', 'gridbook'),
     sessionSecret: r.secret('SESSION_SECRET', isProduction),
@@ -224,6 +240,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60 * 60 * 1000),
+      key: r.secret('AUDIT_KEY', isProduction),
+      previousKeys: (r.optional('AUDIT_PREVIOUS_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      checkpointIntervalMs: r.int('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, 0, 24 * 3600 * 1000),
     },
     worker: {
       concurrency: r.int('WORKER_CONCURRENCY', 64, 1, 1000),
@@ -271,6 +290,30 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(config);
+}
+
+/**
+ * DATABASE_URL is the runtime login; DATABASE_OWNER_URL the owner's (migrations, setup, backups).
+ * A DATABASE_URL without a login (the local default: the operating-system user, with local trust
+ * authentication) is the owner's, and the web and worker processes log in as `<database>_app` at
+ * the same address instead, a role setup and `npm start` create.
+ */
+function databaseUrls(r: Reader): { databaseUrl: string; ownerDatabaseUrl: string; runtimeRoleDerived: boolean } {
+  const given = r.url('DATABASE_URL', 'postgres://127.0.0.1:5432/gridbook', ['postgres:', 'postgresql:']);
+  const owner = r.optional('DATABASE_OWNER_URL');
+  if (owner !== undefined) r.url('DATABASE_OWNER_URL', owner, ['postgres:', 'postgresql:']);
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    return { databaseUrl: given, ownerDatabaseUrl: owner ?? given, runtimeRoleDerived: false };
+  }
+  if (url.username !== '') return { databaseUrl: given, ownerDatabaseUrl: owner ?? given, runtimeRoleDerived: false };
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!name) return { databaseUrl: given, ownerDatabaseUrl: owner ?? given, runtimeRoleDerived: false };
+  url.username = defaultRuntimeRole(name);
+  url.password = '';
+  return { databaseUrl: url.toString(), ownerDatabaseUrl: owner ?? given, runtimeRoleDerived: true };
 }
 
 /** The database name in a connection URL (used to create it when it does not exist). */

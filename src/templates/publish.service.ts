@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
+import { asSchemaOwner } from '../db/roles.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError, ConflictError } from '../errors/app-error.js';
 import { compileValidator } from '../validation/validate.js';
@@ -216,7 +217,10 @@ export class PublishService {
       const view = this.view(template, plan, definition, checks);
       if (!view.ok) throw new PublishRefusedError(view);
 
-      for (const statement of plan.statements) await tx.query(statement.sql);
+      // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
+      await asSchemaOwner(tx, plan.naming.schema, async () => {
+        for (const statement of plan.statements) await tx.query(statement.sql);
+      });
       const jsonSchema = compileJsonSchema(definition, { templateId: id, version: plan.toVersion, title: template.title });
       await tx.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)

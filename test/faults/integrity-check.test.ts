@@ -1,8 +1,10 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../src/audit/audit-chain.js';
+import { connectionConfig } from '../../src/db/pool.js';
 import { LocalBlobStore } from '../../src/files/storage.local.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { checkIntegrity, formatIntegrityReport } from '../../src/ops/integrity.js';
@@ -22,10 +24,12 @@ describe('check:integrity finds each kind of damage', () => {
   let s: Survey;
   let ids: string[];
   const tally = new Tally('faults: integrity check');
+  /** The owner's login (the app's runtime role cannot switch triggers off). */
+  let owner: pg.Pool;
 
   /** Runs SQL around the triggers and foreign keys, as damage from outside the application would. */
   const tamper = async (sql: string, params: unknown[] = []) => {
-    const client = await t.rt.pool.connect();
+    const client = await owner.connect();
     try {
       await client.query('SET session_replication_role = replica');
       await client.query(sql, params);
@@ -41,6 +45,7 @@ describe('check:integrity finds each kind of damage', () => {
 
   beforeAll(async () => {
     t = await setupApp();
+    owner = new pg.Pool(connectionConfig(t.db.url));
     s = await publishedSurvey(t);
     ids = [];
     for (let i = 0; i < 8; i++) {
@@ -52,6 +57,7 @@ describe('check:integrity finds each kind of damage', () => {
   });
   afterAll(async () => {
     tally.publish();
+    await owner?.end();
     await t?.close();
   });
 

@@ -33,6 +33,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     LOG_LEVEL: 'silent',
     SESSION_SECRET: randomBytes(32).toString('hex'),
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_KEY: randomBytes(32).toString('hex'),
+    AUDIT_CHECKPOINT_INTERVAL_MS: '0',
     ...env,
   });
 }
@@ -62,13 +64,16 @@ export async function setupRuntime(
   options: { store?: (config: Config) => BlobStore; logger?: Logger } = {},
 ): Promise<TestContext> {
   const db = shared ? { ...shared.db, drop: async () => {} } : await createTestDatabase();
-  const config = testConfig(db.url, {
+  const config = testConfig(db.runtimeUrl, {
+    // The app logs in as the runtime role, as in production; the owner's login is for setup only.
+    DATABASE_OWNER_URL: db.url,
     ...(shared
       ? {
           QUEUE_PREFIX: shared.config.queuePrefix,
           SESSION_SECRET: shared.rt.secrets.sessionSecret,
           JWT_SECRET: shared.rt.secrets.jwtSecret,
           STORAGE_DIR: shared.config.storageDir,
+          AUDIT_KEY: shared.config.audit.key!,
         }
       : {}),
     ...env,

@@ -2,12 +2,49 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { connectionConfig } from '../../src/db/pool.js';
+import { defaultRuntimeRole, formsRoleFor, prepareRoles } from '../../src/db/roles.js';
 import { databaseUrlFor, TEST_SERVER_URL, templateDatabaseName } from './test-env.js';
 
 export interface TestDatabase {
   name: string;
+  /** The owner's connection (the test server's login): migrations, tampering, fixtures. */
   url: string;
+  /** The runtime login, `<name>_app`, which owns nothing: what the app connects as (src/db/roles.ts). */
+  runtimeUrl: string;
   drop(): Promise<void>;
+}
+
+/** A URL of the test server for `database`, logged in as `role`. */
+export function urlAs(databaseUrl: string, role: string): string {
+  const url = new URL(databaseUrl);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}
+
+/** Creates this database's runtime and forms roles (derived from its name) and grants them, as setup does. */
+export async function prepareTestRoles(databaseUrl: string): Promise<string> {
+  const client = new pg.Client(connectionConfig(databaseUrl));
+  await client.connect();
+  try {
+    const name = new URL(databaseUrl).pathname.slice(1);
+    await prepareRoles(client, { runtimeRole: defaultRuntimeRole(name) });
+    return urlAs(databaseUrl, defaultRuntimeRole(name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Drops the roles derived from a database's name, once the database is gone (roles are
+ * cluster-wide: each test file's are its own, so parallel runs never share one).
+ */
+export async function dropTestRoles(name: string): Promise<void> {
+  await withAdminClient(async (client) => {
+    for (const role of [defaultRuntimeRole(name), formsRoleFor(name)]) {
+      await client.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => {});
+    }
+  });
 }
 
 async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -36,9 +73,14 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
       }
     }
   });
+  const url = databaseUrlFor(name);
   return {
     name,
-    url: databaseUrlFor(name),
-    drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).then(() => undefined)),
+    url,
+    runtimeUrl: await prepareTestRoles(url),
+    drop: async () => {
+      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await dropTestRoles(name);
+    },
   };
 }

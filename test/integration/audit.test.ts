@@ -41,13 +41,22 @@ describe('audit log', () => {
       return ids;
     });
 
-  it('refuses UPDATE, DELETE and TRUNCATE, even for the table owner', async () => {
+  it('refuses UPDATE, DELETE and TRUNCATE: the runtime role has no such privilege, and the triggers stop even the owner', async () => {
     const [id] = await write(1);
-    await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-    await expect(t.rt.pool.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
-    await expect(t.rt.pool.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/append-only/);
+    await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(t.rt.pool.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(t.rt.pool.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/permission denied/);
     await sealAll(t.rt.pool);
-    await expect(t.rt.pool.query(`DELETE FROM audit_chain`)).rejects.toThrow(/append-only/);
+    await expect(t.rt.pool.query(`DELETE FROM audit_chain`)).rejects.toThrow(/permission denied/);
+    const owner = new pg.Pool(connectionConfig(t.db.url));
+    try {
+      await expect(owner.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+      await expect(owner.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/append-only/);
+      await expect(owner.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/append-only/);
+      await expect(owner.query(`DELETE FROM audit_chain`)).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.end();
+    }
   });
 
   it('rolls back with the change it describes', async () => {

@@ -9,7 +9,7 @@ import { quoteIdent } from '../../src/db/identifiers.js';
 import { buildServer, SERVER_BUILD_DIR } from '../../src/ops/server-build.js';
 import { AdminClient } from '../helpers/admin-client.js';
 import { clearRedisPrefix } from '../helpers/app.js';
-import { createTestDatabase } from '../helpers/database.js';
+import { createTestDatabase, dropTestRoles } from '../helpers/database.js';
 import { freePort, spawnCli } from '../helpers/process.js';
 import { databaseUrlFor, TEST_REDIS_URL, TEST_SERVER_URL } from '../helpers/test-env.js';
 
@@ -18,6 +18,8 @@ const dropDatabase = async (name: string) => {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   await client.end();
+  // The runtime and forms roles `npm start` created for it.
+  await dropTestRoles(name);
 };
 
 describe('the one-command start', () => {
@@ -28,7 +30,7 @@ describe('the one-command start', () => {
     await clearRedisPrefix(TEST_REDIS_URL, prefix);
   });
 
-  it('creates the database, migrates, creates an admin, prints how to sign in, serves, and stops on SIGTERM', async () => {
+  it('creates the database, migrates, creates an admin, prints how to sign in, serves, and stops on SIGTERM', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const env = {
       DATABASE_URL: databaseUrlFor(name),
@@ -47,6 +49,16 @@ describe('the one-command start', () => {
       expect(out).toMatch(/Created database/);
       expect(out).toContain(`Applied ${(await migrationFiles()).length} migration(s): ${(await migrationFiles()).join(', ')}`);
       expect(out).toContain(`Gridbook is running: http://localhost:${port}/admin`);
+      // It set up the runtime role itself, and serves logged in as it, not as the owner.
+      expect(out).toContain(`Created database role ${name}_app`);
+      const admin = new pg.Client(connectionConfig(TEST_SERVER_URL));
+      await admin.connect();
+      const logins = await admin.query<{ usename: string }>(
+        `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'gridbook%'`,
+        [name],
+      );
+      await admin.end();
+      expect(logins.rows.map((r) => r.usename)).toEqual([`${name}_app`]);
       const [, email, password] = out.match(/email:\s+(\S+)\n\s+password: (\S+)/)!;
       expect(email).toBe('admin@example.com');
       expect(password!.length).toBeGreaterThanOrEqual(16);
