@@ -9,6 +9,10 @@ export interface ErrorDetail {
   path: string;
   message: string;
   code?: string;
+  /** The field's label, for the person reading the answer (DUPLICATE_VALUE). */
+  label?: string;
+  /** The other record involved, when the caller may see it (DUPLICATE_VALUE: the holder of the value). */
+  submissionId?: string;
 }
 
 export type ErrorCode =
@@ -22,6 +26,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'DUPLICATE_VALUE'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'SERVICE_UNAVAILABLE'
@@ -114,6 +119,19 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, details: ErrorDetail[] = []) {
     super('CONFLICT', 409, message, details);
+  }
+}
+
+/**
+ * An answer repeats a value of a `unique` field that another submission of the template holds.
+ * One detail per field: its path in the answer, its label, and the holder's id when the caller may
+ * read that submission (the permission module decides).
+ */
+export class DuplicateValueError extends AppError {
+  constructor(details: (ErrorDetail & { label: string })[]) {
+    const first = details[0]!;
+    const more = details.length > 1 ? ` (and ${details.length - 1} more field${details.length > 2 ? 's' : ''})` : '';
+    super('DUPLICATE_VALUE', 409, `${first.label}: ${first.message}${more}`, details);
   }
 }
 

@@ -15,11 +15,20 @@ const ErrorEnvelope = {
       type: 'object',
       required: ['code', 'message', 'details'],
       properties: {
-        code: { type: 'string', examples: ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT'] },
+        code: { type: 'string', examples: ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'DUPLICATE_VALUE'] },
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } } },
+          items: {
+            type: 'object',
+            properties: {
+              path: { type: 'string' },
+              message: { type: 'string' },
+              code: { type: 'string' },
+              label: { type: 'string', description: "DUPLICATE_VALUE: the field's label" },
+              submissionId: { type: 'string', description: 'DUPLICATE_VALUE: the submission holding the value, when the caller may read it' },
+            },
+          },
         },
       },
     },
@@ -58,6 +67,9 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
             },
           },
         },
+        ...Object.fromEntries(
+          (r.errors ?? []).map((e) => [String(e.status), { description: e.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+        ),
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
     };

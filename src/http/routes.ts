@@ -36,6 +36,8 @@ export interface RouteSpec<B extends TSchema = TSchema, Q extends TSchema = TSch
   /** Schema of `data` in the success envelope, for the document. */
   response?: TSchema;
   status?: number;
+  /** Error answers worth their own entry in the document (every route may also answer the others). */
+  errors?: { status: number; description: string }[];
   /** Public routes (sign-in, token refresh) say so; everything else needs a signed-in user. */
   public?: boolean;
   handler: (context: RouteContext<Static<B>, Static<Q>>) => Promise<unknown>;

@@ -34,7 +34,11 @@ export function reviewRoutes(services: Services): RouteSpec[] {
       },
     });
   return [
-    transition('submit', 'Submit a draft, or send a rejected submission back after editing it', Type.Object({})),
+    transition(
+      'submit',
+      'Submit a draft (it reserves its unique values: 409 DUPLICATE_VALUE when another submission holds one), or send a rejected submission back after editing it',
+      Type.Object({}),
+    ),
     transition('claim', 'Take a submitted submission (or section) into review, as its reviewer', Type.Object({ sectionId: SectionId })),
     transition('approve', 'Approve a submission (or section) in review: its reviewer or a grid manager', Type.Object({ sectionId: SectionId })),
     transition(

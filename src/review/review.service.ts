@@ -8,6 +8,7 @@ import { can, type Action } from '../permissions/policy.js';
 import type { Enqueue } from '../submissions/enqueue.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from '../submissions/submissions.repository.js';
 import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
+import { syncReservations, uniqueAnswers } from '../submissions/unique-values.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
@@ -150,6 +151,7 @@ export class ReviewService {
       );
       let after = updated.rows[0];
       if (!after) throw this.conflict((await findSubmission(tx, id))!, command);
+      if (command === 'submit') await this.reserveUniqueValues(tx, ctx, after);
       if (mode === 'section' && command === 'submit') after = await this.resetSections(tx, after, row.review_status);
       if (mode === 'section' && command === 'reopen') {
         await tx.query(`UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now() WHERE submission_id = $1`, [id]);
@@ -165,6 +167,21 @@ export class ReviewService {
       });
       return after;
     });
+  }
+
+  /**
+   * A draft going to review reserves its unique values (a rejected one coming back already moved
+   * them when it was edited: this confirms them). The unique fields are the current version's;
+   * FOR KEY SHARE waits for a publish under way. A value held by another submission: 409, and the
+   * transition is rolled back.
+   */
+  private async reserveUniqueValues(tx: PoolClient, ctx: ServiceContext, row: SubmissionRow): Promise<void> {
+    const current = await tx.query<{ current_version: number }>('SELECT current_version FROM templates WHERE id = $1 FOR KEY SHARE', [row.template_id]);
+    const [latest, own] = await Promise.all([
+      this.deps.catalog.version(row.template_id, current.rows[0]!.current_version),
+      this.deps.catalog.version(row.template_id, row.template_version),
+    ]);
+    await syncReservations(tx, ctx, { id: row.id, templateId: row.template_id }, uniqueAnswers(latest.definition, row.payload, own.definition));
   }
 
   /** Section rows at (re)submission: all sections on first submission; the rejected ones on a resubmission. */

@@ -16,6 +16,15 @@ export function submissionsRoutes(services: Services): RouteSpec[] {
       body: CreateSubmissionInput,
       bodyCheckedBy: 'service',
       response: SubmissionView,
+      errors: [
+        { status: 422, description: 'VALIDATION_FAILED: the answer breaks a rule of the version; details name each field path' },
+        {
+          status: 409,
+          description:
+            'DUPLICATE_VALUE: a value of a `unique` field is already held by another submission of the template; details give each ' +
+            "field's path and label, and the other submission's id when the caller may read it. (CONFLICT: the Idempotency-Key was used for another request.)",
+        },
+      ],
       raw: true,
       handler: async ({ ctx, params, body, req, res }) => {
         const result = await submissions.create(ctx, params.templateId!, body, { idempotencyKey: req.get('idempotency-key') ?? undefined });
@@ -52,7 +61,7 @@ export function submissionsRoutes(services: Services): RouteSpec[] {
       method: 'patch',
       path: '/submissions/:submissionId',
       tag: 'submissions',
-      summary: 'Edit a draft or a rejected submission',
+      summary: 'Edit a draft or a rejected submission (a rejected one re-checks its unique values: 409 DUPLICATE_VALUE)',
       body: UpdateSubmissionInput,
       bodyCheckedBy: 'service',
       response: SubmissionView,

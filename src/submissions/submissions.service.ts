@@ -3,11 +3,11 @@ import { auditInsertFrom, recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { translatePgError } from '../db/pg-errors.js';
+import { isPgError, translatePgError } from '../db/pg-errors.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can, type Action } from '../permissions/policy.js';
-import type { TemplateCatalog } from '../templates/catalog.js';
+import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
 import { assertValidPayload } from '../templates/json-schema.js';
 import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
@@ -16,6 +16,7 @@ import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { findSubmission, SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import { own } from '../templates/own.js';
+import { answersParam, duplicatesOf, normalisedAnswersSql, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
 import {
   CreateSubmissionInput,
   ListSubmissionsQuery,
@@ -64,62 +65,103 @@ export class SubmissionsService {
     if (!template.current_version || template.status !== 'published') {
       throw new ConflictError('This template is not published: there is no version to submit to');
     }
-    const version = await this.deps.catalog.version(templateId, template.current_version);
     const draft = input.draft === true;
-    assertNoFilesOnCreate(version.definition, input.data);
-    assertValidPayload(draft ? version.validators.draft : version.validators.full, input.data);
-
-    const reviewStatus = draft ? 'draft' : 'submitted';
-    // The submission, its section reviews (a template reviewed section by section: each section
-    // starts its own review) and its audit entry in one statement: one round trip, all or nothing.
-    const audit = auditInsertFrom('created', ctx, {
-      action: draft ? 'submission.save_draft' : 'submission.create',
-      entityType: 'submission',
-      gridId: template.grid_id,
-      after: { templateId, version: version.version, reviewStatus },
-    }, 12); // its parameters follow the statement's own 11
-    let row: SubmissionRow;
-    try {
-      const result = await this.deps.pool.query<Omit<SubmissionRow, 'payload'>>(
-        `WITH created AS (
-           INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
-                                    submitted_at, idempotency_key, idempotency_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SUBMISSION_COLUMNS_WITHOUT_PAYLOAD}
-         ), sections AS (
-           INSERT INTO submission_section_reviews (submission_id, section_id)
-           SELECT created.id, section_id FROM created, unnest($10::text[]) AS section_id WHERE $11
-         ), audited AS (${audit.sql})
-         SELECT * FROM created`,
-        [
-          templateId,
-          version.version,
-          template.grid_id,
-          ctx.actor!.id,
-          // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
-          JSON.stringify(input.data),
-          reviewStatus,
-          draft ? null : new Date(),
-          key ?? null,
-          requestHash,
-          version.definition.sections.map((s) => s.id),
-          !draft && template.review_mode === 'section',
-          ...audit.params,
-        ],
-      ).catch((error: unknown) => {
-        throw translatePgError(error);
-      });
-      row = { ...result.rows[0]!, payload: input.data };
-    } catch (error) {
-      // Two requests with one Idempotency-Key at once: the second finds the first's row.
-      if (key && requestHash && error instanceof ConflictError) {
-        const replay = await this.replay(ctx.actor.id, key, requestHash);
-        if (replay) return replay;
+    let row: SubmissionRow | null = null;
+    // A publish or a rolled-back holder of a unique value between the checks and the insert: look
+    // again (the insert changed nothing). Twice in a row is already unheard of.
+    for (let attempt = 1; !row; attempt++) {
+      const current = attempt === 1 ? template.current_version : (await this.currentVersion(templateId));
+      const version = await this.deps.catalog.version(templateId, current);
+      assertNoFilesOnCreate(version.definition, input.data);
+      assertValidPayload(draft ? version.validators.draft : version.validators.full, input.data);
+      // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
+      const unique = draft ? [] : uniqueAnswers(version.definition, input.data);
+      try {
+        row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, input.data, draft, unique, key, requestHash);
+      } catch (error) {
+        // Two requests with one Idempotency-Key at once: the second finds the first's row.
+        if (key && requestHash && error instanceof ConflictError) {
+          const replay = await this.replay(ctx.actor.id, key, requestHash);
+          if (replay) return replay;
+        }
+        if (!isPgError(error) || error.code !== '23505' || error.constraint !== RESERVATION_CONSTRAINT) throw error;
+        const duplicate = await duplicatesOf(this.deps.pool, ctx, templateId, unique);
+        if (duplicate) throw duplicate;
       }
-      throw error;
+      if (!row && attempt >= 3) throw new ConflictError('The template changed while this answer was stored: send it again');
     }
     this.deps.metrics?.submissionsCreated.inc({ kind: draft ? 'draft' : 'submitted' });
     if (!draft) await this.deps.enqueue([row.id]);
     return { submission: toSubmissionView(row), replayed: false };
+  }
+
+  /**
+   * Stores a new submission in ONE statement: the row, its section reviews (a template reviewed
+   * section by section: each section starts its own review), its unique values and its audit
+   * entry; one round trip, all or nothing. Null when the version is no longer the template's
+   * current one (a publish committed meanwhile: its lock on the template row, which the statement
+   * takes FOR KEY SHARE, made the statement wait for it). A value another submission holds fails
+   * the statement with a unique violation on the reservations (thrown as it is).
+   */
+  private async insert(
+    ctx: ServiceContext,
+    template: { templateId: string; gridId: string; reviewMode: string },
+    version: VersionInfo,
+    data: Record<string, unknown>,
+    draft: boolean,
+    unique: UniqueAnswer[],
+    key: string | undefined,
+    requestHash: string | null,
+  ): Promise<SubmissionRow | null> {
+    const reviewStatus = draft ? 'draft' : 'submitted';
+    const audit = auditInsertFrom('created', ctx, {
+      action: draft ? 'submission.save_draft' : 'submission.create',
+      entityType: 'submission',
+      gridId: template.gridId,
+      after: { templateId: template.templateId, version: version.version, reviewStatus },
+    }, 13); // its parameters follow the statement's own 12
+    const result = await this.deps.pool.query<Omit<SubmissionRow, 'payload'>>(
+      `WITH current AS (
+         SELECT id FROM templates WHERE id = $1 AND current_version = $2 FOR KEY SHARE
+       ), created AS (
+         INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
+                                  submitted_at, idempotency_key, idempotency_hash)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM current RETURNING ${SUBMISSION_COLUMNS_WITHOUT_PAYLOAD}
+       ), sections AS (
+         INSERT INTO submission_section_reviews (submission_id, section_id)
+         SELECT created.id, section_id FROM created, unnest($10::text[]) AS section_id WHERE $11
+       ), reserved AS (
+         INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+         SELECT $1, u.field_id, u.value, created.id FROM created, (${normalisedAnswersSql('$12')}) u WHERE u.value IS NOT NULL
+       ), audited AS (${audit.sql})
+       SELECT * FROM created`,
+      [
+        template.templateId,
+        version.version,
+        template.gridId,
+        ctx.actor!.id,
+        // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
+        JSON.stringify(data),
+        reviewStatus,
+        draft ? null : new Date(),
+        key ?? null,
+        requestHash,
+        version.definition.sections.map((s) => s.id),
+        !draft && template.reviewMode === 'section',
+        answersParam(unique),
+        ...audit.params,
+      ],
+    ).catch((error: unknown) => {
+      throw isPgError(error) && error.constraint === RESERVATION_CONSTRAINT ? error : translatePgError(error);
+    });
+    return result.rows[0] ? { ...result.rows[0], payload: data } : null;
+  }
+
+  private async currentVersion(templateId: string): Promise<number> {
+    const result = await this.deps.pool.query<{ current_version: number | null }>('SELECT current_version FROM templates WHERE id = $1', [templateId]);
+    const current = result.rows[0]?.current_version;
+    if (!current) throw new ConflictError('This template is not published: there is no version to submit to');
+    return current;
   }
 
   async get(ctx: ServiceContext, id: string): Promise<SubmissionView> {
@@ -165,7 +207,8 @@ export class SubmissionsService {
       if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
         throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
       }
-      const template = await tx.query<{ current_version: number; review_mode: string }>('SELECT current_version, review_mode FROM templates WHERE id = $1', [
+      // FOR KEY SHARE: a publish under way finishes first (its unique fields are the ones to check).
+      const template = await tx.query<{ current_version: number; review_mode: string }>('SELECT current_version, review_mode FROM templates WHERE id = $1 FOR KEY SHARE', [
         before.template_id,
       ]);
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
@@ -180,6 +223,11 @@ export class SubmissionsService {
           WHERE id = $1 RETURNING ${SUBMISSION_COLUMNS}`,
         [id, JSON.stringify(data), version.version],
       );
+      // A rejected submission keeps its unique values while rejected; its edit moves them (a value
+      // it keeps stays its own, a new one must be free). Drafts reserve nothing.
+      if (before.review_status === 'rejected') {
+        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data));
+      }
       await recordAudit(tx, ctx, {
         action: 'submission.update',
         entityType: 'submission',

@@ -1,4 +1,4 @@
-import { MAX_IDENTIFIER_BYTES, qualifiedName, quoteIdent } from '../db/identifiers.js';
+import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Definition, Field, Section } from './definition.schema.js';
 import { isChoice, pgTypeOf } from './field-types.js';
 import { fitName, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
@@ -14,8 +14,9 @@ import { fitName, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming
  * - a renamed field keeps its column (names are bound to stable ids, not keys);
  * - a type change converts the column in place, allowed only when every existing value converts;
  * - `required`, `unique`, tighter ranges, lengths, patterns, options: allowed only when existing
- *   rows already satisfy them. `unique` is enforced by a unique index; the other rules by the
- *   submission's JSON Schema (so old submissions can always be re-projected).
+ *   rows already satisfy them. The rules are enforced at the API when an answer arrives, never by
+ *   column constraints (so accepted submissions can always be projected again); `unique` by the
+ *   reservations of src/submissions/unique-values.ts, which publishing keeps in step.
  */
 
 export interface PlannedStatement {
@@ -35,6 +36,11 @@ export interface PlannedCheck {
   params?: unknown[];
   /** For rules defined by JavaScript semantics (patterns, formats): the column and a predicate. */
   js?: { column: string; failing: (value: string) => boolean };
+  /**
+   * The unique rule: the submitted answers of this field (read from the submissions, pending ones
+   * included, and compared as reservations compare them) must not repeat a value.
+   */
+  unique?: { fieldId: string; fieldType: Field['type'] };
   /** Skipped when the check with this `field:rule` id failed (rules on a value that did not convert). */
   after?: string;
 }
@@ -72,10 +78,6 @@ function locateFields(definition: Definition, naming: Naming): Map<string, Locat
     }
   }
   return located;
-}
-
-function uniqueIndexName(table: string, column: string): string {
-  return fitName(`${table}_${column}_key`, `${table}.${column}`, MAX_IDENTIFIER_BYTES);
 }
 
 function columnDefs(fields: Field[], table: TableNaming): string[] {
@@ -120,11 +122,7 @@ function ruleChecks(
     else add('required', 'has a value', `${expr} IS NULL`);
   }
   if (r.unique && !loc.isChild && (!p.unique || typeChanged)) {
-    add(
-      'unique',
-      'is unique',
-      `${expr} IS NOT NULL AND ${expr} IN (SELECT ${expr} FROM ${table} WHERE ${expr} IS NOT NULL GROUP BY ${expr} HAVING count(*) > 1)`,
-    );
+    checks.push({ ...base, rule: 'unique', description: 'is unique', unique: { fieldId: field.id, fieldType: field.type } });
   }
   const numeric = field.type === 'integer' || field.type === 'decimal';
   const dated = field.type === 'date' || field.type === 'datetime';
@@ -239,20 +237,13 @@ export function planPublish(
     }
   }
 
-  // Unique indexes of new fields (created with their table or column).
+  // Changes to existing fields. (A `unique` rule is no index of the typed tables: the typed rows
+  // are a projection, and an index there would refuse in the worker what the API accepted.)
   for (const [id, loc] of after) {
     const prev = before.get(id);
     const column = loc.table.columns[id]!.name;
     const tableName = qualifiedName(naming.schema, loc.table.name);
-    if (!prev) {
-      if (loc.field.rules?.unique && !loc.isChild) {
-        statements.push({
-          sql: `CREATE UNIQUE INDEX ${q(uniqueIndexName(loc.table.name, column))} ON ${tableName} (${q(column)})`,
-          reason: `unique rule of ${loc.path}`,
-        });
-      }
-      continue;
-    }
+    if (!prev) continue;
     if (prev.table.name !== loc.table.name) {
       changes.push(`move ${prev.path} to ${loc.path} (new column; the old one is retired)`);
       continue;
@@ -295,27 +286,13 @@ export function planPublish(
     }
     checks.push(...ruleChecks(loc.field, prev.field, loc, expr, castCheck));
 
-    const wasUnique = Boolean(prev.field.rules?.unique) && !prev.isChild;
-    const isUnique = Boolean(loc.field.rules?.unique) && !loc.isChild;
-    if (isUnique && !wasUnique) {
-      statements.push({ sql: `CREATE UNIQUE INDEX ${q(uniqueIndexName(loc.table.name, column))} ON ${tableName} (${q(column)})`, reason: `unique rule added to ${loc.path}` });
-    }
-    if (!isUnique && wasUnique) {
-      statements.push({ sql: `DROP INDEX IF EXISTS ${qualifiedName(naming.schema, uniqueIndexName(loc.table.name, column))}`, reason: `unique rule removed from ${loc.path}` });
-    }
     if (JSON.stringify(prev.field.rules ?? {}) !== JSON.stringify(loc.field.rules ?? {})) changes.push(`change rules of ${loc.path}`);
   }
 
-  // Removed fields: the column stays, retired; a unique index would block new rows without it.
+  // Removed fields: the column stays, retired (its unique values, if any, are freed by publishing).
   for (const [id, prev] of before) {
     if (after.has(id)) continue;
     changes.push(`remove ${prev.path} (column ${prev.table.columns[id]!.name} kept, retired)`);
-    if (prev.field.rules?.unique && !prev.isChild) {
-      statements.push({
-        sql: `DROP INDEX IF EXISTS ${qualifiedName(naming.schema, uniqueIndexName(prev.table.name, prev.table.columns[id]!.name))}`,
-        reason: `${prev.path} removed: its unique rule no longer applies`,
-      });
-    }
   }
   for (const section of previous?.definition.sections ?? []) {
     if (!definition.sections.some((s) => s.id === section.id)) changes.push(`remove section ${section.key} (table kept, retired)`);

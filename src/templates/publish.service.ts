@@ -15,6 +15,7 @@ import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
 import { PublishInput } from './templates.schema.js';
+import { duplicateCandidatesSql, reconcileReservations } from '../submissions/unique-values.js';
 
 const validatePublishInput = compileValidator(PublishInput);
 
@@ -85,7 +86,12 @@ function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set
   return { ...naming, sections: strip(naming.sections), tables: strip(naming.tables) };
 }
 
-async function runCheck(db: Queryable, check: PlannedCheck): Promise<{ failing: number; examples: string[] }> {
+async function runCheck(db: Queryable, check: PlannedCheck, templateId: string): Promise<{ failing: number; examples: string[] }> {
+  if (check.unique) {
+    // Compared as the reservations compare values, over the submitted answers themselves.
+    const fields = JSON.stringify([{ field_id: check.unique.fieldId, field_type: check.unique.fieldType }]);
+    check = { ...check, sql: duplicateCandidatesSql(), params: [templateId, fields] };
+  }
   if (check.sql) {
     const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql}) failing`, check.params ?? []);
     const failing = Number(count.rows[0]!.n);
@@ -119,7 +125,7 @@ async function runCheck(db: Queryable, check: PlannedCheck): Promise<{ failing: 
 }
 
 /** Runs the plan's checks; a rule check is skipped when its value failed to convert. */
-export async function runChecks(db: Queryable, checks: PlannedCheck[]): Promise<CheckResult[]> {
+export async function runChecks(db: Queryable, checks: PlannedCheck[], templateId: string): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const failed = new Set<string>();
   for (const check of checks) {
@@ -128,7 +134,7 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[]): Promise<
       results.push({ ...base, failing: 0, examples: [], skipped: true });
       continue;
     }
-    const { failing, examples } = await runCheck(db, check);
+    const { failing, examples } = await runCheck(db, check, templateId);
     if (failing > 0) failed.add(`${check.field}:${check.rule}`);
     results.push({ ...base, failing, examples });
   }
@@ -144,7 +150,7 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[]): Promise<
 export class PublishService {
   constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics }) {}
 
-  private async prepare(db: Queryable, template: TemplateRow): Promise<{ plan: Plan; definition: Definition }> {
+  private async prepare(db: Queryable, template: TemplateRow): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
     const retired = await retiredIds(db, template.id);
     const definition = validateDefinition(template.definition, retired);
     const latest = template.current_version ? await findVersion(db, template.id, template.current_version) : null;
@@ -155,7 +161,7 @@ export class PublishService {
       ? { version: latest.version, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(db, template.id)) }
       : null;
     const naming = deriveNaming(template.id, definition, previous?.naming ?? null);
-    return { plan: planPublish(definition, naming, previous), definition };
+    return { plan: planPublish(definition, naming, previous), definition, previous: latest?.definition ?? null };
   }
 
   private view(template: TemplateRow, plan: Plan, definition: Definition, checks: CheckResult[]): PlanView {
@@ -178,7 +184,7 @@ export class PublishService {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const template = await authorizeTemplate(client, ctx, id, 'publish');
       const { plan, definition } = await this.prepare(client, template);
-      const checks = await runChecks(client, plan.checks);
+      const checks = await runChecks(client, plan.checks, template.id);
       return this.view(template, plan, definition, checks);
     } finally {
       await client.query('ROLLBACK').catch(() => {});
@@ -211,9 +217,9 @@ export class PublishService {
           `Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile; plan again`,
         );
       }
-      const { plan, definition } = await this.prepare(tx, template);
+      const { plan, definition, previous } = await this.prepare(tx, template);
       await this.lockTables(tx, plan);
-      const checks = await runChecks(tx, plan.checks);
+      const checks = await runChecks(tx, plan.checks, id);
       const view = this.view(template, plan, definition, checks);
       if (!view.ok) throw new PublishRefusedError(view);
 
@@ -221,6 +227,9 @@ export class PublishService {
       await asSchemaOwner(tx, plan.naming.schema, async () => {
         for (const statement of plan.statements) await tx.query(statement.sql);
       });
+      // The row lock taken above also holds off new submissions of this template (their foreign
+      // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
+      await reconcileReservations(tx, id, previous, definition);
       const jsonSchema = compileJsonSchema(definition, { templateId: id, version: plan.toVersion, title: template.title });
       await tx.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)

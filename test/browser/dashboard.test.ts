@@ -27,7 +27,9 @@ describe('the dashboard and submissions in a browser', () => {
     for (let i = 0; i < 12; i++) {
       expect((await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status).toBe(202);
     }
-    const duplicate = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(4) });
+    // One answer that storage refuses (a constraint added to the form table) fails in the worker.
+    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`);
+    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...householdPayload(12).household, village: 'Refusedville' } } });
     await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 12 && c['2'] === 1);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -50,9 +52,9 @@ describe('the dashboard and submissions in a browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/submission-show.png`, fullPage: true });
 
     // The failed one shows its reason and offers a retry (a POST behind a confirmation).
-    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${duplicate.body.data.id}/show`);
-    await page.getByText('Duplicate: another submission already has household.village').first().waitFor();
-    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${duplicate.body.data.id}/retry`);
+    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${refused.body.data.id}/show`);
+    await page.getByText('The database refused to store this answer in Village (household.village)').first().waitFor();
+    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${refused.body.data.id}/retry`);
     await page.getByTestId('confirm-retry').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/submission-retry.png`, fullPage: true });
     expect(errors).toEqual([]);

@@ -47,8 +47,10 @@ describe('logs, metrics and the queue board', () => {
 
   it('puts the job id on worker lines, and never logs tokens or cookies', async () => {
     const s = await publishedSurvey(t);
+    // One answer that storage refuses (a constraint added to the form table) fails in the worker.
+    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_village_2 CHECK (village <> 'Village 2')`);
     await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
-    await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
+    await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(2) });
     await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 1 && c['2'] === 1);
     await waitFor(async () => log.lines.filter((l) => l.msg === 'submission failed'), (found) => found.length === 1);
     const failed = log.lines.find((l) => l.msg === 'submission failed')!;

@@ -235,13 +235,27 @@ describe('publishing templates into real tables', () => {
     const indexes = await t.rt.pool.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'forms' AND tablename = $1 AND indexname LIKE '%village%'`, [`f${id}_household`]);
     expect(indexes.rowCount).toBe(0);
 
-    // With the data fixed the unique rule lands as a real unique index.
+    // With the data fixed the unique rule lands: the answers' values are reserved (the unique
+    // check reads the answers themselves; the other rules, the typed rows), and a new duplicate is
+    // refused at the door. The typed table gets no unique index.
+    await t.rt.pool.query(`UPDATE submissions SET payload = jsonb_set(payload, '{household,village}', '"Third"') WHERE id = $1`, [subs[1]]);
     await t.rt.pool.query(`UPDATE forms."f${id}_household" SET village = 'Third', age = 99 WHERE submission_id = $1`, [subs[1]]);
     await t.rt.pool.query(`UPDATE forms."f${id}_household" SET age = 5 WHERE submission_id = $1`, [subs[2]]);
     expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
-    await expect(
-      t.rt.pool.query(`INSERT INTO forms."f${id}_household" (submission_id, village) VALUES ($1, 'Same')`, [subs[2]]),
-    ).rejects.toThrow(/duplicate key|unique/);
+    const reserved = await t.rt.pool.query(`SELECT value, submission_id FROM submission_unique_values WHERE template_id = $1 ORDER BY submission_id`, [id]);
+    expect(reserved.rows).toEqual([
+      { value: 'same', submission_id: subs[0] },
+      { value: 'third', submission_id: subs[1] },
+      { value: 'other', submission_id: subs[2] },
+    ]);
+    const duplicate = await api.post(`/templates/${id}/submissions`, { data: { household: { village: ' SAME', age: 30 } } });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error).toMatchObject({ code: 'DUPLICATE_VALUE', details: [{ path: 'household.village', submissionId: subs[0] }] });
+    const uniqueIndexes = await t.rt.pool.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'forms' AND tablename = $1 AND indexdef LIKE 'CREATE UNIQUE%' AND indexname <> $2`,
+      [`f${id}_household`, `f${id}_household_pkey`],
+    );
+    expect(uniqueIndexes.rows).toEqual([]);
   });
 
   it('serializes concurrent publishes of one template: clean versions or a clear conflict, never half a table', async () => {

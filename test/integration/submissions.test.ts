@@ -38,22 +38,16 @@ describe('submissions: API in, JSONB stored, projected by the worker', () => {
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'submission.create'`)).toBe(1000);
   });
 
-  it('marks a duplicate (unique rule) failed with a readable reason, without retrying for ever', async () => {
+  it('refuses a duplicate of a unique value at the door (409), so nothing fails in the worker for it', async () => {
+    const before = await count('SELECT count(*) AS n FROM submissions');
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(3) });
-    expect(res.status).toBe(202);
-    const id = res.body.data.id;
-    const done = await waitFor(() => s.submitterApi.get(`/submissions/${id}`), (r) => r.body.data.processingStatus === 2);
-    expect(done.body.data.processingError).toBe('Duplicate: another submission already has household.village = "Village 3" (the field must be unique)');
-    expect((await t.rt.pool.query('SELECT processing_attempts FROM submissions WHERE id = $1', [id])).rows[0].processing_attempts).toBe(1);
-
-    // Fix the conflict and retry: it lands.
-    await t.rt.pool.query(`UPDATE ${s.sectionTable} SET village = 'Village 3 (old)' WHERE village = 'Village 3'`);
-    const retried = await s.builderApi.post(`/submissions/${id}/retry`);
-    expect(retried.body.data).toEqual({ retried: [id], refused: [] });
-    await waitFor(() => s.submitterApi.get(`/submissions/${id}`), (r) => r.body.data.processingStatus === 1);
-    // A submitter may not retry processing.
-    const denied = await s.submitterApi.post(`/submissions/${id}/retry`);
-    expect(denied.body.data.refused[0].reason).toMatch(/not allowed/);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'DUPLICATE_VALUE', details: [{ path: 'household.village', label: 'Village', code: 'unique' }] });
+    // The holder is the submitter's own earlier answer: its id is named.
+    const holder = await t.rt.pool.query(`SELECT id FROM submissions WHERE payload #>> '{household,village}' = 'Village 3'`);
+    expect(res.body.error.details[0].submissionId).toBe(String(holder.rows[0].id));
+    expect(await count('SELECT count(*) AS n FROM submissions')).toBe(before);
+    expect((await statusCounts(t.rt.pool, s.templateId))['2']).toBeUndefined();
   });
 
   it('validates against the version schema with errors per field path, and changes nothing', async () => {

@@ -118,13 +118,16 @@ describe('webhooks', () => {
     for (const id of [a, b]) expect((await asReviewer.post(`/submissions/${id}/claim`)).status).toBe(200);
     expect((await asReviewer.post(`/submissions/${a}/approve`)).status).toBe(200);
     expect((await asReviewer.post(`/submissions/${b}/reject`, { reason: 'Village is misspelt' })).status).toBe(200);
-    // A duplicate village fails processing (unique rule).
-    const dup = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(50_000) });
+    // Storage refuses one (a constraint added to the form table): processing fails.
+    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`);
+    const dup = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...householdPayload(50_001).household, village: 'Refusedville' } } });
+    expect(dup.status).toBe(202);
     await waitFor(async () => at('/review').length, (k) => k === 3, 20_000, 'three deliveries');
     const byEvent = Object.fromEntries(at('/review').map((r) => [r.json.event, r.json.data.submission]));
     expect(byEvent['submission.approved']).toMatchObject({ id: a, reviewStatus: 'approved', reviewerId: reviewer.id });
     expect(byEvent['submission.rejected']).toMatchObject({ id: b, reviewStatus: 'rejected', reason: 'Village is misspelt' });
-    expect(byEvent['submission.failed']).toMatchObject({ id: dup.body.data.id, processingStatus: 'failed', error: expect.stringMatching(/Duplicate/) });
+    expect(byEvent['submission.failed']).toMatchObject({ id: dup.body.data.id, processingStatus: 'failed', error: expect.stringMatching(/refused to store this answer in Village/) });
+    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} DROP CONSTRAINT no_refused_villages`);
     // Nothing for the events it did not subscribe to (processed).
     expect(at('/review').some((r) => r.json.event === 'submission.processed')).toBe(false);
     await asManager.delete(`/webhooks/${hook.id}`);

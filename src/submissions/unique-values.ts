@@ -1,0 +1,207 @@
+import type { ServiceContext } from '../context.js';
+import type { Queryable } from '../db/pool.js';
+import { DuplicateValueError } from '../errors/app-error.js';
+import { gridRoleOf } from '../grids/grids.repository.js';
+import { can } from '../permissions/policy.js';
+import type { Definition, Field, Section } from '../templates/definition.schema.js';
+import { own } from '../templates/own.js';
+
+/**
+ * Reservations of `unique` values: the duplicate check, at the door.
+ *
+ * A submitted (non-draft) submission holds one row of `submission_unique_values` per unique field
+ * it answers: (template, field id, normalised value), whose primary key refuses a second holder.
+ * The rows are written in the transaction that stores or changes the submission, so a duplicate
+ * is refused with 409 before anything is accepted, race-safe across web nodes (PostgreSQL makes
+ * the second of two concurrent INSERTs of one key wait for the first, then fail if it committed).
+ *
+ * - The unique fields are those of the template's CURRENT version; a submission's values are read
+ *   with its own version's keys, the field's stable id being the link (a renamed key keeps its
+ *   values). Publishing reconciles the rows when a field gains or loses `unique` or changes type.
+ * - What "the same value" means is decided in one place, the SQL function gridbook_unique_value
+ *   (migrations/1764410400000_unique_value_reservations.sql, described in docs/forms.md); every
+ *   statement here hands it the raw answer and its field type.
+ * - Drafts reserve nothing; submitting one reserves. Editing a rejected submission moves its
+ *   reservations (a value it keeps stays its own). Deleting a submission frees them (ON DELETE
+ *   CASCADE).
+ */
+
+/** One answered unique field of a submission. */
+export interface UniqueAnswer {
+  fieldId: string;
+  fieldType: Field['type'];
+  /** The answer as sent (normalised by PostgreSQL, see above). */
+  value: unknown;
+  /** Where it sits in the answer: `household.village`. */
+  path: string;
+  label: string;
+}
+
+function locate(definition: Definition, fieldId: string): { section: Section; field: Field } | null {
+  for (const section of definition.sections) {
+    const field = section.fields.find((f) => f.id === fieldId);
+    if (field) return { section, field };
+  }
+  return null;
+}
+
+/**
+ * The unique fields of `current` (the template's current version) that `payload` answers, read
+ * with the keys of `ownDefinition` (the version the payload was written for).
+ */
+export function uniqueAnswers(current: Definition, payload: Record<string, unknown>, ownDefinition: Definition = current): UniqueAnswer[] {
+  const answers: UniqueAnswer[] = [];
+  for (const section of current.sections) {
+    // Table columns cannot be unique (definition.validate.ts refuses it): section fields only.
+    for (const field of section.fields) {
+      if (!field.rules?.unique) continue;
+      const at = ownDefinition === current ? { section, field } : locate(ownDefinition, field.id);
+      if (!at) continue;
+      const values = own(payload, at.section.key);
+      const value = values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
+      if (value === undefined || value === null) continue;
+      answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: field.label });
+    }
+  }
+  return answers;
+}
+
+/** The answers as one jsonb parameter: `[{field_id, field_type, value}]`. */
+export function answersParam(answers: UniqueAnswer[]): string {
+  return JSON.stringify(answers.map((a) => ({ field_id: a.fieldId, field_type: a.fieldType, value: a.value })));
+}
+
+/**
+ * SQL selecting `(field_id, value)` to reserve from the answers parameter `$n`: the normalised
+ * values, blanks left out. For use inside a statement that also stores the submission.
+ */
+export function normalisedAnswersSql(param: string): string {
+  return `SELECT a.field_id, gridbook_unique_value(a.field_type, a.value) AS value
+            FROM jsonb_to_recordset(${param}::jsonb) AS a(field_id text, field_type text, value jsonb)`;
+}
+
+/** The constraint whose violation means "someone else holds this value". */
+export const RESERVATION_CONSTRAINT = 'submission_unique_values_pkey';
+
+/**
+ * The duplicate error for the answers held by another submission than `except`, or null when none
+ * is (the holder's transaction rolled back meanwhile). The holder's id is named only to a caller
+ * who may read it.
+ */
+export async function duplicatesOf(
+  db: Queryable,
+  ctx: ServiceContext,
+  templateId: string,
+  answers: UniqueAnswer[],
+  except: string | null = null,
+): Promise<DuplicateValueError | null> {
+  if (answers.length === 0) return null;
+  const held = await db.query<{ i: string; submission_id: string; submitted_by: string; grid_id: string }>(
+    `SELECT a.i, r.submission_id, s.submitted_by, s.grid_id
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (field_id text, field_type text, value jsonb)) WITH ORDINALITY AS a(field_id, field_type, value, i)
+       JOIN submission_unique_values r
+         ON r.template_id = $1 AND r.field_id = a.field_id
+        AND r.value_digest = gridbook_unique_digest(gridbook_unique_value(a.field_type, a.value))
+       JOIN submissions s ON s.id = r.submission_id
+      WHERE r.submission_id IS DISTINCT FROM $3::bigint
+      ORDER BY a.i`,
+    [templateId, answersParam(answers), except],
+  );
+  if (held.rows.length === 0) return null;
+  const actor = ctx.actor;
+  const roles = new Map<string, Awaited<ReturnType<typeof gridRoleOf>>>();
+  const details = [];
+  for (const row of held.rows) {
+    const answer = answers[Number(row.i) - 1]!;
+    let visible = false;
+    if (actor) {
+      if (actor.role !== 'admin' && !roles.has(row.grid_id)) roles.set(row.grid_id, await gridRoleOf(db, row.grid_id, actor.id));
+      const gridRole = actor.role === 'admin' ? null : (roles.get(row.grid_id) ?? null);
+      visible = can(actor, 'read', { type: 'submission', gridRole, own: row.submitted_by === actor.id });
+    }
+    details.push({
+      path: answer.path,
+      label: answer.label,
+      code: 'unique',
+      message: `another submission already has this value (${answer.label} must be unique in this form)`,
+      ...(visible ? { submissionId: String(row.submission_id) } : {}),
+    });
+  }
+  return new DuplicateValueError(details);
+}
+
+/**
+ * Makes a stored submission's reservations match `answers`, inside the caller's transaction:
+ * frees what it no longer holds, takes its new values, and throws DuplicateValueError (409) when
+ * another submission holds one of them, which rolls the caller's change back.
+ */
+export async function syncReservations(
+  tx: Queryable,
+  ctx: ServiceContext,
+  submission: { id: string; templateId: string },
+  answers: UniqueAnswer[],
+): Promise<void> {
+  const param = answersParam(answers);
+  await tx.query(
+    `DELETE FROM submission_unique_values r
+      WHERE r.submission_id = $1
+        AND NOT EXISTS (SELECT 1 FROM (${normalisedAnswersSql('$2')}) w WHERE w.field_id = r.field_id AND w.value = r.value)`,
+    [submission.id, param],
+  );
+  if (answers.length === 0) return;
+  // DO NOTHING: a value it already holds stays, one another submission holds is found below. A
+  // concurrent holder that has not committed yet makes this wait for its outcome.
+  await tx.query(
+    `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+     SELECT $1, w.field_id, w.value, $2 FROM (${normalisedAnswersSql('$3')}) w WHERE w.value IS NOT NULL
+     ON CONFLICT DO NOTHING`,
+    [submission.templateId, submission.id, param],
+  );
+  const duplicate = await duplicatesOf(tx, ctx, submission.templateId, answers, submission.id);
+  if (duplicate) throw duplicate;
+}
+
+/** Frees every reservation of a submission (it went back to being a draft, or left review). */
+export async function releaseReservations(tx: Queryable, submissionId: string): Promise<void> {
+  await tx.query('DELETE FROM submission_unique_values WHERE submission_id = $1', [submissionId]);
+}
+
+/** The unique fields of a definition (section fields only), by id, with their types. */
+export function uniqueFieldTypes(definition: Definition | null): Map<string, Field['type']> {
+  const fields = new Map<string, Field['type']>();
+  for (const section of definition?.sections ?? []) {
+    for (const field of section.fields) if (field.rules?.unique) fields.set(field.id, field.type);
+  }
+  return fields;
+}
+
+/**
+ * Publishing: the reservations follow the new version's unique fields. A field that loses
+ * `unique` (or is removed) frees its values; one that gains it, or changes type (which changes how
+ * its values compare), reserves the values of every submitted submission. The publish's checks
+ * have already refused duplicates among them (the `unique` check of plan.ts), and the template
+ * row's lock keeps new submissions out until the publish commits.
+ */
+export async function reconcileReservations(tx: Queryable, templateId: string, previous: Definition | null, next: Definition): Promise<void> {
+  const before = uniqueFieldTypes(previous);
+  const after = uniqueFieldTypes(next);
+  const freed = [...before].filter(([id, type]) => after.get(id) !== type).map(([id]) => id);
+  const taken = [...after].filter(([id, type]) => before.get(id) !== type).map(([id, type]) => ({ field_id: id, field_type: type }));
+  if (freed.length) {
+    await tx.query('DELETE FROM submission_unique_values WHERE template_id = $1 AND field_id = ANY ($2::text[])', [templateId, freed]);
+  }
+  if (taken.length) {
+    await tx.query(
+      `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+       SELECT $1, c.field_id, c.value, c.submission_id FROM gridbook_unique_candidates($1, $2::jsonb) c`,
+      [templateId, JSON.stringify(taken)],
+    );
+  }
+}
+
+/** SQL for the publish check "existing submitted answers are unique": ids of the repeated ones. */
+export function duplicateCandidatesSql(): string {
+  return `SELECT c.submission_id AS id FROM (
+            SELECT submission_id, count(*) OVER (PARTITION BY value) AS n FROM gridbook_unique_candidates($1::bigint, $2::jsonb)
+          ) c WHERE c.n > 1`;
+}
