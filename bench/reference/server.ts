@@ -1,7 +1,7 @@
 /**
- * The ingest reference: what the submission API costs with nothing but node:http, ajv and pg.
- * It parses `{"data": payload}`, validates the payload with the same compiled JSON Schema as
- * Gridbook (compileValidators over wideDefinition(FIELDS)), and in one transaction inserts the JSONB
+ * The ingest reference: what the submission API costs with nothing but node:http, the rules engine and pg.
+ * It parses `{"data": payload}`, judges the payload with the same compiled rules as
+ * Gridbook (compileRules over wideDefinition(FIELDS)), and in one transaction inserts the JSONB
  * row and one typed row holding every section field (FIELDS columns, the same PostgreSQL types as
  * published tables). No authentication, no audit entry, no queue: the floor, not a competitor.
  *
@@ -11,11 +11,11 @@ import http from 'node:http';
 import pg from 'pg';
 import { connectionConfig } from '../../src/db/pool.js';
 import { FIELD_TYPE_SPECS } from '../../src/templates/field-types.js';
-import { compileValidators } from '../../src/templates/json-schema.js';
+import { compileRules } from '../../src/rules/index.js';
 import { wideDefinition } from '../lib/template.js';
 
 const definition = wideDefinition(Number(process.env.FIELDS ?? 300));
-const validate = compileValidators(definition, { templateId: 'ref', version: 1, title: 'Reference' }).full;
+const rules = compileRules(definition);
 const fields = definition.sections.flatMap((s) => s.fields.map((f) => ({ section: s.key, key: f.key, type: FIELD_TYPE_SPECS[f.type].pgType })));
 const pool = new pg.Pool({ ...connectionConfig(process.env.DATABASE_URL!), max: Number(process.env.POOL_SIZE ?? 10) });
 
@@ -39,7 +39,8 @@ async function ingest(raw: string): Promise<{ status: number; body: unknown }> {
   } catch {
     return { status: 400, body: { error: 'invalid JSON' } };
   }
-  if (!validate(data)) return { status: 422, body: { errors: validate.errors } };
+  const problems = rules.check(data);
+  if (problems.length) return { status: 422, body: { errors: problems } };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

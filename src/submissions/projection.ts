@@ -1,6 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Queryable } from '../db/pool.js';
-import type { Definition, Field, Section } from '../templates/definition.schema.js';
+import { compileRules } from '../rules/index.js';
+import type { Definition } from '../templates/definition.schema.js';
 import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
 import { own } from '../templates/own.js';
@@ -11,7 +12,8 @@ import { own } from '../templates/own.js';
  * Keys are mapped to fields through the submission's own version (payloads use the keys of the
  * version they were made with), and fields to columns through the template's current layout (names
  * are bound to stable ids, so an old submission lands in the right columns after renames and
- * retypes). Fields hidden by `showIf` project as NULL. Writing replaces every row of the
+ * retypes). Fields hidden by `showIf` project as NULL, decided by the rules engine that judged the
+ * answer at the API (src/rules: the same relevance everywhere). Writing replaces every row of the
  * submissions concerned, so running it twice gives the same rows.
  */
 
@@ -21,15 +23,6 @@ type Row = Record<string, unknown>;
 export interface ProjectedRows {
   /** Table name -> rows (section tables: one row per submission; child tables: one per table row). */
   byTable: Map<string, Row[]>;
-}
-
-function isShown(section: Section, field: Field, values: Record<string, unknown>): boolean {
-  if (!field.showIf) return true;
-  const dependency = section.fields.find((f) => f.id === field.showIf!.field);
-  if (!dependency || !isShown(section, dependency, values)) return false;
-  const actual = own(values, dependency.key);
-  if (field.showIf.in !== undefined) return field.showIf.in.some((v) => v === actual);
-  return actual === field.showIf.equals;
 }
 
 /** JSON value as jsonb_to_recordset will read it into the column's type. */
@@ -51,15 +44,17 @@ export function projectPayload(
     if (rows) rows.push(row);
     else into.byTable.set(table, [row]);
   };
+  const rules = compileRules(definition);
   for (const section of definition.sections) {
     const values = (own(payload, section.key) ?? {}) as Record<string, unknown>;
     const table = layout.sections.get(section.id);
     if (table) {
       const row: Row = { [SYSTEM_COLUMNS.submissionId]: submissionId };
+      const shown = rules.shownFields(section.id, values);
       for (const field of section.fields) {
         const column = table.naming.columns[field.id];
         if (!column || !table.types.has(column.name)) continue; // purged
-        row[column.name] = isShown(section, field, values) ? toColumnValue(own(values, field.key)) : null;
+        row[column.name] = shown.has(field.id) ? toColumnValue(own(values, field.key)) : null;
       }
       push(table.name, row);
     }

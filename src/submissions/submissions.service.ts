@@ -8,7 +8,7 @@ import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, Unauthen
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can, type Action } from '../permissions/policy.js';
 import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
-import { assertValidPayload } from '../templates/json-schema.js';
+import { assertAnswer } from '../rules/assert.js';
 import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
 import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
@@ -73,7 +73,7 @@ export class SubmissionsService {
       const current = attempt === 1 ? template.current_version : (await this.currentVersion(templateId));
       const version = await this.deps.catalog.version(templateId, current);
       assertNoFilesOnCreate(version.definition, input.data);
-      assertValidPayload(draft ? version.validators.draft : version.validators.full, input.data);
+      assertAnswer(version.rules, input.data, { draft });
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
       const unique = draft ? [] : uniqueAnswers(version.definition, input.data);
       try {
@@ -213,7 +213,7 @@ export class SubmissionsService {
       ]);
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
       const data = await reconcileFileFields(tx, ctx, before, version.definition, input.data);
-      assertValidPayload(before.review_status === 'draft' ? version.validators.draft : version.validators.full, data);
+      assertAnswer(version.rules, data, { draft: before.review_status === 'draft' });
       if (before.review_status === 'rejected' && template.rows[0]!.review_mode === 'section') {
         await this.assertOnlyRejectedSectionsChange(tx, before, data);
       }

@@ -1,12 +1,12 @@
 import type { Queryable } from '../db/pool.js';
 import { NotFoundError } from '../errors/app-error.js';
 import type { Definition } from './definition.schema.js';
-import { compileValidators, type PayloadValidators } from './json-schema.js';
+import { compileRules, type CompiledRules } from '../rules/index.js';
 import { FORMS_SCHEMA, type Naming, type TableNaming } from './naming.js';
 
 /**
  * What processing needs to know about templates, kept in memory:
- * - versions (immutable: cached for ever), with their compiled validators;
+ * - versions (immutable: cached for ever), with their compiled rules (src/rules);
  * - each template's current layout: the latest names (purged columns removed) and the actual
  *   column types, re-read only when the template's version or purge count changes.
  */
@@ -18,7 +18,8 @@ export interface VersionInfo {
   gridId: string;
   definition: Definition;
   naming: Naming;
-  validators: PayloadValidators;
+  /** The version's rules, compiled once: the judge of its answers. */
+  rules: CompiledRules;
 }
 
 export interface TableLayout {
@@ -83,7 +84,7 @@ export class TemplateCatalog {
     const row = result.rows[0];
     if (!row) throw new NotFoundError(`Version ${version} of template`, templateId);
     const meta = { templateId, version, title: row.title };
-    return { ...meta, gridId: row.grid_id, definition: row.definition, naming: row.naming, validators: compileValidators(row.definition, meta) };
+    return { ...meta, gridId: row.grid_id, definition: row.definition, naming: row.naming, rules: compileRules(row.definition) };
   }
 
   private async loadLayout(templateId: string, version: number): Promise<TemplateLayout> {

@@ -47,7 +47,10 @@ export const RulesSchema = Type.Object(
     max: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })])),
     minLength: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
     maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    /** A regular expression (JavaScript syntax, run by RE2 in linear time: no backreferences or lookarounds). */
     pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    /** What an answer that does not match the pattern is told, e.g. "Use the format WP-123456". */
+    patternMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
     unique: Type.Optional(Type.Boolean()),
     minItems: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),

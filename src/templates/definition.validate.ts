@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError, type ErrorDetail } from '../errors/app-error.js';
+import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
 import { DefinitionSchema, KEY_PATTERN, type Definition, type Field, type Section } from './definition.schema.js';
 import { FIELD_TYPE_SPECS, isChoice, pgTypeOf, rowBytes } from './field-types.js';
@@ -54,58 +55,6 @@ export function assignMissingIds(raw: unknown): unknown {
   return raw;
 }
 
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether a pattern has a quantified group that itself holds a quantifier, like (a+)+ or (\w*)*:
- * the shape that makes a backtracking engine take exponential time on a near-miss. Such rules are
- * refused up front; validation also runs patterns under a time budget (json-schema.ts), for the
- * shapes this check cannot see.
- */
-export function hasNestedQuantifier(pattern: string): boolean {
-  const groups: boolean[] = []; // per open group: does it contain a quantifier?
-  let closedHadQuantifier = false; // the group just closed contained one
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      i++;
-      closedHadQuantifier = false;
-      continue;
-    }
-    if (c === '[') {
-      // A character class: skip to its end.
-      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
-      closedHadQuantifier = false;
-      continue;
-    }
-    if (c === '(') {
-      groups.push(false);
-      closedHadQuantifier = false;
-      continue;
-    }
-    if (c === ')') {
-      closedHadQuantifier = groups.pop() ?? false;
-      if (closedHadQuantifier && groups.length) groups[groups.length - 1] = true;
-      continue;
-    }
-    // Only unbounded repetition counts: *, + and {n,} ({n} and {n,m} are bounded).
-    const unbounded = c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(pattern.slice(i)));
-    if (unbounded) {
-      if (closedHadQuantifier) return true;
-      if (groups.length) groups[groups.length - 1] = true;
-    }
-    if (c !== '?') closedHadQuantifier = false;
-  }
-  return false;
-}
-
 const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
 
 function checkField(field: Field, path: string, inTable: boolean, problems: ErrorDetail[]): void {
@@ -120,13 +69,11 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (!KEY_RE.test(field.key)) {
     problems.push({ path: `${path}.key`, message: `"${field.key}" must start with a letter or underscore and hold only letters, digits and underscores` });
   }
-  if (rules.pattern !== undefined && !isValidRegex(rules.pattern)) {
-    problems.push({ path: `${path}.rules.pattern`, message: 'is not a valid regular expression' });
-  } else if (rules.pattern !== undefined && hasNestedQuantifier(rules.pattern)) {
-    problems.push({
-      path: `${path}.rules.pattern`,
-      message: 'repeats a group that itself repeats (like (a+)+): such a pattern can take exponential time on some answers; rewrite it without the nesting',
-    });
+  // Patterns run on RE2 (linear time, src/rules/pattern.ts): one it cannot run is refused here, at save and at publish.
+  const badPattern = rules.pattern !== undefined ? patternProblem(rules.pattern) : null;
+  if (badPattern) problems.push({ path: `${path}.rules.pattern`, message: badPattern });
+  if (rules.patternMessage !== undefined && rules.pattern === undefined) {
+    problems.push({ path: `${path}.rules.patternMessage`, message: 'is shown when an answer does not match the pattern: give a pattern too' });
   }
   if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength) {
     problems.push({ path: `${path}.rules.minLength`, message: 'must not exceed maxLength' });

@@ -14,7 +14,7 @@ interface TypeSpec {
   valueSchema(field: Field): Record<string, unknown>;
 }
 
-const LENGTH_RULES: RuleName[] = ['required', 'minLength', 'maxLength', 'pattern', 'unique'];
+const LENGTH_RULES: RuleName[] = ['required', 'minLength', 'maxLength', 'pattern', 'patternMessage', 'unique'];
 const RANGE_RULES: RuleName[] = ['required', 'min', 'max', 'unique'];
 
 /** bigint's range, clipped to what a JSON number holds exactly. */
@@ -88,13 +88,13 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
   },
   email: {
     pgType: 'text',
-    rules: ['required', 'maxLength', 'pattern', 'unique'],
+    rules: ['required', 'maxLength', 'pattern', 'patternMessage', 'unique'],
     valueSchema: (f) => stringSchema(f, { format: 'email', maxLength: f.rules?.maxLength ?? 254 }),
   },
   url: {
     pgType: 'text',
-    rules: ['required', 'maxLength', 'pattern', 'unique'],
-    valueSchema: (f) => stringSchema(f, { format: 'uri', pattern: f.rules?.pattern ?? '^https?://', maxLength: f.rules?.maxLength ?? 2048 }),
+    rules: ['required', 'maxLength', 'pattern', 'patternMessage', 'unique'],
+    valueSchema: (f) => ({ ...stringSchema(f, { format: 'uri', maxLength: f.rules?.maxLength ?? 2048 }), allOf: [{ pattern: '^https?://' }] }),
   },
   single_choice: {
     pgType: 'text',

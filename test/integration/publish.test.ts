@@ -124,10 +124,10 @@ describe('publishing templates into real tables', () => {
     const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1`, [id]);
     expect(audit.rows[0].after.version).toBe(1);
 
-    // Compiled validators are kept per version (versions never change).
+    // Compiled rules are kept per version (versions never change).
     const v1 = await t.rt.catalog.version(id, 1);
     expect(await t.rt.catalog.version(id, 1)).toBe(v1);
-    expect(v1.validators.full({ household: { village: 'x' } })).toBe(true);
+    expect(v1.rules.check({ household: { village: 'x' } })).toEqual([]);
 
     const again = await api.post(`/templates/${id}/publish`);
     expect(again.status).toBe(409);

@@ -1,0 +1,9 @@
+/**
+ * One rules engine (see docs and DESIGN.md "One rules engine"): a form version's rules compiled
+ * once and used by the builder's preview, the admin fill page, the API and the worker. Imports
+ * nothing Node-only: the admin panel bundles it for the browser.
+ */
+export { compileRules, type CheckOptions, type CompiledRules, type Problem } from './engine.js';
+export { canonical, conditionHolds } from './relevance.js';
+export { patternProblem } from './pattern.js';
+export { MESSAGES } from './messages.js';

@@ -1,0 +1,163 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
+import type { Field } from '../templates/definition.schema.js';
+import { DECIMAL_ABS_MAX, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
+import { MESSAGES } from './messages.js';
+import { compilePattern } from './pattern.js';
+
+/**
+ * The check of one present (not null) value of a field, built once per field: its type and every
+ * rule of the definition that bears on a value (lengths, bounds, pattern, formats, options,
+ * counts). Returns the problem as `[code, message]`, or null when the value is fine.
+ *
+ * The formats are ajv-formats' own functions and the bounds the same as the published JSON Schema
+ * (src/templates/json-schema.ts), so every answer these checks accept validates against it
+ * (test/unit/rules.test.ts holds both to that).
+ */
+export type ValueCheck = (value: unknown) => [code: string, message: string] | null;
+
+/** Length in code points, as JSON Schema counts it ("😀" is one character). */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+type FormatDef = { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
+const formats = fullFormats as unknown as Record<string, FormatDef | RegExp | ((s: string) => boolean)>;
+const asTest = (f: FormatDef | RegExp | ((s: string) => boolean)): ((s: string) => boolean) =>
+  f instanceof RegExp ? (s) => f.test(s) : typeof f === 'function' ? f : (s) => f.validate(s);
+const isEmail = asTest(formats.email!);
+const isUri = asTest(formats.uri!);
+const dateFormat = formats.date as FormatDef;
+const dateTimeFormat = formats['date-time'] as FormatDef;
+const TIME = new RegExp(TIME_PATTERN, 'u');
+/** PostgreSQL has no year 0 and keeps UTC offsets within ±15:59 (see STORABLE_* in field-types.ts). */
+const STORABLE_OFFSET = /(?:[zZ]|[+-](?:0\d|1[0-5])(?::?[0-5]\d)?)$/;
+const HTTP = /^https?:\/\//u;
+const FILE_ID = /^[0-9]{1,18}$/;
+
+/** The length rule of a text: null when the length is fine, else the message. */
+function lengthCheck(field: Field, defaultMax: number): (s: string) => string | null {
+  const min = field.rules?.minLength;
+  const max = field.rules?.maxLength ?? defaultMax;
+  const both = min !== undefined && field.rules?.maxLength !== undefined;
+  return (s) => {
+    // A string has at most as many code points as UTF-16 units, and at least half as many.
+    if ((min === undefined || s.length >= min * 2) && s.length <= max) return null;
+    const n = codePoints(s);
+    if (min !== undefined && n < min) return both ? MESSAGES.length(min, max) : MESSAGES.length(min, undefined);
+    if (n > max) return both ? MESSAGES.length(min, max) : MESSAGES.length(undefined, max);
+    return null;
+  };
+}
+
+function patternCheck(field: Field): ((s: string) => boolean) | null {
+  const pattern = field.rules?.pattern;
+  if (pattern === undefined) return null;
+  const compiled = compilePattern(pattern);
+  return (s) => compiled.test(s);
+}
+
+function numberCheck(field: Field, integer: boolean): ValueCheck {
+  const min = Math.max(typeof field.rules?.min === 'number' ? field.rules.min : -Infinity, integer ? SAFE_INTEGER_MIN : -DECIMAL_ABS_MAX);
+  const max = Math.min(typeof field.rules?.max === 'number' ? field.rules.max : Infinity, integer ? SAFE_INTEGER_MAX : DECIMAL_ABS_MAX);
+  const message = integer ? MESSAGES.integer(field) : MESSAGES.decimal(field);
+  const code = integer ? 'integer' : 'number';
+  return (v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) return [code, message];
+    return v < min || v > max ? ['range', message] : null;
+  };
+}
+
+function textCheck(field: Field, defaultMax: number): ValueCheck {
+  const length = lengthCheck(field, defaultMax);
+  const pattern = patternCheck(field);
+  return (v) => {
+    if (typeof v !== 'string') return ['type', MESSAGES.text()];
+    const tooShortOrLong = length(v);
+    if (tooShortOrLong) return ['length', tooShortOrLong];
+    if (pattern && !pattern(v)) return ['pattern', MESSAGES.pattern(field)];
+    return null;
+  };
+}
+
+/** For date and datetime: the format, what PostgreSQL stores, and the bounds (compared as ajv-formats compares). */
+function temporalCheck(field: Field, format: FormatDef, storable: (s: string) => boolean, message: string): ValueCheck {
+  const min = typeof field.rules?.min === 'string' ? field.rules.min : undefined;
+  const max = typeof field.rules?.max === 'string' ? field.rules.max : undefined;
+  return (v) => {
+    if (typeof v !== 'string' || !format.validate(v) || !storable(v)) return ['format', message];
+    if (min !== undefined && !((format.compare(v, min) ?? -1) >= 0)) return ['range', message];
+    if (max !== undefined && !((format.compare(v, max) ?? 1) <= 0)) return ['range', message];
+    return null;
+  };
+}
+
+export function valueCheck(field: Field): ValueCheck {
+  switch (field.type) {
+    case 'text':
+      return textCheck(field, 10_000);
+    case 'long_text':
+      return textCheck(field, 1_000_000);
+    case 'integer':
+      return numberCheck(field, true);
+    case 'decimal':
+      return numberCheck(field, false);
+    case 'boolean':
+      return (v) => (typeof v === 'boolean' ? null : ['type', MESSAGES.boolean()]);
+    case 'date':
+      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), MESSAGES.date(field));
+    case 'datetime':
+      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), MESSAGES.datetime(field));
+    case 'time':
+      return (v) => (typeof v === 'string' && TIME.test(v) ? null : ['format', MESSAGES.time()]);
+    case 'email':
+    case 'url': {
+      const email = field.type === 'email';
+      const length = lengthCheck(field, email ? 254 : 2048);
+      const pattern = patternCheck(field);
+      const format = email ? MESSAGES.email() : MESSAGES.url();
+      return (v) => {
+        if (typeof v !== 'string') return ['type', format];
+        const tooLong = length(v);
+        if (tooLong) return ['length', tooLong];
+        if (email ? !isEmail(v) : !isUri(v) || !HTTP.test(v)) return ['format', format];
+        if (pattern && !pattern(v)) return ['pattern', MESSAGES.pattern(field)];
+        return null;
+      };
+    }
+    case 'single_choice': {
+      const allowed = new Set((field.options ?? []).map((o) => o.value));
+      return (v) => (typeof v === 'string' && allowed.has(v) ? null : ['option', MESSAGES.singleChoice(field)]);
+    }
+    case 'multiple_choice': {
+      const allowed = new Set((field.options ?? []).map((o) => o.value));
+      const { minItems = 0, maxItems = Infinity } = field.rules ?? {};
+      return (v) => {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.has(x))) return ['option', MESSAGES.multipleChoice(field)];
+        if (new Set(v).size !== v.length) return ['unique', MESSAGES.choiceTwice()];
+        return v.length < minItems || v.length > maxItems ? ['count', MESSAGES.choiceCount(field)] : null;
+      };
+    }
+    case 'file': {
+      const max = field.multiple ? (field.rules?.maxItems ?? 100) : 1;
+      const min = field.rules?.minItems ?? 0;
+      return (v) => {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x)) || new Set(v).size !== v.length) return ['type', MESSAGES.files()];
+        return v.length < min || v.length > max ? ['count', MESSAGES.fileCount(field, max)] : null;
+      };
+    }
+  }
+}
+
+/** Whether a value counts as no answer for `required`: absent, null, blank text, an empty list. */
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+}
