@@ -4,10 +4,11 @@ import { own } from '../templates/own.js';
 
 /**
  * Processing steps: the extension point of submission processing. A step runs in the worker for
- * every submission it applies to, inside the projection transaction, after validation and before
- * the typed rows are written. It returns the values to project (it never changes the stored
- * payload, which stays the complete answer as sent). Throwing a ValidationError marks the
- * submission failed with that reason; any other error is retried.
+ * every submission it applies to, inside the projection transaction, before the typed rows are
+ * written (the answer was judged at the API when it was accepted; a step does not judge it again).
+ * It returns the values to project (it never changes the stored payload, which stays the complete
+ * answer as sent). Throwing a ValidationError marks the submission failed ("A processing step
+ * refused it: <message>"), for an answer the step cannot process at all; any other error is retried.
  *
  * Steps must be deterministic (processing may run twice). Calls to other systems that should not
  * wait on the transaction belong after it: enqueue a job (webhooks do) rather than call out here.
