@@ -181,7 +181,7 @@ export class ReviewService {
       this.deps.catalog.version(row.template_id, current.rows[0]!.current_version),
       this.deps.catalog.version(row.template_id, row.template_version),
     ]);
-    await syncReservations(tx, ctx, { id: row.id, templateId: row.template_id }, uniqueAnswers(latest.definition, row.payload, own.definition));
+    await syncReservations(tx, ctx, { id: row.id, templateId: row.template_id }, uniqueAnswers(latest.definition, row.payload, own.rules));
   }
 
   /** Section rows at (re)submission: all sections on first submission; the rejected ones on a resubmission. */

@@ -75,7 +75,7 @@ export class SubmissionsService {
       assertNoFilesOnCreate(version.definition, input.data);
       assertAnswer(version.rules, input.data, { draft });
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
-      const unique = draft ? [] : uniqueAnswers(version.definition, input.data);
+      const unique = draft ? [] : uniqueAnswers(version.definition, input.data, version.rules);
       try {
         row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, input.data, draft, unique, key, requestHash);
       } catch (error) {
@@ -226,7 +226,7 @@ export class SubmissionsService {
       // A rejected submission keeps its unique values while rejected; its edit moves them (a value
       // it keeps stays its own, a new one must be free). Drafts reserve nothing.
       if (before.review_status === 'rejected') {
-        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data));
+        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data, version.rules));
       }
       await recordAudit(tx, ctx, {
         action: 'submission.update',

@@ -5,6 +5,7 @@ import { gridRoleOf } from '../grids/grids.repository.js';
 import { can } from '../permissions/policy.js';
 import type { Definition, Field, Section } from '../templates/definition.schema.js';
 import { own } from '../templates/own.js';
+import { compileRules, type CompiledRules } from '../rules/index.js';
 
 /**
  * Reservations of `unique` values: the duplicate check, at the door.
@@ -21,6 +22,8 @@ import { own } from '../templates/own.js';
  * - What "the same value" means is decided in one place, the SQL function gridbook_unique_value
  *   (migrations/1764410400000_unique_value_reservations.sql, described in docs/forms.md); every
  *   statement here hands it the raw answer and its field type.
+ * - A field hidden by its condition (`showIf`, as the rules engine decides for the projection)
+ *   reserves nothing, and neither does an empty answer.
  * - Drafts reserve nothing; submitting one reserves. Editing a rejected submission moves its
  *   reservations (a value it keeps stays its own). Deleting a submission frees them (ON DELETE
  *   CASCADE).
@@ -47,21 +50,28 @@ function locate(definition: Definition, fieldId: string): { section: Section; fi
 
 /**
  * The unique fields of `current` (the template's current version) that `payload` answers, read
- * with the keys of `ownDefinition` (the version the payload was written for).
+ * with the keys of `ownRules`' version (the version the payload was written for). A field hidden
+ * by its condition (`showIf`, decided by the rules engine as the projection decides it) holds
+ * nothing: its value is stored with the answer but projected as NULL, so it reserves nothing.
  */
-export function uniqueAnswers(current: Definition, payload: Record<string, unknown>, ownDefinition: Definition = current): UniqueAnswer[] {
+export function uniqueAnswers(current: Definition, payload: Record<string, unknown>, ownRules: CompiledRules): UniqueAnswer[] {
+  // Table columns cannot be unique (definition.validate.ts refuses it): section fields only.
+  return answersOf(current.sections.flatMap((s) => s.fields.filter((f) => f.rules?.unique)), payload, ownRules);
+}
+
+/** What `payload` answers for `fields` (as the current version defines them), read as uniqueAnswers reads them. */
+function answersOf(fields: Field[], payload: Record<string, unknown>, ownRules: CompiledRules): UniqueAnswer[] {
   const answers: UniqueAnswer[] = [];
-  for (const section of current.sections) {
-    // Table columns cannot be unique (definition.validate.ts refuses it): section fields only.
-    for (const field of section.fields) {
-      if (!field.rules?.unique) continue;
-      const at = ownDefinition === current ? { section, field } : locate(ownDefinition, field.id);
-      if (!at) continue;
-      const values = own(payload, at.section.key);
-      const value = values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
-      if (value === undefined || value === null) continue;
-      answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: field.label });
-    }
+  const shown = new Map<string, Set<string>>();
+  for (const field of fields) {
+    const at = locate(ownRules.definition, field.id);
+    if (!at) continue;
+    const values = own(payload, at.section.key);
+    const value = values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
+    if (value === undefined || value === null) continue;
+    if (!shown.has(at.section.id)) shown.set(at.section.id, ownRules.shownFields(at.section.id, values));
+    if (!shown.get(at.section.id)!.has(field.id)) continue;
+    answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: field.label });
   }
   return answers;
 }
@@ -161,11 +171,6 @@ export async function syncReservations(
   if (duplicate) throw duplicate;
 }
 
-/** Frees every reservation of a submission (it went back to being a draft, or left review). */
-export async function releaseReservations(tx: Queryable, submissionId: string): Promise<void> {
-  await tx.query('DELETE FROM submission_unique_values WHERE submission_id = $1', [submissionId]);
-}
-
 /** The unique fields of a definition (section fields only), by id, with their types. */
 export function uniqueFieldTypes(definition: Definition | null): Map<string, Field['type']> {
   const fields = new Map<string, Field['type']>();
@@ -173,6 +178,69 @@ export function uniqueFieldTypes(definition: Definition | null): Map<string, Fie
     for (const field of section.fields) if (field.rules?.unique) fields.set(field.id, field.type);
   }
   return fields;
+}
+
+/** Submissions read per round trip when publishing scans a template's answers. */
+const SCAN_BATCH = 2000;
+
+/**
+ * The normalised values that the submitted (non-draft) answers of a template hold for `fields`
+ * (the new version's definitions of them), read as the API reads them (each answer through its own
+ * version's keys and relevance) and normalised by PostgreSQL: value key -> submission ids, oldest
+ * first. For publishing, under the template row's lock.
+ */
+async function answeredValues(db: Queryable, templateId: string, fields: Field[]): Promise<Map<string, { fieldId: string; value: string; ids: string[] }>> {
+  const found = new Map<string, { fieldId: string; value: string; ids: string[] }>();
+  if (fields.length === 0) return found;
+  const versions = new Map<number, CompiledRules>();
+  for (const row of (await db.query<{ version: number; definition: Definition }>('SELECT version, definition FROM template_versions WHERE template_id = $1', [templateId])).rows) {
+    versions.set(row.version, compileRules(row.definition));
+  }
+  let last = '0';
+  for (;;) {
+    const batch = await db.query<{ id: string; template_version: number; payload: Record<string, unknown> }>(
+      `SELECT id, template_version, payload FROM submissions
+        WHERE template_id = $1 AND review_status <> 'draft' AND id > $2 ORDER BY id LIMIT ${SCAN_BATCH}`,
+      [templateId, last],
+    );
+    const answers: { submissionId: string; answer: UniqueAnswer }[] = [];
+    for (const row of batch.rows) {
+      const rules = versions.get(row.template_version);
+      if (rules) for (const answer of answersOf(fields, row.payload, rules)) answers.push({ submissionId: String(row.id), answer });
+    }
+    if (answers.length) {
+      const normalised = await db.query<{ i: string; value: string | null }>(
+        `SELECT a.i, gridbook_unique_value(a.field_type, a.value) AS value
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (field_id text, field_type text, value jsonb)) WITH ORDINALITY AS a(field_id, field_type, value, i)`,
+        [answersParam(answers.map((a) => a.answer))],
+      );
+      for (const { i, value } of normalised.rows) {
+        if (value === null) continue;
+        const { submissionId, answer } = answers[Number(i) - 1]!;
+        const key = `${answer.fieldId}\u0000${value}`;
+        const entry = found.get(key);
+        if (entry) entry.ids.push(submissionId);
+        else found.set(key, { fieldId: answer.fieldId, value, ids: [submissionId] });
+      }
+    }
+    if (batch.rows.length < SCAN_BATCH) break;
+    last = String(batch.rows[batch.rows.length - 1]!.id);
+  }
+  return found;
+}
+
+/** The field of a definition with this id, if it is a section field. */
+function sectionField(definition: Definition, fieldId: string): Field | null {
+  return locate(definition, fieldId)?.field ?? null;
+}
+
+/**
+ * The publish check "the submitted answers hold no value of this field twice", compared as
+ * reservations compare values: the submissions that repeat one (all of them), oldest first.
+ */
+export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<string[]> {
+  const values = await answeredValues(db, templateId, [field]);
+  return [...values.values()].filter((v) => v.ids.length > 1).flatMap((v) => v.ids).sort((a, b) => Number(a) - Number(b));
 }
 
 /**
@@ -186,22 +254,17 @@ export async function reconcileReservations(tx: Queryable, templateId: string, p
   const before = uniqueFieldTypes(previous);
   const after = uniqueFieldTypes(next);
   const freed = [...before].filter(([id, type]) => after.get(id) !== type).map(([id]) => id);
-  const taken = [...after].filter(([id, type]) => before.get(id) !== type).map(([id, type]) => ({ field_id: id, field_type: type }));
+  const taken = [...after].filter(([id, type]) => before.get(id) !== type).map(([id]) => sectionField(next, id)!);
   if (freed.length) {
     await tx.query('DELETE FROM submission_unique_values WHERE template_id = $1 AND field_id = ANY ($2::text[])', [templateId, freed]);
   }
-  if (taken.length) {
+  if (taken.length === 0) return;
+  const rows = [...(await answeredValues(tx, templateId, taken)).values()].map((v) => ({ field_id: v.fieldId, value: v.value, submission_id: v.ids[0] }));
+  for (let i = 0; i < rows.length; i += 5000) {
     await tx.query(
       `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
-       SELECT $1, c.field_id, c.value, c.submission_id FROM gridbook_unique_candidates($1, $2::jsonb) c`,
-      [templateId, JSON.stringify(taken)],
+       SELECT $1, r.field_id, r.value, r.submission_id FROM jsonb_to_recordset($2::jsonb) AS r(field_id text, value text, submission_id bigint)`,
+      [templateId, JSON.stringify(rows.slice(i, i + 5000))],
     );
   }
-}
-
-/** SQL for the publish check "existing submitted answers are unique": ids of the repeated ones. */
-export function duplicateCandidatesSql(): string {
-  return `SELECT c.submission_id AS id FROM (
-            SELECT submission_id, count(*) OVER (PARTITION BY value) AS n FROM gridbook_unique_candidates($1::bigint, $2::jsonb)
-          ) c WHERE c.n > 1`;
 }

@@ -40,7 +40,7 @@ export interface PlannedCheck {
    * The unique rule: the submitted answers of this field (read from the submissions, pending ones
    * included, and compared as reservations compare them) must not repeat a value.
    */
-  unique?: { fieldId: string; fieldType: Field['type'] };
+  unique?: { field: Field };
   /** Skipped when the check with this `field:rule` id failed (rules on a value that did not convert). */
   after?: string;
 }
@@ -122,7 +122,7 @@ function ruleChecks(
     else add('required', 'has a value', `${expr} IS NULL`);
   }
   if (r.unique && !loc.isChild && (!p.unique || typeChanged)) {
-    checks.push({ ...base, rule: 'unique', description: 'is unique', unique: { fieldId: field.id, fieldType: field.type } });
+    checks.push({ ...base, rule: 'unique', description: 'is unique', unique: { field } });
   }
   const numeric = field.type === 'integer' || field.type === 'decimal';
   const dated = field.type === 'date' || field.type === 'datetime';

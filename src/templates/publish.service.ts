@@ -15,7 +15,7 @@ import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
 import { PublishInput } from './templates.schema.js';
-import { duplicateCandidatesSql, reconcileReservations } from '../submissions/unique-values.js';
+import { reconcileReservations, repeatedValues } from '../submissions/unique-values.js';
 
 const validatePublishInput = compileValidator(PublishInput);
 
@@ -88,9 +88,9 @@ function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set
 
 async function runCheck(db: Queryable, check: PlannedCheck, templateId: string): Promise<{ failing: number; examples: string[] }> {
   if (check.unique) {
-    // Compared as the reservations compare values, over the submitted answers themselves.
-    const fields = JSON.stringify([{ field_id: check.unique.fieldId, field_type: check.unique.fieldType }]);
-    check = { ...check, sql: duplicateCandidatesSql(), params: [templateId, fields] };
+    // Over the submitted answers themselves (pending ones too), compared as reservations compare values.
+    const ids = await repeatedValues(db, templateId, check.unique.field);
+    return { failing: ids.length, examples: ids.slice(0, EXAMPLES) };
   }
   if (check.sql) {
     const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql}) failing`, check.params ?? []);

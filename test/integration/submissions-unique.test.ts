@@ -11,6 +11,7 @@ function uniqueSurvey() {
     { id: 'f_code', key: 'code', label: 'Household code', type: 'decimal', rules: { unique: true } } as never,
     { id: 'f_visit', key: 'visit', label: 'Visit', type: 'datetime', rules: { unique: true } } as never,
     { id: 'f_email', key: 'email', label: 'Contact email', type: 'email', rules: { unique: true } } as never,
+    { id: 'f_permit', key: 'permit', label: 'Well permit', type: 'text', rules: { unique: true }, showIf: { field: 'f_water', equals: 'well' } } as never,
   );
   return definition;
 }
@@ -97,6 +98,17 @@ describe('unique values: reserved at the door, 409 for a duplicate', () => {
     expect((await post(s.submitterApi, withVillage(306, 'Kibera', { code: 3.5, visit: '2026-03-01T10:00:00Z' }))).status).toBe(202);
     expect((await post(s.submitterApi, withVillage(307, 'Blank 1', { code: null, email: null }))).status).toBe(202);
     expect((await post(s.submitterApi, withVillage(308, 'Blank 2', { code: null, email: null }))).status).toBe(202);
+  });
+
+  it('a unique field hidden by its condition reserves nothing (it is projected as empty)', async () => {
+    const hidden = await post(s.submitterApi, withVillage(350, 'Tapton', { water: 'tap', permit: 'P-77' }));
+    expect(hidden.status).toBe(202);
+    expect((await reservations(hidden.body.data.id)).map((r) => r.field_id)).toEqual(['f_village']);
+    const shown = await post(s.submitterApi, withVillage(351, 'Wellton', { water: 'well', permit: 'P-77' }));
+    expect(shown.status).toBe(202);
+    const again = await post(s.submitterApi, withVillage(352, 'Wellton 2', { water: 'well', permit: 'p-77 ' }));
+    expect(again.status).toBe(409);
+    expect(again.body.error.details[0]).toMatchObject({ path: 'household.permit', label: 'Well permit', submissionId: shown.body.data.id });
   });
 
   it('drafts reserve nothing; submitting a draft reserves, or is refused with 409 and stays a draft', async () => {
