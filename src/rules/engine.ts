@@ -173,8 +173,8 @@ function compile(definition: Definition): CompiledRules {
 const compiled = new WeakMap<Definition, CompiledRules>();
 
 /**
- * The compiled rules of a definition (cached per definition object). Throws for a pattern RE2
- * cannot run, which a saved or published definition never holds (definition.validate.ts).
+ * The compiled rules of a definition (cached per definition object). Never throws: a definition
+ * being edited in the builder may be incomplete, and its preview still runs.
  */
 export function compileRules(definition: Definition): CompiledRules {
   let found = compiled.get(definition);

@@ -61,8 +61,14 @@ function lengthCheck(field: Field, defaultMax: number): (s: string) => string | 
 function patternCheck(field: Field): ((s: string) => boolean) | null {
   const pattern = field.rules?.pattern;
   if (pattern === undefined) return null;
-  const compiled = compilePattern(pattern);
-  return (s) => compiled.test(s);
+  try {
+    const compiled = compilePattern(pattern);
+    return (s) => compiled.test(s);
+  } catch {
+    // Only a definition being edited holds such a pattern (saving and publishing refuse it): the
+    // builder's preview shows every answer as not matching rather than failing.
+    return () => false;
+  }
 }
 
 function numberCheck(field: Field, integer: boolean): ValueCheck {

@@ -1,14 +1,36 @@
 import React, { useMemo, useState } from 'react';
 import { Button } from '@adminjs/design-system';
-import { visibleFields } from '../shared/show-if';
+import { compileRules } from '../../../src/rules/index';
 import type { Definition, Field, RepeatingTable } from './types';
 
 /**
  * The form as a submitter would see it, from the editor's current (possibly unsaved) state.
  * Conditions (`showIf`) are live: a field appears once the field it depends on holds the value.
+ * Both what shows and what is wrong with a value come from the rules engine the API and the fill
+ * page use (src/rules), so the preview behaves as the published form will.
  */
 
 type Values = Record<string, unknown>;
+
+const given = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** The preview's values (held by field id) as an answer (by key), for the engine to judge. */
+function asAnswer(definition: Definition, values: Values, rows: Record<string, Values[]>): Record<string, Values> {
+  const answer: Record<string, Values> = {};
+  for (const section of definition.sections) {
+    const obj: Values = {};
+    for (const field of section.fields) if (given(values[field.id])) obj[field.key] = values[field.id];
+    for (const table of section.tables ?? []) {
+      const list = rows[table.id];
+      if (list) obj[table.key] = list.map((row) => Object.fromEntries(table.columns.filter((c) => given(row[c.id])).map((c) => [c.key, row[c.id]])));
+    }
+    answer[section.key] = obj;
+  }
+  return answer;
+}
+
+const Problem: React.FC<{ messages: string[] | undefined }> = ({ messages }) =>
+  messages?.length ? <div style={{ color: '#C20012', fontSize: 12, marginTop: 3 }} data-testid="preview-problem">{messages.join('; ')}</div> : null;
 
 const HTML_TYPES: Partial<Record<Field['type'], string>> = {
   text: 'text', integer: 'number', decimal: 'number', date: 'date', datetime: 'datetime-local', time: 'time', email: 'email', url: 'url',
@@ -71,7 +93,7 @@ const Title: React.FC<{ item: { label: string; rules?: Field['rules'] } }> = ({ 
 
 const initialRows = (table: RepeatingTable) => Array.from({ length: Math.min(Math.max(table.minRows ?? 0, 1), table.maxRows ?? Infinity) }, () => ({}) as Values);
 
-const TablePreview: React.FC<{ table: RepeatingTable; rows: Values[]; setRows: (rows: Values[]) => void; testId: string }> = ({ table, rows, setRows, testId }) => (
+const TablePreview: React.FC<{ table: RepeatingTable; rows: Values[]; setRows: (rows: Values[]) => void; testId: string; problems: (path: string) => string[] | undefined; path: string }> = ({ table, rows, setRows, testId, problems, path }) => (
   <div style={{ marginTop: 16 }} data-testid={testId}>
     <Title item={{ label: table.label, rules: table.minRows ? { required: true } : undefined }} />
     {table.help ? <div className="gbfb-muted">{table.help}</div> : null}
@@ -91,6 +113,7 @@ const TablePreview: React.FC<{ table: RepeatingTable; rows: Values[]; setRows: (
               {table.columns.map((c) => (
                 <td key={c.id} style={{ minWidth: 140 }}>
                   <Input field={c} value={row[c.id]} compact testId={`${testId}-cell-${r}-${c.key}`} onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.id]: v } : x)))} />
+                  <Problem messages={problems(`${path}[${r}].${c.key}`)} />
                 </td>
               ))}
               <td>
@@ -115,7 +138,14 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
   const [rows, setRows] = useState<Record<string, Values[]>>({});
   const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
   const [loading, setLoading] = useState(false);
-  const visible = useMemo(() => definition.sections.map((s) => visibleFields(s, values, 'id')), [definition, values]);
+  const rules = useMemo(() => compileRules(definition), [definition]);
+  const visible = useMemo(() => definition.sections.map((s) => rules.shownFieldsById(s.id, values)), [definition, rules, values]);
+  // Judged as a draft: what is typed is checked at once, what is left empty waits for the submit.
+  const problems = useMemo(() => {
+    const byPath = new Map<string, string[]>();
+    for (const p of rules.check(asAnswer(definition, values, rows), { draft: true })) byPath.set(p.path, [...(byPath.get(p.path) ?? []), p.message]);
+    return byPath;
+  }, [definition, rules, values, rows]);
 
   return (
     <div data-testid="preview">
@@ -148,12 +178,14 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
                       {field.showIf ? <span className="gbfb-pill amber" style={{ marginLeft: 8 }}>conditional</span> : null}
                     </div>
                     <Input field={field} value={values[field.id]} testId={`preview-input-${s}-${f}`} onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))} />
+                    <Problem messages={problems.get(`${section.key}.${field.key}`)} />
                     {field.help ? <div className="gbfb-muted" style={{ marginTop: 3 }}>{field.help}</div> : null}
                   </div>
                 ) : null,
               )}
               {(section.tables ?? []).map((table, t) => (
                 <TablePreview key={`${table.id}#${t}`} table={table} testId={`preview-table-${s}-${t}`} rows={rows[table.id] ?? initialRows(table)}
+                  problems={(path) => problems.get(path)} path={`${section.key}.${table.key}`}
                   setRows={(next) => setRows((x) => ({ ...x, [table.id]: next }))} />
               ))}
               {section.fields.length === 0 && !(section.tables ?? []).length ? <div className="gbfb-muted" style={{ padding: '12px 0' }}>This section has no fields.</div> : null}

@@ -10,7 +10,7 @@ import { Header, RejectionReason } from './header';
 import { SectionForm } from './section-form';
 import { STYLES } from './styles';
 import type { Answer, ApiError, FillData } from './types';
-import { buildAnswer, initialValues, missingRequired } from './values';
+import { answerProblems, buildAnswer, initialValues } from './values';
 
 type Busy = null | 'save' | 'submit';
 
@@ -59,14 +59,13 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
 
   const save = async (submit: boolean) => {
     setAttempt(submit ? 'submit' : 'save');
-    if (submit) {
-      const missing = missingRequired(definition, values, locked);
-      if (missing.length) {
-        setErrors(missing);
-        setFailure(null);
-        addNotice({ message: `${missing.length} required answer${missing.length === 1 ? ' is' : 's are'} missing`, type: 'error' });
-        return;
-      }
+    // The API's own rules, on the very answer it would get: every problem at once, nothing sent.
+    const problems = answerProblems(definition, answer, !submit);
+    if (problems.length) {
+      setErrors(problems);
+      setFailure(null);
+      addNotice({ message: `${problems.length} answer${problems.length === 1 ? ' needs' : 's need'} fixing`, type: 'error' });
+      return;
     }
     setBusy(submit ? 'submit' : 'save');
     try {
@@ -120,7 +119,7 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
         {failure ? <div data-testid="fill-errors" style={{ marginBottom: 16 }}><MessageBox variant="danger" message={failure} /></div> : null}
         <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
           {definition.sections.map((section) => (
-            <SectionForm key={section.id} section={section} values={values[section.key] ?? {}} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
+            <SectionForm key={section.id} definition={definition} section={section} values={values[section.key] ?? {}} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
               onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))} />
           ))}
         </UploadContext.Provider>

@@ -2,19 +2,20 @@ import React, { useMemo } from 'react';
 import { fieldPath, type ErrorIndex } from './errors';
 import { FieldErrors, FieldRow } from './field-row';
 import { TableInput } from './table-input';
-import type { Row, Section } from './types';
-import { visibleFields } from '../shared/show-if';
+import type { Definition, Row, Section } from './types';
+import { shownKeys } from './values';
 
 /** One section of the form: its visible fields (showIf applied live) and its repeating tables. */
 export const SectionForm: React.FC<{
+  definition: Definition;
   section: Section;
   values: Row;
   onChange: (next: Row) => void;
   errors: ErrorIndex;
   locked: boolean;
   disabled: boolean;
-}> = ({ section, values, onChange, errors, locked, disabled }) => {
-  const visible = useMemo(() => visibleFields(section, values, 'key'), [section, values]);
+}> = ({ definition, section, values, onChange, errors, locked, disabled }) => {
+  const visible = useMemo(() => shownKeys(definition, section, values), [definition, section, values]);
   const readOnly = locked || disabled;
   return (
     <div className={`gbff-card gbff-section${locked ? ' locked' : ''}`} data-testid={`fill-section-${section.key}`} data-locked={String(locked)}>

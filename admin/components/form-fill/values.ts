@@ -1,10 +1,10 @@
-import { visibleFields } from '../shared/show-if';
-import type { Answer, ApiError, Definition, Field, Row } from './types';
+import { compileRules } from '../../../src/rules/index';
+import type { Answer, ApiError, Definition, Field, Row, Section } from './types';
 
 /**
- * The answer as the form holds it and as it is sent. Pure functions: what is visible (`showIf`),
- * what counts as empty, and the payload (hidden fields and empty inputs left out, locked sections
- * sent back exactly as loaded).
+ * The answer as the form holds it and as it is sent. Pure functions: the payload (hidden fields
+ * and empty inputs left out, locked sections sent back exactly as loaded), what is shown and what
+ * is wrong with it, both decided by the rules engine the API uses (src/rules), on the very payload.
  */
 
 /** The value to send for one input, or undefined to leave it out (never '' for a number, never an empty list). */
@@ -26,8 +26,29 @@ function cleanRow(columns: Field[], row: Row): Row {
   return out;
 }
 
+/** A section's inputs as they would be sent: every field cleaned (hidden ones too), tables as rows. */
+function cleanSection(section: Section, sv: Row): Row {
+  const obj: Row = {};
+  for (const field of section.fields) {
+    const v = cleanValue(field, sv[field.key]);
+    if (v !== undefined) obj[field.key] = v;
+  }
+  for (const table of section.tables ?? []) {
+    const rows = sv[table.key];
+    if (Array.isArray(rows)) obj[table.key] = (rows as Row[]).map((r) => cleanRow(table.columns, r ?? {}));
+  }
+  return obj;
+}
+
+/** The keys of a section's shown fields, judged on what would be sent (as the server judges it). */
+export function shownKeys(definition: Definition, section: Section, sv: Row): Set<string> {
+  const shown = compileRules(definition).shownFields(section.id, cleanSection(section, sv));
+  return new Set(section.fields.filter((f) => shown.has(f.id)).map((f) => f.key));
+}
+
 /** The payload to send, built from the definition (so nothing unknown goes out). */
 export function buildAnswer(definition: Definition, values: Answer, original: Answer, locked: Set<string>): Answer {
+  const rules = compileRules(definition);
   const out: Answer = {};
   for (const section of definition.sections) {
     if (locked.has(section.id)) {
@@ -35,18 +56,9 @@ export function buildAnswer(definition: Definition, values: Answer, original: An
       if (original[section.key] !== undefined) out[section.key] = original[section.key]!;
       continue;
     }
-    const sv = values[section.key] ?? {};
-    const visible = visibleFields(section, sv, 'key');
-    const obj: Row = {};
-    for (const field of section.fields) {
-      if (!visible.has(field.key)) continue;
-      const v = cleanValue(field, sv[field.key]);
-      if (v !== undefined) obj[field.key] = v;
-    }
-    for (const table of section.tables ?? []) {
-      const rows = sv[table.key];
-      if (Array.isArray(rows)) obj[table.key] = (rows as Row[]).map((r) => cleanRow(table.columns, r ?? {}));
-    }
+    const obj = cleanSection(section, values[section.key] ?? {});
+    const shown = rules.shownFields(section.id, obj);
+    for (const field of section.fields) if (!shown.has(field.id)) delete obj[field.key];
     out[section.key] = obj;
   }
   return out;
@@ -65,36 +77,14 @@ export function initialValues(definition: Definition, data: Answer): Answer {
   return out;
 }
 
-const isEmpty = (field: Field, v: unknown) => cleanValue(field, v) === undefined;
-
 /**
- * Required answers missing before a submit, with the server's paths, so they show at once next
- * to their inputs (the server checks the whole schema again).
+ * Every problem of the answer about to be sent, found by the rules engine the API runs, with the
+ * API's paths and messages: all of them show at once, next to their inputs and at the top.
  */
-export function missingRequired(definition: Definition, values: Answer, locked: Set<string>): ApiError[] {
-  const errors: ApiError[] = [];
-  for (const section of definition.sections) {
-    if (locked.has(section.id)) continue;
-    const sv = values[section.key] ?? {};
-    const visible = visibleFields(section, sv, 'key');
-    for (const f of section.fields) {
-      if (f.rules?.required && f.type !== 'boolean' && f.type !== 'file' && visible.has(f.key) && isEmpty(f, sv[f.key])) {
-        errors.push({ path: `${section.key}.${f.key}`, message: 'is required' });
-      }
-    }
-    for (const t of section.tables ?? []) {
-      const rows = (Array.isArray(sv[t.key]) ? sv[t.key] : []) as Row[];
-      if (t.minRows && rows.length < t.minRows) errors.push({ path: `${section.key}.${t.key}`, message: `needs at least ${t.minRows} row${t.minRows === 1 ? '' : 's'}` });
-      rows.forEach((row, r) => {
-        for (const c of t.columns) {
-          if (c.rules?.required && c.type !== 'boolean' && c.type !== 'file' && isEmpty(c, row?.[c.key])) {
-            errors.push({ path: `${section.key}.${t.key}[${r}].${c.key}`, message: 'is required' });
-          }
-        }
-      });
-    }
-  }
-  return errors;
+export function answerProblems(definition: Definition, answer: Answer, draft: boolean): ApiError[] {
+  return compileRules(definition)
+    .check(answer, { draft })
+    .map((p) => ({ path: p.path, message: p.message }));
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
