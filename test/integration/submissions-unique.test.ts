@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../helpers/admin-client.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { createUser, ctxFor } from '../helpers/factories.js';
@@ -160,6 +161,18 @@ describe('unique values: reserved at the door, 409 for a duplicate', () => {
     await waitFor(() => s.submitterApi.get(`/submissions/${id}`), (r) => r.body.data.processingStatus === 1, 20_000, 'processed');
     await t.rt.pool.query('DELETE FROM submissions WHERE id = $1', [id]);
     expect((await post(s.submitterApi, withVillage(601, 'Goneburg'))).status).toBe(202);
+  });
+
+  it('the admin panel goes through the same reservation: its fill page refuses a duplicate with the same details', async () => {
+    const panel = new AdminClient(t.baseUrl);
+    expect((await panel.login(s.submitter.email, s.submitter.password)).status).toBe(302);
+    const fill = (data: unknown) => panel.postJson(`/admin/api/resources/templates/records/${s.templateId}/fill`, { data: JSON.stringify(data), submit: 'true' });
+    const refused = await fill(withVillage(800, 'raceVILLE'));
+    expect(refused.body.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^Village: another submission already has this value/) });
+    expect(refused.body.errors).toEqual([expect.objectContaining({ path: 'household.village', label: 'Village', code: 'unique' })]);
+    const accepted = await fill(withVillage(801, 'Panelton'));
+    expect(accepted.body.notice, accepted.text).toMatchObject({ type: 'success' });
+    expect((await post(otherApi, withVillage(802, 'PANELTON'))).status).toBe(409);
   });
 
   it('republishing keeps reservations by field id (a renamed key keeps its values); gaining unique checks and reserves, losing it frees', async () => {
