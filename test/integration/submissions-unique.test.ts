@@ -211,6 +211,32 @@ describe('unique values: reserved at the door, 409 for a duplicate', () => {
     expect((await post(s.submitterApi, renamed(703, 'Mailtown 2', { email: 'Someone@example.org' }))).status).toBe(409);
   });
 
+  it('an answer stored while a publish commits waits for it and is stored against the new version, whose unique fields it reserves', async () => {
+    const { current_version: v } = (await t.rt.pool.query('SELECT current_version FROM templates WHERE id = $1', [s.templateId])).rows[0];
+    const answer = { household: { ...householdPayload(900).household, place: 'Racing Publish' } };
+    delete (answer.household as Record<string, unknown>).village;
+    // A publish in progress: the template row locked, a new version about to become current.
+    const publisher = await t.rt.pool.connect();
+    try {
+      await publisher.query('BEGIN');
+      await publisher.query('SELECT id FROM templates WHERE id = $1 FOR UPDATE', [s.templateId]);
+      const pending = post(s.submitterApi, answer);
+      await new Promise((r) => setTimeout(r, 300));
+      await publisher.query(
+        `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)
+         SELECT template_id, version + 1, definition, json_schema, naming, '{}', '[]', published_by FROM template_versions WHERE template_id = $1 AND version = $2`,
+        [s.templateId, v],
+      );
+      await publisher.query('UPDATE templates SET current_version = $2 WHERE id = $1', [s.templateId, v + 1]);
+      await publisher.query('COMMIT');
+      const res = await pending;
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      expect(res.body.data.templateVersion).toBe(v + 1);
+    } finally {
+      publisher.release();
+    }
+  });
+
   it('the OpenAPI document lists the 409 of a submission', async () => {
     const doc = await s.submitterApi.get('/openapi.json');
     const responses = (doc.body as unknown as { paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>> }).paths['/templates/{templateId}/submissions']!.post!.responses;
