@@ -74,11 +74,12 @@ function patternCheck(field: Field): ((s: string) => boolean) | null {
 function numberCheck(field: Field, integer: boolean): ValueCheck {
   const min = Math.max(typeof field.rules?.min === 'number' ? field.rules.min : -Infinity, integer ? SAFE_INTEGER_MIN : -DECIMAL_ABS_MAX);
   const max = Math.min(typeof field.rules?.max === 'number' ? field.rules.max : Infinity, integer ? SAFE_INTEGER_MAX : DECIMAL_ABS_MAX);
-  const message = integer ? MESSAGES.integer(field) : MESSAGES.decimal(field);
+  // Messages are written only when a problem is found: compiling a 1,000-field version stays cheap.
+  const message = () => (integer ? MESSAGES.integer(field) : MESSAGES.decimal(field));
   const code = integer ? 'integer' : 'number';
   return (v) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) return [code, message];
-    return v < min || v > max ? ['range', message] : null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) return [code, message()];
+    return v < min || v > max ? ['range', message()] : null;
   };
 }
 
@@ -95,13 +96,13 @@ function textCheck(field: Field, defaultMax: number): ValueCheck {
 }
 
 /** For date and datetime: the format, what PostgreSQL stores, and the bounds (compared as ajv-formats compares). */
-function temporalCheck(field: Field, format: FormatDef, storable: (s: string) => boolean, message: string): ValueCheck {
+function temporalCheck(field: Field, format: FormatDef, storable: (s: string) => boolean, message: () => string): ValueCheck {
   const min = typeof field.rules?.min === 'string' ? field.rules.min : undefined;
   const max = typeof field.rules?.max === 'string' ? field.rules.max : undefined;
   return (v) => {
-    if (typeof v !== 'string' || !format.validate(v) || !storable(v)) return ['format', message];
-    if (min !== undefined && !((format.compare(v, min) ?? -1) >= 0)) return ['range', message];
-    if (max !== undefined && !((format.compare(v, max) ?? 1) <= 0)) return ['range', message];
+    if (typeof v !== 'string' || !format.validate(v) || !storable(v)) return ['format', message()];
+    if (min !== undefined && !((format.compare(v, min) ?? -1) >= 0)) return ['range', message()];
+    if (max !== undefined && !((format.compare(v, max) ?? 1) <= 0)) return ['range', message()];
     return null;
   };
 }
@@ -119,9 +120,9 @@ export function valueCheck(field: Field): ValueCheck {
     case 'boolean':
       return (v) => (typeof v === 'boolean' ? null : ['type', MESSAGES.boolean()]);
     case 'date':
-      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), MESSAGES.date(field));
+      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), () => MESSAGES.date(field));
     case 'datetime':
-      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), MESSAGES.datetime(field));
+      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), () => MESSAGES.datetime(field));
     case 'time':
       return (v) => (typeof v === 'string' && TIME.test(v) ? null : ['format', MESSAGES.time()]);
     case 'email':
@@ -129,12 +130,12 @@ export function valueCheck(field: Field): ValueCheck {
       const email = field.type === 'email';
       const length = lengthCheck(field, email ? 254 : 2048);
       const pattern = patternCheck(field);
-      const format = email ? MESSAGES.email() : MESSAGES.url();
+      const format = email ? MESSAGES.email : MESSAGES.url;
       return (v) => {
-        if (typeof v !== 'string') return ['type', format];
+        if (typeof v !== 'string') return ['type', format()];
         const tooLong = length(v);
         if (tooLong) return ['length', tooLong];
-        if (email ? !isEmail(v) : !isUri(v) || !HTTP.test(v)) return ['format', format];
+        if (email ? !isEmail(v) : !isUri(v) || !HTTP.test(v)) return ['format', format()];
         if (pattern && !pattern(v)) return ['pattern', MESSAGES.pattern(field)];
         return null;
       };

@@ -1,4 +1,4 @@
-import type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf } from '../../../src/templates/definition.schema';
+import type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf } from '../../../src/templates/definition.schema.js';
 
 /**
  * What the `answer` (submissions) and `fill` (templates) record actions answer

@@ -1,5 +1,5 @@
-import { compileRules } from '../../../src/rules/index';
-import type { Answer, ApiError, Definition, Field, Row, Section } from './types';
+import { compileRules } from '../../../src/rules/index.js';
+import type { Answer, ApiError, Definition, Field, Row, Section } from './types.js';
 
 /**
  * The answer as the form holds it and as it is sent. Pure functions: the payload (hidden fields
