@@ -1,5 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { sealAll } from './audit/audit-chain.js';
+import { resolveAuditKeys, type AuditKeys } from './audit/audit-key.js';
+import { Checkpointer } from './audit/checkpoints.js';
 import { Batcher } from './jobs/batcher.js';
 import { MAINTENANCE_JOBS, QUEUES } from './jobs/queues.js';
 import { createRedis } from './jobs/redis.js';
@@ -23,13 +25,15 @@ export interface WorkerOptions {
 }
 
 /** The periodic jobs, by name: what each does. */
-function maintenanceJobs(rt: Runtime): Record<string, () => Promise<unknown>> {
+function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Checkpointer }): Record<string, () => Promise<unknown>> {
   const { pool, config, logger } = rt;
   return {
     [MAINTENANCE_JOBS.auditSeal]: async () => {
-      const sealed = await sealAll(pool);
+      const sealed = await sealAll(pool, audit.keys);
       if (sealed > 0) logger.debug({ sealed }, 'audit entries sealed');
-      return { sealed };
+      // A signed checkpoint of the head in the file store, at most every AUDIT_CHECKPOINT_INTERVAL_MS.
+      const checkpoint = await audit.checkpointer.afterSeal(sealed);
+      return { sealed, checkpoint: checkpoint?.seq ?? null };
     },
     [MAINTENANCE_JOBS.sweepSubmissions]: async () => {
       const swept = await sweepPendingSubmissions(pool, rt.queues.submissions, config.worker.sweepAfterSeconds);
@@ -102,7 +106,9 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   );
   submissions.on('error', (err) => logger.debug({ err }, 'submissions worker error'));
 
-  const jobs = maintenanceJobs(rt);
+  const keys = await resolveAuditKeys(config, (m) => logger.warn(m));
+  const checkpointer = new Checkpointer({ pool, store: rt.store, keys, intervalMs: config.audit.checkpointIntervalMs, logger });
+  const jobs = maintenanceJobs(rt, { keys, checkpointer });
   const maintenance = new Worker(
     QUEUES.maintenance,
     (job: Job) =>

@@ -4,6 +4,7 @@
  * audit chain. Read-only. Prints the report (`--json` for JSON); exit code 0 when everything holds,
  * 1 when a check fails (or PostgreSQL cannot be reached).
  */
+import { resolveAuditKeys } from '../audit/audit-key.js';
 import { loadConfig } from '../config/config.js';
 import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
@@ -18,7 +19,11 @@ try {
   const started = Date.now();
   let report;
   try {
-    report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, skipStoreScan: process.argv.includes('--skip-store-scan') });
+    report = await checkIntegrity(pool, store, {
+      graceHours: config.files.graceHours,
+      skipStoreScan: process.argv.includes('--skip-store-scan'),
+      auditKeys: await resolveAuditKeys(config, (m) => console.error(`Warning: ${m}`)),
+    });
   } catch (error) {
     await pool.end().catch(() => {});
     store.destroy?.();

@@ -5,6 +5,7 @@
  * integrity check (files, typed rows, audit entries) and the audit hash chain. Exit code 1 when
  * anything fails.
  */
+import { resolveAuditKeys } from '../audit/audit-key.js';
 import { loadConfig } from '../config/config.js';
 import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
@@ -35,7 +36,7 @@ try {
     }
     const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
     try {
-      const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours });
+      const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, auditKeys: await resolveAuditKeys(config) });
       console.log(formatIntegrityReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { BlobMissingError, SHA256, type BlobStore } from './storage.js';
+import { assertObjectName, BlobMissingError, SHA256, type BlobStore } from './storage.js';
 
 /**
  * Blobs on the local filesystem: `<root>/blobs/ab/cd/<sha256>`. Staged files are renamed into
@@ -47,6 +48,24 @@ export class LocalBlobStore implements BlobStore {
 
   async delete(sha256: string): Promise<void> {
     await rm(this.pathOf(sha256), { force: true });
+  }
+
+  /** `<root>/<name>`, written to a temporary file and renamed over the old one (atomic). */
+  async putObject(name: string, body: string): Promise<void> {
+    const target = path.join(this.root, assertObjectName(name));
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(temp, body, { mode: 0o640 });
+    await rename(temp, target);
+  }
+
+  async getObject(name: string): Promise<string | null> {
+    try {
+      return await readFile(path.join(this.root, assertObjectName(name)), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
 
   async *list(): AsyncIterable<{ sha256: string; modifiedAt: Date }> {

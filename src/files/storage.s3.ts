@@ -9,7 +9,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { BlobMissingError, SHA256, type BlobStore } from './storage.js';
+import { assertObjectName, BlobMissingError, SHA256, type BlobStore } from './storage.js';
 
 export interface S3Options {
   endpoint?: string;
@@ -86,6 +86,24 @@ export class S3BlobStore implements BlobStore {
 
   async delete(sha256: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }));
+  }
+
+  /** `<prefix><name>`: a PUT replaces an object whole. */
+  async putObject(name: string, body: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: `${this.options.prefix}${assertObjectName(name)}`, Body: body, ContentType: 'application/json' }),
+    );
+  }
+
+  async getObject(name: string): Promise<string | null> {
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: `${this.options.prefix}${assertObjectName(name)}` }));
+      return (await result.Body?.transformToString('utf8')) ?? null;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if ((error as Error).name === 'NoSuchKey' || status === 404) return null;
+      throw error;
+    }
   }
 
   async *list(): AsyncIterable<{ sha256: string; modifiedAt: Date }> {

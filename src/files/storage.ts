@@ -17,6 +17,21 @@ export interface BlobStore {
   list(): AsyncIterable<{ sha256: string; modifiedAt: Date }>;
   /** Releases connections (the S3 client's sockets); the local store has none. */
   destroy?(): void;
+  /**
+   * Small named records beside the blobs, under `<name>` (lower-case path segments), written
+   * whole or not at all: the audit chain's checkpoints (src/audit/checkpoints.ts).
+   */
+  putObject?(name: string, body: string): Promise<void>;
+  /** A named record's content, or null when there is none. */
+  getObject?(name: string): Promise<string | null>;
+}
+
+/** Names of records: `audit-checkpoints/latest.json`, never anything a client sent. */
+export const OBJECT_NAME = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9.-]*)+$/;
+
+export function assertObjectName(name: string): string {
+  if (!OBJECT_NAME.test(name) || name.includes('..')) throw new Error(`not a record name: ${name}`);
+  return name;
 }
 
 export class BlobMissingError extends Error {}

@@ -4,7 +4,7 @@
  * of what each one got, and the check that every accepted submission ended where it must.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -56,6 +56,8 @@ export async function startCluster(): Promise<Cluster> {
   let redis: ThrowawayRedis | null = null;
   let pool: Pool | null = null;
   const storageDir = mkdtempSync(path.join(os.tmpdir(), 'gb-fault-storage-'));
+  // The audit key, where processes without AUDIT_KEY find it outside production (src/audit/audit-key.ts).
+  writeFileSync(path.join(storageDir, 'audit.key'), `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
   try {
     redis = await startThrowawayRedis();
     const databaseUrl = await pg.createDatabase('gridbook');
@@ -430,16 +432,17 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
   }
 
   // The chain, after sealing what is waiting (the worker's sealer may be sealing at the same time).
+  const auditKey = readFileSync(path.join(storageDir, 'audit.key'), 'utf8').trim();
   for (let i = 0; i < 20; i++) {
-    await sealAll(pool);
+    await sealAll(pool, auditKey);
     const waiting = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_unsealed')).rows[0]!.n);
     if (waiting === 0) break;
     await sleep(100);
   }
-  const chain = await verifyAuditChain(pool);
+  const chain = await verifyAuditChain(pool, auditKey);
   if (!chain.ok) problems.push(`audit chain: ${chain.problem?.message}`);
 
-  const integrity = await checkIntegrity(pool, new LocalBlobStore(storageDir));
+  const integrity = await checkIntegrity(pool, new LocalBlobStore(storageDir), { auditKeys: auditKey });
   if (!integrity.ok) problems.push(`integrity:\n${formatIntegrityReport(integrity)}`);
 
   return { problems, accepted: accepted.length, processed, failed, lost, unacknowledged, convergedMs, audit: chain, integrity };

@@ -39,7 +39,7 @@ describe('check:integrity finds each kind of damage', () => {
     }
   };
   const failing = async () => {
-    const report = await checkIntegrity(t.rt.pool, t.rt.store, { graceHours: 1 });
+    const report = await checkIntegrity(t.rt.pool, t.rt.store, { graceHours: 1, auditKeys: t.config.audit.key! });
     return { report, failed: report.checks.filter((c) => !c.ok).map((c) => c.name) };
   };
 
@@ -53,7 +53,7 @@ describe('check:integrity finds each kind of damage', () => {
       ids.push(res.body.data.id);
     }
     await new ProcessingService({ pool: t.rt.pool, catalog: t.rt.catalog, logger: createLogger('silent') }).processBatch(ids);
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
   });
   afterAll(async () => {
     tally.publish();
@@ -65,7 +65,7 @@ describe('check:integrity finds each kind of damage', () => {
     const { report, failed } = await failing();
     expect(failed, formatIntegrityReport(report)).toEqual([]);
     expect(report.checks.find((c) => c.name === 'processed-submissions-projected')!.checked).toBe(8);
-    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_KEY: t.config.audit.key! });
     expect(await cli.exited, cli.output()).toBe(0);
     expect(cli.output()).toMatch(/Integrity OK/);
   });
@@ -130,7 +130,7 @@ describe('check:integrity finds each kind of damage', () => {
     expect(examples('audit-chain')).toContain(`audit entry ${sealed.rows[0]!.entry_id}`);
     expect(file.rows[0]!.id).toBeTruthy();
 
-    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', FILE_GRACE_HOURS: '1' });
+    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', FILE_GRACE_HOURS: '1', AUDIT_KEY: t.config.audit.key! });
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/Integrity check FAILED: 8 checks found problems/);
   });

@@ -25,7 +25,7 @@ describe('password hashes never leave the server', () => {
       { user: submitter, role: 'submitter' },
     ]);
     await createGrid(t.rt, admin, [{ user: builder, role: 'builder' }]);
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
     hashes = (await t.rt.pool.query<{ password_hash: string }>('SELECT password_hash FROM users')).rows.map((r) => r.password_hash);
   });
   afterAll(() => t.close());

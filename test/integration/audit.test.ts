@@ -1,8 +1,15 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sealAll, verifyAuditChain } from '../../src/audit/audit-chain.js';
+import { canonicalEntry, ENTRY_COLUMNS, sealAll, verifyAuditChain } from '../../src/audit/audit-chain.js';
+import { auditKeys } from '../../src/audit/audit-key.js';
+import { writeCheckpoint } from '../../src/audit/checkpoints.js';
+import { LocalBlobStore } from '../../src/files/storage.local.js';
 import { recordAudit } from '../../src/audit/audit.service.js';
 import { connectionConfig } from '../../src/db/pool.js';
 import { withTransaction } from '../../src/db/transaction.js';
@@ -12,11 +19,11 @@ import { ctxFor } from '../helpers/factories.js';
 
 const run = promisify(execFile);
 
-/** `npm run audit:verify` against a database: exit code and output. */
-async function auditVerify(databaseUrl: string): Promise<{ code: number; output: string }> {
+/** `npm run audit:verify` against a database, with the audit key and the file store: exit code and output. */
+async function auditVerify(databaseUrl: string, env: { AUDIT_KEY: string; STORAGE_DIR: string }): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/audit-verify.ts'], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test' },
+      env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', ...env },
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -46,7 +53,7 @@ describe('audit log', () => {
     await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
     await expect(t.rt.pool.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
     await expect(t.rt.pool.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/permission denied/);
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
     await expect(t.rt.pool.query(`DELETE FROM audit_chain`)).rejects.toThrow(/permission denied/);
     const owner = new pg.Pool(connectionConfig(t.db.url));
     try {
@@ -57,6 +64,32 @@ describe('audit log', () => {
     } finally {
       await owner.end();
     }
+  });
+
+  it('computes the canonical text of an entry exactly as the SQL definition does, whatever the values', async () => {
+    const texts = ['plain', 'quote " and \\ backslash', 'newline\n tab\t cr\r', '\u0001\u001f\u007f controls', 'é 名前 😀 \u2028\u2029', '</script>', ''];
+    const ids: string[] = [];
+    for (const [i, text] of texts.entries()) {
+      const row = await t.rt.pool.query<{ id: string }>(
+        `INSERT INTO audit_log (actor_label, action, entity_type, entity_id, grid_id, before, after, request_id, ip)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          i % 2 ? null : text,
+          `test.${i}`,
+          text || 'thing',
+          i % 3 ? text : null,
+          i % 2 ? String(1000 + i) : null,
+          i % 2 ? null : JSON.stringify({ [text]: text, n: 1.5, big: 12345678901234567890, list: [true, null, { z: 1, a: [] }], nested: { bb: 1, a: 2 } }),
+          JSON.stringify({ i, text, keys: { [`k${text}`]: text } }),
+          text || null,
+          i % 2 ? '203.0.113.9' : null,
+        ],
+      );
+      ids.push(row.rows[0]!.id);
+    }
+    const rows = await t.rt.pool.query(`SELECT audit_entry_canonical(a) AS sql, ${ENTRY_COLUMNS} FROM audit_log a WHERE a.id = ANY($1::bigint[]) ORDER BY a.id`, [ids]);
+    expect(rows.rowCount).toBe(texts.length);
+    for (const row of rows.rows) expect(canonicalEntry(row)).toBe(row.sql);
   });
 
   it('rolls back with the change it describes', async () => {
@@ -89,13 +122,13 @@ describe('audit log', () => {
     await slow.query('BEGIN');
     const slowId = await recordAudit(slow, ctxFor(null), { action: 'test.slow', entityType: 'thing' });
     await Promise.all([write(20), write(20), write(20)]);
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
     await slow.query('COMMIT');
     slow.release();
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
     const sealed = await t.rt.pool.query('SELECT 1 FROM audit_chain WHERE entry_id = $1', [slowId]);
     expect(sealed.rowCount).toBe(1);
-    const report = await verifyAuditChain(t.rt.pool);
+    const report = await verifyAuditChain(t.rt.pool, t.config.audit.key!);
     expect(report).toMatchObject({ ok: true, pending: 0 });
     expect(report.checked).toBeGreaterThanOrEqual(61);
   });
@@ -105,9 +138,13 @@ describe('npm run audit:verify', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   let ids: string[];
+  const key = randomBytes(32).toString('hex');
+  let storageDir: string;
+  const verify = () => auditVerify(db.url, { AUDIT_KEY: key, STORAGE_DIR: storageDir });
 
   beforeEach(async () => {
     db = await createTestDatabase();
+    storageDir = await mkdtemp(path.join(os.tmpdir(), 'gridbook-audit-'));
     pool = new pg.Pool(connectionConfig(db.url));
     ids = await withTransaction(pool, async (tx) => {
       const out: string[] = [];
@@ -116,12 +153,14 @@ describe('npm run audit:verify', () => {
       }
       return out;
     });
-    await sealAll(pool);
+    await sealAll(pool, key);
+    await writeCheckpoint(pool, new LocalBlobStore(storageDir), auditKeys(key));
   });
 
   afterEach(async () => {
     await pool.end();
     await db.drop();
+    await rm(storageDir, { recursive: true, force: true });
   });
 
   /** Edits as a superuser would: with triggers switched off for this session. */
@@ -137,43 +176,44 @@ describe('npm run audit:verify', () => {
   };
 
   it('passes on an untouched chain', async () => {
-    const result = await auditVerify(db.url);
+    const result = await verify();
     expect(result.code).toBe(0);
     expect(result.output).toMatch(/Audit chain OK: 10 sealed entries verified/);
+    expect(result.output).toMatch(/Newest checkpoint: link 10, written/);
   });
 
   it('names an entry altered by a superuser', async () => {
     await tamper(`UPDATE audit_log SET after = '{"i": 999}' WHERE id = $1`, [ids[6]]);
-    const result = await auditVerify(db.url);
+    const result = await verify();
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`audit entry ${ids[6]} (chain link 7) was altered after it was sealed`);
+    expect(result.output).toContain(`Audit chain BROKEN (altered): audit entry ${ids[6]} (chain link 7) was altered after it was sealed`);
   });
 
   it('names an entry removed by a superuser', async () => {
     await tamper('DELETE FROM audit_log WHERE id = $1', [ids[3]]);
-    const result = await auditVerify(db.url);
+    const result = await verify();
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`audit entry ${ids[3]} (chain link 4) was removed`);
+    expect(result.output).toContain(`Audit chain BROKEN (removed): audit entry ${ids[3]} (chain link 4) was removed`);
   });
 
   it('detects reordered links and removed links', async () => {
-    const report0 = await verifyAuditChain(pool);
+    const report0 = await verifyAuditChain(pool, key);
     expect(report0.ok).toBe(true);
     // Swap which entries links 2 and 3 point to.
     await tamper(`UPDATE audit_chain SET entry_id = -entry_id WHERE seq IN (2, 3)`);
     await tamper(`UPDATE audit_chain SET entry_id = CASE seq WHEN 2 THEN $2::bigint ELSE $1::bigint END WHERE seq IN (2, 3)`, [ids[1], ids[2]]);
-    const reordered = await verifyAuditChain(pool);
+    const reordered = await verifyAuditChain(pool, key);
     expect(reordered.ok).toBe(false);
     expect(reordered.problem?.seq).toBe('2');
 
     await tamper('DELETE FROM audit_chain WHERE seq = 9');
-    const removed = await verifyAuditChain(pool);
+    const removed = await verifyAuditChain(pool, key);
     expect(removed.problem?.seq).toBe('2');
   });
 
   it('reports an entry slipped in around the triggers', async () => {
     await tamper(`INSERT INTO audit_log (action, entity_type) VALUES ('forged', 'thing')`);
-    const report = await verifyAuditChain(pool);
+    const report = await verifyAuditChain(pool, key);
     expect(report.ok).toBe(false);
     expect(report.problem?.kind).toBe('unsealed_outside_queue');
   });

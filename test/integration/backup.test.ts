@@ -57,16 +57,16 @@ describe('backup and restore', () => {
     expect(up.status).toBe(201);
     expect((await s.submitterApi.post(`/submissions/${draft}/submit`)).status).toBe(200);
     await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 6, 30_000, 'processing');
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
     before = await snapshot(t.rt.pool);
-    env = { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, REDIS_URL: t.config.redisUrl, LOG_LEVEL: 'warn' };
+    env = { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, REDIS_URL: t.config.redisUrl, LOG_LEVEL: 'warn', AUDIT_KEY: t.config.audit.key! };
   });
   afterAll(async () => {
     await rm(backupDir, { recursive: true, force: true });
     await t?.close();
   });
 
-  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', async () => {
+  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', { timeout: 180_000 }, async () => {
     // Backup, as a user runs it.
     const made = spawnCli('src/cli/db-backup.ts', env, [backupDir]);
     expect(await made.exited, made.output()).toBe(0);
@@ -89,7 +89,7 @@ describe('backup and restore', () => {
     const pool = new pg.Pool(connectionConfig(t.db.url));
     try {
       expect(await snapshot(pool)).toEqual(before);
-      const chain = await verifyAuditChain(pool);
+      const chain = await verifyAuditChain(pool, t.config.audit.key!);
       expect(chain.ok).toBe(true);
       expect(chain.checked).toBeGreaterThan(0);
     } finally {
@@ -109,7 +109,7 @@ describe('backup and restore', () => {
     expect(await verify.exited, verify.output()).toBe(0);
   });
 
-  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', async () => {
+  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', { timeout: 180_000 }, async () => {
     const count = async () => {
       const pool = new pg.Pool(connectionConfig(t.db.url));
       try {

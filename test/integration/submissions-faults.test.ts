@@ -20,6 +20,7 @@ describe('submissions survive worker crashes and Redis loss', () => {
     LOG_LEVEL: 'info',
     SESSION_SECRET: t.rt.secrets.sessionSecret,
     JWT_SECRET: t.rt.secrets.jwtSecret,
+    AUDIT_KEY: t.config.audit.key!,
     WORKER_CONCURRENCY: '8',
     PROCESSING_BATCH_SIZE: '8',
     WORKER_LOCK_MS: '3000',
@@ -86,7 +87,7 @@ describe('submissions survive worker crashes and Redis loss', () => {
     await startWorkerProcess();
     await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 2300, 120_000, 'all 2,300 processed');
     await assertExactlyOnce(2300);
-    await sealAll(t.rt.pool);
-    expect((await verifyAuditChain(t.rt.pool)).ok).toBe(true);
+    await sealAll(t.rt.pool, t.config.audit.key!);
+    expect((await verifyAuditChain(t.rt.pool, t.config.audit.key!)).ok).toBe(true);
   }, 180_000);
 });

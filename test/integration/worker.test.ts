@@ -25,7 +25,7 @@ describe('the worker', () => {
     const builder = await createUser(t.rt.pool, { role: 'builder' });
     await Promise.all(Array.from({ length: 10 }, () => createGrid(t.rt, builder)));
     await waitUntil(async () => Number((await t.rt.pool.query('SELECT count(*) AS n FROM audit_unsealed')).rows[0].n) === 0);
-    const report = await verifyAuditChain(t.rt.pool);
+    const report = await verifyAuditChain(t.rt.pool, t.config.audit.key!);
     expect(report.ok).toBe(true);
     expect(report.checked).toBeGreaterThanOrEqual(10);
     expect(report.pending).toBe(0);

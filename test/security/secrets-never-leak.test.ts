@@ -61,7 +61,7 @@ describe('secrets never leave the server', () => {
     const rotated = await adminApi.post('/auth/refresh', { refreshToken: adminApi.refreshToken });
     for (const api of [adminApi, s.builderApi, s.submitterApi, reviewerApi]) refreshTokens.push(api.refreshToken!);
     if (rotated.status === 200) refreshTokens.push(rotated.body.data.refreshToken);
-    await sealAll(t.rt.pool);
+    await sealAll(t.rt.pool, t.config.audit.key!);
   });
 
   afterAll(async () => {
