@@ -88,8 +88,13 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   }, logger);
   await adminHost.init();
   app.use('/admin', adminHost.handler);
-  // A template published on any node rebuilds this node's admin panel (new tables appear at once).
-  const schemaListener = listenForSchemaChanges(config.databaseUrl, () => void adminHost.rebuild(), logger);
+  // A template published on any node rebuilds this node's admin panel (new tables appear at once)
+  // and compiles the new version's rules before its first answer arrives (as start-up does for all).
+  const schemaListener = listenForSchemaChanges(config.databaseUrl, (templateId) => {
+    void adminHost.rebuild();
+    void rt.catalog.warm(templateId).catch(() => undefined);
+  }, logger);
+  void rt.catalog.warm(null).catch(() => undefined);
 
   const api = createApiRouter(rt);
   app.use('/api/v1', api.v1);

@@ -58,6 +58,28 @@ export class TemplateCatalog {
     return found;
   }
 
+  /**
+   * Loads (and so compiles the rules of) the current version of one template, or of every
+   * published template (null): done at start-up and when a publish is announced, so the first
+   * answer to a version does not wait for its compilation. Failures are left to the first answer.
+   */
+  async warm(templateId: string | null): Promise<number> {
+    const current = await this.db.query<{ id: string; current_version: number }>(
+      `SELECT id, current_version FROM templates WHERE current_version IS NOT NULL AND ($1::bigint IS NULL OR id = $1)`,
+      [templateId],
+    );
+    let loaded = 0;
+    for (const row of current.rows) {
+      // One at a time, yielding between versions: warming must not hold the event loop either.
+      await this.version(row.id, row.current_version).then(
+        () => loaded++,
+        () => undefined,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return loaded;
+  }
+
   /** The current layout of a template's tables. One cheap query to check it is still current. */
   async layout(templateId: string): Promise<TemplateLayout> {
     const state = await this.db.query<{ current_version: number | null; purges: string }>(

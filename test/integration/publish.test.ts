@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Pool } from '../../src/db/pool.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
@@ -128,6 +129,10 @@ describe('publishing templates into real tables', () => {
     const v1 = await t.rt.catalog.version(id, 1);
     expect(await t.rt.catalog.version(id, 1)).toBe(v1);
     expect(v1.rules.check({ household: { village: 'x' } })).toEqual([]);
+    // A node that learns of the publish (or starts) compiles the current version before any answer.
+    const elsewhere = new TemplateCatalog(t.rt.pool);
+    expect(await elsewhere.warm(id)).toBe(1);
+    expect(await elsewhere.warm(null)).toBeGreaterThanOrEqual(1);
 
     const again = await api.post(`/templates/${id}/publish`);
     expect(again.status).toBe(409);
