@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { applyMigrations } from '../../src/db/migrations.js';
 import { connectionConfig } from '../../src/db/pool.js';
+import { defaultRuntimeRole, formsRoleFor, prepareRoles } from '../../src/db/roles.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 
@@ -42,6 +43,14 @@ export async function benchDatabase(label: string, env: Record<string, string> =
   await admin((c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
   const url = urlFor(name);
   await applyMigrations(url);
+  // The runtime login the web and worker processes use (derived from the database's name), as setup creates it.
+  const owner = new pg.Client(connectionConfig(url));
+  await owner.connect();
+  try {
+    await prepareRoles(owner, { runtimeRole: defaultRuntimeRole(name) });
+  } finally {
+    await owner.end();
+  }
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
@@ -54,7 +63,10 @@ export async function benchDatabase(label: string, env: Record<string, string> =
     ...env,
   });
   const drop = async () => {
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+    await admin(async (c) => {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      for (const role of [defaultRuntimeRole(name), formsRoleFor(name)]) await c.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => {});
+    });
     await dropRedisKeys(config.queuePrefix);
   };
   return { name, url, config, drop };
