@@ -12,6 +12,7 @@ import { adminRebuildScenario } from './scenarios/admin-rebuild.js';
 import { bootScenario } from './scenarios/boot.js';
 import { endToEndScenario } from './scenarios/end-to-end.js';
 import { exportScenario } from './scenarios/export.js';
+import { firstAnswerScenario } from './scenarios/first-answer.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { projectionScenario } from './scenarios/projection.js';
 import { publishScenario } from './scenarios/publish.js';
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, (report: Report) => Promise<void>> = {
   boot: bootScenario,
   'admin-rebuild': adminRebuildScenario,
   export: exportScenario,
+  'first-answer': firstAnswerScenario,
 };
 
 const wanted = process.argv.slice(2);
