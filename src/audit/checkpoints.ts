@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool, Queryable } from '../db/pool.js';
 import type { BlobStore } from '../files/storage.js';
 import type { Logger } from '../observability/logger.js';
-import { verifyAuditChain, type ChainReport } from './audit-chain.js';
+import { GENESIS_HASH, verifyAuditChain, type ChainReport } from './audit-chain.js';
 import type { AuditKeys } from './audit-key.js';
 
 /**
@@ -134,7 +134,7 @@ export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: Aud
     return { written: null, problem: report.problem };
   }
   let report: ChainReport;
-  if (previous) {
+  if (previous && previous.seq !== '0') {
     // The previous checkpoint's link must still be there, unchanged; then only the new links are walked.
     const anchor = await db.query<{ hash: string; entry_id: string }>('SELECT hash, entry_id::text FROM audit_chain WHERE seq = $1', [previous.seq]);
     if (anchor.rows[0]?.hash !== previous.hash || anchor.rows[0]?.entry_id !== previous.entryId) {
@@ -158,6 +158,58 @@ export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: Aud
   });
   await storeCheckpoint(store, checkpoint);
   return { written: checkpoint, problem: null };
+}
+
+export interface RebaseOutcome {
+  /** The checkpoint the restored chain does not reach, kept aside under `keptAs`. */
+  superseded: { seq: string | null; at: string | null; keptAs: string } | null;
+  written: Checkpoint | null;
+  problem: ChainReport['problem'];
+}
+
+/**
+ * After a restore (`npm run db:restore`, an operation of the owner holding the key): the store's
+ * newest checkpoint may cover entries written after the backup, which the restored database cannot
+ * hold. When the restored chain verifies on its own but not against that checkpoint, the
+ * checkpoint is kept aside as `audit-checkpoints/superseded-<time>.json` (the record of what was
+ * lost) and a checkpoint of the restored head becomes the newest. A chain that fails by itself gets
+ * nothing: its problem is reported.
+ */
+export async function rebaseCheckpoint(db: Queryable, store: BlobStore, keys: AuditKeys, now = new Date()): Promise<RebaseOutcome> {
+  const objects = objectsOf(store);
+  const own = await verifyAuditChain(db, keys);
+  if (!own.ok) return { superseded: null, written: null, problem: own.problem };
+  const text = await objects.getObject(CHECKPOINT_LATEST);
+  let superseded: RebaseOutcome['superseded'] = null;
+  if (text !== null) {
+    let previous: Checkpoint | null = null;
+    try {
+      previous = parseCheckpoint(keys, text);
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+    }
+    const holds = previous ? (await verifyAuditChain(db, keys, { checkpoint: previous })).ok : false;
+    if (holds) {
+      const outcome = await writeCheckpoint(db, store, keys, now);
+      return { superseded: null, written: outcome.written, problem: outcome.problem };
+    }
+    const keptAs = `audit-checkpoints/superseded-${now.toISOString().replace(/[:.]/g, '-').toLowerCase()}.json`;
+    await objects.putObject(keptAs, text);
+    superseded = { seq: previous?.seq ?? null, at: previous?.at ?? null, keptAs };
+  }
+  // An empty restored chain gets a checkpoint of nothing (link 0), so the superseded one is not the newest.
+  const database = (await db.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+  const checkpoint = signCheckpoint(keys, {
+    database,
+    seq: own.headSeq ?? '0',
+    hash: own.headHash ?? GENESIS_HASH,
+    entryId: own.headEntryId ?? '',
+    count: Number(own.headSeq ?? 0),
+    legacyUpTo: own.legacyUpTo,
+    at: now.toISOString(),
+  });
+  await storeCheckpoint(store, checkpoint);
+  return { superseded, written: checkpoint, problem: null };
 }
 
 /**

@@ -2,10 +2,12 @@
  * `npm run db:restore -- <backup directory> [--force]`: loads a backup made by db:backup into
  * DATABASE_URL's database (which must be empty or missing; --force replaces it: stop the web and
  * worker processes first) and its files into the configured store, then checks the result: the
- * integrity check (files, typed rows, audit entries) and the audit hash chain. Exit code 1 when
- * anything fails.
+ * integrity check (files, typed rows, audit entries) and the audit hash chain. A newer audit
+ * checkpoint than the backup's chain is kept aside (audit-checkpoints/superseded-*.json) and one of
+ * the restored chain written. Exit code 1 when anything fails.
  */
 import { resolveAuditKeys } from '../audit/audit-key.js';
+import { rebaseCheckpoint } from '../audit/checkpoints.js';
 import { loadConfig } from '../config/config.js';
 import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
@@ -36,7 +38,17 @@ try {
     }
     const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
     try {
-      const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, auditKeys: await resolveAuditKeys(config) });
+      const keys = await resolveAuditKeys(config);
+      // The store's newest audit checkpoint may cover entries written after this backup.
+      const rebased = await rebaseCheckpoint(pool, store, keys);
+      if (rebased.superseded) {
+        console.log(
+          `  The newest audit checkpoint (link ${rebased.superseded.seq ?? '?'}, written ${rebased.superseded.at ?? '?'}) covers entries written after this backup, ` +
+            `which the restore does not bring back; it is kept as ${rebased.superseded.keptAs}.`,
+        );
+      }
+      if (rebased.written) console.log(`  Audit checkpoint of the restored chain written: link ${rebased.written.seq}.`);
+      const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, auditKeys: keys });
       console.log(formatIntegrityReport(report));
       process.exitCode = report.ok ? 0 : 1;
     } finally {

@@ -5,6 +5,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAll, verifyAuditChain } from '../../src/audit/audit-chain.js';
+import { auditKeys } from '../../src/audit/audit-key.js';
+import { recordAudit } from '../../src/audit/audit.service.js';
+import { latestCheckpoint, writeCheckpoint } from '../../src/audit/checkpoints.js';
+import { withTransaction } from '../../src/db/transaction.js';
+import { ctxFor } from '../helpers/factories.js';
 import { connectionConfig } from '../../src/db/pool.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { databaseName } from '../../src/config/config.js';
@@ -66,7 +71,7 @@ describe('backup and restore', () => {
     await t?.close();
   });
 
-  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', { timeout: 180_000 }, async () => {
+  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', { timeout: 300_000 }, async () => {
     // Backup, as a user runs it.
     const made = spawnCli('src/cli/db-backup.ts', env, [backupDir]);
     expect(await made.exited, made.output()).toBe(0);
@@ -74,9 +79,16 @@ describe('backup and restore', () => {
     const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'gridbook-backup/1', counts: { submissions: 6, files: 1 }, blobs: { count: 1, missing: [] } });
 
-    // Disaster: the database and the stored files are gone.
+    // Work goes on after the backup: an entry sealed and checkpointed, which the restore cannot bring back.
     await t.worker?.close();
     t.worker = null;
+    await withTransaction(t.rt.pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.after_backup', entityType: 'thing' }));
+    await sealAll(t.rt.pool, t.config.audit.key!);
+    const keys = auditKeys(t.config.audit.key!);
+    await writeCheckpoint(t.rt.pool, t.rt.store, keys);
+    const newer = (await latestCheckpoint(t.rt.store, keys))!;
+
+    // Disaster: the database and the stored files are gone.
     await dropDatabase(databaseName(t.db.url));
     await rm(path.join(t.config.storageDir, 'blobs'), { recursive: true, force: true });
 
@@ -84,6 +96,9 @@ describe('backup and restore', () => {
     expect(await restored.exited, restored.output()).toBe(0);
     expect(restored.output()).toMatch(/Restored the backup of .* \(1 files\)/);
     expect(restored.output()).toMatch(/ok +audit-chain: the audit hash chain verifies/);
+    // The newer checkpoint is kept aside, saying what the restore lost; one of the restored chain replaces it.
+    expect(restored.output()).toContain(`The newest audit checkpoint (link ${newer.seq}, written ${newer.at}) covers entries written after this backup`);
+    expect((await latestCheckpoint(t.rt.store, keys))!.seq).toBe(String(Number(newer.seq) - 1));
     expect(restored.output()).toMatch(/Integrity OK/);
 
     const pool = new pg.Pool(connectionConfig(t.db.url));
@@ -109,7 +124,7 @@ describe('backup and restore', () => {
     expect(await verify.exited, verify.output()).toBe(0);
   });
 
-  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', { timeout: 180_000 }, async () => {
+  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', { timeout: 300_000 }, async () => {
     const count = async () => {
       const pool = new pg.Pool(connectionConfig(t.db.url));
       try {
