@@ -245,14 +245,16 @@ describe('the review page and the answer page in a browser', () => {
     await id('form-fill').waitFor();
     expect(await id('form-fill').getAttribute('data-mode')).toBe('create');
 
-    // Nothing filled: the required village is flagged before anything is sent.
+    // A missing village and a size out of range: both flagged in one pass, in the API's words,
+    // before anything is sent (the fill page runs the API's rules engine).
+    await id('input-household-size').fill('99');
     await id('fill-submit').click();
     await id('fill-errors').getByText('Household › Village').waitFor();
-    await id('error-household-village').waitFor();
+    expect(await id('error-household-village').textContent()).toBe('This answer is required');
+    expect(await id('error-household-size').textContent()).toBe('Enter a whole number from 1 to 50');
+    expect(await page.getByTestId('fill-error').count()).toBe(2);
 
-    // The server's range check comes back next to its input.
     await id('input-household-village').fill('Village created in the browser');
-    await id('input-household-size').fill('99');
     await id('input-household-water').selectOption('well');
     await id('input-household-members-add').click();
     await id('input-household-members-0-name').fill('Cleo');
