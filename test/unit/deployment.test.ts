@@ -18,6 +18,20 @@ describe('deployment files', () => {
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
   });
 
+  it('runs the web and worker processes as a runtime role, not as the owner, with the audit key required', async () => {
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    const owner = compose.services.postgres.environment.POSTGRES_USER as string;
+    for (const name of ['migrate', 'web', 'worker']) {
+      const env = compose.services[name].environment;
+      expect(new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username, `${name} logs in as the runtime role`).not.toBe(owner);
+      expect(env.AUDIT_KEY).toMatch(/:\?/);
+    }
+    // Only setup logs in as the owner.
+    expect(new URL(compose.services.migrate.environment.DATABASE_OWNER_URL).username).toBe(owner);
+    expect(compose.services.web.environment.DATABASE_OWNER_URL).toBeUndefined();
+    expect(compose.services.worker.environment.DATABASE_OWNER_URL).toBeUndefined();
+  });
+
   it('can scale web and worker (--scale): only the proxy publishes a host port, and it balances over every web replica', async () => {
     const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
     for (const name of ['web', 'worker']) {
