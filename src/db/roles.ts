@@ -126,8 +126,13 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
       await createRole(db, `CREATE ROLE ${q(forms)} NOLOGIN`);
       created.push(forms);
     }
-    // The owner manages the form data tables too (and must be a member to hand them over).
-    await db.query(`GRANT ${q(forms)} TO ${q(owner)}`).catch(() => {});
+    // The owner manages the form data tables too (and must be a member to hand them over). A
+    // superuser owner needs no membership; one that cannot grant it learns so below, at ALTER OWNER.
+    await db.query('SAVEPOINT grant_owner');
+    await db.query(`GRANT ${q(forms)} TO ${q(owner)}`).then(
+      () => db.query('RELEASE SAVEPOINT grant_owner'),
+      () => db.query('ROLLBACK TO SAVEPOINT grant_owner'),
+    );
     await db.query(`GRANT ${q(forms)} TO ${q(runtime)}`);
 
     // Database level: connect; the forms role may create its schema (the first publish says

@@ -16,6 +16,7 @@ import { checkIntegrity, formatIntegrityReport, type IntegrityReport } from '../
 import { ApiClient } from '../helpers/api-client.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 import { householdDefinition, householdPayload } from '../helpers/forms.js';
+import { prepareTestRoles } from '../helpers/database.js';
 import { freePort, spawnCli, type Spawned } from '../helpers/process.js';
 import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from '../helpers/throwaway.js';
 
@@ -61,10 +62,13 @@ export async function startCluster(): Promise<Cluster> {
   try {
     redis = await startThrowawayRedis();
     const databaseUrl = await pg.createDatabase('gridbook');
+    // The processes log in as the runtime role, as in production (the harness's own pool is the owner's).
+    const runtimeUrl = await prepareTestRoles(databaseUrl);
     pool = createPool(databaseUrl, { max: 4, applicationName: 'gridbook-fault-test' });
     const port = await freePort();
     const env: Record<string, string> = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: runtimeUrl,
+      DATABASE_OWNER_URL: databaseUrl,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: 'gbfault',
       NODE_ENV: 'test',

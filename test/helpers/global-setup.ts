@@ -40,3 +40,24 @@ export default async function setup(): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * Roles are cluster-wide: each test database has its runtime and forms roles (`<name>_app`,
+ * `<name>_forms`, test/helpers/database.ts), dropped with it. Those of databases that no longer
+ * exist (a run killed before its clean-up) are dropped here; a parallel run's are left alone.
+ */
+export async function teardown(): Promise<void> {
+  const admin = new pg.Client(connectionConfig(TEST_SERVER_URL));
+  await admin.connect();
+  try {
+    const stale = await admin.query<{ rolname: string }>(
+      `SELECT r.rolname FROM pg_roles r
+        WHERE r.rolname ~ '^gridbook_test_[a-z0-9_]+_(app|forms)$'
+          AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = regexp_replace(r.rolname, '_(app|forms)$', ''))`,
+    );
+    for (const { rolname } of stale.rows) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`).catch(() => {});
+  } finally {
+    await admin.end();
+  }
+}
+
