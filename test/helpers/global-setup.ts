@@ -10,7 +10,7 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * Creates the migrated template database once per migration set; each test file clones it
  * (CREATE DATABASE ... TEMPLATE), which takes a fraction of a second instead of a full migration.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   const name = await templateDatabaseName();
   const admin = new pg.Client(connectionConfig(TEST_SERVER_URL));
   await admin.connect();
@@ -39,6 +39,7 @@ export default async function setup(): Promise<void> {
   } finally {
     await admin.end();
   }
+  return teardown;
 }
 
 /**
