@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealAll } from '../../src/audit/audit-chain.js';
+import { auditKeys } from '../../src/audit/audit-key.js';
+import { recordAudit } from '../../src/audit/audit.service.js';
+import { CHECKPOINT_LATEST, latestCheckpoint, verifyAgainstStore, writeCheckpoint } from '../../src/audit/checkpoints.js';
+import { withTransaction } from '../../src/db/transaction.js';
 import { S3BlobStore } from '../../src/files/storage.s3.js';
+import { ctxFor } from '../helpers/factories.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { publishedSurvey } from '../helpers/forms.js';
 import { multipart, png, rawRequest } from '../helpers/upload.js';
@@ -78,5 +84,20 @@ describe('files in an S3-compatible bucket', () => {
     const report = await t.rt.services.files.cleanup();
     expect(report.blobs).toEqual([file.sha256]);
     expect(await t.rt.store.has(file.sha256)).toBe(false);
+  });
+
+  it('keeps the audit chain checkpoints in the bucket, under the prefix, beside the blobs', async () => {
+    await withTransaction(t.rt.pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.s3', entityType: 'thing' }));
+    await sealAll(t.rt.pool, t.config.audit.key!);
+    const keys = auditKeys(t.config.audit.key!);
+    const { written } = await writeCheckpoint(t.rt.pool, t.rt.store, keys);
+    expect(written).not.toBeNull();
+    expect(await latestCheckpoint(t.rt.store, keys)).toEqual(written);
+    expect(await t.rt.store.getObject!(CHECKPOINT_LATEST)).toContain(`"seq": "${written!.seq}"`);
+    expect((await verifyAgainstStore(t.rt.pool, t.rt.store, keys)).ok).toBe(true);
+    // A checkpoint is not a blob: the clean-up's listing never sees it.
+    for await (const b of t.rt.store.list()) expect(b.sha256).toMatch(/^[0-9a-f]{64}$/);
+    await t.rt.store.putObject!(CHECKPOINT_LATEST, JSON.stringify({ ...written, seq: '0' }));
+    expect((await verifyAgainstStore(t.rt.pool, t.rt.store, keys)).problem?.kind).toBe('bad_checkpoint');
   });
 });
