@@ -92,14 +92,14 @@ export async function sealBatch(pool: Pool, keys: AuditKeys | string, batchSize 
     if (!lock.rows[0]!.ok) return 0;
 
     const head = await tx.query<{ seq: string; hash: string }>(
-      'SELECT seq, hash FROM audit_chain ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, hash FROM public.audit_chain ORDER BY seq DESC LIMIT 1',
     );
     let seq = head.rows[0] ? BigInt(head.rows[0].seq) : 0n;
     let prev = head.rows[0]?.hash ?? GENESIS_HASH;
 
     const pending = await tx.query<EntryColumns & { entry_id: string }>(
       `SELECT u.entry_id, ${ENTRY_COLUMNS}
-         FROM audit_unsealed u LEFT JOIN audit_log a ON a.id = u.entry_id
+         FROM public.audit_unsealed u LEFT JOIN public.audit_log a ON a.id = u.entry_id
         ORDER BY u.entry_id LIMIT $1`,
       [batchSize],
     );
@@ -123,12 +123,12 @@ export async function sealBatch(pool: Pool, keys: AuditKeys | string, batchSize 
     }
     if (seqs.length > 0) {
       await tx.query(
-        `INSERT INTO audit_chain (seq, entry_id, prev_hash, hash, key_id)
+        `INSERT INTO public.audit_chain (seq, entry_id, prev_hash, hash, key_id)
          SELECT s, e, p, h, $5 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS x(s, e, p, h)`,
         [seqs, entryIds, prevs, hashes, current.id],
       );
     }
-    await tx.query('DELETE FROM audit_unsealed WHERE entry_id = ANY($1::bigint[])', [
+    await tx.query('DELETE FROM public.audit_unsealed WHERE entry_id = ANY($1::bigint[])', [
       pending.rows.map((r) => r.entry_id),
     ]);
     return seqs.length;
@@ -232,13 +232,13 @@ export async function verifyAuditChain(db: Queryable, keysIn: AuditKeys | string
     problem,
   });
   const pendingCount = async () =>
-    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_unsealed')).rows[0]!.n);
+    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM public.audit_unsealed')).rows[0]!.n);
   const fail = async (problem: ChainProblem) => report(problem, await pendingCount());
 
   for (;;) {
     const batch = await db.query<EntryColumns & { seq: string; entry_id: string; prev_hash: string; hash: string; key_id: string | null }>(
       `SELECT c.seq, c.entry_id, c.prev_hash, c.hash, c.key_id, ${ENTRY_COLUMNS}
-         FROM audit_chain c LEFT JOIN audit_log a ON a.id = c.entry_id
+         FROM public.audit_chain c LEFT JOIN public.audit_log a ON a.id = c.entry_id
         WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
       [lastSeq.toString(), batchSize],
     );
@@ -339,9 +339,9 @@ export async function verifyAuditChain(db: Queryable, keysIn: AuditKeys | string
   if (!options.from) {
     // An entry neither sealed nor waiting was inserted around the triggers: it can never be trusted.
     const stray = await db.query<{ id: string }>(
-      `SELECT a.id FROM audit_log a
-        WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.entry_id = a.id)
-          AND NOT EXISTS (SELECT 1 FROM audit_unsealed u WHERE u.entry_id = a.id)
+      `SELECT a.id FROM public.audit_log a
+        WHERE NOT EXISTS (SELECT 1 FROM public.audit_chain c WHERE c.entry_id = a.id)
+          AND NOT EXISTS (SELECT 1 FROM public.audit_unsealed u WHERE u.entry_id = a.id)
         ORDER BY a.id LIMIT 1`,
     );
     if (stray.rows[0]) {

@@ -125,7 +125,7 @@ export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: Aud
     if (error instanceof CheckpointError) return { written: null, problem: { kind: 'bad_checkpoint', seq: null, entryId: null, message: error.message } };
     throw error;
   }
-  const head = await db.query<{ seq: string }>('SELECT seq FROM audit_chain ORDER BY seq DESC LIMIT 1');
+  const head = await db.query<{ seq: string }>('SELECT seq FROM public.audit_chain ORDER BY seq DESC LIMIT 1');
   const headSeq = head.rows[0]?.seq ?? '0';
   if (previous && BigInt(headSeq) <= BigInt(previous.seq)) {
     if (BigInt(headSeq) === BigInt(previous.seq)) return { written: null, problem: null };
@@ -136,7 +136,7 @@ export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: Aud
   let report: ChainReport;
   if (previous && previous.seq !== '0') {
     // The previous checkpoint's link must still be there, unchanged; then only the new links are walked.
-    const anchor = await db.query<{ hash: string; entry_id: string }>('SELECT hash, entry_id::text FROM audit_chain WHERE seq = $1', [previous.seq]);
+    const anchor = await db.query<{ hash: string; entry_id: string }>('SELECT hash, entry_id::text FROM public.audit_chain WHERE seq = $1', [previous.seq]);
     if (anchor.rows[0]?.hash !== previous.hash || anchor.rows[0]?.entry_id !== previous.entryId) {
       const full = await verifyAuditChain(db, keys, { checkpoint: previous });
       return { written: null, problem: full.problem };

@@ -11,7 +11,7 @@ import type { Queryable } from './pool.js';
  *   sealing queue), so it can neither alter `audit_log`, disable its triggers, nor rewrite a row;
  * - the **forms** role (NOLOGIN, `<database>_forms`): owns the `forms` schema and the tables that
  *   publishing creates. The runtime role is a member of it, so publishing can create and alter form
- *   data tables (as that role, see asSchemaOwner) without owning anything of the core schema.
+ *   data tables (as that role, see runSchemaDdl) without owning anything of the core schema.
  *
  * prepareRoles() sets this up; it is idempotent and runs after every migration (setup, migrate,
  * start) and after a restore, whose dump carries no grants.
@@ -135,11 +135,17 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
     );
     await db.query(`GRANT ${q(forms)} TO ${q(runtime)}`);
 
-    // Database level: connect; the forms role may create its schema (the first publish says
-    // CREATE SCHEMA IF NOT EXISTS, which PostgreSQL checks before finding the schema exists).
+    // Database level: connect, and no CREATE for either role: a schema they could create (named
+    // after the owner, first in its search_path as "$user") could shadow the owner's tables.
     await db.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${q(database)} TO ${q(runtime)}`);
-    await db.query(`GRANT CREATE ON DATABASE ${q(database)} TO ${q(forms)}`);
+    await db.query(`REVOKE CREATE ON DATABASE ${q(database)} FROM ${q(runtime)}, ${q(forms)}`);
     await db.query(`GRANT USAGE ON SCHEMA public TO ${q(runtime)}, ${q(forms)}`);
+    await db.query('SAVEPOINT public_create');
+    // PostgreSQL 15 creates databases so; older ones, upgraded, may still let everyone create in public.
+    await db.query('REVOKE CREATE ON SCHEMA public FROM PUBLIC').then(
+      () => db.query('RELEASE SAVEPOINT public_create'),
+      () => db.query('ROLLBACK TO SAVEPOINT public_create'),
+    );
 
     // The core tables: DML only, then narrowed for the append-only ones.
     const tables = await db.query<{ name: string }>(
@@ -210,11 +216,13 @@ export async function runtimeRoleProblems(db: Queryable): Promise<string[]> {
 }
 
 /**
- * Runs `work` (DDL in the form data schema) as the role that owns the schema when the current
+ * Runs a publish's DDL in the form data schema as the role that owns the schema, when the current
  * role is only a member of it, so that new tables belong to that role and not to the runtime login.
- * Inside a transaction: SET LOCAL ROLE is undone at its end whatever happens.
+ * Inside a transaction: SET LOCAL ROLE is undone at its end whatever happens. `CREATE SCHEMA IF NOT
+ * EXISTS` of a schema that exists is skipped: it does nothing, yet PostgreSQL would first ask for
+ * CREATE on the database, which neither role has.
  */
-export async function asSchemaOwner<T>(tx: Queryable, schema: string, work: () => Promise<T>): Promise<T> {
+export async function runSchemaDdl(tx: Queryable, schema: string, statements: string[]): Promise<void> {
   const found = await tx.query<{ owner: string; self: boolean; member: boolean }>(
     `SELECT pg_get_userbyid(nspowner) AS owner, pg_get_userbyid(nspowner) = current_user AS self,
             pg_has_role(current_user, nspowner, 'MEMBER') AS member
@@ -222,9 +230,12 @@ export async function asSchemaOwner<T>(tx: Queryable, schema: string, work: () =
     [schema],
   );
   const row = found.rows[0];
-  if (!row || row.self || !row.member) return work();
+  const existing = row ? `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}` : null;
+  const run = async () => {
+    for (const sql of statements) if (sql.trim() !== existing) await tx.query(sql);
+  };
+  if (!row || row.self || !row.member) return run();
   await tx.query(`SET LOCAL ROLE ${quoteIdent(row.owner)}`);
-  const result = await work();
+  await run();
   await tx.query('RESET ROLE');
-  return result;
 }

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
-import { asSchemaOwner } from '../db/roles.js';
+import { runSchemaDdl } from '../db/roles.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError, ConflictError } from '../errors/app-error.js';
 import { compileValidator } from '../validation/validate.js';
@@ -224,9 +224,7 @@ export class PublishService {
       if (!view.ok) throw new PublishRefusedError(view);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
-      await asSchemaOwner(tx, plan.naming.schema, async () => {
-        for (const statement of plan.statements) await tx.query(statement.sql);
-      });
+      await runSchemaDdl(tx, plan.naming.schema, plan.statements.map((statement) => statement.sql));
       // The row lock taken above also holds off new submissions of this template (their foreign
       // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
       await reconcileReservations(tx, id, previous, definition);

@@ -130,6 +130,9 @@ describe('the audit chain against the database owner', () => {
       [`CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`, /must be owner of function audit_refuse_change|permission denied for schema public/],
       [`CREATE OR REPLACE FUNCTION audit_entry_canonical(e audit_log) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$`, /must be owner of function audit_entry_canonical|permission denied for schema public/],
       ['SET session_replication_role = replica', /permission denied to set parameter/],
+      // A schema named after the owner would come first in the owner's search_path ("$user").
+      ['CREATE SCHEMA shadow', /permission denied for database/],
+      ['CREATE TABLE public.audit_shadow (x int)', /permission denied for schema public/],
       [`UPDATE audit_log SET action = 'x' WHERE id = ${Number(id)}`, /permission denied for table audit_log/],
       [`DELETE FROM audit_log WHERE id = ${Number(id)}`, /permission denied for table audit_log/],
       ['TRUNCATE audit_log', /permission denied for table audit_log/],
