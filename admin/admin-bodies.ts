@@ -1,5 +1,6 @@
+import querystring from 'node:querystring';
 import busboy from 'busboy';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { jsonProblem } from '../src/http/json-guard.js';
 
 /**
@@ -9,7 +10,7 @@ import { jsonProblem } from '../src/http/json-guard.js';
  * multipart parts only and buffers urlencoded and JSON bodies whole, so one anonymous request
  * could exhaust the heap. Here:
  * - urlencoded and JSON bodies: at most 1 MiB, refused with 413 from Content-Length before a byte
- *   is read, or as soon as a chunked body passes the limit;
+ *   is read, or as soon as a chunked body passes the limit, and the connection closed;
  * - multipart bodies: fields only (the panel's forms send no files: uploads have their own route
  *   with its own limits), at most 2 MiB in all;
  * - prototype-named keys (`__proto__`, `prototype`, `constructor.x`) in the query or the body:
@@ -51,11 +52,30 @@ function* jsonKeys(value: unknown, prefix = ''): Generator<string> {
 }
 
 function refuse(req: Request, res: Response, error: BodyRefused): void {
-  // The rest of a refused body is not worth reading: close the connection after this answer.
-  if (error.status === 413) res.setHeader('Connection', 'close');
+  if (error.status === 413) lingerThenClose(req, res);
   res.status(error.status);
   if (req.path.startsWith('/api/')) res.json({ notice: { message: error.message, type: 'error' } });
   else res.type('text/plain').send(error.message);
+}
+
+/** How long the rest of a refused body is read and dropped before the connection is cut. */
+const LINGER_MS = 2000;
+
+/**
+ * After a 413 the rest of the body is not worth reading. Closing at once would reset the
+ * connection while the client is still sending, and a reset can destroy the answer before the
+ * client reads it; so, as web servers do ("lingering close"), the rest is read and dropped for a
+ * short while (the client stops once it reads the 413), then the connection is cut.
+ */
+function lingerThenClose(req: Request, res: Response): void {
+  res.once('finish', () => {
+    if (req.complete) return;
+    const cut = setTimeout(() => req.socket?.destroy(), LINGER_MS);
+    cut.unref();
+    req.once('end', () => clearTimeout(cut));
+    req.once('close', () => clearTimeout(cut));
+    req.resume();
+  });
 }
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MB`;
@@ -107,20 +127,66 @@ function parseMultipart(req: Request): Promise<Record<string, unknown>> {
   });
 }
 
-const urlencoded = express.urlencoded({ extended: false, limit: ADMIN_BODY_LIMITS.form, parameterLimit: ADMIN_BODY_LIMITS.fields });
-const json = express.json({ limit: ADMIN_BODY_LIMITS.form, strict: true });
+/**
+ * Reads a body of at most `limit` bytes. A declared Content-Length over the limit is refused
+ * before a byte is read; a chunked body as soon as it passes the limit. (body-parser refuses at
+ * the same points but then reads the rest of the body off the wire before answering, so a
+ * 300 MB upload still went through whole; here the answer goes at once and the connection closes.)
+ */
+function readBounded(req: Request, limit: number): Promise<Buffer> {
+  if ((req.headers['content-encoding'] ?? 'identity').toLowerCase() !== 'identity') {
+    return Promise.reject(new BodyRefused(415, 'This content encoding is not accepted'));
+  }
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    return Promise.reject(new BodyRefused(413, `The form is larger than ${mib(limit)}`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      cleanup();
+      req.pause();
+      reject(new BodyRefused(413, `The form is larger than ${mib(limit)}`));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = () => {
+      cleanup();
+      reject(new BodyRefused(400, 'The request body was cut short'));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
 
-/** Runs a body-parser middleware as a promise, turning its errors into refusals. */
-function run(parser: RequestHandler, req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) =>
-    parser(req, res, (error?: unknown) => {
-      if (!error) return resolve();
-      const err = error as { status?: number; type?: string };
-      if (err.status === 413) return reject(new BodyRefused(413, `The form is larger than ${mib(ADMIN_BODY_LIMITS.form)}`));
-      if (err.status === 415) return reject(new BodyRefused(415, 'This content encoding is not accepted'));
-      reject(new BodyRefused(400, 'The request body is malformed'));
-    }),
-  );
+function parseUrlencoded(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8');
+  const pairs = text === '' ? 0 : text.split('&').length;
+  if (pairs > ADMIN_BODY_LIMITS.fields) throw new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} fields`);
+  return querystring.parse(text, '&', '=', { maxKeys: ADMIN_BODY_LIMITS.fields }) as Record<string, unknown>;
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new BodyRefused(400, 'The request body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BodyRefused(400, 'The request body must be a JSON object');
+  const problem = jsonProblem(parsed);
+  if (problem) throw new BodyRefused(400, `${problem.path}: ${problem.message}`);
+  return parsed as Record<string, unknown>;
 }
 
 function hasBody(req: Request): boolean {
@@ -145,15 +211,11 @@ export function adminBodies(): RequestHandler {
         if ((req.headers['content-encoding'] ?? 'identity') !== 'identity') throw new BodyRefused(415, 'This content encoding is not accepted');
         fields = await parseMultipart(req);
       } else if (/^application\/x-www-form-urlencoded/i.test(type)) {
-        await run(urlencoded, req, res);
-        fields = req.body as Record<string, unknown>;
+        fields = parseUrlencoded(await readBounded(req, ADMIN_BODY_LIMITS.form));
       } else if (/^application\/(.+\+)?json/i.test(type)) {
-        await run(json, req, res);
-        const body = req.body as unknown;
-        if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BodyRefused(400, 'The request body must be a JSON object');
-        const problem = jsonProblem(body);
-        if (problem) throw new BodyRefused(400, `${problem.path}: ${problem.message}`);
-        fields = body as Record<string, unknown>;
+        fields = parseJson(await readBounded(req, ADMIN_BODY_LIMITS.form));
+        // What a JSON body parser leaves for later middleware (bull-board's API reads req.body).
+        req.body = fields;
       } else {
         throw new BodyRefused(415, 'The admin panel takes form data or JSON');
       }
