@@ -1,12 +1,15 @@
-import { buildAssets, buildRoutes } from '@adminjs/express';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { buildAssets, buildRoute, convertToExpressRoute } from '@adminjs/express';
 import AdminJS, { Router as AdminJSRoutes } from 'adminjs';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import formidableMiddleware from 'express-formidable';
 import type { AuthService } from '../src/auth/auth.service.js';
 import { AppError } from '../src/errors/app-error.js';
 import { reenterRequestContext, requestMetaOf } from '../src/http/request-context.js';
+import { cspNonce } from '../src/http/security.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { AdminUser } from './admin-user.js';
+import { FONTS_CSS, FONTS_CSS_PATH, FONT_WEIGHTS, fontFile, renderAdminPage, renderLoginPage } from './page-layout.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -27,29 +30,41 @@ export interface AdminRouterDeps {
   logger: Logger;
 }
 
-/** Form bodies of the admin panel are small; uploads have their own route with their own limits. */
-const FORM_LIMITS = { maxFieldsSize: 2 * 1024 * 1024, maxFileSize: 0, maxFields: 2000 };
+/** AdminJS's routes that answer with the page shell (the React app then routes by URL itself). */
+const PAGE_ACTIONS = new Set(['index', 'resource', 'resourceAction', 'recordAction', 'bulkAction', 'page']);
+
+const fontsDir = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/roboto/package.json')), 'files');
 
 /**
  * The admin panel's router, built for one AdminJS instance. It replaces @adminjs/express's
  * authenticated router because an admin back-office needs what that one lacks: the session id
  * regenerated at login (no session fixation), throttled sign-in with clear messages, the user
  * reloaded on every request (a disabled user is out at once, a role change applies at once), and
- * logout on POST. The session middleware itself is created once by the app, outside this router,
- * so rebuilding the admin panel never adds listeners to the session store.
+ * logout on POST; and its own page shell (page-layout.ts: escaped state, CSP nonces, per-user
+ * resources). The session middleware and the bounded body parser (admin-bodies.ts) are set up
+ * once by the app, in front of this router, so rebuilding the panel never adds listeners to the
+ * session store and no body is read before its limits apply.
  */
 export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router {
   const router = express.Router();
   const { loginPath, logoutPath, rootPath } = admin.options;
   const local = (path: string) => path.replace(rootPath, '') || '/';
 
-  router.use(formidableMiddleware(FORM_LIMITS));
-  // express-formidable parses in stream callbacks, outside the request's async context.
+  // Body parsing runs in stream callbacks, outside the request's async context.
   router.use(reenterRequestContext());
   buildAssets({ admin, assets: AdminJSRoutes.assets, routes: AdminJSRoutes.routes, router });
+  router.get(local(FONTS_CSS_PATH), (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=86400').send(FONTS_CSS);
+  });
+  for (const weight of FONT_WEIGHTS) {
+    const file = fontFile(weight);
+    router.get(local(`${path.posix.dirname(FONTS_CSS_PATH)}/${file}`), (_req, res) => {
+      res.sendFile(path.join(fontsDir, file), { maxAge: '7d', headers: { 'Content-Type': 'font/woff2' } });
+    });
+  }
 
   const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
-    res.status(status).send(await admin.renderLogin({ action: loginPath, errorMessage }));
+    res.status(status).type('html').send(await renderLoginPage(admin, { action: loginPath, errorMessage }, cspNonce(res)));
   };
 
   router.get(local(loginPath), async (req, res) => {
@@ -129,7 +144,19 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
     res.status(404).json({ notice: { message: `There is no ${what}`, type: 'error' } });
   });
 
-  buildRoutes({ admin, routes: AdminJSRoutes.routes, router });
+  for (const route of AdminJSRoutes.routes) {
+    if (route.method === 'GET' && !route.path.startsWith('/api/') && PAGE_ACTIONS.has(route.action)) {
+      router.get(convertToExpressRoute(route.path), async (req, res, next) => {
+        try {
+          res.type('html').send(await renderAdminPage(admin, req.session.adminUser!, cspNonce(res)));
+        } catch (error) {
+          next(error);
+        }
+      });
+    } else {
+      buildRoute({ admin, route, router });
+    }
+  }
 
   // What AdminJS throws for requests a stale link or a crawler sends: a record that is not there
   // (its NotFoundError), or a GET on an action that only takes POST. 4xx, not the app's 500.

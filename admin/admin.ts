@@ -1,8 +1,9 @@
-import AdminJS, { type AdminJSOptions, type ResourceWithOptions } from 'adminjs';
+import AdminJS, { type AdminJSOptions, type CurrentAdmin, type Locale, type ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
 import { safeListFeature } from './features/safe-list.feature.js';
+import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
 import { dashboardHandler } from './pages/dashboard.js';
 import { auditLogResource } from './resources/audit-log.resource.js';
@@ -79,10 +80,17 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     }),
   ]);
   const resources = [...coreBuilt, ...formData.map(({ resource, options, features }) => ({ resource, options, features }))];
-  const formLabels = Object.fromEntries(formData.map((r) => [(r.resource as { id(): string }).id(), r.label]));
-  const formResourceTranslations = Object.fromEntries(
-    formData.map((r) => [(r.resource as { id(): string }).id(), { properties: r.propertyLabels }]),
-  );
+  // Form resources carry builders' words (grid and template titles, field labels): they enter a
+  // user's locale only for the resources that user may open (see page-layout.ts).
+  const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));
+  const localeFor = (currentAdmin?: CurrentAdmin): Locale => {
+    const visible = visibleResourceIds(admin, currentAdmin);
+    const mine = formWords.filter((w) => visible.has(w.id));
+    return coreLocale(
+      Object.fromEntries(mine.map((w) => [w.id, w.label])),
+      Object.fromEntries(mine.map((w) => [w.id, { properties: w.properties }])),
+    );
+  };
   const options: AdminJSOptions = {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,
@@ -97,59 +105,65 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       logo: false,
     },
     settings: { defaultPerPage: 20 },
-    locale: {
-      language: 'en',
-      availableLanguages: ['en'],
-      translations: {
-        en: {
-          labels: {
-            ...formLabels,
-            users: 'Users',
-            grids: 'Grids',
-            grid_members: 'Grid members',
-            audit_log: 'Audit log',
-            login_throttle: 'Sign-in throttling',
-            templates: 'Templates',
-            template_versions: 'Template versions',
-            submissions: 'Submissions',
-            webhooks: 'Webhooks',
-            webhook_deliveries: 'Webhook deliveries',
-            account: 'My account',
-          },
-          actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
-            review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
-            reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',
-            secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable', deleteDraft: 'Delete draft' },
-          properties: {
-            grid_id: 'Grid',
-            user_id: 'User',
-            actor_id: 'Actor',
-            template_id: 'Template',
-            submitted_by: 'Submitted by',
-            reviewer_id: 'Reviewer',
-            processing_status: 'Processing',
-            review_status: 'Review',
-            review_overdue_at: 'Review overdue since',
-            is_deleted: 'Deleted',
-            created_on: 'Created',
-            modified_on: 'Modified',
-            deleted_on: 'Deleted on',
-            last_login_at: 'Last sign-in',
-            locked_until: 'Locked until',
-            webhook_id: 'Webhook',
-            response_code: 'Response',
-            redelivery_of: 'Redelivery of',
-            url: 'URL',
-            duration_ms: 'Duration (ms)',
-          },
-          resources: formResourceTranslations,
-          messages: {
-            invalidCredentials: 'Wrong email or password',
-            loginWelcome: 'Gridbook: sign in to the back-office',
-          },
+    locale: localeFor,
+  };
+  const admin = new AdminJS(options);
+  return admin;
+}
+
+/** The panel's own words, with the given form resources' labels. */
+function coreLocale(formLabels: Record<string, string>, formResourceTranslations: Record<string, { properties: Record<string, string> }>): Locale {
+  return {
+    language: 'en',
+    availableLanguages: ['en'],
+    translations: {
+      en: {
+        labels: {
+          ...formLabels,
+          users: 'Users',
+          grids: 'Grids',
+          grid_members: 'Grid members',
+          audit_log: 'Audit log',
+          login_throttle: 'Sign-in throttling',
+          templates: 'Templates',
+          template_versions: 'Template versions',
+          submissions: 'Submissions',
+          webhooks: 'Webhooks',
+          webhook_deliveries: 'Webhook deliveries',
+          account: 'My account',
+        },
+        actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
+          review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
+          reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',
+          secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable', deleteDraft: 'Delete draft' },
+        properties: {
+          grid_id: 'Grid',
+          user_id: 'User',
+          actor_id: 'Actor',
+          template_id: 'Template',
+          submitted_by: 'Submitted by',
+          reviewer_id: 'Reviewer',
+          processing_status: 'Processing',
+          review_status: 'Review',
+          review_overdue_at: 'Review overdue since',
+          is_deleted: 'Deleted',
+          created_on: 'Created',
+          modified_on: 'Modified',
+          deleted_on: 'Deleted on',
+          last_login_at: 'Last sign-in',
+          locked_until: 'Locked until',
+          webhook_id: 'Webhook',
+          response_code: 'Response',
+          redelivery_of: 'Redelivery of',
+          url: 'URL',
+          duration_ms: 'Duration (ms)',
+        },
+        resources: formResourceTranslations,
+        messages: {
+          invalidCredentials: 'Wrong email or password',
+          loginWelcome: 'Gridbook: sign in to the back-office',
         },
       },
     },
   };
-  return new AdminJS(options);
 }

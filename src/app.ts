@@ -2,6 +2,7 @@ import connectPgSimple from 'connect-pg-simple';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import { buildAdmin } from '../admin/admin.js';
+import { adminBodies } from '../admin/admin-bodies.js';
 import { AdminHost } from '../admin/admin-host.js';
 import { buildAdminRouter } from '../admin/admin-router.js';
 import { loadAdminUser } from '../admin/admin-user.js';
@@ -60,6 +61,8 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
       maxAge: config.sessionTtlHours * 3600 * 1000,
     },
   });
+  // Limits first: an anonymous body is bounded before a session is looked up or a user loaded.
+  app.use('/admin', adminBodies());
   app.use('/admin', sessions);
   // API clients with bearer tokens carry no session cookie: no session is looked up or made for them.
   app.use('/api', (req, res, next) => (req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? sessions(req, res, next) : next()));

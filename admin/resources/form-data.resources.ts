@@ -1,11 +1,11 @@
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionContext, CurrentAdmin, ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
 import type { Queryable } from '../../src/db/pool.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
-import type { AdminUser } from '../admin-user.js';
+import { asAdminUser, type AdminUser } from '../admin-user.js';
 
 /**
  * The typed tables of published templates, as read-only admin resources: one per section table
@@ -42,6 +42,11 @@ function scopeFor(gridId: string) {
     return (qb: Knex.QueryBuilder) =>
       qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('id').from('public.submissions').where('submitted_by', user.id));
   };
+}
+
+function scopeOf(scope: ReturnType<typeof scopeFor>, currentAdmin: CurrentAdmin | undefined) {
+  const user = asAdminUser(currentAdmin);
+  return user ? scope(user) : ('none' as const);
 }
 
 function labelsOf(fields: Field[], table: TableNaming): Record<string, string> {
@@ -95,17 +100,21 @@ export async function formDataResources(deps: {
     const visible = rows.map((r) => r.column_name).filter((c) => !retired.has(c));
     const key = child ? [SYSTEM_COLUMNS.submissionId, SYSTEM_COLUMNS.rowIndex] : [SYSTEM_COLUMNS.submissionId];
     const fieldColumns = visible.filter((c) => !Object.values(SYSTEM_COLUMNS).includes(c as never));
+    const scope = scopeFor(template.grid_id);
+    // Outside the grid the resource is not there at all: not in the menu, not in the page's state,
+    // and its actions refused (its rows are scoped away as well).
+    const members = { isAccessible: ({ currentAdmin }: ActionContext) => scopeOf(scope, currentAdmin) !== 'none' };
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
-      resource: new GridbookResource(metadata, { id: table.name, scope: scopeFor(template.grid_id) }),
+      resource: new GridbookResource(metadata, { id: table.name, scope }),
       options: {
         navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
         sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },
         listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
         showProperties: [...key, ...fieldColumns, ...[...retired]],
         filterProperties: [...key, ...fieldColumns],
-        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: { list: members, show: members, search: members, new: refused, edit: refused, delete: refused, bulkDelete: refused },
       },
     });
   }

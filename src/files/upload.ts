@@ -31,12 +31,19 @@ export class StorageFullError extends AppError {
   }
 }
 
-/** Keeps a readable name: no path, no control characters, at most 255 characters. */
+/**
+ * Characters a stored name never keeps: C0 and C1 controls, DEL, the double quote, and the
+ * bidirectional controls (embeddings, overrides, isolates, marks) with which `\u202Egnp.exe`
+ * reads as "exe.png" in a file list.
+ */
+const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f-\u009f"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Keeps a readable name: no path, no control or direction characters, at most 255 characters. */
 export function sanitizeFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[/\\]/).pop() ?? '';
   const clean = base
     .normalize('NFC')
-    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .replace(UNSAFE_NAME_CHARACTERS, '')
     .replace(/^\.+/, '')
     .trim()
     .slice(0, 255);
@@ -75,7 +82,13 @@ export async function receiveUpload<F>(
       };
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: options.maxFiles, fields: 5, fieldSize: 1000, parts: options.maxFiles + 5 } });
+        // Browsers send file names as UTF-8 bytes in the part's header (busboy reads them as Latin-1
+        // unless told): "été.pdf" must not come out as "Ã©tÃ©.pdf".
+        parser = busboy({
+          headers: req.headers,
+          defParamCharset: 'utf8',
+          limits: { files: options.maxFiles, fields: 5, fieldSize: 1000, parts: options.maxFiles + 5 },
+        });
       } catch (error) {
         reject(new BadRequestError(`Malformed multipart request: ${(error as Error).message}`));
         return;

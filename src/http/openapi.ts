@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from './routes.js';
+import { escapeHtml } from './escape.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the route declarations (the same schemas the routes
@@ -92,9 +93,6 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
     paths,
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A readable page for the document, served locally (no CDN): routes by tag, with their schemas. */
 export function apiDocsPage(doc: Record<string, unknown>): string {

@@ -1,14 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { sendError } from './envelope.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The nonce of this response's inline scripts (set for admin pages by securityHeaders). */
+export function cspNonce(res: Response): string {
+  return String(res.locals.cspNonce ?? '');
+}
+
 /**
- * Helmet headers. The admin panel needs inline scripts and styles (AdminJS renders its state into
- * an inline script and styled-components injects styles), so its policy allows 'unsafe-inline' but
- * nothing from other origins; framing is refused everywhere. The API and everything else get the
- * strictest policy: they never serve HTML that runs.
+ * Helmet headers. The admin panel's own inline scripts (the page's state and the script that
+ * mounts the application, see admin/page-layout.ts) carry a nonce made for each response; no
+ * other inline script runs, and nothing loads from another origin. Styles stay 'unsafe-inline':
+ * styled-components injects them at run time (a style cannot run code). Framing is refused
+ * everywhere. The API and everything else get the strictest policy: they never serve HTML that runs.
  */
 export function securityHeaders(opts: { https: boolean }) {
   const common = {
@@ -23,7 +31,7 @@ export function securityHeaders(opts: { https: boolean }) {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as Response).locals.cspNonce}'`],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
@@ -43,10 +51,11 @@ export function securityHeaders(opts: { https: boolean }) {
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
     },
   });
-  return (req: Request, res: Response, next: NextFunction) =>
-    req.path === '/admin' || req.path.startsWith('/admin/') || req.path.startsWith('/api/docs')
-      ? admin(req, res, next)
-      : strict(req, res, next);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!(req.path === '/admin' || req.path.startsWith('/admin/') || req.path.startsWith('/api/docs'))) return strict(req, res, next);
+    res.locals.cspNonce = randomBytes(18).toString('base64');
+    admin(req, res, next);
+  };
 }
 
 function originOf(value: string | undefined): string | null {
