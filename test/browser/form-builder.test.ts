@@ -120,6 +120,11 @@ describe('the form builder in a browser', () => {
     expect(await id('preview-field-0-3').count()).toBe(0);
     await id('preview-input-0-2').check();
     await id('preview-field-0-3').waitFor();
+    // A typed value is judged at once by the API's rules engine, in its words.
+    await id('preview-input-0-1').fill('61');
+    await expect.poll(() => id('preview-field-0-1').getByTestId('preview-problem').textContent()).toBe('Enter a whole number from 1 to 60');
+    await id('preview-input-0-1').fill('6');
+    expect(await id('preview-field-0-1').getByTestId('preview-problem').count()).toBe(0);
     await id('preview-table-0-0-add-row').click();
     await id('preview-table-0-0-cell-1-age').fill('42');
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-preview.png`, fullPage: true });
