@@ -218,3 +218,27 @@ describe('npm run audit:verify', () => {
     expect(report.problem?.kind).toBe('unsealed_outside_queue');
   });
 });
+
+describe('audit key rotation', () => {
+  it('verifies links sealed under an earlier key listed in AUDIT_PREVIOUS_KEYS, and names a link under an unknown key', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool(connectionConfig(db.url));
+    try {
+      const [oldKey, newKey] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+      const write = () => withTransaction(pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.rotate', entityType: 'thing' }));
+      await write();
+      await sealAll(pool, oldKey);
+      await write();
+      await sealAll(pool, auditKeys(newKey, [oldKey]));
+      expect(await verifyAuditChain(pool, auditKeys(newKey, [oldKey]))).toMatchObject({ ok: true, checked: 2 });
+      const alone = await verifyAuditChain(pool, newKey);
+      expect(alone.problem).toMatchObject({ kind: 'unknown_key', seq: '1' });
+      expect(alone.problem!.message).toMatch(/sealed with key [0-9a-f]{16}, which is neither AUDIT_KEY nor one of AUDIT_PREVIOUS_KEYS/);
+      const links = await pool.query<{ key_id: string }>('SELECT key_id FROM audit_chain ORDER BY seq');
+      expect(links.rows.map((r) => r.key_id)).toEqual([auditKeys(oldKey).current.id, auditKeys(newKey).current.id]);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  });
+});
