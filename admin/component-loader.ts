@@ -32,7 +32,7 @@ export const Components = {
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
 const SHARED_SOURCES = [path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts')];
-/** The rules engine (src/rules): every file of it, so a new one is not missed. */
+/** The rules engine (src/rules): every file of it, sub-folders included, so a new one is not missed. */
 const SHARED_DIRS = [path.join(PROJECT_ROOT, 'src', 'rules')];
 
 /** A fingerprint of the component sources: the prebuilt bundle is rebuilt when it changes. */
@@ -43,7 +43,10 @@ export async function componentsFingerprint(adminjsVersion: string): Promise<str
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort()
     .concat(SHARED_SOURCES);
-  for (const dir of SHARED_DIRS) files.push(...(await readdir(dir)).sort().map((name) => path.join(dir, name)));
+  for (const dir of SHARED_DIRS) {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    files.push(...entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort());
+  }
   for (const file of files) {
     hash.update(path.relative(COMPONENTS_DIR, file)).update(await readFile(file));
   }
