@@ -2,11 +2,11 @@ import http from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createWebApp, type WebApp } from '../app.js';
-import type { Config } from '../config/config.js';
+import { databaseName, type Config } from '../config/config.js';
 import { ensureDatabase, maintenanceUrl } from '../db/database.js';
 import { applyMigrations } from '../db/migrations.js';
 import { connectionConfig } from '../db/pool.js';
-import { prepareRoles, RoleSetupError } from '../db/roles.js';
+import { formsRoleFor, prepareRoles, RoleSetupError } from '../db/roles.js';
 import type { Runtime } from '../runtime.js';
 import { serveMetrics } from '../observability/http.js';
 import { staleBuildProblem } from '../ops/server-build.js';
@@ -80,6 +80,13 @@ export async function grantRuntimeRoles(config: Config, say: (message: string) =
     });
     for (const role of roles.created) say(`Created database role ${role}`);
   } catch (error) {
+    if ((error as { code?: string }).code === '42501') {
+      throw new StartupError(
+        `Cannot set up the database roles as ${redact(config.ownerDatabaseUrl)}: ${(error as Error).message}. ` +
+          `The owner's login needs CREATEROLE to create the roles; or create them yourself (CREATE ROLE ${decodeURIComponent(runtime.username)} LOGIN; ` +
+          `CREATE ROLE ${formsRoleFor(databaseName(config.ownerDatabaseUrl))} NOLOGIN) and run setup again (README, "Database roles").`,
+      );
+    }
     if (error instanceof RoleSetupError) {
       if (config.isProduction) throw new StartupError(error.message);
       // Development with one login for everything: it works, without the audit log's protection.
