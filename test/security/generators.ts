@@ -333,12 +333,20 @@ export function validValue(r: Rng, field: Json): Json {
     case 'single_choice':
       return r.pick<Json>(field.options).value;
     case 'multiple_choice': {
-      const min = rules.minItems ?? 0;
+      // Choosing nothing does not answer a required question (src/rules: an empty list is blank).
+      const min = Math.max(rules.minItems ?? 0, rules.required ? 1 : 0);
       const max = Math.min(rules.maxItems ?? field.options.length, field.options.length);
       return r.pickSome(field.options.map((o: Json) => o.value), min, Math.max(min, max));
     }
   }
   throw new Error(`no value for ${field.type}`);
+}
+
+/** Blank text does not answer a required question (src/rules): one letter or digit the pattern allows instead of the last character. */
+function nonBlank(field: Json, value: Json): Json {
+  if (!field.rules?.required || typeof value !== 'string' || value.trim() !== '') return value;
+  const c = field.rules.pattern === '^[0-9]*$' ? '1' : 'a';
+  return value.length ? `${value.slice(0, -1)}${c}` : c;
 }
 
 function isShown(section: Json, field: Json, values: Json): boolean {
@@ -359,7 +367,7 @@ export function validPayload(r: Rng, definition: Json): Json {
         if (r.bool(0.5)) values[field.key] = null;
         continue;
       }
-      values[field.key] = validValue(r, field);
+      values[field.key] = nonBlank(field, validValue(r, field));
     }
     // A required field hidden by its condition may stay out; keep it (it is still valid).
     for (const field of section.fields) if (!isShown(section, field, values) && field.rules?.required && values[field.key] === undefined) delete values[field.key];
