@@ -22,7 +22,7 @@
 
 export const MAX_LENGTH = 10_000;
 export const MAX_NESTING = 64;
-export const MAX_DEPTH = 400;
+export const MAX_DEPTH = 1000;
 
 export type BinaryOp = 'or' | 'and' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 
@@ -148,9 +148,9 @@ export function tokenize(source: string): Token[] {
     } else {
       const three = source.slice(i, i + 3);
       const two = source.slice(i, i + 2);
-      if (FOREIGN[three]) throw new ExpressionSyntaxError(`'${three}' ${at(start)} is not an operator here: ${FOREIGN[three]}`, start);
+      if (three.length === 3 && FOREIGN[three]) throw new ExpressionSyntaxError(`'${three}' ${at(start)} is not an operator here: ${FOREIGN[three]}`, start);
       if (two === '!=' || two === '<=' || two === '>=') tokens.push({ type: 'op', value: two, start, end: i + 2 });
-      else if (FOREIGN[two]) throw new ExpressionSyntaxError(`'${two}' ${at(start)} is not an operator here: ${FOREIGN[two]}`, start);
+      else if (two.length === 2 && FOREIGN[two]) throw new ExpressionSyntaxError(`'${two}' ${at(start)} is not an operator here: ${FOREIGN[two]}`, start);
       else if ('()+-*/,=<>'.includes(c)) tokens.push({ type: 'op', value: c, start, end: i + 1 });
       else if (FOREIGN[c]) throw new ExpressionSyntaxError(`'${c}' ${at(start)} is not allowed: ${FOREIGN[c]}`, start);
       else throw new ExpressionSyntaxError(`unexpected character ${JSON.stringify(c)} ${at(start)}`, start);
@@ -184,7 +184,7 @@ class Parser {
 
   private expect(value: string, what: string): Token {
     const t = this.peek();
-    if (!this.isOp(value)) throw new ExpressionSyntaxError(`expected ${what} ${at(t.start)}, found ${describe(t)}`, t.start);
+    if (!this.isOp(value)) throw new ExpressionSyntaxError(`expected ${what}, found ${describe(t)} ${at(t.start)}`, t.start);
     this.i++;
     return t;
   }
@@ -209,7 +209,7 @@ class Parser {
   parse(): Node {
     const node = this.or();
     const t = this.peek();
-    if (t.type !== 'eof') throw new ExpressionSyntaxError(`unexpected ${describe(t)} ${at(t.start)}: an operator or the end was expected`, t.start);
+    if (t.type !== 'eof') throw new ExpressionSyntaxError(`found ${describe(t)} ${at(t.start)} where an operator or the end was expected`, t.start);
     return node;
   }
 
@@ -297,7 +297,7 @@ class Parser {
           this.expect(')', `')' to close the '(' ${at(t.start)}`);
           return inner;
         }
-        throw new ExpressionSyntaxError(`unexpected ${describe(t)} ${at(t.start)}: a value was expected`, t.start);
+        throw new ExpressionSyntaxError(`found ${describe(t)} ${at(t.start)} where a value was expected`, t.start);
       case 'eof':
         throw new ExpressionSyntaxError(`the expression ends too early ${at(t.start)}: a value was expected`, t.start);
     }
@@ -307,7 +307,7 @@ class Parser {
     const word = t.value;
     if (word === 'true' || word === 'false') return this.node({ kind: 'literal', value: word === 'true', start: t.start, end: t.end });
     if (word === 'null') return this.node({ kind: 'literal', value: null, start: t.start, end: t.end });
-    if (WORDS.has(word)) throw new ExpressionSyntaxError(`unexpected '${word}' ${at(t.start)}: a value was expected`, t.start);
+    if (WORDS.has(word)) throw new ExpressionSyntaxError(`found '${word}' ${at(t.start)} where a value was expected`, t.start);
     if (!this.isOp('(')) {
       throw new ExpressionSyntaxError(`unknown word '${word}' ${at(t.start)}: write a reference to a question as \${${word}}, or text in quotes`, t.start);
     }
@@ -321,7 +321,7 @@ class Parser {
         this.i++;
       }
     }
-    const close = this.expect(')', `',' or ')' in the call of ${word}() ${at(t.start)}`);
+    const close = this.expect(')', `',' or ')' in the call of ${word}()`);
     this.nesting--;
     return this.node({ kind: 'call', name: word, args, start: t.start, end: close.end }, ...args);
   }
