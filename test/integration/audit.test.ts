@@ -134,7 +134,7 @@ describe('audit log', () => {
   });
 });
 
-describe('npm run audit:verify', () => {
+describe('npm run audit:verify', { timeout: 90_000 }, () => {
   let db: TestDatabase;
   let pool: pg.Pool;
   let ids: string[];

@@ -87,7 +87,7 @@ describe('the one-command start', () => {
   });
 });
 
-describe('the separate web process', () => {
+describe('the separate web process', { timeout: 90_000 }, () => {
   it('runs from the JavaScript build, and refuses a build older than its sources', async () => {
     const db = await createTestDatabase();
     const fingerprint = path.join(SERVER_BUILD_DIR, 'build.fingerprint');
