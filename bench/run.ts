@@ -12,6 +12,7 @@ import { adminRebuildScenario } from './scenarios/admin-rebuild.js';
 import { bootScenario } from './scenarios/boot.js';
 import { endToEndScenario } from './scenarios/end-to-end.js';
 import { exportScenario } from './scenarios/export.js';
+import { expressionsScenario } from './scenarios/expressions.js';
 import { firstAnswerScenario } from './scenarios/first-answer.js';
 import { ingestScenario } from './scenarios/ingest.js';
 import { projectionScenario } from './scenarios/projection.js';
@@ -27,6 +28,7 @@ const SCENARIOS: Record<string, (report: Report) => Promise<void>> = {
   'admin-rebuild': adminRebuildScenario,
   export: exportScenario,
   'first-answer': firstAnswerScenario,
+  expressions: expressionsScenario,
 };
 
 const wanted = process.argv.slice(2);
