@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalEntry, ENTRY_COLUMNS, sealAll, verifyAuditChain } from '../../src/audit/audit-chain.js';
 import { auditKeys } from '../../src/audit/audit-key.js';
-import { writeCheckpoint } from '../../src/audit/checkpoints.js';
+import { verifyAgainstStore, writeCheckpoint } from '../../src/audit/checkpoints.js';
 import { LocalBlobStore } from '../../src/files/storage.local.js';
 import { recordAudit } from '../../src/audit/audit.service.js';
 import { connectionConfig } from '../../src/db/pool.js';
@@ -239,6 +239,60 @@ describe('audit key rotation', () => {
     } finally {
       await pool.end();
       await db.drop();
+    }
+  });
+});
+
+describe('a chain sealed before it was keyed', () => {
+  it('verifies its SHA-256 links, covered by the first keyed link and the checkpoint, and catches a rewrite of them', async () => {
+    const db = await createTestDatabase();
+    const pool = new pg.Pool(connectionConfig(db.url));
+    const storageDir = await mkdtemp(path.join(os.tmpdir(), 'gridbook-audit-'));
+    try {
+      const key = randomBytes(32).toString('hex');
+      const keys = auditKeys(key);
+      const store = new LocalBlobStore(storageDir);
+      const write = (n: number) =>
+        withTransaction(pool, async (tx) => {
+          for (let i = 0; i < n; i++) await recordAudit(tx, ctxFor(null), { action: 'test.legacy', entityType: 'thing', entityId: i });
+        });
+      // Three links as the sealer made them before the chain was keyed: plain SHA-256, no key id.
+      await write(3);
+      await pool.query(`
+        DO $$ DECLARE r record; prev text := repeat('0', 64); n bigint := 0; h text; BEGIN
+          FOR r IN SELECT a FROM audit_log a ORDER BY a.id LOOP
+            n := n + 1;
+            h := encode(sha256(convert_to(prev || E'\\n' || audit_entry_canonical(r.a), 'UTF8')), 'hex');
+            INSERT INTO audit_chain (seq, entry_id, prev_hash, hash) VALUES (n, (r.a).id, prev, h);
+            prev := h;
+          END LOOP;
+          DELETE FROM audit_unsealed;
+        END $$`);
+      await write(2);
+      await sealAll(pool, keys);
+      const { written } = await writeCheckpoint(pool, store, keys);
+      expect(written).toMatchObject({ seq: '5', legacyUpTo: '3' });
+      expect(await verifyAgainstStore(pool, store, keys)).toMatchObject({ ok: true, checked: 5, legacyUpTo: '3' });
+
+      // The owner edits a legacy entry and recomputes the legacy links: the first keyed link no longer follows.
+      await pool.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
+      await pool.query('ALTER TABLE audit_chain DISABLE TRIGGER USER');
+      await pool.query(`UPDATE audit_log SET entity_id = 'forged' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`);
+      await pool.query(`
+        DO $$ DECLARE r record; prev text; BEGIN
+          SELECT hash INTO prev FROM audit_chain WHERE seq = 1;
+          FOR r IN SELECT c.seq, a FROM audit_chain c JOIN audit_log a ON a.id = c.entry_id WHERE c.seq IN (2, 3) ORDER BY c.seq LOOP
+            UPDATE audit_chain SET prev_hash = prev, hash = encode(sha256(convert_to(prev || E'\\n' || audit_entry_canonical(r.a), 'UTF8')), 'hex')
+             WHERE seq = r.seq RETURNING hash INTO prev;
+          END LOOP;
+        END $$`);
+      await pool.query('ALTER TABLE audit_chain ENABLE TRIGGER USER');
+      await pool.query('ALTER TABLE audit_log ENABLE TRIGGER USER');
+      expect((await verifyAgainstStore(pool, store, keys)).problem).toMatchObject({ kind: 'broken_link', seq: '4' });
+    } finally {
+      await pool.end();
+      await db.drop();
+      await rm(storageDir, { recursive: true, force: true });
     }
   });
 });
