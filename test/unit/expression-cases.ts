@@ -311,6 +311,17 @@ export const CASES: ExpressionCase[] = [
   v('${consent} = null', false, { h: { consent: undefined } }),
   v("${color} = 'green'", true),
   v("${email} != 'x'", true),
+  // A literal beside a value of another type reads as that type, as showIf's equals does
+  v("${children} = '3'", true),
+  v("'3' = ${children}", true),
+  v("${children} = ' 3.0 '", true),
+  v('${name} = 3', true, { h: { name: '3' } }),
+  v('${name} = 3', false),
+  v("${consent} = 'true'", true),
+  v("'3' = 3", true),
+  v("coalesce(${children}, '0')", 0, { h: { children: undefined } }),
+  v("'12'", 12, { expect: 'integer' }),
+  v('12', '12', { expect: 'text' }),
 
   // Logic: null reads as false
   v('true and true', true),
@@ -449,7 +460,9 @@ export const CASES: ExpressionCase[] = [
   e('${adults} and true', "'and' joins yes/no values; this is a number"),
   e("'a' * 2", 'cannot multiply a text and a number'),
   e('${children} < null', 'null can only be compared with = or !='),
-  e('${name} = 3', 'cannot compare a text with a number'),
+  e("${children} = 'three'", 'cannot compare a number with a text'),
+  e("${consent} = 'yes'", 'cannot compare a yes/no value with a text'),
+  e('${start} = 20240110', 'cannot compare a date with a number'),
   e('${items.price} > 1', 'cannot compare a list of numbers'),
 
   // The type the place expects

@@ -152,6 +152,15 @@ describe('hostile input', () => {
     );
   });
 
+  it('reports the first 20 problems of an expression full of mistakes, each naming its reference', () => {
+    const source = Array.from({ length: 700 }, (_, i) => `\${nope${i}}`).join(' + ');
+    expect(source.length).toBeLessThanOrEqual(10_000);
+    const { problems } = checkExpression(source, { path: 'x', section: 'h' }, catalog);
+    expect(problems).toHaveLength(20);
+    expect(problems[0]!.message).toBe('${nope0} at character 1: section h has no question nope0');
+    expect(problems[19]!.message).toContain('${nope19}');
+  });
+
   it('does not use eval, Function or Node APIs (the module is bundled for the browser)', () => {
     const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/rules/expressions');
     for (const file of readdirSync(folder)) {

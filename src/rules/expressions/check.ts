@@ -74,6 +74,9 @@ export interface CheckResult {
 
 export const FUNCTIONS = ['today', 'now', 'if', 'coalesce', 'selected', 'count', 'sum', 'min', 'max', 'length', 'matches', 'days_between', 'round'] as const;
 
+/** At most this many problems are reported for one expression. */
+export const MAX_PROBLEMS = 20;
+
 const BOOLEAN = scalar('boolean');
 const NUMBER = scalar('number');
 const NULL = scalar('null');
@@ -91,7 +94,8 @@ class Checker {
   ) {}
 
   fail(code: ProblemCode, message: string, position?: number): null {
-    this.problems.push({ path: this.context.path, code, message, position });
+    // A hostile expression can hold thousands of mistakes: the first few are what a builder reads.
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ path: this.context.path, code, message, position });
     return null;
   }
 
@@ -106,17 +110,31 @@ class Checker {
     return this.fail('type', `${this.part(node)}: ${message}`, node.start);
   }
 
-  /** A text literal where a date (or date and time) is compared, chosen or expected becomes one. */
+  /**
+   * A literal beside a value of another type is read as that type when it spells one, as the
+   * relevance rule reads `equals` (src/rules/relevance.ts): `'3'` beside a number is 3, `'true'`
+   * beside a yes/no value is true, `3` beside a text is `'3'`, `'2024-03-31'` beside a date is
+   * that date. A text that is no date beside a date is refused here; other mismatches are left
+   * for the caller to name.
+   */
   coerce(t: Typed, node: Node, target: ExprType): Typed | null {
-    if (t.k !== 'const' || typeof t.value !== 'string' || t.type.scalar !== 'text' || target.list) return t;
-    if (target.scalar === 'date') {
-      const day = dayOf(t.value);
-      return day === null ? this.typeError(node, `'${t.value}' is not a date: write a date like '2024-03-31'`) : { k: 'const', value: day, type: scalar('date') };
+    if (t.k !== 'const' || t.value === null || target.list || t.type.scalar === target.scalar) return t;
+    const value = t.value;
+    if (typeof value === 'string') {
+      if (target.scalar === 'date') {
+        const day = dayOf(value);
+        return day === null ? this.typeError(node, `'${value}' is not a date: write a date like '2024-03-31'`) : { k: 'const', value: day, type: scalar('date') };
+      }
+      if (target.scalar === 'datetime') {
+        const ms = instantOf(value);
+        return ms === null ? this.typeError(node, `'${value}' is not a date and time: write one like '2024-03-31T14:30:00Z'`) : { k: 'const', value: ms, type: scalar('datetime') };
+      }
+      const n = value.trim() === '' ? Number.NaN : Number(value);
+      if (target.scalar === 'number' && Number.isFinite(n)) return { k: 'const', value: n, type: NUMBER };
+      if (target.scalar === 'boolean' && (value === 'true' || value === 'false')) return { k: 'const', value: value === 'true', type: BOOLEAN };
+      return t;
     }
-    if (target.scalar === 'datetime') {
-      const ms = instantOf(t.value);
-      return ms === null ? this.typeError(node, `'${t.value}' is not a date and time: write one like '2024-03-31T14:30:00Z'`) : { k: 'const', value: ms, type: scalar('datetime') };
-    }
+    if (target.scalar === 'text' && (typeof value === 'number' || typeof value === 'boolean')) return { k: 'const', value: String(value), type: scalar('text') };
     return t;
   }
 
@@ -136,7 +154,7 @@ class Checker {
   }
 
   private reference(node: Node & { kind: 'ref' }): Typed | null {
-    const found = resolveReference(this.catalog, this.context, node.parts);
+    const found = resolveReference(this.catalog, this.context, node.parts, this.problems.length < MAX_PROBLEMS);
     if ('problem' in found) return this.fail('unknown-key', `${this.part(node)}: ${found.problem}`, node.start);
     this.dependencies.add(found.field.id);
     return { k: found.mode, field: found.field, type: found.mode === 'column' ? listOf(found.field.type.scalar) : found.field.type };
@@ -178,9 +196,9 @@ class Checker {
       if (ordered) return this.typeError(node, `null can only be compared with = or != (no answer is neither smaller nor greater)`);
       return { k: 'compare', op, left: l, right: r, type: BOOLEAN };
     }
-    // A text literal compared with a date is read as a date.
+    // A literal compared with a value of another type is read as that type (coerce).
     const left = this.coerce(l, node.left, r.type);
-    const right = this.coerce(r, node.right, l.type);
+    const right = left && this.coerce(r, node.right, left.type);
     if (!left || !right) return null;
     if (left.type.scalar !== right.type.scalar) {
       return this.typeError(node, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);

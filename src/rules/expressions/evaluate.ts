@@ -25,8 +25,10 @@ import { dayOf, dayOfInstant, instantOfDay, readerOf, roundHalfAway, writerOf, t
  *   empty; write `${x} <= 3` to require an answer. `and`/`or` stop at the first deciding side.
  *   showIf, required and constraints hold only when the result is exactly true (`holds`).
  * - Numbers compare numerically, texts by character codes (case-sensitive), yes/no values only
- *   with = and !=, dates as dates (a text literal beside a date is read as one: `${d} >= '2024-01-01'`),
- *   dates and times as instants. A date and a date-time do not compare.
+ *   with = and !=, dates as dates, dates and times as instants. A date and a date-time do not
+ *   compare. A literal beside a value of another type is read as that type when it spells one
+ *   (checked once, at compile time): `${n} = '3'` is `${n} = 3`, `${d} >= '2024-01-01'` compares
+ *   dates, `${text} = 3` is `${text} = '3'`; otherwise the expression is refused.
  * - `+` adds numbers, joins two texts, or adds days to a date (`${d} + 7`; fractions of a day are
  *   dropped) or to a date and time; `-` subtracts days the same way.
  * - today() and now() read the clock passed in (so the preview, the API and tests agree).

@@ -26,9 +26,12 @@ function columnList(section: CatalogSection, tableKey: string, column: string, w
 interface Context {
   section: string;
   table?: string;
+  quiet?: boolean;
 }
 
-export function resolveReference(catalog: Catalog, context: Context, parts: string[]): Resolution {
+/** `suggestions`: whether to look for near keys (false once an expression has many problems). */
+export function resolveReference(catalog: Catalog, context: Context, parts: string[], suggestions = true): Resolution {
+  if (!suggestions) context = { ...context, quiet: true };
   const section = catalog.sections.get(context.section);
   if (!section) return { problem: `the expression's section ${context.section} is not in this definition` };
   const [a, b, c] = parts as [string, string | undefined, string | undefined];
@@ -97,6 +100,7 @@ function candidates(catalog: Catalog, context: Context): string[] {
 
 /** "; did you mean ${age} or ${person.age}?" for the nearest valid references, or "". */
 export function suggest(catalog: Catalog, context: Context, parts: string[]): string {
+  if (context.quiet) return '';
   const written = parts.join('.');
   const last = parts[parts.length - 1]!;
   const limit = Math.max(1, Math.floor(written.length / 3));
