@@ -479,6 +479,10 @@ export const CASES: ExpressionCase[] = [
   v('${tags}', ['red', 'blue'], { expect: 'multiple_choice' }),
   v('now()', '2024-03-31T22:30:00.000Z', { expect: 'datetime' }),
   v('${start} + 30', '2024-02-09', { expect: 'date' }),
+  v("if(${adults} > 1, '2024-01-01', coalesce(null, '2024-02-01'))", '2024-01-01', { expect: 'date' }),
+  v("if(${adults} > 5, '2024-01-01', null)", null, { expect: 'date' }),
+  e("if(${adults} > 1, '2024-01-01', '2024-02-31')", "'2024-02-31' is not a date", { expect: 'date' }),
+  e("if(${adults} > 1, '2024-01-01', ${name})", 'the expression gives a text, but a date is needed here', { expect: 'date' }),
 
   // Syntax and hostile input
   e('', 'the expression is empty'),

@@ -338,12 +338,25 @@ class Checker {
     return { k: 'call', name: 'matches', args: typed, type: BOOLEAN };
   }
 
+  /** coerce(), through the branches of if() and coalesce() whose values are all literals: `if(c, '2024-01-01', null)` for a date. */
+  private coerceChoice(t: Typed, node: Node, target: ExprType): Typed | null {
+    if (t.k !== 'call' || (t.name !== 'if' && t.name !== 'coalesce') || node.kind !== 'call' || t.type.list || t.type.scalar === target.scalar) return this.coerce(t, node, target);
+    const args = [...t.args];
+    for (let i = t.name === 'if' ? 1 : 0; i < args.length; i++) {
+      const c = this.coerceChoice(args[i]!, node.args[i]!, target);
+      if (!c) return null;
+      if (!isNull(c.type) && !same(c.type, target)) return t;
+      args[i] = c;
+    }
+    return { ...t, args, type: target };
+  }
+
   /** The whole expression against the type its place needs. */
   expectation(tree: Typed, node: Node): Typed | null {
     const wanted = this.context.expect;
     const target = wanted === undefined ? undefined : typeOfField(wanted);
     if (!target) return tree;
-    const t = this.coerce(tree, node, target);
+    const t = this.coerceChoice(tree, node, target);
     if (!t) return null;
     if (isNull(t.type) || same(t.type, target)) return t;
     return this.fail('type', `the expression gives ${typeName(t.type)}, but ${typeName(target)} is needed here`, node.start);
