@@ -65,9 +65,16 @@ function patternCheck(field: Field): ((s: string) => boolean) | null {
     const compiled = compilePattern(pattern);
     return (s) => compiled.test(s);
   } catch {
-    // Only a definition being edited holds such a pattern (saving and publishing refuse it): the
-    // builder's preview shows every answer as not matching rather than failing.
-    return () => false;
+    // Saving and publishing refuse a pattern RE2 cannot run. A version published before they did
+    // may hold a lookaround or a backreference: it keeps JavaScript's engine (such versions were
+    // already refused nested repetitions). In the builder, a pattern being typed may be no
+    // regular expression at all: its preview shows every answer as not matching.
+    try {
+      const legacy = new RegExp(pattern, 'u');
+      return (s) => legacy.test(s);
+    } catch {
+      return () => false;
+    }
   }
 }
 

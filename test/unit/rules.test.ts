@@ -66,6 +66,16 @@ describe('patterns run in linear time', () => {
   });
 });
 
+describe('versions published before patterns ran on RE2', () => {
+  it('keep their lookarounds working, though a definition can no longer be saved with one', () => {
+    const definition = { sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_y', key: 'y', label: 'Year', type: 'text', rules: { pattern: '^(?!0000)\\d{4}$' } }] }] } as Definition;
+    const rules = compileRules(definition);
+    expect(rules.check({ a: { y: '2024' } })).toEqual([]);
+    expect(format(rules.check({ a: { y: '0000' } }))).toEqual(['a.y (Year): Enter the answer in the format this question asks for']);
+    expect(() => validateDefinition(definition)).toThrow(/cannot be checked in linear time/);
+  });
+});
+
 describe('compiling a version', () => {
   it('takes milliseconds for 1,000 fields, and is done once per definition', () => {
     const definition = wideDefinition(1000);
