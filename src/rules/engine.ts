@@ -1,6 +1,8 @@
 import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
+import { expressionItems } from './expression-items.js';
+import { buildCatalog, checkExpressions, compileExpression, systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
 import { MESSAGES } from './messages.js';
-import { compileRelevance, type ReadValue } from './relevance.js';
+import { compileRelevance, type Relevance } from './relevance.js';
 import { isBlank, valueCheck, type ValueCheck } from './values.js';
 
 /**
@@ -15,7 +17,18 @@ import { isBlank, valueCheck, type ValueCheck } from './values.js';
  * - every present value (not null), shown or not, against its type and rules (values.ts): what is
  *   sent must be well-formed, as the published JSON Schema says;
  * - required-ness, for shown questions only (relevance.ts), and a table's minimum rows; a draft
- *   (`{ draft: true }`) may leave both out.
+ *   (`{ draft: true }`) may leave both out;
+ * - expressions (src/rules/expressions): `showIf` and `required` as expressions, and constraints
+ *   of shown fields, of columns (per row), of tables and of sections, each refused with the
+ *   builder's message at its path when the expression does not hold. A field's or column's
+ *   constraints run only on an answer that is given and well-formed (a blank one is `required`'s
+ *   to judge); a table's and a section's always run. A draft skips constraints, as it skips
+ *   required-ness.
+ *
+ * Before judging, `prepare` fills the answer: defaults for fields the answer leaves out, then
+ * every calculated field (a value sent for one is replaced), in the order the checker found
+ * (each after what it reads). The API judges and stores that prepared answer, so the worker
+ * projects exactly what was accepted ("A 202 is a promise") and today() is read once, at the door.
  *
  * Compiling is linear in the size of the definition and costs no code generation: a 1,000-field
  * version compiles in a few milliseconds, so no answer waits for it (see test/unit/rules.test.ts).
@@ -31,33 +44,54 @@ export interface Problem {
 }
 
 export interface CheckOptions {
-  /** A draft may be incomplete: no required answers, no minimum rows. */
+  /** A draft may be incomplete: no required answers, no minimum rows, no constraints. */
   draft?: boolean;
+  /** What today() and now() read; the system clock in UTC when omitted. */
+  clock?: ExpressionClock;
+}
+
+interface CompiledConstraint {
+  expression: CompiledExpression;
+  message: string;
 }
 
 interface CompiledField {
   field: Field;
   check: ValueCheck;
+  required?: CompiledExpression;
+  constraints: CompiledConstraint[];
 }
 
 interface CompiledTable {
   table: RepeatingTable;
   columns: Map<string, CompiledField>;
+  constraints: CompiledConstraint[];
 }
 
 interface CompiledSection {
   section: Section;
   fields: Map<string, CompiledField>;
   tables: Map<string, CompiledTable>;
-  relevance: (read: ReadValue) => Set<string>;
+  relevance: Relevance;
+  constraints: CompiledConstraint[];
+}
+
+export interface Verdict {
+  /** The answer as judged: defaults filled in, calculated fields computed. */
+  answer: unknown;
+  problems: Problem[];
 }
 
 export interface CompiledRules {
   readonly definition: Definition;
-  /** Every problem of an answer; an empty list means it is accepted. */
+  /** Every problem of an answer (prepared first); an empty list means it is accepted. */
   check(answer: unknown, options?: CheckOptions): Problem[];
-  /** The ids of the shown fields of a section, given its values by field key (an answer's section object). */
-  shownFields(sectionId: string, values: unknown): Set<string>;
+  /** The answer prepared and its problems: what the API stores is `answer`. */
+  judge(answer: unknown, options?: CheckOptions): Verdict;
+  /** The answer with defaults for the fields it leaves out and every calculated field computed (a copy; the input is not changed). */
+  prepare(answer: unknown, options?: CheckOptions): unknown;
+  /** The ids of the shown fields of a section, given its values by field key (an answer's section object); `answer` is the whole answer, for expressions reading other sections. */
+  shownFields(sectionId: string, values: unknown, answer?: unknown, clock?: ExpressionClock): Set<string>;
   /** The same, reading values by field id (the builder's preview holds them so). */
   shownFieldsById(sectionId: string, values: Record<string, unknown>): Set<string>;
 }
@@ -65,31 +99,107 @@ export interface CompiledRules {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-const compileField = (field: Field): CompiledField => ({ field, check: valueCheck(field) });
+/** The compiled expressions of a definition, by owner. Expressions the checker refused are left out (a definition being edited). */
+interface Expressions {
+  showIf: Map<string, CompiledExpression>;
+  required: Map<string, CompiledExpression>;
+  calculated: Map<string, CompiledExpression>;
+  defaults: Map<string, CompiledExpression>;
+  /** By field id, by `section\u0000table` key, by section key. */
+  constraints: Map<string, CompiledConstraint[]>;
+  /** Field ids with a calculation or a default, each after what it reads. */
+  order: string[];
+}
 
-function compileSection(section: Section): CompiledSection {
+function compileExpressions(definition: Definition): Expressions {
+  const out: Expressions = { showIf: new Map(), required: new Map(), calculated: new Map(), defaults: new Map(), constraints: new Map(), order: [] };
+  const items = expressionItems(definition);
+  if (!items.length) return out;
+  const result = checkExpressions(buildCatalog(definition), items);
+  items.forEach((item, i) => {
+    const checked = result.checked[i];
+    if (!checked) return;
+    const expression = compileExpression(checked);
+    if (item.role === 'constraint') {
+      const owner = item.owner ?? (item.ofTable !== undefined ? `${item.section}\u0000${item.ofTable}` : item.section);
+      const list = out.constraints.get(owner) ?? [];
+      list.push({ expression, message: item.message ?? '' });
+      out.constraints.set(owner, list);
+      return;
+    }
+    const byRole = { showIf: out.showIf, required: out.required, calculated: out.calculated, default: out.defaults }[item.role];
+    byRole.set(item.owner!, expression);
+  });
+  out.order = result.order;
+  return out;
+}
+
+const compileField = (field: Field, x: Expressions): CompiledField => ({
+  field,
+  check: valueCheck(field),
+  required: x.required.get(field.id),
+  constraints: x.constraints.get(field.id) ?? [],
+});
+
+function compileSection(section: Section, x: Expressions): CompiledSection {
   return {
     section,
-    fields: new Map(section.fields.map((f) => [f.key, compileField(f)])),
+    fields: new Map(section.fields.map((f) => [f.key, compileField(f, x)])),
     tables: new Map(
-      (section.tables ?? []).map((t) => [t.key, { table: t, columns: new Map(t.columns.map((c) => [c.key, compileField(c)])) }]),
+      (section.tables ?? []).map((t) => [
+        t.key,
+        { table: t, columns: new Map(t.columns.map((c) => [c.key, compileField(c, x)])), constraints: x.constraints.get(`${section.key}\u0000${t.key}`) ?? [] },
+      ]),
     ),
-    relevance: compileRelevance(section),
+    relevance: compileRelevance(section, x.showIf),
+    constraints: x.constraints.get(section.key) ?? [],
   };
 }
 
-function checkValue(compiled: CompiledField, value: unknown, required: boolean, path: string, out: Problem[]): void {
+/** What a rule needs besides the value: the whole (prepared) answer, the row of a column, the clock. */
+interface Scope {
+  answer: unknown;
+  row?: unknown;
+  clock: ExpressionClock;
+  draft: boolean;
+}
+
+function isRequired(compiled: CompiledField, shown: boolean, scope: Scope): boolean {
+  if (scope.draft || !shown) return false;
+  const rule = compiled.field.rules?.required;
+  if (rule === true) return true;
+  return compiled.required !== undefined && compiled.required.holds(scope.answer, { row: scope.row, clock: scope.clock });
+}
+
+/**
+ * The constraints that refuse an answer: those that do not hold (false, or null: a comparison
+ * with no answer is false, docs/expressions.md). A draft runs none.
+ */
+function failing(constraints: CompiledConstraint[], scope: Scope): CompiledConstraint[] {
+  if (scope.draft || !constraints.length) return [];
+  return constraints.filter((c) => !c.expression.holds(scope.answer, { row: scope.row, clock: scope.clock }));
+}
+
+function checkValue(compiled: CompiledField, value: unknown, required: boolean, path: string, out: Problem[], scope: Scope | null): void {
   const { field } = compiled;
   if (required && isBlank(value)) {
     out.push({ path, label: field.label, message: MESSAGES.required(field), code: 'required' });
     return;
   }
-  if (value === undefined || value === null) return;
-  const problem = compiled.check(value);
-  if (problem) out.push({ path, label: field.label, message: problem[1], code: problem[0] });
+  if (value !== undefined && value !== null) {
+    const problem = compiled.check(value);
+    if (problem) {
+      out.push({ path, label: field.label, message: problem[1], code: problem[0] });
+      return;
+    }
+  }
+  // Constraints of a shown field (scope is null for a hidden one) with a well-formed answer: a
+  // blank answer is `required`'s to judge, so `${end} >= ${start}` says nothing until end is given.
+  if (scope && !isBlank(value)) for (const c of failing(compiled.constraints, scope)) out.push({ path, label: field.label, message: c.message, code: 'constraint' });
 }
 
-function checkTable(compiled: CompiledTable, value: unknown, path: string, draft: boolean, out: Problem[]): void {
+function checkTable(compiled: CompiledTable, value: unknown, path: string, scope: Scope, out: Problem[]): void {
+  const draft = scope.draft;
   const { table } = compiled;
   const min = draft ? 0 : (table.minRows ?? 0);
   if (value === undefined) {
@@ -112,14 +222,17 @@ function checkTable(compiled: CompiledTable, value: unknown, path: string, draft
     for (const key of Object.keys(row)) {
       if (!compiled.columns.has(key)) out.push({ path: `${rowPath}.${key}`, label: key, message: MESSAGES.unknownColumn(), code: 'unknown' });
     }
+    const rowScope = { ...scope, row };
     for (const [key, column] of compiled.columns) {
-      checkValue(column, own(row, key), !draft && column.field.rules?.required === true, `${rowPath}.${key}`, out);
+      checkValue(column, own(row, key), isRequired(column, true, rowScope), `${rowPath}.${key}`, out, rowScope);
     }
   });
+  for (const c of failing(compiled.constraints, scope)) out.push({ path, label: table.label, message: c.message, code: 'constraint' });
 }
 
-function checkSection(compiled: CompiledSection, value: unknown, draft: boolean, out: Problem[]): void {
+function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, out: Problem[]): void {
   const { section } = compiled;
+  const draft = scope.draft;
   if (value !== undefined && !isObject(value)) {
     out.push({ path: section.key, label: section.label, message: MESSAGES.section(), code: 'type' });
     return;
@@ -130,16 +243,88 @@ function checkSection(compiled: CompiledSection, value: unknown, draft: boolean,
       out.push({ path: `${section.key}.${key}`, label: key, message: MESSAGES.unknownField(), code: 'unknown' });
     }
   }
-  const shown = draft ? null : compiled.relevance((f) => own(values, f.key));
+  const shown = draft ? null : compiled.relevance((f) => own(values, f.key), scope.answer, scope.clock);
   for (const [key, field] of compiled.fields) {
-    const required = shown !== null && field.field.rules?.required === true && shown.has(field.field.id);
-    checkValue(field, own(values, key), required, `${section.key}.${key}`, out);
+    const isShown = shown !== null && shown.has(field.field.id);
+    checkValue(field, own(values, key), isRequired(field, isShown, scope), `${section.key}.${key}`, out, isShown ? scope : null);
   }
-  for (const [key, table] of compiled.tables) checkTable(table, own(values, key), `${section.key}.${key}`, draft, out);
+  for (const [key, table] of compiled.tables) checkTable(table, own(values, key), `${section.key}.${key}`, scope, out);
+  for (const c of failing(compiled.constraints, scope)) out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
+}
+
+/**
+ * Defaults and calculations, in the checker's order. Copies what it changes (the answer, a
+ * section object, a table's rows); leaves alone what is not an object where one is expected (the
+ * judge reports it). A default fills a field the answer leaves out (absent, not null: null is an
+ * answer of "nothing"); a default that evaluates to null fills nothing.
+ */
+function prepareAnswer(definition: Definition, x: Expressions, answer: unknown, clock: ExpressionClock): unknown {
+  if (!x.order.length || !isObject(answer)) return answer;
+  const where = new Map<string, { section: Section; table?: RepeatingTable; field: Field }>();
+  for (const section of definition.sections) {
+    for (const field of section.fields) where.set(field.id, { section, field });
+    for (const table of section.tables ?? []) for (const field of table.columns) where.set(field.id, { section, table, field });
+  }
+  const out: Record<string, unknown> = { ...answer };
+  const copied = new Set<string>();
+  const sectionOf = (section: Section): Record<string, unknown> | null => {
+    const current = own(out, section.key);
+    if (current !== undefined && !isObject(current)) return null;
+    if (!copied.has(section.key)) {
+      copied.add(section.key);
+      out[section.key] = Object.assign(Object.create(null) as Record<string, unknown>, current ?? {});
+    }
+    return out[section.key] as Record<string, unknown>;
+  };
+  const rowsCopied = new Set<string>();
+  for (const id of x.order) {
+    const at = where.get(id);
+    if (!at) continue;
+    const calculation = at.field.type === 'calculated' ? x.calculated.get(id) : undefined;
+    const fallback = at.field.type === 'calculated' ? undefined : x.defaults.get(id);
+    if (!calculation && !fallback) continue;
+    const values = sectionOf(at.section);
+    if (!values) continue;
+    if (!at.table) {
+      if (calculation) values[at.field.key] = calculation.evaluate(out, { clock });
+      else if (own(values, at.field.key) === undefined) {
+        const value = fallback!.evaluate(out, { clock });
+        if (value !== null && value !== undefined) values[at.field.key] = value;
+      }
+      continue;
+    }
+    const rows = own(values, at.table.key);
+    if (!Array.isArray(rows)) continue;
+    if (!rowsCopied.has(at.table.id)) {
+      rowsCopied.add(at.table.id);
+      values[at.table.key] = rows.map((r: unknown) => (isObject(r) ? Object.assign(Object.create(null) as Record<string, unknown>, r) : r));
+    }
+    for (const row of values[at.table.key] as unknown[]) {
+      if (!isObject(row)) continue;
+      if (calculation) row[at.field.key] = calculation.evaluate(out, { row, clock });
+      else if (own(row, at.field.key) === undefined) {
+        const value = fallback!.evaluate(out, { row, clock });
+        if (value !== null && value !== undefined) row[at.field.key] = value;
+      }
+    }
+  }
+  // Back to ordinary objects: what is stored and returned is plain JSON.
+  for (const key of copied) out[key] = plain(out[key]);
+  return out;
+}
+
+/** A null-prototype copy back to a plain object (JSON.parse keeps a `__proto__` key as an own property, as here). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 function compile(definition: Definition): CompiledRules {
-  const sections = definition.sections.map(compileSection);
+  const x = compileExpressions(definition);
+  const sections = definition.sections.map((s) => compileSection(s, x));
   const byKey = new Map(sections.map((s) => [s.section.key, s]));
   const byId = new Map(sections.map((s) => [s.section.id, s]));
   const sectionOf = (id: string) => {
@@ -147,27 +332,35 @@ function compile(definition: Definition): CompiledRules {
     if (!found) throw new Error(`no section ${id} in this definition`);
     return found;
   };
+  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(definition, x, answer, options.clock ?? DEFAULT_CLOCK);
+  const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
+    const answer = prepare(input, options);
+    const scope: Scope = { answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };
+    const out: Problem[] = [];
+    if (!isObject(answer)) return { answer, problems: [{ path: '', label: '', message: MESSAGES.answer(), code: 'type' }] };
+    for (const key of Object.keys(answer)) {
+      if (!byKey.has(key)) out.push({ path: key, label: key, message: MESSAGES.unknownSection(), code: 'unknown' });
+    }
+    for (const section of sections) checkSection(section, own(answer, section.section.key), scope, out);
+    return { answer, problems: out };
+  };
   return {
     definition,
-    check(answer, options = {}) {
-      const draft = options.draft === true;
-      const out: Problem[] = [];
-      if (!isObject(answer)) return [{ path: '', label: '', message: MESSAGES.answer(), code: 'type' }];
-      for (const key of Object.keys(answer)) {
-        if (!byKey.has(key)) out.push({ path: key, label: key, message: MESSAGES.unknownSection(), code: 'unknown' });
-      }
-      for (const section of sections) checkSection(section, own(answer, section.section.key), draft, out);
-      return out;
-    },
-    shownFields(sectionId, values) {
+    judge,
+    prepare,
+    check: (answer, options) => judge(answer, options).problems,
+    shownFields(sectionId, values, answer, clock) {
       const v = isObject(values) ? values : {};
-      return sectionOf(sectionId).relevance((f) => own(v, f.key));
+      return sectionOf(sectionId).relevance((f) => own(v, f.key), answer, clock ?? DEFAULT_CLOCK);
     },
     shownFieldsById(sectionId, values) {
       return sectionOf(sectionId).relevance((f) => own(values, f.id));
     },
   };
 }
+
+/** today() is a date in UTC: a definition holds no time zone yet (docs/forms.md). */
+const DEFAULT_CLOCK = systemClock();
 
 // Compiled once per definition object: the catalog keeps one per version, and the browser one per form.
 const compiled = new WeakMap<Definition, CompiledRules>();

@@ -1,6 +1,6 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { Field } from '../templates/definition.schema.js';
-import { DECIMAL_ABS_MAX, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
+import { asResultType, DECIMAL_ABS_MAX, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
 import { MESSAGES } from './messages.js';
 import { compilePattern } from './pattern.js';
 
@@ -116,6 +116,9 @@ function temporalCheck(field: Field, format: FormatDef, storable: (s: string) =>
 
 export function valueCheck(field: Field): ValueCheck {
   switch (field.type) {
+    // The server computes it (engine.ts): its value is checked as its result type.
+    case 'calculated':
+      return valueCheck(asResultType(field));
     case 'text':
       return textCheck(field, 10_000);
     case 'long_text':

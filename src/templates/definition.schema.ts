@@ -22,6 +22,8 @@ export const FIELD_TYPES = [
   'single_choice',
   'multiple_choice',
   'file',
+  /** Computed by the server from the answer (`expression`, typed by `resultType`); a value sent for it is ignored. */
+  'calculated',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -34,6 +36,23 @@ const Id = Type.String({ pattern: STABLE_ID, description: 'stable id: generated 
 const Key = Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH });
 const Label = Type.String({ minLength: 1, maxLength: 300 });
 const Help = Type.String({ maxLength: 2000 });
+/** A form expression (docs/expressions.md), checked by src/rules/expressions at save and at publish. */
+const Expression = Type.String({ minLength: 1, maxLength: 10_000, description: 'a form expression: ${key} references, operators, functions (docs/expressions.md)' });
+
+/** Result types of a calculated field (each stored in the column type of that field type). */
+export const RESULT_TYPES = ['decimal', 'integer', 'text', 'boolean', 'date'] as const;
+export type ResultType = (typeof RESULT_TYPES)[number];
+
+/** An answer for which the expression is false is refused with the message, at the path of its field, column or section. */
+export const ConstraintSchema = Type.Object(
+  {
+    expression: Expression,
+    message: Type.String({ minLength: 1, maxLength: 300 }),
+  },
+  { additionalProperties: false },
+);
+export type Constraint = Static<typeof ConstraintSchema>;
+const Constraints = Type.Optional(Type.Array(ConstraintSchema, { maxItems: 50 }));
 
 export const OptionSchema = Type.Object({
   value: Type.String({ minLength: 1, maxLength: 200 }),
@@ -42,7 +61,8 @@ export const OptionSchema = Type.Object({
 
 export const RulesSchema = Type.Object(
   {
-    required: Type.Optional(Type.Boolean()),
+    /** `true`, or an expression: required when it holds (and the field is shown). */
+    required: Type.Optional(Type.Union([Type.Boolean(), Expression])),
     min: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })])),
     max: Type.Optional(Type.Union([Type.Number(), Type.String({ maxLength: 40 })])),
     minLength: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
@@ -87,7 +107,14 @@ export const FieldSchema = Type.Object(
     options: Type.Optional(Type.Array(OptionSchema, { maxItems: 1000 })),
     /** A file field taking several files. */
     multiple: Type.Optional(Type.Boolean()),
-    showIf: Type.Optional(ShowIfSchema),
+    /** The object form (one field of the section equals a value), or an expression that must hold. */
+    showIf: Type.Optional(Type.Union([ShowIfSchema, Expression])),
+    /** A calculated field's result type and expression. */
+    resultType: Type.Optional(Type.Union(RESULT_TYPES.map((t) => Type.Literal(t)))),
+    expression: Type.Optional(Expression),
+    /** An expression whose value fills the field when the answer leaves it out. */
+    default: Type.Optional(Expression),
+    constraints: Constraints,
   },
   { additionalProperties: false },
 );
@@ -102,6 +129,7 @@ export const TableSchema = Type.Object(
     minRows: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     maxRows: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
     columns: Type.Array(FieldSchema, { minItems: 1, maxItems: 500 }),
+    constraints: Constraints,
   },
   { additionalProperties: false },
 );
@@ -115,6 +143,7 @@ export const SectionSchema = Type.Object(
     help: Type.Optional(Help),
     fields: Type.Array(FieldSchema, { maxItems: 2000 }),
     tables: Type.Optional(Type.Array(TableSchema, { maxItems: 50 })),
+    constraints: Constraints,
   },
   { additionalProperties: false },
 );

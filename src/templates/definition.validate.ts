@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ValidationError, type ErrorDetail } from '../errors/app-error.js';
+import { expressionItems } from '../rules/expression-items.js';
+import { buildCatalog, checkExpressions } from '../rules/expressions/index.js';
 import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
 import { DefinitionSchema, KEY_PATTERN, type Definition, type Field, type Section } from './definition.schema.js';
@@ -120,6 +122,27 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (inTable && field.showIf) {
     problems.push({ path: `${path}.showIf`, message: 'is not supported on table columns' });
   }
+  if (field.type === 'calculated') {
+    if (field.resultType === undefined) problems.push({ path: `${path}.resultType`, message: 'a calculated field needs a resultType: decimal, integer, text, boolean or date' });
+    if (field.expression === undefined) problems.push({ path: `${path}.expression`, message: 'a calculated field needs an expression' });
+    if (field.default !== undefined) problems.push({ path: `${path}.default`, message: 'a calculated field is always computed: it has no default' });
+  } else {
+    if (field.resultType !== undefined) problems.push({ path: `${path}.resultType`, message: 'only calculated fields have a resultType' });
+    if (field.expression !== undefined) problems.push({ path: `${path}.expression`, message: 'only calculated fields have an expression (a condition goes in showIf, a check in constraints)' });
+  }
+  if (field.default !== undefined && field.type === 'file') problems.push({ path: `${path}.default`, message: 'a file field has no default' });
+}
+
+/**
+ * Every expression (showIf, required, constraints, calculations, defaults) checked by the one
+ * checker of src/rules/expressions, each on its path: unknown keys, type mismatches and cycles.
+ * Only on a definition whose shape passed, so every key and id it reads is there.
+ */
+function checkAllExpressions(definition: Definition, problems: ErrorDetail[]): void {
+  const items = expressionItems(definition);
+  if (!items.length) return;
+  const result = checkExpressions(buildCatalog(definition), items);
+  for (const p of result.problems) problems.push({ path: p.path, message: p.message });
 }
 
 function checkKeys(items: { key: string }[], path: (i: number) => string, what: string, problems: ErrorDetail[]): void {
@@ -134,7 +157,8 @@ function checkKeys(items: { key: string }[], path: (i: number) => string, what: 
 function checkShowIf(section: Section, sPath: string, problems: ErrorDetail[]): void {
   const byId = new Map(section.fields.map((f) => [f.id, f]));
   section.fields.forEach((field, i) => {
-    if (!field.showIf) return;
+    // An expression showIf is checked with the other expressions (checkAllExpressions).
+    if (!field.showIf || typeof field.showIf === 'string') return;
     const path = `${sPath}.fields[${i}].showIf`;
     const target = byId.get(field.showIf.field);
     if (!target) {
@@ -153,7 +177,7 @@ function checkShowIf(section: Section, sPath: string, problems: ErrorDetail[]): 
   for (const field of section.fields) {
     const seen = new Set<string>();
     let current: Field | undefined = field;
-    while (current?.showIf) {
+    while (current?.showIf && typeof current.showIf !== 'string') {
       if (seen.has(current.id)) {
         problems.push({ path: `${sPath}.fields[${section.fields.indexOf(field)}].showIf`, message: 'conditions form a cycle' });
         break;
@@ -229,6 +253,7 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
     checkShowIf(section, sPath, problems);
     checkSize(section, sPath, problems);
   });
+  checkAllExpressions(definition, problems);
 
   if (problems.length) {
     const head = `${problems[0]!.path}: ${problems[0]!.message}`;

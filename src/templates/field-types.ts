@@ -61,6 +61,15 @@ export const STORABLE_DATETIME = '^(?!0000-).*(?:[zZ]|[+-](?:0\\d|1[0-5])(?::?[0
 
 const optionValues = (field: Field) => (field.options ?? []).map((o) => o.value);
 
+/**
+ * A calculated field as its result type: its column type, JSON Schema and value checks are that
+ * type's (`{type: 'calculated', resultType: 'integer'}` is stored as bigint). A definition still
+ * being edited may lack a resultType: it reads as text.
+ */
+export function asResultType<F extends Pick<Field, 'type' | 'resultType'>>(field: F): F {
+  return field.type === 'calculated' ? { ...field, type: field.resultType ?? 'text' } : field;
+}
+
 export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
   text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 10_000 }) },
   long_text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 1_000_000 }) },
@@ -123,10 +132,16 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
       ...(f.rules?.minItems !== undefined ? { minItems: f.rules.minItems } : {}),
     }),
   },
+  // No rules of its own (constraints and showIf apply); any value sent is ignored, so any validates.
+  calculated: {
+    pgType: 'text',
+    rules: [],
+    valueSchema: () => ({}),
+  },
 };
 
-export function pgTypeOf(field: Pick<Field, 'type'>): string {
-  return FIELD_TYPE_SPECS[field.type].pgType;
+export function pgTypeOf(field: Pick<Field, 'type' | 'resultType'>): string {
+  return FIELD_TYPE_SPECS[asResultType(field).type].pgType;
 }
 
 export const isChoice = (type: FieldType) => type === 'single_choice' || type === 'multiple_choice';

@@ -19,20 +19,46 @@ import { FIELD_TYPE_SPECS } from './field-types.js';
 type JsonSchema = Record<string, unknown>;
 
 function conditionComment(section: Section, field: Field): string {
-  const dependency = section.fields.find((f) => f.id === field.showIf!.field);
-  const values = (field.showIf!.in ?? [field.showIf!.equals]).map((v) => JSON.stringify(v)).join(' or ');
+  const showIf = field.showIf!;
   const what = field.rules?.required ? 'Shown, and then required,' : 'Shown';
-  return `${what} only when "${dependency?.key ?? field.showIf!.field}" is shown and is ${values}; when hidden, its value is not stored.`;
+  if (typeof showIf === 'string') return `${what} only when ${JSON.stringify(showIf)} holds; when hidden, its value is not stored.`;
+  const dependency = section.fields.find((f) => f.id === showIf.field);
+  const values = (showIf.in ?? [showIf.equals]).map((v) => JSON.stringify(v)).join(' or ');
+  return `${what} only when "${dependency?.key ?? showIf.field}" is shown and is ${values}; when hidden, its value is not stored.`;
 }
 
+/** What the engine judges beyond the schema: expression rules, said in words. */
+function expressionComments(field: Field): string[] {
+  const out: string[] = [];
+  if (typeof field.rules?.required === 'string') out.push(`Required when ${JSON.stringify(field.rules.required)} holds.`);
+  if (field.default !== undefined) out.push(`When left out, the server fills it with ${JSON.stringify(field.default)}.`);
+  for (const c of field.constraints ?? []) out.push(`Refused with "${c.message}" when ${JSON.stringify(c.expression)} is false.`);
+  return out;
+}
+
+/**
+ * A field the answer must leave out or that is filled for it: a calculated field (always computed;
+ * a value sent is ignored, so anything validates) and a field with a default are never `required`.
+ */
+const mayBeAbsent = (field: Field) => field.type === 'calculated' || field.default !== undefined || typeof field.rules?.required === 'string';
+
 function fieldSchema(section: Section | null, field: Field, draft: boolean): JsonSchema {
+  if (field.type === 'calculated') {
+    return {
+      title: field.label,
+      ...(field.help ? { description: field.help } : {}),
+      readOnly: true,
+      $comment: `Calculated by the server as ${JSON.stringify(field.expression ?? '')} (${field.resultType ?? 'text'}); a value sent for it is ignored.`,
+    };
+  }
   const value = FIELD_TYPE_SPECS[field.type].valueSchema(field);
+  const comments = [...(section && field.showIf ? [conditionComment(section, field)] : []), ...expressionComments(field)];
   const described = {
     title: field.label,
     ...(field.help ? { description: field.help } : {}),
-    ...(section && field.showIf ? { $comment: conditionComment(section, field) } : {}),
+    ...(comments.length ? { $comment: comments.join(' ') } : {}),
   };
-  const required = !draft && field.rules?.required === true;
+  const required = !draft && field.rules?.required === true && !mayBeAbsent(field);
   return required && !field.showIf ? { ...described, ...value } : { ...described, anyOf: [value, { type: 'null' }] };
 }
 
@@ -41,10 +67,10 @@ function sectionSchema(section: Section, draft: boolean): JsonSchema {
   const required: string[] = [];
   for (const field of section.fields) {
     properties[field.key] = fieldSchema(section, field, draft);
-    if (!draft && field.rules?.required === true && !field.showIf) required.push(field.key);
+    if (!draft && field.rules?.required === true && !field.showIf && !mayBeAbsent(field)) required.push(field.key);
   }
   for (const table of section.tables ?? []) {
-    const rowRequired = draft ? [] : table.columns.filter((c) => c.rules?.required).map((c) => c.key);
+    const rowRequired = draft ? [] : table.columns.filter((c) => c.rules?.required === true && !mayBeAbsent(c)).map((c) => c.key);
     properties[table.key] = {
       title: table.label,
       type: 'array',

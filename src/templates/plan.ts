@@ -117,7 +117,8 @@ function ruleChecks(
   const add = (rule: string, description: string, where: string, params?: unknown[]) =>
     checks.push({ ...base, rule, description, sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${table} WHERE ${where}`, params });
 
-  if (r.required && !field.showIf && (!p.required || prev?.showIf || prev === null)) {
+  // Only `required: true` is a rule of stored values; an expression (required when it holds) is the engine's to judge at the door.
+  if (r.required === true && !field.showIf && (p.required !== true || prev?.showIf || prev === null)) {
     if (field.type === 'multiple_choice' || field.type === 'file') add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
     else add('required', 'has a value', `${expr} IS NULL`);
   }

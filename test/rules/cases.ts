@@ -11,7 +11,12 @@ export interface RuleCase {
   answer: unknown;
   draft?: boolean;
   expect: string[];
+  /** Values of the judged answer (defaults filled, calculations computed), by path: `h.total`, `h.items[0].line`. */
+  computed?: Record<string, unknown>;
 }
+
+/** The clock every case is judged with: today() is 2024-06-15 (UTC). */
+export const CLOCK = '2024-06-15T12:00:00Z';
 
 export const CASES: RuleCase[] = [];
 const ok = (form: FormName, answer: unknown, draft = false) => CASES.push({ form, answer, expect: [], ...(draft ? { draft } : {}) });
@@ -191,3 +196,152 @@ ok('chain', { c: { v: 'other' } });
 bad('chain', { c: { v: 'distance', w: 'last year' } }, 'c.w (Since when): Enter a date like 2024-03-31');
 // Everything at once, in the order of the form.
 bad('chain', { c: { a: true, b: 'x', num: 3, q: '2', extra: 1 } }, 'c.extra (extra): This section has no question with this key', REQ_C, 'c.m (Third room use): This answer is required', 'c.r (Stairs): This answer is required', REQ_V);
+
+// ---- expressions: calculations, defaults, showIf and required as expressions, constraints
+const H = (h: Record<string, unknown> = {}, p?: Record<string, unknown>) => ({ h: { adults: 1, ...h }, ...(p ? { p } : {}) });
+const calc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'expr', answer, expect, computed });
+const ex = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'expr', answer, expect });
+const PHONE = 'h.phone (Phone): This answer is required';
+const CROWD = 'p.crowd (Crowding): This answer is required';
+const END = 'h.end (End): The end comes on or after the start';
+const HOUSE = 'h (Household): A household has at most 12 people';
+
+// Calculations of every result type, from the answer: total (integer), big (boolean), size (text), share (decimal).
+for (let adults = 0; adults <= 5; adults++) {
+  for (let children = 0; children <= 4; children++) {
+    const total = adults + children;
+    const phone = total > 3 ? { phone: '555 0100' } : {};
+    calc({ h: { adults, children, ...phone } }, { 'h.total': total, 'h.big': total >= 5, 'h.size': total >= 5 ? 'large' : 'small', 'h.share': total ? 100 / total : null }, ...(total > 8 ? [CROWD] : []));
+  }
+}
+// A value sent for a calculated field is ignored: the server's value replaces it, whatever it was.
+for (const sent of [99, 'x', null, true, { n: 1 }, [1]]) calc(H({ children: 2, total: sent, big: sent, size: sent }), { 'h.total': 3, 'h.big': false, 'h.size': 'small' });
+// The required phone reads a calculated value: required when more than 3 people.
+for (const children of [3, 4, 7]) calc(H({ children }), { 'h.total': 1 + children }, PHONE, ...(1 + children > 8 ? [CROWD] : []));
+for (const phone of ['', '   ', null]) ex(H({ children: 3, phone }), PHONE);
+ex(H({ children: 2 }));
+ex(H({ children: 3, phone: '555 0100' }));
+// A type error in an input makes the calculation null (it reads as no answer, and null + 1 is null); the input is refused for its type.
+calc(H({ children: 'two' }), { 'h.total': null }, 'h.children (Children): Enter a whole number from 0 to 20');
+calc(H({ adults: 'one' }), { 'h.total': null, 'h.share': null }, 'h.adults (Adults): Enter a whole number from 0 to 20');
+
+// Dates: nights (integer from days_between), due (date: start + 7 days), and the end's constraint.
+const NIGHTS: [string, string, number, string][] = [
+  ['2024-01-01', '2024-01-01', 0, '2024-01-08'],
+  ['2024-01-01', '2024-01-31', 30, '2024-01-08'],
+  ['2024-02-28', '2024-03-01', 2, '2024-03-06'],
+  ['2023-02-28', '2023-03-01', 1, '2023-03-07'],
+  ['2024-12-30', '2025-01-02', 3, '2025-01-06'],
+  ['1999-12-31', '2000-01-01', 1, '2000-01-07'],
+];
+for (const [start, end, nights, due] of NIGHTS) calc(H({ start, end }), { 'h.nights': nights, 'h.due': due });
+for (const [start, end] of [['2024-01-02', '2024-01-01'], ['2024-03-01', '2024-02-29'], ['2025-01-01', '2024-12-31'], ['2024-06-15', '2023-06-15']]) {
+  calc(H({ start, end }), { 'h.nights': -Math.round((Date.parse(start!) - Date.parse(end!)) / 86_400_000) }, END);
+}
+// A blank end is not judged by its constraint (required-ness is another rule); a start alone computes due.
+calc(H({ start: '2024-05-01' }), { 'h.nights': null, 'h.due': '2024-05-08' });
+calc(H({ start: '2024-05-01', end: null }), { 'h.nights': null });
+calc(H({ start: '2024-05-01', end: '' }), { 'h.nights': null }, 'h.end (End): Enter a date like 2024-03-31');
+// An end without a start: a comparison with no answer does not hold, so the constraint refuses it.
+ex(H({ end: '2024-05-01' }), END);
+// An end that is not a date is refused for its type only (its constraint runs on well-formed answers).
+ex(H({ start: '2024-05-01', end: 'soon' }), 'h.end (End): Enter a date like 2024-03-31');
+ex(H({ start: '2024-05-01', end: '2024-02-30' }), 'h.end (End): Enter a date like 2024-03-31');
+calc(H({ start: 'May', end: '2024-05-01' }), { 'h.due': null, 'h.nights': null }, 'h.start (Start): Enter a date like 2024-03-31', END);
+
+// Defaults: applied when the answer leaves the field out (not when it sends null or a value).
+calc(H(), { 'h.children': 0, 'h.total': 1, 'h.visit': '2024-06-15', 'h.town': 'Springfield' });
+calc(H({ children: null }), { 'h.children': null, 'h.total': null });
+calc(H({ children: 2 }), { 'h.children': 2, 'h.total': 3 });
+calc(H({ town: 'Shelbyville' }), { 'h.town': 'Shelbyville' });
+calc(H({ town: null }), { 'h.town': null });
+calc(H({ visit: '2024-01-01' }), { 'h.visit': '2024-01-01' });
+calc(H({ visit: null }), { 'h.visit': null });
+calc({ p: { age: 40, idno: 'X1' } }, { 'h.children': 0, 'h.town': 'Springfield', 'h.total': null, 'p.adult': true }, 'h.adults (Adults): This answer is required');
+calc(H({ children: 25 }), { 'h.total': 26 }, 'h.children (Children): Enter a whole number from 0 to 20', PHONE, HOUSE, CROWD);
+
+// showIf as an expression, with required and a constraint: petCount shows when pets is ticked.
+const PETS = 'h.petCount (How many pets): This answer is required';
+const PET_COUNT = 'h.petCount (How many pets): Say how many pets, at least one';
+ex(H({ pets: true }), PETS);
+ex(H({ pets: true, petCount: null }), PETS);
+ex(H({ pets: true, petCount: 2 }));
+ex(H({ pets: true, petCount: 0 }), PET_COUNT);
+ex(H({ pets: true, petCount: -3 }), PET_COUNT);
+ex(H({ pets: true, petCount: 'two' }), 'h.petCount (How many pets): Enter a whole number');
+for (const pets of [false, null, undefined]) ex(H({ pets, petCount: 0 }));
+ex(H({ pets: 'true' }), 'h.pets (Pets): Answer yes or no', PETS);
+ex(H({ pets: false, petCount: 'two' }), 'h.petCount (How many pets): Enter a whole number');
+
+// Columns: a default per row (qty 1), a calculation per row (line), a required expression per row
+// (an item with a price is named), a column constraint, and the table's constraint over all rows.
+const ITEM_NAME = (i: number) => `h.items[${i}].name (Item): This answer is required`;
+const QTY = (i: number) => `h.items[${i}].qty (Quantity): At most 10 of one item`;
+const ITEMS = 'h.items (Items): The items cost at most 1,000 in all';
+calc(H({ items: [] }), {});
+calc(H({ items: [{ name: 'rice', price: 2.5, qty: 3 }] }), { 'h.items[0].line': 7.5, 'h.items[0].qty': 3 });
+calc(H({ items: [{ name: 'rice', price: 2.5 }] }), { 'h.items[0].line': 2.5, 'h.items[0].qty': 1 });
+calc(H({ items: [{ name: 'rice', price: 2.5, qty: null }] }), { 'h.items[0].line': null, 'h.items[0].qty': null });
+calc(H({ items: [{ price: 0 }, {}] }), { 'h.items[0].line': 0, 'h.items[1].line': null, 'h.items[1].qty': 1 });
+calc(H({ items: [{ price: 4 }] }), { 'h.items[0].line': 4 }, ITEM_NAME(0));
+calc(H({ items: [{ name: 'a', price: 1 }, { price: 2 }, { name: 'c', price: 3 }] }), { 'h.items[2].line': 3 }, ITEM_NAME(1));
+calc(H({ items: [{ name: 'a', price: 1, line: 500 }] }), { 'h.items[0].line': 1 });
+for (const qty of [1, 5, 10]) calc(H({ items: [{ name: 'a', price: 10, qty }] }), { 'h.items[0].line': 10 * qty });
+for (const qty of [11, 50, 1000]) ex(H({ items: [{ name: 'a', price: 1, qty }] }), QTY(0));
+ex(H({ items: [{ name: 'a', price: 1 }, { name: 'b', price: 1, qty: 12 }] }), QTY(1));
+ex(H({ items: [{ name: 'a', qty: 'many' }] }), 'h.items[0].qty (Quantity): Enter a whole number');
+ex(H({ items: [{ name: 'a', price: 500, qty: 2 }] }));
+ex(H({ items: [{ name: 'a', price: 500, qty: 2 }, { name: 'b', price: 0.01 }] }), ITEMS);
+ex(H({ items: [{ name: 'a', price: 200, qty: 6 }] }), ITEMS);
+ex(H({ items: [{ name: 'a', price: 200, qty: 11 }] }), QTY(0), ITEMS);
+ex(H({ items: [{ price: 600 }, { price: 600 }] }), ITEM_NAME(0), ITEM_NAME(1), ITEMS);
+for (const n of [1, 2, 3, 4]) calc(H({ items: Array.from({ length: n }, (_, i) => ({ name: `i${i}`, price: 250 })) }), { [`h.items[${n - 1}].line`]: 250 });
+ex(H({ items: Array.from({ length: 5 }, (_, i) => ({ name: `i${i}`, price: 250 })) }), ITEMS);
+
+// The section's constraint: at most 12 people (a blank count reads as 0 through coalesce).
+for (const [adults, children] of [[12, 0], [6, 6], [0, 12]] as const) ex({ h: { adults, children, phone: 'x' } }, CROWD);
+for (const [adults, children] of [[13, 0], [7, 6], [1, 12], [20, 20]] as const) ex({ h: { adults, children, phone: 'x' } }, HOUSE, CROWD);
+ex({ h: { adults: 10, children: 3 } }, PHONE, HOUSE, CROWD);
+ex({ h: { adults: 3, children: null } });
+
+// Expressions across sections and through calculations: p.crowd shows when the household's total is over 8.
+for (const total of [8, 9, 12]) ex({ h: { adults: total, children: 0, phone: 'x' } }, ...(total > 8 ? [CROWD] : []));
+ex({ h: { adults: 9, children: 0, phone: 'x' }, p: { crowd: 'yes' } });
+// A hidden field's value is not stored; a value sent for one is still checked for its type.
+ex({ h: { adults: 2, phone: 'x' }, p: { crowd: 'not asked' } });
+ex({ h: { adults: 2 }, p: { crowd: 5 } }, 'p.crowd (Crowding): Enter text');
+
+// The person: guardian shows under 18, the ID number when the calculated `adult` holds; school
+// shows when guardian is answered (and shown), and must name at least 3 characters.
+const GUARDIAN = 'p.guardian (Guardian): This answer is required';
+const IDNO = 'p.idno (ID number): This answer is required';
+const SCHOOL = 'p.school (School): Name the school';
+for (const age of [0, 5, 17]) calc(H({}, { age }), { 'p.adult': false }, GUARDIAN);
+for (const age of [18, 30, 99]) calc(H({}, { age }), { 'p.adult': true }, IDNO);
+for (const age of [0, 17]) ex(H({}, { age, guardian: 'Ann' }));
+for (const age of [18, 64]) ex(H({}, { age, idno: 'X-1' }));
+calc(H({}, {}), { 'p.adult': false });
+calc(H({}, { age: null }), { 'p.adult': false });
+calc(H({}, { age: 30, adult: false }), { 'p.adult': true }, IDNO);
+calc(H({}, { age: 'old' }), { 'p.adult': false }, 'p.age (Age): Enter a whole number');
+ex(H({}, { age: 10, guardian: 'Ann', school: 'Elm' }));
+ex(H({}, { age: 10, guardian: 'Ann', school: 'El' }), SCHOOL);
+ex(H({}, { age: 10, guardian: 'Ann', school: '😀😀😀' }));
+ex(H({}, { age: 10, school: 'El' }), GUARDIAN);
+// Guardian hidden (an adult): its value reads as no answer, so school is hidden and not judged.
+ex(H({}, { age: 30, idno: 'X', guardian: 'Ann', school: 'El' }));
+ex(H({}, { age: 30, idno: 'X', guardian: 'Ann', school: 7 }), 'p.school (School): Enter text');
+
+// Drafts: no required answers (literal or expression), no constraints; values still checked for their type; defaults and calculations still computed.
+const draftCase = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'expr', answer, draft: true, expect, computed });
+draftCase({}, { 'h.children': 0 });
+draftCase({ h: { adults: 10, children: 10 } }, { 'h.total': 20 });
+draftCase(H({ start: '2024-02-01', end: '2024-01-01' }), { 'h.nights': -31 });
+draftCase(H({ pets: true, petCount: 0 }), {});
+draftCase(H({ items: [{ price: 2000, qty: 50 }] }), { 'h.items[0].line': 100_000 });
+draftCase(H({ children: 'x' }, { age: 10 }), { 'h.total': null }, 'h.children (Children): Enter a whole number from 0 to 20');
+// today() reads the clock: a visit left out is today in UTC; a given one is kept.
+for (const visit of ['2024-06-14', '2024-06-16']) calc(H({ visit }), { 'h.visit': visit });
+// Unknown keys are still refused beside calculated ones.
+ex(H({ totals: 3 }), 'h.totals (totals): This section has no question with this key');
+ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines): This table has no column with this key');

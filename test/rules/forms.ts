@@ -90,6 +90,72 @@ export const FORMS = {
       },
     ],
   },
+  /**
+   * Expressions: showIf and required as expressions, constraints of a field, a column, a table
+   * and a section, calculated fields of every result type, and defaults.
+   */
+  expr: {
+    sections: [
+      {
+        id: 's_house',
+        key: 'h',
+        label: 'Household',
+        constraints: [{ expression: 'coalesce(${adults}, 0) + coalesce(${children}, 0) <= 12', message: 'A household has at most 12 people' }],
+        fields: [
+          { id: 'f_adults', key: 'adults', label: 'Adults', type: 'integer', rules: { required: true, min: 0, max: 20 } },
+          { id: 'f_children', key: 'children', label: 'Children', type: 'integer', rules: { min: 0, max: 20 }, default: '0' },
+          { id: 'f_total', key: 'total', label: 'People', type: 'calculated', resultType: 'integer', expression: '${adults} + ${children}' },
+          { id: 'f_big', key: 'big', label: 'Large household', type: 'calculated', resultType: 'boolean', expression: '${total} >= 5' },
+          { id: 'f_size', key: 'size', label: 'Size', type: 'calculated', resultType: 'text', expression: "if(${big}, 'large', 'small')" },
+          { id: 'f_share', key: 'share', label: 'Share per person', type: 'calculated', resultType: 'decimal', expression: '100 / ${total}' },
+          { id: 'f_start', key: 'start', label: 'Start', type: 'date' },
+          { id: 'f_end', key: 'end', label: 'End', type: 'date', constraints: [{ expression: '${end} >= ${start}', message: 'The end comes on or after the start' }] },
+          { id: 'f_nights', key: 'nights', label: 'Nights', type: 'calculated', resultType: 'integer', expression: 'days_between(${start}, ${end})' },
+          { id: 'f_due', key: 'due', label: 'Due', type: 'calculated', resultType: 'date', expression: '${start} + 7' },
+          { id: 'f_visit', key: 'visit', label: 'Visit', type: 'date', default: 'today()' },
+          { id: 'f_town', key: 'town', label: 'Town', type: 'text', default: "'Springfield'" },
+          { id: 'f_pets', key: 'pets', label: 'Pets', type: 'boolean' },
+          {
+            id: 'f_petcount',
+            key: 'petCount',
+            label: 'How many pets',
+            type: 'integer',
+            showIf: '${pets}',
+            rules: { required: true },
+            constraints: [{ expression: '${petCount} >= 1', message: 'Say how many pets, at least one' }],
+          },
+          { id: 'f_phone', key: 'phone', label: 'Phone', type: 'text', rules: { required: '${total} > 3' } },
+        ],
+        tables: [
+          {
+            id: 't_items',
+            key: 'items',
+            label: 'Items',
+            constraints: [{ expression: 'sum(${items.line}) <= 1000', message: 'The items cost at most 1,000 in all' }],
+            columns: [
+              { id: 'c_name', key: 'name', label: 'Item', type: 'text', rules: { required: '${price} > 0' } },
+              { id: 'c_price', key: 'price', label: 'Price', type: 'decimal' },
+              { id: 'c_qty', key: 'qty', label: 'Quantity', type: 'integer', default: '1', constraints: [{ expression: '${qty} <= 10', message: 'At most 10 of one item' }] },
+              { id: 'c_line', key: 'line', label: 'Line total', type: 'calculated', resultType: 'decimal', expression: '${price} * ${qty}' },
+            ],
+          },
+        ],
+      },
+      {
+        id: 's_person',
+        key: 'p',
+        label: 'Person',
+        fields: [
+          { id: 'f_age', key: 'age', label: 'Age', type: 'integer' },
+          { id: 'f_adult', key: 'adult', label: 'Adult', type: 'calculated', resultType: 'boolean', expression: '${age} >= 18' },
+          { id: 'f_guardian', key: 'guardian', label: 'Guardian', type: 'text', rules: { required: true }, showIf: '${age} < 18' },
+          { id: 'f_idno', key: 'idno', label: 'ID number', type: 'text', rules: { required: true }, showIf: '${adult}' },
+          { id: 'f_school', key: 'school', label: 'School', type: 'text', showIf: '${guardian} != null', constraints: [{ expression: "length(${school}) >= 3", message: 'Name the school' }] },
+          { id: 'f_crowd', key: 'crowd', label: 'Crowding', type: 'text', rules: { required: true }, showIf: '${h.total} > 8' },
+        ],
+      },
+    ],
+  },
 } as const;
 
 export type FormName = keyof typeof FORMS;

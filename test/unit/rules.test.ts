@@ -3,14 +3,14 @@ import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAnswer } from '../../admin/components/form-fill/values.js';
-import { compileRules, type Problem } from '../../src/rules/index.js';
+import { compileRules, fixedClock, type Problem } from '../../src/rules/index.js';
 import { projectPayload } from '../../src/submissions/projection.js';
 import type { TemplateLayout } from '../../src/templates/catalog.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 import { wideDefinition } from '../../bench/lib/template.js';
-import { CASES } from '../rules/cases.js';
+import { CASES, CLOCK } from '../rules/cases.js';
 import { FORMS } from '../rules/forms.js';
 
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
@@ -38,17 +38,27 @@ function layoutOf(definition: Definition): TemplateLayout {
   } as unknown as TemplateLayout;
 }
 
+/** A value of an answer by path: `h.total`, `h.items[0].line`. */
+function valueAt(answer: unknown, path: string): unknown {
+  return path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), answer);
+}
+
 describe('the rules table', () => {
   it('holds at least 200 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(200));
 
+  it('holds at least 150 cases of expressions, constraints, calculations and defaults', () => expect(CASES.filter((c) => c.form === 'expr').length).toBeGreaterThanOrEqual(150));
+
   it.each(CASES.map((c, i) => [i, `${c.form}${c.draft ? ' (draft)' : ''} ${JSON.stringify(c.answer)?.slice(0, 120)}`, c] as const))('%i %s', (_, __, c) => {
-    const problems = compileRules(definitions[c.form]!).check(c.answer, { draft: c.draft === true });
+    const verdict = compileRules(definitions[c.form]!).judge(c.answer, { draft: c.draft === true, clock: fixedClock(CLOCK) });
+    const problems = verdict.problems;
     expect(format(problems)).toEqual(c.expect);
+    for (const [path, value] of Object.entries(c.computed ?? {})) expect(valueAt(verdict.answer, path), path).toEqual(value);
     // The published JSON Schema is the contract: whatever the engine accepts validates against it,
     // and a value the engine refuses for its shape or rules (not for required-ness) is refused there too.
     const schema = schemas[c.form]![c.draft ? 'draft' : 'full'];
     if (!problems.length) expect(schema(c.answer), JSON.stringify(schema.errors)).toBe(true);
-    else if (!problems.some((p) => p.code === 'required') && !JSON.stringify(c.answer).includes('"pp"')) expect(schema(c.answer)).toBe(false);
+    // Constraints are the engine's alone: the schema says them in words ($comment).
+    else if (!problems.some((p) => p.code === 'required' || p.code === 'constraint') && !JSON.stringify(c.answer).includes('"pp"')) expect(schema(c.answer)).toBe(false);
   });
 });
 
@@ -143,13 +153,14 @@ function shownBySpec(definition: Definition, values: Record<string, unknown>): S
   const fields = definition.sections[0]!.fields;
   const norm = (kind: Field['type'], v: unknown) => (kind === 'integer' ? String(Number(v)) : String(v));
   const shown = (f: Field): boolean => {
-    if (!f.showIf) return true;
-    const dep = fields.find((d) => d.id === f.showIf!.field)!;
+    if (!f.showIf || typeof f.showIf === 'string') return true;
+    const showIf = f.showIf;
+    const dep = fields.find((d) => d.id === showIf.field)!;
     if (!shown(dep)) return false;
     let v = values[dep.key];
     if (dep.type === 'boolean' && (v === undefined || v === null)) v = false;
     if (v === undefined || v === null || v === '') return false;
-    return (f.showIf.in ?? [f.showIf.equals]).some((e) => norm(dep.type, e) === norm(dep.type, v));
+    return (showIf.in ?? [showIf.equals]).some((e) => norm(dep.type, e) === norm(dep.type, v));
   };
   return new Set(fields.filter(shown).map((f) => f.id));
 }

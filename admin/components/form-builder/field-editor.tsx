@@ -47,7 +47,8 @@ function summary(field: Field, dependsOn: string | undefined): string[] {
   for (const k of ['min', 'max', 'minLength', 'maxLength', 'minItems', 'maxItems', 'maxSize'] as const) if (r[k] !== undefined) parts.push(`${k} ${r[k]}`);
   if (r.pattern) parts.push(`pattern ${r.pattern}`);
   if (r.accept) parts.push(`accepts ${r.accept.join(', ')}`);
-  if (field.showIf) {
+  if (typeof field.showIf === 'string') parts.push(`shown if ${field.showIf}`);
+  else if (field.showIf) {
     const value = field.showIf.in ? `is one of ${field.showIf.in.join(', ')}` : `= ${String(field.showIf.equals)}`;
     parts.push(`shown if ${dependsOn ?? 'another field'} ${value}`);
   }

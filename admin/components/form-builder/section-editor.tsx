@@ -87,7 +87,7 @@ export const SectionEditor = memo(function SectionEditor({
               return (
                 <FieldRow key={key} field={field} s={s} t={null} f={f} isLast={f === section.fields.length - 1} errors={fieldErrors} expanded={isOpen}
                   autoFocus={focusId === field.id} siblings={isOpen ? section.fields : undefined}
-                  dependsOn={field.showIf ? (keyById.get(field.showIf.field) ?? '?') : undefined} onToggle={toggle} dispatch={dispatch} />
+                  dependsOn={field.showIf && typeof field.showIf !== 'string' ? (keyById.get(field.showIf.field) ?? '?') : undefined} onToggle={toggle} dispatch={dispatch} />
               );
             })}
           </div>

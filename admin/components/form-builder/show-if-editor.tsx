@@ -36,7 +36,8 @@ const ListInput: React.FC<{ target: Field; value: Value[]; onChange: (v: Value[]
 export const ShowIfEditor: React.FC<{ field: Field; siblings: Field[]; errors: ItemError[]; testPrefix: string; onChange: (v: ShowIf | undefined) => void }> = ({
   field, siblings, errors, testPrefix, onChange,
 }) => {
-  const showIf = field.showIf;
+  // An expression showIf is edited as text (ExpressionInput); this editor holds the object form.
+  const showIf = typeof field.showIf === 'string' ? undefined : field.showIf;
   const candidates = siblings.filter((f) => f.id !== field.id && (CAN_DEPEND_ON(f) || f.id === showIf?.field));
   const target = showIf ? siblings.find((f) => f.id === showIf.field) : undefined;
   const mode: 'equals' | 'in' = showIf?.in !== undefined ? 'in' : 'equals';

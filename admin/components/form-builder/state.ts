@@ -120,7 +120,7 @@ function newField(label: string, taken: Set<string>): Field {
 
 /** Removing a field clears the conditions that pointed at it (they would no longer validate). */
 function dropDependents(fields: Field[], removedId: string): Field[] {
-  return fields.map((f) => (f.showIf?.field === removedId ? withPatch(f, { showIf: undefined }) : f));
+  return fields.map((f) => (typeof f.showIf !== 'string' && f.showIf?.field === removedId ? withPatch(f, { showIf: undefined }) : f));
 }
 
 export function builderReducer(state: BuilderState, action: BuilderAction): BuilderState {

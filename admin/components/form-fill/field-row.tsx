@@ -27,9 +27,9 @@ export const FieldRow: React.FC<{
   return (
     <div className={`gbff-field${wide ? ' wide' : ''}`} data-testid={`field-${sectionKey}-${field.key}`}>
       {field.type === 'boolean' ? (
-        <div className="gbff-label">{field.label}<Required on={field.rules?.required} /></div>
+        <div className="gbff-label">{field.label}<Required on={field.rules?.required === true} /></div>
       ) : (
-        <label className="gbff-label" htmlFor={domId}>{field.label}<Required on={field.rules?.required} /></label>
+        <label className="gbff-label" htmlFor={domId}>{field.label}<Required on={field.rules?.required === true} /></label>
       )}
       <FieldInput field={field} fieldPath={`${sectionKey}.${field.key}`} value={value} onChange={onChange} testId={testId} id={domId} invalid={!!errors?.length} disabled={disabled} />
       {field.help ? <div className="gbff-help">{field.help}</div> : null}

@@ -29,7 +29,7 @@ export const TableInput: React.FC<{
           <thead>
             <tr>
               <th style={{ width: 34 }}>#</th>
-              {table.columns.map((c) => <th key={c.id} title={c.help}>{c.label}<Required on={c.rules?.required} /></th>)}
+              {table.columns.map((c) => <th key={c.id} title={c.help}>{c.label}<Required on={c.rules?.required === true} /></th>)}
               <th style={{ width: 40 }} />
             </tr>
           </thead>
