@@ -10,8 +10,13 @@ export function summarizeProblems(problems: Problem[]): string {
   return problems.length === 1 ? head : `${head} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`;
 }
 
-/** Judges an answer on the server (API, review): throws ValidationError (422) with every problem. */
-export function assertAnswer(rules: CompiledRules, answer: unknown, options: CheckOptions = {}): void {
-  const problems = rules.check(answer, options);
-  if (problems.length) throw new ValidationError(summarizeProblems(problems), problems);
+/**
+ * Judges an answer on the server (API, review): throws ValidationError (422) with every problem.
+ * Returns the answer as judged, defaults filled and calculated fields computed: what is stored,
+ * so the worker projects exactly what was accepted.
+ */
+export function assertAnswer<T>(rules: CompiledRules, answer: T, options: CheckOptions = {}): T {
+  const verdict = rules.judge(answer, options);
+  if (verdict.problems.length) throw new ValidationError(summarizeProblems(verdict.problems), verdict.problems);
+  return verdict.answer as T;
 }

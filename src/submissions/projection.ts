@@ -50,7 +50,8 @@ export function projectPayload(
     const table = layout.sections.get(section.id);
     if (table) {
       const row: Row = { [SYSTEM_COLUMNS.submissionId]: submissionId };
-      const shown = rules.shownFields(section.id, values);
+      // The whole payload too: a showIf expression may read another section (`${h.total} > 8`).
+      const shown = rules.shownFields(section.id, values, payload);
       for (const field of section.fields) {
         const column = table.naming.columns[field.id];
         if (!column || !table.types.has(column.name)) continue; // purged

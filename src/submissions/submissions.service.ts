@@ -73,11 +73,12 @@ export class SubmissionsService {
       const current = attempt === 1 ? template.current_version : (await this.currentVersion(templateId));
       const version = await this.deps.catalog.version(templateId, current);
       assertNoFilesOnCreate(version.definition, input.data);
-      assertAnswer(version.rules, input.data, { draft });
+      // Judged once, here: the stored payload is the answer as judged (defaults, calculated values).
+      const data = assertAnswer(version.rules, input.data, { draft });
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
-      const unique = draft ? [] : uniqueAnswers(version.definition, input.data, version.rules);
+      const unique = draft ? [] : uniqueAnswers(version.definition, data, version.rules);
       try {
-        row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, input.data, draft, unique, key, requestHash);
+        row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, data, draft, unique, key, requestHash);
       } catch (error) {
         // Two requests with one Idempotency-Key at once: the second finds the first's row.
         if (key && requestHash && error instanceof ConflictError) {
@@ -212,8 +213,7 @@ export class SubmissionsService {
         before.template_id,
       ]);
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
-      const data = await reconcileFileFields(tx, ctx, before, version.definition, input.data);
-      assertAnswer(version.rules, data, { draft: before.review_status === 'draft' });
+      const data = assertAnswer(version.rules, await reconcileFileFields(tx, ctx, before, version.definition, input.data), { draft: before.review_status === 'draft' });
       if (before.review_status === 'rejected' && template.rows[0]!.review_mode === 'section') {
         await this.assertOnlyRejectedSectionsChange(tx, before, data);
       }

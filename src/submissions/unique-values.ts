@@ -69,7 +69,7 @@ function answersOf(fields: Field[], payload: Record<string, unknown>, ownRules: 
     const values = own(payload, at.section.key);
     const value = values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
     if (value === undefined || value === null) continue;
-    if (!shown.has(at.section.id)) shown.set(at.section.id, ownRules.shownFields(at.section.id, values));
+    if (!shown.has(at.section.id)) shown.set(at.section.id, ownRules.shownFields(at.section.id, values, payload));
     if (!shown.get(at.section.id)!.has(field.id)) continue;
     answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: field.label });
   }
