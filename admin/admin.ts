@@ -163,6 +163,13 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
           invalidCredentials: 'Wrong email or password',
           loginWelcome: 'Gridbook: sign in to the back-office',
         },
+        components: {
+          Login: {
+            welcomeHeader: 'Gridbook',
+            welcomeMessage: 'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
+            loginButton: 'Sign in',
+          },
+        },
       },
     },
   };
