@@ -100,6 +100,9 @@ describe('builders\' words in the admin panel, in a browser', () => {
     await page.goto(`${t.baseUrl}/admin/login`);
     await page.locator('input[name=email]').waitFor();
     expect(await page.content()).not.toContain('hostile1');
+    // Branding only, and ours.
+    await page.getByText('The back-office of your grids').waitFor();
+    expect(await page.locator('body').innerText()).not.toContain('AdminJS');
     await signIn(page, t.baseUrl, admin);
     expect(problems).toEqual([]);
     await page.close();
