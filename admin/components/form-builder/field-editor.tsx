@@ -6,12 +6,13 @@ import { RulesEditor } from './rules-editor';
 import { ShowIfEditor } from './show-if-editor';
 import type { BuilderAction, FieldPatch } from './state';
 import type { Field } from './types';
+import { FieldExpressions } from './expression-editor';
 import { CheckInput, Field as Labeled, IconButton, ItemErrors, SelectInput, TextArea, TextInput } from './ui';
 
 const TYPE_OPTIONS = FIELD_TYPES.map((t) => ({ value: t, label: typeLabel(t) }));
 
 /** Parts of a field edited in its details panel: an error there opens the panel. */
-const DETAIL_PARTS = ['help', 'rules', 'options', 'multiple', 'showIf'];
+const DETAIL_PARTS = ['help', 'rules', 'options', 'multiple', 'showIf', 'expression', 'resultType', 'default', 'constraints'];
 export const hasDetailError = (errors: ItemError[]) => errors.some((e) => DETAIL_PARTS.some((p) => hasPart([e], p)) && e.part !== 'rules.required');
 
 /** Which rows have their details open, with a toggle whose identity never changes (rows are memoized). */
@@ -124,6 +125,7 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
           {!inTable && siblings ? (
             <ShowIfEditor field={field} siblings={siblings} errors={errors} testPrefix={`${kind}-${loc}`} onChange={(showIf) => update({ showIf })} />
           ) : null}
+          <FieldExpressions field={field} inTable={inTable} testPrefix={`${kind}-${loc}`} onChange={update} />
           <div className="gbfb-muted" style={{ marginTop: 12 }}>
             Stable id <span className="gbfb-mono">{field.id}</span>: keeps the column when the key is renamed.
           </div>

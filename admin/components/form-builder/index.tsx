@@ -4,6 +4,7 @@ import { Box, Loader, MessageBox } from '@adminjs/design-system';
 import { builderApi } from './api';
 import { ErrorSummary } from './error-summary';
 import { indexErrors, NO_ERRORS, type ErrorIndex, type LocatedError } from './errors';
+import { ExpressionProblems, expressionProblems } from './expression-editor';
 import { reactKeys } from './field-editor';
 import { Header, type Busy } from './header';
 import { JsonTab } from './json-tab';
@@ -153,6 +154,8 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   const canPublish = canEdit && !dirty && planCurrent && plan!.plan.ok;
   const publishHint = dirty ? 'Save, then plan, before publishing' : !plan ? 'Plan first: publishing is enabled by a successful plan' : !plan.plan.ok ? 'The plan has failing checks' : 'Publish the plan';
   const sectionKeys = reactKeys(definition.sections);
+  // The checker's messages under each expression input, as the builder types (once per change).
+  const checked = expressionProblems(definition);
   const tabs: { id: Tab; label: string }[] = [
     { id: 'editor', label: 'Editor' },
     { id: 'preview', label: 'Preview' },
@@ -188,13 +191,15 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
         </div>
 
         {tab === 'editor' ? (
-          <div data-testid="editor">
-            {definition.sections.map((section, s) => (
-              <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
-                focusId={state.focusId} initiallyOpen={stats.fields <= OPEN_ALL_UP_TO || section.fields.length <= 20} dispatch={dispatch} />
-            ))}
-            <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
-          </div>
+          <ExpressionProblems.Provider value={checked}>
+            <div data-testid="editor">
+              {definition.sections.map((section, s) => (
+                <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
+                  focusId={state.focusId} initiallyOpen={stats.fields <= OPEN_ALL_UP_TO || section.fields.length <= 20} dispatch={dispatch} />
+              ))}
+              <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
+            </div>
+          </ExpressionProblems.Provider>
         ) : null}
         {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}
         {tab === 'json' ? <JsonTab definition={definition} onApply={applyJson} /> : null}

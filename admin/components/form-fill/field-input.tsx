@@ -27,6 +27,13 @@ export const FieldInput: React.FC<InputProps> = ({ field, fieldPath, value, onCh
   const rules = field.rules ?? {};
   const common = { id, className: cls, disabled, 'data-testid': testId, 'aria-invalid': invalid || undefined };
   switch (field.type) {
+    // Computed by the rules engine from the answer as it is typed (the server computes it again at the door).
+    case 'calculated':
+      return (
+        <output id={id} className={`${cls} gbff-calculated`} data-testid={testId} aria-readonly="true" aria-live="polite">
+          {value === undefined || value === null ? '—' : typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value)}
+        </output>
+      );
     case 'long_text':
       return <textarea {...common} rows={compact ? 1 : 4} value={str(value)} maxLength={rules.maxLength} onChange={(e) => onChange(nullIfEmpty(e.target.value))} />;
     case 'integer':

@@ -10,7 +10,7 @@ import { Header, RejectionReason } from './header';
 import { SectionForm } from './section-form';
 import { STYLES } from './styles';
 import type { Answer, ApiError, FillData } from './types';
-import { answerProblems, buildAnswer, initialValues } from './values';
+import { answerProblems, buildAnswer, computedAnswer, constraintProblems, initialValues } from './values';
 
 type Busy = null | 'save' | 'submit';
 
@@ -48,7 +48,13 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
   const answer = useMemo(() => (info ? buildAnswer(info.definition, values, info.data ?? {}, locked) : {}), [info, values, locked]);
   const dirty = info !== null && JSON.stringify(answer) !== savedJson;
-  const errorIndex = useMemo(() => indexErrors(errors), [errors]);
+  // Calculated values and the builder's constraints, live, by the engine the server runs.
+  const computed = useMemo(() => (info ? computedAnswer(info.definition, values) : {}), [info, values]);
+  const live = useMemo(() => (info ? constraintProblems(info.definition, answer) : []), [info, answer]);
+  const errorIndex = useMemo(() => {
+    const seen = new Set(errors.map((e) => `${e.path}\u0000${e.message}`));
+    return indexErrors([...errors, ...live.filter((e) => !seen.has(`${e.path}\u0000${e.message}`))]);
+  }, [errors, live]);
 
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
   if (!info) return <Loader />;
@@ -119,7 +125,7 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
         {failure ? <div data-testid="fill-errors" style={{ marginBottom: 16 }}><MessageBox variant="danger" message={failure} /></div> : null}
         <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
           {definition.sections.map((section) => (
-            <SectionForm key={section.id} definition={definition} section={section} values={values[section.key] ?? {}} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
+            <SectionForm key={section.id} definition={definition} section={section} values={values[section.key] ?? {}} whole={computed} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
               onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))} />
           ))}
         </UploadContext.Provider>

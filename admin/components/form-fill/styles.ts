@@ -31,6 +31,7 @@ export const STYLES = `
 .gbff-input { width: 100%; min-width: 0; height: 36px; padding: 0 10px; border: 1px solid #BBC3CB; border-radius: 4px; font: inherit; font-size: 14px;
   background: #fff; color: inherit; }
 .gbff-input:focus { outline: none; border-color: #3040D6; box-shadow: 0 0 0 2px #DDE2F9; }
+.gbff-calculated { display: flex; align-items: center; background: #F4F5F6; color: #454655; }
 .gbff-input:disabled { background: #F4F5F6; color: #454655; }
 .gbff-input.invalid { border-color: #C20012; box-shadow: 0 0 0 1px #F9E5E7; }
 textarea.gbff-input { height: auto; padding: 8px 10px; line-height: 1.45; resize: vertical; }

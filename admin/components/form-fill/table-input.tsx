@@ -9,10 +9,12 @@ export const TableInput: React.FC<{
   table: RepeatingTable;
   sectionKey: string;
   rows: Row[];
+  /** The rows as the server will store them (calculated columns computed). */
+  computedRows?: Row[];
   setRows: (rows: Row[]) => void;
   errors: ErrorIndex;
   disabled: boolean;
-}> = ({ table, sectionKey, rows, setRows, errors, disabled }) => {
+}> = ({ table, sectionKey, rows, computedRows, setRows, errors, disabled }) => {
   const base = `input-${sectionKey}-${table.key}`;
   const min = table.minRows ?? 0;
   const max = table.maxRows;
@@ -41,7 +43,7 @@ export const TableInput: React.FC<{
                   const messages = errors.get(cellPath(sectionKey, table.key, r, c.key));
                   return (
                     <td key={c.id} style={{ minWidth: c.type === 'long_text' ? 220 : 140 }}>
-                      <FieldInput field={c} value={row[c.key]} compact testId={`${base}-${r}-${c.key}`} invalid={!!messages?.length} disabled={disabled}
+                      <FieldInput field={c} value={c.type === 'calculated' ? computedRows?.[r]?.[c.key] : row[c.key]} compact testId={`${base}-${r}-${c.key}`} invalid={!!messages?.length} disabled={disabled}
                         onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.key]: v } : x)))} />
                       <FieldErrors messages={messages} />
                     </td>

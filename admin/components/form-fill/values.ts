@@ -9,6 +9,8 @@ import type { Answer, ApiError, Definition, Field, Row, Section } from './types.
 
 /** The value to send for one input, or undefined to leave it out (never '' for a number, never an empty list). */
 export function cleanValue(field: Field, value: unknown): unknown {
+  // Never sent: the server computes it (and would ignore it).
+  if (field.type === 'calculated') return undefined;
   if (field.type === 'boolean') return value === true;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value.trim() === '') return undefined;
@@ -40,15 +42,34 @@ function cleanSection(section: Section, sv: Row): Row {
   return obj;
 }
 
-/** The keys of a section's shown fields, judged on what would be sent (as the server judges it). */
-export function shownKeys(definition: Definition, section: Section, sv: Row): Set<string> {
-  const shown = compileRules(definition).shownFields(section.id, cleanSection(section, sv));
+/** Every section's inputs as they would be sent, defaults and calculations applied as the server applies them. */
+function preparedInputs(definition: Definition, values: Answer): Answer {
+  const out: Answer = {};
+  for (const section of definition.sections) out[section.key] = cleanSection(section, values[section.key] ?? {});
+  return compileRules(definition).prepare(out) as Answer;
+}
+
+/** The keys of a section's shown fields, judged on what would be sent (`whole`: computedAnswer), as the server judges it. */
+export function shownKeys(definition: Definition, section: Section, whole: Answer): Set<string> {
+  const shown = compileRules(definition).shownFields(section.id, whole[section.key], whole);
   return new Set(section.fields.filter((f) => shown.has(f.id)).map((f) => f.key));
+}
+
+/**
+ * The answer as the server will judge and store it, live: defaults filled, calculated fields
+ * computed by the same engine (the fill page shows them read-only as the submitter types).
+ */
+export function computedAnswer(definition: Definition, values: Answer): Answer {
+  return preparedInputs(definition, values);
 }
 
 /** The payload to send, built from the definition (so nothing unknown goes out). */
 export function buildAnswer(definition: Definition, values: Answer, original: Answer, locked: Set<string>): Answer {
   const rules = compileRules(definition);
+  const cleaned: Answer = {};
+  for (const section of definition.sections) cleaned[section.key] = cleanSection(section, values[section.key] ?? {});
+  // Relevance reads the answer as the server will: with calculated values, across sections.
+  const whole = rules.prepare(cleaned) as Answer;
   const out: Answer = {};
   for (const section of definition.sections) {
     if (locked.has(section.id)) {
@@ -56,16 +77,20 @@ export function buildAnswer(definition: Definition, values: Answer, original: An
       if (original[section.key] !== undefined) out[section.key] = original[section.key]!;
       continue;
     }
-    const obj = cleanSection(section, values[section.key] ?? {});
-    const shown = rules.shownFields(section.id, obj);
+    const obj = cleaned[section.key]!;
+    const shown = rules.shownFields(section.id, whole[section.key], whole);
     for (const field of section.fields) if (!shown.has(field.id)) delete obj[field.key];
     out[section.key] = obj;
   }
   return out;
 }
 
-/** The rows a table starts with when the answer has none: its minimum. */
-export function initialValues(definition: Definition, data: Answer): Answer {
+/**
+ * What the form starts with: the answer given, defaults filled in for the fields it leaves out (as
+ * the server would fill them), and for a table with no rows its minimum.
+ */
+export function initialValues(definition: Definition, given: Answer): Answer {
+  const data = compileRules(definition).prepare(given) as Answer;
   const out: Answer = {};
   for (const section of definition.sections) {
     const sv: Row = { ...(data[section.key] ?? {}) };
@@ -84,6 +109,14 @@ export function initialValues(definition: Definition, data: Answer): Answer {
 export function answerProblems(definition: Definition, answer: Answer, draft: boolean): ApiError[] {
   return compileRules(definition)
     .check(answer, { draft })
+    .map((p) => ({ path: p.path, message: p.message }));
+}
+
+/** The builder's constraints the answer breaks as it is typed (shown live, before any save). */
+export function constraintProblems(definition: Definition, answer: Answer): ApiError[] {
+  return compileRules(definition)
+    .check(answer)
+    .filter((p) => p.code === 'constraint')
     .map((p) => ({ path: p.path, message: p.message }));
 }
 
