@@ -2,16 +2,16 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
-import { CASES } from '../rules/cases.js';
+import { CASES, CLOCK } from '../rules/cases.js';
 import { FORMS } from '../rules/forms.js';
 
 /**
  * The rules table (test/rules/cases.ts) in Chromium, against the engine bundled for the browser
  * (esbuild, platform "browser": a Node-only import would fail the build): the very verdicts the
- * unit tests get in Node, case by case.
+ * unit tests get in Node, case by case, and the same computed values (calculations, defaults).
  */
 
-type Verdict = { path: string; label: string; message: string }[];
+type Verdict = { problems: { path: string; label: string; message: string }[]; answer: unknown };
 
 let browser: Browser;
 let bundle: string;
@@ -43,21 +43,24 @@ describe('the rules engine in Chromium', () => {
     await page.setContent('<!doctype html><html><body></body></html>');
     await page.addScriptTag({ content: bundle });
     const verdicts = await page.evaluate(
-      ({ forms, cases }) => {
+      ({ forms, cases, clock }) => {
         const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') }).GridbookRules;
-        return cases.map((c) =>
-          engine
-            .compileRules(forms[c.form] as never)
-            .check(c.answer, { draft: c.draft === true })
-            .map((p) => ({ path: p.path, label: p.label, message: p.message })),
-        );
+        return cases.map((c) => {
+          const verdict = engine.compileRules(forms[c.form] as never).judge(c.answer, { draft: c.draft === true, clock: engine.fixedClock(clock) });
+          return { answer: verdict.answer, problems: verdict.problems.map((p) => ({ path: p.path, label: p.label, message: p.message })) };
+        });
       },
-      { forms: FORMS as Record<string, unknown>, cases: CASES },
+      { forms: FORMS as Record<string, unknown>, cases: CASES, clock: CLOCK },
     );
     expect(verdicts).toHaveLength(CASES.length);
+    // Problems, and the values the engine computed (calculations, defaults), case by case.
+    const valueAt = (answer: unknown, path: string) =>
+      path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), answer);
     const mismatches = CASES.flatMap((c, i) => {
-      const got = (verdicts[i] as Verdict).map((p) => `${p.path} (${p.label}): ${p.message}`);
-      return JSON.stringify(got) === JSON.stringify(c.expect) ? [] : [{ case: i, answer: c.answer, expected: c.expect, got }];
+      const verdict = verdicts[i] as Verdict;
+      const got = verdict.problems.map((p) => `${p.path} (${p.label}): ${p.message}`);
+      const computed = Object.entries(c.computed ?? {}).filter(([path, value]) => JSON.stringify(valueAt(verdict.answer, path)) !== JSON.stringify(value));
+      return JSON.stringify(got) === JSON.stringify(c.expect) && !computed.length ? [] : [{ case: i, answer: c.answer, expected: c.expect, got, computed }];
     });
     expect(mismatches).toEqual([]);
     // The same chain of conditions, read as the preview reads it (values by field id).
