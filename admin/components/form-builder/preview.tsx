@@ -40,6 +40,9 @@ const HTML_TYPES: Partial<Record<Field['type'], string>> = {
 const Input: React.FC<{ field: Field; value: unknown; onChange: (v: unknown) => void; testId: string; compact?: boolean }> = ({ field, value, onChange, testId, compact }) => {
   const str = value === undefined || value === null ? '' : String(value);
   switch (field.type) {
+    // Computed by the engine from what is typed, as the server computes it.
+    case 'calculated':
+      return <output className="gbfb-input" data-testid={testId} aria-readonly="true" style={{ display: 'flex', alignItems: 'center', background: '#F4F5F6' }}>{str || '—'}</output>;
     case 'long_text':
       return <textarea className="gbfb-input" rows={compact ? 1 : 3} value={str} data-testid={testId} onChange={(e) => onChange(e.target.value)} />;
     case 'boolean':
@@ -139,13 +142,16 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
   const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
   const [loading, setLoading] = useState(false);
   const rules = useMemo(() => compileRules(definition), [definition]);
-  const visible = useMemo(() => definition.sections.map((s) => rules.shownFieldsById(s.id, values)), [definition, rules, values]);
   // Judged as a draft: what is typed is checked at once, what is left empty waits for the submit.
+  // The judged answer holds defaults and calculated values: conditions read them, as on the server.
+  const verdict = useMemo(() => rules.judge(asAnswer(definition, values, rows), { draft: true }), [definition, rules, values, rows]);
+  const prepared = verdict.answer as Record<string, Values>;
+  const visible = useMemo(() => definition.sections.map((s) => rules.shownFields(s.id, prepared[s.key], prepared)), [definition, rules, prepared]);
   const problems = useMemo(() => {
     const byPath = new Map<string, string[]>();
-    for (const p of rules.check(asAnswer(definition, values, rows), { draft: true })) byPath.set(p.path, [...(byPath.get(p.path) ?? []), p.message]);
+    for (const p of verdict.problems) byPath.set(p.path, [...(byPath.get(p.path) ?? []), p.message]);
     return byPath;
-  }, [definition, rules, values, rows]);
+  }, [verdict]);
 
   return (
     <div data-testid="preview">
@@ -177,7 +183,7 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
                       <Title item={field} />
                       {field.showIf ? <span className="gbfb-pill amber" style={{ marginLeft: 8 }}>conditional</span> : null}
                     </div>
-                    <Input field={field} value={values[field.id]} testId={`preview-input-${s}-${f}`} onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))} />
+                    <Input field={field} value={field.type === 'calculated' ? prepared[section.key]?.[field.key] : values[field.id]} testId={`preview-input-${s}-${f}`} onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))} />
                     <Problem messages={problems.get(`${section.key}.${field.key}`)} />
                     {field.help ? <div className="gbfb-muted" style={{ marginTop: 3 }}>{field.help}</div> : null}
                   </div>

@@ -1,0 +1,84 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, signIn } from '../helpers/browser.js';
+import { publishedSurvey, type Survey } from '../helpers/forms.js';
+import { FORMS } from '../rules/forms.js';
+
+/**
+ * Expressions in the admin panel, in Chromium: the fill page shows calculated values live and
+ * read-only, starts with defaults, shows the builder's constraint messages as the submitter types,
+ * and what it submits is stored with the server's computed values; the builder shows the checker's
+ * message under an expression as it is typed.
+ */
+describe('expressions in the admin panel', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let s: Survey;
+  beforeAll(async () => {
+    t = await setupApp({ worker: true });
+    s = await publishedSurvey(t, structuredClone(FORMS.expr));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('fills a form: calculated values live, defaults, constraint messages, then submits', async () => {
+    const draft = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { h: { adults: 1 } } })).body.data.id;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, t.baseUrl, s.submitter);
+    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${draft}/answer`);
+    await page.getByTestId('form-fill').waitFor();
+    const id = (testId: string) => page.getByTestId(testId);
+
+    // The draft was stored with its default (children 0) and its calculation (total 1).
+    await expect.poll(() => id('input-h-total').textContent()).toBe('1');
+    expect(await id('input-h-children').inputValue()).toBe('0');
+    expect(await id('input-h-town').inputValue()).toBe('Springfield');
+    await id('input-h-children').fill('3');
+    await expect.poll(() => id('input-h-total').textContent()).toBe('4');
+    await expect.poll(() => id('input-h-size').textContent()).toBe('small');
+    await id('input-h-adults').fill('2');
+    await expect.poll(() => id('input-h-total').textContent()).toBe('5');
+    await expect.poll(() => id('input-h-big').textContent()).toBe('Yes');
+
+    // A constraint's message shows as the dates are typed, and goes when they agree.
+    await id('input-h-start').fill('2024-05-02');
+    await id('input-h-end').fill('2024-05-01');
+    await expect.poll(() => id('error-h-end').textContent()).toBe('The end comes on or after the start');
+    await id('input-h-end').fill('2024-05-04');
+    await expect.poll(() => id('error-h-end').count()).toBe(0);
+    await expect.poll(() => id('input-h-nights').textContent()).toBe('2');
+
+    await id('input-h-phone').fill('555 0100');
+    await id('fill-submit').click();
+    await expect.poll(async () => (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [draft])).rows[0].review_status).toBe('submitted');
+    const payload = (await t.rt.pool.query('SELECT payload FROM submissions WHERE id = $1', [draft])).rows[0].payload;
+    expect(payload.h).toMatchObject({ adults: 2, children: 3, total: 5, big: true, size: 'large', nights: 2, due: '2024-05-09', town: 'Springfield' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the checker's message under an expression in the builder as it is typed", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, t.baseUrl, s.builder);
+    await page.goto(`${t.baseUrl}/admin/resources/templates/records/${s.templateId}/builder`);
+    const id = (testId: string) => page.getByTestId(testId);
+    await id('builder').waitFor();
+    await id('field-details-0-2').click();
+    await expect.poll(() => id('field-0-2-expression').inputValue()).toBe('${adults} + ${children}');
+    expect(await id('field-0-2-expression-error').count()).toBe(0);
+    await id('field-0-2-expression').fill("'a' + ${adultz}");
+    await expect.poll(() => id('field-0-2-expression-error').first().textContent()).toMatch(/adultz/);
+    await id('field-0-2-expression').fill('${adults} * 2');
+    await expect.poll(() => id('field-0-2-expression-error').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
