@@ -1,6 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
+import { asResultType } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
 import type { CellKind } from './csv.js';
 
@@ -19,8 +20,9 @@ export interface Sheet {
   sql: string;
 }
 
-export function kindOf(field: Pick<Field, 'type'>): CellKind {
-  switch (field.type) {
+/** A calculated field exports as its result type (an integer calculation is a number cell). */
+export function kindOf(field: Pick<Field, 'type' | 'resultType'>): CellKind {
+  switch (asResultType(field).type) {
     case 'integer':
     case 'decimal':
       return 'number';

@@ -3,6 +3,7 @@ import { ValidationError } from '../../src/errors/app-error.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 import { pgTypeOf } from '../../src/templates/field-types.js';
+import { kindOf } from '../../src/exports/export-plan.js';
 import { FORMS } from '../rules/forms.js';
 
 /** Expressions in the definition format: accepted forms, and what is refused at save and at publish, by path. */
@@ -81,6 +82,10 @@ describe('expressions in definitions', () => {
 
   it('gives a calculated field the column type of its result type', () => {
     expect(['decimal', 'integer', 'text', 'boolean', 'date'].map((resultType) => pgTypeOf({ type: 'calculated', resultType: resultType as 'text' }))).toEqual(['numeric', 'bigint', 'text', 'boolean', 'date']);
+  });
+
+  it('exports a calculated field as its result type', () => {
+    expect(['decimal', 'integer', 'text', 'boolean', 'date'].map((resultType) => kindOf({ type: 'calculated', resultType: resultType as 'text' }))).toEqual(['number', 'number', 'text', 'boolean', 'date']);
   });
 
   it('publishes a calculated field as read-only and ignored in the JSON Schema, and never required', () => {
