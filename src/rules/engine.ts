@@ -258,13 +258,21 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
  * judge reports it). A default fills a field the answer leaves out (absent, not null: null is an
  * answer of "nothing"); a default that evaluates to null fills nothing.
  */
-function prepareAnswer(definition: Definition, x: Expressions, answer: unknown, clock: ExpressionClock): unknown {
-  if (!x.order.length || !isObject(answer)) return answer;
-  const where = new Map<string, { section: Section; table?: RepeatingTable; field: Field }>();
+type Where = Map<string, { section: Section; table?: RepeatingTable; field: Field }>;
+
+/** Where each field and column is, for the fields with a calculation or a default (built once per definition). */
+function locate(definition: Definition, x: Expressions): Where {
+  const where: Where = new Map();
+  if (!x.order.length) return where;
   for (const section of definition.sections) {
     for (const field of section.fields) where.set(field.id, { section, field });
     for (const table of section.tables ?? []) for (const field of table.columns) where.set(field.id, { section, table, field });
   }
+  return where;
+}
+
+function prepareAnswer(where: Where, x: Expressions, answer: unknown, clock: ExpressionClock): unknown {
+  if (!x.order.length || !isObject(answer)) return answer;
   const out: Record<string, unknown> = { ...answer };
   const copied = new Set<string>();
   const sectionOf = (section: Section): Record<string, unknown> | null => {
@@ -332,7 +340,8 @@ function compile(definition: Definition): CompiledRules {
     if (!found) throw new Error(`no section ${id} in this definition`);
     return found;
   };
-  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(definition, x, answer, options.clock ?? DEFAULT_CLOCK);
+  const where = locate(definition, x);
+  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(where, x, answer, options.clock ?? DEFAULT_CLOCK);
   const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
     const answer = prepare(input, options);
     const scope: Scope = { answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };
