@@ -1,7 +1,7 @@
 import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
-import { expressionItems } from './expression-items.js';
-import { buildCatalog, checkExpressions, compileExpression, systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
+import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
 import { MESSAGES } from './messages.js';
+import { compileExpressions, locate, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
 import { compileRelevance, type Relevance } from './relevance.js';
 import { isBlank, valueCheck, type ValueCheck } from './values.js';
 
@@ -50,11 +50,6 @@ export interface CheckOptions {
   clock?: ExpressionClock;
 }
 
-interface CompiledConstraint {
-  expression: CompiledExpression;
-  message: string;
-}
-
 interface CompiledField {
   field: Field;
   check: ValueCheck;
@@ -99,40 +94,6 @@ export interface CompiledRules {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-/** The compiled expressions of a definition, by owner. Expressions the checker refused are left out (a definition being edited). */
-interface Expressions {
-  showIf: Map<string, CompiledExpression>;
-  required: Map<string, CompiledExpression>;
-  calculated: Map<string, CompiledExpression>;
-  defaults: Map<string, CompiledExpression>;
-  /** By field id, by `section\u0000table` key, by section key. */
-  constraints: Map<string, CompiledConstraint[]>;
-  /** Field ids with a calculation or a default, each after what it reads. */
-  order: string[];
-}
-
-function compileExpressions(definition: Definition): Expressions {
-  const out: Expressions = { showIf: new Map(), required: new Map(), calculated: new Map(), defaults: new Map(), constraints: new Map(), order: [] };
-  const items = expressionItems(definition);
-  if (!items.length) return out;
-  const result = checkExpressions(buildCatalog(definition), items);
-  items.forEach((item, i) => {
-    const checked = result.checked[i];
-    if (!checked) return;
-    const expression = compileExpression(checked);
-    if (item.role === 'constraint') {
-      const owner = item.owner ?? (item.ofTable !== undefined ? `${item.section}\u0000${item.ofTable}` : item.section);
-      const list = out.constraints.get(owner) ?? [];
-      list.push({ expression, message: item.message ?? '' });
-      out.constraints.set(owner, list);
-      return;
-    }
-    const byRole = { showIf: out.showIf, required: out.required, calculated: out.calculated, default: out.defaults }[item.role];
-    byRole.set(item.owner!, expression);
-  });
-  out.order = result.order;
-  return out;
-}
 
 const compileField = (field: Field, x: Expressions): CompiledField => ({
   field,
@@ -252,83 +213,6 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
   for (const c of failing(compiled.constraints, scope)) out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
 }
 
-/**
- * Defaults and calculations, in the checker's order. Copies what it changes (the answer, a
- * section object, a table's rows); leaves alone what is not an object where one is expected (the
- * judge reports it). A default fills a field the answer leaves out (absent, not null: null is an
- * answer of "nothing"); a default that evaluates to null fills nothing.
- */
-type Where = Map<string, { section: Section; table?: RepeatingTable; field: Field }>;
-
-/** Where each field and column is, for the fields with a calculation or a default (built once per definition). */
-function locate(definition: Definition, x: Expressions): Where {
-  const where: Where = new Map();
-  if (!x.order.length) return where;
-  for (const section of definition.sections) {
-    for (const field of section.fields) where.set(field.id, { section, field });
-    for (const table of section.tables ?? []) for (const field of table.columns) where.set(field.id, { section, table, field });
-  }
-  return where;
-}
-
-function prepareAnswer(where: Where, x: Expressions, answer: unknown, clock: ExpressionClock): unknown {
-  if (!x.order.length || !isObject(answer)) return answer;
-  const out: Record<string, unknown> = { ...answer };
-  const copied = new Set<string>();
-  const sectionOf = (section: Section): Record<string, unknown> | null => {
-    const current = own(out, section.key);
-    if (current !== undefined && !isObject(current)) return null;
-    if (!copied.has(section.key)) {
-      copied.add(section.key);
-      out[section.key] = Object.assign(Object.create(null) as Record<string, unknown>, current ?? {});
-    }
-    return out[section.key] as Record<string, unknown>;
-  };
-  const rowsCopied = new Set<string>();
-  for (const id of x.order) {
-    const at = where.get(id);
-    if (!at) continue;
-    const calculation = at.field.type === 'calculated' ? x.calculated.get(id) : undefined;
-    const fallback = at.field.type === 'calculated' ? undefined : x.defaults.get(id);
-    if (!calculation && !fallback) continue;
-    const values = sectionOf(at.section);
-    if (!values) continue;
-    if (!at.table) {
-      if (calculation) values[at.field.key] = calculation.evaluate(out, { clock });
-      else if (own(values, at.field.key) === undefined) {
-        const value = fallback!.evaluate(out, { clock });
-        if (value !== null && value !== undefined) values[at.field.key] = value;
-      }
-      continue;
-    }
-    const rows = own(values, at.table.key);
-    if (!Array.isArray(rows)) continue;
-    if (!rowsCopied.has(at.table.id)) {
-      rowsCopied.add(at.table.id);
-      values[at.table.key] = rows.map((r: unknown) => (isObject(r) ? Object.assign(Object.create(null) as Record<string, unknown>, r) : r));
-    }
-    for (const row of values[at.table.key] as unknown[]) {
-      if (!isObject(row)) continue;
-      if (calculation) row[at.field.key] = calculation.evaluate(out, { row, clock });
-      else if (own(row, at.field.key) === undefined) {
-        const value = fallback!.evaluate(out, { row, clock });
-        if (value !== null && value !== undefined) row[at.field.key] = value;
-      }
-    }
-  }
-  // Back to ordinary objects: what is stored and returned is plain JSON.
-  for (const key of copied) out[key] = plain(out[key]);
-  return out;
-}
-
-/** A null-prototype copy back to a plain object (JSON.parse keeps a `__proto__` key as an own property, as here). */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (!isObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true, writable: true, configurable: true });
-  return out;
-}
 
 function compile(definition: Definition): CompiledRules {
   const x = compileExpressions(definition);
