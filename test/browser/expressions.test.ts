@@ -78,6 +78,12 @@ describe('expressions in the admin panel', () => {
     await expect.poll(() => id('field-0-2-expression-error').first().textContent()).toMatch(/adultz/);
     await id('field-0-2-expression').fill('${adults} * 2');
     await expect.poll(() => id('field-0-2-expression-error').count()).toBe(0);
+    // A section's constraint, and a table's, with the same checker.
+    expect(await id('section-0-constraint-0-expression').inputValue()).toBe('coalesce(${adults}, 0) + coalesce(${children}, 0) <= 12');
+    await id('section-0-constraint-0-expression').fill('${nobody} <= 12');
+    await expect.poll(() => id('section-0-constraint-0-expression-error').first().textContent()).toMatch(/nobody/);
+    await id('table-0-0-constraint-0-expression').fill("sum(${items.name}) <= 1000");
+    await expect.poll(() => id('table-0-0-constraint-0-expression-error').count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -35,12 +35,33 @@ export const ExpressionInput: React.FC<{ label: string; hint?: string; value: st
 };
 
 type Patch = Partial<Field>;
+type Constraints = NonNullable<Field['constraints']>;
+
+/** The constraints of a field, a column, a table or a section: each an expression and the message when it does not hold. */
+export const ConstraintsEditor: React.FC<{ itemId: string; constraints: Constraints | undefined; testPrefix: string; hint: string; onChange: (next: Constraints | undefined) => void }> = ({
+  itemId, constraints = [], testPrefix, hint, onChange,
+}) => {
+  const set = (next: Constraints) => onChange(next.length ? next : undefined);
+  return (
+    <div data-testid={`${testPrefix}-constraints`}>
+      {constraints.map((c, k) => (
+        <div key={k} data-testid={`${testPrefix}-constraint-${k}`}>
+          <ExpressionInput label={`Constraint ${k + 1}`} hint={hint} value={c.expression} itemId={itemId} part={`constraints[${k}].expression`}
+            testId={`${testPrefix}-constraint-${k}-expression`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, expression: v } : x)))} />
+          <Labeled label="Message when it does not hold">
+            <TextInput value={c.message} testId={`${testPrefix}-constraint-${k}-message`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, message: v } : x)))} />
+          </Labeled>
+          <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-${k}-remove`} onClick={() => set(constraints.filter((_, i) => i !== k))}>Remove constraint</button>
+        </div>
+      ))}
+      <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-add`} onClick={() => set([...constraints, { expression: '', message: '' }])}>+ Add constraint</button>
+    </div>
+  );
+};
 
 /** The expressions of one field or column. */
 export const FieldExpressions: React.FC<{ field: Field; inTable: boolean; testPrefix: string; onChange: (patch: Patch) => void }> = ({ field, inTable, testPrefix, onChange }) => {
   const calculated = field.type === 'calculated';
-  const constraints = field.constraints ?? [];
-  const setConstraints = (next: typeof constraints) => onChange({ constraints: next.length ? next : undefined });
   return (
     <div className="gbfb-sub" data-testid={`${testPrefix}-expressions`}>
       {calculated ? (
@@ -66,18 +87,8 @@ export const FieldExpressions: React.FC<{ field: Field; inTable: boolean; testPr
           itemId={field.id} part="rules.required" testId={`${testPrefix}-required-expression`}
           onChange={(v) => onChange({ rules: { ...field.rules, required: v ? v : field.rules?.required === true ? true : undefined } })} />
       ) : null}
-      {constraints.map((c, k) => (
-        <div key={k} data-testid={`${testPrefix}-constraint-${k}`}>
-          <ExpressionInput label={`Constraint ${k + 1}`} hint="Must hold, e.g. ${end} >= ${start}" value={c.expression} itemId={field.id} part={`constraints[${k}].expression`}
-            testId={`${testPrefix}-constraint-${k}-expression`} onChange={(v) => setConstraints(constraints.map((x, i) => (i === k ? { ...x, expression: v } : x)))} />
-          <Labeled label="Message when it does not hold">
-            <TextInput value={c.message} testId={`${testPrefix}-constraint-${k}-message`} onChange={(v) => setConstraints(constraints.map((x, i) => (i === k ? { ...x, message: v } : x)))} />
-          </Labeled>
-          <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-${k}-remove`} onClick={() => setConstraints(constraints.filter((_, i) => i !== k))}>Remove constraint</button>
-        </div>
-      ))}
-      <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-add`}
-        onClick={() => setConstraints([...constraints, { expression: '', message: '' }])}>+ Add constraint</button>
+      <ConstraintsEditor itemId={field.id} constraints={field.constraints} testPrefix={testPrefix} hint={inTable ? 'Must hold for each row, e.g. ${qty} <= 10' : 'Must hold once answered, e.g. ${end} >= ${start}'}
+        onChange={(constraints) => onChange({ constraints })} />
     </div>
   );
 };

@@ -6,6 +6,7 @@ import { FieldRow, hasDetailError, reactKeys, RowsHead, useExpanded } from './fi
 import type { BuilderAction, SectionPatch } from './state';
 import { TableEditor } from './table-editor';
 import type { Section } from './types';
+import { ConstraintsEditor } from './expression-editor';
 import { AddButton, Field as Labeled, IconButton, ItemErrors, TextArea, TextInput } from './ui';
 
 const NO_KEYS = new Map<string, string>();
@@ -76,6 +77,8 @@ export const SectionEditor = memo(function SectionEditor({
               <TextArea value={section.help ?? ''} rows={1} testId={`section-help-${s}`} onChange={(help) => update({ help })} />
             </Labeled>
           </div>
+          <ConstraintsEditor itemId={section.id} constraints={section.constraints} testPrefix={`section-${s}`} hint="Must hold for the section, e.g. coalesce(${adults}, 0) <= 12"
+            onChange={(constraints) => update({ constraints })} />
           <ItemErrors errors={own} testId={`section-errors-${s}`} />
           <div className="gbfb-rows" style={{ marginTop: 14 }}>
             <RowsHead />

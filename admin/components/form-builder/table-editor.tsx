@@ -4,6 +4,7 @@ import { hasPart, NO_ITEM_ERRORS } from './errors';
 import { FieldRow, hasDetailError, reactKeys, RowsHead, useExpanded } from './field-editor';
 import type { BuilderAction, TablePatch } from './state';
 import type { RepeatingTable } from './types';
+import { ConstraintsEditor } from './expression-editor';
 import { AddButton, Field as Labeled, IconButton, ItemErrors, NumberInput, TextArea, TextInput } from './ui';
 
 /** A repeating table of a section: its key, label, row bounds and columns (edited like fields). */
@@ -54,6 +55,8 @@ export const TableEditor = memo(function TableEditor({
           <Labeled label="Help text">
             <TextArea value={table.help ?? ''} rows={1} testId={`table-help-${loc}`} onChange={(help) => update({ help })} />
           </Labeled>
+          <ConstraintsEditor itemId={table.id} constraints={table.constraints} testPrefix={`table-${loc}`} hint="Must hold over all rows, e.g. sum(${items.line}) <= 1000"
+            onChange={(constraints) => update({ constraints })} />
         </div>
         <ItemErrors errors={own} testId={`table-errors-${loc}`} />
         <div className="gbfb-rows" style={{ marginTop: 12 }}>
