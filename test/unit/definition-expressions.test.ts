@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../src/errors/app-error.js';
+import { definitionProblems as problems } from '../helpers/definitions.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 import { pgTypeOf } from '../../src/templates/field-types.js';
@@ -8,15 +8,6 @@ import { FORMS } from '../rules/forms.js';
 
 /** Expressions in the definition format: accepted forms, and what is refused at save and at publish, by path. */
 
-function problems(raw: unknown): string[] {
-  try {
-    validateDefinition(raw);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return error.details.map((d) => `${d.path}: ${d.message}`);
-  }
-}
 
 type F = Record<string, unknown>;
 const form = (fields: F[], extra: F = {}) => ({

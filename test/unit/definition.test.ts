@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { definitionProblems as problems } from '../helpers/definitions.js';
 import { ValidationError } from '../../src/errors/app-error.js';
 import { assertAnswer } from '../../src/rules/assert.js';
 import { compileRules } from '../../src/rules/index.js';
 import { assignMissingIds, validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 
-function problems(raw: unknown): string[] {
-  try {
-    validateDefinition(raw);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    return error.details.map((d) => `${d.path}: ${d.message}`);
-  }
-}
 
 const base = () => ({
   sections: [
