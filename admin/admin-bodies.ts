@@ -2,6 +2,7 @@ import querystring from 'node:querystring';
 import busboy from 'busboy';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { jsonProblem } from '../src/http/json-guard.js';
+import { hasBody } from '../src/http/request-body.js';
 
 /**
  * The admin panel's request bodies, parsed within limits before anything else looks at the
@@ -187,10 +188,6 @@ function parseJson(body: Buffer): Record<string, unknown> {
   const problem = jsonProblem(parsed);
   if (problem) throw new BodyRefused(400, `${problem.path}: ${problem.message}`);
   return parsed as Record<string, unknown>;
-}
-
-function hasBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 export function adminBodies(): RequestHandler {

@@ -15,6 +15,7 @@ import { apiNotFound } from './error-handler.js';
 import { guardJsonBody } from './json-guard.js';
 import { apiDocsPage, openApiDocument } from './openapi.js';
 import { mountRoutes, type RouteSpec } from './routes.js';
+import { hasBody } from './request-body.js';
 
 export const API_VERSION = '1.0.0';
 /** JSON bodies above this are refused with 413 before they are parsed. */
@@ -36,8 +37,7 @@ export function apiRoutes(rt: Runtime): RouteSpec[] {
 
 /** Requests with a body must say it is JSON, or multipart for file uploads (read by the upload route). */
 function requireJson(req: Request, res: Response, next: NextFunction) {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (!hasBody || req.is(['application/json', 'application/*+json', 'multipart/form-data'])) return next();
+  if (!hasBody(req) || req.is(['application/json', 'application/*+json', 'multipart/form-data'])) return next();
   sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json');
 }
 
