@@ -14,14 +14,23 @@ import { escapeHtml, jsonForScript } from '../src/http/escape.js';
  * - fonts come from this host.
  */
 
+/**
+ * The answers of visibleResourceIds for the signed-in user object of one request (the router
+ * loads a fresh one per request), so the locale and the page's state share one computation.
+ */
+const visibleMemo = new WeakMap<CurrentAdmin, { admin: AdminJS; ids: Set<string> }>();
+
 /** A resource belongs in a user's panel when any of its actions is open to them. */
 export function visibleResourceIds(admin: AdminJS, currentAdmin: CurrentAdmin | undefined): Set<string> {
+  if (!currentAdmin) return new Set();
+  const known = visibleMemo.get(currentAdmin);
+  if (known?.admin === admin) return known.ids;
   const ids = new Set<string>();
-  if (!currentAdmin) return ids;
   for (const resource of admin.resources) {
     const decorated = resource.decorate();
     if (Object.values(decorated.actions).some((action) => action.isAccessible(currentAdmin))) ids.add(decorated.id());
   }
+  visibleMemo.set(currentAdmin, { admin, ids });
   return ids;
 }
 
