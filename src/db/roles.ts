@@ -25,6 +25,8 @@ const QUEUE = ['audit_unsealed'];
 const READ_ONLY = ['pgmigrations'];
 
 export const FORMS_SCHEMA_NAME = 'forms';
+/** The schemas the forms role owns: the typed tables, and the views of them under current names. */
+const FORMS_SCHEMAS = [FORMS_SCHEMA_NAME, 'forms_current'];
 /** Longest database-derived prefix, so that `<prefix>_forms` fits in 63 bytes. */
 const MAX_PREFIX = 56;
 
@@ -171,21 +173,22 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
     // Form data tables reference submissions (ON DELETE CASCADE).
     if (names.has('submissions')) await db.query(`GRANT REFERENCES ON TABLE public.submissions TO ${q(forms)}`);
 
-    // The forms schema and every table in it belong to the forms role.
-    const schema = await db.query<{ owner: string }>(
-      `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`,
-      [FORMS_SCHEMA_NAME],
-    );
-    if (schema.rows[0]) {
-      if (schema.rows[0].owner !== forms) await db.query(`ALTER SCHEMA ${q(FORMS_SCHEMA_NAME)} OWNER TO ${q(forms)}`);
+    // The forms schemas (the tables, and the views under current names) and everything in them
+    // belong to the forms role.
+    for (const name of FORMS_SCHEMAS) {
+      const schema = await db.query<{ owner: string }>(`SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`, [
+        name,
+      ]);
+      if (!schema.rows[0]) continue;
+      if (schema.rows[0].owner !== forms) await db.query(`ALTER SCHEMA ${q(name)} OWNER TO ${q(forms)}`);
       const foreign = await db.query<{ name: string; kind: string }>(
         `SELECT c.relname AS name, c.relkind AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm') AND pg_get_userbyid(c.relowner) <> $2`,
-        [FORMS_SCHEMA_NAME, forms],
+        [name, forms],
       );
       for (const t of foreign.rows) {
         const kind = t.kind === 'v' ? 'VIEW' : t.kind === 'm' ? 'MATERIALIZED VIEW' : 'TABLE';
-        await db.query(`ALTER ${kind} ${q(FORMS_SCHEMA_NAME)}.${q(t.name)} OWNER TO ${q(forms)}`);
+        await db.query(`ALTER ${kind} ${q(name)}.${q(t.name)} OWNER TO ${q(forms)}`);
       }
     }
     await db.query('COMMIT');

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
-import { CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
+import { AnswerKeysQuery, CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
 
 export function submissionsRoutes(services: Services): RouteSpec[] {
   const { submissions } = services;
@@ -53,9 +53,12 @@ export function submissionsRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/submissions/:submissionId',
       tag: 'submissions',
-      summary: 'One submission: its data, statuses and processing error',
+      summary:
+        "One submission: its data, statuses and processing error. The data is under the current version's keys " +
+        '(a key renamed since keeps its value); `?as=submitted` returns it as it was sent',
+      query: AnswerKeysQuery,
       response: SubmissionView,
-      handler: ({ ctx, params }) => submissions.get(ctx, params.submissionId!),
+      handler: ({ ctx, params, query }) => submissions.get(ctx, params.submissionId!, query.as),
     }),
     route({
       method: 'patch',

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { STORABLE_DATETIME } from '../templates/field-types.js';
+import { ANSWER_KEYS } from './payload-keys.js';
 
 export const REVIEW_STATUSES = ['draft', 'submitted', 'in_review', 'approved', 'rejected'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -22,6 +23,13 @@ export const UpdateSubmissionInput = Type.Object({
 const StatusList = (values: readonly string[]) =>
   Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`, description: `comma-separated: ${values.join(', ')}` });
 
+/** Keys of the answers returned: the current version's (default) or those they were sent with. */
+const AnswerKeysParam = Type.Union(
+  ANSWER_KEYS.map((k) => Type.Literal(k)),
+  { description: "`current` (default): answers under the current version's keys; `submitted`: as they were sent" },
+);
+export const AnswerKeysQuery = Type.Object({ as: Type.Optional(AnswerKeysParam) });
+
 export const ListSubmissionsQuery = Type.Object({
   processingStatus: Type.Optional(StatusList(['0', '1', '2'])),
   reviewStatus: Type.Optional(StatusList(REVIEW_STATUSES)),
@@ -30,6 +38,7 @@ export const ListSubmissionsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+  as: Type.Optional(AnswerKeysParam),
 });
 export type ListSubmissionsQuery = Static<typeof ListSubmissionsQuery>;
 

@@ -14,6 +14,7 @@ import { compileValidator } from '../validation/validate.js';
 import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
+import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
 import { findSubmission, SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import { own } from '../templates/own.js';
 import { answersParam, duplicatesOf, normalisedAnswersSql, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
@@ -165,9 +166,34 @@ export class SubmissionsService {
     return current;
   }
 
-  async get(ctx: ServiceContext, id: string): Promise<SubmissionView> {
+  async get(ctx: ServiceContext, id: string, as: AnswerKeys = 'current'): Promise<SubmissionView> {
     const { row } = await this.authorize(this.deps.pool, ctx, id, 'read');
-    return toSubmissionView(row);
+    return (await this.present([row], as))[0]!;
+  }
+
+  /**
+   * Views of stored submissions, their answers under the current version's keys (`current`) or as
+   * they were sent (`submitted`), see payload-keys.ts.
+   */
+  private async present(rows: SubmissionRow[], as: AnswerKeys): Promise<SubmissionView[]> {
+    if (as === 'submitted' || rows.length === 0) return rows.map(toSubmissionView);
+    const templates = [...new Set(rows.map((r) => r.template_id))];
+    const found = await this.deps.pool.query<{ id: string; current_version: number | null }>(
+      'SELECT id, current_version FROM templates WHERE id = ANY ($1::bigint[])',
+      [templates],
+    );
+    const current = new Map(found.rows.map((r) => [r.id, r.current_version]));
+    return Promise.all(
+      rows.map(async (row) => {
+        const latest = current.get(row.template_id);
+        if (!latest || latest === row.template_version) return toSubmissionView(row);
+        const [from, to] = await Promise.all([
+          this.deps.catalog.version(row.template_id, row.template_version),
+          this.deps.catalog.version(row.template_id, latest),
+        ]);
+        return { ...toSubmissionView(row), data: answerUnderKeys(row.payload, from.definition, to.definition) };
+      }),
+    );
   }
 
   /** Newest first, keyset-paginated (the cursor is the last id of the previous page). */
@@ -194,7 +220,7 @@ export class SubmissionsService {
       params,
     );
     const rows = result.rows.slice(0, limit);
-    return { items: rows.map(toSubmissionView), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
+    return { items: await this.present(rows, query.as ?? 'current'), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
   }
 
   /**
@@ -337,7 +363,7 @@ export class SubmissionsService {
     if (row.idempotency_hash !== requestHash) {
       throw new ConflictError('This Idempotency-Key was already used for a different request');
     }
-    return { submission: toSubmissionView(row), replayed: true };
+    return { submission: (await this.present([row], 'current'))[0]!, replayed: true };
   }
 
   /** Loads a submission and checks the action; a submission the caller may not read does not exist for them. */

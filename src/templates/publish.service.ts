@@ -10,6 +10,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Definition } from './definition.schema.js';
 import { validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
+import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
 import { deriveNaming, SYSTEM_COLUMNS, type Naming } from './naming.js';
 import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
 import { authorizeTemplate, countFields } from './templates.service.js';
@@ -224,7 +225,11 @@ export class PublishService {
       if (!view.ok) throw new PublishRefusedError(view);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
+      // The views under current names read the tables: out of the way of the DDL, then made again.
+      const views = await hasCurrentSchema(tx);
+      if (views) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
       await runSchemaDdl(tx, plan.naming.schema, plan.statements.map((statement) => statement.sql));
+      if (views) await this.createViews(tx, template, plan.naming, definition);
       // The row lock taken above also holds off new submissions of this template (their foreign
       // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
       await reconcileReservations(tx, id, previous, definition);
@@ -306,6 +311,13 @@ export class PublishService {
       await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, id]);
       return { dropped, ddl };
     });
+  }
+
+  /** The template's views under current names (src/templates/current-views.ts), for this version. */
+  private async createViews(tx: PoolClient, template: TemplateRow, naming: Naming, definition: Definition): Promise<void> {
+    const grid = await tx.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
+    const views = currentViews(naming, definition, { grid: grid.rows[0]!.slug, template: template.slug });
+    await runSchemaDdl(tx, CURRENT_SCHEMA, createViewStatements(naming.schema, views, template.id));
   }
 
   /** Holds writers off the tables under check, so no row slips in between the check and the DDL. */

@@ -1,0 +1,113 @@
+import { qualifiedName, quoteIdent } from '../db/identifiers.js';
+import type { Queryable } from '../db/pool.js';
+import type { Definition } from './definition.schema.js';
+import { fitName, snakeCase, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
+
+/**
+ * Current names for people who query the tables with SQL (BI tools, psql): the schema
+ * `forms_current` holds one view per section and repeating table of every published template,
+ * named after the grid, the template and the section (`field_ops__household__members`), whose
+ * columns carry the current keys. The tables themselves keep the names their columns got when each
+ * field first appeared (a renamed key keeps its column, so nothing is rewritten on a rename); the
+ * views follow the renames. They are dropped and created again by every publish, in its
+ * transaction (a type change could not run while a view reads the column).
+ */
+export const CURRENT_SCHEMA = 'forms_current';
+
+/** The comment that marks a view as one of a template's: how a publish finds its views again. */
+const marker = (templateId: string) => `gridbook template ${templateId}`;
+
+export interface CurrentView {
+  name: string;
+  /** The table it reads (in the forms schema). */
+  table: string;
+  /** View column -> table column, in order. */
+  columns: [string, string][];
+}
+
+function viewName(parts: string[], taken: Set<string>): string {
+  const base = parts.map((p) => snakeCase(p) || 'x').join('__');
+  let name = fitName(base, parts.join('\u0000'));
+  for (let n = 2; taken.has(name); n++) name = fitName(`${base}_${n}`, `${parts.join('\u0000')}:${n}`);
+  taken.add(name);
+  return name;
+}
+
+/** Field keys as column names, after the system columns; a key equal to a system column gets `_field`. */
+function viewColumns(system: string[], fields: { id: string; key: string }[], table: TableNaming): [string, string][] {
+  const columns: [string, string][] = system.map((c) => [c, c]);
+  const taken = new Set(system);
+  for (const field of fields) {
+    const column = table.columns[field.id];
+    if (!column || column.retired) continue;
+    let name = fitName(field.key, field.key);
+    if (taken.has(name)) name = fitName(`${field.key}_field`, field.key);
+    taken.add(name);
+    columns.push([name, column.name]);
+  }
+  return columns;
+}
+
+/** The views of one version of a template: one per section and repeating table. */
+export function currentViews(
+  naming: Naming,
+  definition: Definition,
+  names: { grid: string; template: string },
+): CurrentView[] {
+  const taken = new Set<string>();
+  const views: CurrentView[] = [];
+  for (const section of definition.sections) {
+    const table = naming.sections[section.id];
+    if (!table) continue;
+    // Calculated fields have columns; notes and other display-only fields have none and are skipped.
+    views.push({
+      name: viewName([names.grid, names.template, section.key], taken),
+      table: table.name,
+      columns: viewColumns([SYSTEM_COLUMNS.submissionId], section.fields, table),
+    });
+    for (const child of section.tables ?? []) {
+      const childTable = naming.tables[child.id];
+      if (!childTable) continue;
+      views.push({
+        name: viewName([names.grid, names.template, section.key, child.key], taken),
+        table: childTable.name,
+        columns: viewColumns(
+          [SYSTEM_COLUMNS.rowId, SYSTEM_COLUMNS.submissionId, SYSTEM_COLUMNS.rowIndex],
+          child.columns,
+          childTable,
+        ),
+      });
+    }
+  }
+  return views;
+}
+
+/** DDL creating the views (as the forms role, through runSchemaDdl), each marked with its template. */
+export function createViewStatements(schema: string, views: CurrentView[], templateId: string): string[] {
+  return views.flatMap((view) => {
+    const name = qualifiedName(CURRENT_SCHEMA, view.name);
+    const select = view.columns.map(([as, column]) => `${quoteIdent(column)} AS ${quoteIdent(as)}`).join(', ');
+    return [
+      `CREATE VIEW ${name} AS SELECT ${select} FROM ${qualifiedName(schema, view.table)}`,
+      // The marker is built from a bigint id: a literal with nothing to escape, yet quoted as one.
+      `COMMENT ON VIEW ${name} IS '${marker(templateId).replace(/'/g, "''")}'`,
+    ];
+  });
+}
+
+/** DDL dropping the views a template has now (found by their comment, whatever their names). */
+export async function dropViewStatements(db: Queryable, templateId: string): Promise<string[]> {
+  const found = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind = 'v' AND obj_description(c.oid, 'pg_class') = $2
+      ORDER BY 1`,
+    [CURRENT_SCHEMA, marker(templateId)],
+  );
+  return found.rows.map((r) => `DROP VIEW IF EXISTS ${qualifiedName(CURRENT_SCHEMA, r.name)}`);
+}
+
+/** Whether the schema exists (databases migrated before it have none until they migrate). */
+export async function hasCurrentSchema(db: Queryable): Promise<boolean> {
+  const found = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [CURRENT_SCHEMA]);
+  return (found.rowCount ?? 0) > 0;
+}
