@@ -20,6 +20,11 @@ export interface ServiceContext {
   actor: Actor | null;
   requestId: string | null;
   ip: string | null;
+  /**
+   * The languages the caller reads, most wanted first (`?lang=`, then the Accept-Language header):
+   * a form in several languages answers in the first it has (src/rules/language.ts pickLanguage).
+   */
+  languages?: readonly string[];
 }
 
 export const SYSTEM_CONTEXT: ServiceContext = Object.freeze({ actor: null, requestId: null, ip: null });

@@ -1,7 +1,8 @@
 import type { ActionContext, CurrentAdmin, ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
 import type { Queryable } from '../../src/db/pool.js';
-import type { Definition, Field } from '../../src/templates/definition.schema.js';
+import { localize } from '../../src/rules/language.js';
+import type { Definition, LocalizedField } from '../../src/templates/definition.schema.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
@@ -49,7 +50,7 @@ function scopeOf(scope: ReturnType<typeof scopeFor>, currentAdmin: CurrentAdmin 
   return user ? scope(user) : ('none' as const);
 }
 
-function labelsOf(fields: Field[], table: TableNaming): Record<string, string> {
+function labelsOf(fields: LocalizedField[], table: TableNaming): Record<string, string> {
   const labels: Record<string, string> = {
     [SYSTEM_COLUMNS.submissionId]: 'Submission',
     [SYSTEM_COLUMNS.rowIndex]: 'Row',
@@ -77,9 +78,10 @@ export async function formDataResources(deps: {
       WHERE t.status = 'published' AND NOT g.is_deleted
       ORDER BY g.title, t.title, t.id`,
   );
-  const wanted: { template: PublishedTemplate; table: TableNaming; label: string; fields: Field[]; child: boolean }[] = [];
+  const wanted: { template: PublishedTemplate; table: TableNaming; label: string; fields: LocalizedField[]; child: boolean }[] = [];
   for (const template of published.rows) {
-    for (const section of template.definition.sections) {
+    // Labels in the form's default language (src/rules/language.ts).
+    for (const section of localize(template.definition).sections) {
       const table = template.naming.sections[section.id];
       if (table) wanted.push({ template, table, label: `${template.title}: ${section.label}`, fields: section.fields, child: false });
       for (const t of section.tables ?? []) {

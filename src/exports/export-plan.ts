@@ -1,6 +1,6 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { TemplateLayout } from '../templates/catalog.js';
-import type { Definition, Field } from '../templates/definition.schema.js';
+import type { Field, LocalizedDefinition } from '../templates/definition.schema.js';
 import { asResultType } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
 import type { CellKind } from './csv.js';
@@ -53,7 +53,8 @@ function uniqueHeaders(items: { label: string; section: string }[]): string[] {
   return items.map((i) => ((counts.get(i.label) ?? 0) > 1 ? `${i.section}: ${i.label}` : i.label));
 }
 
-export function exportSheets(definition: Definition, layout: TemplateLayout): Sheet[] {
+/** `definition` has its texts in the export's language (src/rules/language.ts `localize`): headers are its labels. */
+export function exportSheets(definition: LocalizedDefinition, layout: TemplateLayout): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const columns: { label: string; section: string; kind: CellKind; expr: string }[] = [];
   const sheets: Sheet[] = [];

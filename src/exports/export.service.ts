@@ -11,6 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { authorizeTemplate } from '../templates/templates.service.js';
+import { localize } from '../rules/language.js';
 import { exportSheets, type Sheet } from './export-plan.js';
 import { CONTENT_TYPES, writeExport, type Format } from './writers.js';
 
@@ -44,6 +45,7 @@ interface ExportRow {
   file_size: string | null;
   error: string | null;
   requested_by: string;
+  language: string | null;
   created_at: Date;
   finished_at: Date | null;
   expires_at: Date | null;
@@ -99,14 +101,17 @@ export class ExportService {
     return raw as Format;
   }
 
-  /** Checks the caller may export the template; returns what to write. `table` picks one repeating table (CSV). */
-  async target(ctx: ServiceContext, templateId: string, formatRaw: unknown, table?: string): Promise<ExportTarget & { format: Format }> {
+  /**
+   * Checks the caller may export the template; returns what to write. `table` picks one repeating
+   * table (CSV); `language` the language of the headers (the form's default when it does not have it).
+   */
+  async target(ctx: ServiceContext, templateId: string, formatRaw: unknown, table?: string, language?: string): Promise<ExportTarget & { format: Format }> {
     const format = this.format(formatRaw ?? 'csv');
     const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'export');
     if (!template.current_version) throw new ConflictError('This template has never been published: there is nothing to export');
     const version = await this.deps.catalog.version(templateId, template.current_version);
     const layout = await this.deps.catalog.layout(templateId);
-    let sheets = exportSheets(version.definition, layout);
+    let sheets = exportSheets(localize(version.definition, language), layout);
     if (table !== undefined) {
       if (format !== 'csv') throw ValidationError.field('table', 'picks one table of a CSV export');
       const found = sheets.find((s) => s.name === table);
@@ -144,12 +149,12 @@ export class ExportService {
   }
 
   /** Starts a background export; the worker writes the file (runJob). */
-  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown): Promise<ExportView> {
-    const target = await this.target(ctx, templateId, formatRaw);
+  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, language?: string): Promise<ExportView> {
+    const target = await this.target(ctx, templateId, formatRaw, undefined, language);
     const row = await withTransaction(this.deps.pool, async (tx) => {
       const result = await tx.query<ExportRow>(
-        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName],
+        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name, language) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName, language ?? null],
       );
       await recordAudit(tx, ctx, {
         action: 'export.start',
@@ -175,7 +180,7 @@ export class ExportService {
     if (!row || row.status === 'done') return row ? toView(row) : Promise.reject(new NotFoundError('Export', exportId));
     const version = await this.deps.pool.query<{ current_version: number; slug: string }>('SELECT current_version, slug FROM templates WHERE id = $1', [row.template_id]);
     const definition = (await this.deps.catalog.version(row.template_id, version.rows[0]!.current_version)).definition;
-    const sheets = exportSheets(definition, await this.deps.catalog.layout(row.template_id));
+    const sheets = exportSheets(localize(definition, row.language ?? undefined), await this.deps.catalog.layout(row.template_id));
     await mkdir(this.deps.dir, { recursive: true });
     const file = this.filePath(exportId, row.format);
     const client = await this.deps.pool.connect();

@@ -3,7 +3,10 @@ import { contentDisposition } from '../files/files.routes.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { sendStream } from '../http/send-stream.js';
+import { LANGUAGE_PATTERN } from '../rules/language.js';
 
+/** The language of the headers: one the form declares (its default otherwise). */
+const Lang = Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35 });
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
 
 export function exportsRoutes(services: Services): RouteSpec[] {
@@ -15,19 +18,20 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       path: '/templates/:templateId/export',
       tag: 'exports',
       summary:
-        'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields; `table=<section>.<table>` ' +
+        'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields, in `lang=` when the form has it; `table=<section>.<table>` ' +
         'for a repeating table), `xlsx` (a worksheet per table) or `zip` (a CSV per table). Larger than the threshold, or with ' +
         '`background=true`, it runs in the background: 202 with the export to follow.',
       query: Type.Object({
         format: Type.Optional(Format),
         table: Type.Optional(Type.String({ maxLength: 300 })),
         background: Type.Optional(Type.Boolean()),
+        lang: Type.Optional(Lang),
       }),
       raw: true,
       handler: async ({ ctx, params, query, res }) => {
-        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table);
+        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table, query.lang);
         if (query.background || exports.shouldRunInBackground(await exports.rowCount(params.templateId!))) {
-          const started = await exports.start(ctx, params.templateId!, target.format);
+          const started = await exports.start(ctx, params.templateId!, target.format, query.lang);
           res.status(202).json({ success: true, data: { ...started, ...statusOf(started.id) } });
           return;
         }
@@ -43,10 +47,10 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       path: '/templates/:templateId/exports',
       tag: 'exports',
       summary: 'Start a background export (progress at the status URL, then a file to download)',
-      body: Type.Object({ format: Format }),
+      body: Type.Object({ format: Format, lang: Type.Optional(Lang) }),
       status: 202,
       handler: async ({ ctx, params, body }) => {
-        const started = await exports.start(ctx, params.templateId!, body.format);
+        const started = await exports.start(ctx, params.templateId!, body.format, body.lang);
         return { ...started, ...statusOf(started.id) };
       },
     }),

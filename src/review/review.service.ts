@@ -9,7 +9,7 @@ import type { Enqueue } from '../submissions/enqueue.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from '../submissions/submissions.repository.js';
 import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
 import { syncReservations, uniqueAnswers } from '../submissions/unique-values.js';
-import type { TemplateCatalog } from '../templates/catalog.js';
+import { rulesFor, type TemplateCatalog } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
 import { deriveSubmissionStatus, SECTION_TRANSITIONS, TRANSITIONS, type ReviewCommand, type SectionStatus } from './state-machine.js';
@@ -134,7 +134,7 @@ export class ReviewService {
       if (command === 'submit') {
         // Drafts may be saved incomplete; what goes to review must pass every rule of its version.
         const version = await this.deps.catalog.version(row.template_id, row.template_version);
-        assertAnswer(version.rules, row.payload);
+        assertAnswer(rulesFor(version, ctx), row.payload);
       }
       const reviewer = command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
       const updated = await tx.query<SubmissionRow>(

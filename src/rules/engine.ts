@@ -1,5 +1,6 @@
-import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
+import type { Definition, LocalizedDefinition, LocalizedField as Field, LocalizedSection as Section, LocalizedTable as RepeatingTable } from '../templates/definition.schema.js';
 import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
+import { languageFor, localize } from './language.js';
 import { MESSAGES } from './messages.js';
 import { compileExpressions, locate, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
 import { compileRelevance, type Relevance } from './relevance.js';
@@ -78,7 +79,10 @@ export interface Verdict {
 }
 
 export interface CompiledRules {
-  readonly definition: Definition;
+  /** The definition with its texts in `language` (labels and constraint messages are read from it). */
+  readonly definition: LocalizedDefinition;
+  /** The language its texts and constraint messages are in (undefined for a form that declares none). */
+  readonly language: string | undefined;
   /** Every problem of an answer (prepared first); an empty list means it is accepted. */
   check(answer: unknown, options?: CheckOptions): Problem[];
   /** The answer prepared and its problems: what the API stores is `answer`. */
@@ -214,7 +218,7 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
 }
 
 
-function compile(definition: Definition): CompiledRules {
+function compile(definition: LocalizedDefinition, language: string | undefined): CompiledRules {
   const x = compileExpressions(definition);
   const sections = definition.sections.map((s) => compileSection(s, x));
   const byKey = new Map(sections.map((s) => [s.section.key, s]));
@@ -239,6 +243,7 @@ function compile(definition: Definition): CompiledRules {
   };
   return {
     definition,
+    language,
     judge,
     prepare,
     check: (answer, options) => judge(answer, options).problems,
@@ -255,18 +260,21 @@ function compile(definition: Definition): CompiledRules {
 /** today() is a date in UTC: a definition holds no time zone yet (docs/forms.md). */
 const DEFAULT_CLOCK = systemClock();
 
-// Compiled once per definition object: the catalog keeps one per version, and the browser one per form.
-const compiled = new WeakMap<Definition, CompiledRules>();
+// Compiled once per definition object and language: the catalog keeps one per version, and the browser one per form.
+const compiled = new WeakMap<LocalizedDefinition, CompiledRules>();
 
 /**
- * The compiled rules of a definition (cached per definition object). Never throws: a definition
- * being edited in the builder may be incomplete, and its preview still runs.
+ * The compiled rules of a definition in a language (cached per definition object and language):
+ * labels and constraint messages in that language, falling back to the default one
+ * (src/rules/language.ts). Never throws: a definition being edited in the builder may be
+ * incomplete, and its preview still runs.
  */
-export function compileRules(definition: Definition): CompiledRules {
-  let found = compiled.get(definition);
+export function compileRules(definition: Definition, language?: string): CompiledRules {
+  const local = localize(definition, language);
+  let found = compiled.get(local);
   if (!found) {
-    found = compile(definition);
-    compiled.set(definition, found);
+    found = compile(local, languageFor(definition, language));
+    compiled.set(local, found);
   }
   return found;
 }

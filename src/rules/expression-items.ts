@@ -1,5 +1,6 @@
 import type { Definition, Field } from '../templates/definition.schema.js';
 import type { ExpressionItem } from './expressions/index.js';
+import type { LocalText } from './language.js';
 
 /**
  * Every expression of a definition, each with the path the definition validator reports it at and
@@ -14,7 +15,7 @@ import type { ExpressionItem } from './expressions/index.js';
  */
 export interface DefinitionItem extends ExpressionItem {
   /** The constraint's message, for a constraint. */
-  message?: string;
+  message?: LocalText;
   /** For a table constraint, the table's key; for a column's rule, also set in `table`. */
   ofTable?: string;
 }

@@ -1,4 +1,4 @@
-import type { Field, RepeatingTable } from '../templates/definition.schema.js';
+import type { LocalizedField as Field, LocalizedTable as RepeatingTable } from '../templates/definition.schema.js';
 
 /**
  * Every message an answer can get, in one place, written for the person filling the form (the

@@ -1,5 +1,6 @@
 import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
 import { expressionItems } from './expression-items.js';
+import { defaultLanguageOf, textIn } from './language.js';
 import { buildCatalog, checkExpressions, compileExpression, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
 
 /**
@@ -40,7 +41,7 @@ export function compileExpressions(definition: Definition): Expressions {
     if (item.role === 'constraint') {
       const owner = item.owner ?? (item.ofTable !== undefined ? `${item.section}\u0000${item.ofTable}` : item.section);
       const list = out.constraints.get(owner) ?? [];
-      list.push({ expression, message: item.message ?? '' });
+      list.push({ expression, message: textIn(item.message, undefined, defaultLanguageOf(definition)) });
       out.constraints.set(owner, list);
       return;
     }

@@ -1,5 +1,5 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import type { Field } from '../templates/definition.schema.js';
+import type { LocalizedField as Field } from '../templates/definition.schema.js';
 import { asResultType, DECIMAL_ABS_MAX, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
 import { MESSAGES } from './messages.js';
 import { compilePattern } from './pattern.js';

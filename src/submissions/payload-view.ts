@@ -1,5 +1,6 @@
 import type { TemplateCatalog } from '../templates/catalog.js';
-import type { Definition, Field } from '../templates/definition.schema.js';
+import { localize } from '../rules/language.js';
+import type { LocalizedDefinition, LocalizedField as Field } from '../templates/definition.schema.js';
 import { own } from '../templates/own.js';
 
 /**
@@ -30,7 +31,7 @@ function display(field: Field, value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export function buildPayloadView(definition: Definition, payload: Record<string, unknown>, meta: { title: string; version: number }): PayloadView {
+export function buildPayloadView(definition: LocalizedDefinition, payload: Record<string, unknown>, meta: { title: string; version: number }): PayloadView {
   const known = new Set(definition.sections.map((s) => s.key));
   return {
     templateTitle: meta.title,
@@ -55,7 +56,9 @@ export function buildPayloadView(definition: Definition, payload: Record<string,
 export async function payloadViewOf(
   catalog: TemplateCatalog,
   submission: { template_id: string; template_version: number; payload: Record<string, unknown> },
+  language?: string,
 ): Promise<PayloadView> {
   const version = await catalog.version(submission.template_id, submission.template_version);
-  return buildPayloadView(version.definition, submission.payload, { title: version.title, version: version.version });
+  const definition = localize(version.definition, language);
+  return buildPayloadView(definition, submission.payload, { title: definition.title ?? version.title, version: version.version });
 }

@@ -59,7 +59,8 @@ function describePgError(
     if (error.table && error.table !== table.name) continue;
     for (const [fieldId, col] of Object.entries(table.naming.columns)) {
       if (col.name === error.column || (error.constraint && error.constraint.includes(col.name))) {
-        const section = version.definition.sections.find((s) => s.id === sectionId);
+        // Labels in the form's default language (the rules hold the definition localized).
+        const section = version.rules.definition.sections.find((s) => s.id === sectionId);
         const f = section?.fields.find((x) => x.id === fieldId);
         if (section && f) field = `${f.label} (${section.key}.${f.key})`;
       }

@@ -7,7 +7,7 @@ import { isPgError, translatePgError } from '../db/pg-errors.js';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can, type Action } from '../permissions/policy.js';
-import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
+import { rulesFor, type TemplateCatalog, type VersionInfo } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
 import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
@@ -75,9 +75,10 @@ export class SubmissionsService {
       const version = await this.deps.catalog.version(templateId, current);
       assertNoFilesOnCreate(version.definition, input.data);
       // Judged once, here: the stored payload is the answer as judged (defaults, calculated values).
-      const data = assertAnswer(version.rules, input.data, { draft });
+      const rules = rulesFor(version, ctx);
+      const data = assertAnswer(rules, input.data, { draft });
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
-      const unique = draft ? [] : uniqueAnswers(version.definition, data, version.rules);
+      const unique = draft ? [] : uniqueAnswers(version.definition, data, rules);
       try {
         row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, data, draft, unique, key, requestHash);
       } catch (error) {
@@ -239,7 +240,8 @@ export class SubmissionsService {
         before.template_id,
       ]);
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
-      const data = assertAnswer(version.rules, await reconcileFileFields(tx, ctx, before, version.definition, input.data), { draft: before.review_status === 'draft' });
+      const rules = rulesFor(version, ctx);
+      const data = assertAnswer(rules, await reconcileFileFields(tx, ctx, before, version.definition, input.data), { draft: before.review_status === 'draft' });
       if (before.review_status === 'rejected' && template.rows[0]!.review_mode === 'section') {
         await this.assertOnlyRejectedSectionsChange(tx, before, data);
       }
@@ -252,7 +254,7 @@ export class SubmissionsService {
       // A rejected submission keeps its unique values while rejected; its edit moves them (a value
       // it keeps stays its own, a new one must be free). Drafts reserve nothing.
       if (before.review_status === 'rejected') {
-        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data, version.rules));
+        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data, rules));
       }
       await recordAudit(tx, ctx, {
         action: 'submission.update',
@@ -274,7 +276,7 @@ export class SubmissionsService {
       [before.id],
     );
     for (const { section_id } of decided.rows) {
-      const section = version.definition.sections.find((s) => s.id === section_id);
+      const section = version.rules.definition.sections.find((s) => s.id === section_id);
       if (section && JSON.stringify(own(before.payload, section.key) ?? null) !== JSON.stringify(own(data, section.key) ?? null)) {
         throw new ConflictError(`Section "${section.label}" was not rejected: only the rejected sections can change`, [
           { path: section.key, message: 'this section was not rejected' },

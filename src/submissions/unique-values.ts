@@ -40,7 +40,7 @@ export interface UniqueAnswer {
   label: string;
 }
 
-function locate(definition: Definition, fieldId: string): { section: Section; field: Field } | null {
+function locate<D extends Definition>(definition: D, fieldId: string): { section: D['sections'][number]; field: D['sections'][number]['fields'][number] } | null {
   for (const section of definition.sections) {
     const field = section.fields.find((f) => f.id === fieldId);
     if (field) return { section, field };
@@ -71,7 +71,7 @@ function answersOf(fields: Field[], payload: Record<string, unknown>, ownRules: 
     if (value === undefined || value === null) continue;
     if (!shown.has(at.section.id)) shown.set(at.section.id, ownRules.shownFields(at.section.id, values, payload));
     if (!shown.get(at.section.id)!.has(field.id)) continue;
-    answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: field.label });
+    answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: at.field.label });
   }
   return answers;
 }

@@ -2,6 +2,7 @@ import type { Queryable } from '../db/pool.js';
 import { NotFoundError } from '../errors/app-error.js';
 import type { Definition } from './definition.schema.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
+import { pickLanguage } from '../rules/language.js';
 import { FORMS_SCHEMA, type Naming, type TableNaming } from './naming.js';
 
 /**
@@ -20,6 +21,15 @@ export interface VersionInfo {
   naming: Naming;
   /** The version's rules, compiled once: the judge of its answers. */
   rules: CompiledRules;
+}
+
+/**
+ * A version's rules in the language the caller reads (`ctx.languages`: `?lang=`, then
+ * Accept-Language), its default otherwise: constraint messages and labels of a 422 in that language.
+ */
+export function rulesFor(info: VersionInfo, ctx: { languages?: readonly string[] }): CompiledRules {
+  const language = pickLanguage(info.definition, ...(ctx.languages ?? []));
+  return language === undefined ? info.rules : compileRules(info.definition, language);
 }
 
 export interface TableLayout {

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LANGUAGE_PATTERN, type Localized } from '../rules/language.js';
 
 /**
  * The definition format of a form template (JSON): sections; each section has fields and repeating
@@ -34,8 +35,12 @@ export const MAX_KEY_LENGTH = 100;
 
 const Id = Type.String({ pattern: STABLE_ID, description: 'stable id: generated once, never reused' });
 const Key = Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH });
-const Label = Type.String({ minLength: 1, maxLength: 300 });
-const Help = Type.String({ maxLength: 2000 });
+const Language = Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35, description: 'a language code: en, sw, pt-BR' });
+/** A text people read: a string, or a map by language (`{ "en": "Village", "sw": "Kijiji" }`, src/rules/language.ts). */
+const LocalText = (limits: { minLength?: number; maxLength: number }) =>
+  Type.Union([Type.String(limits), Type.Record(Type.String({ pattern: LANGUAGE_PATTERN }), Type.String(limits), { minProperties: 1 })]);
+const Label = LocalText({ minLength: 1, maxLength: 300 });
+const Help = LocalText({ maxLength: 2000 });
 /** A form expression (docs/expressions.md), checked by src/rules/expressions at save and at publish. */
 const Expression = Type.String({ minLength: 1, maxLength: 10_000, description: 'a form expression: ${key} references, operators, functions (docs/expressions.md)' });
 
@@ -47,7 +52,7 @@ export type ResultType = (typeof RESULT_TYPES)[number];
 export const ConstraintSchema = Type.Object(
   {
     expression: Expression,
-    message: Type.String({ minLength: 1, maxLength: 300 }),
+    message: LocalText({ minLength: 1, maxLength: 300 }),
   },
   { additionalProperties: false },
 );
@@ -56,7 +61,7 @@ const Constraints = Type.Optional(Type.Array(ConstraintSchema, { maxItems: 50 })
 
 export const OptionSchema = Type.Object({
   value: Type.String({ minLength: 1, maxLength: 200 }),
-  label: Type.String({ minLength: 1, maxLength: 300 }),
+  label: Label,
 });
 
 export const RulesSchema = Type.Object(
@@ -70,7 +75,7 @@ export const RulesSchema = Type.Object(
     /** A regular expression (JavaScript syntax, run by RE2 in linear time: no backreferences or lookarounds). */
     pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     /** What an answer that does not match the pattern is told, e.g. "Use the format WP-123456". */
-    patternMessage: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    patternMessage: Type.Optional(LocalText({ minLength: 1, maxLength: 300 })),
     unique: Type.Optional(Type.Boolean()),
     minItems: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -151,8 +156,20 @@ export type Section = Static<typeof SectionSchema>;
 
 export const DefinitionSchema = Type.Object(
   {
+    /** The languages its texts are written in (`["en", "sw"]`); texts by language need them declared. */
+    languages: Type.Optional(Type.Array(Language, { minItems: 1, maxItems: 30 })),
+    /** The language a missing translation falls back to; the first of `languages` when absent. */
+    defaultLanguage: Type.Optional(Language),
+    /** The form's title as submitters read it, by language; the template's title when absent. */
+    title: Type.Optional(LocalText({ minLength: 1, maxLength: 200 })),
     sections: Type.Array(SectionSchema, { minItems: 1, maxItems: 100 }),
   },
   { additionalProperties: false },
 );
 export type Definition = Static<typeof DefinitionSchema>;
+
+/** A definition with every text in one language (src/rules/language.ts `localize`): what the engine, the schema and the pages read. */
+export type LocalizedDefinition = Localized<Definition>;
+export type LocalizedSection = Localized<Section>;
+export type LocalizedTable = Localized<RepeatingTable>;
+export type LocalizedField = Localized<Field>;

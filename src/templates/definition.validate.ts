@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ValidationError, type ErrorDetail } from '../errors/app-error.js';
 import { expressionItems } from '../rules/expression-items.js';
 import { buildCatalog, checkExpressions } from '../rules/expressions/index.js';
+import { checkLanguages, type LanguageProblem } from '../rules/language.js';
 import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
 import { DefinitionSchema, KEY_PATTERN, type Definition, type Field, type Section } from './definition.schema.js';
@@ -205,6 +206,11 @@ function checkSize(section: Section, sPath: string, problems: ErrorDetail[]): vo
   }
 }
 
+/** The translations a (valid) definition lacks: warnings, shown by the builder and returned by save and plan, never errors. */
+export function translationWarnings(definition: Definition): LanguageProblem[] {
+  return checkLanguages(definition).warnings;
+}
+
 /**
  * Validates a definition; returns it typed, or throws ValidationError with every problem by path.
  * `retiredIds` are ids of fields removed in earlier versions: they may not come back (ids are never
@@ -254,6 +260,8 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
     checkSize(section, sPath, problems);
   });
   checkAllExpressions(definition, problems);
+  // Texts by language: an unknown language is an error on its path; a missing translation only a warning (translationWarnings).
+  problems.push(...checkLanguages(definition).errors);
 
   if (problems.length) {
     const head = `${problems[0]!.path}: ${problems[0]!.message}`;

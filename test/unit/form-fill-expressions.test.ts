@@ -3,10 +3,11 @@ import { buildAnswer, computedAnswer, constraintProblems, initialValues, shownKe
 import { expressionProblemList } from '../../admin/components/form-builder/expression-check.js';
 import type { Definition } from '../../src/templates/definition.schema.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
+import { localize } from '../../src/rules/language.js';
 import { FORMS } from '../rules/forms.js';
 
 /** The fill page and the builder on expressions: the same engine and checker as the server, as people type. */
-const definition = validateDefinition(structuredClone(FORMS.expr));
+const definition = localize(validateDefinition(structuredClone(FORMS.expr)));
 type Answer = Record<string, Record<string, unknown>>;
 
 describe('the fill page', () => {

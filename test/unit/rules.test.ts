@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAnswer } from '../../admin/components/form-fill/values.js';
 import { compileRules, fixedClock, type Problem } from '../../src/rules/index.js';
+import { localize } from '../../src/rules/language.js';
 import { projectPayload } from '../../src/submissions/projection.js';
 import type { TemplateLayout } from '../../src/templates/catalog.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
@@ -180,7 +181,7 @@ describe('chained showIf, generated', () => {
         const missing = rules.check(answer).filter((p) => p.code === 'required').map((p) => p.path);
         expect(missing).toEqual(fields.filter((f) => f.rules?.required && expected.has(f.id) && [undefined, null, ''].includes(values[f.key] as never)).map((f) => `g.${f.key}`));
         // The fill page sends only what shows (its checkboxes always hold true or false).
-        const sent = buildAnswer(definition, { g: values }, {}, new Set());
+        const sent = buildAnswer(localize(definition), { g: values }, {}, new Set());
         const sentShown = shownBySpec(definition, { ...Object.fromEntries(fields.filter((f) => f.type === 'boolean').map((f) => [f.key, false])), ...(sent.g as object) });
         expect(Object.keys(sent.g!).every((key) => sentShown.has(fields.find((f) => f.key === key)!.id))).toBe(true);
         // The worker stores NULL for every hidden field, the answer for every shown one.

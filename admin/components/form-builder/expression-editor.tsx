@@ -1,4 +1,5 @@
 import React, { createContext, useContext } from 'react';
+import { useDefaultText } from './language';
 import { expressionProblemList } from './expression-check';
 import { indexErrors, NO_ITEM_ERRORS, type ItemError } from './errors';
 import type { Definition, Field } from './types';
@@ -42,6 +43,7 @@ export const ConstraintsEditor: React.FC<{ itemId: string; constraints: Constrai
   itemId, constraints = [], testPrefix, hint, onChange,
 }) => {
   const set = (next: Constraints) => onChange(next.length ? next : undefined);
+  const tx = useDefaultText();
   return (
     <div data-testid={`${testPrefix}-constraints`}>
       {constraints.map((c, k) => (
@@ -49,7 +51,7 @@ export const ConstraintsEditor: React.FC<{ itemId: string; constraints: Constrai
           <ExpressionInput label={`Constraint ${k + 1}`} hint={hint} value={c.expression} itemId={itemId} part={`constraints[${k}].expression`}
             testId={`${testPrefix}-constraint-${k}-expression`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, expression: v } : x)))} />
           <Labeled label="Message when it does not hold">
-            <TextInput value={c.message} testId={`${testPrefix}-constraint-${k}-message`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, message: v } : x)))} />
+            <TextInput value={tx.show(c.message)} testId={`${testPrefix}-constraint-${k}-message`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, message: tx.edit(x.message, v) } : x)))} />
           </Labeled>
           <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-${k}-remove`} onClick={() => set(constraints.filter((_, i) => i !== k))}>Remove constraint</button>
         </div>

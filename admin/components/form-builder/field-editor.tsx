@@ -1,4 +1,5 @@
 import React, { memo, useCallback, useState } from 'react';
+import { useDefaultText } from './language';
 import { FIELD_TYPES, isChoiceType, typeLabel } from './naming';
 import { hasPart, type ItemError } from './errors';
 import { OptionsEditor } from './options-editor';
@@ -85,13 +86,14 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
   const kind = inTable ? 'column' : 'field';
   const loc = inTable ? `${s}-${t}-${f}` : `${s}-${f}`;
   const update = (patch: FieldPatch) => dispatch({ type: 'item/update', s, t, f, patch });
+  const tx = useDefaultText();
   const info = summary(field, dependsOn);
 
   return (
     <div className={['gbfb-row', errors.length ? 'has-error' : ''].join(' ')} data-testid={`${kind}-${loc}`} data-item-id={field.id}>
       <span className="gbfb-row-num">{f + 1}</span>
-      <TextInput value={field.label} aria-label="Label" testId={`${kind}-label-${loc}`} autoFocus={autoFocus} invalid={hasPart(errors, 'label')}
-        onChange={(label) => update({ label })} />
+      <TextInput value={tx.show(field.label)} aria-label="Label" testId={`${kind}-label-${loc}`} autoFocus={autoFocus} invalid={hasPart(errors, 'label')}
+        onChange={(label) => update({ label: tx.edit(field.label, label) })} />
       <TextInput mono value={field.key} aria-label="Key" testId={`${kind}-key-${loc}`} invalid={hasPart(errors, 'key')} onChange={(key) => update({ key })} />
       <SelectInput value={field.type} aria-label="Type" options={TYPE_OPTIONS} testId={`${kind}-type-${loc}`} invalid={hasPart(errors, 'type')}
         onChange={(type) => update({ type: type as Field['type'] })} />
@@ -109,7 +111,7 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
       {expanded ? (
         <div className="gbfb-details" data-testid={`${kind}-panel-${loc}`}>
           <Labeled label="Help text" hint="Shown under the input.">
-            <TextArea value={field.help ?? ''} testId={`${kind}-help-${loc}`} invalid={hasPart(errors, 'help')} onChange={(help) => update({ help })} />
+            <TextArea value={tx.show(field.help)} testId={`${kind}-help-${loc}`} invalid={hasPart(errors, 'help')} onChange={(help) => update({ help: tx.edit(field.help, help) })} />
           </Labeled>
           <RulesEditor type={field.type} rules={field.rules} inTable={inTable} errors={errors} testPrefix={`${kind}-${loc}`}
             onChange={(rules) => update({ rules })} />

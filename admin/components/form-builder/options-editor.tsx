@@ -1,4 +1,5 @@
 import React, { useState } from 'react';
+import { useDefaultText } from './language';
 import { deriveKey } from './naming';
 import type { ItemError } from './errors';
 import type { Field } from './types';
@@ -15,6 +16,7 @@ export const OptionsEditor: React.FC<{ options: Option[]; errors: ItemError[]; t
   options, errors, testPrefix, onChange,
 }) => {
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
+  const tx = useDefaultText();
   const values = (except: number) => new Set(options.filter((_, i) => i !== except).map((o) => o.value));
   const update = (i: number, option: Option) => onChange(options.map((o, k) => (k === i ? option : o)));
   // Messages are listed on the field's row; here the inputs concerned are outlined.
@@ -22,10 +24,10 @@ export const OptionsEditor: React.FC<{ options: Option[]; errors: ItemError[]; t
 
   const setLabel = (i: number, label: string) => {
     const option = options[i]!;
-    if (!fresh.has(option.value)) return update(i, { ...option, label });
+    if (!fresh.has(option.value)) return update(i, { ...option, label: tx.edit(option.label, label) });
     const value = deriveKey(label, values(i)) || option.value;
     setFresh((f) => new Set(f).add(value));
-    update(i, { value, label });
+    update(i, { value, label: tx.edit(option.label, label) });
   };
   const setValue = (i: number, value: string) => {
     setFresh((f) => {
@@ -56,7 +58,7 @@ export const OptionsEditor: React.FC<{ options: Option[]; errors: ItemError[]; t
           <span className="gbfb-row-num">{i + 1}</span>
           <TextInput mono value={o.value} placeholder="value" aria-label="Option value" testId={`${testPrefix}-option-value-${i}`}
             invalid={invalid(i, 'value')} onChange={(v) => setValue(i, v)} />
-          <TextInput value={o.label} placeholder="Label" aria-label="Option label" testId={`${testPrefix}-option-label-${i}`}
+          <TextInput value={tx.show(o.label)} placeholder="Label" aria-label="Option label" testId={`${testPrefix}-option-label-${i}`}
             invalid={invalid(i, 'label')} onChange={(v) => setLabel(i, v)} />
           <span style={{ display: 'flex', gap: 2 }}>
             <IconButton icon="ArrowUp" title="Move option up" disabled={i === 0} onClick={() => move(i, -1)} />

@@ -1,7 +1,9 @@
 import React, { useMemo, useState } from 'react';
 import { Button } from '@adminjs/design-system';
 import { compileRules } from '../../../src/rules/index';
-import type { Definition, Field, RepeatingTable } from './types';
+import type { LocalizedDefinition as Definition, LocalizedField as Field, LocalizedTable as RepeatingTable } from '../../../src/templates/definition.schema';
+import type { Definition as SourceDefinition } from './types';
+import { LanguageSwitch } from '../form-fill/language-switch';
 
 /**
  * The form as a submitter would see it, from the editor's current (possibly unsaved) state.
@@ -136,12 +138,15 @@ const TablePreview: React.FC<{ table: RepeatingTable; rows: Values[]; setRows: (
   </div>
 );
 
-export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promise<Record<string, unknown> | null> }> = ({ definition, loadSchema }) => {
+export const Preview: React.FC<{ definition: SourceDefinition; loadSchema: () => Promise<Record<string, unknown> | null> }> = ({ definition: source, loadSchema }) => {
+  // The preview reads the form in one of its languages (the default first), as the fill page does.
+  const [language, setLanguage] = useState<string | undefined>(undefined);
   const [values, setValues] = useState<Values>({});
   const [rows, setRows] = useState<Record<string, Values[]>>({});
   const [schema, setSchema] = useState<Record<string, unknown> | null>(null);
   const [loading, setLoading] = useState(false);
-  const rules = useMemo(() => compileRules(definition), [definition]);
+  const rules = useMemo(() => compileRules(source, language), [source, language]);
+  const definition = rules.definition;
   // Judged as a draft: what is typed is checked at once, what is left empty waits for the submit.
   // The judged answer holds defaults and calculated values: conditions read them, as on the server.
   const verdict = useMemo(() => rules.judge(asAnswer(definition, values, rows), { draft: true }), [definition, rules, values, rows]);
@@ -159,6 +164,7 @@ export const Preview: React.FC<{ definition: Definition; loadSchema: () => Promi
         <span className="gbfb-muted" style={{ flex: 1 }}>
           The form as submitters will see it, including unsaved changes. Conditional fields appear when their condition holds.
         </span>
+        <LanguageSwitch languages={source.languages} value={rules.language} onChange={setLanguage} testId="preview-language" />
         <Button size="sm" variant="text" onClick={() => { setValues({}); setRows({}); }}>Clear values</Button>
         <Button size="sm" variant="outlined" data-testid="preview-schema" disabled={loading}
           onClick={async () => {

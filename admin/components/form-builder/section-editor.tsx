@@ -1,4 +1,5 @@
 import React, { memo, useEffect, useState } from 'react';
+import { useDefaultText } from './language';
 import { Icon } from '@adminjs/design-system';
 import type { ErrorIndex } from './errors';
 import { hasPart, NO_ITEM_ERRORS } from './errors';
@@ -41,6 +42,7 @@ export const SectionEditor = memo(function SectionEditor({
   const own = errors.byItem.get(section.id) ?? NO_ITEM_ERRORS;
   const tables = section.tables ?? [];
   const update = (patch: SectionPatch) => dispatch({ type: 'section/update', s, patch });
+  const tx = useDefaultText();
   const fieldKeys = reactKeys(section.fields);
   // Keys of the fields conditions depend on, for the rows' summaries (only needed while open).
   const keyById = open ? new Map(section.fields.map((f) => [f.id, f.key])) : NO_KEYS;
@@ -52,7 +54,7 @@ export const SectionEditor = memo(function SectionEditor({
         onClick={() => setOpen(!open)} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && e.target === e.currentTarget && setOpen(!open)}>
         <Icon icon={open ? 'ChevronDown' : 'ChevronRight'} size={16} />
         <span className="gbfb-muted" style={{ minWidth: 18 }}>{s + 1}.</span>
-        <strong style={{ fontWeight: 500, fontSize: 15 }}>{section.label || 'Untitled section'}</strong>
+        <strong style={{ fontWeight: 500, fontSize: 15 }}>{tx.show(section.label) || 'Untitled section'}</strong>
         <span className="gbfb-pill gbfb-mono">{section.key}</span>
         <span className="gbfb-muted" data-testid={`section-count-${s}`}>
           {plural(section.fields.length, 'field')}{tables.length ? ` · ${plural(tables.length, 'table')}` : ''}
@@ -62,19 +64,19 @@ export const SectionEditor = memo(function SectionEditor({
         <IconButton icon="ArrowUp" title="Move section up" disabled={s === 0} testId={`section-up-${s}`} onClick={() => dispatch({ type: 'section/move', s, by: -1 })} />
         <IconButton icon="ArrowDown" title="Move section down" disabled={isLast} testId={`section-down-${s}`} onClick={() => dispatch({ type: 'section/move', s, by: 1 })} />
         <IconButton icon="Trash2" danger title="Remove section" testId={`section-remove-${s}`}
-          onClick={() => (section.fields.length + tables.length === 0 || window.confirm(`Remove the section "${section.label}" with ${plural(section.fields.length, 'field')}?`)) && dispatch({ type: 'section/remove', s })} />
+          onClick={() => (section.fields.length + tables.length === 0 || window.confirm(`Remove the section "${tx.show(section.label)}" with ${plural(section.fields.length, 'field')}?`)) && dispatch({ type: 'section/remove', s })} />
       </div>
       {open ? (
         <div className="gbfb-section-body">
           <div style={{ display: 'grid', gridTemplateColumns: '1.4fr 1fr 2fr', gap: 12 }}>
             <Labeled label="Section label">
-              <TextInput value={section.label} testId={`section-label-${s}`} autoFocus={focusId === section.id} invalid={hasPart(own, 'label')} onChange={(label) => update({ label })} />
+              <TextInput value={tx.show(section.label)} testId={`section-label-${s}`} autoFocus={focusId === section.id} invalid={hasPart(own, 'label')} onChange={(label) => update({ label: tx.edit(section.label, label) })} />
             </Labeled>
             <Labeled label="Key">
               <TextInput mono value={section.key} testId={`section-key-${s}`} invalid={hasPart(own, 'key')} onChange={(key) => update({ key })} />
             </Labeled>
             <Labeled label="Help text">
-              <TextArea value={section.help ?? ''} rows={1} testId={`section-help-${s}`} onChange={(help) => update({ help })} />
+              <TextArea value={tx.show(section.help)} rows={1} testId={`section-help-${s}`} onChange={(help) => update({ help: tx.edit(section.help, help) })} />
             </Labeled>
           </div>
           <ConstraintsEditor itemId={section.id} constraints={section.constraints} testPrefix={`section-${s}`} hint="Must hold for the section, e.g. coalesce(${adults}, 0) <= 12"

@@ -1,4 +1,5 @@
 import React, { useEffect, useState } from 'react';
+import { useDefaultText } from './language';
 import type { ItemError } from './errors';
 import { hasPart } from './errors';
 import type { Field, ShowIf } from './types';
@@ -36,6 +37,7 @@ const ListInput: React.FC<{ target: Field; value: Value[]; onChange: (v: Value[]
 export const ShowIfEditor: React.FC<{ field: Field; siblings: Field[]; errors: ItemError[]; testPrefix: string; onChange: (v: ShowIf | undefined) => void }> = ({
   field, siblings, errors, testPrefix, onChange,
 }) => {
+  const tx = useDefaultText();
   // An expression showIf is edited as text (ExpressionInput); this editor holds the object form.
   const showIf = typeof field.showIf === 'string' ? undefined : field.showIf;
   const candidates = siblings.filter((f) => f.id !== field.id && (CAN_DEPEND_ON(f) || f.id === showIf?.field));
@@ -61,7 +63,7 @@ export const ShowIfEditor: React.FC<{ field: Field; siblings: Field[]; errors: I
       if (target.type === 'boolean' || target.type === 'single_choice') {
         const options = target.type === 'boolean'
           ? [{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }]
-          : (target.options ?? []).map((o) => ({ value: o.value, label: o.label }));
+          : (target.options ?? []).map((o) => ({ value: o.value, label: tx.show(o.label) }));
         return <SelectInput value={String(value)} options={options} testId={testId} invalid={invalid} onChange={(v) => onChange({ field: showIf.field, equals: convert(target, v) })} />;
       }
       if (target.type === 'integer' || target.type === 'decimal') {
@@ -74,7 +76,7 @@ export const ShowIfEditor: React.FC<{ field: Field; siblings: Field[]; errors: I
       return (
         <div style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 14px', paddingTop: 6 }} data-testid={testId}>
           {(target.options ?? []).map((o) => (
-            <CheckInput key={o.value} label={o.label} checked={list.includes(o.value)}
+            <CheckInput key={o.value} label={tx.show(o.label)} checked={list.includes(o.value)}
               onChange={(on) => {
                 const next = on ? [...list, o.value] : list.filter((v) => v !== o.value);
                 onChange(next.length ? { field: showIf.field, in: next } : { field: showIf.field, equals: o.value });

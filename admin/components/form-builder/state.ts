@@ -1,4 +1,5 @@
 import { deriveKey, freshLabel, isChoiceType, newId, rulesOf } from './naming';
+import { textIn, type LocalText } from '../../../src/rules/language';
 import type { Definition, Field, RepeatingTable, Rules, Section } from './types';
 
 /**
@@ -101,13 +102,13 @@ export function fitToType(field: Field, inTable: boolean): Field {
 }
 
 /** Follows the label with the key while the key was never typed by hand. */
-function autoKey<P extends { label?: string; key?: string }>(state: BuilderState, id: string, currentKey: string, patch: P, taken: Set<string>) {
+function autoKey<P extends { label?: LocalText; key?: string }>(state: BuilderState, id: string, currentKey: string, patch: P, taken: Set<string>) {
   let autoKeys = state.autoKeys;
   if (patch.key !== undefined && autoKeys.has(id)) {
     autoKeys = new Set(autoKeys);
     (autoKeys as Set<string>).delete(id);
   } else if (patch.label !== undefined && patch.key === undefined && autoKeys.has(id)) {
-    patch = { ...patch, key: deriveKey(patch.label, taken) || currentKey };
+    patch = { ...patch, key: deriveKey(textIn(patch.label, undefined, undefined), taken) || currentKey };
   }
   return { patch, autoKeys };
 }

@@ -10,16 +10,17 @@ const STATUS: Record<string, { label: string; tone: string }> = {
 };
 
 /** Title, what is being filled, and whether there are unsaved changes. */
-export const Header: React.FC<{ info: FillData; recordId: string; dirty: boolean }> = ({ info, recordId, dirty }) => {
+export const Header: React.FC<{ info: FillData; title: string; recordId: string; dirty: boolean; language?: React.ReactNode }> = ({ info, title, recordId, dirty, language }) => {
   const status = info.reviewStatus ? STATUS[info.reviewStatus] : null;
   return (
     <div className="gbff-card gbff-header">
       <div style={{ flex: 1, minWidth: 0 }}>
         <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
-          <span className="gbff-title">{info.templateTitle}</span>
+          <span className="gbff-title">{title}</span>
           {info.mode === 'create' ? <span className="gbff-pill blue">New answer</span> : <span className="gbff-pill">Submission #{recordId}</span>}
           {status ? <span className={`gbff-pill ${status.tone}`} data-testid="fill-status">{status.label}</span> : null}
           {dirty ? <span className="gbff-pill amber" data-testid="fill-dirty">● Unsaved changes</span> : null}
+          <span style={{ marginLeft: 'auto' }}>{language}</span>
         </div>
         <div className="gbff-muted" style={{ marginTop: 4 }}>
           Fields marked <span className="gbff-req">*</span> are required to submit; a draft may be saved incomplete.

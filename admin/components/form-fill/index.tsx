@@ -7,6 +7,9 @@ import { ErrorSummary } from './error-summary';
 import { indexErrors } from './errors';
 import { UploadContext } from './files-input';
 import { Header, RejectionReason } from './header';
+import { LanguageSwitch } from './language-switch';
+import { compileRules } from '../../../src/rules/index';
+import { localize } from '../../../src/rules/language';
 import { SectionForm } from './section-form';
 import { STYLES } from './styles';
 import type { Answer, ApiError, FillData } from './types';
@@ -32,13 +35,16 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
   const [attempt, setAttempt] = useState<'save' | 'submit'>('save');
+  const [language, setLanguage] = useState<string | undefined>(undefined);
+  // The form in the chosen language (its default first): labels, options, help and constraint messages.
+  const definition = useMemo(() => (info ? compileRules(info.definition, language).definition : null), [info, language]);
 
   /** Takes the server's form as the new starting point. */
   const adopt = useCallback((next: FillData) => {
-    const start = initialValues(next.definition, next.data ?? {});
+    const start = initialValues(localize(next.definition), next.data ?? {});
     setInfo(next);
     setValues(start);
-    setSavedJson(JSON.stringify(buildAnswer(next.definition, start, next.data ?? {}, new Set(next.lockedSections ?? []))));
+    setSavedJson(JSON.stringify(buildAnswer(localize(next.definition), start, next.data ?? {}, new Set(next.lockedSections ?? []))));
   }, []);
 
   useEffect(() => {
@@ -46,20 +52,20 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   }, [api, adopt]);
 
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
-  const answer = useMemo(() => (info ? buildAnswer(info.definition, values, info.data ?? {}, locked) : {}), [info, values, locked]);
+  const answer = useMemo(() => (info && definition ? buildAnswer(definition, values, info.data ?? {}, locked) : {}), [info, definition, values, locked]);
   const dirty = info !== null && JSON.stringify(answer) !== savedJson;
   // Calculated values and the builder's constraints, live, by the engine the server runs.
-  const computed = useMemo(() => (info ? computedAnswer(info.definition, values) : {}), [info, values]);
-  const live = useMemo(() => (info ? constraintProblems(info.definition, answer) : []), [info, answer]);
+  const computed = useMemo(() => (definition ? computedAnswer(definition, values) : {}), [definition, values]);
+  const live = useMemo(() => (definition ? constraintProblems(definition, answer) : []), [definition, answer]);
   const errorIndex = useMemo(() => {
     const seen = new Set(errors.map((e) => `${e.path}\u0000${e.message}`));
     return indexErrors([...errors, ...live.filter((e) => !seen.has(`${e.path}\u0000${e.message}`))]);
   }, [errors, live]);
 
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
-  if (!info) return <Loader />;
+  if (!info || !definition) return <Loader />;
 
-  const { definition, mode, reviewStatus } = info;
+  const { mode, reviewStatus } = info;
   const editable = mode === 'create' || reviewStatus === 'draft' || reviewStatus === 'rejected';
   const rejected = reviewStatus === 'rejected';
 
@@ -75,7 +81,7 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
     }
     setBusy(submit ? 'submit' : 'save');
     try {
-      const next = await api.save(answer, submit);
+      const next = await api.save(answer, submit, language);
       if (next.notice) addNotice(next.notice);
       if (next.errors?.length || next.notice?.type === 'error') {
         // Keep what the user typed: the answer on failure is the stored one.
@@ -104,10 +110,11 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const submitLabel = rejected ? 'Save and submit' : 'Submit';
 
   return (
-    <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode}>
+    <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode} lang={language ?? definition.defaultLanguage}>
       <style>{STYLES}</style>
       <div className="gbff-wrap">
-        <Header info={info} recordId={recordId} dirty={dirty} />
+        <Header info={info} title={definition.title ?? info.templateTitle} recordId={recordId} dirty={dirty}
+          language={<LanguageSwitch languages={info.definition.languages} value={language ?? definition.defaultLanguage ?? info.definition.languages?.[0]} onChange={setLanguage} testId="fill-language" />} />
         {rejected && info.reviewReason ? <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} /> : null}
         {!editable ? (
           <div className="gbff-callout green" data-testid="fill-readonly">

@@ -1,10 +1,18 @@
-import type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf } from '../../../src/templates/definition.schema.js';
+import type {
+  Definition as SourceDefinition,
+  FieldType,
+  LocalizedDefinition as Definition,
+  LocalizedField as Field,
+  LocalizedSection as Section,
+  LocalizedTable as RepeatingTable,
+  ShowIf,
+} from '../../../src/templates/definition.schema.js';
 
 /**
  * What the `answer` (submissions) and `fill` (templates) record actions answer
  * (admin/actions/review-page.action.ts). Only type imports from the server.
  */
-export type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf };
+export type { Definition, Field, FieldType, RepeatingTable, Section, ShowIf, SourceDefinition };
 
 /** An answer: section key → field key → value; a repeating table is an array of rows (column key → value). */
 export type Answer = Record<string, Record<string, unknown>>;
@@ -18,7 +26,8 @@ export interface ApiError {
 export interface FillData {
   mode: 'edit' | 'create';
   templateTitle: string;
-  definition: Definition;
+  /** As stored: its texts may be maps by language; the page reads it localized (src/rules/language.ts). */
+  definition: SourceDefinition;
   data: Answer;
   /** Section ids that cannot change (already approved sections of a rejected, section-reviewed submission). */
   lockedSections: string[];
