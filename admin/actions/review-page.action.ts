@@ -2,6 +2,7 @@ import type { ActionContext, ActionRequest, ActionResponse } from 'adminjs';
 import type { ServiceContext } from '../../src/context.js';
 import { AppError } from '../../src/errors/app-error.js';
 import { can } from '../../src/permissions/policy.js';
+import { localize, pickLanguage } from '../../src/rules/language.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { findSubmission } from '../../src/submissions/submissions.repository.js';
 import { actorOf, gridRoleFor, serviceContextOf } from '../admin-user.js';
@@ -25,11 +26,23 @@ function permissionsFor(context: ActionContext, row: { submitted_by: string; rev
   };
 }
 
+/**
+ * The context of an action, with the language the page reads (`lang`, sent by its language
+ * switch): a form in several languages answers in it (messages, labels), its default otherwise.
+ */
+function contextWithLanguage(request: ActionRequest, context: ActionContext): ServiceContext {
+  const given = (request.payload as Record<string, unknown> | undefined)?.lang ?? (request.query as Record<string, unknown> | undefined)?.lang;
+  const ctx = serviceContextOf(context.currentAdmin);
+  return typeof given === 'string' && given.length <= 35 ? { ...ctx, languages: [given] } : ctx;
+}
+
 /** Everything the review page shows, in one answer. */
 async function reviewData(deps: AdminDeps, ctx: ServiceContext, context: ActionContext, id: string) {
   const row = (await findSubmission(deps.pool, id))!;
+  const version = await deps.catalog.version(row.template_id, row.template_version);
+  const language = pickLanguage(version.definition, ...(ctx.languages ?? []));
   const [view, sections, comments, followUps, history, members, mode] = await Promise.all([
-    payloadViewOf(deps.catalog, row),
+    payloadViewOf(deps.catalog, row, language),
     deps.services.review.sections(ctx, id),
     deps.services.followUps.comments(ctx, id),
     deps.services.followUps.followUps(ctx, id),
@@ -41,8 +54,7 @@ async function reviewData(deps: AdminDeps, ctx: ServiceContext, context: ActionC
     ),
     deps.pool.query<{ review_mode: string; title: string }>('SELECT review_mode, title FROM templates WHERE id = $1', [row.template_id]),
   ]);
-  const version = await deps.catalog.version(row.template_id, row.template_version);
-  const byId = new Map(version.definition.sections.map((s) => [s.id, s]));
+  const byId = new Map(localize(version.definition, language).sections.map((s) => [s.id, s]));
   const actor = actorOf(context.currentAdmin);
   const gridRole = gridRoleFor(context.currentAdmin, row.grid_id);
   const own = row.submitted_by === actor?.id;
@@ -58,8 +70,10 @@ async function reviewData(deps: AdminDeps, ctx: ServiceContext, context: ActionC
       submittedBy: row.submitted_by,
       submittedAt: row.submitted_at?.toISOString() ?? null,
       reviewOverdue: row.review_overdue_at !== null,
-      templateTitle: mode.rows[0]!.title,
+      templateTitle: view.templateTitle || mode.rows[0]!.title,
     },
+    languages: version.definition.languages ?? [],
+    language: language ?? null,
     reviewMode: mode.rows[0]!.review_mode,
     view,
     sections: sections.map((s) => {
@@ -102,7 +116,7 @@ export function reviewPageAction(deps: AdminDeps) {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const id = String(record.id());
-      const ctx = serviceContextOf(context.currentAdmin);
+      const ctx = contextWithLanguage(request, context);
       const respond = async (notice?: ActionResponse['notice'], errors?: unknown) => ({
         record: record.toJSON(context.currentAdmin),
         ...(await reviewData(deps, ctx, context, id)),
@@ -180,7 +194,7 @@ export function answerAction(deps: AdminDeps) {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const id = String(record.id());
-      const ctx = serviceContextOf(context.currentAdmin);
+      const ctx = contextWithLanguage(request, context);
       const load = async () => {
         const row = (await findSubmission(deps.pool, id))!;
         const template = await deps.pool.query<{ current_version: number; title: string; review_mode: string }>(
@@ -234,7 +248,7 @@ export function fillTemplateAction(deps: AdminDeps) {
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const templateId = String(record.id());
-      const ctx = serviceContextOf(context.currentAdmin);
+      const ctx = contextWithLanguage(request, context);
       const version = await deps.catalog.version(templateId, Number(record.params.current_version));
       const base = { record: record.toJSON(context.currentAdmin), mode: 'create', templateTitle: String(record.params.title), definition: version.definition, data: {}, lockedSections: [] };
       if (request.method !== 'post') return base;

@@ -1,4 +1,4 @@
-import type { Definition, Field, Section } from './definition.schema.js';
+import type { LocalizedDefinition, LocalizedField as Field, LocalizedSection as Section } from './definition.schema.js';
 import { FIELD_TYPE_SPECS } from './field-types.js';
 
 /**
@@ -94,8 +94,9 @@ function sectionSchema(section: Section, draft: boolean): JsonSchema {
   };
 }
 
+/** `definition` has its texts in one language (src/rules/language.ts `localize`): they are the titles and descriptions. */
 export function compileJsonSchema(
-  definition: Definition,
+  definition: LocalizedDefinition,
   meta: { templateId: string; version: number; title: string },
   options: { draft?: boolean } = {},
 ): JsonSchema {

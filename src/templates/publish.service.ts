@@ -1,4 +1,5 @@
 import { recordAudit } from '../audit/audit.service.js';
+import { localize, type LanguageProblem } from '../rules/language.js';
 import type { ServiceContext } from '../context.js';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
@@ -8,7 +9,7 @@ import { AppError, ConflictError } from '../errors/app-error.js';
 import { compileValidator } from '../validation/validate.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Definition } from './definition.schema.js';
-import { validateDefinition } from './definition.validate.js';
+import { translationWarnings, validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
 import { deriveNaming, SYSTEM_COLUMNS, type Naming } from './naming.js';
@@ -47,6 +48,8 @@ export interface PlanView {
   statements: PlannedStatement[];
   checks: CheckResult[];
   fields: number;
+  /** Missing translations (a form in several languages): publishing goes ahead, the default language's text is shown. */
+  warnings: LanguageProblem[];
 }
 
 export interface PublishResult {
@@ -175,6 +178,7 @@ export class PublishService {
       statements: plan.statements,
       checks,
       fields: countFields(definition),
+      warnings: translationWarnings(definition),
     };
   }
 
@@ -233,7 +237,7 @@ export class PublishService {
       // The row lock taken above also holds off new submissions of this template (their foreign
       // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
       await reconcileReservations(tx, id, previous, definition);
-      const jsonSchema = compileJsonSchema(definition, { templateId: id, version: plan.toVersion, title: template.title });
+      const jsonSchema = compileJsonSchema(localize(definition), { templateId: id, version: plan.toVersion, title: template.title });
       await tx.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -1,8 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
+import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
 import { CreateTemplateInput, PatchTemplateInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
+
+const Warning = Type.Object({ path: Type.String(), message: Type.String() });
 
 const TemplateView = Type.Object({
   id: Type.String(),
@@ -14,6 +17,7 @@ const TemplateView = Type.Object({
   reviewMode: ReviewMode,
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
   definition: DefinitionSchema,
+  warnings: Type.Array(Warning, { description: 'missing translations: the definition is saved, the default language is shown' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -37,6 +41,7 @@ const PlanView = Type.Object({
     }),
   ),
   fields: Type.Integer(),
+  warnings: Type.Array(Warning),
 });
 
 export function templatesRoutes(services: Services): RouteSpec[] {
@@ -116,8 +121,11 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       method: 'get',
       path: '/templates/:templateId/schema',
       tag: 'templates',
-      summary: 'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N',
-      query: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }),
+      summary: 'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N; titles in ?lang= (or Accept-Language) when the form has it',
+      query: Type.Object({
+        version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+        lang: Type.Optional(Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35 })),
+      }),
       handler: ({ ctx, params, query }) => templates.schema(ctx, params.templateId!, query.version),
     }),
   ];

@@ -1,4 +1,5 @@
 import { changedFields, recordAudit } from '../audit/audit.service.js';
+import { defaultLanguageOf, localize, pickLanguage, type LanguageProblem } from '../rules/language.js';
 import type { GridRole, ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
@@ -8,7 +9,7 @@ import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { Action } from '../permissions/policy.js';
 import { compileValidator } from '../validation/validate.js';
 import type { Definition } from './definition.schema.js';
-import { assignMissingIds, newStableId, validateDefinition } from './definition.validate.js';
+import { assignMissingIds, translationWarnings, newStableId, validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import {
   findTemplate,
@@ -35,6 +36,8 @@ export interface TemplateView {
   reviewMode: TemplateRow['review_mode'];
   currentVersion: number | null;
   definition: Definition;
+  /** Missing translations of the definition (a form in several languages): saved all the same. */
+  warnings: LanguageProblem[];
   createdAt: string;
   updatedAt: string;
 }
@@ -57,6 +60,7 @@ export function toTemplateView(row: TemplateRow): TemplateView {
     reviewMode: row.review_mode,
     currentVersion: row.current_version,
     definition: row.definition,
+    warnings: translationWarnings(row.definition),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -206,20 +210,26 @@ export class TemplatesService {
     });
   }
 
-  /** The JSON Schema of a version (the latest by default). */
+  /**
+   * The JSON Schema of a version (the latest by default): as published (titles in the default
+   * language), or with its titles and descriptions in the language the caller reads
+   * (`ctx.languages`: `?lang=`, then Accept-Language) when the form has it.
+   */
   async schema(ctx: ServiceContext, id: string, version?: number): Promise<Record<string, unknown>> {
     const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
     const wanted = version ?? template.current_version;
     if (!wanted) throw new NotFoundError('Published version of template', id);
     const row = await findVersion(this.deps.pool, id, wanted);
     if (!row) throw new NotFoundError(`Version ${wanted} of template`, id);
-    return row.json_schema;
+    const language = pickLanguage(row.definition, ...(ctx.languages ?? []));
+    if (language === undefined || language === defaultLanguageOf(row.definition)) return row.json_schema;
+    return compileJsonSchema(localize(row.definition, language), { templateId: id, version: wanted, title: template.title });
   }
 
   /** The schema the working definition would compile to (a preview before publishing). */
   async previewSchema(ctx: ServiceContext, id: string): Promise<Record<string, unknown>> {
     const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
-    return compileJsonSchema(template.definition, { templateId: id, version: (template.current_version ?? 0) + 1, title: template.title });
+    return compileJsonSchema(localize(template.definition), { templateId: id, version: (template.current_version ?? 0) + 1, title: template.title });
   }
 }
 

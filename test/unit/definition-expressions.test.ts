@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localize } from '../../src/rules/language.js';
 import { definitionProblems as problems } from '../helpers/definitions.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
@@ -80,7 +81,7 @@ describe('expressions in definitions', () => {
   });
 
   it('publishes a calculated field as read-only and ignored in the JSON Schema, and never required', () => {
-    const schema = compileJsonSchema(validateDefinition(structuredClone(FORMS.expr)), { templateId: '1', version: 1, title: 'T' }) as { properties: { h: { properties: Record<string, F>; required?: string[] } } };
+    const schema = compileJsonSchema(localize(validateDefinition(structuredClone(FORMS.expr))), { templateId: '1', version: 1, title: 'T' }) as { properties: { h: { properties: Record<string, F>; required?: string[] } } };
     const total = schema.properties.h.properties.total!;
     expect(total.readOnly).toBe(true);
     expect(String(total.$comment)).toMatch(/ignored/);

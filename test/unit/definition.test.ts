@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localize } from '../../src/rules/language.js';
 import { definitionProblems as problems } from '../helpers/definitions.js';
 import { ValidationError } from '../../src/errors/app-error.js';
 import { assertAnswer } from '../../src/rules/assert.js';
@@ -124,7 +125,7 @@ describe('JSON Schema compilation and the rules of a version', () => {
   };
 
   it('is draft 2020-12 and carries labels; conditions are described, not half-stated', () => {
-    const schema = compileJsonSchema(def, meta) as any;
+    const schema = compileJsonSchema(localize(def), meta) as any;
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.properties.household.properties.village.title).toBe('Village');
     expect(schema.required).toEqual(['household']);

@@ -20,7 +20,7 @@ addFormats(ajv);
 
 const format = (problems: Problem[]) => problems.map((p) => `${p.path} (${p.label}): ${p.message}`);
 const definitions = Object.fromEntries(Object.entries(FORMS).map(([name, form]) => [name, validateDefinition(structuredClone(form))])) as Record<string, Definition>;
-const schemaOf = (definition: Definition, draft: boolean) => ajv.compile(compileJsonSchema(definition, { templateId: '1', version: 1, title: 'T' }, { draft }));
+const schemaOf = (definition: Definition, draft: boolean) => ajv.compile(compileJsonSchema(localize(definition), { templateId: '1', version: 1, title: 'T' }, { draft }));
 const schemas = Object.fromEntries(Object.entries(definitions).map(([name, d]) => [name, { full: schemaOf(d, false), draft: schemaOf(d, true) }]));
 
 /** A layout whose columns are named by field id, as the worker's projection reads it. */

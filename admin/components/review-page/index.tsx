@@ -1,4 +1,5 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { LanguageSwitch } from '../form-fill/language-switch';
 import { useNavigate } from 'react-router';
 import { useCurrentAdmin, useNotice, ViewHelpers, type ActionProps } from 'adminjs';
 import { Box, Loader, MessageBox } from '@adminjs/design-system';
@@ -27,22 +28,23 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
   const [data, setData] = useState<ReviewData | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [language, setLanguage] = useState<string | undefined>(undefined);
 
   useEffect(() => {
     let live = true;
-    api.load()
+    api.load(language)
       .then((d) => live && setData(d))
       .catch((e: unknown) => live && setLoadError(e instanceof Error ? e.message : String(e)));
     return () => {
       live = false;
     };
-  }, [api]);
+  }, [api, language]);
 
   /** One operation at a time; the answer replaces the page, its notice is shown. */
   const run: RunOp = useCallback(async (fields) => {
     setBusy(true);
     try {
-      const next = await api.post(fields);
+      const next = await api.post(fields, language);
       if (next.submission) setData(next);
       if (next.notice) addNotice(next.notice);
       return !next.errors?.length && next.notice?.type !== 'error';
@@ -52,7 +54,7 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
     } finally {
       setBusy(false);
     }
-  }, [api, addNotice]);
+  }, [api, addNotice, language]);
 
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
   if (!data) return <Loader />;
@@ -83,6 +85,7 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
             <span className="gbr-pill grey">#{s.id}</span>
             <StatusPill status={s.reviewStatus} />
             {s.reviewOverdue ? <span className="gbr-pill red">Review overdue</span> : null}
+            <LanguageSwitch languages={data.languages} value={data.language ?? undefined} onChange={setLanguage} testId="review-language" />
           </div>
           <div className="gbr-muted" style={{ marginTop: 4 }}>
             Version {view.version} · {data.reviewMode === 'section' ? 'reviewed section by section' : 'reviewed as a whole'} · {view.sections.length} section

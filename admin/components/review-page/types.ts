@@ -41,6 +41,12 @@ export interface SubmissionInfo {
   templateTitle: string;
 }
 
+/** The languages of the form (several: the page offers a switch) and the one the page is in. */
+export interface PageLanguage {
+  languages: string[];
+  language: string | null;
+}
+
 export interface SectionReview {
   sectionId: string;
   key: string;
@@ -118,7 +124,7 @@ export interface ApiError {
   message: string;
 }
 
-export interface ReviewData {
+export interface ReviewData extends PageLanguage {
   submission: SubmissionInfo;
   reviewMode: 'submission' | 'section';
   view: PayloadView;
