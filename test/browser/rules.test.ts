@@ -46,7 +46,7 @@ describe('the rules engine in Chromium', () => {
       ({ forms, cases, clock }) => {
         const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') }).GridbookRules;
         return cases.map((c) => {
-          const verdict = engine.compileRules(forms[c.form] as never).judge(c.answer, { draft: c.draft === true, clock: engine.fixedClock(clock) });
+          const verdict = engine.compileRules(forms[c.form] as never, c.lang).judge(c.answer, { draft: c.draft === true, clock: engine.fixedClock(clock) });
           return { answer: verdict.answer, problems: verdict.problems.map((p) => ({ path: p.path, label: p.label, message: p.message })) };
         });
       },

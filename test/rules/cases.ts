@@ -13,6 +13,8 @@ export interface RuleCase {
   expect: string[];
   /** Values of the judged answer (defaults filled, calculations computed), by path: `h.total`, `h.items[0].line`. */
   computed?: Record<string, unknown>;
+  /** The language the form is judged in (the form's default when absent or not one of its languages). */
+  lang?: string;
 }
 
 /** The clock every case is judged with: today() is 2024-06-15 (UTC). */
@@ -345,3 +347,27 @@ for (const visit of ['2024-06-14', '2024-06-16']) calc(H({ visit }), { 'h.visit'
 // Unknown keys are still refused beside calculated ones.
 ex(H({ totals: 3 }), 'h.totals (totals): This section has no question with this key');
 ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines): This table has no column with this key');
+
+// ---- languages: the same answers judged in each language of the form, in one it lacks (German:
+// the default, English) and in none; labels, option labels, patterns' and constraints' messages
+// in that language, a missing translation falling back to English.
+const TEXTS = {
+  en: { h: 'Household', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'End', END: 'The end comes on or after the start', HOUSE: 'At most 12 people', options: 'Well, Tap', PERMIT: 'Use the format WP-123456' },
+  sw: { h: 'Kaya', adults: 'Watu wazima', water: 'Water', permit: 'Kibali', end: 'Mwisho', END: 'Mwisho ni siku ya mwanzo au baadaye', HOUSE: 'Watu wasiozidi 12', options: 'Kisima, Bomba', PERMIT: 'Tumia muundo WP-123456' },
+  fr: { h: 'Ménage', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'Fin', END: 'La fin vient après le début', HOUSE: 'Au plus 12 personnes', options: 'Puits, Tap', PERMIT: 'Use the format WP-123456' },
+};
+const inLang = (lang: string | undefined, answer: unknown, expect: string[], extra: Partial<RuleCase> = {}) => CASES.push({ form: 'lang', answer, expect, ...(lang ? { lang } : {}), ...extra });
+for (const lang of ['en', 'sw', 'fr', 'de', undefined]) {
+  const t = TEXTS[(lang ?? 'en') as keyof typeof TEXTS] ?? TEXTS.en;
+  const L = (h: Record<string, unknown>) => ({ h: { adults: 2, ...h } });
+  inLang(lang, L({ children: 3, start: '2024-05-01', end: '2024-05-02', water: 'well', permit: 'WP-123456' }), [], { computed: { 'h.total': 5 } });
+  inLang(lang, L({ start: '2024-05-02', end: '2024-05-01' }), [`h.end (${t.end}): ${t.END}`]);
+  inLang(lang, { h: { children: 1 } }, [`h.adults (${t.adults}): This answer is required`], { computed: { 'h.total': 1 } });
+  inLang(lang, L({ water: 'river' }), [`h.water (${t.water}): Choose one of: ${t.options}`]);
+  inLang(lang, L({ permit: 'WP-12' }), [`h.permit (${t.permit}): ${t.PERMIT}`]);
+  inLang(lang, L({ adults: 10, children: 5 }), [`h (${t.h}): ${t.HOUSE}`], { computed: { 'h.total': 15 } });
+  inLang(lang, L({ adults: 21, start: '2024-05-02', end: '2024-04-01' }), [`h.adults (${t.adults}): Enter a whole number from 0 to 20`, `h.end (${t.end}): ${t.END}`, `h (${t.h}): ${t.HOUSE}`]);
+  // A draft skips constraints in every language, and still checks each value.
+  inLang(lang, { h: { start: '2024-05-02', end: '2024-05-01', water: 'lake' } }, [`h.water (${t.water}): Choose one of: ${t.options}`], { draft: true });
+  inLang(lang, L({ start: '2024-05-01', end: '2024-05-01' }), [], { computed: { 'h.total': 2 } });
+}

@@ -156,6 +156,35 @@ export const FORMS = {
       },
     ],
   },
+  /**
+   * A form in three languages (English the default, Swahili complete, French in part): labels,
+   * option labels, a pattern's message and constraint messages by language.
+   */
+  lang: {
+    languages: ['en', 'sw', 'fr'],
+    defaultLanguage: 'en',
+    title: { en: 'Household survey', sw: 'Utafiti wa kaya' },
+    sections: [
+      {
+        id: 's_lang',
+        key: 'h',
+        label: { en: 'Household', sw: 'Kaya', fr: 'Ménage' },
+        constraints: [{ expression: 'coalesce(${adults}, 0) + coalesce(${children}, 0) <= 12', message: { en: 'At most 12 people', sw: 'Watu wasiozidi 12', fr: 'Au plus 12 personnes' } }],
+        fields: [
+          { id: 'f_ladults', key: 'adults', label: { en: 'Adults', sw: 'Watu wazima' }, type: 'integer', rules: { required: true, min: 0, max: 20 } },
+          { id: 'f_lchildren', key: 'children', label: { en: 'Children', sw: 'Watoto', fr: 'Enfants' }, type: 'integer', help: { en: 'Under 18', sw: 'Chini ya miaka 18' } },
+          { id: 'f_ltotal', key: 'total', label: { en: 'Total', sw: 'Jumla' }, type: 'calculated', resultType: 'integer', expression: 'coalesce(${adults}, 0) + coalesce(${children}, 0)' },
+          { id: 'f_lstart', key: 'start', label: { en: 'Start', sw: 'Mwanzo' }, type: 'date' },
+          {
+            id: 'f_lend', key: 'end', label: { en: 'End', sw: 'Mwisho', fr: 'Fin' }, type: 'date',
+            constraints: [{ expression: '${end} >= ${start}', message: { en: 'The end comes on or after the start', sw: 'Mwisho ni siku ya mwanzo au baadaye', fr: 'La fin vient après le début' } }],
+          },
+          { id: 'f_lwater', key: 'water', label: 'Water', type: 'single_choice', options: [{ value: 'well', label: { en: 'Well', sw: 'Kisima', fr: 'Puits' } }, { value: 'tap', label: { en: 'Tap', sw: 'Bomba' } }] },
+          { id: 'f_lpermit', key: 'permit', label: { en: 'Permit', sw: 'Kibali' }, type: 'text', rules: { pattern: '^WP-\\d{6}$', patternMessage: { en: 'Use the format WP-123456', sw: 'Tumia muundo WP-123456' } } },
+        ],
+      },
+    ],
+  },
 } as const;
 
 export type FormName = keyof typeof FORMS;

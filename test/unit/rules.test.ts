@@ -47,10 +47,12 @@ function valueAt(answer: unknown, path: string): unknown {
 describe('the rules table', () => {
   it('holds at least 200 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(200));
 
+  it('holds at least 40 cases in several languages', () => expect(CASES.filter((c) => c.form === 'lang').length).toBeGreaterThanOrEqual(40));
+
   it('holds at least 150 cases of expressions, constraints, calculations and defaults', () => expect(CASES.filter((c) => c.form === 'expr').length).toBeGreaterThanOrEqual(150));
 
-  it.each(CASES.map((c, i) => [i, `${c.form}${c.draft ? ' (draft)' : ''} ${JSON.stringify(c.answer)?.slice(0, 120)}`, c] as const))('%i %s', (_, __, c) => {
-    const verdict = compileRules(definitions[c.form]!).judge(c.answer, { draft: c.draft === true, clock: fixedClock(CLOCK) });
+  it.each(CASES.map((c, i) => [i, `${c.form}${c.lang ? ` [${c.lang}]` : ''}${c.draft ? ' (draft)' : ''} ${JSON.stringify(c.answer)?.slice(0, 120)}`, c] as const))('%i %s', (_, __, c) => {
+    const verdict = compileRules(definitions[c.form]!, c.lang).judge(c.answer, { draft: c.draft === true, clock: fixedClock(CLOCK) });
     const problems = verdict.problems;
     expect(format(problems)).toEqual(c.expect);
     for (const [path, value] of Object.entries(c.computed ?? {})) expect(valueAt(verdict.answer, path), path).toEqual(value);
