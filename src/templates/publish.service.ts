@@ -12,10 +12,10 @@ import { validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
 import { deriveNaming, SYSTEM_COLUMNS, type Naming } from './naming.js';
-import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
+import { planPublish, type ConversionChoices, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
-import { PublishInput } from './templates.schema.js';
+import { PlanInput, PublishInput } from './templates.schema.js';
 import { reconcileReservations } from '../submissions/unique-values.js';
 import { decodeCursor, encodeCursor, failingPage, failingRows, type FailingRow } from './plan-report.js';
 import { csvLine } from '../exports/csv.js';
@@ -23,6 +23,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 const validatePublishInput = compileValidator(PublishInput);
+const validatePlanInput = compileValidator(PlanInput);
 
 /** Channel on which a publish announces new or changed form data tables (every node listens). */
 export const SCHEMA_CHANNEL = 'gridbook_schema_changed';
@@ -42,6 +43,24 @@ export interface CheckResult {
   skipped?: boolean;
   /** Where every failing row is listed with its value (present when some fail). */
   reportUrl?: string;
+  /** The failing rows are set to null or quarantined by the builder's choice: no refusal. */
+  resolution?: 'null' | 'quarantine';
+  /** For the map check: the given values that do not convert. */
+  values?: (string | null)[];
+}
+
+/** A check refuses the publish when rows fail it and no choice resolves them. */
+const refuses = (c: CheckResult) => c.failing > 0 && !c.resolution;
+
+/** What a type change made with a choice did (or would do) to the existing values. */
+export interface ConversionSummary {
+  field: string;
+  onFailure: 'refuse' | 'null' | 'quarantine';
+  quarantineColumn?: string;
+  /** Rows whose value the map replaced. */
+  mappedRows: number;
+  /** Rows whose value did not convert: set to null or quarantined (with `refuse`, the publish is refused). */
+  unconvertedRows: number;
 }
 
 export interface PlanView {
@@ -52,6 +71,8 @@ export interface PlanView {
   changes: string[];
   statements: PlannedStatement[];
   checks: CheckResult[];
+  /** The type changes made with a conversion choice, with their counts. */
+  conversions: ConversionSummary[];
   fields: number;
 }
 
@@ -93,7 +114,7 @@ export interface PublishResult {
 
 export class PublishRefusedError extends AppError {
   constructor(readonly plan: PlanView) {
-    const failed = plan.checks.filter((c) => c.failing > 0);
+    const failed = plan.checks.filter(refuses);
     const first = failed[0]!;
     super(
       'CONFLICT',
@@ -103,7 +124,9 @@ export class PublishRefusedError extends AppError {
       failed.map((c) => ({
         path: c.field,
         code: c.rule,
-        message: `${c.failing} existing row${c.failing === 1 ? '' : 's'} fail "${c.description}" (for example submissions ${c.examples.join(', ')})`,
+        message:
+          `${c.failing} existing row${c.failing === 1 ? '' : 's'} fail "${c.description}"` +
+          (c.examples.length ? ` (for example submissions ${c.examples.join(', ')})` : c.rule === 'map' ? `: ${c.values?.join(', ')}` : ''),
       })),
     );
   }
@@ -160,8 +183,15 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
       results.push({ ...base, failing: 0, examples: [], skipped: true });
       continue;
     }
+    if (check.resolution) Object.assign(base, { resolution: check.resolution });
+    if (check.rule === 'map') {
+      // About the builder's own map, not stored rows: the values that do not convert are the example.
+      const rows = await failingPage(db, check, templateId, null, EXAMPLES);
+      results.push({ ...base, failing: rows.length, examples: [], ...(rows.length ? { values: rows.map((r) => r.value) } : {}) });
+      continue;
+    }
     const { failing, examples } = await runCheck(db, check, templateId);
-    if (failing > 0) failed.add(`${check.field}:${check.rule}`);
+    if (failing > 0 && !check.resolution) failed.add(`${check.field}:${check.rule}`);
     results.push({ ...base, failing, examples });
   }
   return results;
@@ -176,7 +206,11 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
 export class PublishService {
   constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics }) {}
 
-  private async prepare(db: Queryable, template: TemplateRow): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
+  private async prepare(
+    db: Queryable,
+    template: TemplateRow,
+    choices: ConversionChoices = {},
+  ): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
     const retired = await retiredIds(db, template.id);
     const definition = validateDefinition(template.definition, retired);
     const latest = template.current_version ? await findVersion(db, template.id, template.current_version) : null;
@@ -187,29 +221,43 @@ export class PublishService {
       ? { version: latest.version, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(db, template.id)) }
       : null;
     const naming = deriveNaming(template.id, definition, previous?.naming ?? null);
-    return { plan: planPublish(definition, naming, previous), definition, previous: latest?.definition ?? null };
+    return { plan: planPublish(definition, naming, previous, choices), definition, previous: latest?.definition ?? null };
   }
 
-  private view(template: TemplateRow, plan: Plan, definition: Definition, checks: CheckResult[]): PlanView {
+  /** Runs the plan's checks and counts what its conversion choices do: the plan as the API shows it. */
+  private async view(db: Queryable, template: TemplateRow, plan: Plan, definition: Definition): Promise<PlanView> {
+    const checks = await runChecks(db, plan.checks, template.id);
+    const conversions: ConversionSummary[] = [];
+    for (const conversion of plan.conversions) {
+      const mapped = conversion.mappedSql ? await db.query<{ n: string }>(conversion.mappedSql, conversion.params) : null;
+      conversions.push({
+        field: conversion.field,
+        onFailure: conversion.onFailure,
+        ...(conversion.quarantineColumn ? { quarantineColumn: conversion.quarantineColumn } : {}),
+        mappedRows: mapped ? Number(mapped.rows[0]!.n) : 0,
+        unconvertedRows: checks.find((c) => c.field === conversion.field && c.rule === 'type')?.failing ?? 0,
+      });
+    }
     return {
       templateId: template.id,
       fromVersion: plan.fromVersion,
       toVersion: plan.toVersion,
-      ok: checks.every((c) => c.failing === 0),
+      ok: !checks.some(refuses),
       changes: plan.changes,
       statements: plan.statements,
-      checks: checks.map((c) => (c.failing > 0 ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
+      checks: checks.map((c) => (c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
+      conversions,
       fields: countFields(definition),
     };
   }
 
   /** The dry run: what publishing would do and whether existing rows pass its checks. Changes nothing. */
-  async plan(ctx: ServiceContext, id: string): Promise<PlanView> {
+  async plan(ctx: ServiceContext, id: string, raw: unknown = {}): Promise<PlanView> {
+    const input = validatePlanInput(raw ?? {});
     return this.inSnapshot(async (client) => {
       const template = await authorizeTemplate(client, ctx, id, 'publish');
-      const { plan, definition } = await this.prepare(client, template);
-      const checks = await runChecks(client, plan.checks, template.id);
-      return this.view(template, plan, definition, checks);
+      const { plan, definition } = await this.prepare(client, template, input.conversions);
+      return this.view(client, template, plan, definition);
     });
   }
 
@@ -305,10 +353,9 @@ export class PublishService {
           `Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile; plan again`,
         );
       }
-      const { plan, definition, previous } = await this.prepare(tx, template);
+      const { plan, definition, previous } = await this.prepare(tx, template, input.conversions);
       await this.lockTables(tx, plan);
-      const checks = await runChecks(tx, plan.checks, id);
-      const view = this.view(template, plan, definition, checks);
+      const view = await this.view(tx, template, plan, definition);
       if (!view.ok) throw new PublishRefusedError(view);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
@@ -331,7 +378,7 @@ export class PublishService {
           JSON.stringify(jsonSchema),
           JSON.stringify(plan.naming),
           plan.statements.map((s) => s.sql),
-          JSON.stringify(checks),
+          JSON.stringify(view.checks),
           ctx.actor!.id,
         ],
       );
@@ -345,7 +392,12 @@ export class PublishService {
         entityId: id,
         gridId: template.grid_id,
         before: { version: template.current_version },
-        after: { version: plan.toVersion, changes: plan.changes, statements: plan.statements.length },
+        after: {
+          version: plan.toVersion,
+          changes: plan.changes,
+          statements: plan.statements.length,
+          ...(view.conversions.length ? { conversions: view.conversions } : {}),
+        },
       });
       // Delivered at commit, to every node (this one included), which then rebuild their admin panel.
       await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, id]);

@@ -4,7 +4,7 @@ import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { DefinitionSchema } from './definition.schema.js';
-import { CreateTemplateInput, PatchTemplateInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
+import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const TemplateView = Type.Object({
   id: Type.String(),
@@ -36,6 +36,18 @@ const PlanView = Type.Object({
       failing: Type.Integer(),
       examples: Type.Array(Type.String(), { description: 'ids of up to 20 failing submissions' }),
       skipped: Type.Optional(Type.Boolean()),
+      reportUrl: Type.Optional(Type.String({ description: 'every failing row with its value: paged JSON, or `&format=csv`' })),
+      resolution: Type.Optional(Type.Union([Type.Literal('null'), Type.Literal('quarantine')], { description: 'failing rows resolved by a choice' })),
+      values: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'map values that do not convert' })),
+    }),
+  ),
+  conversions: Type.Array(
+    Type.Object({
+      field: Type.String(),
+      onFailure: Type.Union([Type.Literal('refuse'), Type.Literal('null'), Type.Literal('quarantine')]),
+      quarantineColumn: Type.Optional(Type.String()),
+      mappedRows: Type.Integer(),
+      unconvertedRows: Type.Integer(),
     }),
   ),
   fields: Type.Integer(),
@@ -94,9 +106,11 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       method: 'post',
       path: '/templates/:templateId/plan',
       tag: 'templates',
-      summary: 'Dry run of publishing: the DDL it would run and the checks on existing rows',
+      summary:
+        'Dry run of publishing: the DDL it would run and the checks on existing rows; `conversions` tries the choices for values a type change cannot convert',
+      body: PlanInput,
       response: PlanView,
-      handler: ({ ctx, params }) => publisher.plan(ctx, params.templateId!),
+      handler: ({ ctx, params, body }) => publisher.plan(ctx, params.templateId!, body),
     }),
     route({
       method: 'get',

@@ -234,7 +234,7 @@ describe('publishing templates into real tables', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await api.get(`${typeCheck.reportUrl.replace('/api/v1', '')}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: any } = await api.get(`${typeCheck.reportUrl.replace('/api/v1', '')}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.data).toMatchObject({ field: 'household.code', rule: 'type', description: 'converts from text to integer' });
       seen.push(...res.body.data.rows);
@@ -274,6 +274,78 @@ describe('publishing templates into real tables', () => {
     const badCursor = await api.get(`/templates/${id}/plan/failures?field=household.code&rule=type&cursor=x`);
     expect(badCursor.status).toBe(422);
     expect(badCursor.body.error.details).toEqual([{ path: 'cursor', message: 'is not a cursor this report returned' }]);
+  });
+
+  it('converts with the builder\'s choices: map given values, then refuse, null or quarantine the rest, recorded with counts', async () => {
+    const id = await createTemplate('choices', surveyDefinition());
+    await api.post(`/templates/${id}/publish`);
+    const table = `f${id}_household`;
+    const codes = ['12', ' 7 ', 'twelve', 'N/A', 'x', '', null];
+    const subs = await seedRows(t.rt.pool, id, table, codes.map((code) => ({ village: 'V', code })), builder, gridId);
+    const def = surveyDefinition();
+    (def.sections[0]!.fields[2] as Record<string, unknown>).type = 'integer';
+    await setDefinition(id, def);
+    const map = { twelve: 12, 'N/A': null };
+
+    // The map alone leaves 'x': still refused, and the plan says what the map would do.
+    const mapped = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map } } });
+    expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
+    expect(mapped.body.data.ok).toBe(false);
+    expect(mapped.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, examples: [subs[4]] });
+    expect(mapped.body.data.conversions).toEqual([{ field: 'household.code', onFailure: 'refuse', mappedRows: 2, unconvertedRows: 1 }]);
+
+    // A map value that is no integer, or a choice for a field with no type change: refused, nothing changed.
+    const badMap = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { map: { twelve: 'dozen' }, onFailure: 'null' } } });
+    expect(badMap.status).toBe(409);
+    expect(badMap.body.error.details).toEqual([
+      { path: 'household.code', code: 'map', message: '1 existing row fail "each value the map gives converts to integer": dozen' },
+    ]);
+    const stray = await api.post(`/templates/${id}/plan`, { conversions: { 'household.age': { onFailure: 'null' } } });
+    expect(stray.status).toBe(422);
+    expect(stray.body.error.details[0].path).toBe('conversions.household.age');
+    expect((await columnsOf(t.rt.pool, table))).toContain('code:text');
+
+    // Quarantine: converted where it converts or is mapped, the rest kept as text beside it.
+    const plan = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    expect(plan.body.data.ok).toBe(true);
+    expect(plan.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
+    const published = await api.post(`/templates/${id}/publish`, { expectedVersion: 1, conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const summary = { field: 'household.code', onFailure: 'quarantine', quarantineColumn: 'code__unconverted', mappedRows: 2, unconvertedRows: 1 };
+    expect(published.body.data.plan.conversions).toEqual([summary]);
+    const rows = await t.rt.pool.query(`SELECT submission_id, code, code__unconverted FROM forms."${table}" ORDER BY submission_id`);
+    expect(rows.rows).toEqual(
+      [['12', null], ['7', null], ['12', null], [null, null], [null, 'x'], [null, null], [null, null]].map(([code, kept], i) => ({
+        submission_id: subs[i],
+        code,
+        code__unconverted: kept,
+      })),
+    );
+    // Recorded in the version and the audit entry; shown in exports beside the field.
+    const version = await t.rt.pool.query(`SELECT checks, naming FROM template_versions WHERE template_id = $1 AND version = 2`, [id]);
+    expect(version.rows[0].checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
+    expect(version.rows[0].naming.sections.s_household.quarantine).toEqual({ f_code: 'code__unconverted' });
+    const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    expect(audit.rows[0].after.conversions).toEqual([summary]);
+    await t.rt.pool.query(`UPDATE submissions SET processing_status = 1 WHERE template_id = $1`, [id]);
+    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/export?format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toContain(',Code,Code (unconverted),');
+    expect(lines[5]).toContain(',,x,');
+
+    // Null: a later change to a date sets what does not convert to null.
+    const def3 = structuredClone(def);
+    (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'text';
+    await setDefinition(id, def3);
+    expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
+    await t.rt.pool.query(`UPDATE forms."${table}" SET code = CASE WHEN submission_id = $1 THEN '2024-02-29' ELSE 'soon' END WHERE code IS NOT NULL`, [subs[0]]);
+    (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'date';
+    await setDefinition(id, def3);
+    const nulled = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { onFailure: 'null' } } });
+    expect(nulled.status, JSON.stringify(nulled.body)).toBe(201);
+    expect(nulled.body.data.plan.conversions).toEqual([{ field: 'household.code', onFailure: 'null', mappedRows: 0, unconvertedRows: 2 }]);
+    const dates = await t.rt.pool.query(`SELECT to_char(code, 'YYYY-MM-DD') AS code FROM forms."${table}" WHERE code IS NOT NULL`);
+    expect(dates.rows).toEqual([{ code: '2024-02-29' }]);
   });
 
   it('refuses tightened rules that existing rows break, with the count and the ids', async () => {
