@@ -257,9 +257,12 @@ function sectionField(definition: Definition, fieldId: string): Field | null {
  * The publish check "the submitted answers hold no value of this field twice", compared as
  * reservations compare values: the submissions that repeat one (all of them), oldest first.
  */
-export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<string[]> {
+export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<{ id: string; value: string }[]> {
   const values = await answeredValues(db, templateId, [field]);
-  return [...values.values()].filter((v) => v.ids.length > 1).flatMap((v) => v.ids).sort((a, b) => Number(a) - Number(b));
+  return [...values.values()]
+    .filter((v) => v.ids.length > 1)
+    .flatMap((v) => v.ids.map((id) => ({ id, value: v.value })))
+    .sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /**

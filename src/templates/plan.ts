@@ -24,18 +24,24 @@ export interface PlannedStatement {
   reason: string;
 }
 
-/** A check on existing rows: SQL that returns the failing rows (submission ids), or a JS predicate. */
+/**
+ * A check on existing rows: SQL that returns the failing rows, or a JS predicate over a column.
+ * Either way each failing row is reported with its submission, its row (repeating tables) and the
+ * value that fails (src/templates/plan-report.ts).
+ */
 export interface PlannedCheck {
   /** Dotted path of the field: `household.age`, `household.members.name`. */
   field: string;
   rule: string;
   description: string;
   table: string;
-  /** SQL selecting `submission_id` of failing rows; `$1` may be bound to `params[0]`. */
+  /** SQL selecting the failing rows as `id` (submission), `row` (row_index or NULL), `value` (text); `$1` may be bound to `params[0]`. */
   sql?: string;
   params?: unknown[];
   /** For rules defined by JavaScript semantics (patterns, formats): the column and a predicate. */
   js?: { column: string; failing: (value: string) => boolean };
+  /** The table's row column (`row_index`) for a repeating table; absent for a section's table. */
+  rowColumn?: string;
   /**
    * The unique rule: the submitted answers of this field (read from the submissions, pending ones
    * included, and compared as reservations compare them) must not repeat a value.
@@ -80,6 +86,12 @@ function locateFields(definition: Definition, naming: Naming): Map<string, Locat
   return located;
 }
 
+/** The SELECT list of a check's failing rows (see PlannedCheck.sql): submission, row, value as text. */
+function failingSelect(loc: Located, column: string): string {
+  const row = loc.isChild ? q(SYSTEM_COLUMNS.rowIndex) : 'NULL::integer';
+  return `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id, ${row} AS row, ${q(column)}::text AS value FROM ${qualifiedName('forms', loc.table.name)}`;
+}
+
 function columnDefs(fields: Field[], table: TableNaming): string[] {
   return fields.map((f) => `${q(table.columns[f.id]!.name)} ${pgTypeOf(f)}`);
 }
@@ -110,12 +122,11 @@ function ruleChecks(
   const checks: PlannedCheck[] = [];
   const r = field.rules ?? {};
   const p = prev?.rules ?? {};
-  const table = `${qualifiedName('forms', loc.table.name)}`;
-  const base = { field: loc.path, table: loc.table.name, after };
+  const base = { field: loc.path, table: loc.table.name, after, ...(loc.isChild ? { rowColumn: SYSTEM_COLUMNS.rowIndex } : {}) };
   const column = loc.table.columns[field.id]!.name;
   const typeChanged = prev !== null && prev.type !== field.type;
   const add = (rule: string, description: string, where: string, params?: unknown[]) =>
-    checks.push({ ...base, rule, description, sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${table} WHERE ${where}`, params });
+    checks.push({ ...base, rule, description, sql: `${failingSelect(loc, column)} WHERE ${where}`, params });
 
   // Only `required: true` is a rule of stored values; an expression (required when it holds) is the engine's to judge at the door.
   if (r.required === true && !field.showIf && (p.required !== true || prev?.showIf || prev === null)) {
@@ -262,7 +273,7 @@ export function planPublish(
           rule: 'type',
           description: `cannot change from ${prev.field.type} to ${loc.field.type}`,
           table: loc.table.name,
-          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName}`,
+          sql: failingSelect(loc, column),
         });
         continue;
       }
@@ -273,7 +284,7 @@ export function planPublish(
           rule: 'type',
           description: `converts from ${prev.field.type} to ${loc.field.type}`,
           table: loc.table.name,
-          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName} WHERE ${q(column)} IS NOT NULL AND NOT gridbook_can_cast(${q(column)}::text, '${conv.castType}'::regtype)`,
+          sql: `${failingSelect(loc, column)} WHERE ${q(column)} IS NOT NULL AND NOT gridbook_can_cast(${q(column)}::text, '${conv.castType}'::regtype)`,
         });
       }
       expr = `(${conv.using})`;

@@ -16,7 +16,11 @@ import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
 import { PublishInput } from './templates.schema.js';
-import { reconcileReservations, repeatedValues } from '../submissions/unique-values.js';
+import { reconcileReservations } from '../submissions/unique-values.js';
+import { decodeCursor, encodeCursor, failingPage, failingRows, type FailingRow } from './plan-report.js';
+import { csvLine } from '../exports/csv.js';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const validatePublishInput = compileValidator(PublishInput);
 
@@ -36,6 +40,8 @@ export interface CheckResult {
   examples: string[];
   /** Not run because the value does not convert to the new type in the first place. */
   skipped?: boolean;
+  /** Where every failing row is listed with its value (present when some fail). */
+  reportUrl?: string;
 }
 
 export interface PlanView {
@@ -48,6 +54,36 @@ export interface PlanView {
   checks: CheckResult[];
   fields: number;
 }
+
+/** Which check of the plan a conversion report is about. */
+export interface FailuresQuery {
+  field: string;
+  rule: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** A row of the conversion report: `row` counts from 1 as in exports, null for a section's field. */
+export interface FailureView {
+  submissionId: string;
+  row: number | null;
+  value: string | null;
+}
+
+export interface FailuresPage {
+  field: string;
+  rule: string;
+  description: string;
+  table: string;
+  rows: FailureView[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+const reportUrl = (templateId: string, check: { field: string; rule: string }) =>
+  `/api/v1/templates/${templateId}/plan/failures?${new URLSearchParams({ field: check.field, rule: check.rule }).toString()}`;
+const present = (row: FailingRow): FailureView => ({ submissionId: row.submissionId, row: row.row === null ? null : row.row + 1, value: row.value });
+const REPORT_PAGE = { default: 100, max: 1000 };
 
 export interface PublishResult {
   version: number;
@@ -88,41 +124,30 @@ function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set
 }
 
 async function runCheck(db: Queryable, check: PlannedCheck, templateId: string): Promise<{ failing: number; examples: string[] }> {
-  if (check.unique) {
-    // Over the submitted answers themselves (pending ones too), compared as reservations compare values.
-    const ids = await repeatedValues(db, templateId, check.unique.field);
-    return { failing: ids.length, examples: ids.slice(0, EXAMPLES) };
-  }
   if (check.sql) {
     const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql}) failing`, check.params ?? []);
     const failing = Number(count.rows[0]!.n);
     if (failing === 0) return { failing, examples: [] };
-    const examples = await db.query<{ id: string }>(`${check.sql} ORDER BY 1 LIMIT ${EXAMPLES}`, check.params ?? []);
-    return { failing, examples: examples.rows.map((r) => String(r.id)) };
+    return { failing, examples: await exampleIds(db, check, templateId) };
   }
-  // JavaScript semantics: scan the column in keyset batches.
-  const { column, failing: fails } = check.js!;
-  const table = qualifiedName('forms', check.table);
-  const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
+  // The unique rule and JavaScript semantics: the report's own pages, counted.
   let failing = 0;
-  const examples: string[] = [];
-  let last = '0';
-  for (;;) {
-    const batch = await db.query<{ id: string; v: string }>(
-      `SELECT ${sid} AS id, ${quoteIdent(column)}::text AS v FROM ${table}
-        WHERE ${sid} > $1 AND ${quoteIdent(column)} IS NOT NULL ORDER BY ${sid} LIMIT 5000`,
-      [last],
-    );
-    for (const row of batch.rows) {
-      if (fails(row.v)) {
-        failing++;
-        if (examples.length < EXAMPLES) examples.push(row.id);
-      }
-    }
-    if (batch.rows.length < 5000) break;
-    last = batch.rows[batch.rows.length - 1]!.id;
+  const examples = new Set<string>();
+  for await (const page of failingRows(db, check, templateId)) {
+    failing += page.length;
+    for (const row of page) if (examples.size < EXAMPLES) examples.add(row.submissionId);
   }
-  return { failing, examples };
+  return { failing, examples: [...examples] };
+}
+
+/** The submissions of the first failing rows (a submission with several failing rows counts once). */
+async function exampleIds(db: Queryable, check: PlannedCheck, templateId: string): Promise<string[]> {
+  const examples = new Set<string>();
+  for await (const page of failingRows(db, check, templateId, EXAMPLES)) {
+    for (const row of page) examples.add(row.submissionId);
+    if (examples.size >= EXAMPLES) break;
+  }
+  return [...examples].slice(0, EXAMPLES);
 }
 
 /** Runs the plan's checks; a rule check is skipped when its value failed to convert. */
@@ -173,20 +198,82 @@ export class PublishService {
       ok: checks.every((c) => c.failing === 0),
       changes: plan.changes,
       statements: plan.statements,
-      checks,
+      checks: checks.map((c) => (c.failing > 0 ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
       fields: countFields(definition),
     };
   }
 
   /** The dry run: what publishing would do and whether existing rows pass its checks. Changes nothing. */
   async plan(ctx: ServiceContext, id: string): Promise<PlanView> {
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return this.inSnapshot(async (client) => {
       const template = await authorizeTemplate(client, ctx, id, 'publish');
       const { plan, definition } = await this.prepare(client, template);
       const checks = await runChecks(client, plan.checks, template.id);
       return this.view(template, plan, definition, checks);
+    });
+  }
+
+  /** One page of the conversion report: the existing rows one check of the plan finds failing, with their values. */
+  async failures(ctx: ServiceContext, id: string, query: FailuresQuery): Promise<FailuresPage> {
+    const cursor = decodeCursor(query.cursor);
+    const limit = Math.min(Math.max(1, query.limit ?? REPORT_PAGE.default), REPORT_PAGE.max);
+    return this.inSnapshot(async (client) => {
+      const { check, templateId } = await this.findCheck(client, ctx, id, query);
+      const found = await failingPage(client, check, templateId, cursor, limit + 1);
+      const rows = found.slice(0, limit);
+      const more = found.length > limit;
+      return {
+        field: check.field,
+        rule: check.rule,
+        description: check.description,
+        table: check.table,
+        rows: rows.map(present),
+        nextCursor: more ? encodeCursor(rows[rows.length - 1]!) : null,
+      };
+    });
+  }
+
+  /**
+   * The whole conversion report of one check as CSV, read in one snapshot and written with
+   * backpressure. `open` is called once the check is found (so a refusal can still be a JSON error)
+   * and returns where to write.
+   */
+  async failuresCsv(ctx: ServiceContext, id: string, query: FailuresQuery, open: (fileName: string) => Writable): Promise<void> {
+    await this.inSnapshot(async (client) => {
+      const { check, templateId } = await this.findCheck(client, ctx, id, query);
+      const kinds = ['number', 'number', 'text'] as const;
+      async function* lines(): AsyncGenerator<string> {
+        yield csvLine(['submission_id', 'row', 'value'], ['text', 'text', 'text']);
+        for await (const page of failingRows(client, check, templateId)) {
+          yield page.map((r) => present(r)).map((r) => csvLine([r.submissionId, r.row, r.value], [...kinds])).join('');
+        }
+      }
+      const fileName = `template-${templateId}-${check.field}-${check.rule}-failures.csv`.replace(/[^\w.-]+/g, '_');
+      await pipeline(Readable.from(lines()), open(fileName));
+    });
+  }
+
+  private async findCheck(client: PoolClient, ctx: ServiceContext, id: string, query: FailuresQuery): Promise<{ check: PlannedCheck; templateId: string }> {
+    const template = await authorizeTemplate(client, ctx, id, 'publish');
+    const { plan } = await this.prepare(client, template);
+    const check = plan.checks.find((c) => c.field === query.field && c.rule === query.rule);
+    if (!check) {
+      const known = plan.checks.map((c) => `${c.field}:${c.rule}`);
+      throw new AppError(
+        'NOT_FOUND',
+        404,
+        `The plan of template ${id} has no check "${query.rule}" on ${query.field}` + (known.length ? ` (its checks: ${known.join(', ')})` : ' (it has no checks)'),
+      );
+    }
+    return { check, templateId: template.id };
+  }
+
+  /** Reads in one consistent snapshot that changes nothing (plans and their reports). */
+  private async inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      return await work(client);
     } finally {
       await client.query('ROLLBACK').catch(() => {});
       client.release();

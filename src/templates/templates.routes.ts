@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { contentDisposition } from '../files/files.routes.js';
+import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { DefinitionSchema } from './definition.schema.js';
@@ -95,6 +97,35 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       summary: 'Dry run of publishing: the DDL it would run and the checks on existing rows',
       response: PlanView,
       handler: ({ ctx, params }) => publisher.plan(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/plan/failures',
+      tag: 'templates',
+      summary:
+        'The conversion report of one check of the plan: every existing row it finds failing, with the stored value, ' +
+        'in pages (`cursor` from `nextCursor`) or whole as CSV (`format=csv`); `row` counts from 1 as in exports',
+      query: Type.Object({
+        field: Type.String({ minLength: 1, maxLength: 300 }),
+        rule: Type.String({ minLength: 1, maxLength: 100 }),
+        cursor: Type.Optional(Type.String({ maxLength: 40 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+      }),
+      raw: true,
+      handler: async ({ ctx, params, query, res }) => {
+        if (query.format !== 'csv') {
+          sendData(res, await publisher.failures(ctx, params.templateId!, query));
+          return;
+        }
+        await publisher.failuresCsv(ctx, params.templateId!, query, (fileName) => {
+          res.status(200);
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', contentDisposition('attachment', fileName));
+          res.setHeader('Cache-Control', 'no-store');
+          return res;
+        });
+      },
     }),
     route({
       method: 'post',

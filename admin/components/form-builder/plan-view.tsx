@@ -56,7 +56,16 @@ export const PlanView: React.FC<{ plan: Plan; stale: boolean }> = ({ plan, stale
                   <td>
                     {c.skipped ? <span className="gbfb-pill">skipped</span> : c.failing ? <span className="gbfb-pill red">{c.failing.toLocaleString()}</span> : <span className="gbfb-pill green">0</span>}
                   </td>
-                  <td className="gbfb-mono">{c.examples.length ? c.examples.join(', ') : '—'}</td>
+                  <td className="gbfb-mono">
+                    {c.examples.length ? c.examples.join(', ') : '—'}
+                    {c.reportUrl ? (
+                      <div>
+                        <a href={`${c.reportUrl}&format=csv`} data-testid="plan-report-csv" download>
+                          All {c.failing.toLocaleString()} with their values (CSV)
+                        </a>
+                      </div>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

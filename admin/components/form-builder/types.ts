@@ -33,6 +33,8 @@ export interface CheckResult {
   failing: number;
   examples: string[];
   skipped?: boolean;
+  /** Every failing row with its value, paged (JSON) or whole (`&format=csv`). */
+  reportUrl?: string;
 }
 
 export interface PlanView {
