@@ -1,4 +1,6 @@
 import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { Translations } from './translations';
+import { FormLanguages } from './language';
 import { useNotice, type ActionProps } from 'adminjs';
 import { Box, Loader, MessageBox } from '@adminjs/design-system';
 import { builderApi } from './api';
@@ -16,7 +18,7 @@ import type { ConversionChoices, Definition, PlanView as Plan, TemplateData } fr
 import { AddButton, ReadOnly, STYLES } from './ui';
 import { Versions } from './versions';
 
-type Tab = 'editor' | 'preview' | 'json' | 'versions';
+type Tab = 'editor' | 'preview' | 'translations' | 'json' | 'versions';
 
 /** Big templates open with their sections closed: the page stays quick, the headers give the overview. */
 const OPEN_ALL_UP_TO = 150;
@@ -56,6 +58,8 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
 
   const { definition, savedJson } = state;
   const dirty = useMemo(() => JSON.stringify(definition) !== savedJson, [definition, savedJson]);
+  // The same object while the languages stay: the memoized rows that read it do not re-render on every edit.
+  const languages = useMemo(() => ({ languages: definition.languages, defaultLanguage: definition.defaultLanguage }), [definition.languages, definition.defaultLanguage]);
   const stats = useMemo(() => ({
     sections: definition.sections.length,
     fields: definition.sections.reduce((n, s) => n + s.fields.length + (s.tables ?? []).reduce((m, t) => m + t.columns.length, 0), 0),
@@ -170,12 +174,14 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   const tabs: { id: Tab; label: string }[] = [
     { id: 'editor', label: 'Editor' },
     { id: 'preview', label: 'Preview' },
+    { id: 'translations', label: 'Translations' },
     { id: 'json', label: 'JSON' },
     { id: 'versions', label: `Versions (${template.versions.length})` },
   ];
 
   return (
     <ReadOnly.Provider value={!canEdit}>
+      <FormLanguages.Provider value={languages}>
       <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
         <style>{STYLES}</style>
         <Header template={template} stats={stats} canEdit={canEdit} dirty={dirty} busy={busy} canPublish={canPublish} publishHint={publishHint}
@@ -214,9 +220,11 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
           </ExpressionProblems.Provider>
         ) : null}
         {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}
+        {tab === 'translations' ? <Translations definition={definition} readOnly={!canEdit} onChange={applyJson} /> : null}
         {tab === 'json' ? <JsonTab definition={definition} onApply={applyJson} /> : null}
         {tab === 'versions' ? <Versions versions={template.versions} current={template.currentVersion} /> : null}
       </Box>
+      </FormLanguages.Provider>
     </ReadOnly.Provider>
   );
 };
