@@ -20,6 +20,7 @@ import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
 import { ReviewService } from './review/review.service.js';
 import { FollowUpsService } from './review/follow-ups.service.js';
+import { ReviewQueueService } from './review/queue.service.js';
 import { FilesService } from './files/files.service.js';
 import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
@@ -35,6 +36,7 @@ export interface Services {
   publisher: PublishService;
   submissions: SubmissionsService;
   review: ReviewService;
+  reviewQueue: ReviewQueueService;
   followUps: FollowUpsService;
   files: FilesService;
   exports: ExportService;
@@ -88,6 +90,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const metrics = new Metrics(queues.all());
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
+    const review = new ReviewService({ pool, catalog, enqueue });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
@@ -96,7 +99,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool, metrics }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
-      review: new ReviewService({ pool, catalog, enqueue }),
+      review,
+      reviewQueue: new ReviewQueueService({ pool, review }),
       followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
       files: new FilesService({
         pool,
