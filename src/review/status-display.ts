@@ -35,14 +35,20 @@ export const TEMPLATE_STATUS_DISPLAY: Record<string, StatusDisplay> = {
   archived: { label: 'Archived', tone: 'amber' },
 };
 
-/** Background, text and border of each tone (WCAG AA contrast for the text on its background). */
+/** Background, text and border of each tone (the AdminJS theme's; text on its background passes WCAG AA). */
 export const TONE_COLOURS: Record<Tone, { bg: string; fg: string; border: string }> = {
-  blue: { bg: '#e6effc', fg: '#1d4ed8', border: '#bfd3f6' },
-  green: { bg: '#e5f5ea', fg: '#166534', border: '#b7e2c4' },
-  red: { bg: '#fdecec', fg: '#b42318', border: '#f5c2c0' },
-  amber: { bg: '#fdf3e1', fg: '#92400e', border: '#f3d9a6' },
-  grey: { bg: '#eef0f3', fg: '#3f4654', border: '#d5d9e0' },
+  blue: { bg: '#DDE2F9', fg: '#3040D6', border: '#C3CBF3' },
+  green: { bg: '#E5F2F2', fg: '#007D7F', border: '#BFE0E0' },
+  red: { bg: '#F9E5E7', fg: '#C20012', border: '#F2C2C7' },
+  amber: { bg: '#F6EDE8', fg: '#A14F17', border: '#EBD3C4' },
+  grey: { bg: '#F2F2F2', fg: '#454655', border: '#DDDDE2' },
 };
+
+/** CSS rules `<selector>.<tone>` for every tone: how a page's own pill class takes the mapping's colours. */
+export const toneRules = (selector: string): string =>
+  Object.entries(TONE_COLOURS)
+    .map(([tone, c]) => `${selector}.${tone} { background: ${c.bg}; color: ${c.fg}; }`)
+    .join('\n');
 
 export const reviewStatusLabel = (status: string): string => REVIEW_STATUS_DISPLAY[status]?.label ?? status;
 
