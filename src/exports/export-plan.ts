@@ -3,6 +3,7 @@ import type { TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
 import { asResultType } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS, type TableNaming } from '../templates/naming.js';
+import { reviewStatusLabel } from '../review/status-display.js';
 import type { CellKind } from './csv.js';
 
 /**
@@ -10,7 +11,17 @@ import type { CellKind } from './csv.js';
  * its review status, then every field of every section, labelled by the field's label) and one
  * sheet per repeating table (one row per table row). Built from the template's current layout and
  * latest definition; every name is quoted, every value a parameter.
+ *
+ * By default an export speaks the form's language: choices as their option labels, files by their
+ * names, review statuses as the panel shows them. `values: 'codes'` gives what machines want: option
+ * values, file ids, status codes.
  */
+
+export type ExportValues = 'labels' | 'codes';
+export const EXPORT_VALUES: ExportValues[] = ['labels', 'codes'];
+
+/** Turns one stored cell into what the export shows (null: as stored). */
+type Present = ((value: unknown) => unknown) | null;
 
 export interface Sheet {
   /** File or worksheet name: `data` for the main sheet, `<section>.<table>` for repeating tables. */
@@ -18,7 +29,27 @@ export interface Sheet {
   headers: string[];
   kinds: CellKind[];
   sql: string;
+  /** Per column, how a stored value is shown (option labels); absent: every value as stored. */
+  present?: Present[];
 }
+
+type Column = Pick<Field, 'type' | 'resultType' | 'options'>;
+
+/** Option values to their labels (a value no longer among the options stays as it is). */
+function presentOptions(field: Column): Present {
+  if (field.type !== 'single_choice' && field.type !== 'multiple_choice') return null;
+  const labels = new Map((field.options ?? []).map((o) => [o.value, o.label]));
+  const one = (v: unknown) => (typeof v === 'string' ? (labels.get(v) ?? v) : v);
+  return (v) => (Array.isArray(v) ? v.map(one) : one(v));
+}
+
+/** A file column as its files' names, in their order (ids when exporting codes). */
+function columnExpr(field: Column, expr: string, values: ExportValues): string {
+  if (values === 'codes' || field.type !== 'file') return expr;
+  return `(SELECT array_agg(f.original_name ORDER BY x.ord) FROM unnest(${expr}) WITH ORDINALITY AS x(id, ord) JOIN public.files f ON f.id = x.id)`;
+}
+
+const presentAll = (present: Present[]): Present[] | undefined => (present.some(Boolean) ? present : undefined);
 
 /** A calculated field exports as its result type (an integer calculation is a number cell). */
 export function kindOf(field: Pick<Field, 'type' | 'resultType'>): CellKind {
@@ -60,9 +91,10 @@ function quarantineOf(table: { naming: TableNaming; types: Map<string, string> }
 }
 const unconvertedLabel = (label: string) => `${label} (unconverted)`;
 
-export function exportSheets(definition: Definition, layout: TemplateLayout): Sheet[] {
+export function exportSheets(definition: Definition, layout: TemplateLayout, values: ExportValues = 'labels'): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
-  const columns: { label: string; section: string; kind: CellKind; expr: string }[] = [];
+  const labels = values === 'labels';
+  const columns: { label: string; section: string; kind: CellKind; expr: string; present: Present }[] = [];
   const sheets: Sheet[] = [];
   definition.sections.forEach((section, si) => {
     const table = layout.sections.get(section.id);
@@ -72,9 +104,15 @@ export function exportSheets(definition: Definition, layout: TemplateLayout): Sh
     for (const field of section.fields) {
       const column = table.naming.columns[field.id];
       if (!column || !table.types.has(column.name)) continue;
-      columns.push({ label: field.label, section: section.label, kind: kindOf(field), expr: `${alias}.${quoteIdent(column.name)}` });
+      columns.push({
+        label: field.label,
+        section: section.label,
+        kind: kindOf(field),
+        expr: columnExpr(field, `${alias}.${quoteIdent(column.name)}`, values),
+        present: labels ? presentOptions(field) : null,
+      });
       const kept = quarantineOf(table, field.id);
-      if (kept) columns.push({ label: unconvertedLabel(field.label), section: section.label, kind: 'text', expr: `${alias}.${quoteIdent(kept)}` });
+      if (kept) columns.push({ label: unconvertedLabel(field.label), section: section.label, kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null });
     }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
@@ -82,20 +120,26 @@ export function exportSheets(definition: Definition, layout: TemplateLayout): Sh
       const cols = repeating.columns
         .filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name))
         .flatMap((c) => {
-          const own = { label: c.label, kind: kindOf(c), column: child.naming.columns[c.id]!.name };
+          const own = {
+            label: c.label,
+            kind: kindOf(c),
+            expr: columnExpr(c, `c.${quoteIdent(child.naming.columns[c.id]!.name)}`, values),
+            present: labels ? presentOptions(c) : null,
+          };
           const kept = quarantineOf(child, c.id);
-          return kept ? [own, { label: unconvertedLabel(c.label), kind: 'text' as CellKind, column: kept }] : [own];
+          return kept ? [own, { label: unconvertedLabel(c.label), kind: 'text' as CellKind, expr: `c.${quoteIdent(kept)}`, present: null }] : [own];
         });
       sheets.push({
         name: `${section.key}.${repeating.key}`,
         headers: ['Submission', 'Row', ...cols.map((c) => c.label)],
         kinds: ['number', 'number', ...cols.map((c) => c.kind)],
         sql: `SELECT c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)} + 1${cols
-          .map((col) => `, c.${quoteIdent(col.column)}`)
+          .map((col) => `, ${col.expr}`)
           .join('')}
            FROM ${qualifiedName(layout.schema, child.name)} c JOIN public.submissions s ON s.id = c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}
           WHERE s.template_id = $1 AND s.processing_status = 1
           ORDER BY c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)}`,
+        present: labels ? presentAll([null, null, ...cols.map((c) => c.present)]) : undefined,
       });
     }
   });
@@ -107,6 +151,7 @@ export function exportSheets(definition: Definition, layout: TemplateLayout): Sh
             FROM ${from.join('\n            ')}
            WHERE s.template_id = $1 AND s.processing_status = 1
            ORDER BY s.id`,
+    present: labels ? presentAll([null, null, null, (v) => reviewStatusLabel(String(v)), ...columns.map((c) => c.present)]) : undefined,
   };
   return [main, ...sheets];
 }

@@ -200,7 +200,7 @@ export class ReviewService {
         [row.id, version.definition.sections.map((s) => s.id)],
       );
     }
-    return this.syncStatus(tx, row.id, row.review_status);
+    return this.syncStatus(tx, row, row.review_status);
   }
 
   private async sectionTransition(ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
@@ -228,7 +228,7 @@ export class ReviewService {
         { path: 'sectionStatus', message: current.status },
       ]);
     }
-    const after = await this.syncStatus(tx, peek.id, row.review_status);
+    const after = await this.syncStatus(tx, row, row.review_status);
     await announceDecision(tx, row.review_status, after, ctx);
     await recordAudit(tx, ctx, {
       action: `submission.section_${command}`,
@@ -297,11 +297,18 @@ export class ReviewService {
     });
   }
 
-  /** Recomputes a section-reviewed submission's status from its sections. */
-  private async syncStatus(tx: PoolClient, id: string, before: ReviewStatus): Promise<SubmissionRow> {
+  /**
+   * Recomputes a section-reviewed submission's status from its sections. Its reason joins the
+   * rejected sections' reasons, each after its section's label (what the submitter reads), never
+   * after the section's internal id.
+   */
+  private async syncStatus(tx: PoolClient, row: Pick<SubmissionRow, 'id' | 'template_id' | 'template_version'>, before: ReviewStatus): Promise<SubmissionRow> {
+    const id = row.id;
     const sections = await this.sectionRows(tx, id);
     const status = deriveSubmissionStatus(sections.map((s) => s.status));
-    const reasons = sections.filter((s) => s.status === 'rejected' && s.reason).map((s) => `${s.sectionId}: ${s.reason}`);
+    const rejected = sections.filter((s) => s.status === 'rejected' && s.reason);
+    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).definition.sections.map((s) => [s.id, s.label])) : null;
+    const reasons = rejected.map((s) => `${labels?.get(s.sectionId) ?? s.sectionId}: ${s.reason}`);
     const result = await tx.query<SubmissionRow>(
       `UPDATE submissions SET review_status = $2, review_reason = $3,
               reviewed_at = CASE WHEN $2 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,
