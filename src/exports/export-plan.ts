@@ -1,7 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
-import type { TemplateLayout } from '../templates/catalog.js';
+import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
-import { asResultType } from '../templates/field-types.js';
+import { asResultType, columnLabel, fieldColumns } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
 import type { CellKind } from './csv.js';
 
@@ -34,6 +34,7 @@ export function kindOf(field: Pick<Field, 'type' | 'resultType'>): CellKind {
       return 'date';
     case 'multiple_choice':
     case 'file':
+    case 'signature':
       return 'list';
     default:
       return 'text';
@@ -53,6 +54,17 @@ function uniqueHeaders(items: { label: string; section: string }[]): string[] {
   return items.map((i) => ((counts.get(i.label) ?? 0) > 1 ? `${i.section}: ${i.label}` : i.label));
 }
 
+/** The columns of `fields` that the table holds (purged ones left out): a geopoint's parts one each, a note none. */
+function storedColumns(fields: Field[], table: TableLayout): { label: string; kind: CellKind; name: string }[] {
+  return fields.flatMap((field) =>
+    fieldColumns(field).flatMap((c) => {
+      const column = table.naming.columns[c.id];
+      if (!column || !table.types.has(column.name)) return [];
+      return [{ label: columnLabel(field.label, c.part), kind: c.part ? ('number' as const) : kindOf(field), name: column.name }];
+    }),
+  );
+}
+
 export function exportSheets(definition: Definition, layout: TemplateLayout): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const columns: { label: string; section: string; kind: CellKind; expr: string }[] = [];
@@ -62,21 +74,19 @@ export function exportSheets(definition: Definition, layout: TemplateLayout): Sh
     if (!table) return;
     const alias = `t${si}`;
     from.push(`LEFT JOIN ${qualifiedName(layout.schema, table.name)} ${alias} ON ${alias}.${quoteIdent(SYSTEM_COLUMNS.submissionId)} = s.id`);
-    for (const field of section.fields) {
-      const column = table.naming.columns[field.id];
-      if (!column || !table.types.has(column.name)) continue;
-      columns.push({ label: field.label, section: section.label, kind: kindOf(field), expr: `${alias}.${quoteIdent(column.name)}` });
+    for (const { label, kind, name } of storedColumns(section.fields, table)) {
+      columns.push({ label, section: section.label, kind, expr: `${alias}.${quoteIdent(name)}` });
     }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
-      const cols = repeating.columns.filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name));
+      const cols = storedColumns(repeating.columns, child);
       sheets.push({
         name: `${section.key}.${repeating.key}`,
         headers: ['Submission', 'Row', ...cols.map((c) => c.label)],
-        kinds: ['number', 'number', ...cols.map(kindOf)],
+        kinds: ['number', 'number', ...cols.map((c) => c.kind)],
         sql: `SELECT c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)} + 1${cols
-          .map((col) => `, c.${quoteIdent(child.naming.columns[col.id]!.name)}`)
+          .map((col) => `, c.${quoteIdent(col.name)}`)
           .join('')}
            FROM ${qualifiedName(layout.schema, child.name)} c JOIN public.submissions s ON s.id = c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}
           WHERE s.template_id = $1 AND s.processing_status = 1
