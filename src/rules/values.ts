@@ -195,7 +195,8 @@ const geopointCheck: ValueCheck = (v) => {
   for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', MESSAGES.geopointPart(), key];
   for (const part of GEOPOINT_PARTS) {
     const x = Object.hasOwn(point, part.key) ? point[part.key] : undefined;
-    if (x === undefined && !part.required) continue;
+    // An optional part may be null (a browser reports an unknown altitude so).
+    if ((x === undefined || x === null) && !part.required) continue;
     if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max) return [x === undefined ? 'type' : 'range', MESSAGES.geopointRange(part), part.key];
   }
   return null;

@@ -83,7 +83,8 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (rules.minItems !== undefined && rules.maxItems !== undefined && rules.minItems > rules.maxItems) {
     problems.push({ path: `${path}.rules.minItems`, message: 'must not exceed maxItems' });
   }
-  if (rules.min !== undefined || rules.max !== undefined) {
+  // Bounds of a type that takes none are reported once, above.
+  if ((rules.min !== undefined || rules.max !== undefined) && spec.rules.includes('min')) {
     const numeric = field.type === 'integer' || field.type === 'decimal';
     for (const bound of ['min', 'max'] as const) {
       const value = rules[bound];

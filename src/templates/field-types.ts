@@ -146,7 +146,7 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
       type: 'object',
       additionalProperties: false,
       required: ['latitude', 'longitude'],
-      properties: Object.fromEntries(GEOPOINT_PARTS.map((p) => [p.key, { type: 'number', minimum: p.min, maximum: p.max }])),
+      properties: Object.fromEntries(GEOPOINT_PARTS.map((p) => [p.key, { type: p.required ? 'number' : ['number', 'null'], minimum: p.min, maximum: p.max }])),
     }),
   },
   // One PNG, uploaded through the files pipeline: the value is a file field's (a list of one id).
