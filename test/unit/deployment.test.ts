@@ -76,6 +76,20 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/apt-get install .*postgresql-client/);
   });
 
+  it('the image that runs installs no development tools, and every command it runs starts from the build', async () => {
+    const dockerfile = await readFile('Dockerfile', 'utf8');
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    const runtime = runtimeStage(dockerfile);
+    expect(runtime).toMatch(/RUN npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest', 'eslint']) expect(pkg.dependencies, tool).not.toHaveProperty(tool);
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    const commands = ['migrate', 'web', 'worker'].map((name) => compose.services[name].command[2] as string);
+    for (const script of [...commands, 'setup', 'migrate', 'db:backup', 'db:restore', 'audit:verify', 'check:integrity']) {
+      expect(pkg.scripts[script], script).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/[\w-]+\.js$/);
+    }
+  });
+
   it('the image creates the storage folder that docker-compose.yml mounts, owned by the user it runs as', async () => {
     const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
     const runtime = runtimeStage(await readFile('Dockerfile', 'utf8'));
