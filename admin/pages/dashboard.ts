@@ -1,5 +1,7 @@
 import type { PageHandler } from 'adminjs';
-import { asAdminUser, type AdminUser } from '../admin-user.js';
+import sql from 'sql-template-tag';
+import { gridsWhereMay, visibleScopeSql } from '../../src/permissions/visible-scope.js';
+import { actorOf, asAdminUser, visibleScopeOf } from '../admin-user.js';
 import type { AdminDeps } from '../resources/types.js';
 
 export interface DashboardData {
@@ -13,17 +15,6 @@ export interface DashboardData {
   waitingForMe: { count: number; items: { id: string; template: string; submittedAt: string }[] };
   myGrids: { id: string; slug: string; title: string; role: string }[];
   recentActions: { id: string; createdAt: string; action: string; entityType: string; entityId: string | null }[];
-}
-
-/** The submissions a user may see, as SQL over `s` (submissions): all, their grids, or their own. */
-function scopeSql(user: AdminUser, params: unknown[]): string {
-  if (user.role === 'admin') return 'true';
-  const entries = Object.entries(user.memberships);
-  const wide = entries.filter(([, r]) => r !== 'submitter').map(([g]) => g);
-  const own = entries.filter(([, r]) => r === 'submitter').map(([g]) => g);
-  params.push(wide, own, user.id);
-  const n = params.length;
-  return `(s.grid_id = ANY ($${n - 2}::bigint[]) OR (s.grid_id = ANY ($${n - 1}::bigint[]) AND s.submitted_by = $${n}))`;
 }
 
 /**
@@ -43,11 +34,8 @@ export function dashboardHandler(deps: AdminDeps): PageHandler {
       recentActions: [],
     };
     if (!user) return empty;
-    const statusParams: unknown[] = [];
-    const statusScope = scopeSql(user, statusParams);
-    const dayParams: unknown[] = [];
-    const dayScope = scopeSql(user, dayParams);
-    const reviewerGrids = user.role === 'admin' ? null : Object.entries(user.memberships).filter(([, r]) => r === 'reviewer' || r === 'manager').map(([g]) => g);
+    const visible = visibleScopeSql(visibleScopeOf(user));
+    const reviewerGrids = gridsWhereMay(actorOf(user)!, user.memberships, 'claim');
 
     const [counts, statuses, perDay, waiting, myGrids, recent, queue] = await Promise.all([
       user.role === 'admin'
@@ -60,15 +48,13 @@ export function dashboardHandler(deps: AdminDeps): PageHandler {
           )
         : null,
       deps.pool.query<{ processing_status: number; review_status: string; n: string }>(
-        `SELECT processing_status, review_status, count(*) AS n FROM submissions s WHERE ${statusScope} GROUP BY 1, 2`,
-        statusParams,
+        sql`SELECT processing_status, review_status, count(*) AS n FROM submissions s WHERE ${visible} GROUP BY 1, 2`,
       ),
       deps.pool.query<{ day: string; n: string }>(
-        `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(s.id) AS n
-           FROM generate_series(current_date - 29, current_date, interval '1 day') AS d(day)
-           LEFT JOIN submissions s ON s.created_at >= d.day AND s.created_at < d.day + interval '1 day' AND ${dayScope}
-          GROUP BY d.day ORDER BY d.day`,
-        dayParams,
+        sql`SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(s.id) AS n
+              FROM generate_series(current_date - 29, current_date, interval '1 day') AS d(day)
+              LEFT JOIN submissions s ON s.created_at >= d.day AND s.created_at < d.day + interval '1 day' AND ${visible}
+             GROUP BY d.day ORDER BY d.day`,
       ),
       deps.pool.query<{ id: string; template: string; submitted_at: Date | null; created_at: Date; total: string }>(
         `SELECT s.id, t.title AS template, s.submitted_at, s.created_at, count(*) OVER () AS total
