@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../src/config/admin-env.js';
+import { PROJECT_ROOT } from '../src/config/paths.js';
 import { componentsFingerprint } from './component-loader.js';
 
 /**
