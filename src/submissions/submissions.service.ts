@@ -5,19 +5,18 @@ import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
 import { isPgError, translatePgError } from '../db/pg-errors.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
-import { gridRoleOf } from '../grids/grids.repository.js';
-import { can, type Action } from '../permissions/policy.js';
+import { BadRequestError, ConflictError, ForbiddenError, UnauthenticatedError } from '../errors/app-error.js';
+import { can } from '../permissions/policy.js';
 import { visibleInGrid, visibleScope, visibleScopeSql } from '../permissions/visible-scope.js';
 import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
-import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
+import { authorizeSubmission, authorizeTemplate, authorizeTemplateHeader } from '../permissions/record-access.js';
 import { compileValidator } from '../validation/validate.js';
 import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
-import { findSubmission, SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
+import { SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import { own } from '../templates/own.js';
 import { duplicatesOf, normalisedAnswers, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
 import {
@@ -158,7 +157,7 @@ export class SubmissionsService {
   }
 
   async get(ctx: ServiceContext, id: string, as: AnswerKeys = 'current'): Promise<SubmissionView> {
-    const { row } = await this.authorize(this.deps.pool, ctx, id, 'read');
+    const { row } = await authorizeSubmission(this.deps.pool, ctx, id, 'read');
     return (await this.present([row], as))[0]!;
   }
 
@@ -213,7 +212,7 @@ export class SubmissionsService {
   async update(ctx: ServiceContext, id: string, raw: unknown): Promise<SubmissionView> {
     const input = validateUpdate(raw);
     const row = await withTransaction(this.deps.pool, async (tx) => {
-      const { row: before } = await this.authorize(tx, ctx, id, 'edit', { forUpdate: true });
+      const { row: before } = await authorizeSubmission(tx, ctx, id, 'edit', { forUpdate: true });
       if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
         throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
       }
@@ -269,7 +268,7 @@ export class SubmissionsService {
   /** Deletes a draft (its typed rows go with it: they reference the submission ON DELETE CASCADE). */
   async remove(ctx: ServiceContext, id: string): Promise<void> {
     await withTransaction(this.deps.pool, async (tx) => {
-      const { row } = await this.authorize(tx, ctx, id, 'delete', { forUpdate: true });
+      const { row } = await authorizeSubmission(tx, ctx, id, 'delete', { forUpdate: true });
       if (row.review_status !== 'draft') throw new ConflictError('Only drafts can be deleted');
       await tx.query('DELETE FROM submissions WHERE id = $1', [id]);
       await recordAudit(tx, ctx, {
@@ -289,7 +288,7 @@ export class SubmissionsService {
     for (const id of ids) {
       try {
         await withTransaction(this.deps.pool, async (tx) => {
-          const { row } = await this.authorize(tx, ctx, id, 'retry', { forUpdate: true });
+          const { row } = await authorizeSubmission(tx, ctx, id, 'retry', { forUpdate: true });
           if (row.processing_status !== PROCESSING_STATUS.failed) throw new ConflictError(`Submission ${id} has not failed`);
           await tx.query(`UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now() WHERE id = $1`, [id]);
           await recordAudit(tx, ctx, {
@@ -347,23 +346,5 @@ export class SubmissionsService {
       throw new ConflictError('This Idempotency-Key was already used for a different request');
     }
     return { submission: (await this.present([row], 'current'))[0]!, replayed: true };
-  }
-
-  /** Loads a submission and checks the action; a submission the caller may not read does not exist for them. */
-  private async authorize(
-    db: Queryable,
-    ctx: ServiceContext,
-    id: string,
-    action: Action,
-    opts: { forUpdate?: boolean } = {},
-  ): Promise<{ row: SubmissionRow }> {
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const row = await findSubmission(db, id, opts);
-    if (!row) throw new NotFoundError('Submission', id);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
-    const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id };
-    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
-    if (!can(ctx.actor, action, subject)) throw new ForbiddenError();
-    return { row };
   }
 }
