@@ -3,8 +3,8 @@ import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
-import { can, type Action } from '../../src/permissions/policy.js';
-import { gridsWhereMay, visibleScopeKnex } from '../../src/permissions/visible-scope.js';
+import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
+import { visibleScopeKnex } from '../../src/permissions/visible-scope.js';
 import { actorOf, asAdminUser, gridRoleFor, visibleScopeOf, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
@@ -39,14 +39,12 @@ const may = (ctx: ActionContext, action: Action) => {
 };
 /**
  * Bulk buttons (no record at hand): for those who may do it to a submission in at least one of
- * their grids, that is an approval of one in review assigned to them (the service checks each).
+ * their grids (the permission module's answer; the service checks each submission).
  */
 const mayInSomeGrid = (action: Action) => (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  const actor = actorOf(ctx.currentAdmin);
-  if (!user || !actor) return false;
-  const grids = gridsWhereMay(actor, user.memberships, action);
-  return grids === null || grids.length > 0;
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, action, (gridRole) => ({ type: 'submission', gridRole, own: false, assigned: true }));
+  return grids === 'all' || grids.length > 0;
 };
 const mayReview = mayInSomeGrid('approve');
 /** Retry: on a record, the permission module's answer for it; as a bulk action, in some grid. */
@@ -170,10 +168,11 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'approveBulk',
             icon: 'Check',
             variant: 'success',
-            confirm: 'Approve every selected submission that you may approve (each in review, by you or as a grid manager)?',
+            confirm:
+              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? For a form reviewed section by section, this approves every section still open (all of them claimed).',
             isAccessible: mayReview,
             runOne: async (ctx, record) => {
-              await review.approve(ctx, String(record.id()));
+              await review.approveWhole(ctx, String(record.id()));
               return 'approved';
             },
           }),
@@ -181,11 +180,12 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'rejectBulk',
             icon: 'X',
             variant: 'danger',
-            confirm: 'Reject every selected submission that you may reject, with this reason?',
+            confirm:
+              'Reject every selected submission that you may reject, with this reason? For a form reviewed section by section, this rejects every section still open (all of them claimed).',
             input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
             isAccessible: mayReview,
             runOne: async (ctx, record, payload) => {
-              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              await review.rejectWhole(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
               return 'rejected';
             },
           }),

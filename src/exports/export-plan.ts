@@ -2,7 +2,7 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
 import { asResultType } from '../templates/field-types.js';
-import { SYSTEM_COLUMNS } from '../templates/naming.js';
+import { SYSTEM_COLUMNS, type TableNaming } from '../templates/naming.js';
 import type { CellKind } from './csv.js';
 
 /**
@@ -53,6 +53,13 @@ function uniqueHeaders(items: { label: string; section: string }[]): string[] {
   return items.map((i) => ((counts.get(i.label) ?? 0) > 1 ? `${i.section}: ${i.label}` : i.label));
 }
 
+/** The column keeping a field's values that a type change could not convert, if the table has it. */
+function quarantineOf(table: { naming: TableNaming; types: Map<string, string> }, fieldId: string): string | null {
+  const column = table.naming.quarantine?.[fieldId];
+  return column && table.types.has(column) ? column : null;
+}
+const unconvertedLabel = (label: string) => `${label} (unconverted)`;
+
 export function exportSheets(definition: Definition, layout: TemplateLayout): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const columns: { label: string; section: string; kind: CellKind; expr: string }[] = [];
@@ -66,17 +73,25 @@ export function exportSheets(definition: Definition, layout: TemplateLayout): Sh
       const column = table.naming.columns[field.id];
       if (!column || !table.types.has(column.name)) continue;
       columns.push({ label: field.label, section: section.label, kind: kindOf(field), expr: `${alias}.${quoteIdent(column.name)}` });
+      const kept = quarantineOf(table, field.id);
+      if (kept) columns.push({ label: unconvertedLabel(field.label), section: section.label, kind: 'text', expr: `${alias}.${quoteIdent(kept)}` });
     }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
-      const cols = repeating.columns.filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name));
+      const cols = repeating.columns
+        .filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name))
+        .flatMap((c) => {
+          const own = { label: c.label, kind: kindOf(c), column: child.naming.columns[c.id]!.name };
+          const kept = quarantineOf(child, c.id);
+          return kept ? [own, { label: unconvertedLabel(c.label), kind: 'text' as CellKind, column: kept }] : [own];
+        });
       sheets.push({
         name: `${section.key}.${repeating.key}`,
         headers: ['Submission', 'Row', ...cols.map((c) => c.label)],
-        kinds: ['number', 'number', ...cols.map(kindOf)],
+        kinds: ['number', 'number', ...cols.map((c) => c.kind)],
         sql: `SELECT c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)} + 1${cols
-          .map((col) => `, c.${quoteIdent(child.naming.columns[col.id]!.name)}`)
+          .map((col) => `, c.${quoteIdent(col.column)}`)
           .join('')}
            FROM ${qualifiedName(layout.schema, child.name)} c JOIN public.submissions s ON s.id = c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}
           WHERE s.template_id = $1 AND s.processing_status = 1

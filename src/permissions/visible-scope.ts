@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import sql, { raw, type Sql } from 'sql-template-tag';
 import type { Actor, GridRole } from '../context.js';
-import { can, type Action } from './policy.js';
+import { can } from './policy.js';
 
 /**
  * Which submissions an actor sees, worked out once from the policy (policy.ts, `read` on a
@@ -31,19 +31,6 @@ export function visibleScope(actor: Actor | null, memberships: Record<string, Gr
     else if (can(actor, 'read', { type: 'submission', gridRole, own: true })) ownIn.push(gridId);
   }
   return allIn.length || ownIn.length ? { kind: 'grids', allIn, ownIn, userId: actor.id } : NONE;
-}
-
-/**
- * The grids in which the actor may do `action` to someone else's submission (assigned to them, for
- * the review decisions); null when the actor may do it in every grid (admins). For buttons and
- * lists that stand for many submissions at once: each submission is still checked on its own.
- */
-export function gridsWhereMay(actor: Actor, memberships: Record<string, GridRole>, action: Action): string[] | null {
-  const others = (gridRole: GridRole | null) => ({ type: 'submission' as const, gridRole, own: false, assigned: true });
-  if (can(actor, action, others(null))) return null;
-  return Object.entries(memberships)
-    .filter(([, gridRole]) => can(actor, action, others(gridRole)))
-    .map(([gridId]) => gridId);
 }
 
 /** The scope inside one grid: all of its submissions, none, or the actor's own. */

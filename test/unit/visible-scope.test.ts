@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, GlobalRole } from '../../src/context.js';
-import { gridsWhereMay, visibleInGrid, visibleScope, visibleScopeSql } from '../../src/permissions/visible-scope.js';
+import { visibleInGrid, visibleScope, visibleScopeSql } from '../../src/permissions/visible-scope.js';
 
 const actor = (role: GlobalRole, id = '7'): Actor => ({ id, email: `${role}@x.test`, role });
 
@@ -26,11 +26,5 @@ describe('visibleScope: which submissions an actor sees, from the policy', () =>
     expect(visibleScopeSql({ kind: 'all' }).text).toBe('true');
     expect(visibleScopeSql({ kind: 'none' }).text).toBe('false');
     expect(() => visibleScopeSql(visibleScope(actor('submitter'), { 5: 'submitter' }), { gridId: 'x; DROP', submittedBy: 'u' })).toThrow(/not a column name/);
-  });
-
-  it('names the grids where an action is allowed on others\' submissions (null: everywhere)', () => {
-    expect(gridsWhereMay(actor('admin'), {}, 'claim')).toBeNull();
-    expect(gridsWhereMay(actor('builder'), { 1: 'reviewer', 2: 'builder', 3: 'manager', 4: 'submitter' }, 'claim')).toEqual(['1', '3']);
-    expect(gridsWhereMay(actor('builder'), { 1: 'reviewer', 2: 'builder', 3: 'manager' }, 'retry')).toEqual(['2', '3']);
   });
 });
