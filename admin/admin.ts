@@ -6,6 +6,7 @@ import { safeListFeature } from './features/safe-list.feature.js';
 import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
 import { dashboardHandler } from './pages/dashboard.js';
+import { REVIEW_QUEUE_PAGE, reviewQueuePage } from './pages/review-queue.page.js';
 import { auditLogResource } from './resources/audit-log.resource.js';
 import { formDataResources } from './resources/form-data.resources.js';
 import { gridMembersResource } from './resources/grid-members.resource.js';
@@ -98,7 +99,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     componentLoader,
     resources,
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(deps) },
-    pages: { account: accountPage(deps) },
+    pages: { [REVIEW_QUEUE_PAGE]: reviewQueuePage(deps), account: accountPage(deps) },
     branding: {
       companyName: 'Gridbook',
       withMadeWithLove: false,
@@ -136,6 +137,7 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
     translations: {
       en: {
         labels,
+        pages: { [REVIEW_QUEUE_PAGE]: 'Review queue', account: 'My account' },
         actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
           review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
           reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',

@@ -25,6 +25,7 @@ export const Components = {
   RecordHistory: add('RecordHistory', 'record-history.tsx'),
   AccountPage: add('AccountPage', 'account-page.tsx'),
   Dashboard: add('Dashboard', 'dashboard.tsx'),
+  ReviewQueue: add('ReviewQueue', 'review-queue.tsx'),
   AuditChange: add('AuditChange', 'audit-change.tsx'),
   CodeBlock: add('CodeBlock', 'code-block.tsx'),
   FormBuilder: add('FormBuilder', 'form-builder/index.tsx'),

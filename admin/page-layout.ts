@@ -1,6 +1,7 @@
 import { combineStyles } from '@adminjs/design-system';
 import AdminJS, { initializeStore, ViewHelpers, type CurrentAdmin } from 'adminjs';
 import { escapeHtml, jsonForScript } from '../src/http/escape.js';
+import { mayUseReviewQueue, REVIEW_QUEUE_PAGE } from './pages/review-queue.page.js';
 
 /**
  * The HTML shell of the admin panel and its login page, in place of AdminJS's own templates
@@ -88,12 +89,16 @@ ${shell.mount}
 </html>`;
 }
 
+/** Pages shown only to some users (AdminJS lists every page to everyone); their handlers check again. */
+const PAGE_ACCESS: Record<string, (currentAdmin: CurrentAdmin) => boolean> = { [REVIEW_QUEUE_PAGE]: mayUseReviewQueue };
+
 /** The page of the signed-in panel: AdminJS's state for this user only. */
 export async function renderAdminPage(admin: AdminJS, currentAdmin: CurrentAdmin, nonce: string): Promise<string> {
   const store = await initializeStore(admin, currentAdmin);
   const state = store.getState();
   const visible = visibleResourceIds(admin, currentAdmin);
-  const reduxState = { ...state, resources: state.resources.filter((r) => visible.has(r.id)) };
+  const pages = state.pages.filter((p) => PAGE_ACCESS[p.name]?.(currentAdmin) ?? true);
+  const reduxState = { ...state, resources: state.resources.filter((r) => visible.has(r.id)), pages };
   const h = new ViewHelpers({ options: admin.options });
   return page({
     language: state.locale.language,

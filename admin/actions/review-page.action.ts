@@ -127,6 +127,15 @@ export function reviewPageAction(deps: AdminDeps) {
             await review.reject(ctx, id, { sectionId, reason: p.reason });
             message = sectionId ? 'Section rejected' : 'Rejected';
             break;
+          // The whole submission whatever its review mode (every open section): the page's shortcuts.
+          case 'approveWhole':
+            await review.approveWhole(ctx, id);
+            message = 'Approved';
+            break;
+          case 'rejectWhole':
+            await review.rejectWhole(ctx, id, { reason: p.reason });
+            message = 'Rejected';
+            break;
           case 'reopen':
             await review.reopen(ctx, id, { reason: p.reason });
             message = 'Reopened';

@@ -4,7 +4,7 @@ import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
-import { can, type Action } from '../../src/permissions/policy.js';
+import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
 import { actorOf, asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
@@ -49,10 +49,11 @@ const may = (ctx: ActionContext, action: Action) => {
     assigned: String(row.reviewer_id ?? '') === actor?.id,
   });
 };
-/** Bulk review buttons: for those who review in at least one grid. */
+/** Bulk review buttons: for those who review in at least one grid (the permission module's answer). */
 const mayReview = (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  return user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'reviewer' || r === 'manager');
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, 'claim', (gridRole) => ({ type: 'submission', gridRole, own: false }));
+  return grids === 'all' || grids.length > 0;
 };
 
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
@@ -174,10 +175,11 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'approveBulk',
             icon: 'Check',
             variant: 'success',
-            confirm: 'Approve every selected submission that you may approve (each in review, by you or as a grid manager)?',
+            confirm:
+              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? For a form reviewed section by section, this approves every section still open (all of them claimed).',
             isAccessible: mayReview,
             runOne: async (ctx, record) => {
-              await review.approve(ctx, String(record.id()));
+              await review.approveWhole(ctx, String(record.id()));
               return 'approved';
             },
           }),
@@ -185,11 +187,12 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'rejectBulk',
             icon: 'X',
             variant: 'danger',
-            confirm: 'Reject every selected submission that you may reject, with this reason?',
+            confirm:
+              'Reject every selected submission that you may reject, with this reason? For a form reviewed section by section, this rejects every section still open (all of them claimed).',
             input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
             isAccessible: mayReview,
             runOne: async (ctx, record, payload) => {
-              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              await review.rejectWhole(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
               return 'rejected';
             },
           }),

@@ -2,7 +2,7 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
 import { asResultType } from '../templates/field-types.js';
-import { SYSTEM_COLUMNS } from '../templates/naming.js';
+import { SYSTEM_COLUMNS, type TableNaming } from '../templates/naming.js';
 import { reviewStatusLabel } from '../review/status-display.js';
 import type { CellKind } from './csv.js';
 
@@ -84,6 +84,13 @@ function uniqueHeaders(items: { label: string; section: string }[]): string[] {
   return items.map((i) => ((counts.get(i.label) ?? 0) > 1 ? `${i.section}: ${i.label}` : i.label));
 }
 
+/** The column keeping a field's values that a type change could not convert, if the table has it. */
+function quarantineOf(table: { naming: TableNaming; types: Map<string, string> }, fieldId: string): string | null {
+  const column = table.naming.quarantine?.[fieldId];
+  return column && table.types.has(column) ? column : null;
+}
+const unconvertedLabel = (label: string) => `${label} (unconverted)`;
+
 export function exportSheets(definition: Definition, layout: TemplateLayout, values: ExportValues = 'labels'): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const labels = values === 'labels';
@@ -104,22 +111,35 @@ export function exportSheets(definition: Definition, layout: TemplateLayout, val
         expr: columnExpr(field, `${alias}.${quoteIdent(column.name)}`, values),
         present: labels ? presentOptions(field) : null,
       });
+      const kept = quarantineOf(table, field.id);
+      if (kept) columns.push({ label: unconvertedLabel(field.label), section: section.label, kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null });
     }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
-      const cols = repeating.columns.filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name));
+      const cols = repeating.columns
+        .filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name))
+        .flatMap((c) => {
+          const own = {
+            label: c.label,
+            kind: kindOf(c),
+            expr: columnExpr(c, `c.${quoteIdent(child.naming.columns[c.id]!.name)}`, values),
+            present: labels ? presentOptions(c) : null,
+          };
+          const kept = quarantineOf(child, c.id);
+          return kept ? [own, { label: unconvertedLabel(c.label), kind: 'text' as CellKind, expr: `c.${quoteIdent(kept)}`, present: null }] : [own];
+        });
       sheets.push({
         name: `${section.key}.${repeating.key}`,
         headers: ['Submission', 'Row', ...cols.map((c) => c.label)],
-        kinds: ['number', 'number', ...cols.map(kindOf)],
+        kinds: ['number', 'number', ...cols.map((c) => c.kind)],
         sql: `SELECT c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)} + 1${cols
-          .map((col) => `, ${columnExpr(col, `c.${quoteIdent(child.naming.columns[col.id]!.name)}`, values)}`)
+          .map((col) => `, ${col.expr}`)
           .join('')}
            FROM ${qualifiedName(layout.schema, child.name)} c JOIN public.submissions s ON s.id = c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}
           WHERE s.template_id = $1 AND s.processing_status = 1
           ORDER BY c.${quoteIdent(SYSTEM_COLUMNS.submissionId)}, c.${quoteIdent(SYSTEM_COLUMNS.rowIndex)}`,
-        present: labels ? presentAll([null, null, ...cols.map(presentOptions)]) : undefined,
+        present: labels ? presentAll([null, null, ...cols.map((c) => c.present)]) : undefined,
       });
     }
   });

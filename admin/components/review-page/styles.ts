@@ -17,6 +17,8 @@ export const STYLES = `
 .gbr-header { display: flex; align-items: flex-start; gap: 16px; flex-wrap: wrap; padding: 16px 20px; margin-bottom: 20px; }
 .gbr-title { font-size: 20px; font-weight: 500; }
 .gbr-muted { color: #898A9A; font-size: 12px; }
+.gbr kbd { display: inline-block; min-width: 18px; padding: 0 4px; border: 1px solid #C9CBD4; border-bottom-width: 2px; border-radius: 3px;
+  background: #FAFAFB; color: #454655; font-weight: 600; font-size: 11px; line-height: 16px; text-align: center; }
 .gbr-small { font-size: 13px; }
 .gbr-pill { display: inline-flex; align-items: center; gap: 4px; padding: 2px 10px; border-radius: 10px; font-size: 12px; font-weight: 500;
   background: #F2F2F2; color: #454655; white-space: nowrap; line-height: 18px; }
