@@ -80,7 +80,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
     }),
   ]);
-  const resources = [...coreBuilt, ...formData.map(({ resource, options, features }) => ({ resource, options, features }))];
+  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: r.features }))];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
   const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));

@@ -47,7 +47,7 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   const load = useCallback(async () => {
     try {
       const [rows, exports] = await Promise.all([
-        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then((r) => r.json()),
+        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then((r) => r.json() as Promise<{ rows: number; threshold: number; tables: string[] }>),
         api<ExportView[]>(`/templates/${templateId}/exports`),
       ]);
       setData({ rows: rows.rows, threshold: rows.threshold, tables: rows.tables, exports });

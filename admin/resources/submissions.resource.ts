@@ -98,7 +98,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               const view = await payloadViewOf(deps.catalog, {
                 template_id: String(record.params.template_id),
                 template_version: Number(record.params.template_version),
-                payload: (await deps.pool.query('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+                payload: (await deps.pool.query<{ payload: Record<string, unknown> }>('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
               });
               return { record: record.toJSON(context.currentAdmin), view };
             },

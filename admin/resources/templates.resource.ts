@@ -51,7 +51,7 @@ function builderAction(deps: AdminDeps) {
         const conversions = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
         switch (op) {
           case 'save': {
-            const definition = JSON.parse(String(payload.definition ?? 'null'));
+            const definition: unknown = JSON.parse(String(payload.definition ?? 'null'));
             await templates.updateDefinition(ctx, id, definition);
             return { ...base, template: await templates.get(ctx, id), notice: { message: 'Definition saved', type: 'success' } };
           }

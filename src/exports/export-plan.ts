@@ -1,7 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
-import type { TemplateLayout } from '../templates/catalog.js';
+import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
-import { asResultType } from '../templates/field-types.js';
+import { asResultType, columnLabel, fieldColumns } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS, type TableNaming } from '../templates/naming.js';
 import { reviewStatusLabel } from '../review/status-display.js';
 import type { CellKind } from './csv.js';
@@ -65,6 +65,7 @@ export function kindOf(field: Pick<Field, 'type' | 'resultType'>): CellKind {
       return 'date';
     case 'multiple_choice':
     case 'file':
+    case 'signature':
       return 'list';
     default:
       return 'text';
@@ -91,6 +92,33 @@ function quarantineOf(table: { naming: TableNaming; types: Map<string, string> }
 }
 const unconvertedLabel = (label: string) => `${label} (unconverted)`;
 
+interface ExportColumn {
+  label: string;
+  kind: CellKind;
+  expr: string;
+  present: Present;
+}
+
+/**
+ * The columns of `fields` that the table holds (purged ones left out): a geopoint's parts one each,
+ * a note none, and beside a field the values a type change could not convert, if it kept them.
+ */
+function storedColumns(fields: Field[], table: TableLayout, alias: string, values: ExportValues): ExportColumn[] {
+  const labels = values === 'labels';
+  return fields.flatMap((field) => {
+    const own = fieldColumns(field).flatMap((c): ExportColumn[] => {
+      const column = table.naming.columns[c.id];
+      if (!column || !table.types.has(column.name)) return [];
+      const ref = `${alias}.${quoteIdent(column.name)}`;
+      return c.part
+        ? [{ label: columnLabel(field.label, c.part), kind: 'number', expr: ref, present: null }]
+        : [{ label: field.label, kind: kindOf(field), expr: columnExpr(field, ref, values), present: labels ? presentOptions(field) : null }];
+    });
+    const kept = quarantineOf(table, field.id);
+    return kept ? [...own, { label: unconvertedLabel(field.label), kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null }] : own;
+  });
+}
+
 export function exportSheets(definition: Definition, layout: TemplateLayout, values: ExportValues = 'labels'): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const labels = values === 'labels';
@@ -101,34 +129,11 @@ export function exportSheets(definition: Definition, layout: TemplateLayout, val
     if (!table) return;
     const alias = `t${si}`;
     from.push(`LEFT JOIN ${qualifiedName(layout.schema, table.name)} ${alias} ON ${alias}.${quoteIdent(SYSTEM_COLUMNS.submissionId)} = s.id`);
-    for (const field of section.fields) {
-      const column = table.naming.columns[field.id];
-      if (!column || !table.types.has(column.name)) continue;
-      columns.push({
-        label: field.label,
-        section: section.label,
-        kind: kindOf(field),
-        expr: columnExpr(field, `${alias}.${quoteIdent(column.name)}`, values),
-        present: labels ? presentOptions(field) : null,
-      });
-      const kept = quarantineOf(table, field.id);
-      if (kept) columns.push({ label: unconvertedLabel(field.label), section: section.label, kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null });
-    }
+    for (const column of storedColumns(section.fields, table, alias, values)) columns.push({ ...column, section: section.label });
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
-      const cols = repeating.columns
-        .filter((c) => child.naming.columns[c.id] && child.types.has(child.naming.columns[c.id]!.name))
-        .flatMap((c) => {
-          const own = {
-            label: c.label,
-            kind: kindOf(c),
-            expr: columnExpr(c, `c.${quoteIdent(child.naming.columns[c.id]!.name)}`, values),
-            present: labels ? presentOptions(c) : null,
-          };
-          const kept = quarantineOf(child, c.id);
-          return kept ? [own, { label: unconvertedLabel(c.label), kind: 'text' as CellKind, expr: `c.${quoteIdent(kept)}`, present: null }] : [own];
-        });
+      const cols = storedColumns(repeating.columns, child, 'c', values);
       sheets.push({
         name: `${section.key}.${repeating.key}`,
         headers: ['Submission', 'Row', ...cols.map((c) => c.label)],

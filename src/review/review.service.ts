@@ -131,10 +131,13 @@ export class ReviewService {
       if (command === 'submit' && row.review_status === 'rejected' && !row.edited_since_rejection) {
         throw new ConflictError('Edit the submission before sending it back: it was rejected and has not changed since');
       }
+      let judged: unknown = null;
       if (command === 'submit') {
         // Drafts may be saved incomplete; what goes to review must pass every rule of its version.
+        // What is stored is the answer as judged: an upload since the draft was saved (a
+        // signature, a file) may change what a calculation reads.
         const version = await this.deps.catalog.version(row.template_id, row.template_version);
-        assertAnswer(version.rules, row.payload);
+        judged = assertAnswer(version.rules, row.payload);
       }
       const reviewer = command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
       const updated = await tx.query<SubmissionRow>(
@@ -144,10 +147,10 @@ export class ReviewService {
                 processing_status = CASE WHEN $6 THEN 0 ELSE processing_status END,
                 processing_error = CASE WHEN $6 THEN NULL ELSE processing_error END,
                 edited_since_rejection = CASE WHEN $3 = 'rejected' THEN false ELSE edited_since_rejection END,
-                review_overdue_at = NULL, updated_at = now()
+                review_overdue_at = NULL, updated_at = now(), payload = COALESCE($8::jsonb, payload)
           WHERE id = $1 AND review_status = $2 AND reviewer_id IS NOT DISTINCT FROM $7
           RETURNING ${SUBMISSION_COLUMNS}`,
-        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id],
+        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id, judged === null ? null : JSON.stringify(judged)],
       );
       let after = updated.rows[0];
       if (!after) throw this.conflict((await findSubmission(tx, id))!, command);

@@ -40,6 +40,13 @@ textarea.gbff-input { height: auto; padding: 8px 10px; line-height: 1.45; resize
 .gbff-choices { display: flex; flex-wrap: wrap; gap: 6px 18px; padding-top: 2px; }
 .gbff-error { color: #C20012; font-size: 12px; margin-top: 4px; line-height: 1.4; }
 .gbff-files { font-size: 13px; padding: 8px 10px; background: #F8F9F9; border: 1px dashed #BBC3CB; border-radius: 4px; }
+.gbff-geo-parts { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
+.gbff-geo-part { display: flex; flex-direction: column; gap: 2px; }
+.gbff-signature-pad { display: block; width: 100%; max-width: 480px; aspect-ratio: 3 / 1; background: #fff; border: 1px solid #BBC3CB; border-radius: 4px;
+  touch-action: none; cursor: crosshair; }
+.gbff-signature-img { display: block; max-width: 240px; border: 1px solid #E4E6EB; border-radius: 4px; background: #fff; margin-bottom: 4px; }
+.gbff-note { margin-top: 16px; padding: 10px 14px; background: #F5F7FF; border-left: 3px solid #3040D6; border-radius: 4px; white-space: pre-wrap;
+  word-break: break-word; line-height: 1.5; }
 .gbff-table { width: 100%; border-collapse: collapse; font-size: 13px; }
 .gbff-table th { text-align: left; font-weight: 500; font-size: 12px; color: #454655; padding: 6px; border-bottom: 1px solid #EEEEEF; background: #FBFBFC; }
 .gbff-table td { padding: 6px; border-bottom: 1px solid #F2F2F2; vertical-align: top; }
