@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { AuthService } from './auth/auth.service.js';
 import { ConfigError, databaseName, type Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
-import { connectionConfig, createPool, type Pool } from './db/pool.js';
+import { connectionConfig, createPool, typeParsers, type Pool } from './db/pool.js';
 import { runtimeRoleProblems } from './db/roles.js';
 import { GridsService } from './grids/grids.service.js';
 import { createQueues, type Queues } from './jobs/queues.js';
@@ -21,6 +21,7 @@ import { createEnqueuer } from './submissions/enqueue.js';
 import { SubmissionBatchService } from './submissions/batch.service.js';
 import { ReviewService } from './review/review.service.js';
 import { FollowUpsService } from './review/follow-ups.service.js';
+import { ReviewQueueService } from './review/queue.service.js';
 import { FilesService } from './files/files.service.js';
 import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
@@ -37,6 +38,7 @@ export interface Services {
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
+  reviewQueue: ReviewQueueService;
   followUps: FollowUpsService;
   files: FilesService;
   exports: ExportService;
@@ -77,7 +79,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const pool = createPool(config.databaseUrl, { max: options.poolSize ?? 10, applicationName: options.applicationName });
   const knex = knexModule.knex({
     client: 'pg',
-    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin' },
+    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin', types: typeParsers as Knex.PgCustomTypesConfig },
     pool: { min: 0, max: 4 },
   });
   const redis = createRedis(config.redisUrl, 'producer');
@@ -90,6 +92,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const metrics = new Metrics(queues.all());
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
+    const review = new ReviewService({ pool, catalog, enqueue });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
@@ -99,7 +102,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       publisher: new PublishService({ pool, metrics }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
-      review: new ReviewService({ pool, catalog, enqueue }),
+      review,
+      reviewQueue: new ReviewQueueService({ pool, review }),
       followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
       files: new FilesService({
         pool,

@@ -1,43 +1,23 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
-import type { Knex } from 'knex';
 import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
-import { can, type Action } from '../../src/permissions/policy.js';
-import { actorOf, asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
+import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
+import { visibleScopeKnex } from '../../src/permissions/visible-scope.js';
+import { actorOf, asAdminUser, gridRoleFor, visibleScopeOf, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
+import { statusProperty } from '../features/status-property.js';
 import { NAV, type AdminDeps, type TableResource } from './types.js';
 
 const refused = { isAccessible: false, isVisible: false };
-const PROCESSING = [
-  { value: '0', label: 'Pending' },
-  { value: '1', label: 'Processed' },
-  { value: '2', label: 'Failed' },
-];
 
-/** Reviewers, builders and managers of a grid see all its submissions; submitters their own. */
-export function submissionScope(user: AdminUser): ((qb: Knex.QueryBuilder) => void) | 'all' | 'none' {
-  if (user.role === 'admin') return 'all';
-  const entries = Object.entries(user.memberships);
-  if (entries.length === 0) return 'none';
-  const wide = entries.filter(([, r]) => r !== 'submitter').map(([g]) => g);
-  const own = entries.filter(([, r]) => r === 'submitter').map(([g]) => g);
-  return (qb) =>
-    qb.whereIn('submissions.grid_id', wide.length ? wide : ['0']).orWhere((q) => q.whereIn('submissions.grid_id', own.length ? own : ['0']).andWhere('submissions.submitted_by', user.id));
-}
+/** The rows of the list: the permission module's scope of visible submissions. */
+export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
 
-/** May retry processing in this record's grid (builders, managers, admins). */
-const mayRetry = (ctx: ActionContext) => {
-  const user = asAdminUser(ctx.currentAdmin);
-  if (user?.role === 'admin') return true;
-  const role = ctx.record ? gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) : null;
-  if (ctx.record) return role === 'builder' || role === 'manager';
-  return Object.values(user?.memberships ?? {}).some((r) => r === 'builder' || r === 'manager');
-};
 const isFailed = (ctx: ActionContext) => String(ctx.record?.params.processing_status) === '2';
 const status = (ctx: ActionContext) => String(ctx.record?.params.review_status ?? '');
 
@@ -53,11 +33,18 @@ const may = (ctx: ActionContext, action: Action) => {
     assigned: String(row.reviewer_id ?? '') === actor?.id,
   });
 };
-/** Bulk review buttons: for those who review in at least one grid. */
-const mayReview = (ctx: ActionContext) => {
+/**
+ * Bulk buttons (no record at hand): for those who may do it to a submission in at least one of
+ * their grids (the permission module's answer; the service checks each submission).
+ */
+const mayInSomeGrid = (action: Action) => (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  return user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'reviewer' || r === 'manager');
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, action, (gridRole) => ({ type: 'submission', gridRole, own: false, assigned: true }));
+  return grids === 'all' || grids.length > 0;
 };
+const mayReview = mayInSomeGrid('approve');
+/** Retry: on a record, the permission module's answer for it; as a bulk action, in some grid. */
+const mayRetry = (ctx: ActionContext) => (ctx.record ? may(ctx, 'retry') : mayInSomeGrid('retry')(ctx));
 
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
 export function submissionsResource(deps: AdminDeps): TableResource {
@@ -80,7 +67,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           'submitted_at', 'reviewed_at', 'review_overdue_at', 'payload',
         ],
         properties: {
-          processing_status: { availableValues: PROCESSING },
+          processing_status: statusProperty('processing'),
+          review_status: statusProperty('review'),
           payload: { components: { show: Components.SubmissionPayload } },
           processing_error: { type: 'textarea' },
           idempotency_key: { isVisible: { list: false, filter: false, show: true, edit: false } },
@@ -100,7 +88,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               const view = await payloadViewOf(deps.catalog, {
                 template_id: String(record.params.template_id),
                 template_version: Number(record.params.template_version),
-                payload: (await deps.pool.query('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+                payload: (await deps.pool.query<{ payload: Record<string, unknown> }>('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
               });
               return { record: record.toJSON(context.currentAdmin), view };
             },
@@ -177,10 +165,11 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'approveBulk',
             icon: 'Check',
             variant: 'success',
-            confirm: 'Approve every selected submission that you may approve (each in review, by you or as a grid manager)?',
+            confirm:
+              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? For a form reviewed section by section, this approves every section still open (all of them claimed).',
             isAccessible: mayReview,
             runOne: async (ctx, record) => {
-              await review.approve(ctx, String(record.id()));
+              await review.approveWhole(ctx, String(record.id()));
               return 'approved';
             },
           }),
@@ -188,11 +177,12 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'rejectBulk',
             icon: 'X',
             variant: 'danger',
-            confirm: 'Reject every selected submission that you may reject, with this reason?',
+            confirm:
+              'Reject every selected submission that you may reject, with this reason? For a form reviewed section by section, this rejects every section still open (all of them claimed).',
             input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
             isAccessible: mayReview,
             runOne: async (ctx, record, payload) => {
-              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              await review.rejectWhole(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
               return 'rejected';
             },
           }),

@@ -10,9 +10,9 @@ import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } f
 import type { Logger } from '../observability/logger.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
-import { authorizeTemplate } from '../templates/templates.service.js';
+import { authorizeTemplate } from '../permissions/record-access.js';
 import { localize } from '../rules/language.js';
-import { exportSheets, type Sheet } from './export-plan.js';
+import { EXPORT_VALUES, exportSheets, type ExportValues, type Sheet } from './export-plan.js';
 import { CONTENT_TYPES, writeExport, type Format } from './writers.js';
 
 export const FORMATS: Format[] = ['csv', 'xlsx', 'zip'];
@@ -21,6 +21,7 @@ export interface ExportView {
   id: string;
   templateId: string;
   format: Format;
+  values: ExportValues;
   status: 'queued' | 'running' | 'done' | 'failed';
   rowsTotal: number | null;
   rowsDone: number;
@@ -38,6 +39,7 @@ interface ExportRow {
   template_id: string;
   grid_id: string;
   format: Format;
+  value_mode: ExportValues;
   status: ExportView['status'];
   rows_total: string | null;
   rows_done: string;
@@ -57,6 +59,7 @@ function toView(r: ExportRow): ExportView {
     id: r.id,
     templateId: r.template_id,
     format: r.format,
+    values: r.value_mode,
     status: r.status,
     rowsTotal: total,
     rowsDone: Number(r.rows_done),
@@ -76,6 +79,7 @@ export interface ExportTarget {
   contentType: string;
   templateId: string;
   gridId: string;
+  values: ExportValues;
 }
 
 /**
@@ -101,17 +105,32 @@ export class ExportService {
     return raw as Format;
   }
 
+  private values(raw: unknown): ExportValues {
+    if (!EXPORT_VALUES.includes(raw as ExportValues)) throw ValidationError.field('values', `must be one of ${EXPORT_VALUES.join(', ')}`);
+    return raw as ExportValues;
+  }
+
   /**
    * Checks the caller may export the template; returns what to write. `table` picks one repeating
-   * table (CSV); `language` the language of the headers (the form's default when it does not have it).
+   * table (CSV); `values` is `labels` (default: what people read) or `codes` (what was stored);
+   * `language` the language of the headers and option labels (the form's default when it does not
+   * have it).
    */
-  async target(ctx: ServiceContext, templateId: string, formatRaw: unknown, table?: string, language?: string): Promise<ExportTarget & { format: Format }> {
+  async target(
+    ctx: ServiceContext,
+    templateId: string,
+    formatRaw: unknown,
+    table?: string,
+    valuesRaw: unknown = 'labels',
+    language?: string,
+  ): Promise<ExportTarget & { format: Format }> {
     const format = this.format(formatRaw ?? 'csv');
+    const values = this.values(valuesRaw ?? 'labels');
     const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'export');
     if (!template.current_version) throw new ConflictError('This template has never been published: there is nothing to export');
     const version = await this.deps.catalog.version(templateId, template.current_version);
     const layout = await this.deps.catalog.layout(templateId);
-    let sheets = exportSheets(localize(version.definition, language), layout);
+    let sheets = exportSheets(localize(version.definition, language), layout, values);
     if (table !== undefined) {
       if (format !== 'csv') throw ValidationError.field('table', 'picks one table of a CSV export');
       const found = sheets.find((s) => s.name === table);
@@ -120,7 +139,7 @@ export class ExportService {
     }
     const stamp = new Date().toISOString().slice(0, 10);
     const base = `${template.slug}-${table ? `${table.replace('.', '-')}-` : ''}${stamp}`;
-    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id };
+    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id, values };
   }
 
   /** Processed submissions of the template: the number of rows of the main sheet. */
@@ -145,23 +164,23 @@ export class ExportService {
       await client.query('ROLLBACK').catch(() => {});
       client.release();
     }
-    await this.audit(ctx, target, 'export.download');
+    await this.audit(ctx, target, 'export.download', undefined, { values: target.values });
   }
 
   /** Starts a background export; the worker writes the file (runJob). */
-  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, language?: string): Promise<ExportView> {
-    const target = await this.target(ctx, templateId, formatRaw, undefined, language);
+  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, valuesRaw: unknown = 'labels', language?: string): Promise<ExportView> {
+    const target = await this.target(ctx, templateId, formatRaw, undefined, valuesRaw, language);
     const row = await withTransaction(this.deps.pool, async (tx) => {
       const result = await tx.query<ExportRow>(
-        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name, language) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName, language ?? null],
+        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name, value_mode, language) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName, target.values, language ?? null],
       );
       await recordAudit(tx, ctx, {
         action: 'export.start',
         entityType: 'template',
         entityId: templateId,
         gridId: target.gridId,
-        after: { exportId: result.rows[0]!.id, format: target.format },
+        after: { exportId: result.rows[0]!.id, format: target.format, values: target.values },
       });
       return result.rows[0]!;
     });
@@ -180,7 +199,7 @@ export class ExportService {
     if (!row || row.status === 'done') return row ? toView(row) : Promise.reject(new NotFoundError('Export', exportId));
     const version = await this.deps.pool.query<{ current_version: number; slug: string }>('SELECT current_version, slug FROM templates WHERE id = $1', [row.template_id]);
     const definition = (await this.deps.catalog.version(row.template_id, version.rows[0]!.current_version)).definition;
-    const sheets = exportSheets(localize(definition, row.language ?? undefined), await this.deps.catalog.layout(row.template_id));
+    const sheets = exportSheets(localize(definition, row.language ?? undefined), await this.deps.catalog.layout(row.template_id), row.value_mode);
     await mkdir(this.deps.dir, { recursive: true });
     const file = this.filePath(exportId, row.format);
     const client = await this.deps.pool.connect();

@@ -8,6 +8,10 @@ import { LANGUAGE_PATTERN } from '../rules/language.js';
 /** The language of the headers: one the form declares (its default otherwise). */
 const Lang = Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35 });
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
+const Values = Type.Union([Type.Literal('labels'), Type.Literal('codes')], {
+  default: 'labels',
+  description: '`labels` (default): option labels, file names, status labels, as people read them; `codes`: the stored values, for machines',
+});
 
 export function exportsRoutes(services: Services): RouteSpec[] {
   const { exports } = services;
@@ -20,18 +24,20 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       summary:
         'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields, in `lang=` when the form has it; `table=<section>.<table>` ' +
         'for a repeating table), `xlsx` (a worksheet per table) or `zip` (a CSV per table). Larger than the threshold, or with ' +
-        '`background=true`, it runs in the background: 202 with the export to follow.',
+        '`background=true`, it runs in the background: 202 with the export to follow. Choices, files and statuses read as labels and ' +
+        'file names unless `values=codes`.',
       query: Type.Object({
         format: Type.Optional(Format),
         table: Type.Optional(Type.String({ maxLength: 300 })),
+        values: Type.Optional(Values),
         background: Type.Optional(Type.Boolean()),
         lang: Type.Optional(Lang),
       }),
       raw: true,
       handler: async ({ ctx, params, query, res }) => {
-        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table, query.lang);
+        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table, query.values ?? 'labels', query.lang);
         if (query.background || exports.shouldRunInBackground(await exports.rowCount(params.templateId!))) {
-          const started = await exports.start(ctx, params.templateId!, target.format, query.lang);
+          const started = await exports.start(ctx, params.templateId!, target.format, target.values, query.lang);
           res.status(202).json({ success: true, data: { ...started, ...statusOf(started.id) } });
           return;
         }
@@ -47,10 +53,10 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       path: '/templates/:templateId/exports',
       tag: 'exports',
       summary: 'Start a background export (progress at the status URL, then a file to download)',
-      body: Type.Object({ format: Format, lang: Type.Optional(Lang) }),
+      body: Type.Object({ format: Format, values: Type.Optional(Values), lang: Type.Optional(Lang) }),
       status: 202,
       handler: async ({ ctx, params, body }) => {
-        const started = await exports.start(ctx, params.templateId!, body.format, body.lang);
+        const started = await exports.start(ctx, params.templateId!, body.format, body.values ?? 'labels', body.lang);
         return { ...started, ...statusOf(started.id) };
       },
     }),

@@ -14,6 +14,7 @@ import { SectionForm } from './section-form';
 import { STYLES } from './styles';
 import type { Answer, ApiError, FillData } from './types';
 import { answerProblems, buildAnswer, computedAnswer, constraintProblems, initialValues } from './values';
+import { useUnsavedGuard } from '../shared/unsaved-guard';
 
 type Busy = null | 'save' | 'submit';
 
@@ -54,6 +55,8 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
   const answer = useMemo(() => (info && definition ? buildAnswer(definition, values, info.data ?? {}, locked) : {}), [info, definition, values, locked]);
   const dirty = info !== null && JSON.stringify(answer) !== savedJson;
+  // A half-filled answer is not left behind without a word (a reload, the sidebar, a breadcrumb).
+  useUnsavedGuard(dirty);
   // Calculated values and the builder's constraints, live, by the engine the server runs.
   const computed = useMemo(() => (definition ? computedAnswer(definition, values) : {}), [definition, values]);
   const live = useMemo(() => (definition ? constraintProblems(definition, answer) : []), [definition, answer]);
