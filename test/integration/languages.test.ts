@@ -50,6 +50,9 @@ describe('a form in several languages', () => {
     expect(header.body.error.details[0]).toMatchObject({ label: 'Fin', message: 'La fin vient après le début' });
     const none = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: bad });
     expect(none.body.error.details[0]).toMatchObject({ label: 'End', message: 'The end comes on or after the start' });
+    // The batch endpoint answers in the same language as the single one.
+    const batch = await s.submitterApi.post(`/templates/${s.templateId}/submissions/batch?lang=sw`, { items: [{ idempotencyKey: 'lang-0', data: bad }] });
+    expect(batch.body.data.items[0].error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'h.end', label: 'Mwisho', message: 'Mwisho ni siku ya mwanzo au baadaye' }] });
     const count = await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [s.templateId]);
     expect(count.rows[0].n).toBe(0);
   });
@@ -64,6 +67,11 @@ describe('a form in several languages', () => {
     expect(head(sw.body)).toBe('Submission,Submitted by,Submitted at,Review status,Watu wazima,Watoto,Jumla,Mwanzo,Mwisho,Water,Kibali');
     const en = await raw(`/templates/${s.templateId}/export?format=csv`);
     expect(head(en.body)).toBe('Submission,Submitted by,Submitted at,Review status,Adults,Children,Total,Start,End,Water,Permit');
+    // Option labels in the export's language; `values=codes` the stored value in every language.
+    const water = (body: Buffer) => body.toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[1]!.split(',')[9];
+    expect(water(sw.body)).toBe('Kisima');
+    expect(water(en.body)).toBe('Well');
+    expect(water((await raw(`/templates/${s.templateId}/export?format=csv&lang=sw&values=codes`)).body)).toBe('well');
   });
 
   it('saves a definition with a missing translation, returning it as a warning; refuses an undeclared language on its path', async () => {
