@@ -277,7 +277,9 @@ export class ReviewService {
       );
       const version = await this.deps.catalog.version(row.template_id, row.template_version);
       const order = new Map(version.definition.sections.map((s, i) => [s.id, i]));
-      const label = (sectionId: string) => version.definition.sections.find((s) => s.id === sectionId)?.label ?? sectionId;
+      // Section labels in the language the caller reads.
+      const sectionsIn = rulesFor(version, ctx).definition.sections;
+      const label = (sectionId: string) => sectionsIn.find((s) => s.id === sectionId)?.label ?? sectionId;
       const open = sections.rows
         .filter((s) => (command === 'claim' ? s.status === 'submitted' : s.status === 'submitted' || s.status === 'in_review'))
         .sort((a, b) => (order.get(a.section_id) ?? 0) - (order.get(b.section_id) ?? 0));
@@ -306,7 +308,8 @@ export class ReviewService {
     const sections = await this.sectionRows(tx, id);
     const status = deriveSubmissionStatus(sections.map((s) => s.status));
     const rejected = sections.filter((s) => s.status === 'rejected' && s.reason);
-    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).definition.sections.map((s) => [s.id, s.label])) : null;
+    // The stored reason reads the section labels in the form's default language (the rules hold the definition localized).
+    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).rules.definition.sections.map((s) => [s.id, s.label])) : null;
     const reasons = rejected.map((s) => `${labels?.get(s.sectionId) ?? s.sectionId}: ${s.reason}`);
     const result = await tx.query<SubmissionRow>(
       `UPDATE submissions SET review_status = $2, review_reason = $3,

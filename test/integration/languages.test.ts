@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
+import { createUser, ctxFor } from '../helpers/factories.js';
 import { publishedSurvey, statusCounts, waitFor, type Survey } from '../helpers/forms.js';
 import { rawRequest } from '../helpers/upload.js';
 import { FORMS } from '../rules/forms.js';
@@ -87,5 +89,21 @@ describe('a form in several languages', () => {
     const refused = await s.builderApi.request('PUT', `/templates/${s.templateId}/definition`, definition);
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toContainEqual({ path: 'sections[0].fields[1].label.de', message: '"de" is not one of the form\'s languages (en, sw, fr)' });
+  });
+
+  it('names sections by their label in a section review: the caller\'s language in a refusal, the default in the stored reason', async () => {
+    const form = await publishedSurvey(t, structuredClone(FORMS.lang));
+    await form.builderApi.patch(`/templates/${form.templateId}`, { reviewMode: 'section' });
+    const reviewer = await createUser(t.rt.pool, { role: 'reviewer' });
+    await t.rt.services.grids.addMember(ctxFor(form.builder), form.gridId, { userId: reviewer.id, role: 'reviewer' });
+    const asReviewer = await new ApiClient(t.baseUrl).login(reviewer.email, reviewer.password);
+    const created = await form.submitterApi.post(`/templates/${form.templateId}/submissions`, { data: { h: { adults: 2 } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const id = created.body.data.id;
+    // Deciding on the whole submission (the review page's shortcut) before claiming its section.
+    await expect(t.rt.services.review.approveWhole({ ...ctxFor(reviewer), languages: ['sw'] }, id)).rejects.toThrow('"Kaya" is not claimed');
+    await asReviewer.post(`/submissions/${id}/claim`, { sectionId: 's_lang' });
+    const rejected = await asReviewer.post(`/submissions/${id}/reject`, { sectionId: 's_lang', reason: 'too few adults' });
+    expect(rejected.body.data).toMatchObject({ reviewStatus: 'rejected', reviewReason: 'Household: too few adults' });
   });
 });
