@@ -18,6 +18,7 @@ import { PublishService } from './templates/publish.service.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
+import { SubmissionBatchService } from './submissions/batch.service.js';
 import { ReviewService } from './review/review.service.js';
 import { FollowUpsService } from './review/follow-ups.service.js';
 import { FilesService } from './files/files.service.js';
@@ -34,6 +35,7 @@ export interface Services {
   templates: TemplatesService;
   publisher: PublishService;
   submissions: SubmissionsService;
+  submissionBatches: SubmissionBatchService;
   review: ReviewService;
   followUps: FollowUpsService;
   files: FilesService;
@@ -96,6 +98,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool, metrics }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
+      submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review: new ReviewService({ pool, catalog, enqueue }),
       followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
       files: new FilesService({

@@ -47,6 +47,7 @@ function builderAction(deps: AdminDeps) {
         }
         const payload = (request.payload ?? {}) as Record<string, unknown>;
         const op = String(payload.op ?? '') as BuilderOp;
+        const conversions = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
         switch (op) {
           case 'save': {
             const definition = JSON.parse(String(payload.definition ?? 'null'));
@@ -54,10 +55,10 @@ function builderAction(deps: AdminDeps) {
             return { ...base, template: await templates.get(ctx, id), notice: { message: 'Definition saved', type: 'success' } };
           }
           case 'plan':
-            return { ...base, plan: await publisher.plan(ctx, id) };
+            return { ...base, plan: await publisher.plan(ctx, id, { conversions }) };
           case 'publish': {
             const expected = payload.expectedVersion === undefined || payload.expectedVersion === '' ? undefined : Number(payload.expectedVersion);
-            const result = await publisher.publish(ctx, id, { expectedVersion: expected });
+            const result = await publisher.publish(ctx, id, { expectedVersion: expected, conversions });
             return {
               ...base,
               published: result,

@@ -12,6 +12,8 @@ export interface LoadOptions {
   /** Fixed headers, or a function read before each request (a bearer token that gets renewed). */
   headers?: Record<string, string> | (() => Record<string, string>);
   bodies?: Buffer[];
+  /** ...or a body made for the n-th request (fresh idempotency keys), instead of `bodies`. */
+  bodyFor?: (n: number) => Buffer;
   connections: number;
   /** Stops after this long... */
   durationMs?: number;
@@ -76,7 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const loop = async () => {
     while (performance.now() < end && sent < limit) {
-      const body = bodies.length ? bodies[sent % bodies.length] : undefined;
+      const body = options.bodyFor ? options.bodyFor(sent) : bodies.length ? bodies[sent % bodies.length] : undefined;
       sent++;
       try {
         const headers = typeof options.headers === 'function' ? options.headers() : options.headers;

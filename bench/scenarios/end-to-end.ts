@@ -3,6 +3,7 @@ import { backendPids, cpuMeter, describeCpu } from '../lib/cpu.js';
 import { benchDatabase, benchRuntime, envNumber } from '../lib/env.js';
 import { renewedToken, seedFixture } from '../lib/fixture.js';
 import { describeLoad, runLoad } from '../lib/load.js';
+import { describeLoopDelay, loopDelayMeter } from '../lib/loop-delay.js';
 import { pgSampler } from '../lib/pg-sampler.js';
 import { stopAll } from '../lib/procs.js';
 import type { Report } from '../lib/report.js';
@@ -42,6 +43,7 @@ export async function endToEndScenario(report: Report): Promise<void> {
       redis: () => [redisPid],
     });
     const sampler = await pgSampler(db.url, db.name, 'end to end');
+    const loop = await loopDelayMeter({ web: `${web.base}/metrics`, ...Object.fromEntries(workers.map((w) => [w.name, w.metricsUrl])) });
     const started = performance.now();
     const load = await runLoad({
       url: `${web.base}/api/v1/templates/${fixture.templateId}/submissions`,
@@ -57,9 +59,10 @@ export async function endToEndScenario(report: Report): Promise<void> {
     const done = await waitForProcessing(rt.pool, rt.queues.submissions, Math.max(60_000, timeoutMs - postedMs));
     const totalMs = done.doneMs - started;
     const cpu = await meter.stop();
+    const delays = await loop.stop();
     await sampler.stop();
     console.log(
-      `[${S}] posted in ${(postedMs / 1000).toFixed(1)} s (${describeLoad(load)}); all processed ${((totalMs - postedMs) / 1000).toFixed(1)} s later: ${done.processed} processed, ${done.failed} failed, ${done.pending} pending${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}`,
+      `[${S}] posted in ${(postedMs / 1000).toFixed(1)} s (${describeLoad(load)}); all processed ${((totalMs - postedMs) / 1000).toFixed(1)} s later: ${done.processed} processed, ${done.failed} failed, ${done.pending} pending${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
     );
     const batches = await batchStats(workers);
     console.log(`    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`);

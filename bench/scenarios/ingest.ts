@@ -2,6 +2,7 @@ import { benchDatabase, benchRuntime, envNumber } from '../lib/env.js';
 import { accessToken, seedFixture } from '../lib/fixture.js';
 import { backendPids, cpuMeter, describeCpu } from '../lib/cpu.js';
 import { describeLoad, runLoad, type LoadResult } from '../lib/load.js';
+import { describeLoopDelay, loopDelayMeter, type LoopDelay } from '../lib/loop-delay.js';
 import { pgSampler } from '../lib/pg-sampler.js';
 import { stopAll } from '../lib/procs.js';
 import type { Report } from '../lib/report.js';
@@ -38,11 +39,13 @@ export async function ingestScenario(report: Report): Promise<void> {
     const measure = async (server: Server, url: string, headers: Record<string, string>, connections: number, ms: number) => {
       const meter = await cpuMeter({ [server.child.name]: () => [server.child.pid], postgres: () => backendPids(rt.pool, db.name), redis: () => [redisPid] });
       const sampler = await pgSampler(db.url, db.name, `${server.child.name} @${connections}`);
+      const loop = await loopDelayMeter({ [server.child.name]: `${server.base}/metrics` });
       const load = await runLoad({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, bodies, connections, durationMs: ms });
       const cpu = await meter.stop();
+      const delays = await loop.stop();
       await sampler.stop();
-      console.log(`[${S}] ${server.child.name} @${connections}: ${describeLoad(load)}\n    ${describeCpu(cpu, load.requests)}`);
-      return { load, cpuPerRequest: cpu.groups[server.child.name]! / Math.max(1, load.requests), cpuNote: describeCpu(cpu, load.requests) };
+      console.log(`[${S}] ${server.child.name} @${connections}: ${describeLoad(load)}\n    ${describeCpu(cpu, load.requests)}\n    ${describeLoopDelay(delays)}`);
+      return { load, cpuPerRequest: cpu.groups[server.child.name]! / Math.max(1, load.requests), cpuNote: describeCpu(cpu, load.requests), loopDelay: delays[server.child.name] };
     };
     const ours = (connections: number, ms: number) =>
       measure(web!, `${web!.base}/api/v1/templates/${fixture.templateId}/submissions`, { authorization: `Bearer ${token}` }, connections, ms);
@@ -59,6 +62,7 @@ export async function ingestScenario(report: Report): Promise<void> {
       const b = await theirs(connections, durationMs);
       record(report, connections, a, b);
     }
+    await batchIngest(report, web, token, fixture.templateId, definition, durationMs);
     const rss = web.child.peakRssMb();
     const refRss = ref.child.peakRssMb();
     report.add({
@@ -78,7 +82,7 @@ export async function ingestScenario(report: Report): Promise<void> {
   }
 }
 
-type Measured = { load: LoadResult; cpuPerRequest: number; cpuNote: string };
+type Measured = { load: LoadResult; cpuPerRequest: number; cpuNote: string; loopDelay?: LoopDelay };
 
 function record(report: Report, connections: number, ours: Measured, theirs: Measured): void {
   const [a, b] = [ours.load, theirs.load];
@@ -89,6 +93,7 @@ function record(report: Report, connections: number, ours: Measured, theirs: Mea
   report.add({ scenario: S, name: `submissions/s ${at}`, value: Math.round(a.rps), unit: 'req/s', reference: ref(Math.round(b.rps)), ratio: a.rps / b.rps, ...goal, note: `ours: ${ours.cpuNote}; reference: ${theirs.cpuNote}` });
   report.time(S, `p50 ${at}`, a.p50, ref(b.p50));
   report.time(S, `p99 ${at}`, a.p99, ref(b.p99), { text: '< 100 ms', maxMs: 100 });
+  if (ours.loopDelay) report.time(S, `web event-loop delay p99 ${at}`, ours.loopDelay.p99, undefined, { text: '< 20 ms', maxMs: 20 });
   report.add({ scenario: S, name: `errors (non-2xx) ${at}`, value: a.errors, unit: 'requests', goal: '0', met: a.errors === 0 });
   // CPU per request of the server process: what bounds the rate when one core runs it.
   const cpu = (n: number) => Math.round(n * 100) / 100;
@@ -99,5 +104,39 @@ function record(report: Report, connections: number, ours: Measured, theirs: Mea
     unit: 'CPU ms',
     reference: ref(cpu(theirs.cpuPerRequest)),
     ratio: theirs.cpuPerRequest / ours.cpuPerRequest,
+  });
+}
+
+/**
+ * The batch endpoint: BATCH_SIZE answers per request at 8 connections, each answer with a fresh
+ * idempotency key (a replay would cost nothing), against the single-request rate at 64 connections
+ * measured before.
+ */
+async function batchIngest(report: Report, web: Server, token: string, templateId: string, definition: ReturnType<typeof wideDefinition>, durationMs: number): Promise<void> {
+  const BATCH_SIZE = 100;
+  const answers = Array.from({ length: 32 }, (_, i) => JSON.stringify(widePayload(definition, i + 1)));
+  const run = Date.now().toString(36);
+  const bodyFor = (n: number) =>
+    Buffer.from(`{"items":[${Array.from({ length: BATCH_SIZE }, (_, i) => `{"idempotencyKey":"${run}-${n}-${i}","data":${answers[(n + i) % answers.length]}}`).join(',')}]}`);
+  const loop = await loopDelayMeter({ web: `${web.base}/metrics` });
+  const load = await runLoad({
+    url: `${web.base}/api/v1/templates/${templateId}/submissions/batch`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    bodyFor,
+    connections: 8,
+    durationMs,
+  });
+  const delays = await loop.stop();
+  console.log(`[${S}] batches of ${BATCH_SIZE} @8: ${describeLoad(load)}\n    ${describeLoopDelay(delays)}`);
+  const single = report.figures.find((f) => f.scenario === S && f.name === 'submissions/s at 64 connections');
+  const rate = load.rps * BATCH_SIZE;
+  report.add({
+    scenario: S,
+    name: `submissions/s through the batch endpoint (batches of ${BATCH_SIZE}, 8 connections)`,
+    value: Math.round(rate),
+    unit: 'sub/s',
+    ...(single ? { reference: { name: 'single requests at 64 connections, same run', value: single.value }, ratio: rate / single.value, goal: '>= 3x single', met: rate >= 3 * single.value } : {}),
+    note: `p99 ${load.p99.toFixed(0)} ms per batch; errors ${load.errors}`,
   });
 }

@@ -2,6 +2,7 @@ import { seedBacklog, waitForProcessing } from '../lib/backlog.js';
 import { backendPids, cpuMeter, describeCpu } from '../lib/cpu.js';
 import { benchDatabase, benchRuntime, envNumber, timed } from '../lib/env.js';
 import { seedFixture } from '../lib/fixture.js';
+import { describeLoopDelay, loopDelayMeter } from '../lib/loop-delay.js';
 import { pgSampler } from '../lib/pg-sampler.js';
 import { stopAll } from '../lib/procs.js';
 import type { Report } from '../lib/report.js';
@@ -37,15 +38,17 @@ export async function projectionScenario(report: Report): Promise<void> {
       children = await startWorkers(db, workers);
       const meter = await cpuMeter({ workers: () => children.map((c) => c.pid), postgres: () => backendPids(rt.pool, db.name), redis: () => [redisPid] });
       const sampler = await pgSampler(db.url, db.name, `${workers} worker(s)`);
+      const loop = await loopDelayMeter(Object.fromEntries(children.map((c) => [c.name, c.metricsUrl])));
       const started = performance.now();
       await rt.queues.submissions.resume();
       const done = await waitForProcessing(rt.pool, rt.queues.submissions, timeoutMs);
       const cpu = await meter.stop();
+      const delays = await loop.stop();
       await sampler.stop();
       const seconds = (done.doneMs - started) / 1000;
       const rate = done.processed / seconds;
       console.log(
-        `[${S}] ${workers} worker(s): ${done.processed} processed, ${done.failed} failed, ${done.pending} pending after ${seconds.toFixed(1)} s${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}`,
+        `[${S}] ${workers} worker(s): ${done.processed} processed, ${done.failed} failed, ${done.pending} pending after ${seconds.toFixed(1)} s${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
       );
       const batches = await batchStats(children);
       console.log(`    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`);

@@ -2,7 +2,7 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import type { Definition, Field } from '../templates/definition.schema.js';
 import { asResultType, columnLabel, fieldColumns } from '../templates/field-types.js';
-import { SYSTEM_COLUMNS } from '../templates/naming.js';
+import { SYSTEM_COLUMNS, type TableNaming } from '../templates/naming.js';
 import type { CellKind } from './csv.js';
 
 /**
@@ -54,15 +54,27 @@ function uniqueHeaders(items: { label: string; section: string }[]): string[] {
   return items.map((i) => ((counts.get(i.label) ?? 0) > 1 ? `${i.section}: ${i.label}` : i.label));
 }
 
-/** The columns of `fields` that the table holds (purged ones left out): a geopoint's parts one each, a note none. */
+/** The column keeping a field's values that a type change could not convert, if the table has it. */
+function quarantineOf(table: { naming: TableNaming; types: Map<string, string> }, fieldId: string): string | null {
+  const column = table.naming.quarantine?.[fieldId];
+  return column && table.types.has(column) ? column : null;
+}
+const unconvertedLabel = (label: string) => `${label} (unconverted)`;
+
+/**
+ * The columns of `fields` that the table holds (purged ones left out): a geopoint's parts one
+ * each, a note none, and after a field the values a type change could not convert, if any.
+ */
 function storedColumns(fields: Field[], table: TableLayout): { label: string; kind: CellKind; name: string }[] {
-  return fields.flatMap((field) =>
-    fieldColumns(field).flatMap((c) => {
+  return fields.flatMap((field) => {
+    const own = fieldColumns(field).flatMap((c) => {
       const column = table.naming.columns[c.id];
       if (!column || !table.types.has(column.name)) return [];
       return [{ label: columnLabel(field.label, c.part), kind: c.part ? ('number' as const) : kindOf(field), name: column.name }];
-    }),
-  );
+    });
+    const kept = own.length ? quarantineOf(table, field.id) : null;
+    return kept ? [...own, { label: unconvertedLabel(field.label), kind: 'text' as const, name: kept }] : own;
+  });
 }
 
 export function exportSheets(definition: Definition, layout: TemplateLayout): Sheet[] {

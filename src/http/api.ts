@@ -4,7 +4,7 @@ import { gridsRoutes } from '../grids/grids.routes.js';
 import type { Runtime } from '../runtime.js';
 import { templatesRoutes } from '../templates/templates.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
-import { submissionsRoutes } from '../submissions/submissions.routes.js';
+import { SUBMISSION_BATCH_BODY_LIMIT, SUBMISSION_BATCH_PATH, submissionsRoutes } from '../submissions/submissions.routes.js';
 import { filesRoutes } from '../files/files.routes.js';
 import { exportsRoutes } from '../exports/exports.routes.js';
 import { reviewRoutes } from '../review/review.routes.js';
@@ -50,7 +50,11 @@ export function createApiRouter(rt: Runtime): { v1: Router; docs: Router } {
     res.json(doc);
   });
   v1.use(requireJson);
-  v1.use(express.json({ limit: JSON_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  const json = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  // The batch endpoint's larger limit, still before parsing (and authentication); the general
+  // parser below skips a body already read.
+  v1.post(SUBMISSION_BATCH_PATH, json(SUBMISSION_BATCH_BODY_LIMIT));
+  v1.use(json(JSON_BODY_LIMIT));
   v1.use(guardJsonBody);
   v1.use(apiAuthentication({ pool: rt.pool, tokens: rt.services.tokens }));
   mountRoutes(v1, routes);

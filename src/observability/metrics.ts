@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queue } from 'bullmq';
+import { eventLoopDelayMetric } from './event-loop.js';
 
 /**
  * Prometheus metrics of one process (its own registry: tests run several apps in one process).
@@ -70,6 +71,9 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+
+  /** Event-loop delay, cumulative (see event-loop.ts); web and worker processes both export it. */
+  readonly eventLoopDelay = eventLoopDelayMetric(this.registry);
 
   constructor(queues: Queue[] = []) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gridbook_' });

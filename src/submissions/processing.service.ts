@@ -8,8 +8,8 @@ import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
 import { columnLabel, columnOwner } from '../templates/field-types.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
-import { projectPayload, writeProjection, type Payload, type ProjectedRows } from './projection.js';
-import { runSteps, type ProcessingStep } from './steps.js';
+import { deleteProjection, insertProjectedRows, projectableInDatabase, projectInDatabase, projectPayload, type Payload, type ProjectedRows } from './projection.js';
+import { runSteps, stepApplies, type ProcessingStep } from './steps.js';
 
 /**
  * The worker's side of the submission flow: lock, and in ONE transaction replace the submission's
@@ -35,7 +35,6 @@ interface SubmissionRow {
   id: string;
   template_id: string;
   template_version: number;
-  payload: Payload;
   processing_status: number;
   review_status: string;
 }
@@ -146,7 +145,7 @@ export class ProcessingService {
     const outcomes = new Map<string, Outcome>();
     // Locks the rows: a concurrent run of the same job (at-least-once delivery) waits, then skips.
     const result = await tx.query<SubmissionRow>(
-      `SELECT id, template_id, template_version, payload, processing_status, review_status
+      `SELECT id, template_id, template_version, processing_status, review_status
          FROM submissions WHERE id = ANY ($1::bigint[]) ORDER BY id FOR UPDATE`,
       [ids],
     );
@@ -172,13 +171,31 @@ export class ProcessingService {
     const failed: { id: string; reason: string; gridId: string; templateId: string; version: number }[] = [];
     for (const [templateId, rows] of byTemplate) {
       const layout = await this.deps.catalog.layout(templateId);
-      const projected: ProjectedRows = { byTable: new Map() };
-      const ok: string[] = [];
+      // Where each submission's rows are built: by PostgreSQL from the stored payload (one
+      // INSERT ... SELECT per table and version), or in Node when its version has conditions or a
+      // processing step applies (see projectableInDatabase).
+      const inDatabase = new Map<VersionInfo, string[]>();
+      const inNode: SubmissionRow[] = [];
       for (const row of rows) {
+        const version = await this.deps.catalog.version(templateId, row.template_version);
+        const steps = (this.deps.steps ?? []).some((step) => stepApplies(step, { templateId, definition: version.definition }));
+        if (!projectableInDatabase(version.definition, steps)) {
+          inNode.push(row);
+          continue;
+        }
+        const list = inDatabase.get(version) ?? [];
+        list.push(row.id);
+        inDatabase.set(version, list);
+        processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
+      }
+      const projected: ProjectedRows = { byTable: new Map() };
+      const ok = [...inDatabase.values()].flat();
+      const payloads = await this.payloadsOf(tx, inNode.map((r) => r.id));
+      for (const row of inNode) {
         const version = await this.deps.catalog.version(templateId, row.template_version);
         try {
           // No validation here: the API judged this answer when it accepted it.
-          const payload = await runSteps(this.deps.steps ?? [], { submissionId: row.id, templateId, payload: row.payload, definition: version.definition });
+          const payload = await runSteps(this.deps.steps ?? [], { submissionId: row.id, templateId, payload: payloads.get(row.id) ?? {}, definition: version.definition });
           projectPayload(row.id, payload, version.definition, layout, projected);
           ok.push(row.id);
           processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
@@ -190,7 +207,9 @@ export class ProcessingService {
       }
       if (ok.length === 0) continue;
       try {
-        await writeProjection(tx, layout, ok, projected);
+        await deleteProjection(tx, layout, ok);
+        await insertProjectedRows(tx, layout, projected);
+        for (const [version, versionIds] of inDatabase) await projectInDatabase(tx, layout, version.definition, versionIds);
       } catch (error) {
         if (isPgError(error) && error.code && PERMANENT_PG_CLASSES.includes(error.code.slice(0, 2))) {
           const version = await this.deps.catalog.version(templateId, rows[0]!.template_version);
@@ -233,6 +252,13 @@ export class ProcessingService {
     for (const p of processed) outcomes.set(p.id, { status: 'processed' });
     for (const f of failed) outcomes.set(f.id, { status: 'failed', reason: f.reason });
     return outcomes;
+  }
+
+  /** The stored payloads of submissions whose rows are built in Node (already locked by the caller). */
+  private async payloadsOf(tx: PoolClient, ids: string[]): Promise<Map<string, Payload>> {
+    if (ids.length === 0) return new Map();
+    const result = await tx.query<{ id: string; payload: Payload }>('SELECT id, payload FROM submissions WHERE id = ANY ($1::bigint[])', [ids]);
+    return new Map(result.rows.map((r) => [r.id, r.payload]));
   }
 
   /** Records a permanent failure on its own (the projection transaction was rolled back). */

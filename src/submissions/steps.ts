@@ -29,10 +29,15 @@ export interface StepInput {
   definition: Definition;
 }
 
+/** Whether a step runs for a template's version (a step without `appliesTo` runs for all). */
+export function stepApplies(step: ProcessingStep, template: { templateId: string; definition: Definition }): boolean {
+  return !step.appliesTo || step.appliesTo(template);
+}
+
 export async function runSteps(steps: ProcessingStep[], input: StepInput): Promise<Payload> {
   let payload = input.payload;
   for (const step of steps) {
-    if (step.appliesTo && !step.appliesTo({ templateId: input.templateId, definition: input.definition })) continue;
+    if (!stepApplies(step, input)) continue;
     payload = await step.run({ ...input, payload });
   }
   return payload;

@@ -1,10 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
-import { AnswerKeysQuery, CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
+import { AnswerKeysQuery, BATCH_MAX_ITEMS, BatchResult, CreateSubmissionBatchInput, CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
+
+/** The batch endpoint, below /api/v1: its body limit is its own (api.ts parses its body apart). */
+export const SUBMISSION_BATCH_PATH = '/templates/:templateId/submissions/batch';
+/** 500 answers of 300 fields are about 4 MB of JSON. */
+export const SUBMISSION_BATCH_BODY_LIMIT = '8mb';
 
 export function submissionsRoutes(services: Services): RouteSpec[] {
-  const { submissions } = services;
+  const { submissions, submissionBatches } = services;
   return [
     route({
       method: 'post',
@@ -31,6 +36,24 @@ export function submissionsRoutes(services: Services): RouteSpec[] {
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
         res.status(result.submission.reviewStatus === 'draft' ? 201 : 202).json({ success: true, data: result.submission });
       },
+    }),
+    route({
+      method: 'post',
+      path: SUBMISSION_BATCH_PATH,
+      tag: 'submissions',
+      summary:
+        `Submit up to ${BATCH_MAX_ITEMS} answers at once (devices that sync, imports). Each answer has its own idempotencyKey and is judged ` +
+        'on its own, as POST .../submissions judges one: the valid ones are stored (one transaction) and queued, the others reported ' +
+        'by index with their error (VALIDATION_FAILED, DUPLICATE_VALUE, CONFLICT); never all or nothing. Sending a batch again ' +
+        'replays the answers it stored (`replayed`) and stores nothing twice. Bodies up to ' + SUBMISSION_BATCH_BODY_LIMIT + '.',
+      body: CreateSubmissionBatchInput,
+      bodyCheckedBy: 'service',
+      response: BatchResult,
+      errors: [
+        { status: 413, description: `PAYLOAD_TOO_LARGE: the body is over ${SUBMISSION_BATCH_BODY_LIMIT}` },
+        { status: 422, description: `VALIDATION_FAILED: \`items\` is not a list of 1 to ${BATCH_MAX_ITEMS} answers (problems of one answer are reported in its item)` },
+      ],
+      handler: ({ ctx, params, body }) => submissionBatches.create(ctx, params.templateId!, body),
     }),
     route({
       method: 'get',

@@ -67,3 +67,45 @@ export const SubmissionPage = Type.Object({
   items: Type.Array(SubmissionView),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** Answers per batch request (POST /templates/:id/submissions/batch). */
+export const BATCH_MAX_ITEMS = 500;
+
+/** One answer of a batch: its own idempotency key (required: a sync may be sent again), the answer, draft or not. */
+export const BatchSubmissionItem = Type.Object({
+  idempotencyKey: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,200}$', description: 'unique per answer; sending it again returns the first result' }),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  draft: Type.Optional(Type.Boolean({ default: false })),
+});
+export type BatchSubmissionItem = Static<typeof BatchSubmissionItem>;
+
+export const CreateSubmissionBatchInput = Type.Object({
+  items: Type.Array(BatchSubmissionItem, { minItems: 1, maxItems: BATCH_MAX_ITEMS }),
+});
+
+const ItemError = Type.Object({
+  code: Type.String({ examples: ['VALIDATION_FAILED', 'DUPLICATE_VALUE', 'CONFLICT'] }),
+  message: Type.String(),
+  details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: true })),
+});
+
+export const BatchItemResult = Type.Object({
+  /** Position of the answer in `items`, from 0. */
+  index: Type.Integer(),
+  idempotencyKey: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('created'), Type.Literal('replayed'), Type.Literal('refused')], {
+    description: '`created`: stored now; `replayed`: stored by an earlier request with this key (nothing new); `refused`: not stored, see `error`',
+  }),
+  submissionId: Type.Optional(Type.String()),
+  reviewStatus: Type.Optional(Type.Union(REVIEW_STATUSES.map((s) => Type.Literal(s)))),
+  error: Type.Optional(ItemError),
+});
+export type BatchItemResult = Static<typeof BatchItemResult>;
+
+export const BatchResult = Type.Object({
+  created: Type.Integer(),
+  replayed: Type.Integer(),
+  refused: Type.Integer(),
+  items: Type.Array(BatchItemResult),
+});
+export type BatchResult = Static<typeof BatchResult>;

@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import { auditInsertFrom, recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
 import { isPgError, translatePgError } from '../db/pg-errors.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can, type Action } from '../permissions/policy.js';
 import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
+import { assertIdempotencyKey, judgeNewAnswer, requestHashOf, templateOpenForAnswers } from './intake.js';
 import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
-import { assertNoFilesOnCreate, reconcileFileFields } from '../files/file-fields.js';
+import { reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
@@ -29,7 +29,6 @@ import {
 const validateCreate = compileValidator(CreateSubmissionInput);
 const validateUpdate = compileValidator(UpdateSubmissionInput);
 const validateList = compileValidator(ListSubmissionsQuery, { coerce: true });
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export interface CreateResult {
   submission: SubmissionView;
@@ -48,24 +47,16 @@ export class SubmissionsService {
   async create(ctx: ServiceContext, templateId: string, raw: unknown, options: { idempotencyKey?: string } = {}): Promise<CreateResult> {
     if (!ctx.actor) throw new UnauthenticatedError();
     const key = options.idempotencyKey;
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-      throw new BadRequestError('Idempotency-Key must be 1 to 200 letters, digits or ._:- characters');
-    }
+    assertIdempotencyKey(key);
     const input = validateCreate(raw);
     // Only a request with a key is remembered (and compared when replayed).
-    const requestHash = key ? createHash('sha256').update(JSON.stringify({ templateId, input })).digest('hex') : null;
+    const requestHash = key ? requestHashOf(templateId, input) : null;
     if (key && requestHash) {
       const replay = await this.replay(ctx.actor.id, key, requestHash);
       if (replay) return replay;
     }
 
-    const { template, role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
-    if (!can(ctx.actor, 'create', { type: 'submission', gridRole: role, own: true })) {
-      throw new ForbiddenError('Only submitters, builders and managers of this grid submit forms');
-    }
-    if (!template.current_version || template.status !== 'published') {
-      throw new ConflictError('This template is not published: there is no version to submit to');
-    }
+    const template = await templateOpenForAnswers(this.deps.pool, ctx, templateId);
     const draft = input.draft === true;
     let row: SubmissionRow | null = null;
     // A publish or a rolled-back holder of a unique value between the checks and the insert: look
@@ -73,11 +64,9 @@ export class SubmissionsService {
     for (let attempt = 1; !row; attempt++) {
       const current = attempt === 1 ? template.current_version : (await this.currentVersion(templateId));
       const version = await this.deps.catalog.version(templateId, current);
-      assertNoFilesOnCreate(version.definition, input.data);
       // Judged once, here: the stored payload is the answer as judged (defaults, calculated values).
-      const data = assertAnswer(version.rules, input.data, { draft });
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
-      const unique = draft ? [] : uniqueAnswers(version.definition, data, version.rules);
+      const { data, unique } = judgeNewAnswer(version, input.data, draft);
       try {
         row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, data, draft, unique, key, requestHash);
       } catch (error) {

@@ -90,6 +90,25 @@ export function normalisedAnswersSql(param: string): string {
             FROM jsonb_to_recordset(${param}::jsonb) AS a(field_id text, field_type text, value jsonb)`;
 }
 
+/**
+ * Many answers normalised as reservations compare them (the SQL function decides), each with
+ * whether a stored submission already holds it; `value` is null for a blank answer, which
+ * reserves nothing. For a batch of new answers, which must also not repeat each other.
+ */
+export async function normaliseAnswers(db: Queryable, templateId: string, answers: UniqueAnswer[]): Promise<{ value: string | null; held: boolean }[]> {
+  if (answers.length === 0) return [];
+  const result = await db.query<{ value: string | null; held: boolean }>(
+    `SELECT w.value, EXISTS (SELECT 1 FROM submission_unique_values r
+                               WHERE r.template_id = $1 AND r.field_id = a.field_id
+                                 AND r.value_digest = gridbook_unique_digest(w.value)) AS held
+       FROM ROWS FROM (jsonb_to_recordset($2::jsonb) AS (field_id text, field_type text, value jsonb)) WITH ORDINALITY AS a(field_id, field_type, value, i)
+       CROSS JOIN LATERAL (SELECT gridbook_unique_value(a.field_type, a.value) AS value) w
+      ORDER BY a.i`,
+    [templateId, answersParam(answers)],
+  );
+  return result.rows.map((r) => ({ value: r.value, held: r.value !== null && r.held }));
+}
+
 /** The constraint whose violation means "someone else holds this value". */
 export const RESERVATION_CONSTRAINT = 'submission_unique_values_pkey';
 
@@ -238,9 +257,12 @@ function sectionField(definition: Definition, fieldId: string): Field | null {
  * The publish check "the submitted answers hold no value of this field twice", compared as
  * reservations compare values: the submissions that repeat one (all of them), oldest first.
  */
-export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<string[]> {
+export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<{ id: string; value: string }[]> {
   const values = await answeredValues(db, templateId, [field]);
-  return [...values.values()].filter((v) => v.ids.length > 1).flatMap((v) => v.ids).sort((a, b) => Number(a) - Number(b));
+  return [...values.values()]
+    .filter((v) => v.ids.length > 1)
+    .flatMap((v) => v.ids.map((id) => ({ id, value: v.value })))
+    .sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /**

@@ -103,6 +103,8 @@ export interface TableNaming {
   columns: Record<string, ColumnNaming>;
   /** Every column name this table has ever used (retired and purged included). */
   used: string[];
+  /** Field id -> the text column keeping the values a type change could not convert (the quarantine choice). */
+  quarantine?: Record<string, string>;
 }
 
 export interface ChildTableNaming extends TableNaming {

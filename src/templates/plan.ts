@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
+import { ValidationError } from '../errors/app-error.js';
 import type { Definition, Field, Section } from './definition.schema.js';
 import { fieldColumns, holdsFiles, isChoice, pgTypeOf } from './field-types.js';
-import { fitName, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
+import { fitName, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } from './naming.js';
 
 /**
  * The plan of a publish: the DDL that turns the tables of the previous version into those of the
@@ -24,18 +26,24 @@ export interface PlannedStatement {
   reason: string;
 }
 
-/** A check on existing rows: SQL that returns the failing rows (submission ids), or a JS predicate. */
+/**
+ * A check on existing rows: SQL that returns the failing rows, or a JS predicate over a column.
+ * Either way each failing row is reported with its submission, its row (repeating tables) and the
+ * value that fails (src/templates/plan-report.ts).
+ */
 export interface PlannedCheck {
   /** Dotted path of the field: `household.age`, `household.members.name`. */
   field: string;
   rule: string;
   description: string;
   table: string;
-  /** SQL selecting `submission_id` of failing rows; `$1` may be bound to `params[0]`. */
+  /** SQL selecting the failing rows as `id` (submission), `row` (row_index or NULL), `value` (text); `$1` may be bound to `params[0]`. */
   sql?: string;
   params?: unknown[];
   /** For rules defined by JavaScript semantics (patterns, formats): the column and a predicate. */
   js?: { column: string; failing: (value: string) => boolean };
+  /** The table's row column (`row_index`) for a repeating table; absent for a section's table. */
+  rowColumn?: string;
   /**
    * The unique rule: the submitted answers of this field (read from the submissions, pending ones
    * included, and compared as reservations compare them) must not repeat a value.
@@ -43,6 +51,31 @@ export interface PlannedCheck {
   unique?: { field: Field };
   /** Skipped when the check with this `field:rule` id failed (rules on a value that did not convert). */
   after?: string;
+  /** The failing rows are resolved by the builder's choice (set to null or quarantined), not a refusal. */
+  resolution?: 'null' | 'quarantine';
+}
+
+/**
+ * What to do with the existing values a type change cannot convert, chosen per field path by the
+ * builder: refuse the publish (the default), set them to null, or keep them as text in a quarantine
+ * column beside the field. `map` first replaces given values (compared after trimming spaces):
+ * `{"N/A": null, "twelve": 12}`.
+ */
+export interface ConversionChoice {
+  onFailure?: 'refuse' | 'null' | 'quarantine';
+  map?: Record<string, string | number | boolean | null>;
+}
+export type ConversionChoices = Record<string, ConversionChoice>;
+
+/** A type change made with a choice: how to count the rows its map replaces, for the record. */
+export interface PlannedConversion {
+  field: string;
+  onFailure: 'refuse' | 'null' | 'quarantine';
+  /** The quarantine column, when values are kept there. */
+  quarantineColumn?: string;
+  /** Counts the existing rows whose value the map replaces. */
+  mappedSql?: string;
+  params?: unknown[];
 }
 
 export interface Plan {
@@ -53,6 +86,8 @@ export interface Plan {
   checks: PlannedCheck[];
   /** Human-readable summary of the changes. */
   changes: string[];
+  /** The type changes made with a conversion choice. */
+  conversions: PlannedConversion[];
 }
 
 const q = quoteIdent;
@@ -78,6 +113,12 @@ function locateFields(definition: Definition, naming: Naming): Map<string, Locat
     }
   }
   return located;
+}
+
+/** The SELECT list of a check's failing rows (see PlannedCheck.sql): submission, row, value as text. */
+function failingSelect(loc: Located, column: string): string {
+  const row = loc.isChild ? q(SYSTEM_COLUMNS.rowIndex) : 'NULL::integer';
+  return `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id, ${row} AS row, ${q(column)}::text AS value FROM ${qualifiedName('forms', loc.table.name)}`;
 }
 
 function columnDefs(fields: Field[], table: TableNaming): string[] {
@@ -113,12 +154,11 @@ function ruleChecks(
   const checks: PlannedCheck[] = [];
   const r = field.rules ?? {};
   const p = prev?.rules ?? {};
-  const table = `${qualifiedName('forms', loc.table.name)}`;
-  const base = { field: loc.path, table: loc.table.name, after };
+  const base = { field: loc.path, table: loc.table.name, after, ...(loc.isChild ? { rowColumn: SYSTEM_COLUMNS.rowIndex } : {}) };
   const column = loc.table.columns[field.id]!.name;
   const typeChanged = prev !== null && prev.type !== field.type;
   const add = (rule: string, description: string, where: string, params?: unknown[]) =>
-    checks.push({ ...base, rule, description, sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${table} WHERE ${where}`, params });
+    checks.push({ ...base, rule, description, sql: `${failingSelect(loc, column)} WHERE ${where}`, params });
 
   // Only `required: true` is a rule of stored values; an expression (required when it holds) is the engine's to judge at the door.
   if (r.required === true && !field.showIf && (p.required !== true || prev?.showIf || prev === null)) {
@@ -180,10 +220,13 @@ export function planPublish(
   definition: Definition,
   naming: Naming,
   previous: { version: number; definition: Definition; naming: Naming } | null,
+  choices: ConversionChoices = {},
 ): Plan {
   const statements: PlannedStatement[] = [];
   const checks: PlannedCheck[] = [];
   const changes: string[] = [];
+  const conversions: PlannedConversion[] = [];
+  const chosen = new Set<string>();
   const toVersion = (previous?.version ?? 0) + 1;
   const before = previous ? locateFields(previous.definition, previous.naming) : new Map<string, Located>();
   const after = locateFields(definition, naming);
@@ -289,23 +332,34 @@ export function planPublish(
           rule: 'type',
           description: `cannot change from ${prev.field.type} to ${loc.field.type}`,
           table: loc.table.name,
-          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName}`,
+          sql: failingSelect(loc, column),
         });
         continue;
       }
+      let using = conv.using;
       if (conv.castType) {
-        castCheck = `${loc.path}:type`;
+        const choice = choices[loc.path];
+        if (choice) chosen.add(loc.path);
+        const cast = castConversion(loc, column, conv.castType, choice ?? {});
+        castCheck = cast.resolution ? undefined : `${loc.path}:type`;
         checks.push({
           field: loc.path,
           rule: 'type',
           description: `converts from ${prev.field.type} to ${loc.field.type}`,
           table: loc.table.name,
-          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName} WHERE ${q(column)} IS NOT NULL AND NOT gridbook_can_cast(${q(column)}::text, '${conv.castType}'::regtype)`,
+          sql: `${failingSelect(loc, column)} WHERE ${cast.failing}`,
+          params: cast.params,
+          ...(loc.isChild ? { rowColumn: SYSTEM_COLUMNS.rowIndex } : {}),
+          ...(cast.resolution ? { resolution: cast.resolution } : {}),
         });
+        if (cast.mapCheck) checks.push(cast.mapCheck);
+        if (cast.conversion) conversions.push(cast.conversion);
+        statements.push(...cast.before);
+        using = cast.using;
       }
-      expr = `(${conv.using})`;
+      expr = `(${using})`;
       statements.push({
-        sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${conv.using}`,
+        sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${using}`,
         reason: `${loc.path}: ${prev.field.type} to ${loc.field.type}`,
       });
       changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type}`);
@@ -328,5 +382,80 @@ export function planPublish(
     if (!definition.sections.some((s) => s.id === section.id)) changes.push(`remove section ${section.key} (table kept, retired)`);
   }
 
-  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes };
+  const unused = Object.keys(choices).filter((path) => !chosen.has(path));
+  if (unused.length) {
+    throw new ValidationError(
+      'A conversion choice names no type change of this plan',
+      unused.map((path) => ({ path: `conversions.${path}`, message: 'this plan converts no values of this field (a choice applies to a type change that can fail)' })),
+    );
+  }
+  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes, conversions };
+}
+
+const literal = (value: string) => pg.escapeLiteral(value);
+
+/**
+ * A cast type change with the builder's choice for what does not convert: the values the map
+ * replaces, the rows that still fail (refused, set to null or quarantined), and the USING expression.
+ */
+function castConversion(loc: Located, column: string, type: string, choice: ConversionChoice) {
+  const c = q(column);
+  const onFailure = choice.onFailure ?? 'refuse';
+  const map = Object.entries(choice.map ?? {}).map(([from, to]) => [from.trim(), to === null ? null : String(to)] as const);
+  // Blank text converts to null, as the cast below does.
+  const converts = `public.gridbook_can_cast(NULLIF(btrim(${c}::text), ''), ${literal(type)}::regtype)`;
+  const unmapped = map.length ? ` AND btrim(${c}::text) <> ALL($1::text[])` : '';
+  const unmappedLiteral = map.length ? ` AND btrim(${c}::text) NOT IN (${map.map(([from]) => literal(from)).join(', ')})` : '';
+  const failing = `${c} IS NOT NULL AND NOT ${converts}`;
+  const cast = `NULLIF(btrim(${c}::text), '')::${type}`;
+  const otherwise = onFailure === 'refuse' ? cast : `CASE WHEN ${converts} THEN ${cast} END`;
+  const using = map.length
+    ? `CASE btrim(${c}::text) ${map.map(([from, to]) => `WHEN ${literal(from)} THEN ${to === null ? 'NULL' : literal(to)}::${type}`).join(' ')} ELSE ${otherwise} END`
+    : otherwise;
+  const table = qualifiedName('forms', loc.table.name);
+  const before: PlannedStatement[] = [];
+  let quarantineColumn: string | undefined;
+  if (onFailure === 'quarantine') {
+    const kept = loc.table.quarantine?.[loc.field.id];
+    quarantineColumn = kept ?? uniqueName(`${column}__unconverted`, new Set(loc.table.used), `${loc.table.name}.${column}:quarantine`);
+    if (!kept) {
+      loc.table.quarantine = { ...loc.table.quarantine, [loc.field.id]: quarantineColumn };
+      loc.table.used = [...loc.table.used, quarantineColumn];
+      before.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${q(quarantineColumn)} text`, reason: `${loc.path}: a column for the values that do not convert` });
+    }
+    before.push({
+      sql: `UPDATE ${table} SET ${q(quarantineColumn)} = ${c}::text WHERE ${failing}${unmappedLiteral}`,
+      reason: `${loc.path}: the values that do not convert kept as they were`,
+    });
+  }
+  const mapCheck: PlannedCheck | undefined = map.length
+    ? {
+        field: loc.path,
+        rule: 'map',
+        description: `each value the map gives converts to ${loc.field.type}`,
+        table: loc.table.name,
+        sql: `SELECT NULL::bigint AS id, NULL::integer AS row, v AS value FROM unnest($1::text[]) v WHERE NOT public.gridbook_can_cast(v, ${literal(type)}::regtype)`,
+        params: [map.map(([, to]) => to)],
+      }
+    : undefined;
+  const resolution = onFailure === 'refuse' ? undefined : onFailure;
+  const recorded = onFailure !== 'refuse' || map.length > 0;
+  return {
+    failing: failing + unmapped,
+    params: map.length ? [map.map(([from]) => from)] : undefined,
+    using,
+    before,
+    mapCheck,
+    resolution,
+    conversion: recorded
+      ? {
+          field: loc.path,
+          onFailure,
+          ...(quarantineColumn ? { quarantineColumn } : {}),
+          ...(map.length
+            ? { mappedSql: `SELECT count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL AND btrim(${c}::text) = ANY($1::text[])`, params: [map.map(([from]) => from)] }
+            : {}),
+        }
+      : undefined,
+  };
 }

@@ -12,13 +12,18 @@ import { validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
 import { deriveNaming, SYSTEM_COLUMNS, type Naming } from './naming.js';
-import { planPublish, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
+import { planPublish, type ConversionChoices, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
-import { PublishInput } from './templates.schema.js';
-import { reconcileReservations, repeatedValues } from '../submissions/unique-values.js';
+import { PlanInput, PublishInput } from './templates.schema.js';
+import { reconcileReservations } from '../submissions/unique-values.js';
+import { decodeCursor, encodeCursor, failingPage, failingRows, type FailingRow } from './plan-report.js';
+import { csvLine } from '../exports/csv.js';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const validatePublishInput = compileValidator(PublishInput);
+const validatePlanInput = compileValidator(PlanInput);
 
 /** Channel on which a publish announces new or changed form data tables (every node listens). */
 export const SCHEMA_CHANNEL = 'gridbook_schema_changed';
@@ -36,6 +41,26 @@ export interface CheckResult {
   examples: string[];
   /** Not run because the value does not convert to the new type in the first place. */
   skipped?: boolean;
+  /** Where every failing row is listed with its value (present when some fail). */
+  reportUrl?: string;
+  /** The failing rows are set to null or quarantined by the builder's choice: no refusal. */
+  resolution?: 'null' | 'quarantine';
+  /** For the map check: the given values that do not convert. */
+  values?: (string | null)[];
+}
+
+/** A check refuses the publish when rows fail it and no choice resolves them. */
+const refuses = (c: CheckResult) => c.failing > 0 && !c.resolution;
+
+/** What a type change made with a choice did (or would do) to the existing values. */
+export interface ConversionSummary {
+  field: string;
+  onFailure: 'refuse' | 'null' | 'quarantine';
+  quarantineColumn?: string;
+  /** Rows whose value the map replaced. */
+  mappedRows: number;
+  /** Rows whose value did not convert: set to null or quarantined (with `refuse`, the publish is refused). */
+  unconvertedRows: number;
 }
 
 export interface PlanView {
@@ -46,8 +71,40 @@ export interface PlanView {
   changes: string[];
   statements: PlannedStatement[];
   checks: CheckResult[];
+  /** The type changes made with a conversion choice, with their counts. */
+  conversions: ConversionSummary[];
   fields: number;
 }
+
+/** Which check of the plan a conversion report is about. */
+export interface FailuresQuery {
+  field: string;
+  rule: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** A row of the conversion report: `row` counts from 1 as in exports, null for a section's field. */
+export interface FailureView {
+  submissionId: string;
+  row: number | null;
+  value: string | null;
+}
+
+export interface FailuresPage {
+  field: string;
+  rule: string;
+  description: string;
+  table: string;
+  rows: FailureView[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+const reportUrl = (templateId: string, check: { field: string; rule: string }) =>
+  `/api/v1/templates/${templateId}/plan/failures?${new URLSearchParams({ field: check.field, rule: check.rule }).toString()}`;
+const present = (row: FailingRow): FailureView => ({ submissionId: row.submissionId, row: row.row === null ? null : row.row + 1, value: row.value });
+const REPORT_PAGE = { default: 100, max: 1000 };
 
 export interface PublishResult {
   version: number;
@@ -57,7 +114,7 @@ export interface PublishResult {
 
 export class PublishRefusedError extends AppError {
   constructor(readonly plan: PlanView) {
-    const failed = plan.checks.filter((c) => c.failing > 0);
+    const failed = plan.checks.filter(refuses);
     const first = failed[0]!;
     super(
       'CONFLICT',
@@ -67,7 +124,9 @@ export class PublishRefusedError extends AppError {
       failed.map((c) => ({
         path: c.field,
         code: c.rule,
-        message: `${c.failing} existing row${c.failing === 1 ? '' : 's'} fail "${c.description}" (for example submissions ${c.examples.join(', ')})`,
+        message:
+          `${c.failing} existing row${c.failing === 1 ? '' : 's'} fail "${c.description}"` +
+          (c.examples.length ? ` (for example submissions ${c.examples.join(', ')})` : c.rule === 'map' ? `: ${c.values?.join(', ')}` : ''),
       })),
     );
   }
@@ -88,41 +147,30 @@ function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set
 }
 
 async function runCheck(db: Queryable, check: PlannedCheck, templateId: string): Promise<{ failing: number; examples: string[] }> {
-  if (check.unique) {
-    // Over the submitted answers themselves (pending ones too), compared as reservations compare values.
-    const ids = await repeatedValues(db, templateId, check.unique.field);
-    return { failing: ids.length, examples: ids.slice(0, EXAMPLES) };
-  }
   if (check.sql) {
     const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql}) failing`, check.params ?? []);
     const failing = Number(count.rows[0]!.n);
     if (failing === 0) return { failing, examples: [] };
-    const examples = await db.query<{ id: string }>(`${check.sql} ORDER BY 1 LIMIT ${EXAMPLES}`, check.params ?? []);
-    return { failing, examples: examples.rows.map((r) => String(r.id)) };
+    return { failing, examples: await exampleIds(db, check, templateId) };
   }
-  // JavaScript semantics: scan the column in keyset batches.
-  const { column, failing: fails } = check.js!;
-  const table = qualifiedName('forms', check.table);
-  const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
+  // The unique rule and JavaScript semantics: the report's own pages, counted.
   let failing = 0;
-  const examples: string[] = [];
-  let last = '0';
-  for (;;) {
-    const batch = await db.query<{ id: string; v: string }>(
-      `SELECT ${sid} AS id, ${quoteIdent(column)}::text AS v FROM ${table}
-        WHERE ${sid} > $1 AND ${quoteIdent(column)} IS NOT NULL ORDER BY ${sid} LIMIT 5000`,
-      [last],
-    );
-    for (const row of batch.rows) {
-      if (fails(row.v)) {
-        failing++;
-        if (examples.length < EXAMPLES) examples.push(row.id);
-      }
-    }
-    if (batch.rows.length < 5000) break;
-    last = batch.rows[batch.rows.length - 1]!.id;
+  const examples = new Set<string>();
+  for await (const page of failingRows(db, check, templateId)) {
+    failing += page.length;
+    for (const row of page) if (examples.size < EXAMPLES) examples.add(row.submissionId);
   }
-  return { failing, examples };
+  return { failing, examples: [...examples] };
+}
+
+/** The submissions of the first failing rows (a submission with several failing rows counts once). */
+async function exampleIds(db: Queryable, check: PlannedCheck, templateId: string): Promise<string[]> {
+  const examples = new Set<string>();
+  for await (const page of failingRows(db, check, templateId, EXAMPLES)) {
+    for (const row of page) examples.add(row.submissionId);
+    if (examples.size >= EXAMPLES) break;
+  }
+  return [...examples].slice(0, EXAMPLES);
 }
 
 /** Runs the plan's checks; a rule check is skipped when its value failed to convert. */
@@ -135,8 +183,15 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
       results.push({ ...base, failing: 0, examples: [], skipped: true });
       continue;
     }
+    if (check.resolution) Object.assign(base, { resolution: check.resolution });
+    if (check.rule === 'map') {
+      // About the builder's own map, not stored rows: the values that do not convert are the example.
+      const rows = await failingPage(db, check, templateId, null, EXAMPLES);
+      results.push({ ...base, failing: rows.length, examples: [], ...(rows.length ? { values: rows.map((r) => r.value) } : {}) });
+      continue;
+    }
     const { failing, examples } = await runCheck(db, check, templateId);
-    if (failing > 0) failed.add(`${check.field}:${check.rule}`);
+    if (failing > 0 && !check.resolution) failed.add(`${check.field}:${check.rule}`);
     results.push({ ...base, failing, examples });
   }
   return results;
@@ -151,7 +206,11 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
 export class PublishService {
   constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics }) {}
 
-  private async prepare(db: Queryable, template: TemplateRow): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
+  private async prepare(
+    db: Queryable,
+    template: TemplateRow,
+    choices: ConversionChoices = {},
+  ): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
     const retired = await retiredIds(db, template.id);
     const definition = validateDefinition(template.definition, retired);
     const latest = template.current_version ? await findVersion(db, template.id, template.current_version) : null;
@@ -162,31 +221,107 @@ export class PublishService {
       ? { version: latest.version, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(db, template.id)) }
       : null;
     const naming = deriveNaming(template.id, definition, previous?.naming ?? null);
-    return { plan: planPublish(definition, naming, previous), definition, previous: latest?.definition ?? null };
+    return { plan: planPublish(definition, naming, previous, choices), definition, previous: latest?.definition ?? null };
   }
 
-  private view(template: TemplateRow, plan: Plan, definition: Definition, checks: CheckResult[]): PlanView {
+  /** Runs the plan's checks and counts what its conversion choices do: the plan as the API shows it. */
+  private async view(db: Queryable, template: TemplateRow, plan: Plan, definition: Definition): Promise<PlanView> {
+    const checks = await runChecks(db, plan.checks, template.id);
+    const conversions: ConversionSummary[] = [];
+    for (const conversion of plan.conversions) {
+      const mapped = conversion.mappedSql ? await db.query<{ n: string }>(conversion.mappedSql, conversion.params) : null;
+      conversions.push({
+        field: conversion.field,
+        onFailure: conversion.onFailure,
+        ...(conversion.quarantineColumn ? { quarantineColumn: conversion.quarantineColumn } : {}),
+        mappedRows: mapped ? Number(mapped.rows[0]!.n) : 0,
+        unconvertedRows: checks.find((c) => c.field === conversion.field && c.rule === 'type')?.failing ?? 0,
+      });
+    }
     return {
       templateId: template.id,
       fromVersion: plan.fromVersion,
       toVersion: plan.toVersion,
-      ok: checks.every((c) => c.failing === 0),
+      ok: !checks.some(refuses),
       changes: plan.changes,
       statements: plan.statements,
-      checks,
+      checks: checks.map((c) => (c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
+      conversions,
       fields: countFields(definition),
     };
   }
 
   /** The dry run: what publishing would do and whether existing rows pass its checks. Changes nothing. */
-  async plan(ctx: ServiceContext, id: string): Promise<PlanView> {
+  async plan(ctx: ServiceContext, id: string, raw: unknown = {}): Promise<PlanView> {
+    const input = validatePlanInput(raw ?? {});
+    return this.inSnapshot(async (client) => {
+      const template = await authorizeTemplate(client, ctx, id, 'publish');
+      const { plan, definition } = await this.prepare(client, template, input.conversions);
+      return this.view(client, template, plan, definition);
+    });
+  }
+
+  /** One page of the conversion report: the existing rows one check of the plan finds failing, with their values. */
+  async failures(ctx: ServiceContext, id: string, query: FailuresQuery): Promise<FailuresPage> {
+    const cursor = decodeCursor(query.cursor);
+    const limit = Math.min(Math.max(1, query.limit ?? REPORT_PAGE.default), REPORT_PAGE.max);
+    return this.inSnapshot(async (client) => {
+      const { check, templateId } = await this.findCheck(client, ctx, id, query);
+      const found = await failingPage(client, check, templateId, cursor, limit + 1);
+      const rows = found.slice(0, limit);
+      const more = found.length > limit;
+      return {
+        field: check.field,
+        rule: check.rule,
+        description: check.description,
+        table: check.table,
+        rows: rows.map(present),
+        nextCursor: more ? encodeCursor(rows[rows.length - 1]!) : null,
+      };
+    });
+  }
+
+  /**
+   * The whole conversion report of one check as CSV, read in one snapshot and written with
+   * backpressure. `open` is called once the check is found (so a refusal can still be a JSON error)
+   * and returns where to write.
+   */
+  async failuresCsv(ctx: ServiceContext, id: string, query: FailuresQuery, open: (fileName: string) => Writable): Promise<void> {
+    await this.inSnapshot(async (client) => {
+      const { check, templateId } = await this.findCheck(client, ctx, id, query);
+      const kinds = ['number', 'number', 'text'] as const;
+      async function* lines(): AsyncGenerator<string> {
+        yield csvLine(['submission_id', 'row', 'value'], ['text', 'text', 'text']);
+        for await (const page of failingRows(client, check, templateId)) {
+          yield page.map((r) => present(r)).map((r) => csvLine([r.submissionId, r.row, r.value], [...kinds])).join('');
+        }
+      }
+      const fileName = `template-${templateId}-${check.field}-${check.rule}-failures.csv`.replace(/[^\w.-]+/g, '_');
+      await pipeline(Readable.from(lines()), open(fileName));
+    });
+  }
+
+  private async findCheck(client: PoolClient, ctx: ServiceContext, id: string, query: FailuresQuery): Promise<{ check: PlannedCheck; templateId: string }> {
+    const template = await authorizeTemplate(client, ctx, id, 'publish');
+    const { plan } = await this.prepare(client, template);
+    const check = plan.checks.find((c) => c.field === query.field && c.rule === query.rule);
+    if (!check) {
+      const known = plan.checks.map((c) => `${c.field}:${c.rule}`);
+      throw new AppError(
+        'NOT_FOUND',
+        404,
+        `The plan of template ${id} has no check "${query.rule}" on ${query.field}` + (known.length ? ` (its checks: ${known.join(', ')})` : ' (it has no checks)'),
+      );
+    }
+    return { check, templateId: template.id };
+  }
+
+  /** Reads in one consistent snapshot that changes nothing (plans and their reports). */
+  private async inSnapshot<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const template = await authorizeTemplate(client, ctx, id, 'publish');
-      const { plan, definition } = await this.prepare(client, template);
-      const checks = await runChecks(client, plan.checks, template.id);
-      return this.view(template, plan, definition, checks);
+      return await work(client);
     } finally {
       await client.query('ROLLBACK').catch(() => {});
       client.release();
@@ -218,10 +353,9 @@ export class PublishService {
           `Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile; plan again`,
         );
       }
-      const { plan, definition, previous } = await this.prepare(tx, template);
+      const { plan, definition, previous } = await this.prepare(tx, template, input.conversions);
       await this.lockTables(tx, plan);
-      const checks = await runChecks(tx, plan.checks, id);
-      const view = this.view(template, plan, definition, checks);
+      const view = await this.view(tx, template, plan, definition);
       if (!view.ok) throw new PublishRefusedError(view);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
@@ -244,7 +378,7 @@ export class PublishService {
           JSON.stringify(jsonSchema),
           JSON.stringify(plan.naming),
           plan.statements.map((s) => s.sql),
-          JSON.stringify(checks),
+          JSON.stringify(view.checks),
           ctx.actor!.id,
         ],
       );
@@ -258,7 +392,12 @@ export class PublishService {
         entityId: id,
         gridId: template.grid_id,
         before: { version: template.current_version },
-        after: { version: plan.toVersion, changes: plan.changes, statements: plan.statements.length },
+        after: {
+          version: plan.toVersion,
+          changes: plan.changes,
+          statements: plan.statements.length,
+          ...(view.conversions.length ? { conversions: view.conversions } : {}),
+        },
       });
       // Delivered at commit, to every node (this one included), which then rebuild their admin panel.
       await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, id]);

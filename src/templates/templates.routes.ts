@@ -1,8 +1,10 @@
 import { Type } from '@sinclair/typebox';
+import { contentDisposition } from '../files/files.routes.js';
+import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { DefinitionSchema } from './definition.schema.js';
-import { CreateTemplateInput, PatchTemplateInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
+import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const TemplateView = Type.Object({
   id: Type.String(),
@@ -34,6 +36,18 @@ const PlanView = Type.Object({
       failing: Type.Integer(),
       examples: Type.Array(Type.String(), { description: 'ids of up to 20 failing submissions' }),
       skipped: Type.Optional(Type.Boolean()),
+      reportUrl: Type.Optional(Type.String({ description: 'every failing row with its value: paged JSON, or `&format=csv`' })),
+      resolution: Type.Optional(Type.Union([Type.Literal('null'), Type.Literal('quarantine')], { description: 'failing rows resolved by a choice' })),
+      values: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'map values that do not convert' })),
+    }),
+  ),
+  conversions: Type.Array(
+    Type.Object({
+      field: Type.String(),
+      onFailure: Type.Union([Type.Literal('refuse'), Type.Literal('null'), Type.Literal('quarantine')]),
+      quarantineColumn: Type.Optional(Type.String()),
+      mappedRows: Type.Integer(),
+      unconvertedRows: Type.Integer(),
     }),
   ),
   fields: Type.Integer(),
@@ -92,9 +106,40 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       method: 'post',
       path: '/templates/:templateId/plan',
       tag: 'templates',
-      summary: 'Dry run of publishing: the DDL it would run and the checks on existing rows',
+      summary:
+        'Dry run of publishing: the DDL it would run and the checks on existing rows; `conversions` tries the choices for values a type change cannot convert',
+      body: PlanInput,
       response: PlanView,
-      handler: ({ ctx, params }) => publisher.plan(ctx, params.templateId!),
+      handler: ({ ctx, params, body }) => publisher.plan(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/plan/failures',
+      tag: 'templates',
+      summary:
+        'The conversion report of one check of the plan: every existing row it finds failing, with the stored value, ' +
+        'in pages (`cursor` from `nextCursor`) or whole as CSV (`format=csv`); `row` counts from 1 as in exports',
+      query: Type.Object({
+        field: Type.String({ minLength: 1, maxLength: 300 }),
+        rule: Type.String({ minLength: 1, maxLength: 100 }),
+        cursor: Type.Optional(Type.String({ maxLength: 40 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' })),
+      }),
+      raw: true,
+      handler: async ({ ctx, params, query, res }) => {
+        if (query.format !== 'csv') {
+          sendData(res, await publisher.failures(ctx, params.templateId!, query));
+          return;
+        }
+        await publisher.failuresCsv(ctx, params.templateId!, query, (fileName) => {
+          res.status(200);
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', contentDisposition('attachment', fileName));
+          res.setHeader('Cache-Control', 'no-store');
+          return res;
+        });
+      },
     }),
     route({
       method: 'post',

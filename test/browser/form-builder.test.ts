@@ -313,4 +313,49 @@ describe('the form builder in a browser', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('lets the builder choose what happens to values a type change cannot convert, then publishes with that choice', async () => {
+    const grid = await createGrid(t.rt, builder, [], { slug: 'conversions' });
+    const ctx = ctxFor(builder);
+    const definition = (type: string) => ({
+      sections: [{ id: 's_main', key: 'main', label: 'Main', fields: [{ id: 'f_count', key: 'count', label: 'Count', type }] }],
+    });
+    const tpl = await t.rt.services.templates.create(ctx, grid.id, { slug: 'counted', title: 'Counted', definition: definition('text') });
+    await t.rt.services.publisher.publish(ctx, tpl.id, {});
+    for (const count of ['3', 'twelve', 'x']) {
+      const sub = await t.rt.pool.query<{ id: string }>(
+        `INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, processing_status)
+         VALUES ($1, 1, $2, $3, $4, 1) RETURNING id`,
+        [tpl.id, grid.id, builder.id, JSON.stringify({ main: { count } })],
+      );
+      await t.rt.pool.query(`INSERT INTO forms."f${tpl.id}_main" (submission_id, count) VALUES ($1, $2)`, [sub.rows[0]!.id, count]);
+    }
+    await t.rt.services.templates.updateDefinition(ctx, tpl.id, definition('integer'));
+
+    const { page, errors } = await openAs(t, browser, builder);
+    const id = (testId: string) => page.getByTestId(testId);
+    await page.goto(`${t.baseUrl}/admin/resources/templates/records/${tpl.id}/builder`);
+    await id('plan').click();
+    await expect.poll(() => id('plan-result').getAttribute('data-ok')).toBe('false');
+    expect(await id('plan-report-csv').getAttribute('href')).toBe(`/api/v1/templates/${tpl.id}/plan/failures?field=main.count&rule=type&format=csv`);
+    await id('conversion-map').fill('twelve = 12');
+    await id('conversion-map').blur();
+    await id('conversion-on-failure').selectOption('quarantine');
+    // The plan no longer matches the choices: publishing waits for a new plan.
+    expect(await id('publish').isDisabled()).toBe(true);
+    await id('plan').click();
+    await expect.poll(() => id('plan-result').getAttribute('data-ok')).toBe('true');
+    expect(await id('plan-conversions').textContent()).toContain('1 value replaced by the map; 1 that do not convert kept in count__unconverted');
+    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-conversion-choice.png`, fullPage: true });
+    page.once('dialog', (dialog) => void dialog.accept());
+    await id('publish').click();
+    await expect.poll(() => id('publish-result').getAttribute('data-ok')).toBe('true');
+    const rows = await t.rt.pool.query(`SELECT count, count__unconverted AS kept FROM forms."f${tpl.id}_main" ORDER BY submission_id`);
+    expect(rows.rows).toEqual([
+      { count: '3', kept: null },
+      { count: '12', kept: null },
+      { count: null, kept: 'x' },
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -74,6 +74,7 @@ describe('logs, metrics and the queue board', () => {
     expect(text).toMatch(/gridbook_publish_duration_seconds_count\{outcome="published"\} 1/);
     expect(text).toMatch(/gridbook_login_failures_total\{reason="unknown_email"\} [1-9]/);
     expect(text).toMatch(/gridbook_process_resident_memory_bytes/);
+    expect(text).toMatch(/gridbook_event_loop_delay_seconds_count [1-9]/);
   });
 
   it('shows the queue board to admins only', async () => {

@@ -205,6 +205,149 @@ describe('publishing templates into real tables', () => {
     expect(naming.sections.s_household.columns.f_village).toEqual({ name: 'village' });
   });
 
+  it('reports every failing row of a check with its value, in pages and as CSV', async () => {
+    const id = await createTemplate('report', surveyDefinition());
+    await api.post(`/templates/${id}/publish`);
+    // 45 rows: 30 codes that do not convert to integer (more than the 20 examples), 15 that do.
+    const codes = Array.from({ length: 45 }, (_, i) => (i % 3 === 0 ? String(i) : i === 1 ? '=1+1' : `code ${i}`));
+    const subs = await seedRows(t.rt.pool, id, `f${id}_household`, codes.map((code) => ({ village: 'V', code })), builder, gridId);
+    const failingCodes = codes.map((code, i) => ({ code, id: subs[i]! })).filter((r) => !/^[0-9]+$/.test(r.code));
+    expect(failingCodes).toHaveLength(30);
+    // Repeating-table rows breaking a pattern (a check of JavaScript semantics): two per submission.
+    const members = `f${id}_household__members`;
+    for (const sub of subs.slice(0, 12)) {
+      await t.rt.pool.query(`INSERT INTO forms."${members}" (submission_id, row_index, name) VALUES ($1, 0, 'Ann'), ($1, 1, 'bob'), ($1, 2, 'cy')`, [sub]);
+    }
+    const def = surveyDefinition();
+    (def.sections[0]!.fields[2] as Record<string, unknown>).type = 'integer';
+    (def.sections[0]!.tables[0]!.columns[0] as Record<string, unknown>).rules = { pattern: '^[A-Z]' };
+    await setDefinition(id, def);
+
+    const plan = await api.post(`/templates/${id}/plan`);
+    const typeCheck = plan.body.data.checks.find((c: { rule: string }) => c.rule === 'type');
+    expect(typeCheck).toMatchObject({ field: 'household.code', failing: 30 });
+    expect(typeCheck.examples).toHaveLength(20);
+    expect(typeCheck.reportUrl).toBe(`/api/v1/templates/${id}/plan/failures?field=household.code&rule=type`);
+
+    // Paged: every failing row exactly once, in order, with its value.
+    const seen: { submissionId: string; row: number | null; value: string }[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { status: number; body: any } = await api.get(`${typeCheck.reportUrl.replace('/api/v1', '')}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data).toMatchObject({ field: 'household.code', rule: 'type', description: 'converts from text to integer' });
+      seen.push(...res.body.data.rows);
+      cursor = res.body.data.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(5);
+    expect(seen).toEqual(failingCodes.map((r) => ({ submissionId: r.id, row: null, value: r.code })));
+
+    // Table rows: the row counts from 1, as in exports; 'bob' and 'cy' fail in each of 12 submissions.
+    const pattern = await api.get(`/templates/${id}/plan/failures?field=household.members.name&rule=pattern&limit=1000`);
+    expect(pattern.status).toBe(200);
+    expect(pattern.body.data.rows).toHaveLength(24);
+    expect(pattern.body.data.rows.slice(0, 2)).toEqual([
+      { submissionId: subs[0], row: 2, value: 'bob' },
+      { submissionId: subs[0], row: 3, value: 'cy' },
+    ]);
+    expect(pattern.body.data.nextCursor).toBeNull();
+
+    // Whole, as CSV: a header, one line per failing row, a formula-like value neutralised.
+    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/plan/failures?field=household.code&rule=type&format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toContain(`template-${id}-household.code-type-failures.csv`);
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('submission_id,row,value');
+    expect(lines).toHaveLength(31);
+    expect(lines[1]).toBe(`${subs[1]},,'=1+1`);
+    expect(lines[2]).toBe(`${subs[2]},,code 2`);
+
+    // Asking for a check the plan does not have, or with a made-up cursor: a clear refusal.
+    const unknown = await api.get(`/templates/${id}/plan/failures?field=household.age&rule=max`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      `The plan of template ${id} has no check "max" on household.age (its checks: household.code:type, household.members.name:pattern)`,
+    );
+    const badCursor = await api.get(`/templates/${id}/plan/failures?field=household.code&rule=type&cursor=x`);
+    expect(badCursor.status).toBe(422);
+    expect(badCursor.body.error.details).toEqual([{ path: 'cursor', message: 'is not a cursor this report returned' }]);
+  });
+
+  it('converts with the builder\'s choices: map given values, then refuse, null or quarantine the rest, recorded with counts', async () => {
+    const id = await createTemplate('choices', surveyDefinition());
+    await api.post(`/templates/${id}/publish`);
+    const table = `f${id}_household`;
+    const codes = ['12', ' 7 ', 'twelve', 'N/A', 'x', '', null];
+    const subs = await seedRows(t.rt.pool, id, table, codes.map((code) => ({ village: 'V', code })), builder, gridId);
+    const def = surveyDefinition();
+    (def.sections[0]!.fields[2] as Record<string, unknown>).type = 'integer';
+    await setDefinition(id, def);
+    const map = { twelve: 12, 'N/A': null };
+
+    // The map alone leaves 'x': still refused, and the plan says what the map would do.
+    const mapped = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map } } });
+    expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
+    expect(mapped.body.data.ok).toBe(false);
+    expect(mapped.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, examples: [subs[4]] });
+    expect(mapped.body.data.conversions).toEqual([{ field: 'household.code', onFailure: 'refuse', mappedRows: 2, unconvertedRows: 1 }]);
+
+    // A map value that is no integer, or a choice for a field with no type change: refused, nothing changed.
+    const badMap = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { map: { twelve: 'dozen' }, onFailure: 'null' } } });
+    expect(badMap.status).toBe(409);
+    expect(badMap.body.error.details).toEqual([
+      { path: 'household.code', code: 'map', message: '1 existing row fail "each value the map gives converts to integer": dozen' },
+    ]);
+    const stray = await api.post(`/templates/${id}/plan`, { conversions: { 'household.age': { onFailure: 'null' } } });
+    expect(stray.status).toBe(422);
+    expect(stray.body.error.details[0].path).toBe('conversions.household.age');
+    expect((await columnsOf(t.rt.pool, table))).toContain('code:text');
+
+    // Quarantine: converted where it converts or is mapped, the rest kept as text beside it.
+    const plan = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    expect(plan.body.data.ok).toBe(true);
+    expect(plan.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
+    const published = await api.post(`/templates/${id}/publish`, { expectedVersion: 1, conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    expect(published.status, JSON.stringify(published.body)).toBe(201);
+    const summary = { field: 'household.code', onFailure: 'quarantine', quarantineColumn: 'code__unconverted', mappedRows: 2, unconvertedRows: 1 };
+    expect(published.body.data.plan.conversions).toEqual([summary]);
+    const rows = await t.rt.pool.query(`SELECT submission_id, code, code__unconverted FROM forms."${table}" ORDER BY submission_id`);
+    expect(rows.rows).toEqual(
+      [['12', null], ['7', null], ['12', null], [null, null], [null, 'x'], [null, null], [null, null]].map(([code, kept], i) => ({
+        submission_id: subs[i],
+        code,
+        code__unconverted: kept,
+      })),
+    );
+    // Recorded in the version and the audit entry; shown in exports beside the field.
+    const version = await t.rt.pool.query(`SELECT checks, naming FROM template_versions WHERE template_id = $1 AND version = 2`, [id]);
+    expect(version.rows[0].checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
+    expect(version.rows[0].naming.sections.s_household.quarantine).toEqual({ f_code: 'code__unconverted' });
+    const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    expect(audit.rows[0].after.conversions).toEqual([summary]);
+    await t.rt.pool.query(`UPDATE submissions SET processing_status = 1 WHERE template_id = $1`, [id]);
+    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/export?format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toContain(',Code,Code (unconverted),');
+    expect(lines[5]).toContain(',,x,');
+
+    // Null: a later change to a date sets what does not convert to null.
+    const def3 = structuredClone(def);
+    (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'text';
+    await setDefinition(id, def3);
+    expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
+    await t.rt.pool.query(`UPDATE forms."${table}" SET code = CASE WHEN submission_id = $1 THEN '2024-02-29' ELSE 'soon' END WHERE code IS NOT NULL`, [subs[0]]);
+    (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'date';
+    await setDefinition(id, def3);
+    const nulled = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { onFailure: 'null' } } });
+    expect(nulled.status, JSON.stringify(nulled.body)).toBe(201);
+    expect(nulled.body.data.plan.conversions).toEqual([{ field: 'household.code', onFailure: 'null', mappedRows: 0, unconvertedRows: 2 }]);
+    const dates = await t.rt.pool.query(`SELECT to_char(code, 'YYYY-MM-DD') AS code FROM forms."${table}" WHERE code IS NOT NULL`);
+    expect(dates.rows).toEqual([{ code: '2024-02-29' }]);
+  });
+
   it('refuses tightened rules that existing rows break, with the count and the ids', async () => {
     const id = await createTemplate('tighten', surveyDefinition());
     await api.post(`/templates/${id}/publish`);

@@ -1,5 +1,5 @@
 import { ApiClient } from 'adminjs';
-import type { BuilderResponse, Definition } from './types';
+import type { BuilderResponse, ConversionChoices, Definition } from './types';
 
 const client = new ApiClient();
 
@@ -20,8 +20,9 @@ export function builderApi(resourceId: string, recordId: string) {
   return {
     load: () => call(),
     save: (definition: Definition) => call({ op: 'save', definition: JSON.stringify(definition) }),
-    plan: () => call({ op: 'plan' }),
-    publish: (expectedVersion: number) => call({ op: 'publish', expectedVersion: String(expectedVersion) }),
+    plan: (conversions: ConversionChoices) => call({ op: 'plan', conversions: JSON.stringify(conversions) }),
+    publish: (expectedVersion: number, conversions: ConversionChoices) =>
+      call({ op: 'publish', expectedVersion: String(expectedVersion), conversions: JSON.stringify(conversions) }),
     preview: () => call({ op: 'preview' }),
   };
 }

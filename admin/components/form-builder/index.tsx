@@ -12,7 +12,7 @@ import { PlanView, PublishResult, type PublishOutcome } from './plan-view';
 import { Preview } from './preview';
 import { SectionEditor } from './section-editor';
 import { builderReducer, initialState } from './state';
-import type { Definition, PlanView as Plan, TemplateData } from './types';
+import type { ConversionChoices, Definition, PlanView as Plan, TemplateData } from './types';
 import { AddButton, ReadOnly, STYLES } from './ui';
 import { Versions } from './versions';
 
@@ -34,7 +34,9 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   const [state, dispatch] = useReducer(builderReducer, { sections: [] }, initialState);
   const [errors, setErrors] = useState<ErrorIndex>(NO_ERRORS);
   // The plan remembers which saved definition it was made from: publishing needs it current.
-  const [plan, setPlan] = useState<{ plan: Plan; savedJson: string } | null>(null);
+  const [plan, setPlan] = useState<{ plan: Plan; savedJson: string; choicesJson: string } | null>(null);
+  // What to do with values a type change cannot convert, by field path: sent with the plan and the publish.
+  const [choices, setChoices] = useState<ConversionChoices>({});
   const [planFailure, setPlanFailure] = useState<PublishOutcome | null>(null);
   const [outcome, setOutcome] = useState<PublishOutcome | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
@@ -85,15 +87,16 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     setTemplate((t) => ({ ...data.template!, versions: data.template!.versions ?? t?.versions ?? [] }));
     dispatch({ type: 'saved', submitted, stored: data.template.definition });
     setPlan(null);
+    setChoices({});
     setPlanFailure(null);
     setOutcome(null);
   });
 
   const makePlan = () => run('plan', async () => {
-    const data = await api.plan();
+    const data = await api.plan(choices);
     setOutcome(null);
     if (data.plan && !data.errors) {
-      setPlan({ plan: data.plan, savedJson });
+      setPlan({ plan: data.plan, savedJson, choicesJson: JSON.stringify(choices) });
       setPlanFailure(null);
     } else {
       setPlan(null);
@@ -106,7 +109,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     const n = plan.plan.statements.length;
     if (!window.confirm(`Publish version ${plan.plan.toVersion} of "${template.title}"? This runs ${n} SQL statement${n === 1 ? '' : 's'} on the form tables.`)) return;
     return run('publish', async () => {
-      const data = await api.publish(template.currentVersion ?? 0);
+      const data = await api.publish(template.currentVersion ?? 0, JSON.parse(plan.choicesJson) as ConversionChoices);
       if (data.notice) addNotice(data.notice);
       if (data.published) {
         setOutcome({ ok: true, version: data.published.version, durationMs: data.published.durationMs, statements: data.published.plan.statements.length });
@@ -114,7 +117,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
         await reload();
       } else {
         setOutcome({ ok: false, message: data.notice?.message ?? 'Publish refused', errors: data.errors ?? [] });
-        setPlan(data.plan ? { plan: data.plan, savedJson } : null);
+        setPlan(data.plan ? { plan: data.plan, savedJson, choicesJson: plan.choicesJson } : null);
       }
     });
   };
@@ -150,9 +153,17 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
   if (!template) return <Loader />;
 
-  const planCurrent = plan !== null && plan.savedJson === savedJson;
+  const planCurrent = plan !== null && plan.savedJson === savedJson && plan.choicesJson === JSON.stringify(choices);
   const canPublish = canEdit && !dirty && planCurrent && plan!.plan.ok;
-  const publishHint = dirty ? 'Save, then plan, before publishing' : !plan ? 'Plan first: publishing is enabled by a successful plan' : !plan.plan.ok ? 'The plan has failing checks' : 'Publish the plan';
+  const publishHint = dirty
+    ? 'Save, then plan, before publishing'
+    : !plan
+      ? 'Plan first: publishing is enabled by a successful plan'
+      : !planCurrent
+        ? 'Plan again: the choices changed since this plan'
+        : !plan.plan.ok
+          ? 'The plan has failing checks'
+          : 'Publish the plan';
   const sectionKeys = reactKeys(definition.sections);
   // The checker's messages under each expression input, as the builder types (once per change).
   const checked = expressionProblems(definition);
@@ -179,7 +190,8 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
               <span style={{ fontWeight: 500, fontSize: 15, flex: 1 }}>Publish plan</span>
               <button type="button" className="gbfb-link-btn" style={{ padding: '2px 10px' }} onClick={() => setPlan(null)}>Close</button>
             </div>
-            <PlanView plan={plan.plan} stale={!planCurrent || dirty} />
+            <PlanView plan={plan.plan} stale={!planCurrent || dirty} choices={choices}
+              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined} />
           </div>
         ) : null}
 

@@ -1,10 +1,72 @@
 import React from 'react';
 import { MessageBox } from '@adminjs/design-system';
-import type { ApiError, PlanView as Plan } from './types';
+import type { ApiError, ConversionChoice, ConversionChoices, PlanView as Plan } from './types';
+
+const ON_FAILURE: { value: NonNullable<ConversionChoice['onFailure']>; label: string }[] = [
+  { value: 'refuse', label: 'Refuse the publish' },
+  { value: 'null', label: 'Leave them empty (null)' },
+  { value: 'quarantine', label: 'Keep them as text in a quarantine column' },
+];
+
+/** `from = to` lines, an empty `to` meaning null; compared after trimming spaces, as the server does. */
+export function parseMap(text: string): Record<string, string | null> {
+  const map: Record<string, string | null> = {};
+  for (const line of text.split('\n')) {
+    const at = line.lastIndexOf('=');
+    if (at < 0 || line.trim() === '') continue;
+    const from = line.slice(0, at).trim();
+    const to = line.slice(at + 1).trim();
+    map[from] = to === '' ? null : to;
+  }
+  return map;
+}
+const formatMap = (map: Record<string, string | null> = {}) =>
+  Object.entries(map)
+    .map(([from, to]) => `${from} = ${to ?? ''}`)
+    .join('\n');
+
+/** The builder's choice for the values one type change cannot convert. */
+const ConversionControls: React.FC<{ field: string; choice: ConversionChoice; onChoose: (field: string, choice: ConversionChoice) => void }> = ({
+  field,
+  choice,
+  onChoose,
+}) => {
+  const [mapText, setMapText] = React.useState(formatMap(choice.map));
+  return (
+    <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start', flexWrap: 'wrap' }} data-testid="conversion-choice" data-field={field}>
+      <label>
+        <div className="gbfb-muted">Values that do not convert</div>
+        <select
+          value={choice.onFailure ?? 'refuse'}
+          data-testid="conversion-on-failure"
+          onChange={(e) => onChoose(field, { ...choice, onFailure: e.target.value as ConversionChoice['onFailure'] })}
+        >
+          {ON_FAILURE.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        </select>
+      </label>
+      <label style={{ flex: 1, minWidth: 220 }}>
+        <div className="gbfb-muted">First replace these values (one per line: <code>twelve = 12</code>, <code>N/A =</code> for empty)</div>
+        <textarea
+          rows={2}
+          style={{ width: '100%' }}
+          value={mapText}
+          data-testid="conversion-map"
+          onChange={(e) => setMapText(e.target.value)}
+          onBlur={() => onChoose(field, { ...choice, map: parseMap(mapText) })}
+        />
+      </label>
+    </div>
+  );
+};
 
 /** The dry run of a publish: what changes, the exact SQL, and the checks on existing rows. */
-export const PlanView: React.FC<{ plan: Plan; stale: boolean }> = ({ plan, stale }) => {
-  const failing = plan.checks.filter((c) => c.failing > 0);
+export const PlanView: React.FC<{
+  plan: Plan;
+  stale: boolean;
+  choices: ConversionChoices;
+  onChoose?: (field: string, choice: ConversionChoice) => void;
+}> = ({ plan, stale, choices, onChoose }) => {
+  const failing = plan.checks.filter((c) => c.failing > 0 && !c.resolution);
   return (
     <div data-testid="plan-result" data-ok={String(plan.ok)}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap', marginBottom: 10 }}>
@@ -40,6 +102,19 @@ export const PlanView: React.FC<{ plan: Plan; stale: boolean }> = ({ plan, stale
         ))}
       </div>
 
+      {plan.conversions?.length ? <div className="gbfb-label">Conversion choices</div> : null}
+      {plan.conversions?.length ? (
+        <ul style={{ margin: '4px 0 12px', paddingLeft: 20, listStyle: 'disc' }} data-testid="plan-conversions">
+          {plan.conversions.map((c) => (
+            <li key={c.field}>
+              <span className="gbfb-mono">{c.field}</span>: {c.mappedRows.toLocaleString()} value{c.mappedRows === 1 ? '' : 's'} replaced by the map;{' '}
+              {c.unconvertedRows.toLocaleString()} that do not convert{' '}
+              {c.onFailure === 'null' ? 'left empty' : c.onFailure === 'quarantine' ? `kept in ${c.quarantineColumn ?? 'a quarantine column'}` : 'refuse the publish'}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
       {plan.checks.length ? (
         <>
           <div className="gbfb-label" style={{ marginTop: 8 }}>Checks on existing rows</div>
@@ -49,15 +124,38 @@ export const PlanView: React.FC<{ plan: Plan; stale: boolean }> = ({ plan, stale
             </thead>
             <tbody>
               {plan.checks.map((c, i) => (
-                <tr key={i} style={c.failing ? { background: '#FFF7F8' } : undefined}>
+                <React.Fragment key={i}>
+                <tr style={c.failing && !c.resolution ? { background: '#FFF7F8' } : undefined}>
                   <td className="gbfb-mono">{c.field}</td>
                   <td>{c.rule}</td>
                   <td>{c.description}</td>
                   <td>
-                    {c.skipped ? <span className="gbfb-pill">skipped</span> : c.failing ? <span className="gbfb-pill red">{c.failing.toLocaleString()}</span> : <span className="gbfb-pill green">0</span>}
+                    {c.skipped ? <span className="gbfb-pill">skipped</span> : c.failing ? (
+                      <span className={`gbfb-pill ${c.resolution ? 'amber' : 'red'}`}>
+                        {c.failing.toLocaleString()}{c.resolution === 'null' ? ' → empty' : c.resolution === 'quarantine' ? ' → quarantine' : ''}
+                      </span>
+                    ) : <span className="gbfb-pill green">0</span>}
+                    {c.values?.length ? <div className="gbfb-mono">{c.values.map((v) => v ?? 'null').join(', ')}</div> : null}
                   </td>
-                  <td className="gbfb-mono">{c.examples.length ? c.examples.join(', ') : '—'}</td>
+                  <td className="gbfb-mono">
+                    {c.examples.length ? c.examples.join(', ') : '—'}
+                    {c.reportUrl ? (
+                      <div>
+                        <a href={`${c.reportUrl}&format=csv`} data-testid="plan-report-csv" download>
+                          All {c.failing.toLocaleString()} with their values (CSV)
+                        </a>
+                      </div>
+                    ) : null}
+                  </td>
                 </tr>
+                {onChoose && c.rule === 'type' && (c.failing > 0 || c.resolution || choices[c.field]) ? (
+                  <tr>
+                    <td colSpan={5}>
+                      <ConversionControls field={c.field} choice={choices[c.field] ?? {}} onChoose={onChoose} />
+                    </td>
+                  </tr>
+                ) : null}
+                </React.Fragment>
               ))}
             </tbody>
           </table>

@@ -33,6 +33,25 @@ export interface CheckResult {
   failing: number;
   examples: string[];
   skipped?: boolean;
+  /** Every failing row with its value, paged (JSON) or whole (`&format=csv`). */
+  reportUrl?: string;
+  resolution?: 'null' | 'quarantine';
+  values?: (string | null)[];
+}
+
+/** What to do with the values a type change cannot convert, by field path (src/templates/plan.ts). */
+export interface ConversionChoice {
+  onFailure?: 'refuse' | 'null' | 'quarantine';
+  map?: Record<string, string | null>;
+}
+export type ConversionChoices = Record<string, ConversionChoice>;
+
+export interface ConversionSummary {
+  field: string;
+  onFailure: 'refuse' | 'null' | 'quarantine';
+  quarantineColumn?: string;
+  mappedRows: number;
+  unconvertedRows: number;
 }
 
 export interface PlanView {
@@ -42,6 +61,7 @@ export interface PlanView {
   changes: string[];
   statements: { sql: string; reason: string }[];
   checks: CheckResult[];
+  conversions: ConversionSummary[];
   fields: number;
 }
 
