@@ -1,6 +1,7 @@
 import { combineStyles } from '@adminjs/design-system';
 import AdminJS, { initializeStore, ViewHelpers, type CurrentAdmin } from 'adminjs';
 import { escapeHtml, jsonForScript } from '../src/http/escape.js';
+import { mayUseReviewQueue, REVIEW_QUEUE_PAGE } from './pages/review-queue.page.js';
 
 /**
  * The HTML shell of the admin panel and its login page, in place of AdminJS's own templates
@@ -40,7 +41,8 @@ canvas,details,figure,figcaption,footer,header,menu,nav,output,section,summary,t
 padding:0;border:0;font-size:100%;font:inherit;vertical-align:baseline}article,aside,details,figcaption,figure,
 footer,header,menu,nav,section{display:block}*[hidden]{display:none}body{line-height:1}ol,ul{list-style:none}
 table{border-collapse:collapse;border-spacing:0}html,body,#app{margin:0;padding:0;width:100%;height:100%}
-#app{isolation:isolate}:root{color-scheme:light}`;
+#app{isolation:isolate}:root{color-scheme:light}
+table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}`;
 
 interface Shell {
   language: string;
@@ -87,12 +89,16 @@ ${shell.mount}
 </html>`;
 }
 
+/** Pages shown only to some users (AdminJS lists every page to everyone); their handlers check again. */
+const PAGE_ACCESS: Record<string, (currentAdmin: CurrentAdmin) => boolean> = { [REVIEW_QUEUE_PAGE]: mayUseReviewQueue };
+
 /** The page of the signed-in panel: AdminJS's state for this user only. */
 export async function renderAdminPage(admin: AdminJS, currentAdmin: CurrentAdmin, nonce: string): Promise<string> {
   const store = await initializeStore(admin, currentAdmin);
   const state = store.getState();
   const visible = visibleResourceIds(admin, currentAdmin);
-  const reduxState = { ...state, resources: state.resources.filter((r) => visible.has(r.id)) };
+  const pages = state.pages.filter((p) => PAGE_ACCESS[p.name]?.(currentAdmin) ?? true);
+  const reduxState = { ...state, resources: state.resources.filter((r) => visible.has(r.id)), pages };
   const h = new ViewHelpers({ options: admin.options });
   return page({
     language: state.locale.language,

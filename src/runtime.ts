@@ -21,6 +21,7 @@ import { createEnqueuer } from './submissions/enqueue.js';
 import { SubmissionBatchService } from './submissions/batch.service.js';
 import { ReviewService } from './review/review.service.js';
 import { FollowUpsService } from './review/follow-ups.service.js';
+import { ReviewQueueService } from './review/queue.service.js';
 import { FilesService } from './files/files.service.js';
 import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
@@ -37,6 +38,7 @@ export interface Services {
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
+  reviewQueue: ReviewQueueService;
   followUps: FollowUpsService;
   files: FilesService;
   exports: ExportService;
@@ -90,6 +92,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const metrics = new Metrics(queues.all());
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
+    const review = new ReviewService({ pool, catalog, enqueue });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
@@ -99,7 +102,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       publisher: new PublishService({ pool, metrics }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
-      review: new ReviewService({ pool, catalog, enqueue }),
+      review,
+      reviewQueue: new ReviewQueueService({ pool, review }),
       followUps: new FollowUpsService({ pool, reviewSlaHours: config.review.slaHours }),
       files: new FilesService({
         pool,

@@ -1,35 +1,65 @@
 import React, { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
 import { ApiClient, useCurrentAdmin } from 'adminjs';
-import { Box, H2, H5, Link, Loader, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { Box, H2, H5, Loader, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { REVIEW_QUEUE_URL, reviewUrl, type QueueList } from './review-queue/api';
 
 const api = new ApiClient();
 
+/** What admin/pages/dashboard.ts answers (copied: importing it would pull server modules in). */
 interface DashboardData {
-  counts: { users: number; grids: number; deletedGrids: number; auditEntries: number; auditPending: number } | null;
-  submissions: {
-    byProcessing: { pending: number; processed: number; failed: number };
-    byReview: Record<string, number>;
-    perDay: { day: string; count: number }[];
-  };
-  queue: { waiting: number; active: number; delayed: number; failed: number } | null;
-  waitingForMe: { count: number; items: { id: string; template: string; submittedAt: string }[] };
+  me: string | null;
+  homes: ('submitter' | 'reviewer' | 'builder' | 'admin')[];
+  mine: {
+    drafts: number;
+    rejected: number;
+    followUps: { count: number; overdue: number; items: { id: string; submissionId: string; title: string; dueOn: string | null; overdue: boolean }[] };
+    forms: { id: string; title: string; gridTitle: string }[];
+  } | null;
+  review: { waiting: QueueList; claimed: QueueList } | null;
+  building: { draftTemplates: number; items: { id: string; title: string; gridTitle: string }[]; failed: number } | null;
+  overview: {
+    counts: { users: number; grids: number; deletedGrids: number; auditEntries: number; auditPending: number };
+    submissions: { byProcessing: { pending: number; processed: number; failed: number }; byReview: Record<string, number>; perDay: { day: string; count: number }[] };
+    queue: { waiting: number; active: number; delayed: number; failed: number } | null;
+  } | null;
   myGrids: { id: string; slug: string; title: string; role: string }[];
   recentActions: { id: string; createdAt: string; action: string; entityType: string; entityId: string | null }[];
 }
 
-const Stat: React.FC<{ label: string; value: number | string; testId: string; tone?: string }> = ({ label, value, testId, tone }) => (
-  <Box variant="card" flex flexDirection="column" mr="lg" mb="lg" p="lg" style={{ minWidth: 150 }} data-testid={testId}>
-    <Text fontSize="sm" color="grey60">
-      {label}
-    </Text>
-    <Text fontSize="xl" fontWeight="bold" mt="sm" style={{ color: tone }} data-testid={`${testId}-value`}>
-      {typeof value === 'number' ? value.toLocaleString() : value}
-    </Text>
-  </Box>
+const REVIEW_LABELS: Record<string, string> = { draft: 'Drafts', submitted: 'Submitted', in_review: 'In review', approved: 'Approved', rejected: 'Rejected' };
+
+/** A link the panel follows in the page (no reload), like AdminJS's own links. */
+const InLink: React.FC<{ href: string; children: React.ReactNode; testId?: string; style?: React.CSSProperties; className?: string }> = ({ href, children, testId, style, className }) => {
+  const navigate = useNavigate();
+  return (
+    <a href={href} data-testid={testId} style={style} className={className}
+      onClick={(e) => {
+        if (href.startsWith('#') || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(href);
+      }}>
+      {children}
+    </a>
+  );
+};
+
+/** A stat card: a number that links to the list it counts. */
+const Stat: React.FC<{ label: string; value: number; testId: string; href: string; tone?: string }> = ({ label, value, testId, href, tone }) => (
+  <InLink href={href} testId={testId} style={{ textDecoration: 'none', color: 'inherit' }}>
+    <Box variant="card" flex flexDirection="column" mr="lg" mb="lg" p="lg" style={{ minWidth: 150 }}>
+      <Text fontSize="sm" color="grey60">
+        {label}
+      </Text>
+      <Text fontSize="xl" fontWeight="bold" mt="sm" style={{ color: tone }} data-testid={`${testId}-value`}>
+        {value.toLocaleString()}
+      </Text>
+    </Box>
+  </InLink>
 );
 
-const Card: React.FC<{ title: string; children: React.ReactNode; testId?: string; width?: number }> = ({ title, children, testId, width = 380 }) => (
-  <Box variant="card" p="lg" mr="lg" mb="lg" style={{ minWidth: width, flex: 1 }} data-testid={testId}>
+const Card: React.FC<{ title: string; children: React.ReactNode; testId?: string; width?: number; id?: string }> = ({ title, children, testId, width = 380, id }) => (
+  <Box variant="card" p="lg" mr="lg" mb="lg" style={{ minWidth: width, flex: 1 }} data-testid={testId} id={id}>
     <H5>{title}</H5>
     {children}
   </Box>
@@ -62,23 +92,100 @@ const PerDayChart: React.FC<{ data: { day: string; count: number }[] }> = ({ dat
   );
 };
 
-const Dashboard: React.FC = () => {
-  const [data, setData] = useState<DashboardData | null>(null);
-  const [admin] = useCurrentAdmin();
-  useEffect(() => {
-    api.getDashboard().then((r) => setData(r.data as DashboardData));
-  }, []);
-  if (!data) return <Loader />;
-  const { byProcessing, byReview, perDay } = data.submissions;
+const submissionsList = (filters: Record<string, string>) =>
+  `/admin/resources/submissions?${new URLSearchParams(Object.entries(filters).map(([k, v]) => [`filters.${k}`, v])).toString()}`;
+
+const SubmitterHome: React.FC<{ mine: NonNullable<DashboardData['mine']>; me: string }> = ({ mine, me }) => (
+  <Box data-testid="home-submitter">
+    <H5>My work</H5>
+    <Box flex flexWrap="wrap">
+      <Stat label="My drafts" value={mine.drafts} testId="stat-my-drafts" href={submissionsList({ review_status: 'draft', submitted_by: me })} />
+      <Stat label="Rejected, to edit and resend" value={mine.rejected} testId="stat-my-rejected" href={submissionsList({ review_status: 'rejected', submitted_by: me })}
+        tone={mine.rejected ? '#C20012' : undefined} />
+      <Stat label="Follow-ups assigned to me" value={mine.followUps.count} testId="stat-my-follow-ups" href="#my-follow-ups"
+        tone={mine.followUps.overdue ? '#C20012' : undefined} />
+    </Box>
+    <Box flex flexWrap="wrap">
+      <Card title="New submission" testId="card-new-submission">
+        {mine.forms.length === 0 ? <Text>No form is open to you yet.</Text> : null}
+        {mine.forms.map((f) => (
+          <Box key={f.id} flex alignItems="center" mb="sm" style={{ gap: 12 }}>
+            <InLink href={`/admin/resources/templates/records/${encodeURIComponent(f.id)}/fill`} testId={`new-submission-${f.id}`} className="gbd-btn">
+              + New submission
+            </InLink>
+            <Text>
+              {f.title} <span style={{ color: '#898A9A' }}>· {f.gridTitle}</span>
+            </Text>
+          </Box>
+        ))}
+      </Card>
+      <Card title={`Follow-ups assigned to me (${mine.followUps.count})`} testId="card-my-follow-ups" id="my-follow-ups">
+        {mine.followUps.items.length === 0 ? <Text>Nothing is assigned to you.</Text> : null}
+        {mine.followUps.items.map((f) => (
+          <Text key={f.id} mb="sm">
+            <InLink href={reviewUrl(f.submissionId)}>#{f.submissionId}</InLink> {f.title}
+            {f.dueOn ? <span style={{ color: f.overdue ? '#C20012' : '#898A9A' }}> · due {f.dueOn}{f.overdue ? ' (overdue)' : ''}</span> : null}
+          </Text>
+        ))}
+      </Card>
+    </Box>
+  </Box>
+);
+
+const ReviewerHome: React.FC<{ review: NonNullable<DashboardData['review']> }> = ({ review }) => (
+  <Box data-testid="home-reviewer">
+    <H5>My review queue</H5>
+    <Box flex flexWrap="wrap">
+      <Stat label="Waiting for review" value={review.waiting.count} testId="stat-queue-waiting" href={REVIEW_QUEUE_URL} />
+      <Stat label="Claimed by me" value={review.claimed.count} testId="stat-queue-claimed" href={REVIEW_QUEUE_URL} />
+      <Stat label="Overdue" value={review.waiting.overdue + review.claimed.overdue} testId="stat-queue-overdue" href={REVIEW_QUEUE_URL}
+        tone={review.waiting.overdue + review.claimed.overdue ? '#C20012' : undefined} />
+    </Box>
+    <Card title={`Waiting for review (${review.waiting.count})`} testId="card-waiting">
+      {review.waiting.items.length === 0 ? <Text>Nothing waits for your review.</Text> : null}
+      {review.waiting.items.map((s) => (
+        <Text key={s.id} mb="sm">
+          <InLink href={reviewUrl(s.id)}>#{s.id}</InLink> {s.templateTitle} · {new Date(s.submittedAt).toLocaleString()}
+          {s.overdue ? <span style={{ color: '#C20012' }}> · overdue</span> : null}
+        </Text>
+      ))}
+      <InLink href={REVIEW_QUEUE_URL} testId="open-review-queue">Open the review queue →</InLink>
+    </Card>
+  </Box>
+);
+
+const BuilderHome: React.FC<{ building: NonNullable<DashboardData['building']> }> = ({ building }) => (
+  <Box data-testid="home-builder">
+    <H5>My templates</H5>
+    <Box flex flexWrap="wrap">
+      <Stat label="Draft templates" value={building.draftTemplates} testId="stat-draft-templates" href="/admin/resources/templates?filters.status=draft" />
+      <Stat label="Failed submissions" value={building.failed} testId="stat-failed-submissions" href={submissionsList({ processing_status: '2' })}
+        tone={building.failed ? '#C20012' : undefined} />
+    </Box>
+    {building.items.length ? (
+      <Card title="Draft templates">
+        {building.items.map((t) => (
+          <Text key={t.id} mb="sm">
+            <InLink href={`/admin/resources/templates/records/${encodeURIComponent(t.id)}/builder`}>{t.title}</InLink>{' '}
+            <span style={{ color: '#898A9A' }}>· {t.gridTitle}</span>
+          </Text>
+        ))}
+      </Card>
+    ) : null}
+  </Box>
+);
+
+const AdminHome: React.FC<{ overview: NonNullable<DashboardData['overview']> }> = ({ overview }) => {
+  const { byProcessing, byReview, perDay } = overview.submissions;
   return (
-    <Box p="xl" data-testid="dashboard">
-      <H2>Welcome{admin?.title ? `, ${admin.title}` : ''}</H2>
+    <Box data-testid="home-admin">
+      <H5>Everything</H5>
       <Box flex flexWrap="wrap">
-        <Stat label="Pending processing" value={byProcessing.pending} testId="stat-pending" />
-        <Stat label="Processed" value={byProcessing.processed} testId="stat-processed" tone="#0A7C4A" />
-        <Stat label="Failed" value={byProcessing.failed} testId="stat-failed" tone={byProcessing.failed ? '#C20012' : undefined} />
+        <Stat label="Pending processing" value={byProcessing.pending} testId="stat-pending" href={submissionsList({ processing_status: '0' })} />
+        <Stat label="Processed" value={byProcessing.processed} testId="stat-processed" tone="#0A7C4A" href={submissionsList({ processing_status: '1' })} />
+        <Stat label="Failed" value={byProcessing.failed} testId="stat-failed" tone={byProcessing.failed ? '#C20012' : undefined} href={submissionsList({ processing_status: '2' })} />
         {['draft', 'submitted', 'in_review', 'approved', 'rejected'].map((s) => (
-          <Stat key={s} label={s.replace('_', ' ')} value={byReview[s] ?? 0} testId={`stat-review-${s}`} />
+          <Stat key={s} label={REVIEW_LABELS[s]!} value={byReview[s] ?? 0} testId={`stat-review-${s}`} href={submissionsList({ review_status: s })} />
         ))}
       </Box>
       <Box flex flexWrap="wrap">
@@ -86,13 +193,13 @@ const Dashboard: React.FC = () => {
           <PerDayChart data={perDay} />
         </Card>
         <Card title="Processing queue" testId="card-queue" width={240}>
-          {data.queue ? (
+          {overview.queue ? (
             <Table>
               <TableBody>
                 {(['waiting', 'active', 'delayed', 'failed'] as const).map((k) => (
                   <TableRow key={k}>
                     <TableCell>{k}</TableCell>
-                    <TableCell data-testid={`queue-${k}`}>{data.queue![k].toLocaleString()}</TableCell>
+                    <TableCell data-testid={`queue-${k}`}>{overview.queue![k].toLocaleString()}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
@@ -102,30 +209,48 @@ const Dashboard: React.FC = () => {
           )}
         </Card>
       </Box>
-      {data.counts ? (
-        <Box flex flexWrap="wrap">
-          <Stat label="Users" value={data.counts.users} testId="stat-users" />
-          <Stat label="Grids" value={data.counts.grids} testId="stat-grids" />
-          <Stat label="Deleted grids" value={data.counts.deletedGrids} testId="stat-deleted-grids" />
-          <Stat label="Audit entries" value={data.counts.auditEntries} testId="stat-audit" />
-          <Stat label="Awaiting seal" value={data.counts.auditPending} testId="stat-audit-pending" />
-        </Box>
-      ) : null}
       <Box flex flexWrap="wrap">
-        <Card title={`Waiting for review (${data.waitingForMe.count})`} testId="card-waiting">
-          {data.waitingForMe.items.length === 0 ? <Text>Nothing waits for your review.</Text> : null}
-          {data.waitingForMe.items.map((s) => (
-            <Text key={s.id}>
-              <Link href={`/admin/resources/submissions/records/${s.id}/show`}>#{s.id}</Link> {s.template} ·{' '}
-              {new Date(s.submittedAt).toLocaleString()}
-            </Text>
-          ))}
-        </Card>
+        <Stat label="Users" value={overview.counts.users} testId="stat-users" href="/admin/resources/users" />
+        <Stat label="Grids" value={overview.counts.grids} testId="stat-grids" href="/admin/resources/grids" />
+        <Stat label="Deleted grids" value={overview.counts.deletedGrids} testId="stat-deleted-grids" href="/admin/resources/grids?filters.is_deleted=true" />
+        <Stat label="Audit entries" value={overview.counts.auditEntries} testId="stat-audit" href="/admin/resources/audit_log" />
+        <Stat label="Awaiting seal" value={overview.counts.auditPending} testId="stat-audit-pending" href="/admin/resources/audit_log" />
+      </Box>
+    </Box>
+  );
+};
+
+const STYLES = `
+.gbd-btn { display: inline-flex; align-items: center; height: 30px; padding: 0 12px; border-radius: 4px; background: #3040D6; color: #fff;
+  font-size: 13px; text-decoration: none; white-space: nowrap; }
+.gbd-btn:hover { background: #2533B5; }
+`;
+
+/**
+ * The dashboard: a home for each role (admin/pages/dashboard.ts decides which parts a user gets),
+ * each stat card a link to the list it counts.
+ */
+const Dashboard: React.FC = () => {
+  const [data, setData] = useState<DashboardData | null>(null);
+  const [admin] = useCurrentAdmin();
+  useEffect(() => {
+    void api.getDashboard().then((r) => setData(r.data as DashboardData));
+  }, []);
+  if (!data) return <Loader />;
+  return (
+    <Box p="xl" data-testid="dashboard" data-homes={data.homes.join(' ')}>
+      <style>{STYLES}</style>
+      <H2>Welcome{admin?.title ? `, ${admin.title}` : ''}</H2>
+      {data.mine && data.me ? <SubmitterHome mine={data.mine} me={data.me} /> : null}
+      {data.review ? <ReviewerHome review={data.review} /> : null}
+      {data.building ? <BuilderHome building={data.building} /> : null}
+      {data.overview ? <AdminHome overview={data.overview} /> : null}
+      <Box flex flexWrap="wrap" mt="lg">
         <Card title="My grids">
           {data.myGrids.length === 0 ? <Text>You are not a member of any grid yet.</Text> : null}
           {data.myGrids.map((g) => (
             <Text key={g.id}>
-              <Link href={`/admin/resources/grids/records/${g.id}/show`}>{g.title}</Link> ({g.role})
+              <InLink href={`/admin/resources/grids/records/${encodeURIComponent(g.id)}/show`}>{g.title}</InLink> ({g.role})
             </Text>
           ))}
         </Card>

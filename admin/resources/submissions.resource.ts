@@ -4,20 +4,16 @@ import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
-import { can, type Action } from '../../src/permissions/policy.js';
+import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
 import { actorOf, asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
+import { statusProperty } from '../features/status-property.js';
 import { NAV, type AdminDeps, type TableResource } from './types.js';
 
 const refused = { isAccessible: false, isVisible: false };
-const PROCESSING = [
-  { value: '0', label: 'Pending' },
-  { value: '1', label: 'Processed' },
-  { value: '2', label: 'Failed' },
-];
 
 /** Reviewers, builders and managers of a grid see all its submissions; submitters their own. */
 export function submissionScope(user: AdminUser): ((qb: Knex.QueryBuilder) => void) | 'all' | 'none' {
@@ -53,10 +49,11 @@ const may = (ctx: ActionContext, action: Action) => {
     assigned: String(row.reviewer_id ?? '') === actor?.id,
   });
 };
-/** Bulk review buttons: for those who review in at least one grid. */
+/** Bulk review buttons: for those who review in at least one grid (the permission module's answer). */
 const mayReview = (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  return user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'reviewer' || r === 'manager');
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, 'claim', (gridRole) => ({ type: 'submission', gridRole, own: false }));
+  return grids === 'all' || grids.length > 0;
 };
 
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
@@ -80,7 +77,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           'submitted_at', 'reviewed_at', 'review_overdue_at', 'payload',
         ],
         properties: {
-          processing_status: { availableValues: PROCESSING },
+          processing_status: statusProperty('processing'),
+          review_status: statusProperty('review'),
           payload: { components: { show: Components.SubmissionPayload } },
           processing_error: { type: 'textarea' },
           idempotency_key: { isVisible: { list: false, filter: false, show: true, edit: false } },
@@ -100,7 +98,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               const view = await payloadViewOf(deps.catalog, {
                 template_id: String(record.params.template_id),
                 template_version: Number(record.params.template_version),
-                payload: (await deps.pool.query('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+                payload: (await deps.pool.query<{ payload: Record<string, unknown> }>('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
               });
               return { record: record.toJSON(context.currentAdmin), view };
             },
@@ -177,10 +175,11 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'approveBulk',
             icon: 'Check',
             variant: 'success',
-            confirm: 'Approve every selected submission that you may approve (each in review, by you or as a grid manager)?',
+            confirm:
+              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? For a form reviewed section by section, this approves every section still open (all of them claimed).',
             isAccessible: mayReview,
             runOne: async (ctx, record) => {
-              await review.approve(ctx, String(record.id()));
+              await review.approveWhole(ctx, String(record.id()));
               return 'approved';
             },
           }),
@@ -188,11 +187,12 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'rejectBulk',
             icon: 'X',
             variant: 'danger',
-            confirm: 'Reject every selected submission that you may reject, with this reason?',
+            confirm:
+              'Reject every selected submission that you may reject, with this reason? For a form reviewed section by section, this rejects every section still open (all of them claimed).',
             input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
             isAccessible: mayReview,
             runOne: async (ctx, record, payload) => {
-              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
+              await review.rejectWhole(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
               return 'rejected';
             },
           }),

@@ -10,6 +10,7 @@ import type { SubmissionsService } from '../../src/submissions/submissions.servi
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
 import type { ReviewService } from '../../src/review/review.service.js';
+import type { ReviewQueueService } from '../../src/review/queue.service.js';
 import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
 import type { FilesService } from '../../src/files/files.service.js';
 import type { ExportService } from '../../src/exports/export.service.js';
@@ -28,6 +29,7 @@ export interface AdminDeps {
     publisher: PublishService;
     submissions: SubmissionsService;
     review: ReviewService;
+    reviewQueue: ReviewQueueService;
     followUps: FollowUpsService;
     files: FilesService;
     exports: ExportService;

@@ -83,6 +83,15 @@ export async function gridRoleOf(db: Queryable, gridId: string, userId: string):
   return result.rows[0]?.role ?? null;
 }
 
+/** A user's role in each grid they belong to (deleted grids left out), keyed by grid id. */
+export async function membershipsOf(db: Queryable, userId: string): Promise<Record<string, GridRole>> {
+  const result = await db.query<{ grid_id: string; role: GridRole }>(
+    'SELECT m.grid_id, m.role FROM grid_members m JOIN grids g ON g.id = m.grid_id WHERE m.user_id = $1 AND NOT g.is_deleted',
+    [userId],
+  );
+  return Object.fromEntries(result.rows.map((r) => [r.grid_id, r.role]));
+}
+
 export async function findMember(db: Queryable, gridId: string, userId: string): Promise<MemberRow | null> {
   const result = await db.query<MemberRow>(
     `SELECT m.id, m.grid_id, m.user_id, u.email, u.name, m.role, m.created_at

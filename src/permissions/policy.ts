@@ -152,3 +152,21 @@ export function listScope(actor: Actor | null, type: SubjectType): ListScope {
   if (type !== 'user' && type !== 'audit_log') return { kind: 'member_of_grids', userId: actor.id };
   return { kind: 'none' };
 }
+
+/**
+ * The grids in which an actor may do an action, asked of `can` once per grid role they hold:
+ * 'all' when the action needs no role in the grid (admins), else the ids of their grids that allow
+ * it. Lists and dashboards scope their SQL with it, so a query never re-derives a rule.
+ */
+export function gridsAllowing(
+  actor: Actor | null,
+  memberships: Record<string, GridRole>,
+  action: Action,
+  subjectFor: (gridRole: GridRole | null) => Subject,
+): 'all' | string[] {
+  if (!actor) return [];
+  if (actor.role === 'admin' && can(actor, action, subjectFor(null))) return 'all';
+  return Object.entries(memberships)
+    .filter(([, role]) => can(actor, action, subjectFor(role)))
+    .map(([gridId]) => gridId);
+}

@@ -203,49 +203,115 @@ export class ReviewService {
         [row.id, version.definition.sections.map((s) => s.id)],
       );
     }
-    return this.syncStatus(tx, row.id, row.review_status);
+    return this.syncStatus(tx, row, row.review_status);
   }
 
   private async sectionTransition(ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
+    return withTransaction(this.deps.pool, (tx) => this.sectionStep(tx, ctx, peek, command, sectionId, reason));
+  }
+
+  /** One command on one section, inside the caller's transaction: permission, state, status, audit. */
+  private async sectionStep(tx: PoolClient, ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
+    const section = await tx.query<{ status: SectionStatus; reviewer_id: string | null }>(
+      'SELECT status, reviewer_id FROM submission_section_reviews WHERE submission_id = $1 AND section_id = $2',
+      [peek.id, sectionId],
+    );
+    const current = section.rows[0];
+    if (!current) throw new NotFoundError(`Section ${sectionId} of submission`, peek.id);
+    const { row } = await this.load(tx, ctx, peek.id, command, current.reviewer_id);
+    const rule = SECTION_TRANSITIONS[command];
+    const reviewer = command === 'claim' ? ctx.actor!.id : current.reviewer_id;
+    const updated = await tx.query(
+      `UPDATE submission_section_reviews SET status = $4, reviewer_id = $5, reason = $6, updated_at = now()
+        WHERE submission_id = $1 AND section_id = $2 AND status = $3 AND reviewer_id IS NOT DISTINCT FROM $7`,
+      [peek.id, sectionId, rule.from, rule.to, reviewer, reason ?? null, current.reviewer_id],
+    );
+    if (updated.rowCount !== 1 || current.status !== rule.from) {
+      throw new ConflictError(`Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`, [
+        { path: 'sectionStatus', message: current.status },
+      ]);
+    }
+    const after = await this.syncStatus(tx, row, row.review_status);
+    await announceDecision(tx, row.review_status, after, ctx);
+    await recordAudit(tx, ctx, {
+      action: `submission.section_${command}`,
+      entityType: 'submission',
+      entityId: peek.id,
+      gridId: row.grid_id,
+      before: { section: sectionId, status: current.status, reviewStatus: row.review_status },
+      after: { section: sectionId, status: rule.to, reviewStatus: after.review_status, ...(reason ? { reason } : {}) },
+    });
+    return after;
+  }
+
+  /**
+   * A command on the whole submission, whatever its template's review mode: the command itself
+   * for a template reviewed as a whole; for one reviewed section by section, the same command on
+   * every section it applies to, in one transaction (all of them or none). Claim takes every
+   * section nobody has claimed; approve and reject decide every section still open, which must
+   * all be in review by the actor (or, for a grid manager, by anyone). This is what "Claim next",
+   * the bulk Approve/Reject of a list and the review page's shortcuts mean.
+   */
+  async claimWhole(ctx: ServiceContext, id: string): Promise<SubmissionView> {
+    return this.whole(ctx, id, 'claim', {});
+  }
+
+  async approveWhole(ctx: ServiceContext, id: string): Promise<SubmissionView> {
+    return this.whole(ctx, id, 'approve', {});
+  }
+
+  async rejectWhole(ctx: ServiceContext, id: string, input: { reason?: string }): Promise<SubmissionView> {
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    if (!reason) throw ValidationError.field('reason', 'a rejection needs a reason');
+    if (reason.length > MAX_REASON) throw ValidationError.field('reason', `must be at most ${MAX_REASON} characters`);
+    return this.whole(ctx, id, 'reject', { reason });
+  }
+
+  private async whole(ctx: ServiceContext, id: string, command: 'claim' | 'approve' | 'reject', input: { reason?: string }): Promise<SubmissionView> {
+    const peek = await findSubmission(this.deps.pool, id);
+    if (!peek) throw new NotFoundError('Submission', id);
+    const mode = (await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [peek.template_id])).rows[0]?.review_mode;
+    if (mode !== 'section') return toSubmissionView(await this.transition(ctx, id, command, input));
     return withTransaction(this.deps.pool, async (tx) => {
-      const section = await tx.query<{ status: SectionStatus; reviewer_id: string | null }>(
-        'SELECT status, reviewer_id FROM submission_section_reviews WHERE submission_id = $1 AND section_id = $2',
-        [peek.id, sectionId],
+      const { row } = await this.load(tx, ctx, id, 'read');
+      // FOR UPDATE: two reviewers taking or deciding the same submission's sections queue here.
+      const sections = await tx.query<{ section_id: string; status: SectionStatus; reviewer_id: string | null }>(
+        `SELECT section_id, status, reviewer_id FROM submission_section_reviews WHERE submission_id = $1 ORDER BY section_id FOR UPDATE`,
+        [id],
       );
-      const current = section.rows[0];
-      if (!current) throw new NotFoundError(`Section ${sectionId} of submission`, peek.id);
-      const { row } = await this.load(tx, ctx, peek.id, command, current.reviewer_id);
-      const rule = SECTION_TRANSITIONS[command];
-      const reviewer = command === 'claim' ? ctx.actor!.id : current.reviewer_id;
-      const updated = await tx.query(
-        `UPDATE submission_section_reviews SET status = $4, reviewer_id = $5, reason = $6, updated_at = now()
-          WHERE submission_id = $1 AND section_id = $2 AND status = $3 AND reviewer_id IS NOT DISTINCT FROM $7`,
-        [peek.id, sectionId, rule.from, rule.to, reviewer, reason ?? null, current.reviewer_id],
-      );
-      if (updated.rowCount !== 1 || current.status !== rule.from) {
-        throw new ConflictError(`Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`, [
-          { path: 'sectionStatus', message: current.status },
-        ]);
+      const version = await this.deps.catalog.version(row.template_id, row.template_version);
+      const order = new Map(version.definition.sections.map((s, i) => [s.id, i]));
+      const label = (sectionId: string) => version.definition.sections.find((s) => s.id === sectionId)?.label ?? sectionId;
+      const open = sections.rows
+        .filter((s) => (command === 'claim' ? s.status === 'submitted' : s.status === 'submitted' || s.status === 'in_review'))
+        .sort((a, b) => (order.get(a.section_id) ?? 0) - (order.get(b.section_id) ?? 0));
+      if (open.length === 0) throw this.conflict(row, command);
+      if (command !== 'claim') {
+        const unclaimed = open.filter((s) => s.status === 'submitted');
+        if (unclaimed.length) {
+          throw new ConflictError(`Claim every section before deciding on the whole submission: ${unclaimed.map((s) => `"${label(s.section_id)}"`).join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not claimed`, [
+            { path: 'sections', message: unclaimed.map((s) => s.section_id).join(',') },
+          ]);
+        }
       }
-      const after = await this.syncStatus(tx, peek.id, row.review_status);
-      await announceDecision(tx, row.review_status, after, ctx);
-      await recordAudit(tx, ctx, {
-        action: `submission.section_${command}`,
-        entityType: 'submission',
-        entityId: peek.id,
-        gridId: row.grid_id,
-        before: { section: sectionId, status: current.status, reviewStatus: row.review_status },
-        after: { section: sectionId, status: rule.to, reviewStatus: after.review_status, ...(reason ? { reason } : {}) },
-      });
-      return after;
+      let after = row;
+      for (const s of open) after = await this.sectionStep(tx, ctx, row, command, s.section_id, input.reason);
+      return toSubmissionView(after);
     });
   }
 
-  /** Recomputes a section-reviewed submission's status from its sections. */
-  private async syncStatus(tx: PoolClient, id: string, before: ReviewStatus): Promise<SubmissionRow> {
+  /**
+   * Recomputes a section-reviewed submission's status from its sections. Its reason joins the
+   * rejected sections' reasons, each after its section's label (what the submitter reads), never
+   * after the section's internal id.
+   */
+  private async syncStatus(tx: PoolClient, row: Pick<SubmissionRow, 'id' | 'template_id' | 'template_version'>, before: ReviewStatus): Promise<SubmissionRow> {
+    const id = row.id;
     const sections = await this.sectionRows(tx, id);
     const status = deriveSubmissionStatus(sections.map((s) => s.status));
-    const reasons = sections.filter((s) => s.status === 'rejected' && s.reason).map((s) => `${s.sectionId}: ${s.reason}`);
+    const rejected = sections.filter((s) => s.status === 'rejected' && s.reason);
+    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).definition.sections.map((s) => [s.id, s.label])) : null;
+    const reasons = rejected.map((s) => `${labels?.get(s.sectionId) ?? s.sectionId}: ${s.reason}`);
     const result = await tx.query<SubmissionRow>(
       `UPDATE submissions SET review_status = $2, review_reason = $3,
               reviewed_at = CASE WHEN $2 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,

@@ -29,7 +29,7 @@ export interface ProjectedRows {
 /** JSON value as jsonb_to_recordset will read it into the column's type. */
 function toColumnValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.length === 0 ? [] : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
+  if (Array.isArray(value)) return value.length === 0 ? [] : (value as unknown[]).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
   return value;
 }
 

@@ -15,6 +15,7 @@ import { builderReducer, initialState } from './state';
 import type { ConversionChoices, Definition, PlanView as Plan, TemplateData } from './types';
 import { AddButton, ReadOnly, STYLES } from './ui';
 import { Versions } from './versions';
+import { useUnsavedGuard } from '../shared/unsaved-guard';
 
 type Tab = 'editor' | 'preview' | 'json' | 'versions';
 
@@ -122,26 +123,20 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     });
   };
 
-  // Ctrl+S / Cmd+S saves; leaving with unsaved changes asks first.
+  // Ctrl+S / Cmd+S saves; leaving with unsaved changes asks first (a reload or any link).
   const saveRef = React.useRef(save);
   saveRef.current = save;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 's') {
         e.preventDefault();
-        if (canEdit && dirty && busy === null) saveRef.current();
+        if (canEdit && dirty && busy === null) void saveRef.current();
       }
     };
-    const onUnload = (e: BeforeUnloadEvent) => {
-      if (dirty) e.preventDefault();
-    };
     window.addEventListener('keydown', onKey);
-    window.addEventListener('beforeunload', onUnload);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('beforeunload', onUnload);
-    };
+    return () => window.removeEventListener('keydown', onKey);
   }, [canEdit, dirty, busy]);
+  useUnsavedGuard(dirty);
 
   const showError = useCallback((e: LocatedError) => {
     setTab('editor');

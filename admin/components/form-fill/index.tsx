@@ -11,6 +11,7 @@ import { SectionForm } from './section-form';
 import { STYLES } from './styles';
 import type { Answer, ApiError, FillData } from './types';
 import { answerProblems, buildAnswer, computedAnswer, constraintProblems, initialValues } from './values';
+import { useUnsavedGuard } from '../shared/unsaved-guard';
 
 type Busy = null | 'save' | 'submit';
 
@@ -48,6 +49,8 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
   const answer = useMemo(() => (info ? buildAnswer(info.definition, values, info.data ?? {}, locked) : {}), [info, values, locked]);
   const dirty = info !== null && JSON.stringify(answer) !== savedJson;
+  // A half-filled answer is not left behind without a word (a reload, the sidebar, a breadcrumb).
+  useUnsavedGuard(dirty);
   // Calculated values and the builder's constraints, live, by the engine the server runs.
   const computed = useMemo(() => (info ? computedAnswer(info.definition, values) : {}), [info, values]);
   const live = useMemo(() => (info ? constraintProblems(info.definition, answer) : []), [info, answer]);

@@ -1,4 +1,6 @@
 /** The answer page's stylesheet (native inputs, one string rendered once). Colors follow the AdminJS theme. */
+import { toneRules } from '../../../src/review/status-display';
+
 export const STYLES = `
 .gbff { color: #0C1E29; font-size: 14px; }
 .gbff * { box-sizing: border-box; }
@@ -9,10 +11,7 @@ export const STYLES = `
 .gbff-muted { color: #898A9A; font-size: 12px; }
 .gbff-pill { display: inline-block; padding: 2px 10px; border-radius: 10px; font-size: 12px; font-weight: 500; background: #F2F2F2; color: #454655;
   white-space: nowrap; line-height: 18px; }
-.gbff-pill.blue { background: #DDE2F9; color: #3040D6; }
-.gbff-pill.green { background: #E5F2F2; color: #007D7F; }
-.gbff-pill.red { background: #F9E5E7; color: #C20012; }
-.gbff-pill.amber { background: #F6EDE8; color: #A14F17; }
+${toneRules('.gbff-pill')}
 .gbff-callout { border-radius: 6px; padding: 12px 16px; margin-bottom: 16px; font-size: 14px; }
 .gbff-callout.red { background: #FFF4F5; border: 1px solid #F2C2C7; border-left: 4px solid #C20012; }
 .gbff-callout.green { background: #F2F9F9; border: 1px solid #BFE0E0; border-left: 4px solid #007D7F; }

@@ -89,7 +89,7 @@ const SectionCard: React.FC<{
   me: string | null;
   busy: boolean;
   run: RunOp;
-}> = ({ section, review, members, permissions, me, busy, run }) => {
+}> = ({ section, review, members, busy, run }) => {
   return (
     <div className="gbr-card gbr-section" data-testid={`section-${section.key}`}>
       <div className="gbr-section-head">

@@ -9,6 +9,7 @@ import { Comments } from './comments';
 import { FollowUps } from './follow-ups';
 import { History } from './history';
 import { StatusPanel } from './status-panel';
+import { ReviewShortcuts } from './shortcuts';
 import { StatusPill } from './status-pill';
 import { STYLES } from './styles';
 import type { FollowUp, ReviewData, RunOp } from './types';
@@ -90,6 +91,7 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
           </div>
         </div>
         {busy ? <span className="gbr-muted">Working…</span> : null}
+        <ReviewShortcuts data={data} busy={busy} run={run} />
       </div>
       <div className="gbr-layout">
         <FilesContext.Provider value={files}>

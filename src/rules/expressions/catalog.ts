@@ -92,8 +92,7 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
     case 'email':
     case 'url':
     case 'single_choice':
-    // A time of day (`14:30`, `14:30:15`) compares as text: the format sorts as time does.
-    case 'time':
+    case 'time': // a time of day (`14:30`, `14:30:15`) compares as text: the format sorts as time does
       return scalar('text');
     case 'integer':
     case 'decimal':
