@@ -11,7 +11,7 @@ import type { Definition } from './definition.schema.js';
 import { validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
-import { deriveNaming, SYSTEM_COLUMNS, type Naming } from './naming.js';
+import { deriveNaming, type Naming } from './naming.js';
 import { planPublish, type ConversionChoices, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
 import { authorizeTemplate, countFields } from './templates.service.js';
 import { findVersion, purgedObjects, retiredIds, type TemplateRow } from './templates.repository.js';
