@@ -4,6 +4,7 @@ import { can, type Action } from '../../src/permissions/policy.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { actorOf, asAdminUser, gridRoleFor, serviceContextOf } from '../admin-user.js';
 import { Components } from '../component-loader.js';
+import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
@@ -122,6 +123,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
           description: { type: 'textarea' },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
+          status: statusProperty('template'),
         },
         actions: {
           new: { isAccessible: allowed('create') },
