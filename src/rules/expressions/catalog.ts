@@ -105,8 +105,7 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
       return scalar('datetime');
     case 'multiple_choice':
     case 'file':
-    // A signature's value is a file field's: a list of (at most one) file id, so count() tells whether it is signed.
-    case 'signature':
+    case 'signature': // a file field's value: a list of (at most one) file id, so count() tells whether it is signed
       return listOf('text');
     case 'calculated':
       return resultType === 'integer' || resultType === 'decimal' ? scalar('number') : resultType === 'text' || resultType === 'boolean' || resultType === 'date' ? scalar(resultType) : undefined;
