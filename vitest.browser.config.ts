@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/browser/**/*.test.ts'],
-    globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/browser-setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/bundle-setup.ts'],
     setupFiles: ['test/helpers/setup-env.ts'],
     pool: 'forks',
     fileParallelism: false,

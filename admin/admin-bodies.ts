@@ -84,7 +84,7 @@ const mib = (bytes: number) => `${bytes / (1024 * 1024)} MB`;
 function parseMultipart(req: Request): Promise<Record<string, unknown>> {
   const limit = ADMIN_BODY_LIMITS.multipart;
   return new Promise((resolve, reject) => {
-    const fields: Record<string, unknown> = Object.create(null);
+    const fields = Object.create(null) as Record<string, unknown>;
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -111,7 +111,7 @@ function parseMultipart(req: Request): Promise<Record<string, unknown>> {
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new BodyRefused(413, `The form field "${name.slice(0, 100)}" is larger than ${mib(limit)}`));
       const previous = fields[name];
-      fields[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+      fields[name] = previous === undefined ? value : Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];
     });
     parser.on('file', (_name, stream) => {
       stream.resume();

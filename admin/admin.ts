@@ -80,7 +80,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
     }),
   ]);
-  const resources = [...coreBuilt, ...formData.map(({ resource, options, features }) => ({ resource, options, features }))];
+  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: r.features }))];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
   const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));
@@ -114,25 +114,29 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
 
 /** The panel's own words, with the given form resources' labels. */
 function coreLocale(formLabels: Record<string, string>, formResourceTranslations: Record<string, { properties: Record<string, string> }>): Locale {
+  const labels: Record<string, string> = {
+    ...formLabels,
+    users: 'Users',
+    grids: 'Grids',
+    grid_members: 'Grid members',
+    audit_log: 'Audit log',
+    login_throttle: 'Sign-in throttling',
+    templates: 'Templates',
+    template_versions: 'Template versions',
+    submissions: 'Submissions',
+    webhooks: 'Webhooks',
+    webhook_deliveries: 'Webhook deliveries',
+    account: 'My account',
+  };
+  // A list page is titled by what it lists ("Submissions"), not by its action's name ("List").
+  const resources: Record<string, { properties?: Record<string, string>; actions: Record<string, string> }> = {};
+  for (const [id, label] of Object.entries(labels)) resources[id] = { ...formResourceTranslations[id], actions: { list: label } };
   return {
     language: 'en',
     availableLanguages: ['en'],
     translations: {
       en: {
-        labels: {
-          ...formLabels,
-          users: 'Users',
-          grids: 'Grids',
-          grid_members: 'Grid members',
-          audit_log: 'Audit log',
-          login_throttle: 'Sign-in throttling',
-          templates: 'Templates',
-          template_versions: 'Template versions',
-          submissions: 'Submissions',
-          webhooks: 'Webhooks',
-          webhook_deliveries: 'Webhook deliveries',
-          account: 'My account',
-        },
+        labels,
         pages: { [REVIEW_QUEUE_PAGE]: 'Review queue', account: 'My account' },
         actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
           review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
@@ -160,7 +164,7 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
           url: 'URL',
           duration_ms: 'Duration (ms)',
         },
-        resources: formResourceTranslations,
+        resources,
         messages: {
           invalidCredentials: 'Wrong email or password',
           loginWelcome: 'Gridbook: sign in to the back-office',

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 import { PROJECT_ROOT } from '../src/config/admin-env.js';
+import { RUNNING_BUILD } from '../src/config/paths.js';
 import { componentsFingerprint } from './component-loader.js';
 
 /**
@@ -29,6 +31,10 @@ async function adminjsVersion(): Promise<string> {
   }
 }
 
+/** The bundler's entry point, run the way this process runs: from the JavaScript build, or from its sources through tsx. */
+const bundlerCommand = () =>
+  RUNNING_BUILD ? [path.join(PROJECT_ROOT, 'dist/src/cli/admin-bundle.js')] : ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/admin-bundle.ts')];
+
 export async function currentFingerprint(): Promise<string> {
   return componentsFingerprint(await adminjsVersion());
 }
@@ -42,20 +48,40 @@ export async function isBundleFresh(): Promise<boolean> {
   }
 }
 
-/** Builds the component bundle when missing or stale. Returns true if it built one. */
+/**
+ * Builds the component bundle when missing or stale. Returns true if it built one.
+ *
+ * Several processes may start at once on a fresh clone (two test runs, `npm start` beside a test
+ * run): they take turns under a lock on the bundle's folder (proper-lockfile: a lock directory
+ * beside it, refreshed while held and taken over once stale, so a killed bundler does not block the
+ * next start). Whoever waited finds the bundle fresh and does not build it again.
+ */
 export async function ensureAdminBundle(log: (message: string) => void = () => {}): Promise<boolean> {
   if (await isBundleFresh()) return false;
-  log('Bundling admin components (once, after they change)...');
-  const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/admin-bundle.ts')], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ADMIN_JS_TMP_DIR: bundleDir() },
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin bundling failed (exit code ${code})`))));
+  await mkdir(bundleDir(), { recursive: true });
+  const release = await lockfile.lock(bundleDir(), {
+    lockfilePath: `${bundleDir()}.lock`,
+    stale: 30_000,
+    // Bundling takes up to a minute or two on a busy machine: wait for it, checking every second.
+    retries: { retries: 300, minTimeout: 1000, maxTimeout: 1000, factor: 1 },
+    onCompromised: (error) => log(`The admin bundle's lock was lost: ${error.message}`),
   });
-  log(`Admin components bundled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return true;
+  try {
+    if (await isBundleFresh()) return false;
+    log('Bundling admin components (once, after they change)...');
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, bundlerCommand(), {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, ADMIN_JS_TMP_DIR: bundleDir() },
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin bundling failed (exit code ${code})`))));
+    });
+    log(`Admin components bundled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return true;
+  } finally {
+    await release();
+  }
 }

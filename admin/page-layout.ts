@@ -41,7 +41,8 @@ canvas,details,figure,figcaption,footer,header,menu,nav,output,section,summary,t
 padding:0;border:0;font-size:100%;font:inherit;vertical-align:baseline}article,aside,details,figcaption,figure,
 footer,header,menu,nav,section{display:block}*[hidden]{display:none}body{line-height:1}ol,ul{list-style:none}
 table{border-collapse:collapse;border-spacing:0}html,body,#app{margin:0;padding:0;width:100%;height:100%}
-#app{isolation:isolate}:root{color-scheme:light}`;
+#app{isolation:isolate}:root{color-scheme:light}
+table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}`;
 
 interface Shell {
   language: string;

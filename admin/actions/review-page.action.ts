@@ -215,7 +215,7 @@ export function answerAction(deps: AdminDeps) {
       if (request.method !== 'post') return load();
       const p = (request.payload ?? {}) as Record<string, string | undefined>;
       try {
-        const data = JSON.parse(p.data ?? '{}');
+        const data: unknown = JSON.parse(p.data ?? '{}');
         await submissions.update(ctx, id, { data });
         if (p.submit === 'true') await review.submit(ctx, id);
         return { ...(await load()), notice: { message: p.submit === 'true' ? 'Saved and submitted for review' : 'Saved', type: 'success' } };
@@ -236,7 +236,7 @@ export function fillTemplateAction(deps: AdminDeps) {
     icon: 'FilePlus',
     component: Components.FormFill,
     isAccessible: (context: ActionContext) => {
-      const row = context.record?.params;
+      const row = context.record?.params as Record<string, unknown> | undefined;
       if (!row || row.current_version == null) return false;
       return can(actorOf(context.currentAdmin), 'create', { type: 'submission', gridRole: gridRoleFor(context.currentAdmin, row.grid_id), own: true });
     },
@@ -249,7 +249,7 @@ export function fillTemplateAction(deps: AdminDeps) {
       if (request.method !== 'post') return base;
       const p = (request.payload ?? {}) as Record<string, string | undefined>;
       try {
-        const data = JSON.parse(p.data ?? '{}');
+        const data: unknown = JSON.parse(p.data ?? '{}');
         const result = await submissions.create(ctx, templateId, { data, draft: p.submit !== 'true' });
         return {
           ...base,
@@ -261,7 +261,7 @@ export function fillTemplateAction(deps: AdminDeps) {
       } catch (error) {
         if (error instanceof SyntaxError) return { ...base, notice: { message: 'The answer is not valid JSON', type: 'error' } };
         if (!(error instanceof AppError)) throw error;
-        return { ...base, data: JSON.parse(p.data ?? '{}'), errors: error.details, notice: { message: error.message, type: 'error' } };
+        return { ...base, data: JSON.parse(p.data ?? '{}') as unknown, errors: error.details, notice: { message: error.message, type: 'error' } };
       }
     },
   };

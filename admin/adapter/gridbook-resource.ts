@@ -107,7 +107,7 @@ export class GridbookResource extends Resource {
   /** The planner's estimate of the rows a query returns (statistics kept by autovacuum/ANALYZE). */
   private async estimateRows(q: Knex.QueryBuilder): Promise<number> {
     const { sql, bindings } = q.toSQL();
-    const result = await this.db.raw(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
+    const result = await this.db.raw<{ rows: Record<string, unknown>[] }>(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
     const plan = (result.rows[0]?.['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[] | undefined)?.[0]?.Plan;
     return Math.round(plan?.['Plan Rows'] ?? 0);
   }
@@ -140,11 +140,11 @@ export class GridbookResource extends Resource {
       const base = this.schema ? this.db(this.table).withSchema(this.schema) : this.db(this.table);
       const main = base.select(this.listColumns.map((c) => `${this.table}.${c}`)).join(keys.as('gridbook_page'), `${this.table}.${this.pk}`, `gridbook_page.${this.pk}`);
       order(main, `${this.table}.`);
-      rows = await main;
+      rows = (await main) as ParamsType[];
     } else {
       const plain = page(q.select(this.listColumns));
       order(plain);
-      rows = await plain;
+      rows = (await plain) as ParamsType[];
     }
     return rows.map((row) => new BaseRecord(row, this));
   }
@@ -153,7 +153,7 @@ export class GridbookResource extends Resource {
     if (!this.validId(id)) return null;
     const q = this.scoped(context);
     if (!q) return null;
-    const [row] = await q.select(this.columns).where(this.pk, id).limit(1);
+    const [row] = (await q.select(this.columns).where(this.pk, id).limit(1)) as ParamsType[];
     return row ? new BaseRecord(row, this) : null;
   }
 
@@ -162,8 +162,8 @@ export class GridbookResource extends Resource {
     if (valid.length === 0) return [];
     const q = this.scoped(context);
     if (!q) return [];
-    const rows = await q.select(this.listColumns).whereIn(this.pk, valid);
-    return rows.map((row: ParamsType) => new BaseRecord(row, this));
+    const rows = (await q.select(this.listColumns).whereIn(this.pk, valid)) as ParamsType[];
+    return rows.map((row) => new BaseRecord(row, this));
   }
 
   override async create(params: Record<string, unknown>, context?: ActionContext): Promise<ParamsType> {
@@ -243,7 +243,7 @@ export class GridbookResource extends Resource {
       return;
     }
     // Text PostgreSQL can hold: no NUL, no unpaired surrogate (a filter typed or pasted by anyone).
-    const text = String(value).replace(/\u0000/g, '').toWellFormed();
+    const text = String(value).replaceAll('\0', '').toWellFormed();
     if (property.isArray()) {
       q.whereRaw('? = ANY (??)', [text, column]);
       return;

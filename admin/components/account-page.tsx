@@ -25,7 +25,7 @@ const AccountPage: React.FC = () => {
   const addNotice = useNotice();
 
   useEffect(() => {
-    api.getPage({ pageName: 'account' }).then((r) => setMe((r.data as PageResponse).me ?? null));
+    void api.getPage({ pageName: 'account' }).then((r) => setMe((r.data as PageResponse).me ?? null));
   }, []);
 
   const submit = async (event: React.FormEvent) => {

@@ -4,6 +4,8 @@ import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } fr
 
 /** An audit entry's before and after, side by side, field by field. */
 const AuditChange: React.FC<BasePropertyProps> = ({ record }) => {
+  // adminjs types `flat` from the `flat` package, which the components' tsconfig does not resolve.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-call
   const params = flat.unflatten(record?.params ?? {}) as {
     before?: Record<string, unknown> | null;
     after?: Record<string, unknown> | null;

@@ -234,7 +234,7 @@ const Dashboard: React.FC = () => {
   const [data, setData] = useState<DashboardData | null>(null);
   const [admin] = useCurrentAdmin();
   useEffect(() => {
-    api.getDashboard().then((r) => setData(r.data as DashboardData));
+    void api.getDashboard().then((r) => setData(r.data as DashboardData));
   }, []);
   if (!data) return <Loader />;
   return (

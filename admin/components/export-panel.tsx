@@ -43,10 +43,11 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   const templateId = String(record?.id ?? '');
   const [data, setData] = useState<PanelData | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [codes, setCodes] = useState(false);
   const load = useCallback(async () => {
     try {
       const [rows, exports] = await Promise.all([
-        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then((r) => r.json()),
+        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then((r) => r.json() as Promise<{ rows: number; threshold: number; tables: string[] }>),
         api<ExportView[]>(`/templates/${templateId}/exports`),
       ]);
       setData({ rows: rows.rows, threshold: rows.threshold, tables: rows.tables, exports });
@@ -66,7 +67,7 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
 
   const background = async (format: string) => {
     try {
-      await api(`/templates/${templateId}/exports`, { method: 'POST', body: JSON.stringify({ format }) });
+      await api(`/templates/${templateId}/exports`, { method: 'POST', body: JSON.stringify({ format, values: codes ? 'codes' : 'labels' }) });
       await load();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -76,15 +77,22 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   if (error) return <MessageBox m="xl" variant="danger" message={error} />;
   if (!data) return <Loader />;
   const big = data.rows > data.threshold;
-  const direct = (format: string, table?: string) => `/api/v1/templates/${templateId}/export?format=${format}${table ? `&table=${encodeURIComponent(table)}` : ''}`;
+  const direct = (format: string, table?: string) =>
+    `/api/v1/templates/${templateId}/export?format=${format}${table ? `&table=${encodeURIComponent(table)}` : ''}${codes ? '&values=codes' : ''}`;
   return (
     <Box variant="container" data-testid="export-panel">
       <H3>Export {record?.title}</H3>
       <Text mb="lg">
         {data.rows.toLocaleString()} processed submission{data.rows === 1 ? '' : 's'}.{' '}
-        {big ? `More than ${data.threshold.toLocaleString()}: exports run in the background.` : 'Downloads start at once.'} Text cells that a
-        spreadsheet would read as formulas are prefixed with a quote.
+        {big ? `More than ${data.threshold.toLocaleString()}: exports run in the background.` : 'Downloads start at once.'} Choices read as
+        their labels and files by their names; in CSV, text that a spreadsheet would read as a formula is prefixed with a quote.
       </Text>
+      <Box mb="lg">
+        <label>
+          <input type="checkbox" checked={codes} onChange={(e) => setCodes(e.target.checked)} data-testid="export-codes" /> Stored codes instead of
+          labels (option values, file ids: for scripts and machines)
+        </label>
+      </Box>
       <Box flex flexWrap="wrap" mb="xl" style={{ gap: 8 }}>
         {(['csv', 'xlsx', 'zip'] as const).map((format) =>
           big ? (

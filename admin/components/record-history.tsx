@@ -29,13 +29,14 @@ const describe = (entry: Entry): string => {
 const RecordHistory: React.FC<ActionProps> = ({ record, resource }) => {
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const recordId = record?.id;
   useEffect(() => {
-    if (!record) return;
+    if (!recordId) return;
     api
-      .recordAction({ resourceId: resource.id, recordId: record.id, actionName: 'history' })
+      .recordAction({ resourceId: resource.id, recordId, actionName: 'history' })
       .then((response) => setEntries((response.data as unknown as { entries: Entry[] }).entries))
       .catch((e: Error) => setError(e.message));
-  }, [record?.id, resource.id]);
+  }, [recordId, resource.id]);
 
   if (error) return <MessageBox variant="danger" message={error} />;
   if (!entries) return <Loader />;

@@ -1,4 +1,4 @@
-import type { PageHandler } from 'adminjs';
+import type { ActionRequest, PageHandler } from 'adminjs';
 import { AppError } from '../../src/errors/app-error.js';
 import { serviceContextOf } from '../admin-user.js';
 import { Components } from '../component-loader.js';
@@ -9,7 +9,7 @@ export function accountPage(deps: AdminDeps): { component: string; icon: string;
   return {
     component: Components.AccountPage,
     icon: 'User',
-    handler: async (request, _response, context) => {
+    handler: async (request: ActionRequest, _response, context) => {
       const ctx = serviceContextOf(context.currentAdmin);
       if (!ctx.actor) return { notice: { message: 'Sign in first', type: 'error' } };
       const me = await deps.services.users.get(ctx, ctx.actor.id);

@@ -2,6 +2,7 @@ import type { ActionContext, CurrentAdmin, ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
 import type { Queryable } from '../../src/db/pool.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
+import { columnLabel, columnOwner } from '../../src/templates/field-types.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
@@ -56,9 +57,10 @@ function labelsOf(fields: Field[], table: TableNaming): Record<string, string> {
     [SYSTEM_COLUMNS.rowId]: 'Id',
   };
   const byId = new Map(fields.map((f) => [f.id, f]));
-  for (const [fieldId, column] of Object.entries(table.columns)) {
+  for (const [columnId, column] of Object.entries(table.columns)) {
+    const { fieldId, part } = columnOwner(columnId);
     const field = byId.get(fieldId);
-    labels[column.name] = field ? field.label : `${column.name} (removed field)`;
+    labels[column.name] = field ? columnLabel(field.label, part) : `${column.name} (removed field)`;
   }
   return labels;
 }

@@ -10,14 +10,10 @@ import { answerAction, reviewPageAction } from '../actions/review-page.action.js
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
+import { statusProperty } from '../features/status-property.js';
 import { NAV, type AdminDeps, type TableResource } from './types.js';
 
 const refused = { isAccessible: false, isVisible: false };
-const PROCESSING = [
-  { value: '0', label: 'Pending' },
-  { value: '1', label: 'Processed' },
-  { value: '2', label: 'Failed' },
-];
 
 /** Reviewers, builders and managers of a grid see all its submissions; submitters their own. */
 export function submissionScope(user: AdminUser): ((qb: Knex.QueryBuilder) => void) | 'all' | 'none' {
@@ -81,7 +77,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           'submitted_at', 'reviewed_at', 'review_overdue_at', 'payload',
         ],
         properties: {
-          processing_status: { availableValues: PROCESSING },
+          processing_status: statusProperty('processing'),
+          review_status: statusProperty('review'),
           payload: { components: { show: Components.SubmissionPayload } },
           processing_error: { type: 'textarea' },
           idempotency_key: { isVisible: { list: false, filter: false, show: true, edit: false } },
@@ -101,7 +98,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               const view = await payloadViewOf(deps.catalog, {
                 template_id: String(record.params.template_id),
                 template_version: Number(record.params.template_version),
-                payload: (await deps.pool.query('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+                payload: (await deps.pool.query<{ payload: Record<string, unknown> }>('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
               });
               return { record: record.toJSON(context.currentAdmin), view };
             },

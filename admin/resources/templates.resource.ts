@@ -4,6 +4,7 @@ import { can, type Action } from '../../src/permissions/policy.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { actorOf, asAdminUser, gridRoleFor, serviceContextOf } from '../admin-user.js';
 import { Components } from '../component-loader.js';
+import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
@@ -50,7 +51,7 @@ function builderAction(deps: AdminDeps) {
         const conversions = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
         switch (op) {
           case 'save': {
-            const definition = JSON.parse(String(payload.definition ?? 'null'));
+            const definition: unknown = JSON.parse(String(payload.definition ?? 'null'));
             await templates.updateDefinition(ctx, id, definition);
             return { ...base, template: await templates.get(ctx, id), notice: { message: 'Definition saved', type: 'success' } };
           }
@@ -122,6 +123,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
           description: { type: 'textarea' },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
+          status: statusProperty('template'),
         },
         actions: {
           new: { isAccessible: allowed('create') },

@@ -9,7 +9,9 @@ import { boolParam, NAV, param, type AdminDeps, type TableResource } from './typ
 const isAdmin = ({ currentAdmin }: ActionContext) => asAdminUser(currentAdmin)?.role === 'admin';
 /** The password typed into the form is echoed back in the record AdminJS returns: drop it. */
 const forgetTypedPassword = async (response: ActionResponse) => {
-  if (response.record?.params) delete response.record.params.password;
+  // AdminJS types its responses as `any`: the record, when there is one, is a RecordJSON.
+  const record = response.record as { params?: Record<string, unknown> } | undefined;
+  if (record?.params) delete record.params.password;
   return response;
 };
 const isLocked = (lockedUntil: unknown) => Boolean(lockedUntil) && new Date(String(lockedUntil)) > new Date();

@@ -34,7 +34,7 @@ function managerScope(gridColumn: string) {
 const allowed = (action: Action) => (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
   if (!user) return false;
-  const gridId = ctx.record?.params.grid_id;
+  const gridId: unknown = ctx.record?.params.grid_id;
   if (gridId === undefined) return managedGrids(user)?.length !== 0;
   return can(actorOf(ctx.currentAdmin), action, { type: 'webhook', gridRole: gridRoleFor(ctx.currentAdmin, gridId) });
 };
@@ -43,11 +43,11 @@ const isActive = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'ac
 
 /** A webhook's fields from the admin form (events arrive flattened: events.0, events.1, ...). */
 function webhookInput(p: Record<string, unknown>) {
-  const events = flat.get(p as Record<string, never>, 'events');
+  const events: unknown = flat.get(p as Record<string, never>, 'events');
   return {
     url: param(p, 'url'),
     description: param(p, 'description') ?? '',
-    events: Array.isArray(events) ? events.filter((e) => typeof e === 'string' && e !== '') : [],
+    events: Array.isArray(events) ? (events as unknown[]).filter((e): e is string => typeof e === 'string' && e !== '') : [],
   };
 }
 

@@ -68,7 +68,7 @@ export interface CpuUse {
 export async function cpuMeter(named: Record<string, () => Promise<number[]> | number[]>): Promise<{ stop(): Promise<CpuUse> }> {
   // PostgreSQL's own background work (WAL writer, checkpointer, autovacuum) and other databases'
   // backends, apart from the backends of the database under test.
-  const ours = async () => new Set((await Promise.all(Object.values(named).map((get) => get()))).flat());
+  const ours = async () => new Set((await Promise.all(Object.values(named).map(async (get) => get()))).flat());
   const rest = async () => {
     const mine = await ours();
     return postgresPids().filter((pid) => !mine.has(pid));

@@ -135,5 +135,5 @@ export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 6
 
 /** Stops every child given, in parallel, ignoring the ones already gone. */
 export async function stopAll(children: (Child | undefined)[]): Promise<void> {
-  await Promise.all(children.map((c) => c?.stop().catch(() => {})));
+  await Promise.all(children.flatMap((c) => (c ? [c.stop().catch(() => {})] : [])));
 }

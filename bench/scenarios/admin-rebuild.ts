@@ -24,7 +24,7 @@ export async function adminRebuildScenario(report: Report): Promise<void> {
       const t = await rt.services.templates.create(ctx, gridId, { slug: `t-${i}`, title: `Template ${i}`, definition: def });
       await rt.services.publisher.publish(ctx, t.id, {});
     }
-    const tables = Number((await rt.pool.query(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'forms'`)).rows[0].n);
+    const tables = Number((await rt.pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'forms'`)).rows[0]!.n);
 
     const build = async () => {
       const admin = await buildAdmin({ pool: rt.pool, knex: rt.knex, databaseName: databaseName(db.url), services: rt.services, catalog: rt.catalog, queues: rt.queues, exportThreshold: 50_000 });

@@ -11,7 +11,7 @@ import type { Logger } from '../observability/logger.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { authorizeTemplate } from '../templates/templates.service.js';
-import { exportSheets, type Sheet } from './export-plan.js';
+import { EXPORT_VALUES, exportSheets, type ExportValues, type Sheet } from './export-plan.js';
 import { CONTENT_TYPES, writeExport, type Format } from './writers.js';
 
 export const FORMATS: Format[] = ['csv', 'xlsx', 'zip'];
@@ -20,6 +20,7 @@ export interface ExportView {
   id: string;
   templateId: string;
   format: Format;
+  values: ExportValues;
   status: 'queued' | 'running' | 'done' | 'failed';
   rowsTotal: number | null;
   rowsDone: number;
@@ -37,6 +38,7 @@ interface ExportRow {
   template_id: string;
   grid_id: string;
   format: Format;
+  value_mode: ExportValues;
   status: ExportView['status'];
   rows_total: string | null;
   rows_done: string;
@@ -55,6 +57,7 @@ function toView(r: ExportRow): ExportView {
     id: r.id,
     templateId: r.template_id,
     format: r.format,
+    values: r.value_mode,
     status: r.status,
     rowsTotal: total,
     rowsDone: Number(r.rows_done),
@@ -74,6 +77,7 @@ export interface ExportTarget {
   contentType: string;
   templateId: string;
   gridId: string;
+  values: ExportValues;
 }
 
 /**
@@ -99,14 +103,23 @@ export class ExportService {
     return raw as Format;
   }
 
-  /** Checks the caller may export the template; returns what to write. `table` picks one repeating table (CSV). */
-  async target(ctx: ServiceContext, templateId: string, formatRaw: unknown, table?: string): Promise<ExportTarget & { format: Format }> {
+  private values(raw: unknown): ExportValues {
+    if (!EXPORT_VALUES.includes(raw as ExportValues)) throw ValidationError.field('values', `must be one of ${EXPORT_VALUES.join(', ')}`);
+    return raw as ExportValues;
+  }
+
+  /**
+   * Checks the caller may export the template; returns what to write. `table` picks one repeating
+   * table (CSV); `values` is `labels` (default: what people read) or `codes` (what was stored).
+   */
+  async target(ctx: ServiceContext, templateId: string, formatRaw: unknown, table?: string, valuesRaw: unknown = 'labels'): Promise<ExportTarget & { format: Format }> {
     const format = this.format(formatRaw ?? 'csv');
+    const values = this.values(valuesRaw ?? 'labels');
     const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'export');
     if (!template.current_version) throw new ConflictError('This template has never been published: there is nothing to export');
     const version = await this.deps.catalog.version(templateId, template.current_version);
     const layout = await this.deps.catalog.layout(templateId);
-    let sheets = exportSheets(version.definition, layout);
+    let sheets = exportSheets(version.definition, layout, values);
     if (table !== undefined) {
       if (format !== 'csv') throw ValidationError.field('table', 'picks one table of a CSV export');
       const found = sheets.find((s) => s.name === table);
@@ -115,7 +128,7 @@ export class ExportService {
     }
     const stamp = new Date().toISOString().slice(0, 10);
     const base = `${template.slug}-${table ? `${table.replace('.', '-')}-` : ''}${stamp}`;
-    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id };
+    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id, values };
   }
 
   /** Processed submissions of the template: the number of rows of the main sheet. */
@@ -140,23 +153,23 @@ export class ExportService {
       await client.query('ROLLBACK').catch(() => {});
       client.release();
     }
-    await this.audit(ctx, target, 'export.download');
+    await this.audit(ctx, target, 'export.download', undefined, { values: target.values });
   }
 
   /** Starts a background export; the worker writes the file (runJob). */
-  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown): Promise<ExportView> {
-    const target = await this.target(ctx, templateId, formatRaw);
+  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, valuesRaw: unknown = 'labels'): Promise<ExportView> {
+    const target = await this.target(ctx, templateId, formatRaw, undefined, valuesRaw);
     const row = await withTransaction(this.deps.pool, async (tx) => {
       const result = await tx.query<ExportRow>(
-        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName],
+        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name, value_mode) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName, target.values],
       );
       await recordAudit(tx, ctx, {
         action: 'export.start',
         entityType: 'template',
         entityId: templateId,
         gridId: target.gridId,
-        after: { exportId: result.rows[0]!.id, format: target.format },
+        after: { exportId: result.rows[0]!.id, format: target.format, values: target.values },
       });
       return result.rows[0]!;
     });
@@ -175,7 +188,7 @@ export class ExportService {
     if (!row || row.status === 'done') return row ? toView(row) : Promise.reject(new NotFoundError('Export', exportId));
     const version = await this.deps.pool.query<{ current_version: number; slug: string }>('SELECT current_version, slug FROM templates WHERE id = $1', [row.template_id]);
     const definition = (await this.deps.catalog.version(row.template_id, version.rows[0]!.current_version)).definition;
-    const sheets = exportSheets(definition, await this.deps.catalog.layout(row.template_id));
+    const sheets = exportSheets(definition, await this.deps.catalog.layout(row.template_id), row.value_mode);
     await mkdir(this.deps.dir, { recursive: true });
     const file = this.filePath(exportId, row.format);
     const client = await this.deps.pool.connect();

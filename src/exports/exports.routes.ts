@@ -5,6 +5,10 @@ import type { Services } from '../runtime.js';
 import { sendStream } from '../http/send-stream.js';
 
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
+const Values = Type.Union([Type.Literal('labels'), Type.Literal('codes')], {
+  default: 'labels',
+  description: '`labels` (default): option labels, file names, status labels, as people read them; `codes`: the stored values, for machines',
+});
 
 export function exportsRoutes(services: Services): RouteSpec[] {
   const { exports } = services;
@@ -17,17 +21,19 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       summary:
         'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields; `table=<section>.<table>` ' +
         'for a repeating table), `xlsx` (a worksheet per table) or `zip` (a CSV per table). Larger than the threshold, or with ' +
-        '`background=true`, it runs in the background: 202 with the export to follow.',
+        '`background=true`, it runs in the background: 202 with the export to follow. Choices, files and statuses read as labels and ' +
+        'file names unless `values=codes`.',
       query: Type.Object({
         format: Type.Optional(Format),
         table: Type.Optional(Type.String({ maxLength: 300 })),
+        values: Type.Optional(Values),
         background: Type.Optional(Type.Boolean()),
       }),
       raw: true,
       handler: async ({ ctx, params, query, res }) => {
-        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table);
+        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table, query.values ?? 'labels');
         if (query.background || exports.shouldRunInBackground(await exports.rowCount(params.templateId!))) {
-          const started = await exports.start(ctx, params.templateId!, target.format);
+          const started = await exports.start(ctx, params.templateId!, target.format, target.values);
           res.status(202).json({ success: true, data: { ...started, ...statusOf(started.id) } });
           return;
         }
@@ -43,10 +49,10 @@ export function exportsRoutes(services: Services): RouteSpec[] {
       path: '/templates/:templateId/exports',
       tag: 'exports',
       summary: 'Start a background export (progress at the status URL, then a file to download)',
-      body: Type.Object({ format: Format }),
+      body: Type.Object({ format: Format, values: Type.Optional(Values) }),
       status: 202,
       handler: async ({ ctx, params, body }) => {
-        const started = await exports.start(ctx, params.templateId!, body.format);
+        const started = await exports.start(ctx, params.templateId!, body.format, body.values ?? 'labels');
         return { ...started, ...statusOf(started.id) };
       },
     }),

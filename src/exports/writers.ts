@@ -21,8 +21,9 @@ const PROGRESS_EVERY = 5000;
 
 async function* sheetRows(client: PoolClient, sheet: Sheet, templateId: string): AsyncGenerator<unknown[]> {
   const stream = client.query(new QueryStream(sheet.sql, [templateId], { batchSize: BATCH, rowMode: 'array' }));
+  const present = sheet.present;
   try {
-    for await (const row of stream) yield row as unknown[];
+    for await (const row of stream) yield present ? (row as unknown[]).map((v, i) => (v === null || !present[i] ? v : present[i]!(v))) : (row as unknown[]);
   } finally {
     stream.destroy();
   }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { neutralize, type CellKind } from './csv.js';
+import type { CellKind } from './csv.js';
 import { openZip, type OpenZip } from './zip.js';
 
 /**
@@ -45,8 +45,9 @@ export function columnName(index: number): string {
 const textCell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(text)}</t></is></c>`;
 
 /**
- * One cell at `ref` (A1 style); empty values write nothing. Text that a spreadsheet would read as a
- * formula is neutralised as in CSV (the file may be saved as CSV).
+ * One cell at `ref` (A1 style); empty values write nothing. Text is written as it is: an inline
+ * string cell is typed text, which no spreadsheet evaluates as a formula (only CSV, untyped, needs
+ * the leading-quote guard), so `=1+1` stays the text the user typed, without a visible `'`.
  */
 export function cellXml(ref: string, value: unknown, kind: CellKind): string {
   if (value === null || value === undefined) return '';
@@ -64,9 +65,9 @@ export function cellXml(ref: string, value: unknown, kind: CellKind): string {
       return textCell(ref, String(value));
     }
     case 'list':
-      return textCell(ref, neutralize(Array.isArray(value) ? value.join('; ') : String(value)));
+      return textCell(ref, Array.isArray(value) ? value.join('; ') : String(value));
     default:
-      return textCell(ref, neutralize(typeof value === 'object' ? JSON.stringify(value) : String(value)));
+      return textCell(ref, typeof value === 'object' ? JSON.stringify(value) : String(value));
   }
 }
 
@@ -102,7 +103,7 @@ export class XlsxWriter {
   /** Writes one sheet (split every `maxRows` rows); `onRow` is called per data row. */
   async addSheet(name: string, headers: string[], kinds: CellKind[], rows: AsyncIterable<unknown[]>, onRow: () => void = () => {}): Promise<void> {
     const columns = headers.map((_h, i) => columnName(i));
-    const header = `<row r="1">${headers.map((h, i) => textCell(`${columns[i]}1`, neutralize(h))).join('')}</row>`;
+    const header = `<row r="1">${headers.map((h, i) => textCell(`${columns[i]}1`, h)).join('')}</row>`;
     let part = 0;
     let entry: PassThrough | null = null;
     let inPart = 0;

@@ -3,16 +3,17 @@ import { ValidationError } from '../errors/app-error.js';
 import type { Definition } from '../templates/definition.schema.js';
 import { recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
+import { holdsFiles } from '../templates/field-types.js';
 import { own } from '../templates/own.js';
 
 /**
- * File fields inside a payload hold ids of files uploaded to that submission (POST
+ * File fields (and signatures) inside a payload hold ids of files uploaded to that submission (POST
  * /submissions/:id/files). A client cannot put other ids there (that would reach someone else's
  * file through its own submission), and an edit that leaves a file field out keeps its files.
  */
 
 function fileFieldsOf(definition: Definition): { sectionKey: string; key: string; path: string }[] {
-  return definition.sections.flatMap((s) => s.fields.filter((f) => f.type === 'file').map((f) => ({ sectionKey: s.key, key: f.key, path: `${s.key}.${f.key}` })));
+  return definition.sections.flatMap((s) => s.fields.filter((f) => holdsFiles(f.type)).map((f) => ({ sectionKey: s.key, key: f.key, path: `${s.key}.${f.key}` })));
 }
 
 const idsAt = (payload: Record<string, unknown>, sectionKey: string, key: string): string[] => {

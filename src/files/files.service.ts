@@ -11,6 +11,7 @@ import { can } from '../permissions/policy.js';
 import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import type { Field } from '../templates/definition.schema.js';
+import { acceptedTypes, holdsFiles } from '../templates/field-types.js';
 import { BlobMissingError, type BlobStore } from './storage.js';
 import { typeAccepted } from './sniff.js';
 import { discardStaged, receiveUpload, StorageFullError, type StagedFile } from './upload.js';
@@ -73,7 +74,8 @@ export class FilesService {
     const byKey = new Map<string, FileField[]>();
     for (const section of version.definition.sections) {
       for (const field of section.fields) {
-        if (field.type !== 'file') continue;
+        // A signature is a file field of one PNG.
+        if (!holdsFiles(field.type)) continue;
         const f = { path: `${section.key}.${field.key}`, sectionKey: section.key, field };
         byPath.set(f.path, f);
         byKey.set(field.key, [...(byKey.get(field.key) ?? []), f]);
@@ -114,9 +116,10 @@ export class FilesService {
     });
     try {
       for (const file of files) {
-        if (!typeAccepted(file.detectedType, field.field.rules?.accept)) {
+        const accept = acceptedTypes(field.field);
+        if (!typeAccepted(file.detectedType, accept)) {
           throw new UnsupportedMediaTypeError(
-            `${file.originalName} is ${file.detectedType} by its content, which ${field.path} does not accept (accepted: ${field.field.rules!.accept!.join(', ')})`,
+            `${file.originalName} is ${file.detectedType} by its content, which ${field.path} does not accept (accepted: ${accept!.join(', ')})`,
           );
         }
       }

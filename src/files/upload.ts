@@ -36,6 +36,8 @@ export class StorageFullError extends AppError {
  * bidirectional controls (embeddings, overrides, isolates, marks) with which `\u202Egnp.exe`
  * reads as "exe.png" in a file list.
  */
+// Control characters are what this pattern is for.
+// eslint-disable-next-line no-control-regex
 const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f-\u009f"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Keeps a readable name: no path, no control or direction characters, at most 255 characters. */

@@ -61,7 +61,7 @@ export function mountRoutes(router: Router, routes: RouteSpec[]): void {
       try {
         const ctx = contextOf(res);
         if (!spec.public && !ctx.actor) throw new UnauthenticatedError();
-        const body = validateBody ? validateBody(req.body ?? {}) : req.body;
+        const body = validateBody ? validateBody(req.body ?? {}) : (req.body as unknown);
         const query = validateQuery ? validateQuery({ ...(req.query as Record<string, unknown>) }) : req.query;
         const data = await spec.handler({ ctx, params: req.params as Record<string, string>, body, query, req, res });
         if (!spec.raw) sendData(res, data ?? null, spec.status ?? 200);

@@ -9,7 +9,9 @@ import type { Metrics } from './metrics.js';
 
 /** The route a request matched (`/api/v1/submissions/:submissionId`), never the raw URL: labels stay few. */
 function routeOf(req: Request): string {
-  if (req.route?.path) return `${req.baseUrl}${typeof req.route.path === 'string' ? req.route.path : ''}`;
+  // Express types the matched route as `any`.
+  const route = req.route as { path?: unknown } | undefined;
+  if (route?.path) return `${req.baseUrl}${typeof route.path === 'string' ? route.path : ''}`;
   if (req.originalUrl.startsWith('/admin/frontend/assets/')) return '/admin/frontend/assets/*';
   return req.baseUrl ? `${req.baseUrl}/*` : 'unmatched';
 }

@@ -144,7 +144,7 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
   try {
     manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
   } catch (error) {
-    throw new Error(`${dir} is not a Gridbook backup (no readable manifest.json): ${(error as Error).message}`);
+    throw new Error(`${dir} is not a Gridbook backup (no readable manifest.json): ${(error as Error).message}`, { cause: error });
   }
   if (manifest.format !== BACKUP_FORMAT) throw new Error(`${dir}: unknown backup format ${String(manifest.format)} (expected ${BACKUP_FORMAT})`);
   return manifest;

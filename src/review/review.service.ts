@@ -131,10 +131,13 @@ export class ReviewService {
       if (command === 'submit' && row.review_status === 'rejected' && !row.edited_since_rejection) {
         throw new ConflictError('Edit the submission before sending it back: it was rejected and has not changed since');
       }
+      let judged: unknown = null;
       if (command === 'submit') {
         // Drafts may be saved incomplete; what goes to review must pass every rule of its version.
+        // What is stored is the answer as judged: an upload since the draft was saved (a
+        // signature, a file) may change what a calculation reads.
         const version = await this.deps.catalog.version(row.template_id, row.template_version);
-        assertAnswer(version.rules, row.payload);
+        judged = assertAnswer(version.rules, row.payload);
       }
       const reviewer = command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
       const updated = await tx.query<SubmissionRow>(
@@ -144,10 +147,10 @@ export class ReviewService {
                 processing_status = CASE WHEN $6 THEN 0 ELSE processing_status END,
                 processing_error = CASE WHEN $6 THEN NULL ELSE processing_error END,
                 edited_since_rejection = CASE WHEN $3 = 'rejected' THEN false ELSE edited_since_rejection END,
-                review_overdue_at = NULL, updated_at = now()
+                review_overdue_at = NULL, updated_at = now(), payload = COALESCE($8::jsonb, payload)
           WHERE id = $1 AND review_status = $2 AND reviewer_id IS NOT DISTINCT FROM $7
           RETURNING ${SUBMISSION_COLUMNS}`,
-        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id],
+        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id, judged === null ? null : JSON.stringify(judged)],
       );
       let after = updated.rows[0];
       if (!after) throw this.conflict((await findSubmission(tx, id))!, command);
@@ -200,7 +203,7 @@ export class ReviewService {
         [row.id, version.definition.sections.map((s) => s.id)],
       );
     }
-    return this.syncStatus(tx, row.id, row.review_status);
+    return this.syncStatus(tx, row, row.review_status);
   }
 
   private async sectionTransition(ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
@@ -228,7 +231,7 @@ export class ReviewService {
         { path: 'sectionStatus', message: current.status },
       ]);
     }
-    const after = await this.syncStatus(tx, peek.id, row.review_status);
+    const after = await this.syncStatus(tx, row, row.review_status);
     await announceDecision(tx, row.review_status, after, ctx);
     await recordAudit(tx, ctx, {
       action: `submission.section_${command}`,
@@ -297,11 +300,18 @@ export class ReviewService {
     });
   }
 
-  /** Recomputes a section-reviewed submission's status from its sections. */
-  private async syncStatus(tx: PoolClient, id: string, before: ReviewStatus): Promise<SubmissionRow> {
+  /**
+   * Recomputes a section-reviewed submission's status from its sections. Its reason joins the
+   * rejected sections' reasons, each after its section's label (what the submitter reads), never
+   * after the section's internal id.
+   */
+  private async syncStatus(tx: PoolClient, row: Pick<SubmissionRow, 'id' | 'template_id' | 'template_version'>, before: ReviewStatus): Promise<SubmissionRow> {
+    const id = row.id;
     const sections = await this.sectionRows(tx, id);
     const status = deriveSubmissionStatus(sections.map((s) => s.status));
-    const reasons = sections.filter((s) => s.status === 'rejected' && s.reason).map((s) => `${s.sectionId}: ${s.reason}`);
+    const rejected = sections.filter((s) => s.status === 'rejected' && s.reason);
+    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).definition.sections.map((s) => [s.id, s.label])) : null;
+    const reasons = rejected.map((s) => `${labels?.get(s.sectionId) ?? s.sectionId}: ${s.reason}`);
     const result = await tx.query<SubmissionRow>(
       `UPDATE submissions SET review_status = $2, review_reason = $3,
               reviewed_at = CASE WHEN $2 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,

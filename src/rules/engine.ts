@@ -1,7 +1,7 @@
 import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
 import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
 import { MESSAGES } from './messages.js';
-import { compileExpressions, locate, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
+import { compileExpressions, dropNotes, locate, noteKeys, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
 import { compileRelevance, type Relevance } from './relevance.js';
 import { isBlank, valueCheck, type ValueCheck } from './values.js';
 
@@ -150,7 +150,7 @@ function checkValue(compiled: CompiledField, value: unknown, required: boolean, 
   if (value !== undefined && value !== null) {
     const problem = compiled.check(value);
     if (problem) {
-      out.push({ path, label: field.label, message: problem[1], code: problem[0] });
+      out.push({ path: problem[2] === undefined ? path : `${path}.${problem[2]}`, label: field.label, message: problem[1], code: problem[0] });
       return;
     }
   }
@@ -225,7 +225,8 @@ function compile(definition: Definition): CompiledRules {
     return found;
   };
   const where = locate(definition, x);
-  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(where, x, answer, options.clock ?? DEFAULT_CLOCK);
+  const notes = noteKeys(definition);
+  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(where, x, dropNotes(notes, answer), options.clock ?? DEFAULT_CLOCK);
   const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
     const answer = prepare(input, options);
     const scope: Scope = { answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };

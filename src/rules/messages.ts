@@ -1,4 +1,5 @@
 import type { Field, RepeatingTable } from '../templates/definition.schema.js';
+import type { GeopointPart } from '../templates/field-types.js';
 
 /**
  * Every message an answer can get, in one place, written for the person filling the form (the
@@ -33,15 +34,18 @@ const dateRange = (field: Field) =>
 
 const optionLabels = (field: Field) => (field.options ?? []).map((o) => o.label).join(', ');
 
+/** What a required answer of each kind asks for. */
+const REQUIRED: Partial<Record<Field['type'], string>> = {
+  single_choice: 'This answer is required: choose an option',
+  multiple_choice: 'This answer is required: choose an option',
+  file: 'This answer is required: attach a file',
+  boolean: 'This answer is required: answer yes or no',
+  geopoint: 'This answer is required: give the location',
+  signature: 'This answer is required: sign in the box',
+};
+
 export const MESSAGES = {
-  required: (field: Field) =>
-    field.type === 'single_choice' || field.type === 'multiple_choice'
-      ? 'This answer is required: choose an option'
-      : field.type === 'file'
-        ? 'This answer is required: attach a file'
-        : field.type === 'boolean'
-          ? 'This answer is required: answer yes or no'
-          : 'This answer is required',
+  required: (field: Field) => REQUIRED[field.type] ?? 'This answer is required',
   integer: (field: Field) => `Enter a whole number${numberRange(field)}`,
   decimal: (field: Field) => `Enter a number${numberRange(field)}`,
   boolean: () => 'Answer yes or no',
@@ -73,6 +77,17 @@ export const MESSAGES = {
     if (min !== undefined && min > 0) return `Attach from ${num(min)} to ${plural(max, 'file')}`;
     return `Attach at most ${plural(max, 'file')}`;
   },
+  geopoint: () => 'Enter a location as latitude and longitude in decimal degrees',
+  geopointPart: () => 'A location has only a latitude, a longitude, an altitude and an accuracy',
+  geopointRange: (part: GeopointPart) =>
+    part.key === 'latitude'
+      ? 'Enter a latitude from -90 to 90'
+      : part.key === 'longitude'
+        ? 'Enter a longitude from -180 to 180'
+        : part.key === 'altitude'
+          ? `Enter an altitude in metres, from ${num(part.min)} to ${num(part.max)}`
+          : `Enter an accuracy in metres, from 0 to ${num(part.max)}`,
+  signature: () => 'Sign once: a signature is one drawing, uploaded as a PNG (its file id)',
   rows: () => 'Enter the rows of this table as a list',
   row: () => 'Enter this row as an object of its columns',
   rowCount: (table: RepeatingTable, draft: boolean) => {

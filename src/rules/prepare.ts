@@ -70,6 +70,36 @@ export function locate(definition: Definition, x: Expressions): Where {
   return where;
 }
 
+/** The keys of the notes of each section (by section key): notes take no answer. */
+export function noteKeys(definition: Definition): Map<string, string[]> {
+  const notes = new Map<string, string[]>();
+  for (const section of definition.sections) {
+    const keys = section.fields.filter((f) => f.type === 'note').map((f) => f.key);
+    if (keys.length) notes.set(section.key, keys);
+  }
+  return notes;
+}
+
+/**
+ * A value sent for a note is dropped, as one sent for a calculated field is replaced: a note is
+ * display-only, so the answer stored never holds one (and no client is refused for echoing it).
+ */
+export function dropNotes(notes: Map<string, string[]>, answer: unknown): unknown {
+  if (!notes.size || !isObject(answer)) return answer;
+  let out: Record<string, unknown> | null = null;
+  for (const [sectionKey, keys] of notes) {
+    const values = own(answer, sectionKey);
+    if (!isObject(values) || !keys.some((k) => Object.hasOwn(values, k))) continue;
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(values)) {
+      if (!keys.includes(key)) Object.defineProperty(copy, key, { value: values[key], enumerable: true, writable: true, configurable: true });
+    }
+    out ??= { ...answer };
+    out[sectionKey] = copy;
+  }
+  return out ?? answer;
+}
+
 export function prepareAnswer(where: Where, x: Expressions, answer: unknown, clock: ExpressionClock): unknown {
   if (!x.order.length || !isObject(answer)) return answer;
   const out: Record<string, unknown> = { ...answer };

@@ -1,19 +1,20 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { Field } from '../templates/definition.schema.js';
-import { asResultType, DECIMAL_ABS_MAX, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
+import { asResultType, DECIMAL_ABS_MAX, GEOPOINT_PARTS, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
 import { MESSAGES } from './messages.js';
 import { compilePattern } from './pattern.js';
 
 /**
  * The check of one present (not null) value of a field, built once per field: its type and every
  * rule of the definition that bears on a value (lengths, bounds, pattern, formats, options,
- * counts). Returns the problem as `[code, message]`, or null when the value is fine.
+ * counts). Returns the problem as `[code, message]`, or null when the value is fine; a problem of
+ * one part of a value (a geopoint's latitude) names the part third, and is reported at its path.
  *
  * The formats are ajv-formats' own functions and the bounds the same as the published JSON Schema
  * (src/templates/json-schema.ts), so every answer these checks accept validates against it
  * (test/unit/rules.test.ts holds both to that).
  */
-export type ValueCheck = (value: unknown) => [code: string, message: string] | null;
+export type ValueCheck = (value: unknown) => [code: string, message: string, part?: string] | null;
 
 /** Length in code points, as JSON Schema counts it ("😀" is one character). */
 export function codePoints(s: string): number {
@@ -163,6 +164,17 @@ export function valueCheck(field: Field): ValueCheck {
         return v.length < minItems || v.length > maxItems ? ['count', MESSAGES.choiceCount(field)] : null;
       };
     }
+    case 'geopoint':
+      return geopointCheck;
+    // One drawing, uploaded as a PNG: a file field's value of one id.
+    case 'signature':
+      return (v) => {
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x))) return ['type', MESSAGES.signature()];
+        return v.length > 1 ? ['count', MESSAGES.signature()] : null;
+      };
+    // Display-only: a value sent for a note is ignored (prepare.ts drops it), so none is judged.
+    case 'note':
+      return () => null;
     case 'file': {
       const max = field.multiple ? (field.rules?.maxItems ?? 100) : 1;
       const min = field.rules?.minItems ?? 0;
@@ -173,6 +185,22 @@ export function valueCheck(field: Field): ValueCheck {
     }
   }
 }
+
+const PART_KEYS = new Set<string>(GEOPOINT_PARTS.map((p) => p.key));
+
+/** A location: latitude and longitude (decimal degrees) required, altitude and accuracy (metres) optional, each in its range. */
+const geopointCheck: ValueCheck = (v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return ['type', MESSAGES.geopoint()];
+  const point = v as Record<string, unknown>;
+  for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', MESSAGES.geopointPart(), key];
+  for (const part of GEOPOINT_PARTS) {
+    const x = Object.hasOwn(point, part.key) ? point[part.key] : undefined;
+    // An optional part may be null (a browser reports an unknown altitude so).
+    if ((x === undefined || x === null) && !part.required) continue;
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max) return [x === undefined ? 'type' : 'range', MESSAGES.geopointRange(part), part.key];
+  }
+  return null;
+};
 
 /** Whether a value counts as no answer for `required`: absent, null, blank text, an empty list. */
 export function isBlank(value: unknown): boolean {

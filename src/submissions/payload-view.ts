@@ -19,6 +19,18 @@ export interface PayloadView {
   unknown: string[];
 }
 
+/** `-1.286389, 36.817223 (± 12 m, altitude 1,661 m)`: decimal degrees, as a map link reads them. */
+export function geopointText(value: unknown): string {
+  if (value === null || typeof value !== 'object') return '—';
+  const p = value as Record<string, unknown>;
+  if (typeof p.latitude !== 'number' || typeof p.longitude !== 'number') return '—';
+  const extra = [
+    typeof p.accuracy === 'number' ? `± ${p.accuracy.toLocaleString('en-US')} m` : null,
+    typeof p.altitude === 'number' ? `altitude ${p.altitude.toLocaleString('en-US')} m` : null,
+  ].filter(Boolean);
+  return `${p.latitude}, ${p.longitude}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+}
+
 function display(field: Field, value: unknown): string {
   if (value === undefined || value === null || value === '') return '—';
   const option = (v: unknown) => field.options?.find((o) => o.value === v)?.label ?? String(v);
@@ -26,6 +38,8 @@ function display(field: Field, value: unknown): string {
   if (field.type === 'multiple_choice' && Array.isArray(value)) return value.map(option).join(', ');
   if (field.type === 'boolean') return value ? 'Yes' : 'No';
   if (field.type === 'file' && Array.isArray(value)) return value.length ? `${value.length} file${value.length > 1 ? 's' : ''}` : '—';
+  if (field.type === 'signature' && Array.isArray(value)) return value.length ? 'Signed' : '—';
+  if (field.type === 'geopoint') return geopointText(value);
   if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
@@ -41,7 +55,8 @@ export function buildPayloadView(definition: Definition, payload: Record<string,
       return {
         key: section.key,
         label: section.label,
-        fields: section.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, value: own(values, f.key) ?? null, display: display(f, own(values, f.key)) })),
+        // Notes are display-only text, not answers.
+        fields: section.fields.filter((f) => f.type !== 'note').map((f) => ({ key: f.key, label: f.label, type: f.type, value: own(values, f.key) ?? null, display: display(f, own(values, f.key)) })),
         tables: (section.tables ?? []).map((t) => {
           const list = own(values, t.key);
           const rows = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];

@@ -6,6 +6,7 @@ import { ServiceUnavailableError, ValidationError } from '../errors/app-error.js
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
+import { columnLabel, columnOwner } from '../templates/field-types.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
 import { deleteProjection, insertProjectedRows, projectableInDatabase, projectInDatabase, projectPayload, type Payload, type ProjectedRows } from './projection.js';
 import { runSteps, stepApplies, type ProcessingStep } from './steps.js';
@@ -56,11 +57,12 @@ function describePgError(
   let field: string | null = null;
   for (const [sectionId, table] of layout.sections) {
     if (error.table && error.table !== table.name) continue;
-    for (const [fieldId, col] of Object.entries(table.naming.columns)) {
+    for (const [columnId, col] of Object.entries(table.naming.columns)) {
       if (col.name === error.column || (error.constraint && error.constraint.includes(col.name))) {
         const section = version.definition.sections.find((s) => s.id === sectionId);
+        const { fieldId, part } = columnOwner(columnId);
         const f = section?.fields.find((x) => x.id === fieldId);
-        if (section && f) field = `${f.label} (${section.key}.${f.key})`;
+        if (section && f) field = `${columnLabel(f.label, part)} (${section.key}.${f.key}${part ? `.${part.key}` : ''})`;
       }
     }
   }

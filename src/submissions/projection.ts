@@ -3,6 +3,7 @@ import type { Queryable } from '../db/pool.js';
 import { compileRules } from '../rules/index.js';
 import type { Definition } from '../templates/definition.schema.js';
 import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
+import { columnValue, fieldColumns } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
 import { own } from '../templates/own.js';
 
@@ -28,7 +29,7 @@ export interface ProjectedRows {
 /** JSON value as jsonb_to_recordset will read it into the column's type. */
 function toColumnValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.length === 0 ? [] : value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
+  if (Array.isArray(value)) return value.length === 0 ? [] : (value as unknown[]).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
   return value;
 }
 
@@ -53,9 +54,12 @@ export function projectPayload(
       // The whole payload too: a showIf expression may read another section (`${h.total} > 8`).
       const shown = rules.shownFields(section.id, values, payload);
       for (const field of section.fields) {
-        const column = table.naming.columns[field.id];
-        if (!column || !table.types.has(column.name)) continue; // purged
-        row[column.name] = shown.has(field.id) ? toColumnValue(own(values, field.key)) : null;
+        // One column per field, one per part of a geopoint, none for a note.
+        for (const c of fieldColumns(field)) {
+          const column = table.naming.columns[c.id];
+          if (!column || !table.types.has(column.name)) continue; // purged
+          row[column.name] = shown.has(field.id) ? toColumnValue(columnValue(c, own(values, field.key))) : null;
+        }
       }
       push(table.name, row);
     }
@@ -67,9 +71,11 @@ export function projectPayload(
       rows.forEach((item, index) => {
         const row: Row = { [SYSTEM_COLUMNS.submissionId]: submissionId, [SYSTEM_COLUMNS.rowIndex]: index };
         for (const column of repeating.columns) {
-          const naming = child.naming.columns[column.id];
-          if (!naming || !child.types.has(naming.name)) continue;
-          row[naming.name] = toColumnValue(own(item, column.key));
+          for (const c of fieldColumns(column)) {
+            const naming = child.naming.columns[c.id];
+            if (!naming || !child.types.has(naming.name)) continue;
+            row[naming.name] = toColumnValue(columnValue(c, own(item, column.key)));
+          }
         }
         push(child.name, row);
       });

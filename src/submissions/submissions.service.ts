@@ -188,7 +188,7 @@ export class SubmissionsService {
   /** Newest first, keyset-paginated (the cursor is the last id of the previous page). */
   async list(ctx: ServiceContext, templateId: string, rawQuery: unknown): Promise<{ items: SubmissionView[]; nextCursor: string | null }> {
     const query = validateList(rawQuery ?? {});
-    const { template, role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
+    const { role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
     const seesAll = ctx.actor!.role === 'admin' || can(ctx.actor, 'read', { type: 'submission', gridRole: role, own: false });
     const limit = query.limit ?? 50;
     const params: unknown[] = [templateId];

@@ -1,6 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Queryable } from '../db/pool.js';
-import type { Definition } from './definition.schema.js';
+import type { Definition, Field } from './definition.schema.js';
+import { fieldColumns } from './field-types.js';
 import { fitName, snakeCase, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
 
 /**
@@ -34,16 +35,20 @@ function viewName(parts: string[], taken: Set<string>): string {
 }
 
 /** Field keys as column names, after the system columns; a key equal to a system column gets `_field`. */
-function viewColumns(system: string[], fields: { id: string; key: string }[], table: TableNaming): [string, string][] {
+function viewColumns(system: string[], fields: Field[], table: TableNaming): [string, string][] {
   const columns: [string, string][] = system.map((c) => [c, c]);
   const taken = new Set(system);
   for (const field of fields) {
-    const column = table.columns[field.id];
-    if (!column || column.retired) continue;
-    let name = fitName(field.key, field.key);
-    if (taken.has(name)) name = fitName(`${field.key}_field`, field.key);
-    taken.add(name);
-    columns.push([name, column.name]);
+    // A geopoint has a column per part (`location_lat`, ...), a note none.
+    for (const c of fieldColumns(field)) {
+      const column = table.columns[c.id];
+      if (!column || column.retired) continue;
+      const key = c.part ? `${field.key}_${c.part.suffix}` : field.key;
+      let name = fitName(key, key);
+      if (taken.has(name)) name = fitName(`${key}_field`, key);
+      taken.add(name);
+      columns.push([name, column.name]);
+    }
   }
   return columns;
 }
@@ -59,7 +64,7 @@ export function currentViews(
   for (const section of definition.sections) {
     const table = naming.sections[section.id];
     if (!table) continue;
-    // Calculated fields have columns; notes and other display-only fields have none and are skipped.
+    // Calculated fields have columns; notes have none and are skipped.
     views.push({
       name: viewName([names.grid, names.template, section.key], taken),
       table: table.name,

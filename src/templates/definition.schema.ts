@@ -24,6 +24,12 @@ export const FIELD_TYPES = [
   'file',
   /** Computed by the server from the answer (`expression`, typed by `resultType`); a value sent for it is ignored. */
   'calculated',
+  /** A point on Earth: `{latitude, longitude, altitude?, accuracy?}`, stored in one column per part. */
+  'geopoint',
+  /** Drawn in the fill page and uploaded as a PNG through the files pipeline: the answer holds its file id, as a file field does. */
+  'signature',
+  /** Display-only text (its label): no column, no answer; a value sent for it is ignored. */
+  'note',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -34,7 +40,10 @@ export const MAX_KEY_LENGTH = 100;
 
 const Id = Type.String({ pattern: STABLE_ID, description: 'stable id: generated once, never reused' });
 const Key = Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH });
-const Label = Type.String({ minLength: 1, maxLength: 300 });
+export const LABEL_MAX = 300;
+/** A note's text is its label, and may be long. */
+export const NOTE_LABEL_MAX = 5000;
+const Label = Type.String({ minLength: 1, maxLength: LABEL_MAX });
 const Help = Type.String({ maxLength: 2000 });
 /** A form expression (docs/expressions.md), checked by src/rules/expressions at save and at publish. */
 const Expression = Type.String({ minLength: 1, maxLength: 10_000, description: 'a form expression: ${key} references, operators, functions (docs/expressions.md)' });
@@ -100,7 +109,8 @@ export const FieldSchema = Type.Object(
   {
     id: Id,
     key: Key,
-    label: Label,
+    /** Up to 300 characters; a note's (its text) up to 5,000, checked by definition.validate.ts. */
+    label: Type.String({ minLength: 1, maxLength: NOTE_LABEL_MAX }),
     type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
     help: Type.Optional(Help),
     rules: Type.Optional(RulesSchema),

@@ -4,8 +4,8 @@ import { expressionItems } from '../rules/expression-items.js';
 import { buildCatalog, checkExpressions } from '../rules/expressions/index.js';
 import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
-import { DefinitionSchema, KEY_PATTERN, type Definition, type Field, type Section } from './definition.schema.js';
-import { FIELD_TYPE_SPECS, isChoice, pgTypeOf, rowBytes } from './field-types.js';
+import { DefinitionSchema, KEY_PATTERN, LABEL_MAX, type Definition, type Field, type Section } from './definition.schema.js';
+import { FIELD_TYPE_SPECS, fieldColumns, holdsFiles, isChoice, rowBytes } from './field-types.js';
 
 /**
  * Validation of template definitions: first the shape (JSON Schema), then the rules that span the
@@ -83,7 +83,8 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (rules.minItems !== undefined && rules.maxItems !== undefined && rules.minItems > rules.maxItems) {
     problems.push({ path: `${path}.rules.minItems`, message: 'must not exceed maxItems' });
   }
-  if (rules.min !== undefined || rules.max !== undefined) {
+  // Bounds of a type that takes none are reported once, above.
+  if ((rules.min !== undefined || rules.max !== undefined) && spec.rules.includes('min')) {
     const numeric = field.type === 'integer' || field.type === 'decimal';
     for (const bound of ['min', 'max'] as const) {
       const value = rules[bound];
@@ -116,8 +117,15 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   if (inTable && rules.unique) {
     problems.push({ path: `${path}.rules.unique`, message: 'is not supported on table columns (only on section fields)' });
   }
-  if (inTable && field.type === 'file') {
-    problems.push({ path: `${path}.type`, message: 'file fields go in sections, not in repeating tables' });
+  if (inTable && (holdsFiles(field.type) || field.type === 'note')) {
+    problems.push({ path: `${path}.type`, message: `${field.type} fields go in sections, not in repeating tables` });
+  }
+  // A note's text is its label, which may be long; every other label is a short question.
+  if (field.type !== 'note' && field.label.length > LABEL_MAX) {
+    problems.push({ path: `${path}.label`, message: `must have at most ${LABEL_MAX} characters (a longer text is a note)` });
+  }
+  if (field.type === 'note' && field.constraints?.length) {
+    problems.push({ path: `${path}.constraints`, message: 'a note holds no answer: it has no constraints' });
   }
   if (inTable && field.showIf) {
     problems.push({ path: `${path}.showIf`, message: 'is not supported on table columns' });
@@ -130,7 +138,9 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     if (field.resultType !== undefined) problems.push({ path: `${path}.resultType`, message: 'only calculated fields have a resultType' });
     if (field.expression !== undefined) problems.push({ path: `${path}.expression`, message: 'only calculated fields have an expression (a condition goes in showIf, a check in constraints)' });
   }
-  if (field.default !== undefined && field.type === 'file') problems.push({ path: `${path}.default`, message: 'a file field has no default' });
+  if (field.default !== undefined && (holdsFiles(field.type) || field.type === 'geopoint' || field.type === 'note')) {
+    problems.push({ path: `${path}.default`, message: `${article(field.type)} field has no default` });
+  }
 }
 
 /**
@@ -166,7 +176,7 @@ function checkShowIf(section: Section, sPath: string, problems: ErrorDetail[]): 
       return;
     }
     if (target.id === field.id) problems.push({ path: `${path}.field`, message: 'a field cannot depend on itself' });
-    if (target.type === 'file' || target.type === 'multiple_choice' || target.type === 'long_text') {
+    if (['file', 'multiple_choice', 'long_text', 'geopoint', 'signature', 'note'].includes(target.type)) {
       problems.push({ path: `${path}.field`, message: `cannot depend on a ${target.type} field` });
     }
     if (field.showIf.equals === undefined && field.showIf.in === undefined) {
@@ -196,7 +206,13 @@ function checkSize(section: Section, sPath: string, problems: ErrorDetail[]): vo
     });
     return;
   }
-  const bytes = section.fields.reduce((sum, f) => sum + rowBytes(pgTypeOf(f)), 24);
+  // A geopoint takes one column per part.
+  const columns = section.fields.reduce((n, f) => n + fieldColumns(f).length, 0);
+  if (columns > MAX_FIELDS_PER_SECTION) {
+    problems.push({ path: `${sPath}.fields`, message: `needs ${columns} columns (a geopoint takes 4); a section holds at most ${MAX_FIELDS_PER_SECTION}: split it into several sections` });
+    return;
+  }
+  const bytes = section.fields.reduce((sum, f) => fieldColumns(f).reduce((n, c) => n + rowBytes(c.pgType), sum), 24);
   if (bytes > MAX_ROW_BYTES) {
     problems.push({
       path: `${sPath}.fields`,

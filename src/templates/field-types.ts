@@ -138,11 +138,87 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
     rules: [],
     valueSchema: () => ({}),
   },
+  // Stored in one column per part (fieldColumns below); pgType is that of each part.
+  geopoint: {
+    pgType: 'double precision',
+    rules: ['required'],
+    valueSchema: () => ({
+      type: 'object',
+      additionalProperties: false,
+      required: ['latitude', 'longitude'],
+      properties: Object.fromEntries(GEOPOINT_PARTS.map((p) => [p.key, { type: p.required ? 'number' : ['number', 'null'], minimum: p.min, maximum: p.max }])),
+    }),
+  },
+  // One PNG, uploaded through the files pipeline: the value is a file field's (a list of one id).
+  signature: {
+    pgType: 'bigint[]',
+    rules: ['required'],
+    valueSchema: () => ({ type: 'array', items: { type: 'string', pattern: '^[0-9]{1,18}$' }, uniqueItems: true, maxItems: 1 }),
+  },
+  // Display-only: no column, no value (one sent is ignored, as for a calculated field).
+  note: {
+    pgType: 'text',
+    rules: [],
+    valueSchema: () => ({}),
+  },
 };
+
+/**
+ * The parts of a geopoint answer, each in its own double precision column (`<column>_lat`, ...),
+ * with the range a value must be in. Altitude is in metres above sea level; accuracy in metres.
+ */
+export const GEOPOINT_PARTS = [
+  { key: 'latitude', suffix: 'lat', min: -90, max: 90, required: true },
+  { key: 'longitude', suffix: 'lon', min: -180, max: 180, required: true },
+  { key: 'altitude', suffix: 'alt', min: -100_000, max: 100_000, required: false },
+  { key: 'accuracy', suffix: 'acc', min: 0, max: 100_000_000, required: false },
+] as const;
+export type GeopointPart = (typeof GEOPOINT_PARTS)[number];
+
+/** One column a field is stored in: `id` keys it in the naming (the field's id, or `<id>.<suffix>` for a part). */
+export interface FieldColumn {
+  id: string;
+  pgType: string;
+  /** For a part of a geopoint: which one (its key in the answer and its name suffix). */
+  part?: GeopointPart;
+}
+
+/**
+ * The columns a field is stored in: one for most types, one per part for a geopoint, none for a
+ * note. The one answer to "which columns does this field have", for naming, planning, projection,
+ * exports and the current views.
+ */
+export function fieldColumns(field: Pick<Field, 'id' | 'type' | 'resultType'>): FieldColumn[] {
+  if (field.type === 'note') return [];
+  if (field.type === 'geopoint') return GEOPOINT_PARTS.map((part) => ({ id: `${field.id}.${part.suffix}`, pgType: FIELD_TYPE_SPECS.geopoint.pgType, part }));
+  return [{ id: field.id, pgType: pgTypeOf(field) }];
+}
+
+/** The field (and part) a column id of the naming belongs to: `f_ab12` or `f_ab12.lat`. */
+export function columnOwner(columnId: string): { fieldId: string; part?: GeopointPart } {
+  const [fieldId, suffix] = columnId.split('.') as [string, string | undefined];
+  return { fieldId, part: suffix === undefined ? undefined : GEOPOINT_PARTS.find((p) => p.suffix === suffix) };
+}
+
+/** A column's label for people: the field's label, with the part of a geopoint (`Location (latitude)`). */
+export const columnLabel = (label: string, part: GeopointPart | undefined) => (part ? `${label} (${part.key})` : label);
+
+/** The value a column takes from a field's answer (a geopoint's part, or the value itself). */
+export function columnValue(column: FieldColumn, value: unknown): unknown {
+  if (!column.part) return value;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, column.part.key) ? (value as Record<string, unknown>)[column.part.key] : null;
+}
 
 export function pgTypeOf(field: Pick<Field, 'type' | 'resultType'>): string {
   return FIELD_TYPE_SPECS[asResultType(field).type].pgType;
 }
+
+/** Fields whose answer is file ids uploaded to the submission (the files pipeline's fields). */
+export const holdsFiles = (type: FieldType) => type === 'file' || type === 'signature';
+/** What a field's files may be, by content: a signature is always a PNG. */
+export const acceptedTypes = (field: Pick<Field, 'type' | 'rules'>): string[] | undefined => (field.type === 'signature' ? ['image/png'] : field.rules?.accept);
+/** Fields the answer leaves out: computed (calculated) or display-only (note). */
+export const takesNoAnswer = (type: FieldType) => type === 'calculated' || type === 'note';
 
 export const isChoice = (type: FieldType) => type === 'single_choice' || type === 'multiple_choice';
 export const isDateLike = (type: FieldType) => type === 'date' || type === 'datetime' || type === 'time';
@@ -156,6 +232,7 @@ export function rowBytes(pgType: string): number {
     case 'date':
       return 4;
     case 'bigint':
+    case 'double precision':
     case 'timestamptz':
     case 'time':
       return 8;

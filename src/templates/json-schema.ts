@@ -1,5 +1,5 @@
 import type { Definition, Field, Section } from './definition.schema.js';
-import { FIELD_TYPE_SPECS } from './field-types.js';
+import { FIELD_TYPE_SPECS, takesNoAnswer } from './field-types.js';
 
 /**
  * Compiles a template version to the JSON Schema (draft 2020-12) of its submissions' payloads, the
@@ -40,7 +40,7 @@ function expressionComments(field: Field): string[] {
  * A field the answer must leave out or that is filled for it: a calculated field (always computed;
  * a value sent is ignored, so anything validates) and a field with a default are never `required`.
  */
-const mayBeAbsent = (field: Field) => field.type === 'calculated' || field.default !== undefined || typeof field.rules?.required === 'string';
+const mayBeAbsent = (field: Field) => takesNoAnswer(field.type) || field.default !== undefined || typeof field.rules?.required === 'string';
 
 function fieldSchema(section: Section | null, field: Field, draft: boolean): JsonSchema {
   if (field.type === 'calculated') {
@@ -51,6 +51,7 @@ function fieldSchema(section: Section | null, field: Field, draft: boolean): Jso
       $comment: `Calculated by the server as ${JSON.stringify(field.expression ?? '')} (${field.resultType ?? 'text'}); a value sent for it is ignored.`,
     };
   }
+  if (field.type === 'note') return { title: field.label, readOnly: true, $comment: 'A note: display-only text; a value sent for it is ignored.' };
   const value = FIELD_TYPE_SPECS[field.type].valueSchema(field);
   const comments = [...(section && field.showIf ? [conditionComment(section, field)] : []), ...expressionComments(field)];
   const described = {

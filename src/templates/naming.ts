@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_IDENTIFIER_BYTES } from '../db/identifiers.js';
-import type { Definition } from './definition.schema.js';
+import type { Definition, Field } from './definition.schema.js';
+import { fieldColumns } from './field-types.js';
 
 /**
  * The one module that derives SQL names for form data tables and columns from field keys.
@@ -98,7 +99,7 @@ export interface ColumnNaming {
 export interface TableNaming {
   name: string;
   retired?: boolean;
-  /** Field id -> column. */
+  /** Field id -> column; a geopoint's parts by `<field id>.<part>` (`f_ab12.lat`), see fieldColumns. */
   columns: Record<string, ColumnNaming>;
   /** Every column name this table has ever used (retired and purged included). */
   used: string[];
@@ -141,21 +142,22 @@ export function deriveNaming(templateId: string, definition: Definition, previou
     return name;
   };
 
-  const nameColumns = (
-    fields: { id: string; key: string }[],
-    prevTable: TableNaming | undefined,
-  ): Pick<TableNaming, 'columns' | 'used'> => {
+  const nameColumns = (fields: Field[], prevTable: TableNaming | undefined): Pick<TableNaming, 'columns' | 'used'> => {
     const columns: Record<string, ColumnNaming> = {};
     const used = new Set(prevTable?.used ?? []);
     for (const field of fields) {
-      const existing = prevTable?.columns[field.id];
-      if (existing) {
-        columns[field.id] = { name: existing.name };
-        continue;
+      // One column per field, one per part of a geopoint (`location_lat`, ...), none for a note.
+      for (const column of fieldColumns(field)) {
+        const existing = prevTable?.columns[column.id];
+        if (existing) {
+          columns[column.id] = { name: existing.name };
+          continue;
+        }
+        const suffix = column.part ? `_${column.part.suffix}` : '';
+        const name = uniqueName(`${columnBase(field.key, field.id)}${suffix}`, used, `${field.key}${suffix}`);
+        used.add(name);
+        columns[column.id] = { name };
       }
-      const name = uniqueName(columnBase(field.key, field.id), used, field.key);
-      used.add(name);
-      columns[field.id] = { name };
     }
     // Removed fields: the column stays, retired.
     for (const [id, col] of Object.entries(prevTable?.columns ?? {})) {

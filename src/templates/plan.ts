@@ -2,7 +2,7 @@ import pg from 'pg';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import { ValidationError } from '../errors/app-error.js';
 import type { Definition, Field, Section } from './definition.schema.js';
-import { isChoice, pgTypeOf } from './field-types.js';
+import { fieldColumns, holdsFiles, isChoice, pgTypeOf } from './field-types.js';
 import { fitName, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } from './naming.js';
 
 /**
@@ -122,8 +122,11 @@ function failingSelect(loc: Located, column: string): string {
 }
 
 function columnDefs(fields: Field[], table: TableNaming): string[] {
-  return fields.map((f) => `${q(table.columns[f.id]!.name)} ${pgTypeOf(f)}`);
+  return fields.flatMap((f) => fieldColumns(f).map((c) => `${q(table.columns[c.id]!.name)} ${c.pgType}`));
 }
+
+/** Types stored in other columns than one of their own type (a geopoint's parts, a note's none): a change to or from one is no conversion. */
+const multiColumn = (field: Field) => field.type === 'geopoint' || field.type === 'note';
 
 /** The conversion of a column from one type to another, or null when it cannot be done in place. */
 function conversion(from: Field, to: Field, column: string): { using: string; castType: string | null } | null {
@@ -159,7 +162,7 @@ function ruleChecks(
 
   // Only `required: true` is a rule of stored values; an expression (required when it holds) is the engine's to judge at the door.
   if (r.required === true && !field.showIf && (p.required !== true || prev?.showIf || prev === null)) {
-    if (field.type === 'multiple_choice' || field.type === 'file') add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
+    if (field.type === 'multiple_choice' || holdsFiles(field.type)) add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
     else add('required', 'has a value', `${expr} IS NULL`);
   }
   if (r.unique && !loc.isChild && (!p.unique || typeChanged)) {
@@ -263,21 +266,25 @@ export function planPublish(
     for (const t of section.tables ?? []) if (!previous?.naming.tables[t.id]) createChild(section, t.id);
 
     // New fields of existing tables: one ALTER TABLE per table.
-    const tables: { naming: TableNaming; fields: Field[]; paths: string[] }[] = [];
-    if (!isNewSection) tables.push({ naming: naming.sections[section.id]!, fields: section.fields, paths: section.fields.map((f) => `${section.key}.${f.key}`) });
+    const tables: { naming: TableNaming; previous: TableNaming; fields: Field[]; paths: string[] }[] = [];
+    if (!isNewSection) {
+      tables.push({ naming: naming.sections[section.id]!, previous: previous!.naming.sections[section.id]!, fields: section.fields, paths: section.fields.map((f) => `${section.key}.${f.key}`) });
+    }
     for (const t of section.tables ?? []) {
-      if (previous?.naming.tables[t.id]) {
-        tables.push({ naming: naming.tables[t.id]!, fields: t.columns, paths: t.columns.map((c) => `${section.key}.${t.key}.${c.key}`) });
-      }
+      const prevTable = previous?.naming.tables[t.id];
+      if (prevTable) tables.push({ naming: naming.tables[t.id]!, previous: prevTable, fields: t.columns, paths: t.columns.map((c) => `${section.key}.${t.key}.${c.key}`) });
     }
     for (const table of tables) {
-      const added = table.fields.filter((f) => !before.has(f.id));
+      // Columns the table never had: those of new fields, and of a field that became a geopoint (or stopped being one).
+      const added = table.fields
+        .map((f, i) => ({ path: table.paths[i]!, isNew: !before.has(f.id), columns: fieldColumns(f).filter((c) => !table.previous.columns[c.id]) }))
+        .filter((a) => a.columns.length > 0);
       if (added.length === 0) continue;
       statements.push({
-        sql: `ALTER TABLE ${qualifiedName(naming.schema, table.naming.name)}\n  ${added.map((f) => `ADD COLUMN ${q(table.naming.columns[f.id]!.name)} ${pgTypeOf(f)}`).join(',\n  ')}`,
-        reason: `new field${added.length > 1 ? 's' : ''} ${added.map((f) => table.paths[table.fields.indexOf(f)]).join(', ')}`,
+        sql: `ALTER TABLE ${qualifiedName(naming.schema, table.naming.name)}\n  ${added.flatMap((a) => a.columns.map((c) => `ADD COLUMN ${q(table.naming.columns[c.id]!.name)} ${c.pgType}`)).join(',\n  ')}`,
+        reason: `new field${added.length > 1 ? 's' : ''} ${added.map((a) => a.path).join(', ')}`,
       });
-      changes.push(...added.map((f) => `add field ${table.paths[table.fields.indexOf(f)]}`));
+      changes.push(...added.filter((a) => a.isNew).map((a) => `add field ${a.path}`));
     }
   }
 
@@ -285,13 +292,33 @@ export function planPublish(
   // are a projection, and an index there would refuse in the worker what the API accepted.)
   for (const [id, loc] of after) {
     const prev = before.get(id);
-    const column = loc.table.columns[id]!.name;
     const tableName = qualifiedName(naming.schema, loc.table.name);
     if (!prev) continue;
     if (prev.table.name !== loc.table.name) {
       changes.push(`move ${prev.path} to ${loc.path} (new column; the old one is retired)`);
       continue;
     }
+    if (multiColumn(prev.field) || multiColumn(loc.field)) {
+      if (prev.field.key !== loc.field.key) changes.push(`rename ${prev.path} to ${loc.path} (columns kept)`);
+      if (prev.field.type !== loc.field.type) {
+        // Nothing converts: the new type's columns are added (above), the old ones retired with their data.
+        changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (new columns; the old ones are kept, retired)`);
+        continue;
+      }
+      // A geopoint newly required: every existing row has its latitude (the parts come together).
+      const lat = fieldColumns(loc.field)[0];
+      if (lat && loc.field.rules?.required === true && !loc.field.showIf && (prev.field.rules?.required !== true || prev.field.showIf)) {
+        checks.push({
+          field: loc.path,
+          rule: 'required',
+          description: 'has a value',
+          table: loc.table.name,
+          sql: `SELECT ${q(SYSTEM_COLUMNS.submissionId)} AS id FROM ${tableName} WHERE ${q(loc.table.columns[lat.id]!.name)} IS NULL`,
+        });
+      }
+      continue;
+    }
+    const column = loc.table.columns[id]!.name;
     if (prev.field.key !== loc.field.key) changes.push(`rename ${prev.path} to ${loc.path} (column ${column} kept)`);
 
     // Type change: convert in place when every value converts.
@@ -347,7 +374,9 @@ export function planPublish(
   // Removed fields: the column stays, retired (its unique values, if any, are freed by publishing).
   for (const [id, prev] of before) {
     if (after.has(id)) continue;
-    changes.push(`remove ${prev.path} (column ${prev.table.columns[id]!.name} kept, retired)`);
+    const kept = fieldColumns(prev.field).map((c) => prev.table.columns[c.id]?.name).filter((n) => n !== undefined);
+    if (kept.length) changes.push(`remove ${prev.path} (column${kept.length > 1 ? 's' : ''} ${kept.join(', ')} kept, retired)`);
+    else changes.push(`remove ${prev.path}`);
   }
   for (const section of previous?.definition.sections ?? []) {
     if (!definition.sections.some((s) => s.id === section.id)) changes.push(`remove section ${section.key} (table kept, retired)`);

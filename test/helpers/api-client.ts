@@ -2,7 +2,6 @@
 export interface ApiResult<T = any> {
   status: number;
   /** The envelope: `{ success, data }` or `{ success, error: { code, message, details } }`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: { success: boolean; data: T; error: any };
   headers: Headers;
 }

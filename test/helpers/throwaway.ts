@@ -168,7 +168,7 @@ export async function startThrowawayPostgres(options: { settings?: Record<string
     killHard();
     unhook();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n${serverLog}`);
+    throw new Error(`${(error as Error).message}\n${serverLog}`, { cause: error });
   }
 
   return {
@@ -265,7 +265,7 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
       }, 20_000, `Redis on port ${port}`);
     } catch (error) {
       proc.kill('SIGKILL');
-      throw new Error(`${(error as Error).message}\n${output}`);
+      throw new Error(`${(error as Error).message}\n${output}`, { cause: error });
     }
   };
   const kill = async () => {

@@ -196,7 +196,7 @@ describe('section-wise review', () => {
     await asReviewer.post(`/submissions/${id}/approve`, { sectionId: 's_one' });
     await asReviewer.post(`/submissions/${id}/claim`, { sectionId: 's_two' });
     const rejected = await asReviewer.post(`/submissions/${id}/reject`, { sectionId: 's_two', reason: 'b must be larger' });
-    expect(rejected.body.data).toMatchObject({ reviewStatus: 'rejected', reviewReason: 's_two: b must be larger' });
+    expect(rejected.body.data).toMatchObject({ reviewStatus: 'rejected', reviewReason: 'Two: b must be larger' });
 
     // Changing the approved section is refused; changing the rejected one is fine.
     const touchApproved = await s.submitterApi.patch(`/submissions/${id}`, { data: { one: { a: 'changed' }, two: { b: 5 } } });

@@ -345,3 +345,68 @@ for (const visit of ['2024-06-14', '2024-06-16']) calc(H({ visit }), { 'h.visit'
 // Unknown keys are still refused beside calculated ones.
 ex(H({ totals: 3 }), 'h.totals (totals): This section has no question with this key');
 ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines): This table has no column with this key');
+
+// ---- places: a geopoint (latitude and longitude required, altitude and accuracy optional, each in
+// its range, refused at the path of the part), a signature (one uploaded PNG, by its file id), and
+// notes (display-only: a value sent for one is dropped, as a calculated field's is replaced).
+const LOC = { latitude: -1.286389, longitude: 36.817223 };
+const G = (g: Record<string, unknown> = {}) => ({ g: { loc: LOC, sig: ['12'], consent: true, ...g } });
+const place = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'places', answer, expect });
+const placeCalc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'places', answer, expect, computed });
+const LAT = 'g.loc.latitude (Location): Enter a latitude from -90 to 90';
+const LON = 'g.loc.longitude (Location): Enter a longitude from -180 to 180';
+const ACC = 'g.loc.accuracy (Location): Enter an accuracy in metres, from 0 to 100,000,000';
+const ALT = 'g.loc.altitude (Location): Enter an altitude in metres, from -100,000 to 100,000';
+const POINT = 'g.loc (Location): Enter a location as latitude and longitude in decimal degrees';
+const LOC_REQ = 'g.loc (Location): This answer is required: give the location';
+const SIG_REQ = 'g.sig (Signature): This answer is required: sign in the box';
+const SIG = 'g.sig (Signature): Sign once: a signature is one drawing, uploaded as a PNG (its file id)';
+place(G());
+for (const loc of [
+  { latitude: 90, longitude: 180 },
+  { latitude: -90, longitude: -180 },
+  { latitude: 0, longitude: 0 },
+  { ...LOC, altitude: 1661, accuracy: 12.5 },
+  { ...LOC, accuracy: 0 },
+  { ...LOC, altitude: -430 },
+  { ...LOC, altitude: null, accuracy: null },
+]) {
+  place(G({ loc }));
+}
+for (const latitude of [90.0001, -90.5, 1000, '1.5', true, null]) place(G({ loc: { ...LOC, latitude } }), LAT);
+for (const longitude of [180.5, -181, '36.8', [36.8]]) place(G({ loc: { ...LOC, longitude } }), LON);
+place(G({ loc: { longitude: 36.8 } }), LAT);
+place(G({ loc: { latitude: -1.2 } }), LON);
+place(G({ loc: {} }), LAT);
+for (const accuracy of [-1, -0.5, 1e9, '5']) place(G({ loc: { ...LOC, accuracy } }), ACC);
+for (const altitude of [100_001, -200_000, 'high']) place(G({ loc: { ...LOC, altitude } }), ALT);
+place(G({ loc: { ...LOC, lng: 36.8 } }), 'g.loc.lng (Location): A location has only a latitude, a longitude, an altitude and an accuracy');
+for (const loc of [[-1.28, 36.8], '-1.28,36.8', 0, true]) place(G({ loc }), POINT);
+place(G({ loc: null }), LOC_REQ);
+place({ g: { sig: ['12'], consent: true } }, LOC_REQ);
+place(G({ spring: { latitude: 95, longitude: 0 } }), 'g.spring.latitude (Spring): Enter a latitude from -90 to 90');
+place(G({ spring: null }));
+place(G({ spring: { latitude: 0.5, longitude: -0.5, accuracy: 3 } }));
+CASES.push({ form: 'places', answer: { g: { loc: { latitude: 91, longitude: 0 } } }, draft: true, expect: [LAT] });
+CASES.push({ form: 'places', answer: { g: {} }, draft: true, expect: [] });
+// The signature: one file id (as a file field's value), required here.
+place(G({ sig: undefined }), SIG_REQ);
+place(G({ sig: [] }), SIG_REQ);
+place(G({ sig: null }), SIG_REQ);
+place(G({ sig: ['1', '2'] }), SIG);
+for (const sig of ['12', ['x'], [12], { id: '12' }]) place(G({ sig }), 'g.sig (Signature): Sign once: a signature is one drawing, uploaded as a PNG (its file id)');
+// A witness signs when consent is refused (required as an expression).
+place(G({ consent: false }), 'g.wit (Witness): This answer is required: sign in the box');
+place(G({ consent: false, wit: ['13'] }));
+// An untouched checkbox reads as false: no consent given, so the witness signs.
+place(G({ consent: undefined }), 'g.wit (Witness): This answer is required: sign in the box');
+// Signatures read as lists of file ids in expressions: count() tells whether one is given.
+placeCalc(G(), { 'g.signed': true });
+placeCalc({ g: { loc: LOC, consent: true } }, { 'g.signed': false }, SIG_REQ);
+placeCalc(G({ sig: [], consent: false, wit: ['13'] }), { 'g.signed': true }, SIG_REQ);
+// Notes take no answer: whatever is sent for one is dropped, never refused.
+for (const intro of ['anything', 42, { a: 1 }, null]) placeCalc(G({ intro }), { 'g.intro': undefined });
+placeCalc(G({ consent: true, thanks: 'you are welcome' }), { 'g.thanks': undefined, 'g.consent': true });
+placeCalc(G({ consent: false, wit: ['13'], thanks: ['x'] }), { 'g.thanks': undefined });
+// Unknown keys beside them are still refused.
+place(G({ location: LOC }), 'g.location (location): This section has no question with this key');

@@ -156,6 +156,26 @@ export const FORMS = {
       },
     ],
   },
+  /** A location, a signature and notes (docs/forms.md): the field types that are not one plain value. */
+  places: {
+    sections: [
+      {
+        id: 's_places',
+        key: 'g',
+        label: 'Visit',
+        fields: [
+          { id: 'f_gintro', key: 'intro', label: 'Stand at the door of the house, then record its location. Ask the head of the household to sign below.', type: 'note' },
+          { id: 'f_gloc', key: 'loc', label: 'Location', type: 'geopoint', rules: { required: true } },
+          { id: 'f_gspring', key: 'spring', label: 'Spring', type: 'geopoint' },
+          { id: 'f_gconsent', key: 'consent', label: 'Consent', type: 'boolean' },
+          { id: 'f_gsig', key: 'sig', label: 'Signature', type: 'signature', rules: { required: true } },
+          { id: 'f_gwit', key: 'wit', label: 'Witness', type: 'signature', rules: { required: '${consent} = false' } },
+          { id: 'f_gthanks', key: 'thanks', label: 'Thank the household for its time.', type: 'note', showIf: '${consent} = true' },
+          { id: 'f_gsigned', key: 'signed', label: 'Signed', type: 'calculated', resultType: 'boolean', expression: 'count(${sig}) + count(${wit}) > 0' },
+        ],
+      },
+    ],
+  },
 } as const;
 
 export type FormName = keyof typeof FORMS;

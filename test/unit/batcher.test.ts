@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../src/jobs/batcher.js';
 
 /** A batch function whose batches finish when the test says so. */
@@ -8,15 +8,25 @@ function controlled() {
     new Promise<Map<number, number>>((resolve) => batches.push({ keys, finish: () => resolve(new Map(keys.map((k) => [k, k * 10]))) }));
   return { batches, run };
 }
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+/** Moves the fake clock on by `ms` and lets the promise callbacks due by then run. */
+const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
 describe('Batcher', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('flushes a batch when full, or after maxWaitMs, and answers each caller with its own result', async () => {
     const { batches, run } = controlled();
     const batcher = new Batcher(run, { maxSize: 3, maxWaitMs: 5 });
     const answers = [1, 2, 3, 4].map((k) => batcher.submit(k));
     expect(batches.map((b) => b.keys)).toEqual([[1, 2, 3]]);
-    await tick(20);
+    await tick(4);
+    expect(batches.map((b) => b.keys)).toEqual([[1, 2, 3]]);
+    await tick(1);
     expect(batches.map((b) => b.keys)).toEqual([[1, 2, 3], [4]]);
     batches.forEach((b) => b.finish());
     expect(await Promise.all(answers)).toEqual([10, 20, 30, 40]);
@@ -26,7 +36,8 @@ describe('Batcher', () => {
     const { batches, run } = controlled();
     const batcher = new Batcher(run, { maxSize: 100, maxWaitMs: 1, maxInFlight: 1 });
     const first = batcher.submit(1);
-    await tick(10);
+    expect(batches).toHaveLength(0);
+    await tick(1);
     expect(batches.map((b) => b.keys)).toEqual([[1]]);
     // A trickle while the first batch runs: no clock-cut tiny batches, one batch when it ends.
     const rest: Promise<number>[] = [];
@@ -39,6 +50,7 @@ describe('Batcher', () => {
     batches[0]!.finish();
     await first;
     await tick();
+    // No wait for the clock: the batch left as soon as the slot freed.
     expect(batches.map((b) => b.keys)).toEqual([[1], [2, 3, 4, 5, 6]]);
     batches[1]!.finish();
     expect(await Promise.all(rest)).toEqual([20, 30, 40, 50, 60]);
@@ -53,16 +65,19 @@ describe('Batcher', () => {
     expect(batches.map((b) => b.keys)).toEqual([[1, 2]]);
     for (let i = 0; i < 3; i++) {
       batches[i]!.finish();
-      await tick(5);
+      await tick();
     }
     expect(batches.map((b) => b.keys)).toEqual([[1, 2], [3, 4], [5]]);
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
   });
 
   it('gives every caller of a failed batch the error', async () => {
-    const batcher = new Batcher<number, number>(async () => {
-      throw new Error('database down');
-    }, { maxSize: 2, maxWaitMs: 1 });
+    const batcher = new Batcher<number, number>(
+      async () => {
+        throw new Error('database down');
+      },
+      { maxSize: 2, maxWaitMs: 1 },
+    );
     const results = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });

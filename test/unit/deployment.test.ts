@@ -2,6 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+/** Docker Compose's `${NAME:-default}` interpolation (nested defaults included), for the given environment. */
+function interpolate(text: string, env: Record<string, string>): string {
+  let out = text;
+  for (let inner = /\$\{(\w+):-([^${}]*)\}/; inner.test(out); ) out = out.replace(inner, (_, name: string, fallback: string) => env[name] || fallback);
+  return out;
+}
+
+/** The last stage of the Dockerfile: what the image that runs is made of. */
+const runtimeStage = (dockerfile: string) => dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
 /** docker-compose.yml and the Dockerfile cannot be run here (no Docker engine): keep them true to the real commands. */
 describe('deployment files', () => {
   it('docker-compose.yml runs scripts that exist, with the services the README describes', async () => {
@@ -40,6 +50,11 @@ describe('deployment files', () => {
     }
     expect(compose.services.web.environment.TRUST_PROXY).toMatch(/true/);
     expect(compose.services.proxy.ports).toEqual(['${PORT:-3000}:80']);
+    // The address users reach follows the proxy's host port, unless PUBLIC_URL says otherwise.
+    const publicUrl = compose.services.web.environment.PUBLIC_URL as string;
+    expect(interpolate(publicUrl, {})).toBe('http://localhost:3000');
+    expect(interpolate(publicUrl, { PORT: '8080' })).toBe('http://localhost:8080');
+    expect(interpolate(publicUrl, { PORT: '8080', PUBLIC_URL: 'https://forms.example.org' })).toBe('https://forms.example.org');
     const [mount] = compose.services.proxy.volumes as string[];
     const conf = await readFile(mount!.split(':')[0]!, 'utf8');
     expect(conf).toMatch(/server web:3000;/);
@@ -59,5 +74,33 @@ describe('deployment files', () => {
     expect(scripts).toHaveProperty('admin:bundle');
     // db:backup and db:restore run pg_dump and pg_restore.
     expect(dockerfile).toMatch(/apt-get install .*postgresql-client/);
+  });
+
+  it('the image that runs installs no development tools, and every command it runs starts from the build', async () => {
+    const dockerfile = await readFile('Dockerfile', 'utf8');
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    const runtime = runtimeStage(dockerfile);
+    expect(runtime).toMatch(/RUN npm ci --omit=dev/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest', 'eslint']) expect(pkg.dependencies, tool).not.toHaveProperty(tool);
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    const commands = ['migrate', 'web', 'worker'].map((name) => compose.services[name].command[2] as string);
+    for (const script of [...commands, 'setup', 'migrate', 'db:backup', 'db:restore', 'audit:verify', 'check:integrity']) {
+      expect(pkg.scripts[script], script).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/[\w-]+\.js$/);
+    }
+  });
+
+  it('the image creates the storage folder that docker-compose.yml mounts, owned by the user it runs as', async () => {
+    const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
+    const runtime = runtimeStage(await readFile('Dockerfile', 'utf8'));
+    const storage = compose.services.web.environment.STORAGE_DIR as string;
+    expect(compose.services.web.volumes).toContain(`storage:${storage}`);
+    const user = runtime.match(/^USER (\w+)$/m)![1]!;
+    const created = runtime.match(/^RUN mkdir -p ([^&]+) && chown -R (\w+):\w+ (.+)$/m)!;
+    expect(created[1]!.split(' ')).toContain(storage);
+    expect(created[2]).toBe(user);
+    expect(created[3]!.split(' ')).toContain(storage);
+    // Created before the image switches to that user.
+    expect(runtime.indexOf(created[0])).toBeLessThan(runtime.indexOf(`USER ${user}`));
   });
 });

@@ -529,7 +529,7 @@ export const CASES: ExpressionCase[] = [
   v("'${' + 'adults}'", '${adults}'),
   v("'}' + '${'", '}${'),
   v("'--\u0000--'", '--\u0000--'),
-  v("'<\/script>'", '</script>'),
+  v("'</script>'", '</script>'),
 ];
 
 /** Groups of expressions checked together: the cycles they must be refused for, or none. */

@@ -31,7 +31,7 @@ describe('the streaming XLSX writer', () => {
     expect(xmlEscape('bell\u0007 tab\t nl\n')).toBe('bell tab\t nl\n');
   });
 
-  it('writes typed cells that a spreadsheet reads back: numbers, booleans, dates, text with formulas neutralised', async () => {
+  it('writes typed cells that a spreadsheet reads back: numbers, booleans, dates, text as typed text (no formula guard quote)', async () => {
     const workbook = await roundTrip([
       {
         name: 'data',
@@ -49,7 +49,9 @@ describe('the streaming XLSX writer', () => {
     expect(sheet.getRow(1).values).toEqual([undefined, 'Id', 'Name', 'Size', 'Ok', 'Visited', 'At', 'Tags', 'Empty']);
     const first = sheet.getRow(2);
     expect(first.getCell(1).value).toBe(1);
-    expect(first.getCell(2).value).toBe(`'=HYPERLINK("http://evil","x")`);
+    // An inline string cell is text, never a formula: no visible leading quote (only CSV needs it).
+    expect(first.getCell(2).value).toBe(`=HYPERLINK("http://evil","x")`);
+    expect(first.getCell(2).type).toBe(ExcelJS.ValueType.String);
     expect(first.getCell(3).value).toBe(12.5);
     expect(first.getCell(4).value).toBe(true);
     expect(first.getCell(5).value).toEqual(new Date('2026-03-01T00:00:00Z'));

@@ -95,8 +95,12 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
       <TextInput mono value={field.key} aria-label="Key" testId={`${kind}-key-${loc}`} invalid={hasPart(errors, 'key')} onChange={(key) => update({ key })} />
       <SelectInput value={field.type} aria-label="Type" options={TYPE_OPTIONS} testId={`${kind}-type-${loc}`} invalid={hasPart(errors, 'type')}
         onChange={(type) => update({ type: type as Field['type'] })} />
-      <CheckInput label="Required" checked={field.rules?.required === true} testId={`${kind}-required-${loc}`}
-        onChange={(on) => update({ rules: { ...field.rules, required: on ? true : undefined } })} />
+      {field.type === 'note' ? (
+        <span className="gbfb-muted">no answer</span>
+      ) : (
+        <CheckInput label="Required" checked={field.rules?.required === true} testId={`${kind}-required-${loc}`}
+          onChange={(on) => update({ rules: { ...field.rules, required: on ? true : undefined } })} />
+      )}
       <span className="gbfb-row-actions">
         <IconButton icon={expanded ? 'ChevronUp' : 'Settings'} title={expanded ? 'Hide details' : 'Details: help, rules, options, condition'} on={expanded}
           edits={false} testId={`${kind}-details-${loc}`} onClick={() => onToggle(field.id)} />
@@ -108,6 +112,22 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
       {errors.length ? <ItemErrors className="gbfb-item-errors" errors={errors} testId={`${kind}-errors-${loc}`} /> : null}
       {expanded ? (
         <div className="gbfb-details" data-testid={`${kind}-panel-${loc}`}>
+          {field.type === 'note' ? (
+            <Labeled label="Note text" hint="Shown to the person filling the form, as plain text (up to 5,000 characters); it takes no answer.">
+              <TextArea value={field.label} testId={`${kind}-note-${loc}`} invalid={hasPart(errors, 'label')} onChange={(label) => update({ label })} />
+            </Labeled>
+          ) : null}
+          {field.type === 'geopoint' ? (
+            <div className="gbfb-muted gbfb-sub" data-testid={`${kind}-geopoint-${loc}`}>
+              Latitude and longitude in decimal degrees (required together), altitude and accuracy in metres (optional). The fill page offers
+              "Use my location" and entry by hand; each part is stored in its own column.
+            </div>
+          ) : null}
+          {field.type === 'signature' ? (
+            <div className="gbfb-muted gbfb-sub" data-testid={`${kind}-signature-${loc}`}>
+              Drawn in the fill page and stored as a PNG file of the submission (the answer holds its file id).
+            </div>
+          ) : null}
           <Labeled label="Help text" hint="Shown under the input.">
             <TextArea value={field.help ?? ''} testId={`${kind}-help-${loc}`} invalid={hasPart(errors, 'help')} onChange={(help) => update({ help })} />
           </Labeled>

@@ -130,7 +130,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key === 's') {
         e.preventDefault();
-        if (canEdit && dirty && busy === null) saveRef.current();
+        if (canEdit && dirty && busy === null) void saveRef.current();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -58,6 +58,10 @@ const TYPE_LABELS: Partial<Record<FieldType, string>> = {
   single_choice: 'Single choice',
   multiple_choice: 'Multiple choice',
   file: 'File',
+  calculated: 'Calculated',
+  geopoint: 'Location (geopoint)',
+  signature: 'Signature',
+  note: 'Note (text to read)',
 };
 
 export const typeLabel = (type: string): string => TYPE_LABELS[type as FieldType] ?? type.replace(/_/g, ' ');

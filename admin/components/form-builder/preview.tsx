@@ -71,6 +71,23 @@ const Input: React.FC<{ field: Field; value: unknown; onChange: (v: unknown) => 
         </div>
       );
     }
+    case 'geopoint': {
+      const point = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+      const part = (key: string) => (
+        <input className="gbfb-input" type="number" step="any" placeholder={key} aria-label={key} data-testid={`${testId}-${key}`}
+          value={typeof point[key] === 'number' ? String(point[key]) : ''}
+          onChange={(e) => onChange({ ...point, [key]: e.target.value === '' ? undefined : Number(e.target.value) })} />
+      );
+      return <div data-testid={testId} style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 6 }}>{part('latitude')}{part('longitude')}</div>;
+    }
+    case 'signature':
+      return (
+        <div data-testid={testId} className="gbfb-muted" style={{ height: 64, border: '1px dashed #BBC3CB', borderRadius: 4, display: 'flex', alignItems: 'center', justifyContent: 'center' }}>
+          The submitter signs here
+        </div>
+      );
+    case 'note':
+      return null;
     case 'file':
       return <input type="file" multiple={field.multiple === true} accept={field.rules?.accept?.join(',')} data-testid={testId} style={{ fontSize: 13 }} />;
     default: {

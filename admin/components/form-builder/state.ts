@@ -46,9 +46,10 @@ export function initialState(definition: Definition): BuilderState {
 /** A copy with the patch applied; `undefined` (and empty rules) removes a property, keeping the JSON clean. */
 function withPatch<T extends object>(obj: T, patch: object): T {
   const next = { ...obj } as Record<string, unknown>;
-  for (let [k, v] of Object.entries(patch)) {
-    if (k === 'rules' && v) v = Object.fromEntries(Object.entries(v).filter(([, r]) => r !== undefined));
-    const empty = v === undefined || (k === 'help' && v === '') || (k === 'rules' && v && Object.keys(v).length === 0);
+  for (const [k, given] of Object.entries(patch as Record<string, unknown>)) {
+    let v = given;
+    if (k === 'rules' && v) v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, r]) => r !== undefined));
+    const empty = v === undefined || (k === 'help' && v === '') || (k === 'rules' && !!v && Object.keys(v as object).length === 0);
     if (empty) delete next[k];
     else next[k] = v;
   }

@@ -13,6 +13,13 @@ export function indexErrors(errors: ApiError[]): ErrorIndex {
 }
 
 export const fieldPath = (sectionKey: string, fieldKey: string) => `${sectionKey}.${fieldKey}`;
+
+/** The messages of a field and of its parts (a geopoint's `household.location.latitude`), or undefined. */
+export function errorsUnder(index: ErrorIndex, path: string): string[] | undefined {
+  const own = index.get(path) ?? [];
+  const parts = [...index].filter(([p]) => p.startsWith(`${path}.`)).flatMap(([, m]) => m);
+  return own.length || parts.length ? [...own, ...parts] : undefined;
+}
 export const cellPath = (sectionKey: string, tableKey: string, row: number, columnKey: string) => `${sectionKey}.${tableKey}[${row}].${columnKey}`;
 
 /** The input an error belongs to (its test id), when the path names one. */
@@ -31,6 +38,10 @@ export function describePath(definition: Definition, path: string): string {
   if (!section) return path;
   if (!rest) return section.label;
   const m = /^([^.[\]]+)(?:\[(\d+)\](?:\.([^.[\]]+))?)?$/.exec(rest);
+  // A part of a field's value: a geopoint's latitude.
+  const part = /^([^.[\]]+)\.([^.[\]]+)$/.exec(rest);
+  const whole = part ? section.fields.find((f) => f.key === part[1]) : undefined;
+  if (part && whole) return `${section.label} › ${whole.label} › ${part[2]}`;
   if (!m) return `${section.label} › ${rest}`;
   const field = section.fields.find((f) => f.key === m[1]);
   if (field) return `${section.label} › ${field.label}`;

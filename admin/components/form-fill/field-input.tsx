@@ -1,6 +1,8 @@
 import React from 'react';
 import { FilesInput } from './files-input';
+import { GeopointInput } from './geopoint-input';
 import { NumberInput } from './number-input';
+import { SignatureInput } from './signature-input';
 import type { Field } from './types';
 import { fromLocalInput, toLocalInput } from './values';
 
@@ -71,6 +73,13 @@ export const FieldInput: React.FC<InputProps> = ({ field, fieldPath, value, onCh
         </div>
       );
     }
+    case 'geopoint':
+      return <GeopointInput value={value} onChange={onChange} testId={testId} id={id} invalid={invalid} disabled={disabled} />;
+    case 'signature':
+      return <SignatureInput fieldPath={fieldPath ?? field.key} value={value} onChange={onChange} testId={testId} disabled={disabled} />;
+    // Display-only: its text is the label (FieldRow shows it); nothing to enter.
+    case 'note':
+      return null;
     case 'file':
       return <FilesInput field={field} fieldPath={fieldPath ?? field.key} value={value} onChange={onChange} testId={testId} disabled={disabled} />;
     case 'datetime':

@@ -23,10 +23,19 @@ export const FieldRow: React.FC<{
 }> = ({ field, sectionKey, value, onChange, errors, disabled }) => {
   const testId = `input-${sectionKey}-${field.key}`;
   const domId = `ff-${sectionKey}-${field.key}`;
-  const wide = field.type === 'long_text' || field.type === 'multiple_choice';
+  // A note is display-only text: its label, rendered as text (React escapes it), no input.
+  if (field.type === 'note') {
+    return (
+      <div className="gbff-note" data-testid={`field-${sectionKey}-${field.key}`} role="note">
+        {field.label}
+        {field.help ? <div className="gbff-help">{field.help}</div> : null}
+      </div>
+    );
+  }
+  const wide = field.type === 'long_text' || field.type === 'multiple_choice' || field.type === 'geopoint';
   return (
     <div className={`gbff-field${wide ? ' wide' : ''}`} data-testid={`field-${sectionKey}-${field.key}`}>
-      {field.type === 'boolean' ? (
+      {field.type === 'boolean' || field.type === 'geopoint' || field.type === 'signature' ? (
         <div className="gbff-label">{field.label}<Required on={field.rules?.required === true} /></div>
       ) : (
         <label className="gbff-label" htmlFor={domId}>{field.label}<Required on={field.rules?.required === true} /></label>

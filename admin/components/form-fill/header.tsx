@@ -1,17 +1,11 @@
 import React from 'react';
+import { REVIEW_STATUS_DISPLAY } from '../../../src/review/status-display';
 import type { Definition, FillData } from './types';
 
-const STATUS: Record<string, { label: string; tone: string }> = {
-  draft: { label: 'Draft', tone: '' },
-  submitted: { label: 'Submitted', tone: 'blue' },
-  in_review: { label: 'In review', tone: 'amber' },
-  approved: { label: 'Approved', tone: 'green' },
-  rejected: { label: 'Rejected', tone: 'red' },
-};
 
 /** Title, what is being filled, and whether there are unsaved changes. */
 export const Header: React.FC<{ info: FillData; recordId: string; dirty: boolean }> = ({ info, recordId, dirty }) => {
-  const status = info.reviewStatus ? STATUS[info.reviewStatus] : null;
+  const status = info.reviewStatus ? REVIEW_STATUS_DISPLAY[info.reviewStatus] : null;
   return (
     <div className="gbff-card gbff-header">
       <div style={{ flex: 1, minWidth: 0 }}>

@@ -1,5 +1,5 @@
 import React, { useMemo } from 'react';
-import { fieldPath, type ErrorIndex } from './errors';
+import { errorsUnder, fieldPath, type ErrorIndex } from './errors';
 import { FieldErrors, FieldRow } from './field-row';
 import { TableInput } from './table-input';
 import type { Answer, Definition, Row, Section } from './types';
@@ -32,7 +32,7 @@ export const SectionForm: React.FC<{
         {section.fields.map((field) =>
           visible.has(field.key) ? (
             <FieldRow key={field.id} field={field} sectionKey={section.key} value={field.type === 'calculated' ? computed[field.key] : values[field.key]} disabled={readOnly}
-              errors={errors.get(fieldPath(section.key, field.key))} onChange={(v) => onChange({ ...values, [field.key]: v })} />
+              errors={errorsUnder(errors, fieldPath(section.key, field.key))} onChange={(v) => onChange({ ...values, [field.key]: v })} />
           ) : null,
         )}
         {(section.tables ?? []).map((table) => (

@@ -1,4 +1,6 @@
 /** The answer page's stylesheet (native inputs, one string rendered once). Colors follow the AdminJS theme. */
+import { toneRules } from '../../../src/review/status-display';
+
 export const STYLES = `
 .gbff { color: #0C1E29; font-size: 14px; }
 .gbff * { box-sizing: border-box; }
@@ -9,10 +11,7 @@ export const STYLES = `
 .gbff-muted { color: #898A9A; font-size: 12px; }
 .gbff-pill { display: inline-block; padding: 2px 10px; border-radius: 10px; font-size: 12px; font-weight: 500; background: #F2F2F2; color: #454655;
   white-space: nowrap; line-height: 18px; }
-.gbff-pill.blue { background: #DDE2F9; color: #3040D6; }
-.gbff-pill.green { background: #E5F2F2; color: #007D7F; }
-.gbff-pill.red { background: #F9E5E7; color: #C20012; }
-.gbff-pill.amber { background: #F6EDE8; color: #A14F17; }
+${toneRules('.gbff-pill')}
 .gbff-callout { border-radius: 6px; padding: 12px 16px; margin-bottom: 16px; font-size: 14px; }
 .gbff-callout.red { background: #FFF4F5; border: 1px solid #F2C2C7; border-left: 4px solid #C20012; }
 .gbff-callout.green { background: #F2F9F9; border: 1px solid #BFE0E0; border-left: 4px solid #007D7F; }
@@ -41,6 +40,13 @@ textarea.gbff-input { height: auto; padding: 8px 10px; line-height: 1.45; resize
 .gbff-choices { display: flex; flex-wrap: wrap; gap: 6px 18px; padding-top: 2px; }
 .gbff-error { color: #C20012; font-size: 12px; margin-top: 4px; line-height: 1.4; }
 .gbff-files { font-size: 13px; padding: 8px 10px; background: #F8F9F9; border: 1px dashed #BBC3CB; border-radius: 4px; }
+.gbff-geo-parts { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 8px; }
+.gbff-geo-part { display: flex; flex-direction: column; gap: 2px; }
+.gbff-signature-pad { display: block; width: 100%; max-width: 480px; aspect-ratio: 3 / 1; background: #fff; border: 1px solid #BBC3CB; border-radius: 4px;
+  touch-action: none; cursor: crosshair; }
+.gbff-signature-img { display: block; max-width: 240px; border: 1px solid #E4E6EB; border-radius: 4px; background: #fff; margin-bottom: 4px; }
+.gbff-note { margin-top: 16px; padding: 10px 14px; background: #F5F7FF; border-left: 3px solid #3040D6; border-radius: 4px; white-space: pre-wrap;
+  word-break: break-word; line-height: 1.5; }
 .gbff-table { width: 100%; border-collapse: collapse; font-size: 13px; }
 .gbff-table th { text-align: left; font-weight: 500; font-size: 12px; color: #454655; padding: 6px; border-bottom: 1px solid #EEEEEF; background: #FBFBFC; }
 .gbff-table td { padding: 6px; border-bottom: 1px solid #F2F2F2; vertical-align: top; }

@@ -10,7 +10,7 @@ import type { Answer, ApiError, Definition, Field, Row, Section } from './types.
 /** The value to send for one input, or undefined to leave it out (never '' for a number, never an empty list). */
 export function cleanValue(field: Field, value: unknown): unknown {
   // Never sent: the server computes it (and would ignore it).
-  if (field.type === 'calculated') return undefined;
+  if (field.type === 'calculated' || field.type === 'note') return undefined;
   if (field.type === 'boolean') return value === true;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value.trim() === '') return undefined;

@@ -10,6 +10,14 @@ import type { Member, Permissions, RunOp, SectionReview, ViewField, ViewSection 
  * section carries its status, reviewer and the commands the server says the user may use.
  */
 
+/** A link to the point on openstreetmap.org (opened on demand: the page itself loads nothing from there). */
+function mapLink(value: unknown): string | null {
+  const p = value as { latitude?: unknown; longitude?: unknown } | null;
+  if (!p || typeof p.latitude !== 'number' || typeof p.longitude !== 'number') return null;
+  const [lat, lon] = [p.latitude, p.longitude];
+  return `https://www.openstreetmap.org/?mlat=${encodeURIComponent(lat)}&mlon=${encodeURIComponent(lon)}#map=17/${encodeURIComponent(lat)}/${encodeURIComponent(lon)}`;
+}
+
 const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, testId }) => {
   if (field.type === 'file') {
     return (
@@ -17,6 +25,26 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
         <div className="gbr-small" style={{ marginBottom: 4 }}>{field.display}</div>
         <FileList ids={fileIds(field.value)} testId={`${testId}-files`} />
       </div>
+    );
+  }
+  if (field.type === 'signature') {
+    const ids = fileIds(field.value);
+    if (!ids.length) return <span className="gbr-value gbr-empty" data-testid={testId}>—</span>;
+    // Served by our own files route, which checks that this user may read the submission.
+    return (
+      <div data-testid={testId}>
+        <img src={`/api/v1/files/${ids[0]}?inline=1`} alt={`Signature: ${field.label}`} data-testid={`${testId}-signature`}
+          style={{ display: 'block', maxWidth: 320, border: '1px solid #e3e3ef', borderRadius: 4, background: '#fff' }} />
+      </div>
+    );
+  }
+  const point = field.type === 'geopoint' ? mapLink(field.value) : null;
+  if (point) {
+    return (
+      <span className="gbr-value" data-testid={testId}>
+        {field.display}{' '}
+        <a href={point} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-map`}>map ↗</a>
+      </span>
     );
   }
   const empty = field.display === '—';
@@ -61,7 +89,7 @@ const SectionCard: React.FC<{
   me: string | null;
   busy: boolean;
   run: RunOp;
-}> = ({ section, review, members, permissions, me, busy, run }) => {
+}> = ({ section, review, members, busy, run }) => {
   return (
     <div className="gbr-card gbr-section" data-testid={`section-${section.key}`}>
       <div className="gbr-section-head">

@@ -1,30 +1,12 @@
+import { REVIEW_STATUS_DISPLAY, type Tone } from '../../../src/review/status-display';
 import type { Member } from './types';
 
-/** Labels and colors of statuses, dates, names: small pure helpers shared by the page's parts. */
+/** Labels and colors of statuses (from the one mapping), dates, names: small pure helpers shared by the page's parts. */
 
-export type Tone = 'blue' | 'green' | 'red' | 'amber' | 'grey';
+export type { Tone };
 
-export const STATUS_LABELS: Record<string, string> = {
-  draft: 'Draft',
-  submitted: 'Submitted',
-  in_review: 'In review',
-  approved: 'Approved',
-  rejected: 'Rejected',
-};
-
-export const STATUS_TONES: Record<string, Tone> = {
-  draft: 'grey',
-  submitted: 'blue',
-  in_review: 'amber',
-  approved: 'green',
-  rejected: 'red',
-};
-
-export const PROCESSING: Record<number, { label: string; tone: Tone }> = {
-  0: { label: 'Processing pending', tone: 'grey' },
-  1: { label: 'Processed', tone: 'green' },
-  2: { label: 'Processing failed', tone: 'red' },
-};
+export const STATUS_LABELS: Record<string, string> = Object.fromEntries(Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.label]));
+export const STATUS_TONES: Record<string, Tone> = Object.fromEntries(Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.tone]));
 
 export const formatDateTime = (iso: string | null | undefined): string =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';

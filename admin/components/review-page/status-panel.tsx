@@ -1,6 +1,7 @@
 import React from 'react';
 import { ReviewCommands, SubmissionCommands } from './commands';
-import { formatDateTime, memberName, PROCESSING } from './format';
+import { processingDisplay } from '../../../src/review/status-display';
+import { formatDateTime, memberName } from './format';
 import { StatusPill } from './status-pill';
 import type { ReviewData, RunOp } from './types';
 
@@ -10,9 +11,9 @@ import type { ReviewData, RunOp } from './types';
  */
 export const StatusPanel: React.FC<{ data: ReviewData; busy: boolean; run: RunOp; editLink: React.ReactNode }> = ({ data, busy, run, editLink }) => {
   const { submission: s, permissions, reviewMode, sections, members } = data;
-  const processing = PROCESSING[s.processingStatus] ?? { label: `Processing ${s.processingStatus}`, tone: 'grey' };
+  const processing = processingDisplay(s.processingStatus, s.reviewStatus);
   const approved = sections.filter((x) => x.status === 'approved').length;
-  // Section review joins the sections' reasons as "<section id>: reason": show labels instead.
+  // Reasons stored before they were written with section labels carry the section id: show the label.
   const reason = sections.reduce((text, x) => text.split(`${x.sectionId}: `).join(`${x.label}: `), s.reviewReason ?? '');
   return (
     <div className="gbr-card" data-testid="review-status-card">

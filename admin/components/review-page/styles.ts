@@ -2,6 +2,8 @@
  * The review page's stylesheet: one string rendered once, so the many small parts stay plain
  * elements (light, easy to drive from tests). Colors follow the AdminJS theme.
  */
+import { toneRules } from '../../../src/review/status-display';
+
 export const STYLES = `
 .gbr { color: #0C1E29; font-size: 14px; }
 .gbr * { box-sizing: border-box; }
@@ -20,11 +22,7 @@ export const STYLES = `
 .gbr-small { font-size: 13px; }
 .gbr-pill { display: inline-flex; align-items: center; gap: 4px; padding: 2px 10px; border-radius: 10px; font-size: 12px; font-weight: 500;
   background: #F2F2F2; color: #454655; white-space: nowrap; line-height: 18px; }
-.gbr-pill.blue { background: #DDE2F9; color: #3040D6; }
-.gbr-pill.green { background: #E5F2F2; color: #007D7F; }
-.gbr-pill.red { background: #F9E5E7; color: #C20012; }
-.gbr-pill.amber { background: #F6EDE8; color: #A14F17; }
-.gbr-pill.grey { background: #F2F2F2; color: #454655; }
+${toneRules('.gbr-pill')}
 .gbr-section { margin-bottom: 16px; }
 .gbr-section-head { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; padding: 12px 16px; border-bottom: 1px solid #EEEEEF; }
 .gbr-section-title { flex: 1; font-size: 16px; font-weight: 500; }

@@ -54,6 +54,8 @@ export interface CatalogField {
   /** The definition's type (`integer`, `calculated`, ...), and the result type of a calculation. */
   fieldType: string;
   resultType?: CalculatedResultType;
+  /** Why an expression cannot read it (a geopoint, a note), when it cannot. */
+  unreadable?: string;
   /** Where the definition validator reports about it: `sections[0].fields[3]`, `sections[0].tables[1].columns[2]`. */
   path: string;
 }
@@ -90,8 +92,7 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
     case 'email':
     case 'url':
     case 'single_choice':
-    // A time of day (`14:30`, `14:30:15`) compares as text: the format sorts as time does.
-    case 'time':
+    case 'time': // a time of day (`14:30`, `14:30:15`) compares as text: the format sorts as time does
       return scalar('text');
     case 'integer':
     case 'decimal':
@@ -104,6 +105,8 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
       return scalar('datetime');
     case 'multiple_choice':
     case 'file':
+    // A signature's value is a file field's: a list of (at most one) file id, so count() tells whether it is signed.
+    case 'signature':
       return listOf('text');
     case 'calculated':
       return resultType === 'integer' || resultType === 'decimal' ? scalar('number') : resultType === 'text' || resultType === 'boolean' || resultType === 'date' ? scalar(resultType) : undefined;
@@ -112,12 +115,23 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
   }
 }
 
+/**
+ * Field types an expression cannot read, with the checker's message: a geopoint is no scalar
+ * (comparing or adding points means nothing in this language), and a note holds no answer.
+ */
+export function unreadableReason(type: string): string | undefined {
+  if (type === 'geopoint') return 'a geopoint (a location) cannot be read by an expression; make it required, or ask a question about it';
+  if (type === 'note') return 'a note is display-only text and holds no answer to read';
+  return undefined;
+}
+
 const resultTypeOf = (f: FieldDescription): CalculatedResultType | undefined =>
   f.type === 'calculated' && (CALCULATED_RESULT_TYPES as readonly string[]).includes(f.resultType ?? '') ? (f.resultType as CalculatedResultType) : undefined;
 
 function describeField(f: FieldDescription, section: string, table: string | undefined, path: string): CatalogField {
   // An unknown type (a definition being edited) reads as text; the definition validator reports the type itself.
-  return { id: f.id, key: f.key, section, table, type: typeOfField(f.type, f.resultType) ?? scalar('text'), fieldType: f.type, resultType: resultTypeOf(f), path };
+  const unreadable = unreadableReason(f.type);
+  return { id: f.id, key: f.key, section, table, type: typeOfField(f.type, f.resultType) ?? scalar('text'), fieldType: f.type, resultType: resultTypeOf(f), path, ...(unreadable ? { unreadable } : {}) };
 }
 
 /** The catalog of a definition. Duplicate keys are the definition validator's to report: the first one wins here. */

@@ -156,6 +156,7 @@ class Checker {
   private reference(node: Node & { kind: 'ref' }): Typed | null {
     const found = resolveReference(this.catalog, this.context, node.parts, this.problems.length < MAX_PROBLEMS);
     if ('problem' in found) return this.fail('unknown-key', `${this.part(node)}: ${found.problem}`, node.start);
+    if (found.field.unreadable) return this.typeError(node, found.field.unreadable);
     this.dependencies.add(found.field.id);
     return { k: found.mode, field: found.field, type: found.mode === 'column' ? listOf(found.field.type.scalar) : found.field.type };
   }

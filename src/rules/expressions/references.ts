@@ -88,9 +88,11 @@ function candidates(catalog: Catalog, context: Context): string[] {
   const out: string[] = [];
   const here = catalog.sections.get(context.section);
   if (here && context.table !== undefined) out.push(...(here.tables.get(context.table)?.columns.keys() ?? []));
-  if (here && context.table === undefined) out.push(...here.fields.keys());
+  // Fields an expression cannot read (a geopoint, a note) are never suggested.
+  const readable = (fields: Map<string, CatalogField>) => [...fields.values()].filter((f) => !f.unreadable).map((f) => f.key);
+  if (here && context.table === undefined) out.push(...readable(here.fields));
   for (const section of catalog.sections.values()) {
-    for (const key of section.fields.keys()) out.push(`${section.key}.${key}`);
+    for (const key of readable(section.fields)) out.push(`${section.key}.${key}`);
     for (const table of section.tables.values()) {
       for (const column of table.columns.keys()) out.push(section === here ? `${table.key}.${column}` : `${section.key}.${table.key}.${column}`);
     }

@@ -36,7 +36,7 @@ async function dropDatabase(name: string): Promise<void> {
 describe('backup and restore', () => {
   let t: TestApp;
   let s: Survey;
-  const backupDir = path.join(os.tmpdir(), `gridbook-backup-test-${randomBytes(4).toString('hex')}`);
+  const backupDirs: string[] = [];
   let env: Record<string, string>;
   const snapshot = async (pool: pg.Pool) => ({
     submissions: (await pool.query('SELECT id, processing_status, review_status, payload FROM submissions ORDER BY id')).rows,
@@ -45,7 +45,8 @@ describe('backup and restore', () => {
     audit: Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n),
     files: (await pool.query('SELECT id, sha256, original_name FROM files ORDER BY id')).rows,
   });
-  let before: Awaited<ReturnType<typeof snapshot>>;
+  /** The stored photo's row. */
+  let stored: { id: string; sha256: string };
   let photo: Buffer;
 
   beforeAll(async () => {
@@ -63,19 +64,27 @@ describe('backup and restore', () => {
     expect((await s.submitterApi.post(`/submissions/${draft}/submit`)).status).toBe(200);
     await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 6, 30_000, 'processing');
     await sealAll(t.rt.pool, t.config.audit.key!);
-    before = await snapshot(t.rt.pool);
+    stored = (await snapshot(t.rt.pool)).files[0] as typeof stored;
     env = { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, REDIS_URL: t.config.redisUrl, LOG_LEVEL: 'warn', AUDIT_KEY: t.config.audit.key! };
   });
   afterAll(async () => {
-    await rm(backupDir, { recursive: true, force: true });
+    for (const dir of backupDirs) await rm(dir, { recursive: true, force: true });
     await t?.close();
   });
 
-  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', { timeout: 300_000 }, async () => {
-    // Backup, as a user runs it.
-    const made = spawnCli('src/cli/db-backup.ts', env, [backupDir]);
+  /** A backup of the test's database into a folder of its own, as a user runs it: each test makes its own. */
+  const backup = async () => {
+    const dir = path.join(os.tmpdir(), `gridbook-backup-test-${randomBytes(4).toString('hex')}`);
+    backupDirs.push(dir);
+    const made = spawnCli('src/cli/db-backup.ts', env, [dir]);
     expect(await made.exited, made.output()).toBe(0);
     expect(made.output()).toMatch(/Backup done in .* 1 files/);
+    return dir;
+  };
+
+  it('backs up, survives losing the database and the files, restores, and the data and the audit chain verify', async () => {
+    const before = await snapshot(t.rt.pool);
+    const backupDir = await backup();
     const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ format: 'gridbook-backup/1', counts: { submissions: 6, files: 1 }, blobs: { count: 1, missing: [] } });
 
@@ -113,7 +122,7 @@ describe('backup and restore', () => {
     // The file is back, byte for byte, through the API of a fresh app on the restored database.
     const fresh = await setupApp({ sharing: t });
     try {
-      const file = before.files[0]!;
+      const file = stored;
       const download = await rawRequest(`${fresh.baseUrl}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
       expect(download.status).toBe(200);
       expect(download.body.equals(photo)).toBe(true);
@@ -124,7 +133,8 @@ describe('backup and restore', () => {
     expect(await verify.exited, verify.output()).toBe(0);
   });
 
-  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', { timeout: 300_000 }, async () => {
+  it('refuses to restore over a database that has data (unless --force), and a corrupt backup, changing nothing', async () => {
+    const backupDir = await backup();
     const count = async () => {
       const pool = new pg.Pool(connectionConfig(t.db.url));
       try {
@@ -138,7 +148,7 @@ describe('backup and restore', () => {
     expect(refused.output()).toMatch(/is not empty: restore into a new database, or pass --force/);
     expect(await count()).toBe(6);
 
-    const blob = path.join(backupDir, 'blobs', before.files[0]!.sha256);
+    const blob = path.join(backupDir, 'blobs', stored.sha256);
     await writeFile(blob, Buffer.from('tampered'));
     const corrupt = spawnCli('src/cli/db-restore.ts', env, [backupDir, '--force']);
     expect(await corrupt.exited).toBe(1);
