@@ -130,7 +130,6 @@ export function exportSheets(definition: Definition, layout: TemplateLayout, val
     const alias = `t${si}`;
     from.push(`LEFT JOIN ${qualifiedName(layout.schema, table.name)} ${alias} ON ${alias}.${quoteIdent(SYSTEM_COLUMNS.submissionId)} = s.id`);
     for (const column of storedColumns(section.fields, table, alias, values)) columns.push({ ...column, section: section.label });
-    }
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
