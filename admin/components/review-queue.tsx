@@ -66,11 +66,11 @@ const ReviewQueue: React.FC = () => {
   const navigate = useNavigate();
 
   useEffect(() => {
-    queueApi.load().then((d) => {
+    void queueApi.load().then((d) => {
       setData(d);
       if (d.notice) addNotice(d.notice);
     });
-  }, []);
+  }, [addNotice]);
 
   const claimNext = async () => {
     setBusy(true);
