@@ -70,7 +70,9 @@ const ReviewQueue: React.FC = () => {
       setData(d);
       if (d.notice) addNotice(d.notice);
     });
-  }, [addNotice]);
+    // Once, on opening: useNotice answers a new function on every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const claimNext = async () => {
     setBusy(true);
