@@ -3,6 +3,7 @@ import type { Actor, GlobalRole, GridRole, ServiceContext } from '../src/context
 import { GLOBAL_ROLES } from '../src/context.js';
 import { currentRequestMeta } from '../src/http/request-context.js';
 import type { Queryable } from '../src/db/pool.js';
+import { visibleScope, type VisibleScope } from '../src/permissions/visible-scope.js';
 
 /**
  * The signed-in user as AdminJS sees it (`currentAdmin`). Reloaded from the database on every
@@ -32,6 +33,12 @@ export function actorOf(admin: CurrentAdmin | undefined): Actor | null {
 export function serviceContextOf(admin: CurrentAdmin | undefined): ServiceContext {
   const meta = currentRequestMeta();
   return { actor: actorOf(admin), requestId: meta?.requestId ?? null, ip: meta?.ip ?? null };
+}
+
+/** The submissions this user sees (src/permissions/visible-scope.ts), from the memberships the session carries. */
+export function visibleScopeOf(admin: CurrentAdmin | undefined): VisibleScope {
+  const user = asAdminUser(admin);
+  return visibleScope(user && actorOf(user), user?.memberships ?? {});
 }
 
 export function gridRoleFor(admin: CurrentAdmin | undefined, gridId: unknown): GridRole | null {

@@ -3,8 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { PROJECT_ROOT } from '../src/config/admin-env.js';
-import { RUNNING_BUILD } from '../src/config/paths.js';
+import { PROJECT_ROOT, RUNNING_BUILD } from '../src/config/paths.js';
 import { componentsFingerprint } from './component-loader.js';
 
 /**

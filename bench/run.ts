@@ -3,32 +3,25 @@
  * databases and key prefixes), prints each figure with its reference and ratio, then a table, and
  * writes JSON under bench/results/. Benchmarks measure; tests check behaviour.
  */
-import '../src/config/admin-env.js';
+import { prepareAdminJs } from '../src/config/admin-env.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Report } from './lib/report.js';
-import { adminListScenario } from './scenarios/admin-list.js';
-import { adminRebuildScenario } from './scenarios/admin-rebuild.js';
-import { bootScenario } from './scenarios/boot.js';
-import { endToEndScenario } from './scenarios/end-to-end.js';
-import { exportScenario } from './scenarios/export.js';
-import { expressionsScenario } from './scenarios/expressions.js';
-import { firstAnswerScenario } from './scenarios/first-answer.js';
-import { ingestScenario } from './scenarios/ingest.js';
-import { projectionScenario } from './scenarios/projection.js';
-import { publishScenario } from './scenarios/publish.js';
 
-const SCENARIOS: Record<string, (report: Report) => Promise<void>> = {
-  publish: publishScenario,
-  ingest: ingestScenario,
-  projection: projectionScenario,
-  'end-to-end': endToEndScenario,
-  'admin-list': adminListScenario,
-  boot: bootScenario,
-  'admin-rebuild': adminRebuildScenario,
-  export: exportScenario,
-  'first-answer': firstAnswerScenario,
-  expressions: expressionsScenario,
+// Scenarios load the admin panel: they are imported once AdminJS has what it reads when it loads.
+prepareAdminJs({ production: false });
+
+const SCENARIOS: Record<string, () => Promise<(report: Report) => Promise<void>>> = {
+  publish: async () => (await import('./scenarios/publish.js')).publishScenario,
+  ingest: async () => (await import('./scenarios/ingest.js')).ingestScenario,
+  projection: async () => (await import('./scenarios/projection.js')).projectionScenario,
+  'end-to-end': async () => (await import('./scenarios/end-to-end.js')).endToEndScenario,
+  'admin-list': async () => (await import('./scenarios/admin-list.js')).adminListScenario,
+  boot: async () => (await import('./scenarios/boot.js')).bootScenario,
+  'admin-rebuild': async () => (await import('./scenarios/admin-rebuild.js')).adminRebuildScenario,
+  export: async () => (await import('./scenarios/export.js')).exportScenario,
+  'first-answer': async () => (await import('./scenarios/first-answer.js')).firstAnswerScenario,
+  expressions: async () => (await import('./scenarios/expressions.js')).expressionsScenario,
 };
 
 const wanted = process.argv.slice(2);
@@ -38,9 +31,10 @@ if (unknown.length) {
   process.exit(2);
 }
 const report = new Report();
-for (const [name, run] of Object.entries(SCENARIOS)) {
+for (const [name, load] of Object.entries(SCENARIOS)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.log(`\n== ${name}`);
+  const run = await load();
   await run(report);
 }
 report.printTable();

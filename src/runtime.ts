@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { AuthService } from './auth/auth.service.js';
 import { ConfigError, databaseName, type Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
-import { connectionConfig, createPool, type Pool } from './db/pool.js';
+import { connectionConfig, createPool, typeParsers, type Pool } from './db/pool.js';
 import { runtimeRoleProblems } from './db/roles.js';
 import { GridsService } from './grids/grids.service.js';
 import { createQueues, type Queues } from './jobs/queues.js';
@@ -79,7 +79,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const pool = createPool(config.databaseUrl, { max: options.poolSize ?? 10, applicationName: options.applicationName });
   const knex = knexModule.knex({
     client: 'pg',
-    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin' },
+    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin', types: typeParsers as Knex.PgCustomTypesConfig },
     pool: { min: 0, max: 4 },
   });
   const redis = createRedis(config.redisUrl, 'producer');

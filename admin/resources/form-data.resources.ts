@@ -4,9 +4,10 @@ import type { Queryable } from '../../src/db/pool.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
 import { columnLabel, columnOwner } from '../../src/templates/field-types.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
-import { GridbookResource } from '../adapter/gridbook-resource.js';
+import { visibleInGrid, visibleScopeKnex } from '../../src/permissions/visible-scope.js';
+import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
-import { asAdminUser, type AdminUser } from '../admin-user.js';
+import { asAdminUser, visibleScopeOf } from '../admin-user.js';
 
 /**
  * The typed tables of published templates, as read-only admin resources: one per section table
@@ -33,19 +34,19 @@ const refused = { isAccessible: false, isVisible: false };
 /** Lists show the first columns; every column is in the show view and in the filters. */
 const LIST_COLUMNS = 8;
 
-/** Rows of a grid's form data: members see them; submitters only their own submissions' rows. */
-function scopeFor(gridId: string) {
-  return (user: AdminUser) => {
-    if (user.role === 'admin') return 'all' as const;
-    const role = user.memberships[gridId];
-    if (!role) return 'none' as const;
-    if (role !== 'submitter') return 'all' as const;
-    return (qb: Knex.QueryBuilder) =>
-      qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('id').from('public.submissions').where('submitted_by', user.id));
+/**
+ * Rows of a grid's form data: those of the submissions the user sees in that grid (the permission
+ * module's scope): all of them, none, or the rows of their own submissions.
+ */
+function scopeFor(gridId: string): RowScope {
+  return (user) => {
+    const scope = visibleScopeKnex(visibleInGrid(visibleScopeOf(user), gridId), { gridId: 's.grid_id', submittedBy: 's.submitted_by' });
+    if (typeof scope === 'string') return scope;
+    return (qb) => qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('s.id').from('public.submissions as s').where(scope));
   };
 }
 
-function scopeOf(scope: ReturnType<typeof scopeFor>, currentAdmin: CurrentAdmin | undefined) {
+function scopeOf(scope: RowScope, currentAdmin: CurrentAdmin | undefined) {
   const user = asAdminUser(currentAdmin);
   return user ? scope(user) : ('none' as const);
 }

@@ -1,11 +1,11 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
-import type { Knex } from 'knex';
 import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
-import { actorOf, asAdminUser, gridRoleFor, type AdminUser } from '../admin-user.js';
+import { visibleScopeKnex } from '../../src/permissions/visible-scope.js';
+import { actorOf, asAdminUser, gridRoleFor, visibleScopeOf, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
@@ -15,25 +15,9 @@ import { NAV, type AdminDeps, type TableResource } from './types.js';
 
 const refused = { isAccessible: false, isVisible: false };
 
-/** Reviewers, builders and managers of a grid see all its submissions; submitters their own. */
-export function submissionScope(user: AdminUser): ((qb: Knex.QueryBuilder) => void) | 'all' | 'none' {
-  if (user.role === 'admin') return 'all';
-  const entries = Object.entries(user.memberships);
-  if (entries.length === 0) return 'none';
-  const wide = entries.filter(([, r]) => r !== 'submitter').map(([g]) => g);
-  const own = entries.filter(([, r]) => r === 'submitter').map(([g]) => g);
-  return (qb) =>
-    qb.whereIn('submissions.grid_id', wide.length ? wide : ['0']).orWhere((q) => q.whereIn('submissions.grid_id', own.length ? own : ['0']).andWhere('submissions.submitted_by', user.id));
-}
+/** The rows of the list: the permission module's scope of visible submissions. */
+export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
 
-/** May retry processing in this record's grid (builders, managers, admins). */
-const mayRetry = (ctx: ActionContext) => {
-  const user = asAdminUser(ctx.currentAdmin);
-  if (user?.role === 'admin') return true;
-  const role = ctx.record ? gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) : null;
-  if (ctx.record) return role === 'builder' || role === 'manager';
-  return Object.values(user?.memberships ?? {}).some((r) => r === 'builder' || r === 'manager');
-};
 const isFailed = (ctx: ActionContext) => String(ctx.record?.params.processing_status) === '2';
 const status = (ctx: ActionContext) => String(ctx.record?.params.review_status ?? '');
 
@@ -49,12 +33,18 @@ const may = (ctx: ActionContext, action: Action) => {
     assigned: String(row.reviewer_id ?? '') === actor?.id,
   });
 };
-/** Bulk review buttons: for those who review in at least one grid (the permission module's answer). */
-const mayReview = (ctx: ActionContext) => {
+/**
+ * Bulk buttons (no record at hand): for those who may do it to a submission in at least one of
+ * their grids (the permission module's answer; the service checks each submission).
+ */
+const mayInSomeGrid = (action: Action) => (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, 'claim', (gridRole) => ({ type: 'submission', gridRole, own: false }));
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, action, (gridRole) => ({ type: 'submission', gridRole, own: false, assigned: true }));
   return grids === 'all' || grids.length > 0;
 };
+const mayReview = mayInSomeGrid('approve');
+/** Retry: on a record, the permission module's answer for it; as a bulk action, in some grid. */
+const mayRetry = (ctx: ActionContext) => (ctx.record ? may(ctx, 'retry') : mayInSomeGrid('retry')(ctx));
 
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
 export function submissionsResource(deps: AdminDeps): TableResource {

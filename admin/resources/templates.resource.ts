@@ -48,7 +48,7 @@ function builderAction(deps: AdminDeps) {
         }
         const payload = (request.payload ?? {}) as Record<string, unknown>;
         const op = String(payload.op ?? '') as BuilderOp;
-        const conversions = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
+        const conversions: unknown = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
         switch (op) {
           case 'save': {
             const definition: unknown = JSON.parse(String(payload.definition ?? 'null'));

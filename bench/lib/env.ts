@@ -1,4 +1,3 @@
-import '../../src/config/admin-env.js';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';

@@ -1,3 +1,4 @@
+import sql, { raw, type Sql } from 'sql-template-tag';
 import type { ServiceContext } from '../context.js';
 import type { Queryable } from '../db/pool.js';
 
@@ -94,21 +95,20 @@ export async function recordAudit(tx: Queryable, ctx: ServiceContext, input: Aud
 }
 
 /**
- * The audit entry of a row being inserted by the same statement, as a data-modifying WITH query:
- * `audited AS (<sql>)` after `created AS (INSERT ... RETURNING id)`. The entry's entity id is the new
- * row's id; its other values become parameters from `$firstParam` on. For hot paths that write a
- * row and its entry in one statement (one round trip, atomic without BEGIN and COMMIT).
+ * The audit entry of a row being inserted by the same statement, as a data-modifying WITH query to
+ * compose with `sql`: `audited AS (${auditInsertFrom('created', ...)})` after
+ * `created AS (INSERT ... RETURNING id)`. The entry's entity id is the new row's id (`source` is
+ * the WITH query's name, written by the caller, never by a user). For hot paths that write a row
+ * and its entry in one statement (one round trip, atomic without BEGIN and COMMIT).
  */
-export function auditInsertFrom(source: string, ctx: ServiceContext, input: Omit<AuditInput, 'entityId'>, firstParam: number): { sql: string; params: unknown[] } {
-  const { entity_id: _fromSource, ...row } = auditRow(ctx, input);
-  const params = Object.values(row).map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v));
-  const [actorId, actorLabel, action, entityType, gridId, before, after, requestId, ip] = params.map((_, i) => `$${firstParam + i}`);
-  return {
-    sql: `INSERT INTO audit_log (${AUDIT_COLUMNS})
-          SELECT ${actorId}::bigint, ${actorLabel}::text, ${action}::text, ${entityType}::text, ${source}.id::text, ${gridId}::bigint,
-                 ${before}::jsonb, ${after}::jsonb, ${requestId}::text, ${ip}::text FROM ${source}`,
-    params,
-  };
+export function auditInsertFrom(source: string, ctx: ServiceContext, input: Omit<AuditInput, 'entityId'>): Sql {
+  if (!/^[a-z_][a-z0-9_]*$/.test(source)) throw new Error(`not a WITH query name: ${source}`);
+  const row = auditRow(ctx, input);
+  const json = (v: Record<string, unknown> | null) => (v === null ? null : JSON.stringify(v));
+  return sql`INSERT INTO audit_log (${raw(AUDIT_COLUMNS)})
+    SELECT ${row.actor_id}::bigint, ${row.actor_label}::text, ${row.action}::text, ${row.entity_type}::text, ${raw(source)}.id::text,
+           ${row.grid_id}::bigint, ${json(row.before)}::jsonb, ${json(row.after)}::jsonb, ${row.request_id}::text, ${row.ip}::text
+      FROM ${raw(source)}`;
 }
 
 /**

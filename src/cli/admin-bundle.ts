@@ -4,11 +4,12 @@
  * it at build time and serve it with ADMIN_JS_SKIP_BUNDLE=true.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { prepareAdminJs } from '../config/admin-env.js';
 
 // AdminJS bundles (and minifies) only in production mode, and reads the mode when it loads.
 process.env.NODE_ENV = 'production';
 process.env.ADMIN_JS_SKIP_BUNDLE = 'false';
-await import('../config/admin-env.js');
+prepareAdminJs({ production: true });
 
 const { default: AdminJS } = await import('adminjs');
 const { componentLoader } = await import('../../admin/component-loader.js');

@@ -1,7 +1,5 @@
-import http from 'node:http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createWebApp, type WebApp } from '../app.js';
 import { databaseName, type Config } from '../config/config.js';
 import { ensureDatabase, maintenanceUrl } from '../db/database.js';
 import { applyMigrations } from '../db/migrations.js';
@@ -103,38 +101,6 @@ export async function grantRuntimeRoles(config: Config, say: (message: string) =
 export async function checkServerBuild(): Promise<void> {
   const problem = await staleBuildProblem();
   if (problem) throw new StartupError(problem);
-}
-
-export interface RunningWeb {
-  web: WebApp;
-  server: http.Server;
-  close(): Promise<void>;
-}
-
-export async function serveWeb(rt: Runtime): Promise<RunningWeb> {
-  const web = await createWebApp(rt);
-  const server = http.createServer(web.app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(rt.config.port, rt.config.host, () => resolve());
-  });
-  return {
-    web,
-    server,
-    close: async () => {
-      web.drain();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Requests still running after 10 s are cut: a deploy must not hang forever.
-        setTimeout(() => {
-          server.closeAllConnections();
-        }, 10_000).unref();
-      });
-      await web.close();
-    },
-  };
 }
 
 /** /metrics on its own port when METRICS_PORT is set; returns how to stop it. */

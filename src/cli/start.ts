@@ -3,13 +3,12 @@
  * creates the first admin if none exists and prints how to sign in, then serves the admin panel and
  * the API and runs the worker, in one process.
  */
-import '../config/admin-env.js';
-import { ensureAdminBundle } from '../../admin/bundle.js';
+import { prepareAdminJs } from '../config/admin-env.js';
 import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, prepareDatabase, serveWeb, startMetricsServer } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, prepareDatabase, startMetricsServer } from './common.js';
 
 const say = (message: string) => console.log(message);
 
@@ -17,6 +16,10 @@ try {
   await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
+  // The admin panel is loaded only now, once AdminJS has what it reads when it loads.
+  prepareAdminJs({ production: config.isProduction });
+  const { ensureAdminBundle } = await import('../../admin/bundle.js');
+  const { serveWeb } = await import('./web-server.js');
   const applied = await prepareDatabase(config, say);
   say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database schema is up to date');
   await ensureAdminBundle(say);

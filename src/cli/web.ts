@@ -1,15 +1,18 @@
 /** The web process alone (production): refuses to start while migrations are pending. */
-import '../config/admin-env.js';
-import { ensureAdminBundle, isBundleFresh } from '../../admin/bundle.js';
+import { prepareAdminJs } from '../config/admin-env.js';
 import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';
-import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, serveWeb, startMetricsServer, StartupError } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, startMetricsServer, StartupError } from './common.js';
 
 try {
   await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
+  // The admin panel is loaded only now, once AdminJS has what it reads when it loads.
+  prepareAdminJs({ production: config.isProduction });
+  const { ensureAdminBundle, isBundleFresh } = await import('../../admin/bundle.js');
+  const { serveWeb } = await import('./web-server.js');
   if (config.isProduction) {
     if (!(await isBundleFresh())) {
       throw new StartupError('The admin components are not bundled: run `npm run admin:bundle` when building the image.');

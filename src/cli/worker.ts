@@ -1,5 +1,4 @@
 /** The worker process alone (production): BullMQ processors and periodic jobs. */
-import '../config/admin-env.js';
 import { loadConfig } from '../config/config.js';
 import { pendingMigrations } from '../db/migrations.js';
 import { createRuntime } from '../runtime.js';

@@ -1,9 +1,17 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 
-// int8 stays a string (ids can exceed 2^53 in theory; callers never do arithmetic on them), numeric
-// stays a string (exact decimals), and date stays 'YYYY-MM-DD' instead of a local-midnight Date.
-pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+/**
+ * How our connections read values, given to each pool and client we create (createPool, and the
+ * admin panel's knex), never set on pg's global parsers, which every other pool in the process
+ * would share. int8 stays a string (pg's default: ids can exceed 2^53 in theory; callers never do
+ * arithmetic on them), numeric stays a string (exact decimals), and date stays 'YYYY-MM-DD'
+ * instead of a local-midnight Date.
+ */
+export const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.DATE && format !== 'binary' ? (value: string) => value : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
@@ -41,6 +49,7 @@ export function createPool(databaseUrl: string, options: PoolOptions = {}): Pool
     connectionTimeoutMillis: 15_000,
     idleTimeoutMillis: 30000,
     statement_timeout: options.statementTimeoutMs,
+    types: typeParsers,
   });
   // An idle client losing its connection (PostgreSQL restarted) emits 'error' on the pool; without
   // a listener Node would crash. The next query gets a fresh connection.

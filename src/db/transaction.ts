@@ -6,12 +6,14 @@ export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABL
 /**
  * Runs `work` in one transaction on one client: COMMIT when it resolves, ROLLBACK when it throws.
  * Services take the client as an explicit argument so that everything a business operation does,
- * its audit entry included, lands or fails together. PostgreSQL errors leave as domain errors.
+ * its audit entry included, lands or fails together. PostgreSQL errors leave as domain errors,
+ * unless `translateErrors` is false: the worker tells a retryable failure from a permanent one by
+ * PostgreSQL's own error class (processing.service.ts).
  */
 export async function withTransaction<T>(
   pool: Pool,
   work: (tx: PoolClient) => Promise<T>,
-  options: { isolation?: IsolationLevel } = {},
+  options: { isolation?: IsolationLevel; translateErrors?: boolean } = {},
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
@@ -27,7 +29,7 @@ export async function withTransaction<T>(
       // The connection itself failed; do not return it to the pool.
       broken = true;
     }
-    throw translatePgError(error);
+    throw options.translateErrors === false ? error : translatePgError(error);
   } finally {
     client.release(broken);
   }

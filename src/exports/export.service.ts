@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } f
 import type { Logger } from '../observability/logger.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
-import { authorizeTemplate } from '../templates/templates.service.js';
+import { authorizeTemplate } from '../permissions/record-access.js';
 import { EXPORT_VALUES, exportSheets, type ExportValues, type Sheet } from './export-plan.js';
 import { CONTENT_TYPES, writeExport, type Format } from './writers.js';
 

@@ -4,11 +4,12 @@ import type { Readable } from 'node:stream';
 import { recordAudit, recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '../errors/app-error.js';
+import { ConflictError, NotFoundError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import type { Logger } from '../observability/logger.js';
 import { can } from '../permissions/policy.js';
-import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
+import { authorizeSubmission } from '../permissions/record-access.js';
+import type { SubmissionRow } from '../submissions/submissions.repository.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import type { Field } from '../templates/definition.schema.js';
 import { acceptedTypes, holdsFiles } from '../templates/field-types.js';
@@ -86,13 +87,7 @@ export class FilesService {
   }
 
   private async authorize(db: Queryable, ctx: ServiceContext, submissionId: string, action: 'read' | 'edit'): Promise<SubmissionRow> {
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const row = await findSubmission(db, submissionId);
-    if (!row) throw new NotFoundError('Submission', submissionId);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
-    const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id };
-    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', submissionId);
-    if (!can(ctx.actor, action, subject)) throw new ForbiddenError('Only its submitter changes the files of a submission');
+    const { row } = await authorizeSubmission(db, ctx, submissionId, action, { forbiddenMessage: 'Only its submitter changes the files of a submission' });
     if (action === 'edit' && row.review_status !== 'draft' && row.review_status !== 'rejected') {
       throw new ConflictError(`Files can change only on drafts and rejected submissions (this one is ${row.review_status})`);
     }

@@ -5,7 +5,8 @@ import { withTransaction } from '../db/transaction.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can } from '../permissions/policy.js';
-import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
+import { authorizeSubmission } from '../permissions/record-access.js';
+import type { SubmissionRow } from '../submissions/submissions.repository.js';
 import { compileValidator } from '../validation/validate.js';
 import { Type } from '@sinclair/typebox';
 import { STORABLE_DATE } from '../templates/field-types.js';
@@ -95,15 +96,8 @@ function toFollowUpView(r: FollowUpRow): FollowUpView {
 export class FollowUpsService {
   constructor(private readonly deps: { pool: Pool; reviewSlaHours: number }) {}
 
-  private async submission(db: Queryable, ctx: ServiceContext, id: string, action: 'read' | 'comment'): Promise<{ row: SubmissionRow; role: GridRole | null }> {
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const row = await findSubmission(db, id);
-    if (!row) throw new NotFoundError('Submission', id);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
-    const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id };
-    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
-    if (!can(ctx.actor, action, subject)) throw new ForbiddenError();
-    return { row, role };
+  private submission(db: Queryable, ctx: ServiceContext, id: string, action: 'read' | 'comment'): Promise<{ row: SubmissionRow; role: GridRole | null }> {
+    return authorizeSubmission(db, ctx, id, action);
   }
 
   async comments(ctx: ServiceContext, submissionId: string): Promise<CommentView[]> {

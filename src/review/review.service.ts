@@ -2,9 +2,9 @@ import { auditHistory, recordAudit, type AuditEntry } from '../audit/audit.servi
 import type { ServiceContext } from '../context.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
-import { gridRoleOf } from '../grids/grids.repository.js';
-import { can, type Action } from '../permissions/policy.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.js';
+import type { Action } from '../permissions/policy.js';
+import { authorizeSubmission } from '../permissions/record-access.js';
 import type { Enqueue } from '../submissions/enqueue.js';
 import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from '../submissions/submissions.repository.js';
 import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
@@ -92,23 +92,19 @@ export class ReviewService {
 
   /** Loads a submission and checks the command's permission (not its state). */
   private async load(db: Queryable, ctx: ServiceContext, id: string, action: Action, sectionReviewer?: string | null): Promise<{ row: SubmissionRow; reviewMode: string }> {
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const row = await findSubmission(db, id);
-    if (!row) throw new NotFoundError('Submission', id);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
-    const own = row.submitted_by === ctx.actor.id;
-    const reviewer = sectionReviewer === undefined ? row.reviewer_id : sectionReviewer;
-    const subject = { type: 'submission' as const, gridRole: role, own, assigned: reviewer === ctx.actor.id };
-    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
-    if (!can(ctx.actor, action, subject)) {
-      if (own && (action === 'claim' || action === 'approve' || action === 'reject')) {
-        throw new ForbiddenError('Nobody reviews their own submission');
-      }
-      if ((action === 'approve' || action === 'reject') && reviewer && reviewer !== ctx.actor.id) {
-        throw new ForbiddenError('Only the reviewer who claimed it (or a manager of the grid) decides on it');
-      }
-      throw new ForbiddenError();
-    }
+    const actorId = ctx.actor?.id;
+    const reviewerOf = (r: SubmissionRow) => (sectionReviewer === undefined ? r.reviewer_id : sectionReviewer);
+    const { row } = await authorizeSubmission(db, ctx, id, action, {
+      reviewerId: reviewerOf,
+      forbiddenMessage: (r) => {
+        const reviewer = reviewerOf(r);
+        if (r.submitted_by === actorId && (action === 'claim' || action === 'approve' || action === 'reject')) return 'Nobody reviews their own submission';
+        if ((action === 'approve' || action === 'reject') && reviewer && reviewer !== actorId) {
+          return 'Only the reviewer who claimed it (or a manager of the grid) decides on it';
+        }
+        return undefined;
+      },
+    });
     const mode = await db.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [row.template_id]);
     return { row, reviewMode: mode.rows[0]!.review_mode };
   }

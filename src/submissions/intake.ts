@@ -7,7 +7,7 @@ import { can } from '../permissions/policy.js';
 import { assertAnswer } from '../rules/assert.js';
 import type { VersionInfo } from '../templates/catalog.js';
 import type { TemplateHeader } from '../templates/templates.repository.js';
-import { authorizeTemplateHeader } from '../templates/templates.service.js';
+import { authorizeTemplateHeader } from '../permissions/record-access.js';
 import type { CreateSubmissionInput } from './submissions.schema.js';
 import { uniqueAnswers, type UniqueAnswer } from './unique-values.js';
 

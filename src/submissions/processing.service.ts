@@ -2,6 +2,7 @@ import { recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { isPgError } from '../db/pg-errors.js';
+import { withTransaction } from '../db/transaction.js';
 import { ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -41,6 +42,8 @@ interface SubmissionRow {
 
 /** PostgreSQL errors about the data itself: retrying the same data cannot fix them. */
 const PERMANENT_PG_CLASSES = ['22', '23'];
+/** PostgreSQL's own errors, untranslated: their class tells a permanent failure from a retryable one. */
+const RAW_ERRORS = { translateErrors: false } as const;
 
 export class PermanentFailure extends Error {}
 
@@ -117,17 +120,9 @@ export class ProcessingService {
   }
 
   private async inTransaction(ids: string[]): Promise<Map<string, Outcome>> {
-    const client = await this.deps.pool.connect();
-    let broken = false;
     try {
-      await client.query('BEGIN');
-      const outcomes = await this.process(client, ids);
-      await client.query('COMMIT');
-      return outcomes;
+      return await withTransaction(this.deps.pool, (tx) => this.process(tx, ids), RAW_ERRORS);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
       if (error instanceof PermanentFailure) {
         if (ids.length === 1) return this.markFailed(ids[0]!, error.message);
         throw error;
@@ -136,8 +131,6 @@ export class ProcessingService {
         throw new ServiceUnavailableError(`processing failed, will retry: ${error.message}`, { cause: error });
       }
       throw error;
-    } finally {
-      client.release(broken);
     }
   }
 
@@ -262,33 +255,29 @@ export class ProcessingService {
   }
 
   /** Records a permanent failure on its own (the projection transaction was rolled back). */
-  private async markFailed(id: string, reason: string): Promise<Map<string, Outcome>> {
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const row = await client.query<{ grid_id: string; template_id: string; template_version: number; processing_status: number }>(
-        'SELECT grid_id, template_id, template_version, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
-        [id],
-      );
-      if (row.rows[0]?.processing_status === 0) {
-        const { grid_id: gridId, template_id: templateId, template_version: version } = row.rows[0];
-        await announce(client, [], [{ id, gridId, templateId, version, reason }]);
-        await client.query(
-          'UPDATE submissions SET processing_status = 2, processing_error = $2, processing_attempts = processing_attempts + 1 WHERE id = $1',
-          [id, reason],
+  private markFailed(id: string, reason: string): Promise<Map<string, Outcome>> {
+    return withTransaction(
+      this.deps.pool,
+      async (client) => {
+        const row = await client.query<{ grid_id: string; template_id: string; template_version: number; processing_status: number }>(
+          'SELECT grid_id, template_id, template_version, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
+          [id],
         );
-        await recordAuditBatch(client, WORKER_CONTEXT, [
-          { action: 'submission.processing_failed', entityType: 'submission', entityId: id, gridId: row.rows[0].grid_id, after: { processingStatus: 2, error: reason } },
-        ]);
-      }
-      await client.query('COMMIT');
-      return new Map([[id, { status: 'failed', reason }]]);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+        if (row.rows[0]?.processing_status === 0) {
+          const { grid_id: gridId, template_id: templateId, template_version: version } = row.rows[0];
+          await announce(client, [], [{ id, gridId, templateId, version, reason }]);
+          await client.query(
+            'UPDATE submissions SET processing_status = 2, processing_error = $2, processing_attempts = processing_attempts + 1 WHERE id = $1',
+            [id, reason],
+          );
+          await recordAuditBatch(client, WORKER_CONTEXT, [
+            { action: 'submission.processing_failed', entityType: 'submission', entityId: id, gridId, after: { processingStatus: 2, error: reason } },
+          ]);
+        }
+        return new Map<string, Outcome>([[id, { status: 'failed', reason }]]);
+      },
+      RAW_ERRORS,
+    );
   }
 }
 

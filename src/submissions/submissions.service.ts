@@ -1,23 +1,23 @@
+import sql, { join, raw } from 'sql-template-tag';
 import { auditInsertFrom, recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
 import { isPgError, translatePgError } from '../db/pg-errors.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
-import { gridRoleOf } from '../grids/grids.repository.js';
-import { can, type Action } from '../permissions/policy.js';
+import { ConflictError, UnauthenticatedError } from '../errors/app-error.js';
+import { authorizeSubmission, authorizeTemplate, authorizeTemplateHeader } from '../permissions/record-access.js';
+import { visibleInGrid, visibleScope, visibleScopeSql } from '../permissions/visible-scope.js';
 import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
 import { assertIdempotencyKey, judgeNewAnswer, requestHashOf, templateOpenForAnswers } from './intake.js';
-import { authorizeTemplate, authorizeTemplateHeader } from '../templates/templates.service.js';
 import { compileValidator } from '../validation/validate.js';
 import { reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
-import { findSubmission, SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
+import { SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
 import { own } from '../templates/own.js';
-import { answersParam, duplicatesOf, normalisedAnswersSql, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
+import { duplicatesOf, normalisedAnswers, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
 import {
   CreateSubmissionInput,
   ListSubmissionsQuery,
@@ -110,38 +110,27 @@ export class SubmissionsService {
       entityType: 'submission',
       gridId: template.gridId,
       after: { templateId: template.templateId, version: version.version, reviewStatus },
-    }, 13); // its parameters follow the statement's own 12
+    });
+    const { templateId } = template;
+    // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
     const result = await this.deps.pool.query<Omit<SubmissionRow, 'payload'>>(
-      `WITH current AS (
-         SELECT id FROM templates WHERE id = $1 AND current_version = $2 FOR KEY SHARE
-       ), created AS (
-         INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
-                                  submitted_at, idempotency_key, idempotency_hash)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM current RETURNING ${SUBMISSION_COLUMNS_WITHOUT_PAYLOAD}
-       ), sections AS (
-         INSERT INTO submission_section_reviews (submission_id, section_id)
-         SELECT created.id, section_id FROM created, unnest($10::text[]) AS section_id WHERE $11
-       ), reserved AS (
-         INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
-         SELECT $1, u.field_id, u.value, created.id FROM created, (${normalisedAnswersSql('$12')}) u WHERE u.value IS NOT NULL
-       ), audited AS (${audit.sql})
-       SELECT * FROM created`,
-      [
-        template.templateId,
-        version.version,
-        template.gridId,
-        ctx.actor!.id,
-        // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
-        JSON.stringify(data),
-        reviewStatus,
-        draft ? null : new Date(),
-        key ?? null,
-        requestHash,
-        version.definition.sections.map((s) => s.id),
-        !draft && template.reviewMode === 'section',
-        answersParam(unique),
-        ...audit.params,
-      ],
+      sql`WITH current AS (
+            SELECT id FROM templates WHERE id = ${templateId} AND current_version = ${version.version} FOR KEY SHARE
+          ), created AS (
+            INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
+                                     submitted_at, idempotency_key, idempotency_hash)
+            SELECT ${templateId}, ${version.version}, ${template.gridId}, ${ctx.actor!.id},
+                   ${JSON.stringify(data)}, ${reviewStatus}, ${draft ? null : new Date()}, ${key ?? null}, ${requestHash}
+              FROM current RETURNING ${raw(SUBMISSION_COLUMNS_WITHOUT_PAYLOAD)}
+          ), sections AS (
+            INSERT INTO submission_section_reviews (submission_id, section_id)
+            SELECT created.id, section_id FROM created, unnest(${version.definition.sections.map((s) => s.id)}::text[]) AS section_id
+             WHERE ${!draft && template.reviewMode === 'section'}
+          ), reserved AS (
+            INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+            SELECT ${templateId}, u.field_id, u.value, created.id FROM created, (${normalisedAnswers(unique)}) u WHERE u.value IS NOT NULL
+          ), audited AS (${audit})
+          SELECT * FROM created`,
     ).catch((error: unknown) => {
       throw isPgError(error) && error.constraint === RESERVATION_CONSTRAINT ? error : translatePgError(error);
     });
@@ -156,7 +145,7 @@ export class SubmissionsService {
   }
 
   async get(ctx: ServiceContext, id: string, as: AnswerKeys = 'current'): Promise<SubmissionView> {
-    const { row } = await this.authorize(this.deps.pool, ctx, id, 'read');
+    const { row } = await authorizeSubmission(this.deps.pool, ctx, id, 'read');
     return (await this.present([row], as))[0]!;
   }
 
@@ -188,25 +177,17 @@ export class SubmissionsService {
   /** Newest first, keyset-paginated (the cursor is the last id of the previous page). */
   async list(ctx: ServiceContext, templateId: string, rawQuery: unknown): Promise<{ items: SubmissionView[]; nextCursor: string | null }> {
     const query = validateList(rawQuery ?? {});
-    const { role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
-    const seesAll = ctx.actor!.role === 'admin' || can(ctx.actor, 'read', { type: 'submission', gridRole: role, own: false });
+    const { template, role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
+    const visible = visibleInGrid(visibleScope(ctx.actor, role ? { [template.grid_id]: role } : {}), template.grid_id);
     const limit = query.limit ?? 50;
-    const params: unknown[] = [templateId];
-    const where = ['template_id = $1'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (!seesAll) add('submitted_by = ?', ctx.actor!.id);
-    if (query.processingStatus) add('processing_status = ANY (?::smallint[])', query.processingStatus.split(',').map(Number));
-    if (query.reviewStatus) add('review_status = ANY (?::text[])', query.reviewStatus.split(','));
-    if (query.createdAfter) add('created_at >= ?', query.createdAfter);
-    if (query.createdBefore) add('created_at < ?', query.createdBefore);
-    if (query.cursor) add('id < ?', query.cursor);
-    params.push(limit + 1);
+    const where = [sql`template_id = ${templateId}`, visibleScopeSql(visible, { gridId: 'grid_id', submittedBy: 'submitted_by' })];
+    if (query.processingStatus) where.push(sql`processing_status = ANY (${query.processingStatus.split(',').map(Number)}::smallint[])`);
+    if (query.reviewStatus) where.push(sql`review_status = ANY (${query.reviewStatus.split(',')}::text[])`);
+    if (query.createdAfter) where.push(sql`created_at >= ${query.createdAfter}`);
+    if (query.createdBefore) where.push(sql`created_at < ${query.createdBefore}`);
+    if (query.cursor) where.push(sql`id < ${query.cursor}`);
     const result = await this.deps.pool.query<SubmissionRow>(
-      `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
-      params,
+      sql`SELECT ${raw(SUBMISSION_COLUMNS)} FROM submissions WHERE ${join(where, ' AND ')} ORDER BY id DESC LIMIT ${limit + 1}`,
     );
     const rows = result.rows.slice(0, limit);
     return { items: await this.present(rows, query.as ?? 'current'), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
@@ -219,7 +200,7 @@ export class SubmissionsService {
   async update(ctx: ServiceContext, id: string, raw: unknown): Promise<SubmissionView> {
     const input = validateUpdate(raw);
     const row = await withTransaction(this.deps.pool, async (tx) => {
-      const { row: before } = await this.authorize(tx, ctx, id, 'edit', { forUpdate: true });
+      const { row: before } = await authorizeSubmission(tx, ctx, id, 'edit', { forUpdate: true });
       if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
         throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
       }
@@ -275,7 +256,7 @@ export class SubmissionsService {
   /** Deletes a draft (its typed rows go with it: they reference the submission ON DELETE CASCADE). */
   async remove(ctx: ServiceContext, id: string): Promise<void> {
     await withTransaction(this.deps.pool, async (tx) => {
-      const { row } = await this.authorize(tx, ctx, id, 'delete', { forUpdate: true });
+      const { row } = await authorizeSubmission(tx, ctx, id, 'delete', { forUpdate: true });
       if (row.review_status !== 'draft') throw new ConflictError('Only drafts can be deleted');
       await tx.query('DELETE FROM submissions WHERE id = $1', [id]);
       await recordAudit(tx, ctx, {
@@ -295,7 +276,7 @@ export class SubmissionsService {
     for (const id of ids) {
       try {
         await withTransaction(this.deps.pool, async (tx) => {
-          const { row } = await this.authorize(tx, ctx, id, 'retry', { forUpdate: true });
+          const { row } = await authorizeSubmission(tx, ctx, id, 'retry', { forUpdate: true });
           if (row.processing_status !== PROCESSING_STATUS.failed) throw new ConflictError(`Submission ${id} has not failed`);
           await tx.query(`UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now() WHERE id = $1`, [id]);
           await recordAudit(tx, ctx, {
@@ -353,23 +334,5 @@ export class SubmissionsService {
       throw new ConflictError('This Idempotency-Key was already used for a different request');
     }
     return { submission: (await this.present([row], 'current'))[0]!, replayed: true };
-  }
-
-  /** Loads a submission and checks the action; a submission the caller may not read does not exist for them. */
-  private async authorize(
-    db: Queryable,
-    ctx: ServiceContext,
-    id: string,
-    action: Action,
-    opts: { forUpdate?: boolean } = {},
-  ): Promise<{ row: SubmissionRow }> {
-    if (!ctx.actor) throw new UnauthenticatedError();
-    const row = await findSubmission(db, id, opts);
-    if (!row) throw new NotFoundError('Submission', id);
-    const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
-    const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id };
-    if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
-    if (!can(ctx.actor, action, subject)) throw new ForbiddenError();
-    return { row };
   }
 }

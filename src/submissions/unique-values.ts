@@ -1,3 +1,4 @@
+import sql, { type Sql } from 'sql-template-tag';
 import type { ServiceContext } from '../context.js';
 import type { Queryable } from '../db/pool.js';
 import { DuplicateValueError } from '../errors/app-error.js';
@@ -77,17 +78,17 @@ function answersOf(fields: Field[], payload: Record<string, unknown>, ownRules: 
 }
 
 /** The answers as one jsonb parameter: `[{field_id, field_type, value}]`. */
-export function answersParam(answers: UniqueAnswer[]): string {
+function answersParam(answers: UniqueAnswer[]): string {
   return JSON.stringify(answers.map((a) => ({ field_id: a.fieldId, field_type: a.fieldType, value: a.value })));
 }
 
 /**
- * SQL selecting `(field_id, value)` to reserve from the answers parameter `$n`: the normalised
- * values, blanks left out. For use inside a statement that also stores the submission.
+ * SQL selecting `(field_id, value)` to reserve from the answers, to compose with `sql`: the
+ * normalised values, blanks left out. For use inside a statement that also stores the submission.
  */
-export function normalisedAnswersSql(param: string): string {
-  return `SELECT a.field_id, gridbook_unique_value(a.field_type, a.value) AS value
-            FROM jsonb_to_recordset(${param}::jsonb) AS a(field_id text, field_type text, value jsonb)`;
+export function normalisedAnswers(answers: UniqueAnswer[]): Sql {
+  return sql`SELECT a.field_id, gridbook_unique_value(a.field_type, a.value) AS value
+               FROM jsonb_to_recordset(${answersParam(answers)}::jsonb) AS a(field_id text, field_type text, value jsonb)`;
 }
 
 /**
@@ -170,21 +171,18 @@ export async function syncReservations(
   submission: { id: string; templateId: string },
   answers: UniqueAnswer[],
 ): Promise<void> {
-  const param = answersParam(answers);
   await tx.query(
-    `DELETE FROM submission_unique_values r
-      WHERE r.submission_id = $1
-        AND NOT EXISTS (SELECT 1 FROM (${normalisedAnswersSql('$2')}) w WHERE w.field_id = r.field_id AND w.value = r.value)`,
-    [submission.id, param],
+    sql`DELETE FROM submission_unique_values r
+         WHERE r.submission_id = ${submission.id}
+           AND NOT EXISTS (SELECT 1 FROM (${normalisedAnswers(answers)}) w WHERE w.field_id = r.field_id AND w.value = r.value)`,
   );
   if (answers.length === 0) return;
   // DO NOTHING: a value it already holds stays, one another submission holds is found below. A
   // concurrent holder that has not committed yet makes this wait for its outcome.
   await tx.query(
-    `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
-     SELECT $1, w.field_id, w.value, $2 FROM (${normalisedAnswersSql('$3')}) w WHERE w.value IS NOT NULL
-     ON CONFLICT DO NOTHING`,
-    [submission.templateId, submission.id, param],
+    sql`INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+        SELECT ${submission.templateId}, w.field_id, w.value, ${submission.id} FROM (${normalisedAnswers(answers)}) w WHERE w.value IS NOT NULL
+        ON CONFLICT DO NOTHING`,
   );
   const duplicate = await duplicatesOf(tx, ctx, submission.templateId, answers, submission.id);
   if (duplicate) throw duplicate;

@@ -1,23 +1,20 @@
 import { changedFields, recordAudit } from '../audit/audit.service.js';
-import type { GridRole, ServiceContext } from '../context.js';
-import type { Pool, Queryable } from '../db/pool.js';
+import type { ServiceContext } from '../context.js';
+import type { Pool } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { ConflictError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
+import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import { findGrid } from '../grids/grids.repository.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
-import type { Action } from '../permissions/policy.js';
+import { authorizeTemplate } from '../permissions/record-access.js';
 import { compileValidator } from '../validation/validate.js';
 import type { Definition } from './definition.schema.js';
 import { assignMissingIds, newStableId, validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
 import {
-  findTemplate,
-  findTemplateHeader,
   findVersion,
   retiredIds,
   listVersions,
   TEMPLATE_COLUMNS,
-  type TemplateHeader,
   type TemplateRow,
 } from './templates.repository.js';
 import { CreateTemplateInput, PatchTemplateInput } from './templates.schema.js';
@@ -64,47 +61,6 @@ export function toTemplateView(row: TemplateRow): TemplateView {
 
 export function starterDefinition(): Definition {
   return { sections: [{ id: newStableId('s'), key: 'main', label: 'Main', fields: [] }] };
-}
-
-/**
- * Loads a template and checks an action on it against the caller's role in its grid: a template
- * the caller may not read does not exist for them.
- */
-export async function authorizeTemplate(
-  db: Queryable,
-  ctx: ServiceContext,
-  id: string,
-  action: Action,
-  opts: { forUpdate?: boolean } = {},
-): Promise<TemplateRow> {
-  const template = await findTemplate(db, id, opts);
-  if (!template) throw new NotFoundError('Template', id);
-  await authorizeTemplateInGrid(db, ctx, template, action);
-  return template;
-}
-
-/**
- * authorizeTemplate for the hot paths (submitting, listing submissions): the template without its
- * working definition, and the actor's role in its grid (null for admins and non-members).
- */
-export async function authorizeTemplateHeader(
-  db: Queryable,
-  ctx: ServiceContext,
-  id: string,
-  action: Action,
-): Promise<{ template: TemplateHeader; role: GridRole | null }> {
-  if (!ctx.actor) throw new UnauthenticatedError();
-  const found = await findTemplateHeader(db, id, ctx.actor.id);
-  if (!found) throw new NotFoundError('Template', id);
-  const { member_role: knownRole, ...template } = found;
-  return { template, role: await authorizeTemplateInGrid(db, ctx, template, action, knownRole) };
-}
-
-function authorizeTemplateInGrid(db: Queryable, ctx: ServiceContext, template: TemplateHeader, action: Action, knownRole?: GridRole | null): Promise<GridRole | null> {
-  return authorizeInGrid(db, ctx, template.grid_id, 'template', action, () => new NotFoundError('Template', template.id), {
-    forbiddenMessage: 'Only builders and managers of this grid change its templates',
-    knownRole,
-  });
 }
 
 /** Templates: drafts with a working definition; publishing is publish.service.ts. */

@@ -1,2 +1,4 @@
-// Runs in every test worker before test files load: AdminJS reads its variables at import time.
-import '../../src/config/admin-env.js';
+// Runs in every test worker before test files load: AdminJS reads its variables when it loads.
+import { prepareAdminJs } from '../../src/config/admin-env.js';
+
+prepareAdminJs({ production: false });

@@ -103,9 +103,9 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
       return scalar('date');
     case 'datetime':
       return scalar('datetime');
+    // A signature's value is a file field's: a list of (at most one) file id, so count() tells whether it is signed.
     case 'multiple_choice':
     case 'file':
-    // A signature's value is a file field's: a list of (at most one) file id, so count() tells whether it is signed.
     case 'signature':
       return listOf('text');
     case 'calculated':
