@@ -65,11 +65,13 @@ const ReviewQueue: React.FC = () => {
   const addNotice = useNotice();
   const navigate = useNavigate();
 
+  // Loads once, on mount (useNotice gives a new function at each render).
   useEffect(() => {
-    queueApi.load().then((d) => {
+    void queueApi.load().then((d) => {
       setData(d);
       if (d.notice) addNotice(d.notice);
     });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const claimNext = async () => {

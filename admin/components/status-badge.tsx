@@ -8,7 +8,7 @@ import { displayOf, toneStyle } from './status-tone';
  * option and the review page always agree. A draft's processing status reads "Not sent (draft)".
  */
 const StatusBadge: React.FC<BasePropertyProps> = ({ property, record }) => {
-  const params = record?.params ?? {};
+  const params: Record<string, unknown> = record?.params ?? {};
   const raw = params[property.path];
   if (raw === null || raw === undefined || raw === '') return null;
   const display = displayOf(property.custom?.statuses, String(raw), params.review_status);

@@ -1,4 +1,4 @@
-import type { CurrentAdmin, PageHandler } from 'adminjs';
+import type { ActionRequest, CurrentAdmin, PageHandler } from 'adminjs';
 import { AppError } from '../../src/errors/app-error.js';
 import { gridsAllowing } from '../../src/permissions/policy.js';
 import { actorOf, asAdminUser, serviceContextOf } from '../admin-user.js';
@@ -24,7 +24,7 @@ export function reviewQueuePage(deps: AdminDeps): { component: string; icon: str
   return {
     component: Components.ReviewQueue,
     icon: 'CheckSquare',
-    handler: async (request, _response, context) => {
+    handler: async (request: ActionRequest, _response, context) => {
       const ctx = serviceContextOf(context.currentAdmin);
       if (!ctx.actor) return { notice: { message: 'Sign in first', type: 'error' } };
       try {

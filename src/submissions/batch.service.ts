@@ -58,7 +58,7 @@ export class SubmissionBatchService {
     if (!ctx.actor) throw new UnauthenticatedError();
     const { items } = validateEnvelope(raw);
     const template = await templateOpenForAnswers(this.deps.pool, ctx, templateId);
-    const results: BatchItemResult[] = new Array(items.length);
+    const results = new Array<BatchItemResult>(items.length);
     const refuse = (index: number, key: string | null, error: AppError) => {
       results[index] = { index, idempotencyKey: key, status: 'refused', error: { code: error.code, message: error.message, details: error.details } };
     };

@@ -1,7 +1,7 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Queryable } from '../db/pool.js';
 import { compileRules } from '../rules/index.js';
-import type { Definition } from '../templates/definition.schema.js';
+import type { Definition, Field } from '../templates/definition.schema.js';
 import type { TableLayout, TemplateLayout } from '../templates/catalog.js';
 import { columnValue, fieldColumns } from '../templates/field-types.js';
 import { SYSTEM_COLUMNS } from '../templates/naming.js';
@@ -172,12 +172,17 @@ export async function projectInDatabase(tx: Queryable, layout: TemplateLayout, d
   }
 }
 
-/** The version's keys of `fields` -> their columns in `table` (purged columns left out). */
-function columnMap(fields: { id: string; key: string }[], table: TableLayout): { key: string; col: string }[] {
-  const map: { key: string; col: string }[] = [];
+/** One column read from an answer: the field's key, the part of its value (a geopoint's `latitude`) if any, and the column. */
+type ColumnSource = { key: string; part: string | null; col: string };
+
+/** The version's keys of `fields` -> their columns in `table` (purged columns left out; a geopoint's parts one each, a note none). */
+function columnMap(fields: Field[], table: TableLayout): ColumnSource[] {
+  const map: ColumnSource[] = [];
   for (const field of fields) {
-    const column = table.naming.columns[field.id];
-    if (column && table.types.has(column.name)) map.push({ key: field.key, col: column.name });
+    for (const c of fieldColumns(field)) {
+      const column = table.naming.columns[c.id];
+      if (column && table.types.has(column.name)) map.push({ key: field.key, part: c.part?.key ?? null, col: column.name });
+    }
   }
   return map;
 }
@@ -186,13 +191,13 @@ async function insertFromPayloads(
   tx: Queryable,
   layout: TemplateLayout,
   table: TableLayout,
-  map: { key: string; col: string }[],
+  map: ColumnSource[],
   source: { head: string[]; headValues: string[]; from: string; params: unknown[] },
 ): Promise<void> {
   const columns = map.map((m) => quoteIdent(m.col));
   const mapParam = `$${source.params.length + 1}`;
   const typed = map.length
-    ? `CROSS JOIN LATERAL jsonb_to_record((SELECT jsonb_object_agg(m.col, item.v -> m.key) FROM jsonb_to_recordset(${mapParam}::jsonb) AS m(key text, col text)))
+    ? `CROSS JOIN LATERAL jsonb_to_record((SELECT jsonb_object_agg(m.col, CASE WHEN m.part IS NULL THEN item.v -> m.key ELSE item.v -> m.key -> m.part END) FROM jsonb_to_recordset(${mapParam}::jsonb) AS m(key text, part text, col text)))
          AS x(${map.map((m) => `${quoteIdent(m.col)} ${table.types.get(m.col)}`).join(', ')})`
     : '';
   await tx.query(

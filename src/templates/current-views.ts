@@ -49,6 +49,15 @@ function viewColumns(system: string[], fields: Field[], table: TableNaming): [st
       taken.add(name);
       columns.push([name, column.name]);
     }
+    // The values a type change could not convert, kept beside the field (conversion choice "quarantine").
+    const kept = table.quarantine?.[field.id];
+    if (kept) {
+      const name = fitName(`${field.key}__unconverted`, `${field.key}:unconverted`);
+      if (!taken.has(name)) {
+        taken.add(name);
+        columns.push([name, kept]);
+      }
+    }
   }
   return columns;
 }

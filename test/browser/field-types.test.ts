@@ -26,7 +26,7 @@ describe('geopoint, signature and note in the admin panel', () => {
 
   const NOTE = 'Stand at the door of the house. <b>Not bold</b>: this text is shown as it is written.';
 
-  it('fills a point by hand and draws a signature; the reviewer sees the point and the signature', async () => {
+  it('fills a point by hand and draws a signature; the reviewer sees the point and the signature', { timeout: 240_000 }, async () => {
     const s = await publishedSurvey(t, {
       sections: [
         {
@@ -48,6 +48,8 @@ describe('geopoint, signature and note in the admin panel', () => {
     const foreign: string[] = [];
     const errors: string[] = [];
     const watch = (page: Page) => {
+      // The first admin page of a run waits for the panel's bundle on a busy machine.
+      page.setDefaultNavigationTimeout(90_000);
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('request', (r) => {
         if (!r.url().startsWith(t.baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());

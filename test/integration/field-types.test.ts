@@ -118,6 +118,28 @@ describe('geopoint, signature and note, through the API and the worker', () => {
     expect(first!.split(',').slice(4, 8)).toEqual(['-1.286389', '36.817223', '1661.5', '12']);
   });
 
+  it('projects a geopoint part by part when PostgreSQL builds the rows from the payloads (a version without conditions)', async () => {
+    const plain = await publishedSurvey(t, {
+      sections: [
+        {
+          id: 's_plain',
+          key: 'spot',
+          label: 'Spot',
+          fields: [
+            { id: 'f_pnote', key: 'intro', label: 'Record where you stand.', type: 'note' },
+            { id: 'f_ppoint', key: 'point', label: 'Point', type: 'geopoint', rules: { required: true } },
+            { id: 'f_pdepth', key: 'depth', label: 'Depth', type: 'integer' },
+          ],
+        },
+      ],
+    });
+    const sent = await plain.submitterApi.post(`/templates/${plain.templateId}/submissions`, { data: { spot: { intro: 'dropped', point: { latitude: 51.5, longitude: -0.12, altitude: null }, depth: 3 } } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    await waitFor(() => statusCounts(t.rt.pool, plain.templateId), (c) => c['1'] === 1, 30_000, 'projected');
+    const row = await t.rt.pool.query(`SELECT * FROM forms."f${plain.templateId}_spot"`);
+    expect(row.rows).toEqual([{ submission_id: sent.body.data.id, point_lat: 51.5, point_lon: -0.12, point_alt: null, point_acc: null, depth: '3' }]);
+  });
+
   const slugOf = async () => {
     const grid = await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId]);
     return { grid: grid.rows[0]!.slug.replace(/-/g, '_') };

@@ -325,6 +325,11 @@ describe('publishing templates into real tables', () => {
     const version = await t.rt.pool.query(`SELECT checks, naming FROM template_versions WHERE template_id = $1 AND version = 2`, [id]);
     expect(version.rows[0].checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
     expect(version.rows[0].naming.sections.s_household.quarantine).toEqual({ f_code: 'code__unconverted' });
+    // The view under current names shows them too.
+    const view = await t.rt.pool.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'forms_current' AND table_name LIKE '%choices__household' ORDER BY ordinal_position`,
+    );
+    expect(view.rows.map((r) => r.column_name)).toContain('code__unconverted');
     const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
     expect(audit.rows[0].after.conversions).toEqual([summary]);
     await t.rt.pool.query(`UPDATE submissions SET processing_status = 1 WHERE template_id = $1`, [id]);
