@@ -173,7 +173,7 @@ export function localize<D extends Languages & object>(definition: D, language?:
   const lang = languageFor(definition, language);
   if (fallback === undefined || lang === undefined) return definition as unknown as Localized<D>;
   let byLanguage = localized.get(definition);
-  if (!byLanguage) localized.set(definition, (byLanguage = new Map()));
+  if (!byLanguage) localized.set(definition, (byLanguage = new Map<string, unknown>()));
   let found = byLanguage.get(lang);
   if (!found) {
     // A definition whose texts are all strings already (one localized before) is its own localization.

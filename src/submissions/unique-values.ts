@@ -4,7 +4,7 @@ import type { Queryable } from '../db/pool.js';
 import { DuplicateValueError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can } from '../permissions/policy.js';
-import type { Definition, Field, Section } from '../templates/definition.schema.js';
+import type { Definition, Field } from '../templates/definition.schema.js';
 import { own } from '../templates/own.js';
 import { compileRules, type CompiledRules } from '../rules/index.js';
 
