@@ -2,30 +2,12 @@ import React, { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiClient, useCurrentAdmin } from 'adminjs';
 import { Box, H2, H5, Loader, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
-import { REVIEW_QUEUE_URL, reviewUrl, type QueueList } from './review-queue/api';
+import { REVIEW_QUEUE_URL, reviewUrl } from './review-queue/api';
 
 const api = new ApiClient();
 
-/** What admin/pages/dashboard.ts answers (copied: importing it would pull server modules in). */
-interface DashboardData {
-  me: string | null;
-  homes: ('submitter' | 'reviewer' | 'builder' | 'admin')[];
-  mine: {
-    drafts: number;
-    rejected: number;
-    followUps: { count: number; overdue: number; items: { id: string; submissionId: string; title: string; dueOn: string | null; overdue: boolean }[] };
-    forms: { id: string; title: string; gridTitle: string }[];
-  } | null;
-  review: { waiting: QueueList; claimed: QueueList } | null;
-  building: { draftTemplates: number; items: { id: string; title: string; gridTitle: string }[]; failed: number } | null;
-  overview: {
-    counts: { users: number; grids: number; deletedGrids: number; auditEntries: number; auditPending: number };
-    submissions: { byProcessing: { pending: number; processed: number; failed: number }; byReview: Record<string, number>; perDay: { day: string; count: number }[] };
-    queue: { waiting: number; active: number; delayed: number; failed: number } | null;
-  } | null;
-  myGrids: { id: string; slug: string; title: string; role: string }[];
-  recentActions: { id: string; createdAt: string; action: string; entityType: string; entityId: string | null }[];
-}
+// What admin/pages/dashboard.ts answers (type-only: nothing of the server reaches the bundle).
+import type { DashboardData } from '../pages/dashboard';
 
 const REVIEW_LABELS: Record<string, string> = { draft: 'Drafts', submitted: 'Submitted', in_review: 'In review', approved: 'Approved', rejected: 'Rejected' };
 

@@ -22,11 +22,18 @@ export interface QueueItem {
   mySections: number;
 }
 
+/** A part of the queue: how many, how many overdue, the first items. */
+export interface QueueList {
+  count: number;
+  overdue: number;
+  items: QueueItem[];
+}
+
 export interface ReviewQueue {
   /** What the caller may claim: a submission reviewed as a whole that waits, or a section nobody took. */
-  waiting: { count: number; overdue: number; items: QueueItem[] };
+  waiting: QueueList;
   /** What the caller has claimed and not decided yet. */
-  claimed: { count: number; overdue: number; items: QueueItem[] };
+  claimed: QueueList;
 }
 
 /**

@@ -20,9 +20,9 @@ export function parseMap(text: string): Record<string, string | null> {
   }
   return map;
 }
-const formatMap = (map: Record<string, string | null> = {}) =>
+const formatMap = (map: NonNullable<ConversionChoice['map']> = {}) =>
   Object.entries(map)
-    .map(([from, to]) => `${from} = ${to ?? ''}`)
+    .map(([from, to]) => `${from} = ${to === null ? '' : String(to)}`)
     .join('\n');
 
 /** The builder's choice for the values one type change cannot convert. */

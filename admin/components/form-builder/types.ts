@@ -25,34 +25,10 @@ export interface TemplateData {
   versions: VersionSummary[];
 }
 
-export interface CheckResult {
-  field: string;
-  rule: string;
-  description: string;
-  table: string;
-  failing: number;
-  examples: string[];
-  skipped?: boolean;
-  /** Every failing row with its value, paged (JSON) or whole (`&format=csv`). */
-  reportUrl?: string;
-  resolution?: 'null' | 'quarantine';
-  values?: (string | null)[];
-}
-
-/** What to do with the values a type change cannot convert, by field path (src/templates/plan.ts). */
-export interface ConversionChoice {
-  onFailure?: 'refuse' | 'null' | 'quarantine';
-  map?: Record<string, string | null>;
-}
-export type ConversionChoices = Record<string, ConversionChoice>;
-
-export interface ConversionSummary {
-  field: string;
-  onFailure: 'refuse' | 'null' | 'quarantine';
-  quarantineColumn?: string;
-  mappedRows: number;
-  unconvertedRows: number;
-}
+// The publish service's own types (type-only: nothing of the server reaches the bundle).
+export type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
+export type { ConversionChoice, ConversionChoices } from '../../../src/templates/plan';
+import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 
 export interface PlanView {
   ok: boolean;

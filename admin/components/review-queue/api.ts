@@ -2,29 +2,12 @@ import { ApiClient } from 'adminjs';
 
 const client = new ApiClient();
 
-export interface QueueItem {
-  id: string;
-  templateId: string;
-  templateTitle: string;
-  gridId: string;
-  gridTitle: string;
-  submitterName: string;
-  submittedAt: string;
-  reviewStatus: string;
-  reviewMode: 'submission' | 'section';
-  overdue: boolean;
-  openSections: number;
-  mySections: number;
-}
-
-export interface QueueList {
-  count: number;
-  overdue: number;
-  items: QueueItem[];
-}
+// The queue service's own types (type-only: nothing of the server reaches the bundle).
+export type { QueueItem, QueueList } from '../../../src/review/queue.service';
+import type { ReviewQueue } from '../../../src/review/queue.service';
 
 export interface QueueData {
-  queue?: { waiting: QueueList; claimed: QueueList };
+  queue?: ReviewQueue;
   claimedId?: string | null;
   notice?: { message: string; type: 'success' | 'error' | 'info' };
 }
