@@ -1,5 +1,6 @@
 import AdminJS, { type AdminJSOptions, type CurrentAdmin, type Locale, type ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
+import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
 import { safeListFeature } from './features/safe-list.feature.js';
@@ -101,9 +102,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(deps) },
     pages: { [REVIEW_QUEUE_PAGE]: reviewQueuePage(deps), account: accountPage(deps) },
     branding: {
-      companyName: 'Gridbook',
+      companyName: BRAND.name,
       withMadeWithLove: false,
-      logo: false,
+      logo: BRAND.logo,
+      favicon: BRAND.favicon,
     },
     settings: { defaultPerPage: 20 },
     locale: localeFor,
@@ -171,7 +173,7 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
         },
         components: {
           Login: {
-            welcomeHeader: 'Gridbook',
+            welcomeHeader: 'Welcome to Gridbook',
             welcomeMessage: 'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
             loginButton: 'Sign in',
           },

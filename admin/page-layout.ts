@@ -1,5 +1,6 @@
 import { combineStyles } from '@adminjs/design-system';
 import AdminJS, { initializeStore, ViewHelpers, type CurrentAdmin } from 'adminjs';
+import { FAVICON_LINKS } from '../src/http/brand.js';
 import { escapeHtml, jsonForScript } from '../src/http/escape.js';
 import { mayUseReviewQueue, REVIEW_QUEUE_PAGE } from './pages/review-queue.page.js';
 
@@ -67,6 +68,7 @@ function page(shell: Shell): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
 <title>${escapeHtml(shell.title)}</title>
+${FAVICON_LINKS}
 <link rel="stylesheet" href="${escapeHtml(FONTS_CSS_PATH)}">
 <script nonce="${nonce}">
 ${globals}
