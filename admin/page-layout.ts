@@ -43,7 +43,8 @@ padding:0;border:0;font-size:100%;font:inherit;vertical-align:baseline}article,a
 footer,header,menu,nav,section{display:block}*[hidden]{display:none}body{line-height:1}ol,ul{list-style:none}
 table{border-collapse:collapse;border-spacing:0}html,body,#app{margin:0;padding:0;width:100%;height:100%}
 #app{isolation:isolate}:root{color-scheme:light}
-table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}`;
+table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}
+[data-css$="-list-table-wrapper"]{overflow-x:auto;max-width:100%}`;
 
 interface Shell {
   language: string;
