@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
+import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
 import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
@@ -168,6 +169,7 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
         },
         resources,
         messages: {
+          ...REFUSAL_MESSAGES,
           invalidCredentials: 'Wrong email or password',
           loginWelcome: 'Gridbook: sign in to the back-office',
         },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { PROJECT_ROOT } from '../config/paths.js';
+import { escapeHtml } from './escape.js';
 
 /**
  * Gridbook's logo and favicon, served by this host (src/http/assets/) for every page of ours: the
@@ -35,4 +36,27 @@ export function brandAssets(): { assets: Router; faviconIco: Router } {
   const faviconIco = express.Router();
   faviconIco.get('/favicon.ico', (_req, res) => res.sendFile(path.join(ASSETS_DIR, 'favicon.ico'), { maxAge: '1d' }));
   return { assets, faviconIco };
+}
+
+/** A page of ours that refuses something in words, with the logo and the way back to the panel (no script). */
+export function refusalPage(title: string, message: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · ${BRAND.name}</title>
+${FAVICON_LINKS}
+<link rel="stylesheet" href="/admin/assets/fonts/roboto.css">
+<style>body{margin:0;background:#f6f7fb;color:#1c1c38;font:15px/1.5 Roboto,Arial,sans-serif}
+main{max-width:520px;margin:15vh auto;padding:32px;background:#fff;border-radius:8px;box-shadow:0 2px 12px rgba(28,28,56,.08)}
+h1{font-size:22px;font-weight:500;margin:24px 0 8px}a{color:#3040d6}</style>
+</head>
+<body><main>
+<img src="${BRAND.logo}" alt="${BRAND.name}" width="152" height="32">
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+<p><a href="/admin" data-testid="back-to-panel">← Back to the admin panel</a></p>
+</main></body>
+</html>`;
 }

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Express, NextFunction, Request, Response, Router } from 'express';
 import type { Queue } from 'bullmq';
-import { BRAND } from '../http/brand.js';
+import { BRAND, refusalPage } from '../http/brand.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
@@ -62,7 +62,7 @@ export function queueBoard(queues: Queue[], isAdmin: (userId: string) => Promise
     if (!userId) return res.redirect('/admin/login');
     try {
       if (await isAdmin(userId)) return next();
-      res.status(403).type('text/plain').send('The queue board is for admins only');
+      res.status(403).type('html').send(refusalPage('The queue board is for administrators', 'The job queues are looked after by administrators. If something seems stuck, ask one of them.'));
     } catch (error) {
       next(error);
     }
