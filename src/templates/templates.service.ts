@@ -43,6 +43,8 @@ export interface VersionSummary {
   version: number;
   publishedAt: string;
   publishedBy: string | null;
+  /** The publisher's name, or their email when they have no name. */
+  publishedByName: string | null;
   ddl: string[];
 }
 
@@ -91,6 +93,7 @@ export class TemplatesService {
         version: v.version,
         publishedAt: v.published_at.toISOString(),
         publishedBy: v.published_by,
+        publishedByName: v.published_by_name,
         ddl: v.ddl,
       })),
     };
