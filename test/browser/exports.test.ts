@@ -97,8 +97,9 @@ describe('the export action on templates', () => {
     await page.close();
   }, 240_000);
 
-  it('has no language picker for a form in one language', async () => {
+  it('has no language picker for a form in one language', { timeout: 240_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(90_000);
     await signIn(page, t.baseUrl, admin);
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${s.templateId}/export`);
     await page.getByTestId('export-panel').getByText('5 processed submissions').waitFor();
