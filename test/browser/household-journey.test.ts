@@ -153,6 +153,13 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await sid('input-household-end').fill('2024-05-12');
     await expect.poll(() => sid('error-household-end').count()).toBe(0);
     await sid('input-visit-sleeping').fill('Two rooms');
+    // A signature is uploaded to its submission: save a draft first (the page becomes its answer page).
+    expect(await sid('field-visit-signature').innerText()).toContain('Save a draft first');
+    await sid('fill-save').click();
+    await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/answer/);
+    await sid('form-fill').waitFor();
+    await sid('fill-language').selectOption('sw');
+    await expect.poll(() => sid('input-household-total').textContent()).toBe('6');
     await sid('input-visit-location-latitude').fill('-1.286389');
     await sid('input-visit-location-longitude').fill('36.817223');
     await sid('input-visit-location-accuracy').fill('8');
