@@ -146,6 +146,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
                 rows: await deps.services.exports.rowCount(id),
                 threshold: deps.exportThreshold,
                 tables: target.sheets.slice(1).map((s) => s.name),
+                languages: target.languages,
               };
             },
           },
