@@ -121,6 +121,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
+          slug: { description: 'Lowercase letters, digits and hyphens; unique in its grid. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
           status: statusProperty('template'),
