@@ -34,7 +34,11 @@ export const Components = {
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
-const SHARED_SOURCES = [path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts'), path.join(PROJECT_ROOT, 'src', 'review', 'status-display.ts')];
+const SHARED_SOURCES = [
+  path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts'),
+  path.join(PROJECT_ROOT, 'src', 'review', 'status-display.ts'),
+  path.join(PROJECT_ROOT, 'src', 'search', 'list-query.ts'),
+];
 /** The rules engine (src/rules): every file of it, sub-folders included, so a new one is not missed. */
 const SHARED_DIRS = [path.join(PROJECT_ROOT, 'src', 'rules')];
 

@@ -6,6 +6,8 @@ import { ForbiddenError } from '../../src/errors/app-error.js';
 import { asAdminUser, serviceContextOf, type AdminUser } from '../admin-user.js';
 import { toAdminValidationError } from '../errors.js';
 import type { ColumnProperty } from './introspect.js';
+import { SEARCH_FILTER } from '../../src/search/list-query.js';
+import { containsText, escapeLike, isIdLike, searchTerm, whereAny, type SearchCondition } from '../../src/search/search.js';
 
 /** Restricts the rows an admin user may see: a function adding WHERE clauses, or 'none'. */
 export type RowScope = (user: AdminUser) => ((qb: Knex.QueryBuilder) => void) | 'all' | 'none';
@@ -29,6 +31,8 @@ export interface ResourceSpec {
   /** Filters applied to lists unless the user filters on that property (soft-deleted rows hidden). */
   defaultFilters?: Record<string, string | boolean>;
   writer?: ResourceWriter;
+  /** What the list's search box matches besides the id (docs/search.md). */
+  search?: SearchSpec;
   /**
    * Large columns read for one record (show, edit, record actions) but not for lists, bulk actions
    * or the references other lists populate: a template's definition runs to hundreds of kB, and a
@@ -37,10 +41,19 @@ export interface ResourceSpec {
   detailOnly?: string[];
 }
 
+/**
+ * A list's search: the id always (an exact match), the `text` columns by substring, and `more`
+ * conditions (references by a user's email, submissions' indexed answers); ORed together, within
+ * the user's scope.
+ */
+export interface SearchSpec {
+  text?: string[];
+  more?: (term: string) => (SearchCondition | null)[];
+}
+
 type SortOptions = { sortBy?: string; direction?: 'asc' | 'desc' };
 type FindOptions = { limit?: number; offset?: number; sort?: SortOptions };
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 const INTEGER = /^-?\d{1,18}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** Rows per page at most, whatever perPage asks for. */
@@ -223,12 +236,28 @@ export class GridbookResource extends Resource {
     for (const [path, value] of Object.entries(this.spec.defaultFilters ?? {})) {
       if (!(path in filters)) q.where(path, value);
     }
+    const search = filters[SEARCH_FILTER];
+    if (search) this.applySearch(q, search.value);
     for (const [path, entry] of Object.entries(filters)) {
       // Hidden or unknown properties are ignored: they are not part of this resource.
       const property = this.propsByPath.get(path);
       if (!property) continue;
       this.applyFilter(q, property, entry.value);
     }
+  }
+
+  /** The search box: an OR of what this list's search matches, ANDed with the scope and the filters. */
+  private applySearch(q: Knex.QueryBuilder, value: unknown): void {
+    const term = searchTerm(value);
+    if (term === null) return;
+    const pkType = this.propsByPath.get(this.pk)?.type();
+    const idMatch: SearchCondition | null =
+      (pkType === 'number' && isIdLike(term)) || (pkType === 'uuid' && UUID.test(term)) || (pkType !== 'number' && pkType !== 'uuid')
+        ? (qb) => qb.orWhere(`${this.table}.${this.pk}`, term)
+        : null;
+    const spec = this.spec.search ?? {};
+    const text = (spec.text ?? []).filter((c) => this.propsByPath.has(c)).map((c) => containsText(`${this.table}.${c}`, term));
+    whereAny(q, [idMatch, ...text, ...(spec.more?.(term) ?? [])]);
   }
 
   private applyFilter(q: Knex.QueryBuilder, property: ColumnProperty, value: unknown): void {
