@@ -14,6 +14,9 @@ export const componentLoader = new ComponentLoader();
 
 const add = (name: string, file: string) => componentLoader.add(name, path.join(COMPONENTS_DIR, file));
 
+/** Every list of the panel: search box, saved views and columns above AdminJS's own list. */
+componentLoader.override('DefaultListAction', path.join(COMPONENTS_DIR, 'list-tools', 'index.tsx'));
+
 export const Components = {
   ConfirmAction: add('ConfirmAction', 'confirm-action.tsx'),
   ConfirmBulkAction: add('ConfirmBulkAction', 'confirm-bulk-action.tsx'),

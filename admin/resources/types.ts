@@ -15,6 +15,7 @@ import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
 import type { FilesService } from '../../src/files/files.service.js';
 import type { ExportService } from '../../src/exports/export.service.js';
 import type { WebhooksService } from '../../src/webhooks/webhooks.service.js';
+import type { SavedViewsService } from '../../src/views/saved-views.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
@@ -34,6 +35,7 @@ export interface AdminDeps {
     files: FilesService;
     exports: ExportService;
     webhooks: WebhooksService;
+    savedViews: SavedViewsService;
   };
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;

@@ -9,14 +9,18 @@
  * never shadows a property's filter.
  */
 export const SEARCH_FILTER = '$search';
-/** The chosen columns of a list, in order, comma-separated (`columns=id,email`). */
-export const COLUMNS_PARAM = 'columns';
+/**
+ * The chosen columns of a list, in order, comma-separated (`filters.$columns=id,email`). Kept among
+ * the filters because AdminJS rebuilds the query from its own keys when the user sorts or pages,
+ * and keeps `filters.*` only; the server drops it before the list runs (safe-list.feature.ts).
+ */
+export const COLUMNS_FILTER = '$columns';
 /** Longest search text used; the rest is cut off (a search box, not a document). */
 export const SEARCH_MAX = 200;
 
-/** What a saved view keeps of a list's query: filters, sort and columns (never the page). */
+/** What a saved view keeps of a list's query: filters (with the search and the columns) and sort, never the page. */
 export function isViewParam(key: string): boolean {
-  return key.startsWith('filters.') || key === 'sortBy' || key === 'direction' || key === COLUMNS_PARAM || key === 'perPage';
+  return key.startsWith('filters.') || key === 'sortBy' || key === 'direction';
 }
 
 /** The part of a URL query a saved view keeps, in a stable order. */
