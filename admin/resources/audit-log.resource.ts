@@ -21,7 +21,9 @@ export function auditLogResource(): TableResource {
         scope: (user) => (user.role === 'admin' ? 'all' : 'none'),
         // Exact matches on indexed columns (the log grows without bound): the record it is about,
         // its action or type, and entries by a user whose email or name contains the text.
-        search: { more: (term) => [exactly('audit_log.entity_id', term), exactly('audit_log.action', term), exactly('audit_log.entity_type', term), userMatches('audit_log.actor_id', term)] },
+        search: {
+          more: async (term, db) => [exactly('audit_log.entity_id', term), exactly('audit_log.action', term), exactly('audit_log.entity_type', term), await userMatches(db, 'audit_log.actor_id', term)],
+        },
       }),
       options: {
         navigation: NAV.audit,

@@ -119,12 +119,16 @@ export async function formDataResources(deps: {
         // Rows of the submissions the search finds (their id, submitter, searchable answers: the
         // submissions' index), one semi-join; the typed columns hold the same answers.
         search: {
-          more: (term) => [
-            (qb) =>
-              qb.orWhereIn(SYSTEM_COLUMNS.submissionId, (sub) =>
-                sub.select('s.id').from('public.submissions as s').where('s.template_id', template.id).andWhere((any) => whereAny(any, submissionMatches(term, 's'))),
-              ),
-          ],
+          large: {},
+          more: async (term, db) => {
+            const matches = await submissionMatches(db, term, 's');
+            return [
+              (qb) =>
+                qb.orWhereIn(SYSTEM_COLUMNS.submissionId, (sub) =>
+                  sub.select('s.id').from('public.submissions as s').where('s.template_id', template.id).andWhere((any) => whereAny(any, matches)),
+                ),
+            ];
+          },
         },
       }),
       options: {

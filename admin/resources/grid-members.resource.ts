@@ -35,7 +35,7 @@ export function gridMembersResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'grid_members',
-        search: { more: (term) => [userMatches('grid_members.user_id', term), gridTitleMatches('grid_members.grid_id', term)] },
+        search: { more: async (term, db) => [await userMatches(db, 'grid_members.user_id', term), await gridTitleMatches(db, 'grid_members.grid_id', term)] },
         scope: (user) =>
           user.role === 'admin'
             ? 'all'

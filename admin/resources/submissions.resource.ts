@@ -56,7 +56,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
     hiddenColumns: ['idempotency_hash', 'search_document'],
     availableValues: { review_status: [...REVIEW_STATUSES] },
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'], search: { more: (term) => submissionMatches(term, 'submissions') } }),
+      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'], search: { large: { columns: ['search_document'] }, more: (term, db) => submissionMatches(db, term, 'submissions') } }),
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },

@@ -190,7 +190,7 @@ export function templateVersionsResource(): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
-        search: { more: (term) => [templateTitleMatches('template_versions.template_id', term)] },
+        search: { more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)] },
         detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'

@@ -32,36 +32,44 @@ export type SearchCondition = (qb: Knex.QueryBuilder) => void;
 export const containsText = (column: string, term: string): SearchCondition | null =>
   term.length ? (qb) => qb.orWhereRaw('??::text ILIKE ?', [column, `%${escapeLike(term)}%`]) : null;
 
-/** `column` references a user whose email or name contains the text (users are few; the ids go to an index). */
-export const userMatches = (column: string, term: string): SearchCondition | null =>
-  term.length >= MIN_SUBSTRING
-    ? (qb) => qb.orWhereRaw('?? = ANY (ARRAY(SELECT u.id FROM public.users u WHERE u.email ILIKE ? OR u.name ILIKE ?))', [column, `%${escapeLike(term)}%`, `%${escapeLike(term)}%`])
-    : null;
+/**
+ * Ids in a small table (users, grids, templates) whose text columns contain the search text,
+ * looked up first so the main statement carries them as values: the planner then knows how many
+ * rows they stand for (with `= ANY (ARRAY(subquery))` it guesses, and once guessed "most rows" of a
+ * million submissions, scanning them all instead of using the search index). Beyond REFERENCED_MAX
+ * matches, the subquery form is used, and the ids are not sent.
+ */
+const REFERENCED_MAX = 1_000;
+
+async function referencing(db: Knex, column: string, table: 'users' | 'grids' | 'templates', columns: [string, string], term: string): Promise<SearchCondition | null> {
+  if (term.length < MIN_SUBSTRING) return null;
+  const like = `%${escapeLike(term)}%`;
+  const match = (qb: Knex.QueryBuilder) => qb.whereRaw('?? ILIKE ? OR ?? ILIKE ?', [columns[0], like, columns[1], like]);
+  const rows = (await db.withSchema('public').from(table).select('id').where(match).limit(REFERENCED_MAX + 1)) as { id: string }[];
+  if (!rows.length) return null;
+  if (rows.length <= REFERENCED_MAX) return (qb) => qb.orWhereIn(column, rows.map((r) => r.id));
+  return (qb) => qb.orWhereIn(column, (sub) => sub.withSchema('public').from(table).select('id').where(match));
+}
+
+/** `column` references a user whose email or name contains the text. */
+export const userMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'users', ['email', 'name'], term);
+/** `column` references a grid whose title or slug contains the text. */
+export const gridTitleMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'grids', ['title', 'slug'], term);
+/** `column` references a template whose title or slug contains the text. */
+export const templateTitleMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'templates', ['title', 'slug'], term);
 
 /** `column` equals the text (an indexed column of a large table, where a substring would read every row). */
 export const exactly = (column: string, term: string): SearchCondition => (qb) => qb.orWhere(column, term);
-
-/** `column` references a grid whose title or slug contains the text. */
-export const gridTitleMatches = (column: string, term: string): SearchCondition | null =>
-  term.length >= MIN_SUBSTRING
-    ? (qb) => qb.orWhereRaw('?? = ANY (ARRAY(SELECT g.id FROM public.grids g WHERE g.title ILIKE ? OR g.slug ILIKE ?))', [column, `%${escapeLike(term)}%`, `%${escapeLike(term)}%`])
-    : null;
-
-/** `column` references a template whose title or slug contains the text. */
-export const templateTitleMatches = (column: string, term: string): SearchCondition | null =>
-  term.length >= MIN_SUBSTRING
-    ? (qb) => qb.orWhereRaw('?? = ANY (ARRAY(SELECT t.id FROM public.templates t WHERE t.title ILIKE ? OR t.slug ILIKE ?))', [column, `%${escapeLike(term)}%`, `%${escapeLike(term)}%`])
-    : null;
 
 /**
  * What a submission's search matches: its id, its submitter's email or name, and the answers its
  * version marks searchable (the GIN-indexed search document, every word as a prefix). `table` is
  * the submissions table's name or alias in the query.
  */
-export function submissionMatches(term: string, table: string): SearchCondition[] {
+export async function submissionMatches(db: Knex, term: string, table: string): Promise<SearchCondition[]> {
   const conditions: (SearchCondition | null)[] = [
     isIdLike(term) ? (qb) => qb.orWhere(`${table}.id`, term) : null,
-    userMatches(`${table}.submitted_by`, term),
+    await userMatches(db, `${table}.submitted_by`, term),
     hasWords(term) ? (qb) => qb.orWhereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, term]) : null,
   ];
   return conditions.filter((c): c is SearchCondition => c !== null);
