@@ -28,24 +28,8 @@ import type { BlobStore } from './files/storage.js';
 import { ExportService } from './exports/export.service.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { SavedViewsService } from './views/saved-views.service.js';
+import type { Services } from './services.js';
 
-export interface Services {
-  users: UsersService;
-  grids: GridsService;
-  auth: AuthService;
-  tokens: TokensService;
-  templates: TemplatesService;
-  publisher: PublishService;
-  submissions: SubmissionsService;
-  submissionBatches: SubmissionBatchService;
-  review: ReviewService;
-  reviewQueue: ReviewQueueService;
-  followUps: FollowUpsService;
-  files: FilesService;
-  exports: ExportService;
-  webhooks: WebhooksService;
-  savedViews: SavedViewsService;
-}
 
 /**
  * The long-lived parts one process shares: configuration, logger, PostgreSQL pool, Redis, queues and
@@ -67,6 +51,8 @@ export interface Runtime {
   services: Services;
   close(): Promise<void>;
 }
+
+export type { Services };
 
 export interface RuntimeOptions {
   logger?: Logger;
