@@ -92,7 +92,8 @@ describe('saved views', () => {
     const mine = made.views!.find((v) => v.name === 'Mine only')!;
     expect((await list(bob)).views).toEqual([]);
     // Bob cannot rename, make default or delete Alice's view: it is not found for him.
-    for (const fields of [{ op: 'rename', id: mine.id, name: 'Taken' }, { op: 'default', id: mine.id, isDefault: 'true' }, { op: 'delete', id: mine.id }]) {
+    const attempts: Record<string, string>[] = [{ op: 'rename', id: mine.id, name: 'Taken' }, { op: 'default', id: mine.id, isDefault: 'true' }, { op: 'delete', id: mine.id }];
+    for (const fields of attempts) {
       const answer = await change(bob, fields);
       expect(answer.notice).toEqual({ message: 'Saved view not found', type: 'error' });
     }
