@@ -10,6 +10,7 @@ import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
 import { asAdminUser, visibleScopeOf } from '../admin-user.js';
 import { readOnlyActions } from './types.js';
+import { submissionMatches, whereAny } from '../../src/search/search.js';
 
 /**
  * The typed tables of published templates, as read-only admin resources: one per section table
@@ -112,7 +113,24 @@ export async function formDataResources(deps: {
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
-      resource: new GridbookResource(metadata, { id: table.name, scope }),
+      resource: new GridbookResource(metadata, {
+        id: table.name,
+        scope,
+        // Rows of the submissions the search finds (their id, submitter, searchable answers: the
+        // submissions' index), one semi-join; the typed columns hold the same answers.
+        search: {
+          large: {},
+          more: async (term, db) => {
+            const matches = await submissionMatches(db, term, 's');
+            return [
+              (qb) =>
+                qb.orWhereIn(SYSTEM_COLUMNS.submissionId, (sub) =>
+                  sub.select('s.id').from('public.submissions as s').where('s.template_id', template.id).andWhere((any) => whereAny(any, matches)),
+                ),
+            ];
+          },
+        },
+      }),
       options: {
         navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
         sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },

@@ -12,6 +12,7 @@ import { confirmAction, confirmBulkAction } from '../features/confirm-action.js'
 import { historyFeature } from '../features/history.feature.js';
 import { statusProperty } from '../features/status-property.js';
 import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
+import { submissionMatches } from '../../src/search/search.js';
 
 
 /** The rows of the list: the permission module's scope of visible submissions. */
@@ -51,10 +52,10 @@ export function submissionsResource(deps: AdminDeps): TableResource {
 
   return {
     table: 'submissions',
-    hiddenColumns: ['idempotency_hash'],
+    hiddenColumns: ['idempotency_hash', 'search_document'],
     availableValues: { review_status: [...REVIEW_STATUSES] },
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'] }),
+      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'], search: { large: { columns: ['search_document'] }, more: (term, db) => submissionMatches(db, term, 'submissions') } }),
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },

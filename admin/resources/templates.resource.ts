@@ -10,6 +10,7 @@ import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
+import { templateTitleMatches } from '../../src/search/search.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
@@ -93,6 +94,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
+        search: { text: ['slug', 'title'] },
         detailOnly: ['definition'],
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
         writer: {
@@ -189,6 +191,7 @@ export function templateVersionsResource(): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
+        search: { more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)] },
         detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'

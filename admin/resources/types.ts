@@ -11,7 +11,7 @@ export interface AdminDeps {
   catalog: TemplateCatalog;
   queues: Queues;
   /** The composition root's services that admin resources call (their types from one place). */
-  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks'>;
+  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks' | 'savedViews'>;
 
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
