@@ -15,6 +15,7 @@ import { UsersService } from './users/users.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
+import { TablesService } from './templates/tables.service.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -35,6 +36,7 @@ export interface Services {
   tokens: TokensService;
   templates: TemplatesService;
   publisher: PublishService;
+  tables: TablesService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
@@ -100,6 +102,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool, metrics }),
+      tables: new TablesService({ pool }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

@@ -24,6 +24,30 @@ const TemplateView = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
 });
 
+/** A form data table's column slots and row size (src/templates/budget.ts). */
+export const TableBudgetView = Type.Object({
+  table: Type.String(),
+  kind: Type.Union([Type.Literal('section'), Type.Literal('table')]),
+  key: Type.String({ description: 'the section key, or `section.table` for a repeating table' }),
+  retired: Type.Boolean({ description: 'the table of a removed section, kept with its data' }),
+  slots: Type.Object(
+    {
+      live: Type.Integer(),
+      retired: Type.Integer({ description: 'columns of removed fields, kept with their data' }),
+      dropped: Type.Integer({ description: 'dropped columns PostgreSQL still counts (pg_attribute.attisdropped); compaction reclaims them' }),
+      other: Type.Integer({ description: 'columns the names do not know (a conversion in progress)' }),
+      used: Type.Integer(),
+      limit: Type.Integer({ description: "PostgreSQL's 1,600 columns a table" }),
+    },
+    { description: 'column slots: PostgreSQL counts every pg_attribute row with attnum > 0, dropped ones included' },
+  ),
+  added: Type.Optional(Type.Integer({ description: 'slots the plan adds' })),
+  rowBytes: Type.Integer({ description: 'the least a fully filled row takes (variable-length values as 18-byte TOAST pointers)' }),
+  rowBytesLimit: Type.Integer(),
+  level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('full')], { description: 'warning from 80%; full refuses a publish' }),
+  advice: Type.Optional(Type.String()),
+});
+
 const PlanView = Type.Object({
   templateId: Type.String(),
   fromVersion: Type.Union([Type.Integer(), Type.Null()]),
@@ -56,10 +80,11 @@ const PlanView = Type.Object({
   ),
   fields: Type.Integer(),
   warnings: Type.Array(Warning),
+  budget: Type.Array(TableBudgetView, { description: 'each table once published; a table over a limit makes `ok` false' }),
 });
 
 export function templatesRoutes(services: Services): RouteSpec[] {
-  const { templates, publisher } = services;
+  const { templates, publisher, tables } = services;
   return [
     route({
       method: 'get',
@@ -161,6 +186,14 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       tag: 'templates',
       summary: 'Drop the columns of removed fields (explicit and audited; publishing never drops data)',
       handler: ({ ctx, params }) => publisher.purgeRetired(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/tables',
+      tag: 'templates',
+      summary: "The template's form data tables: column slots (live, retired, dropped but still counted, of 1,600) and estimated row size",
+      response: Type.Object({ templateId: Type.String(), version: Type.Union([Type.Integer(), Type.Null()]), tables: Type.Array(TableBudgetView) }),
+      handler: ({ ctx, params }) => tables.list(ctx, params.templateId!),
     }),
     route({
       method: 'get',

@@ -29,6 +29,8 @@ export interface TemplateData {
 export type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 export type { ConversionChoice, ConversionChoices } from '../../../src/templates/plan';
 import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
+import type { TableBudget } from '../../../src/templates/budget';
+export type { TableBudget } from '../../../src/templates/budget';
 
 export interface PlanView {
   ok: boolean;
@@ -39,6 +41,8 @@ export interface PlanView {
   checks: CheckResult[];
   conversions: ConversionSummary[];
   fields: number;
+  /** Each table's column slots and row size once published. */
+  budget?: TableBudget[];
 }
 
 export interface ApiError {
