@@ -16,6 +16,7 @@ import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
 import { TablesService } from './templates/tables.service.js';
+import { UnpublishService } from './templates/unpublish.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -37,6 +38,7 @@ export interface Services {
   templates: TemplatesService;
   publisher: PublishService;
   tables: TablesService;
+  unpublisher: UnpublishService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
@@ -103,6 +105,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool, metrics }),
       tables: new TablesService({ pool }),
+      unpublisher: new UnpublishService({ pool }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

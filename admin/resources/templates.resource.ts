@@ -161,6 +161,18 @@ export function templatesResource(deps: AdminDeps): TableResource {
               return `${result.queued} submission(s) queued for processing`;
             },
           })),
+          unpublish: inMenu('More', confirmAction({
+            name: 'unpublish',
+            icon: 'RotateCcw',
+            variant: 'danger',
+            confirm:
+              "Unpublish the latest version? A new version restores the previous version's form: fields it removed come back with their data, fields it added are retired (their data is kept). Refused when a change cannot be undone (a type change, a purged column).",
+            isAccessible: (ctx) => allowed('publish')(ctx) && Number(ctx.record?.params.current_version ?? 0) >= 2,
+            run: async (ctx, record) => {
+              const result = await deps.services.unpublisher.unpublish(ctx, String(record.id()));
+              return `Version ${result.unpublished} unpublished: version ${result.version} restores the form of version ${result.restores}`;
+            },
+          })),
           purgeRetired: inMenu('More', confirmAction({
             name: 'purgeRetired',
             icon: 'Trash',

@@ -6,6 +6,8 @@ import type { GridsService } from '../../src/grids/grids.service.js';
 import type { UsersService } from '../../src/users/users.service.js';
 import type { TemplatesService } from '../../src/templates/templates.service.js';
 import type { PublishService } from '../../src/templates/publish.service.js';
+import type { TablesService } from '../../src/templates/tables.service.js';
+import type { UnpublishService } from '../../src/templates/unpublish.js';
 import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
@@ -27,6 +29,8 @@ export interface AdminDeps {
     auth: AuthService;
     templates: TemplatesService;
     publisher: PublishService;
+    tables: TablesService;
+    unpublisher: UnpublishService;
     submissions: SubmissionsService;
     review: ReviewService;
     reviewQueue: ReviewQueueService;

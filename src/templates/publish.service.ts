@@ -140,7 +140,7 @@ export class PublishRefusedError extends AppError {
 }
 
 /** The naming of the latest version, with purged columns and tables removed (their names stay used). */
-function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
+export function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
   const strip = <T extends { name: string; columns: Record<string, { name: string }> }>(tables: Record<string, T>) =>
     Object.fromEntries(
       Object.entries(tables)

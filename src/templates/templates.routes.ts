@@ -5,6 +5,7 @@ import { route, type RouteSpec } from '../http/routes.js';
 import type { Services } from '../runtime.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
+import { UnpublishInput } from './unpublish.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
@@ -84,7 +85,7 @@ const PlanView = Type.Object({
 });
 
 export function templatesRoutes(services: Services): RouteSpec[] {
-  const { templates, publisher, tables } = services;
+  const { templates, publisher, tables, unpublisher } = services;
   return [
     route({
       method: 'get',
@@ -179,6 +180,24 @@ export function templatesRoutes(services: Services): RouteSpec[] {
       body: PublishInput,
       status: 201,
       handler: ({ ctx, params, body }) => publisher.publish(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/unpublish',
+      tag: 'templates',
+      summary:
+        "Unpublish the latest version: a new version with the previous one's form (columns of fields it removed come back with their data, " +
+        'fields it added are retired with theirs); refused with the reason when not reversible (a type change converted in place, a purged column)',
+      body: UnpublishInput,
+      status: 201,
+      response: Type.Object({
+        version: Type.Integer({ description: 'the new version' }),
+        restores: Type.Integer({ description: 'the version whose form is back' }),
+        unpublished: Type.Integer(),
+        changes: Type.Array(Type.String()),
+        statements: Type.Array(Type.String()),
+      }),
+      handler: ({ ctx, params, body }) => unpublisher.unpublish(ctx, params.templateId!, body),
     }),
     route({
       method: 'post',
