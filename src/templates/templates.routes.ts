@@ -2,10 +2,12 @@ import { Type } from '@sinclair/typebox';
 import { contentDisposition } from '../files/files.routes.js';
 import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { TemplatesService } from './templates.service.js';
+import type { PublishService } from './publish.service.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
-import { UnpublishInput } from './unpublish.js';
+import { UnpublishInput, type UnpublishService } from './unpublish.js';
+import type { TablesService } from './tables.service.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
@@ -84,7 +86,12 @@ const PlanView = Type.Object({
   budget: Type.Array(TableBudgetView, { description: 'each table once published; a table over a limit makes `ok` false' }),
 });
 
-export function templatesRoutes(services: Services): RouteSpec[] {
+export function templatesRoutes(services: {
+  templates: TemplatesService;
+  publisher: PublishService;
+  tables: TablesService;
+  unpublisher: UnpublishService;
+}): RouteSpec[] {
   const { templates, publisher, tables, unpublisher } = services;
   return [
     route({
