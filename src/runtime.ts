@@ -17,6 +17,7 @@ import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
 import { TablesService } from './templates/tables.service.js';
 import { UnpublishService } from './templates/unpublish.js';
+import { TemplateTrash } from './templates/trash.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -39,6 +40,7 @@ export interface Services {
   publisher: PublishService;
   tables: TablesService;
   unpublisher: UnpublishService;
+  templateTrash: TemplateTrash;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
@@ -106,6 +108,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       publisher: new PublishService({ pool, metrics }),
       tables: new TablesService({ pool }),
       unpublisher: new UnpublishService({ pool }),
+      templateTrash: new TemplateTrash({ pool, retentionDays: config.templates.trashRetentionDays }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

@@ -56,6 +56,11 @@ function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Ch
       if (swept.queued > 0) logger.info(swept, 'sweeper queued webhook deliveries');
       return swept;
     },
+    [MAINTENANCE_JOBS.purgeTemplateTrash]: async () => {
+      const result = await rt.services.templateTrash.purgeExpired();
+      if (result.purged.length) logger.info(result, 'templates purged from the trash');
+      return result;
+    },
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
       const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
         config.login.ipWindowMinutes,
@@ -148,6 +153,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     [MAINTENANCE_JOBS.filesCleanup, config.files.cleanupIntervalMs],
     [MAINTENANCE_JOBS.sweepWebhooks, config.webhooks.sweepIntervalMs],
     [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
+    [MAINTENANCE_JOBS.purgeTemplateTrash, config.templates.trashPurgeIntervalMs],
   ];
   const declareSchedules = async () => {
     for (const [name, every] of schedules) {

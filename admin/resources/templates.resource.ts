@@ -8,7 +8,7 @@ import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
-import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { boolParam, NAV, param, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
@@ -18,6 +18,8 @@ const allowed = (action: Action) => (ctx: ActionContext) => {
   }
   return can(actorOf(ctx.currentAdmin), action, { type: 'template', gridRole: gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) });
 };
+
+const isDeleted = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'is_deleted') === true;
 
 /** What the builder page posts: one operation per request. */
 type BuilderOp = 'save' | 'plan' | 'publish' | 'preview';
@@ -95,6 +97,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
         id: 'templates',
         detailOnly: ['definition'],
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
+        // The trash (src/templates/trash.ts) is shown by the "is deleted" filter; purged ones stay as records.
+        defaultFilters: { is_deleted: false },
         writer: {
           create: async (ctx, p) =>
             (
@@ -116,8 +120,11 @@ export function templatesResource(deps: AdminDeps): TableResource {
         titleProperty: 'title',
         sort: { sortBy: 'id', direction: 'desc' },
         listProperties: ['id', 'title', 'slug', 'grid_id', 'status', 'current_version', 'updated_at'],
-        filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at'],
-        showProperties: ['id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at'],
+        filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at', 'is_deleted'],
+        showProperties: [
+          'id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at',
+          'is_deleted', 'deleted_on', 'purged_on',
+        ],
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
@@ -127,9 +134,31 @@ export function templatesResource(deps: AdminDeps): TableResource {
         },
         actions: {
           new: { isAccessible: allowed('create') },
-          edit: { isAccessible: allowed('edit') },
+          edit: { isAccessible: (ctx) => allowed('edit')(ctx) && !isDeleted(ctx) },
           delete: { isAccessible: false, isVisible: false },
           bulkDelete: { isAccessible: false, isVisible: false },
+          softDelete: inMenu('More', confirmAction({
+            name: 'softDelete',
+            icon: 'Trash2',
+            variant: 'danger',
+            confirm: `Move this template, with its submissions and tables, to the trash? It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
+            isAccessible: (ctx) => allowed('delete')(ctx) && !isDeleted(ctx),
+            run: async (ctx, record) => {
+              const result = await deps.services.templateTrash.delete(ctx, String(record.id()));
+              return `The template is in the trash until ${result.purgeAfter.slice(0, 10)}; use Restore to bring it back`;
+            },
+          })),
+          restore: confirmAction({
+            name: 'restore',
+            icon: 'RotateCcw',
+            variant: 'success',
+            confirm: 'Restore this template, with its submissions and tables?',
+            isAccessible: (ctx) => allowed('restore')(ctx) && isDeleted(ctx) && !ctx.record?.params.purged_on,
+            run: async (ctx, record) => {
+              await deps.services.templateTrash.restore(ctx, String(record.id()));
+              return 'The template is restored';
+            },
+          }),
           builder: builderAction(deps),
           fill: fillTemplateAction(deps),
           export: {

@@ -8,6 +8,7 @@ import type { TemplatesService } from '../../src/templates/templates.service.js'
 import type { PublishService } from '../../src/templates/publish.service.js';
 import type { TablesService } from '../../src/templates/tables.service.js';
 import type { UnpublishService } from '../../src/templates/unpublish.js';
+import type { TemplateTrash } from '../../src/templates/trash.js';
 import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
@@ -31,6 +32,7 @@ export interface AdminDeps {
     publisher: PublishService;
     tables: TablesService;
     unpublisher: UnpublishService;
+    templateTrash: TemplateTrash;
     submissions: SubmissionsService;
     review: ReviewService;
     reviewQueue: ReviewQueueService;
@@ -41,6 +43,8 @@ export interface AdminDeps {
   };
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
+  /** Days a deleted template stays in the trash. */
+  templateTrashDays?: number;
 }
 
 /**

@@ -30,6 +30,7 @@ export const MAINTENANCE_JOBS = {
   markOverdue: 'mark-overdue',
   filesCleanup: 'files-cleanup',
   sweepWebhooks: 'sweep-webhooks',
+  purgeTemplateTrash: 'purge-template-trash',
 } as const;
 
 export interface Queues {

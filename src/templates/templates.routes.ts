@@ -8,6 +8,7 @@ import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
 import { UnpublishInput, type UnpublishService } from './unpublish.js';
 import type { TablesService } from './tables.service.js';
+import type { TemplateTrash } from './trash.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
@@ -25,6 +26,7 @@ const TemplateView = Type.Object({
   warnings: Type.Array(Warning, { description: 'missing translations: the definition is saved, the default language is shown' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  deletedOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when it went to the trash' }),
 });
 
 /** A form data table's column slots and row size (src/templates/budget.ts). */
@@ -91,16 +93,18 @@ export function templatesRoutes(services: {
   publisher: PublishService;
   tables: TablesService;
   unpublisher: UnpublishService;
+  templateTrash: TemplateTrash;
 }): RouteSpec[] {
-  const { templates, publisher, tables, unpublisher } = services;
+  const { templates, publisher, tables, unpublisher, templateTrash } = services;
   return [
     route({
       method: 'get',
       path: '/grids/:gridId/templates',
       tag: 'templates',
-      summary: 'Templates of a grid',
+      summary: "Templates of a grid; `deleted=true`: those in the grid's trash (restorable until purged)",
+      query: Type.Object({ deleted: Type.Optional(Type.Boolean({ default: false })) }),
       response: Type.Array(TemplateView),
-      handler: ({ ctx, params }) => templates.list(ctx, params.gridId!),
+      handler: ({ ctx, params, query }) => templates.list(ctx, params.gridId!, { deleted: query.deleted }),
     }),
     route({
       method: 'post',
@@ -129,6 +133,23 @@ export function templatesRoutes(services: {
       bodyCheckedBy: 'service',
       response: TemplateView,
       handler: ({ ctx, params, body }) => templates.updateMeta(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'delete',
+      path: '/templates/:templateId',
+      tag: 'templates',
+      summary:
+        'Move a template, with its submissions and tables, to the trash (grid managers): hidden, restorable until purged after TEMPLATE_TRASH_RETENTION_DAYS',
+      response: Type.Intersect([TemplateView, Type.Object({ purgeAfter: Type.String({ format: 'date-time' }) })]),
+      handler: ({ ctx, params }) => templateTrash.delete(ctx, params.templateId!),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/restore',
+      tag: 'templates',
+      summary: 'Restore a template from the trash, with its submissions, tables and views',
+      response: TemplateView,
+      handler: ({ ctx, params }) => templateTrash.restore(ctx, params.templateId!),
     }),
     route({
       method: 'put',
