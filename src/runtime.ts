@@ -18,6 +18,7 @@ import { PublishService } from './templates/publish.service.js';
 import { TablesService } from './templates/tables.service.js';
 import { UnpublishService } from './templates/unpublish.js';
 import { TemplateTrash } from './templates/trash.js';
+import { CompactionService } from './templates/compaction.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -41,6 +42,7 @@ export interface Services {
   tables: TablesService;
   unpublisher: UnpublishService;
   templateTrash: TemplateTrash;
+  compactions: CompactionService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
@@ -109,6 +111,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       tables: new TablesService({ pool }),
       unpublisher: new UnpublishService({ pool }),
       templateTrash: new TemplateTrash({ pool, retentionDays: config.templates.trashRetentionDays }),
+      compactions: new CompactionService({
+        pool,
+        enqueue: async (id) => {
+          await queues.compactions.add('compact', { compactionId: id }, { jobId: `compact-${id}` });
+        },
+      }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

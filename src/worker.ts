@@ -135,6 +135,15 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
   exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
 
+  // Compactions: one at a time per worker; the lock outlasts a batch (it is renewed while the job runs).
+  const compactionsWorker = new Worker(
+    QUEUES.compactions,
+    (job: Job<{ compactionId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
+    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+  );
+  compactionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'));
+  compactionsWorker.on('error', (err) => logger.debug({ err }, 'compactions worker error'));
+
   const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
   const webhooksWorker = new Worker(
     QUEUES.webhooks,
@@ -174,7 +183,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     close: async () => {
       clearInterval(refresh);
       await dispatcher.close();
-      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close()]);
+      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close(), compactionsWorker.close()]);
       connection.disconnect();
     },
   };

@@ -9,6 +9,7 @@ import type { PublishService } from '../../src/templates/publish.service.js';
 import type { TablesService } from '../../src/templates/tables.service.js';
 import type { UnpublishService } from '../../src/templates/unpublish.js';
 import type { TemplateTrash } from '../../src/templates/trash.js';
+import type { CompactionService } from '../../src/templates/compaction.js';
 import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
@@ -33,6 +34,7 @@ export interface AdminDeps {
     tables: TablesService;
     unpublisher: UnpublishService;
     templateTrash: TemplateTrash;
+    compactions: CompactionService;
     submissions: SubmissionsService;
     review: ReviewService;
     reviewQueue: ReviewQueueService;

@@ -9,6 +9,7 @@ import { DefinitionSchema } from './definition.schema.js';
 import { UnpublishInput, type UnpublishService } from './unpublish.js';
 import type { TablesService } from './tables.service.js';
 import type { TemplateTrash } from './trash.js';
+import type { CompactionService } from './compaction.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
 
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
@@ -53,6 +54,20 @@ export const TableBudgetView = Type.Object({
   advice: Type.Optional(Type.String()),
 });
 
+const CompactionView = Type.Object({
+  id: Type.String(),
+  templateId: Type.String(),
+  table: Type.String(),
+  status: Type.Union(['queued', 'copying', 'swapping', 'done', 'failed'].map((s) => Type.Literal(s))),
+  rowsTotal: Type.Union([Type.Integer(), Type.Null()], { description: "the planner's estimate when the copy started" }),
+  rowsCopied: Type.Integer(),
+  slotsBefore: Type.Union([Type.Integer(), Type.Null()]),
+  slotsAfter: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
 const PlanView = Type.Object({
   templateId: Type.String(),
   fromVersion: Type.Union([Type.Integer(), Type.Null()]),
@@ -94,8 +109,9 @@ export function templatesRoutes(services: {
   tables: TablesService;
   unpublisher: UnpublishService;
   templateTrash: TemplateTrash;
+  compactions: CompactionService;
 }): RouteSpec[] {
-  const { templates, publisher, tables, unpublisher, templateTrash } = services;
+  const { templates, publisher, tables, unpublisher, templateTrash, compactions } = services;
   return [
     route({
       method: 'get',
@@ -241,6 +257,33 @@ export function templatesRoutes(services: {
       summary: "The template's form data tables: column slots (live, retired, dropped but still counted, of 1,600) and estimated row size",
       response: Type.Object({ templateId: Type.String(), version: Type.Union([Type.Integer(), Type.Null()]), tables: Type.Array(TableBudgetView) }),
       handler: ({ ctx, params }) => tables.list(ctx, params.templateId!),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/tables/:table/compact',
+      tag: 'templates',
+      summary:
+        'Compact a form data table online (a background job): a new table with only its live and retired columns, copied in batches, ' +
+        'then swapped in a short transaction; gives back the slots of dropped columns. Progress: GET .../compactions/:compactionId',
+      status: 202,
+      response: CompactionView,
+      handler: ({ ctx, params }) => compactions.start(ctx, params.templateId!, params.table!),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/compactions',
+      tag: 'templates',
+      summary: "The template's compactions, newest first, with their progress",
+      response: Type.Array(CompactionView),
+      handler: ({ ctx, params }) => compactions.list(ctx, params.templateId!),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/compactions/:compactionId',
+      tag: 'templates',
+      summary: 'One compaction: its status, rows copied, slots before and after',
+      response: CompactionView,
+      handler: ({ ctx, params }) => compactions.get(ctx, params.templateId!, params.compactionId!),
     }),
     route({
       method: 'get',
