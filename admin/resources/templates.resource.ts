@@ -22,7 +22,7 @@ const allowed = (action: Action) => (ctx: ActionContext) => {
 const isDeleted = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'is_deleted') === true;
 
 /** What the builder page posts: one operation per request. */
-type BuilderOp = 'save' | 'plan' | 'publish' | 'preview';
+type BuilderOp = 'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions';
 
 /**
  * The form builder's server side (admin/components/form-builder/ is its page). GET loads the
@@ -30,7 +30,7 @@ type BuilderOp = 'save' | 'plan' | 'publish' | 'preview';
  * (dry run), publish, or preview the JSON Schema. Errors come back per path, never as a stack.
  */
 function builderAction(deps: AdminDeps) {
-  const { templates, publisher } = deps.services;
+  const { templates, publisher, compactions } = deps.services;
   return {
     actionType: 'record' as const,
     icon: 'Edit3',
@@ -71,6 +71,12 @@ function builderAction(deps: AdminDeps) {
           }
           case 'preview':
             return { ...base, schema: await templates.previewSchema(ctx, id) };
+          case 'compact': {
+            const started = await compactions.start(ctx, id, String(payload.table ?? ''));
+            return { ...base, compactions: await compactions.list(ctx, id), notice: { message: `Compaction of ${started.table} started`, type: 'success' } };
+          }
+          case 'compactions':
+            return { ...base, compactions: await compactions.list(ctx, id) };
           default:
             return { ...base, notice: { message: `Unknown operation "${op}"`, type: 'error' } };
         }

@@ -1,6 +1,6 @@
 import React from 'react';
 import { MessageBox } from '@adminjs/design-system';
-import type { ApiError, ConversionChoice, ConversionChoices, PlanView as Plan, TableBudget } from './types';
+import type { ApiError, BuilderResponse, CompactionView, ConversionChoice, ConversionChoices, PlanView as Plan, TableBudget } from './types';
 
 const ON_FAILURE: { value: NonNullable<ConversionChoice['onFailure']>; label: string }[] = [
   { value: 'refuse', label: 'Refuse the publish' },
@@ -65,8 +65,52 @@ const SLOT_COLOURS = { live: '#3040D6', retired: '#A0A8C8', dropped: '#E8A33D', 
  * Each table's column slots once published (live, retired, dropped but still counted by
  * PostgreSQL, out of 1,600) as a bar, and its row size; amber from 80%, red over the limit.
  */
-export const BudgetView: React.FC<{ budget: TableBudget[] }> = ({ budget }) => (
+/** Starting a compaction and reading the template's compactions (the builder action's `compact` and `compactions`). */
+export interface CompactionApi {
+  compact: (table: string) => Promise<BuilderResponse>;
+  compactions: () => Promise<BuilderResponse>;
+}
+
+const ACTIVE = new Set(['queued', 'copying', 'swapping']);
+
+/** A table's latest compaction: its progress while it runs, its outcome after. */
+const CompactionLine: React.FC<{ c: CompactionView }> = ({ c }) => (
+  <div className="gbfb-muted" data-testid="compaction-status" data-status={c.status}>
+    Compaction {c.status}
+    {ACTIVE.has(c.status) ? `: ${c.rowsCopied.toLocaleString()}${c.rowsTotal ? ` of about ${c.rowsTotal.toLocaleString()}` : ''} rows copied` : ''}
+    {c.status === 'done' ? `: ${c.slotsBefore ?? '?'} → ${c.slotsAfter ?? '?'} slots` : ''}
+    {c.error ? `: ${c.error}` : ''}
+  </div>
+);
+
+export const BudgetView: React.FC<{ budget: TableBudget[]; compaction?: CompactionApi }> = ({ budget, compaction }) => {
+  const [runs, setRuns] = React.useState<CompactionView[]>([]);
+  const [problem, setProblem] = React.useState<string | null>(null);
+  const refresh = React.useCallback(async () => {
+    if (!compaction) return;
+    const data = await compaction.compactions();
+    if (data.compactions) setRuns(data.compactions);
+  }, [compaction]);
+  React.useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  // While one runs, its progress is read again every two seconds.
+  const running = runs.some((r) => ACTIVE.has(r.status));
+  React.useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(() => void refresh(), 2000);
+    return () => clearInterval(timer);
+  }, [running, refresh]);
+  const start = async (table: string) => {
+    if (!compaction) return;
+    const data = await compaction.compact(table);
+    setProblem(data.notice?.type === 'error' ? data.notice.message : null);
+    if (data.compactions) setRuns(data.compactions);
+  };
+  const latest = (table: string) => runs.find((r) => r.table === table);
+  return (
   <div data-testid="plan-budget">
+    {problem ? <MessageBox variant="danger" message={problem} /> : null}
     <div className="gbfb-label" style={{ marginTop: 12 }}>Column budget</div>
     <table className="gbfb-table">
       <thead>
@@ -108,6 +152,14 @@ export const BudgetView: React.FC<{ budget: TableBudget[] }> = ({ budget }) => (
               </td>
               <td>
                 {b.rowBytes.toLocaleString()} / {b.rowBytesLimit.toLocaleString()} bytes
+                {latest(b.table) ? <CompactionLine c={latest(b.table)!} /> : null}
+                {compaction && b.slots.dropped > 0 && !ACTIVE.has(latest(b.table)?.status ?? '') ? (
+                  <div>
+                    <button type="button" className="gbfb-link-btn" data-testid="compact-table" onClick={() => void start(b.table)}>
+                      Compact (reclaim {b.slots.dropped} slot{b.slots.dropped === 1 ? '' : 's'})
+                    </button>
+                  </div>
+                ) : null}
               </td>
             </tr>
           );
@@ -115,7 +167,8 @@ export const BudgetView: React.FC<{ budget: TableBudget[] }> = ({ budget }) => (
       </tbody>
     </table>
   </div>
-);
+  );
+};
 
 /** The dry run of a publish: what changes, the exact SQL, and the checks on existing rows. */
 export const PlanView: React.FC<{
@@ -123,7 +176,9 @@ export const PlanView: React.FC<{
   stale: boolean;
   choices: ConversionChoices;
   onChoose?: (field: string, choice: ConversionChoice) => void;
-}> = ({ plan, stale, choices, onChoose }) => {
+  /** Offered to those who may publish: compact a table with dropped slots, and follow its progress. */
+  compaction?: CompactionApi;
+}> = ({ plan, stale, choices, onChoose, compaction }) => {
   const failing = plan.checks.filter((c) => c.failing > 0 && !c.resolution);
   const overBudget = (plan.budget ?? []).filter((b) => b.level === 'full');
   return (
@@ -163,7 +218,7 @@ export const PlanView: React.FC<{
         ))}
       </div>
 
-      {plan.budget?.length ? <BudgetView budget={plan.budget} /> : null}
+      {plan.budget?.length ? <BudgetView budget={plan.budget} compaction={compaction} /> : null}
 
       {plan.conversions?.length ? <div className="gbfb-label">Conversion choices</div> : null}
       {plan.conversions?.length ? (

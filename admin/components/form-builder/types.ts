@@ -31,6 +31,8 @@ export type { ConversionChoice, ConversionChoices } from '../../../src/templates
 import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 import type { TableBudget } from '../../../src/templates/budget';
 export type { TableBudget } from '../../../src/templates/budget';
+export type { CompactionView } from '../../../src/templates/compaction';
+import type { CompactionView } from '../../../src/templates/compaction';
 
 export interface PlanView {
   ok: boolean;
@@ -64,6 +66,7 @@ export interface BuilderResponse {
   plan?: PlanView;
   published?: { version: number; plan: PlanView; durationMs: number };
   schema?: Record<string, unknown>;
+  compactions?: CompactionView[];
 }
 
 /** Where a field lives: a section's fields (t = null) or a repeating table's columns. */
