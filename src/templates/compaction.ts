@@ -35,6 +35,9 @@ export const COMPACTION_BATCH = 5000;
 /** Catch-up rounds stop when fewer logged submissions than this are left: the swap takes the rest under its lock. */
 const SWAP_THRESHOLD = 500;
 const SWAP_LOCK_TIMEOUT_MS = 5000;
+const SWAP_ATTEMPTS = 5;
+/** lock_not_available (lock_timeout), deadlock_detected: the swap rolled back whole and may run again. */
+const RETRYABLE = new Set(['55P03', '40P01']);
 
 export type CompactionStatus = 'queued' | 'copying' | 'swapping' | 'done' | 'failed';
 
@@ -170,11 +173,20 @@ export class CompactionService {
       await this.prepare(schema, job, names);
       const key = await this.copy(schema, job, names);
       await this.buildIndexes(schema, job.table_name, names.next);
-      await this.catchUp(schema, job.table_name, names, key, SWAP_THRESHOLD);
-      await this.swap(schema, job, names, key, template.id);
+      // A swap that waited too long for its locks (or lost a deadlock) changed nothing: catch up and try again.
+      for (let attempt = 1; ; attempt++) {
+        await this.catchUp(schema, job.table_name, names, key, SWAP_THRESHOLD);
+        try {
+          await this.swap(schema, job, names, key, template.id);
+          break;
+        } catch (error) {
+          if (attempt >= SWAP_ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
     } catch (error) {
-      // 55P03 lock_not_available: the swap waited too long for its lock; BullMQ tries again later.
-      if ((error as { code?: string }).code === '55P03') throw error;
+      // The swap could not get its locks: BullMQ tries again later, from where it stopped.
+      if (RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
       await this.abandon(job, error as Error).catch(() => undefined);
       throw error;
     }
@@ -321,6 +333,10 @@ END $fn$`,
     await withTransaction(this.deps.pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = ${SWAP_LOCK_TIMEOUT_MS}`);
       await tx.query(`UPDATE table_compactions SET status = 'swapping' WHERE id = $1`, [job.id]);
+      // Dropping the old table's foreign key and adding the new one's lock submissions too. Writers
+      // lock submissions first (processing: FOR UPDATE, then the form tables, then UPDATE): taking
+      // it first, in a mode their FOR UPDATE holds off, keeps the order and so avoids a deadlock.
+      await tx.query(`LOCK TABLE ${qualifiedName('public', 'submissions')} IN EXCLUSIVE MODE`);
       await tx.query(`LOCK TABLE ${old} IN ACCESS EXCLUSIVE MODE`);
       const [was, is] = [await liveColumns(tx, schema, job.table_name), await liveColumns(tx, schema, names.next)];
       if (JSON.stringify(was) !== JSON.stringify(is)) {
