@@ -15,6 +15,10 @@ import { UsersService } from './users/users.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
+import { TablesService } from './templates/tables.service.js';
+import { UnpublishService } from './templates/unpublish.js';
+import { TemplateTrash } from './templates/trash.js';
+import { CompactionService } from './templates/compaction.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -88,6 +92,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
       publisher: new PublishService({ pool, metrics }),
+      tables: new TablesService({ pool }),
+      unpublisher: new UnpublishService({ pool }),
+      templateTrash: new TemplateTrash({ pool, retentionDays: config.templates.trashRetentionDays }),
+      compactions: new CompactionService({
+        pool,
+        enqueue: async (id) => {
+          await queues.compactions.add('compact', { compactionId: id }, { jobId: `compact-${id}` });
+        },
+      }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

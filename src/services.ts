@@ -13,6 +13,10 @@ import type { TokensService } from './auth/tokens.service.js';
 import type { UsersService } from './users/users.service.js';
 import type { WebhooksService } from './webhooks/webhooks.service.js';
 import type { SavedViewsService } from './views/saved-views.service.js';
+import type { TablesService } from './templates/tables.service.js';
+import type { UnpublishService } from './templates/unpublish.js';
+import type { TemplateTrash } from './templates/trash.js';
+import type { CompactionService } from './templates/compaction.js';
 
 /** The services of the composition root (runtime.ts), by name: the type that admin resources and tests share. */
 export interface Services {
@@ -22,6 +26,10 @@ export interface Services {
   tokens: TokensService;
   templates: TemplatesService;
   publisher: PublishService;
+  tables: TablesService;
+  unpublisher: UnpublishService;
+  templateTrash: TemplateTrash;
+  compactions: CompactionService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;

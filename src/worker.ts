@@ -56,6 +56,11 @@ function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Ch
       if (swept.queued > 0) logger.info(swept, 'sweeper queued webhook deliveries');
       return swept;
     },
+    [MAINTENANCE_JOBS.purgeTemplateTrash]: async () => {
+      const result = await rt.services.templateTrash.purgeExpired();
+      if (result.purged.length) logger.info(result, 'templates purged from the trash');
+      return result;
+    },
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
       const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
         config.login.ipWindowMinutes,
@@ -130,6 +135,15 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
   exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
 
+  // Compactions: one at a time per worker; the lock outlasts a batch (it is renewed while the job runs).
+  const compactionsWorker = new Worker(
+    QUEUES.compactions,
+    (job: Job<{ compactionId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
+    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+  );
+  compactionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'));
+  compactionsWorker.on('error', (err) => logger.debug({ err }, 'compactions worker error'));
+
   const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
   const webhooksWorker = new Worker(
     QUEUES.webhooks,
@@ -148,6 +162,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     [MAINTENANCE_JOBS.filesCleanup, config.files.cleanupIntervalMs],
     [MAINTENANCE_JOBS.sweepWebhooks, config.webhooks.sweepIntervalMs],
     [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
+    [MAINTENANCE_JOBS.purgeTemplateTrash, config.templates.trashPurgeIntervalMs],
   ];
   const declareSchedules = async () => {
     for (const [name, every] of schedules) {
@@ -168,7 +183,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     close: async () => {
       clearInterval(refresh);
       await dispatcher.close();
-      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close()]);
+      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close(), compactionsWorker.close()]);
       connection.disconnect();
     },
   };

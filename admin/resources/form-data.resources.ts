@@ -79,7 +79,7 @@ export async function formDataResources(deps: {
        FROM templates t
        JOIN grids g ON g.id = t.grid_id
        JOIN template_versions v ON v.template_id = t.id AND v.version = t.current_version
-      WHERE t.status = 'published' AND NOT g.is_deleted
+      WHERE t.status = 'published' AND NOT g.is_deleted AND NOT t.is_deleted
       ORDER BY g.title, t.title, t.id`,
   );
   const wanted: { template: PublishedTemplate; table: TableNaming; label: string; fields: LocalizedField[]; child: boolean }[] = [];

@@ -11,10 +11,12 @@ export interface AdminDeps {
   catalog: TemplateCatalog;
   queues: Queues;
   /** The composition root's services that admin resources call (their types from one place). */
-  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks' | 'savedViews'>;
+  services: Omit<Services, 'tokens' | 'submissionBatches'>;
 
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
+  /** Days a deleted template stays in the trash. */
+  templateTrashDays?: number;
 }
 
 /**

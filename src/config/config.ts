@@ -95,6 +95,11 @@ export interface Config {
     asyncThreshold: number;
     retentionHours: number;
   };
+  templates: {
+    /** Days a deleted template (and its data) stays in the trash, restorable, before it is purged. */
+    trashRetentionDays: number;
+    trashPurgeIntervalMs: number;
+  };
   webhooks: {
     /** Attempts per delivery (the first included), with exponential backoff from backoffMs. */
     attempts: number;
@@ -267,6 +272,10 @@ export function loadConfig(env: Env = process.env): Config {
     exports: {
       asyncThreshold: r.int('EXPORT_ASYNC_THRESHOLD', 50_000, 0, 1_000_000_000),
       retentionHours: r.int('EXPORT_RETENTION_HOURS', 72, 1, 24 * 365),
+    },
+    templates: {
+      trashRetentionDays: r.int('TEMPLATE_TRASH_RETENTION_DAYS', 30, 0, 3650),
+      trashPurgeIntervalMs: r.int('TEMPLATE_TRASH_PURGE_INTERVAL_MS', 60 * 60 * 1000, 100, 24 * 3600 * 1000),
     },
     webhooks: {
       attempts: r.int('WEBHOOK_ATTEMPTS', 8, 1, 50),

@@ -10,6 +10,8 @@ export const QUEUES = {
   exports: 'exports',
   /** Webhook deliveries, one job per delivery (job id: whd-<id>; attempts and backoff set per job). */
   webhooks: 'webhooks',
+  /** Compactions of form data tables (job id: compact-<id>), src/templates/compaction.ts. */
+  compactions: 'compactions',
 } as const;
 
 export const SUBMISSION_JOB = 'process';
@@ -30,6 +32,7 @@ export const MAINTENANCE_JOBS = {
   markOverdue: 'mark-overdue',
   filesCleanup: 'files-cleanup',
   sweepWebhooks: 'sweep-webhooks',
+  purgeTemplateTrash: 'purge-template-trash',
 } as const;
 
 export interface Queues {
@@ -37,6 +40,7 @@ export interface Queues {
   submissions: Queue;
   exports: Queue;
   webhooks: Queue;
+  compactions: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -68,7 +72,13 @@ export function createQueues(
   });
   // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
   const webhooks = new Queue(QUEUES.webhooks, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  const all = () => [maintenance, submissions, exports, webhooks];
+  // A compaction resumes where it stopped: a few attempts, spaced (a swap waits for its lock).
+  const compactions = new Queue(QUEUES.compactions, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: 100 },
+  });
+  const all = () => [maintenance, submissions, exports, webhooks, compactions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
@@ -76,6 +86,7 @@ export function createQueues(
     submissions,
     exports,
     webhooks,
+    compactions,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

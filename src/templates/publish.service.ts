@@ -21,6 +21,7 @@ import { PlanInput, PublishInput } from './templates.schema.js';
 import { reconcileReservations } from '../submissions/unique-values.js';
 import { decodeCursor, encodeCursor, failingPage, failingRows, type FailingRow } from './plan-report.js';
 import { csvLine } from '../exports/csv.js';
+import { assertWithinBudget, readBudgets, type TableBudget } from './budget.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -78,6 +79,8 @@ export interface PlanView {
   fields: number;
   /** Missing translations (a form in several languages): publishing goes ahead, the default language's text is shown. */
   warnings: LanguageProblem[];
+  /** Each table's column slots and row size once published (src/templates/budget.ts); one over a limit refuses the publish. */
+  budget: TableBudget[];
 }
 
 /** Which check of the plan a conversion report is about. */
@@ -137,7 +140,7 @@ export class PublishRefusedError extends AppError {
 }
 
 /** The naming of the latest version, with purged columns and tables removed (their names stay used). */
-function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
+export function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
   const strip = <T extends { name: string; columns: Record<string, { name: string }> }>(tables: Record<string, T>) =>
     Object.fromEntries(
       Object.entries(tables)
@@ -242,17 +245,19 @@ export class PublishService {
         unconvertedRows: checks.find((c) => c.field === conversion.field && c.rule === 'type')?.failing ?? 0,
       });
     }
+    const budget = await readBudgets(db, plan.naming, definition);
     return {
       templateId: template.id,
       fromVersion: plan.fromVersion,
       toVersion: plan.toVersion,
-      ok: !checks.some(refuses),
+      ok: !checks.some(refuses) && !budget.some((b) => b.level === 'full'),
       changes: plan.changes,
       statements: plan.statements,
       checks: checks.map((c) => (c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
       conversions,
       fields: countFields(definition),
       warnings: translationWarnings(definition),
+      budget,
     };
   }
 
@@ -361,6 +366,7 @@ export class PublishService {
       const { plan, definition, previous } = await this.prepare(tx, template, input.conversions);
       await this.lockTables(tx, plan);
       const view = await this.view(tx, template, plan, definition);
+      assertWithinBudget(view.budget);
       if (!view.ok) throw new PublishRefusedError(view);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).

@@ -192,7 +192,8 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
               <button type="button" className="gbfb-link-btn" style={{ padding: '2px 10px' }} onClick={() => setPlan(null)}>Close</button>
             </div>
             <PlanView plan={plan.plan} stale={!planCurrent || dirty} choices={choices}
-              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined} />
+              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined}
+              compaction={canEdit ? api : undefined} />
           </div>
         ) : null}
 

@@ -29,6 +29,10 @@ export interface TemplateData {
 export type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 export type { ConversionChoice, ConversionChoices } from '../../../src/templates/plan';
 import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
+import type { TableBudget } from '../../../src/templates/budget';
+export type { TableBudget } from '../../../src/templates/budget';
+export type { CompactionView } from '../../../src/templates/compaction';
+import type { CompactionView } from '../../../src/templates/compaction';
 
 export interface PlanView {
   ok: boolean;
@@ -39,6 +43,8 @@ export interface PlanView {
   checks: CheckResult[];
   conversions: ConversionSummary[];
   fields: number;
+  /** Each table's column slots and row size once published. */
+  budget?: TableBudget[];
 }
 
 export interface ApiError {
@@ -60,6 +66,7 @@ export interface BuilderResponse {
   plan?: PlanView;
   published?: { version: number; plan: PlanView; durationMs: number };
   schema?: Record<string, unknown>;
+  compactions?: CompactionView[];
 }
 
 /** Where a field lives: a section's fields (t = null) or a repeating table's columns. */
