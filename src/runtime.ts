@@ -15,6 +15,8 @@ import { UsersService } from './users/users.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
+import { ConversionService } from './templates/conversions.service.js';
+import { conversionJobId } from './jobs/queues.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -35,6 +37,7 @@ export interface Services {
   tokens: TokensService;
   templates: TemplatesService;
   publisher: PublishService;
+  conversions: ConversionService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;
@@ -93,13 +96,28 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
     const review = new ReviewService({ pool, catalog, enqueue });
+    const conversions = new ConversionService({
+      pool,
+      logger,
+      settings: {
+        minRows: config.conversions.onlineMinRows,
+        batchRows: config.conversions.batchRows,
+        pauseMs: config.conversions.pauseMs,
+        swapLockTimeoutMs: config.conversions.swapLockTimeoutMs,
+        swapAttempts: config.conversions.swapAttempts,
+      },
+      enqueue: async (id) => {
+        await queues.conversions.add('convert', { conversionId: id }, { jobId: conversionJobId(id) });
+      },
+    });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
       auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds, metrics }),
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
-      publisher: new PublishService({ pool, metrics }),
+      publisher: new PublishService({ pool, metrics, conversions }),
+      conversions,
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,

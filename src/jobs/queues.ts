@@ -10,7 +10,12 @@ export const QUEUES = {
   exports: 'exports',
   /** Webhook deliveries, one job per delivery (job id: whd-<id>; attempts and backoff set per job). */
   webhooks: 'webhooks',
+  /** Online type changes, one job per conversion (job id: conversionJobId(id)). */
+  conversions: 'conversions',
 } as const;
+
+/** The job id of an online type change: one job per conversion at a time. */
+export const conversionJobId = (conversionId: string) => `conv-${conversionId}`;
 
 export const SUBMISSION_JOB = 'process';
 
@@ -30,6 +35,7 @@ export const MAINTENANCE_JOBS = {
   markOverdue: 'mark-overdue',
   filesCleanup: 'files-cleanup',
   sweepWebhooks: 'sweep-webhooks',
+  sweepConversions: 'sweep-conversions',
 } as const;
 
 export interface Queues {
@@ -37,6 +43,7 @@ export interface Queues {
   submissions: Queue;
   exports: Queue;
   webhooks: Queue;
+  conversions: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -68,7 +75,13 @@ export function createQueues(
   });
   // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
   const webhooks = new Queue(QUEUES.webhooks, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  const all = () => [maintenance, submissions, exports, webhooks];
+  // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
+  const conversions = new Queue(QUEUES.conversions, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+  });
+  const all = () => [maintenance, submissions, exports, webhooks, conversions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
@@ -76,6 +89,7 @@ export function createQueues(
     submissions,
     exports,
     webhooks,
+    conversions,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));
