@@ -32,6 +32,8 @@ CREATE TABLE schema_conversions (
   total_rows bigint NOT NULL DEFAULT 0,
   rows_done bigint NOT NULL DEFAULT 0,
   last_key bigint,
+  -- The greatest key when the backfill started: rows written later have the trigger's value.
+  end_key bigint,
   mapped_rows bigint NOT NULL DEFAULT 0,
   unconverted_rows bigint NOT NULL DEFAULT 0,
   late_unconverted_rows bigint NOT NULL DEFAULT 0,

@@ -81,6 +81,7 @@ interface ConversionRow {
   total_rows: string;
   rows_done: string;
   last_key: string | null;
+  end_key: string | null;
   mapped_rows: string;
   unconverted_rows: string;
   late_unconverted_rows: string;
@@ -299,17 +300,19 @@ export class ConversionService {
         if (row.state !== 'backfilling') return { stop: true, state: row.state } as const;
         const table = qualifiedName(FORMS_SCHEMA, row.table_name);
         const key = quoteIdent(row.key_column);
-        if (row.last_key === null && Number(row.rows_done) === 0) {
-          // The size, once, for the progress: rows written later come with the trigger's value.
-          const total = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-          await tx.query('UPDATE schema_conversions SET total_rows = $2 WHERE id = $1', [id, total.rows[0]!.n]);
+        if (row.end_key === null) {
+          // Where the backfill ends, and its size for the progress, once: the rows written from the
+          // publish on come with the trigger's value (and the keys of new rows are greater).
+          const total = await tx.query<{ n: string; end_key: string | null }>(`SELECT count(*) AS n, max(${key}) AS end_key FROM ${table}`);
+          row.end_key = total.rows[0]!.end_key ?? '0';
+          await tx.query('UPDATE schema_conversions SET total_rows = $2, end_key = $3 WHERE id = $1', [id, total.rows[0]!.n, row.end_key]);
         }
         const run = (set: string, returning: string) =>
           tx.query<{ last: string | null; n: string; late: string }>(
-            `WITH batch AS (SELECT ${key} AS batch_key FROM ${table} WHERE $1::bigint IS NULL OR ${key} > $1 ORDER BY ${key} LIMIT $2),
+            `WITH batch AS (SELECT ${key} AS batch_key FROM ${table} WHERE ($1::bigint IS NULL OR ${key} > $1) AND ${key} <= $3 ORDER BY ${key} LIMIT $2),
                   done AS (UPDATE ${table} SET ${set} FROM batch WHERE ${table}.${key} = batch.batch_key RETURNING ${returning} AS late)
              SELECT (SELECT max(batch_key) FROM batch) AS last, (SELECT count(*) FROM batch) AS n, (SELECT count(*) FROM done WHERE late) AS late`,
-            [row.last_key, this.settings.batchRows],
+            [row.last_key, this.settings.batchRows, row.end_key],
           );
         let result;
         await tx.query('SAVEPOINT batch');
