@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { contentDisposition } from '../files/files.routes.js';
 import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { TemplatesService } from './templates.service.js';
+import type { PublishService } from './publish.service.js';
+import type { ConversionService } from './conversions.service.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
@@ -83,7 +85,7 @@ const ConversionView = Type.Object({
   finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
 
-export function templatesRoutes(services: Services): RouteSpec[] {
+export function templatesRoutes(services: { templates: TemplatesService; publisher: PublishService; conversions: ConversionService }): RouteSpec[] {
   const { templates, publisher, conversions } = services;
   return [
     route({
