@@ -5,6 +5,7 @@ import type { AuthService } from '../../src/auth/auth.service.js';
 import type { GridsService } from '../../src/grids/grids.service.js';
 import type { UsersService } from '../../src/users/users.service.js';
 import type { TemplatesService } from '../../src/templates/templates.service.js';
+import type { ConversionService } from '../../src/templates/conversions.service.js';
 import type { PublishService } from '../../src/templates/publish.service.js';
 import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
@@ -27,6 +28,7 @@ export interface AdminDeps {
     auth: AuthService;
     templates: TemplatesService;
     publisher: PublishService;
+    conversions: ConversionService;
     submissions: SubmissionsService;
     review: ReviewService;
     reviewQueue: ReviewQueueService;
