@@ -181,5 +181,10 @@ describe('type changes on big tables convert online', () => {
     expect(published.body.data.plan.statements.map((x: { sql: string }) => x.sql)).toContainEqual(expect.stringMatching(/ALTER COLUMN "code" TYPE bigint/));
     expect(await columns(s)).toContain('code:bigint');
     expect(await conversions(s)).toEqual([]);
+    // Only the template's builders follow or cancel conversions; the routes are in the OpenAPI document.
+    expect([403, 404]).toContain((await s.submitterApi.get(`/templates/${s.templateId}/conversions`)).status);
+    const doc = (await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/templates/{templateId}/conversions']!)).toEqual(['get']);
+    expect(Object.keys(doc.paths['/templates/{templateId}/conversions/{conversionId}/cancel']!)).toEqual(['post']);
   }, 60_000);
 });
