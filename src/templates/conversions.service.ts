@@ -207,10 +207,13 @@ export async function recordConversions(
   return ids;
 }
 
-/** Whether a template has a conversion in progress (a publish waits for it to finish, or for a cancel). */
-export async function runningConversion(db: Queryable, templateId: string): Promise<{ id: string; field: string } | null> {
-  const found = await db.query<{ id: string; field: string }>(
-    `SELECT id, field FROM schema_conversions WHERE template_id = $1 AND state = 'backfilling' ORDER BY id LIMIT 1`,
+/**
+ * Whether a template has a conversion in progress, or one that failed and still has its column and
+ * trigger (a publish waits for it to finish, or for a cancel).
+ */
+export async function runningConversion(db: Queryable, templateId: string): Promise<{ id: string; field: string; state: string } | null> {
+  const found = await db.query<{ id: string; field: string; state: string }>(
+    `SELECT id, field, state FROM schema_conversions WHERE template_id = $1 AND state IN ('backfilling', 'failed') ORDER BY id LIMIT 1`,
     [templateId],
   );
   return found.rows[0] ?? null;
@@ -392,6 +395,11 @@ export class ConversionService {
           { translateErrors: false },
         );
       } catch (error) {
+        // What the database refuses (a view it cannot create, a name taken) is recorded; lock waits and lost connections are tried again later.
+        if (isPgError(error) && /^(22|23|42)/.test(String(error.code))) {
+          await this.fail(id, `swap: ${(error as Error).message}`);
+          return 'failed';
+        }
         if (!isPgError(error) || error.code !== LOCK_NOT_AVAILABLE || attempt >= this.settings.swapAttempts) throw error;
         this.deps.logger?.info({ conversionId: id, attempt }, 'swap waited too long for its lock; trying again');
         await sleep(Math.min(5_000, 100 * attempt));
@@ -415,7 +423,9 @@ export class ConversionService {
             ]);
             const row = found.rows[0];
             if (!row) throw new NotFoundError('Conversion', conversionId);
-            if (row.state !== 'backfilling') throw new ConflictError(`Conversion ${conversionId} is ${row.state}: only one in progress can be cancelled`);
+            if (row.state !== 'backfilling' && row.state !== 'failed') {
+              throw new ConflictError(`Conversion ${conversionId} is ${row.state}: only one in progress (or failed) can be cancelled`);
+            }
             const table = qualifiedName(FORMS_SCHEMA, row.table_name);
             await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
             const views = await this.dropViews(tx, row.template_id);

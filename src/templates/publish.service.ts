@@ -437,7 +437,9 @@ export class PublishService {
       const running = await runningConversion(tx, id);
       if (running) {
         throw new ConflictError(
-          `A type change of ${running.field} is still converting in the background (conversion ${running.id}): publish once it is done, or cancel it`,
+          running.state === 'failed'
+            ? `The background conversion of ${running.field} failed (conversion ${running.id}): cancel it before publishing again`
+            : `A type change of ${running.field} is still converting in the background (conversion ${running.id}): publish once it is done, or cancel it`,
         );
       }
       if (prechecked && (prechecked.version !== template.current_version || prechecked.definition !== JSON.stringify(template.definition))) {

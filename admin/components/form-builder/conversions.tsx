@@ -61,7 +61,7 @@ export const Conversions: React.FC<{ api: BuilderApi; refresh: number; canEdit: 
                 {c.rowsDone.toLocaleString()} of {c.totalRows.toLocaleString()} rows
                 {c.lateUnconvertedRows ? ` · ${c.lateUnconvertedRows.toLocaleString()} written after the checks did not convert (kept in the old column)` : ''}
               </span>
-              {canEdit && c.state === 'backfilling' ? (
+              {canEdit && (c.state === 'backfilling' || c.state === 'failed') ? (
                 <button type="button" className="gbfb-link-btn" data-testid="conversion-cancel" onClick={() => void cancel(c)}>Cancel</button>
               ) : null}
             </div>
