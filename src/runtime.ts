@@ -19,6 +19,8 @@ import { TablesService } from './templates/tables.service.js';
 import { UnpublishService } from './templates/unpublish.js';
 import { TemplateTrash } from './templates/trash.js';
 import { CompactionService } from './templates/compaction.js';
+import { ConversionService } from './templates/conversions.service.js';
+import { conversionJobId } from './jobs/queues.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -85,13 +87,28 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
     const review = new ReviewService({ pool, catalog, enqueue });
+    const conversions = new ConversionService({
+      pool,
+      logger,
+      settings: {
+        minRows: config.conversions.onlineMinRows,
+        batchRows: config.conversions.batchRows,
+        pauseMs: config.conversions.pauseMs,
+        swapLockTimeoutMs: config.conversions.swapLockTimeoutMs,
+        swapAttempts: config.conversions.swapAttempts,
+      },
+      enqueue: async (id) => {
+        await queues.conversions.add('convert', { conversionId: id }, { jobId: conversionJobId(id) });
+      },
+    });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
       auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds, metrics }),
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
-      publisher: new PublishService({ pool, metrics }),
+      publisher: new PublishService({ pool, metrics, conversions }),
+      conversions,
       tables: new TablesService({ pool }),
       unpublisher: new UnpublishService({ pool }),
       templateTrash: new TemplateTrash({ pool, retentionDays: config.templates.trashRetentionDays }),

@@ -4,6 +4,7 @@ import type { FilesService } from './files/files.service.js';
 import type { FollowUpsService } from './review/follow-ups.service.js';
 import type { GridsService } from './grids/grids.service.js';
 import type { PublishService } from './templates/publish.service.js';
+import type { ConversionService } from './templates/conversions.service.js';
 import type { ReviewQueueService } from './review/queue.service.js';
 import type { ReviewService } from './review/review.service.js';
 import type { SubmissionBatchService } from './submissions/batch.service.js';
@@ -30,6 +31,7 @@ export interface Services {
   unpublisher: UnpublishService;
   templateTrash: TemplateTrash;
   compactions: CompactionService;
+  conversions: ConversionService;
   submissions: SubmissionsService;
   submissionBatches: SubmissionBatchService;
   review: ReviewService;

@@ -23,15 +23,16 @@ const allowed = (action: Action) => (ctx: ActionContext) => {
 const isDeleted = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'is_deleted') === true;
 
 /** What the builder page posts: one operation per request. */
-type BuilderOp = 'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions';
+type BuilderOp = 'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions' | 'conversions' | 'cancelConversion';
 
 /**
  * The form builder's server side (admin/components/form-builder/ is its page). GET loads the
  * template; POST performs one operation through the services: save the working definition, plan
- * (dry run), publish, or preview the JSON Schema. Errors come back per path, never as a stack.
+ * (dry run), publish, preview the JSON Schema, follow or cancel the type changes converting in the
+ * background. Errors come back per path, never as a stack.
  */
 function builderAction(deps: AdminDeps) {
-  const { templates, publisher, compactions } = deps.services;
+  const { templates, publisher, compactions, conversions: converter } = deps.services;
   return {
     actionType: 'record' as const,
     icon: 'Edit3',
@@ -78,6 +79,16 @@ function builderAction(deps: AdminDeps) {
           }
           case 'compactions':
             return { ...base, compactions: await compactions.list(ctx, id) };
+          case 'conversions':
+            return { ...base, conversions: await converter.list(ctx, id) };
+          case 'cancelConversion': {
+            const cancelled = await converter.cancel(ctx, id, String(payload.conversionId ?? ''));
+            return {
+              ...base,
+              conversions: await converter.list(ctx, id),
+              notice: { message: `Conversion of ${cancelled.field} cancelled: the column keeps its old type`, type: 'success' },
+            };
+          }
           default:
             return { ...base, notice: { message: `Unknown operation "${op}"`, type: 'error' } };
         }

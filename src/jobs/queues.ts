@@ -12,7 +12,12 @@ export const QUEUES = {
   webhooks: 'webhooks',
   /** Compactions of form data tables (job id: compact-<id>), src/templates/compaction.ts. */
   compactions: 'compactions',
+  /** Online type changes, one job per conversion (job id: conversionJobId(id)). */
+  conversions: 'conversions',
 } as const;
+
+/** The job id of an online type change: one job per conversion at a time. */
+export const conversionJobId = (conversionId: string) => `conv-${conversionId}`;
 
 export const SUBMISSION_JOB = 'process';
 
@@ -33,6 +38,7 @@ export const MAINTENANCE_JOBS = {
   filesCleanup: 'files-cleanup',
   sweepWebhooks: 'sweep-webhooks',
   purgeTemplateTrash: 'purge-template-trash',
+  sweepConversions: 'sweep-conversions',
 } as const;
 
 export interface Queues {
@@ -41,6 +47,7 @@ export interface Queues {
   exports: Queue;
   webhooks: Queue;
   compactions: Queue;
+  conversions: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -78,7 +85,13 @@ export function createQueues(
     prefix,
     defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: 100 },
   });
-  const all = () => [maintenance, submissions, exports, webhooks, compactions];
+  // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
+  const conversions = new Queue(QUEUES.conversions, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+  });
+  const all = () => [maintenance, submissions, exports, webhooks, compactions, conversions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
@@ -87,6 +100,7 @@ export function createQueues(
     exports,
     webhooks,
     compactions,
+    conversions,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

@@ -4,6 +4,7 @@ import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { TemplatesService } from './templates.service.js';
 import type { PublishService } from './publish.service.js';
+import type { ConversionService } from './conversions.service.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
 import { UnpublishInput, type UnpublishService } from './unpublish.js';
@@ -103,15 +104,41 @@ const PlanView = Type.Object({
   budget: Type.Array(TableBudgetView, { description: 'each table once published; a table over a limit makes `ok` false' }),
 });
 
+const ConversionView = Type.Object({
+  id: Type.String(),
+  templateId: Type.String(),
+  version: Type.Integer({ description: 'the version whose publish started it' }),
+  field: Type.String(),
+  table: Type.String(),
+  column: Type.String(),
+  fromType: Type.String(),
+  targetType: Type.String(),
+  onFailure: Type.Union([Type.Literal('refuse'), Type.Literal('null'), Type.Literal('quarantine')]),
+  quarantineColumn: Type.Union([Type.String(), Type.Null()]),
+  state: Type.Union([Type.Literal('backfilling'), Type.Literal('done'), Type.Literal('cancelled'), Type.Literal('failed')]),
+  totalRows: Type.Integer({ description: 'rows of the table when the backfill started' }),
+  rowsDone: Type.Integer(),
+  progress: Type.Number({ minimum: 0, maximum: 1 }),
+  batches: Type.Integer(),
+  mappedRows: Type.Integer(),
+  unconvertedRows: Type.Integer(),
+  lateUnconvertedRows: Type.Integer({ description: 'refuse: rows written after the checks whose value did not convert (kept in the retired column)' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
 export function templatesRoutes(services: {
   templates: TemplatesService;
   publisher: PublishService;
+  conversions: ConversionService;
   tables: TablesService;
   unpublisher: UnpublishService;
   templateTrash: TemplateTrash;
   compactions: CompactionService;
 }): RouteSpec[] {
-  const { templates, publisher, tables, unpublisher, templateTrash, compactions } = services;
+  const { templates, publisher, conversions, tables, unpublisher, templateTrash, compactions } = services;
   return [
     route({
       method: 'get',
@@ -224,6 +251,23 @@ export function templatesRoutes(services: {
       body: PublishInput,
       status: 201,
       handler: ({ ctx, params, body }) => publisher.publish(ctx, params.templateId!, body),
+    }),
+    route({
+      method: 'get',
+      path: '/templates/:templateId/conversions',
+      tag: 'templates',
+      summary:
+        'Type changes of big tables converting in the background (online: a new column filled in batches, then swapped), newest first, with their progress',
+      response: Type.Array(ConversionView),
+      handler: ({ ctx, params }) => conversions.list(ctx, params.templateId!),
+    }),
+    route({
+      method: 'post',
+      path: '/templates/:templateId/conversions/:conversionId/cancel',
+      tag: 'templates',
+      summary: 'Cancel a conversion in progress: its new column and trigger are dropped, the column keeps its old type (audited)',
+      response: ConversionView,
+      handler: ({ ctx, params }) => conversions.cancel(ctx, params.templateId!, params.conversionId!),
     }),
     route({
       method: 'post',

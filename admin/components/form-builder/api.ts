@@ -26,6 +26,8 @@ export function builderApi(resourceId: string, recordId: string) {
     preview: () => call({ op: 'preview' }),
     compact: (table: string) => call({ op: 'compact', table }),
     compactions: () => call({ op: 'compactions' }),
+    conversions: () => call({ op: 'conversions' }),
+    cancelConversion: (conversionId: string) => call({ op: 'cancelConversion', conversionId }),
   };
 }
 

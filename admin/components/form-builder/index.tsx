@@ -11,6 +11,7 @@ import { reactKeys } from './field-editor';
 import { Header, type Busy } from './header';
 import { JsonTab } from './json-tab';
 import { PlanView, PublishResult, type PublishOutcome } from './plan-view';
+import { Conversions } from './conversions';
 import { Preview } from './preview';
 import { SectionEditor } from './section-editor';
 import { builderReducer, initialState } from './state';
@@ -184,6 +185,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
         {!canEdit ? <MessageBox mb="lg" variant="info" message="You can look at this template but not change it: only builders and managers of its grid edit templates." /> : null}
         {errors.list.length ? <ErrorSummary errors={errors.list} onShow={showError} /> : null}
         {outcome ? <PublishResult outcome={outcome} /> : null}
+        {template.currentVersion !== null ? <Conversions api={api} refresh={template.currentVersion} canEdit={canEdit} /> : null}
         {planFailure ? <PublishResult outcome={planFailure} /> : null}
         {plan ? (
           <div className="gbfb-card" style={{ padding: '14px 20px', marginBottom: 16 }}>

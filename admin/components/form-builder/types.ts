@@ -28,6 +28,8 @@ export interface TemplateData {
 // The publish service's own types (type-only: nothing of the server reaches the bundle).
 export type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 export type { ConversionChoice, ConversionChoices } from '../../../src/templates/plan';
+export type { ConversionView } from '../../../src/templates/conversions.service';
+import type { ConversionView } from '../../../src/templates/conversions.service';
 import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 import type { TableBudget } from '../../../src/templates/budget';
 export type { TableBudget } from '../../../src/templates/budget';
@@ -64,7 +66,9 @@ export interface BuilderResponse {
   notice?: Notice;
   errors?: ApiError[];
   plan?: PlanView;
-  published?: { version: number; plan: PlanView; durationMs: number };
+  published?: { version: number; plan: PlanView; durationMs: number; conversions: { id: string; field: string }[] };
+  /** The type changes converting in the background (online), newest first. */
+  conversions?: ConversionView[];
   schema?: Record<string, unknown>;
   compactions?: CompactionView[];
 }
