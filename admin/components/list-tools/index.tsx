@@ -39,6 +39,8 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
       }
     }
     setReady(true);
+    // Once the views have loaded, once per list opened: not again when the URL changes later.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [views.loading, resource.id]);
 
   /** Replaces the list query's view part (filters, search, columns, sort), back to the first page. */
@@ -56,11 +58,8 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
 
   const choices = columnChoices(resource);
   const chosen = (params.get(columnsKey) ?? '').split(',').filter((path) => choices.some((c) => c.propertyPath === path));
-  const shown = useMemo(() => {
-    if (!chosen.length) return resource;
-    const byPath = new Map(choices.map((c) => [c.propertyPath, c]));
-    return { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) };
-  }, [resource, chosen.join(',')]);
+  const byPath = new Map(choices.map((c) => [c.propertyPath, c]));
+  const shown = chosen.length ? { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) } : resource;
 
   return (
     <>
