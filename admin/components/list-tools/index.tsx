@@ -57,14 +57,28 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
   };
 
   const choices = columnChoices(resource);
-  const chosen = (params.get(columnsKey) ?? '').split(',').filter((path) => choices.some((c) => c.propertyPath === path));
+  const chosen = (params.get(columnsKey) ?? '')
+    .split(',')
+    .filter((path) => choices.some((c) => c.propertyPath === path));
   const byPath = new Map(choices.map((c) => [c.propertyPath, c]));
-  const shown = chosen.length ? { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) } : resource;
+  const shown = chosen.length
+    ? { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) }
+    : resource;
 
   return (
     <>
-      <Box variant="container" mb="lg" data-testid="list-tools" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-start' }}>
-        <SearchBox key={`${resource.id}:${params.get(searchKey) ?? ''}`} initial={params.get(searchKey) ?? ''} maxLength={SEARCH_MAX} onSearch={(text) => setParam(searchKey, text.trim())} />
+      <Box
+        variant="container"
+        mb="lg"
+        data-testid="list-tools"
+        style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-start' }}
+      >
+        <SearchBox
+          key={`${resource.id}:${params.get(searchKey) ?? ''}`}
+          initial={params.get(searchKey) ?? ''}
+          maxLength={SEARCH_MAX}
+          onSearch={(text) => setParam(searchKey, text.trim())}
+        />
         <ViewsMenu views={views} current={current} onPick={applyQuery} />
         <ColumnsPicker
           choices={choices}
