@@ -1,7 +1,9 @@
 import AdminJS, { type AdminJSOptions, type CurrentAdmin, type Locale, type ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
+import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
+import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
 import { savedViewsFeature } from './features/saved-views.feature.js';
 import { visibleResourceIds } from './page-layout.js';
@@ -105,9 +107,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(deps) },
     pages: { [REVIEW_QUEUE_PAGE]: reviewQueuePage(deps), account: accountPage(deps) },
     branding: {
-      companyName: 'Gridbook',
+      companyName: BRAND.name,
       withMadeWithLove: false,
-      logo: false,
+      logo: BRAND.logo,
+      favicon: BRAND.favicon,
     },
     settings: { defaultPerPage: 20 },
     locale: localeFor,
@@ -170,12 +173,13 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
         },
         resources,
         messages: {
+          ...REFUSAL_MESSAGES,
           invalidCredentials: 'Wrong email or password',
           loginWelcome: 'Gridbook: sign in to the back-office',
         },
         components: {
           Login: {
-            welcomeHeader: 'Gridbook',
+            welcomeHeader: 'Welcome to Gridbook',
             welcomeMessage: 'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
             loginButton: 'Sign in',
           },

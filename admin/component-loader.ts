@@ -34,6 +34,7 @@ export const Components = {
   FormBuilder: add('FormBuilder', 'form-builder/index.tsx'),
   StatusBadge: add('StatusBadge', 'status-badge.tsx'),
   StatusFilter: add('StatusFilter', 'status-filter.tsx'),
+  SlugInput: add('SlugInput', 'slug-input.tsx'),
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
@@ -41,6 +42,7 @@ const SHARED_SOURCES = [
   path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts'),
   path.join(PROJECT_ROOT, 'src', 'review', 'status-display.ts'),
   path.join(PROJECT_ROOT, 'src', 'search', 'list-query.ts'),
+  path.join(PROJECT_ROOT, 'src', 'grids', 'slug.ts'),
 ];
 /** The rules engine (src/rules): every file of it, sub-folders included, so a new one is not missed. */
 const SHARED_DIRS = [path.join(PROJECT_ROOT, 'src', 'rules')];

@@ -11,10 +11,9 @@ import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { statusProperty } from '../features/status-property.js';
-import { NAV, type AdminDeps, type TableResource } from './types.js';
+import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { submissionMatches } from '../../src/search/search.js';
 
-const refused = { isAccessible: false, isVisible: false };
 
 /** The rows of the list: the permission module's scope of visible submissions. */
 export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
@@ -76,10 +75,10 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           edited_since_rejection: { isVisible: false },
         },
         actions: {
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          new: REFUSED,
+          edit: REFUSED,
+          delete: REFUSED,
+          bulkDelete: REFUSED,
           payload: {
             actionType: 'record',
             isVisible: false,

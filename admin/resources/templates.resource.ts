@@ -8,7 +8,7 @@ import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
-import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
 import { templateTitleMatches } from '../../src/search/search.js';
 
@@ -123,6 +123,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
+          slug: { description: 'Lowercase letters, digits and hyphens; unique in its grid. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
           status: statusProperty('template'),
@@ -148,6 +149,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
                 rows: await deps.services.exports.rowCount(id),
                 threshold: deps.exportThreshold,
                 tables: target.sheets.slice(1).map((s) => s.name),
+                languages: target.languages,
               };
             },
           },
@@ -184,7 +186,6 @@ export function templatesResource(deps: AdminDeps): TableResource {
 
 /** Published versions, read-only: the definition and the exact DDL each publish ran. */
 export function templateVersionsResource(): TableResource {
-  const refused = { isAccessible: false, isVisible: false };
   return {
     table: 'template_versions',
     build: (metadata) => ({
@@ -210,7 +211,7 @@ export function templateVersionsResource(): TableResource {
           json_schema: { isVisible: false },
           naming: { isVisible: false },
         },
-        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: { new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED },
       },
     }),
   };

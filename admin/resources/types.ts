@@ -1,5 +1,5 @@
 import type { ResourceMetadata } from '@adminjs/sql';
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionContext, ResourceWithOptions } from 'adminjs';
 import type { Pool } from '../../src/db/pool.js';
 import type { Services } from '../../src/services.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
@@ -51,4 +51,15 @@ export function boolParam(params: Record<string, unknown>, key: string): boolean
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   return undefined;
+}
+
+/** An action nobody may run, hidden from the panel. */
+export const REFUSED = { isAccessible: false, isVisible: false } as const;
+
+type Access = boolean | ((context: ActionContext) => boolean);
+
+/** A read-only resource: list, show and search for those `access` lets in; no writes for anyone. */
+export function readOnlyActions(access: Access) {
+  const read = { isAccessible: access };
+  return { list: read, show: read, search: read, new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED };
 }
