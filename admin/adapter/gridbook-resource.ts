@@ -319,7 +319,11 @@ export class GridbookResource extends Resource {
     // The key as typed: a number (a bigint key, or a reference as form data rows have), a uuid, or text.
     const pkType = this.propsByPath.get(this.pk)?.type();
     const idLike = pkType === 'uuid' ? UUID.test(term) : pkType === 'string' ? true : isIdLike(term);
-    const idMatch: SearchCondition | null = idLike ? (qb) => qb.orWhere(`${this.table}.${this.pk}`, term) : null;
+    const idMatch: SearchCondition | null = idLike
+      ? (qb) => {
+          qb.orWhere(`${this.table}.${this.pk}`, term);
+        }
+      : null;
     const spec = this.spec.search ?? {};
     const text = (spec.text ?? []).filter((c) => this.propsByPath.has(c)).map((c) => containsText(`${this.table}.${c}`, term));
     whereAny(q, [idMatch, ...text, ...((await spec.more?.(term, this.db)) ?? [])]);

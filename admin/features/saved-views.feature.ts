@@ -31,8 +31,13 @@ export function savedViewsFeature(views: SavedViewsService): FeatureType {
         isVisible: false,
         component: false,
         showInDrawer: false,
-        isAccessible: (context: ActionContext) => Boolean(context.resource.decorate().actions.list?.isAccessible(context.currentAdmin)),
-        handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+        isAccessible: (context: ActionContext) =>
+          Boolean(context.resource.decorate().actions.list?.isAccessible(context.currentAdmin)),
+        handler: async (
+          request: ActionRequest,
+          _response: unknown,
+          context: ActionContext,
+        ): Promise<ActionResponse> => {
           const ctx = serviceContextOf(context.currentAdmin);
           const resource = context.resource.id();
           if (request.method !== 'post') return { views: await views.list(ctx, resource) };
@@ -42,7 +47,11 @@ export function savedViewsFeature(views: SavedViewsService): FeatureType {
             let message: string;
             switch (text(payload, 'op')) {
               case 'create': {
-                const view = await views.create(ctx, resource, { name: text(payload, 'name'), query: queryOf(payload), isDefault: text(payload, 'isDefault') === 'true' });
+                const view = await views.create(ctx, resource, {
+                  name: text(payload, 'name'),
+                  query: queryOf(payload),
+                  isDefault: text(payload, 'isDefault') === 'true',
+                });
                 message = `View "${view.name}" saved`;
                 break;
               }
@@ -52,7 +61,9 @@ export function savedViewsFeature(views: SavedViewsService): FeatureType {
               case 'default': {
                 const on = text(payload, 'isDefault') === 'true';
                 const view = await views.setDefault(ctx, id, on);
-                message = on ? `"${view.name}" opens when you open this list` : `"${view.name}" is no longer your default`;
+                message = on
+                  ? `"${view.name}" opens when you open this list`
+                  : `"${view.name}" is no longer your default`;
                 break;
               }
               case 'delete':

@@ -41,25 +41,48 @@ export const containsText = (column: string, term: string): SearchCondition | nu
  */
 const REFERENCED_MAX = 1_000;
 
-async function referencing(db: Knex, column: string, table: 'users' | 'grids' | 'templates', columns: [string, string], term: string): Promise<SearchCondition | null> {
+async function referencing(
+  db: Knex,
+  column: string,
+  table: 'users' | 'grids' | 'templates',
+  columns: [string, string],
+  term: string,
+): Promise<SearchCondition | null> {
   if (term.length < MIN_SUBSTRING) return null;
   const like = `%${escapeLike(term)}%`;
-  const match = (qb: Knex.QueryBuilder) => qb.whereRaw('?? ILIKE ? OR ?? ILIKE ?', [columns[0], like, columns[1], like]);
-  const rows = (await db.withSchema('public').from(table).select('id').where(match).limit(REFERENCED_MAX + 1)) as { id: string }[];
+  const match = (qb: Knex.QueryBuilder) =>
+    qb.whereRaw('?? ILIKE ? OR ?? ILIKE ?', [columns[0], like, columns[1], like]);
+  const rows = (await db
+    .withSchema('public')
+    .from(table)
+    .select('id')
+    .where(match)
+    .limit(REFERENCED_MAX + 1)) as { id: string }[];
   if (!rows.length) return null;
-  if (rows.length <= REFERENCED_MAX) return (qb) => qb.orWhereIn(column, rows.map((r) => r.id));
+  if (rows.length <= REFERENCED_MAX)
+    return (qb) =>
+      qb.orWhereIn(
+        column,
+        rows.map((r) => r.id),
+      );
   return (qb) => qb.orWhereIn(column, (sub) => sub.withSchema('public').from(table).select('id').where(match));
 }
 
 /** `column` references a user whose email or name contains the text. */
-export const userMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'users', ['email', 'name'], term);
+export const userMatches = (db: Knex, column: string, term: string) =>
+  referencing(db, column, 'users', ['email', 'name'], term);
 /** `column` references a grid whose title or slug contains the text. */
-export const gridTitleMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'grids', ['title', 'slug'], term);
+export const gridTitleMatches = (db: Knex, column: string, term: string) =>
+  referencing(db, column, 'grids', ['title', 'slug'], term);
 /** `column` references a template whose title or slug contains the text. */
-export const templateTitleMatches = (db: Knex, column: string, term: string) => referencing(db, column, 'templates', ['title', 'slug'], term);
+export const templateTitleMatches = (db: Knex, column: string, term: string) =>
+  referencing(db, column, 'templates', ['title', 'slug'], term);
 
 /** `column` equals the text (an indexed column of a large table, where a substring would read every row). */
-export const exactly = (column: string, term: string): SearchCondition => (qb) => qb.orWhere(column, term);
+export const exactly =
+  (column: string, term: string): SearchCondition =>
+  (qb) =>
+    qb.orWhere(column, term);
 
 /**
  * What a submission's search matches: its id, its submitter's email or name, and the answers its
@@ -70,7 +93,9 @@ export async function submissionMatches(db: Knex, term: string, table: string): 
   const conditions: (SearchCondition | null)[] = [
     isIdLike(term) ? (qb) => qb.orWhere(`${table}.id`, term) : null,
     await userMatches(db, `${table}.submitted_by`, term),
-    hasWords(term) ? (qb) => qb.orWhereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, term]) : null,
+    hasWords(term)
+      ? (qb) => qb.orWhereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, term])
+      : null,
   ];
   return conditions.filter((c): c is SearchCondition => c !== null);
 }

@@ -20,7 +20,9 @@ const QUERY_MAX_BYTES = 8_192;
 
 export const SaveViewInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: NAME_MAX }),
-  query: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 2_000 }), { maxProperties: 60 }),
+  query: Type.Record(Type.String({ minLength: 1, maxLength: 200 }), Type.String({ maxLength: 2_000 }), {
+    maxProperties: 60,
+  }),
   isDefault: Type.Optional(Type.Boolean()),
 });
 export const RenameViewInput = Type.Object({ name: Type.String({ minLength: 1, maxLength: NAME_MAX }) });
@@ -80,7 +82,8 @@ function queryOf(query: Record<string, string>): Record<string, string> {
     .map((key) => ({ path: `query.${key}`, message: 'is not part of a view (filters, search, columns and sort are)' }));
   if (details.length) throw new ValidationError('A view keeps filters, sort and columns only', details);
   const kept = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.replaceAll('\0', '').toWellFormed()]));
-  if (Buffer.byteLength(JSON.stringify(kept)) > QUERY_MAX_BYTES) throw ValidationError.field('query', `must be at most ${QUERY_MAX_BYTES} bytes`);
+  if (Buffer.byteLength(JSON.stringify(kept)) > QUERY_MAX_BYTES)
+    throw ValidationError.field('query', `must be at most ${QUERY_MAX_BYTES} bytes`);
   return kept;
 }
 
@@ -109,7 +112,12 @@ export class SavedViewsService {
         [userId, resource, name, JSON.stringify(query), body.isDefault === true],
       );
       const view = toView(rows[0]!);
-      await recordAudit(tx, ctx, { action: 'saved_view.create', entityType: 'saved_view', entityId: view.id, after: { resource, name, query, isDefault: view.isDefault } });
+      await recordAudit(tx, ctx, {
+        action: 'saved_view.create',
+        entityType: 'saved_view',
+        entityId: view.id,
+        after: { resource, name, query, isDefault: view.isDefault },
+      });
       return view;
     });
   }
@@ -119,8 +127,17 @@ export class SavedViewsService {
     const name = nameOf(validateRename(input).name);
     return withTransaction(this.pool, async (tx) => {
       const before = await this.lockOwn(tx, userId, id);
-      const { rows } = await tx.query<SavedViewRow>(`UPDATE saved_views SET name = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`, [id, userId, name]);
-      await recordAudit(tx, ctx, { action: 'saved_view.rename', entityType: 'saved_view', entityId: id, before: { name: before.name }, after: { name } });
+      const { rows } = await tx.query<SavedViewRow>(
+        `UPDATE saved_views SET name = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+        [id, userId, name],
+      );
+      await recordAudit(tx, ctx, {
+        action: 'saved_view.rename',
+        entityType: 'saved_view',
+        entityId: id,
+        before: { name: before.name },
+        after: { name },
+      });
       return toView(rows[0]!);
     });
   }
@@ -131,8 +148,17 @@ export class SavedViewsService {
     return withTransaction(this.pool, async (tx) => {
       const before = await this.lockOwn(tx, userId, id);
       if (isDefault) await this.clearDefault(tx, userId, before.resource);
-      const { rows } = await tx.query<SavedViewRow>(`UPDATE saved_views SET is_default = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`, [id, userId, isDefault]);
-      await recordAudit(tx, ctx, { action: 'saved_view.set_default', entityType: 'saved_view', entityId: id, before: { isDefault: before.is_default }, after: { isDefault } });
+      const { rows } = await tx.query<SavedViewRow>(
+        `UPDATE saved_views SET is_default = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+        [id, userId, isDefault],
+      );
+      await recordAudit(tx, ctx, {
+        action: 'saved_view.set_default',
+        entityType: 'saved_view',
+        entityId: id,
+        before: { isDefault: before.is_default },
+        after: { isDefault },
+      });
       return toView(rows[0]!);
     });
   }
@@ -154,12 +180,18 @@ export class SavedViewsService {
   /** The actor's own view, locked for the change; another user's (or none) is not found. */
   private async lockOwn(tx: Queryable, userId: string, id: string): Promise<SavedViewRow> {
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundError('Saved view');
-    const { rows } = await tx.query<SavedViewRow>(`SELECT ${COLUMNS} FROM saved_views WHERE id = $1 AND user_id = $2 FOR UPDATE`, [id, userId]);
+    const { rows } = await tx.query<SavedViewRow>(
+      `SELECT ${COLUMNS} FROM saved_views WHERE id = $1 AND user_id = $2 FOR UPDATE`,
+      [id, userId],
+    );
     if (!rows[0]) throw new NotFoundError('Saved view');
     return rows[0];
   }
 
   private async clearDefault(tx: Queryable, userId: string, resource: string): Promise<void> {
-    await tx.query('UPDATE saved_views SET is_default = false, updated_at = now() WHERE user_id = $1 AND resource = $2 AND is_default', [userId, resource]);
+    await tx.query(
+      'UPDATE saved_views SET is_default = false, updated_at = now() WHERE user_id = $1 AND resource = $2 AND is_default',
+      [userId, resource],
+    );
   }
 }

@@ -22,7 +22,9 @@ describe('list search and saved views in the panel', () => {
     admin = await createUser(t.rt.pool, { role: 'admin' });
     for (const village of ['Kijiji Alpha', 'Mto Beta', 'Alpha Ridge']) {
       const base = householdPayload(1);
-      const sent = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...base.household, village } } });
+      const sent = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+        data: { household: { ...base.household, village } },
+      });
       expect(sent.status).toBe(202);
       ids[village] = sent.body.data.id as string;
     }
@@ -69,7 +71,9 @@ describe('list search and saved views in the panel', () => {
     await page.getByTestId('view-name').fill('Alpha villages');
     await page.getByTestId('view-default').check();
     await page.getByTestId('view-submit').click();
-    await expect.poll(() => page.getByTestId('views-menu').locator('option:checked').textContent(), { timeout: 30_000 }).toBe('Alpha villages (default)');
+    await expect
+      .poll(() => page.getByTestId('views-menu').locator('option:checked').textContent(), { timeout: 30_000 })
+      .toBe('Alpha villages (default)');
     await page.screenshot({ path: `${SCREENSHOTS}/saved-view.png`, fullPage: true });
 
     // Away and back, with no query: the default view is applied.
@@ -80,7 +84,9 @@ describe('list search and saved views in the panel', () => {
     expect(await shownIds()).toEqual([ids['Kijiji Alpha'], ids['Alpha Ridge']].sort());
     expect(await headers.count()).toBe(before - 1);
     expect(await page.getByTestId('list-search').inputValue()).toBe('ALPH');
-    expect(await page.getByTestId('views-menu').locator('option:checked').textContent()).toBe('Alpha villages (default)');
+    expect(await page.getByTestId('views-menu').locator('option:checked').textContent()).toBe(
+      'Alpha villages (default)',
+    );
     await page.screenshot({ path: `${SCREENSHOTS}/default-view-applied.png`, fullPage: true });
 
     // "All records" shows the whole list again, in the same visit.

@@ -6,7 +6,14 @@ import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { definitionProblems } from '../helpers/definitions.js';
 import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
-import { householdDefinition, householdPayload, publishedSurvey, statusCounts, waitFor, type Survey } from '../helpers/forms.js';
+import {
+  householdDefinition,
+  householdPayload,
+  publishedSurvey,
+  statusCounts,
+  waitFor,
+  type Survey,
+} from '../helpers/forms.js';
 
 /** The household survey with its village searchable (and a searchable long text). */
 function searchableDefinition() {
@@ -43,14 +50,20 @@ describe('admin list search', () => {
     return client;
   };
   const search = async (user: TestUser, resource: string, text: string, extra = '') => {
-    const res = await (await clientOf(user)).getJson<ListBody>(`/admin/api/resources/${encodeURIComponent(resource)}/actions/list?filters.%24search=${encodeURIComponent(text)}${extra}`);
+    const res = await (
+      await clientOf(user)
+    ).getJson<ListBody>(
+      `/admin/api/resources/${encodeURIComponent(resource)}/actions/list?filters.%24search=${encodeURIComponent(text)}${extra}`,
+    );
     expect(res.status, res.text.slice(0, 300)).toBe(200);
     return res.body;
   };
   const idsOf = (body: ListBody) => body.records.map((r) => r.id).sort();
   const send = async (api: ApiClient, templateId: string, village: string, notes = '') => {
     const base = householdPayload(1);
-    const res = await api.post(`/templates/${templateId}/submissions`, { data: { household: { ...base.household, village, notes } } });
+    const res = await api.post(`/templates/${templateId}/submissions`, {
+      data: { household: { ...base.household, village, notes } },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.data.id as string;
   };
@@ -62,14 +75,22 @@ describe('admin list search', () => {
     // A second submitter and a reviewer in the same grid; another grid with its own submitter.
     other = await createUser(t.rt.pool, { role: 'submitter', email: `kamau-${Date.now()}@example.test` });
     reviewer = await createUser(t.rt.pool, { role: 'reviewer' });
-    await t.rt.services.grids.addMember({ actor: { id: admin.id, email: admin.email, role: 'admin' }, requestId: null, ip: null }, survey.gridId, { userId: other.id, role: 'submitter' });
-    await t.rt.services.grids.addMember({ actor: { id: admin.id, email: admin.email, role: 'admin' }, requestId: null, ip: null }, survey.gridId, { userId: reviewer.id, role: 'reviewer' });
+    await t.rt.services.grids.addMember(
+      { actor: { id: admin.id, email: admin.email, role: 'admin' }, requestId: null, ip: null },
+      survey.gridId,
+      { userId: other.id, role: 'submitter' },
+    );
+    await t.rt.services.grids.addMember(
+      { actor: { id: admin.id, email: admin.email, role: 'admin' }, requestId: null, ip: null },
+      survey.gridId,
+      { userId: reviewer.id, role: 'reviewer' },
+    );
     outsider = await publishedSurvey(t, searchableDefinition());
     const otherApi = await new ApiClient(t.baseUrl).login(other.email, other.password);
 
     ids.mine = await send(survey.submitterApi, survey.templateId, 'Kijiji Alpha', 'borehole near the school');
     ids.mine2 = await send(survey.submitterApi, survey.templateId, 'Mto Beta');
-    ids.theirs = await send(otherApi, survey.templateId, 'Alpha Ridge', 'O\'Brien farm, WP-12345');
+    ids.theirs = await send(otherApi, survey.templateId, 'Alpha Ridge', "O'Brien farm, WP-12345");
     ids.outside = await send(outsider.submitterApi, outsider.templateId, 'Alpha Outside');
   });
   afterAll(() => t.close());
@@ -111,7 +132,9 @@ describe('admin list search', () => {
     const grid = await createGrid(t.rt, admin, [], { title: 'Coastal water points', slug: 'coastal-water' });
     expect(idsOf(await search(admin, 'grids', 'coastal WATER'.slice(0, 7)))).toEqual([grid.id]);
     expect(idsOf(await search(admin, 'grids', 'coastal-wat'))).toEqual([grid.id]);
-    expect(idsOf(await search(admin, 'templates', 'household survey'))).toEqual([survey.templateId, outsider.templateId].sort());
+    expect(idsOf(await search(admin, 'templates', 'household survey'))).toEqual(
+      [survey.templateId, outsider.templateId].sort(),
+    );
     expect(idsOf(await search(admin, 'templates', survey.templateId))).toEqual([survey.templateId]);
     // A submitter sees the templates of their grids only.
     expect(idsOf(await search(survey.submitter, 'templates', 'household'))).toEqual([survey.templateId]);
@@ -119,7 +142,12 @@ describe('admin list search', () => {
 
   it('finds rows of a template’s data tables through their submissions’ searchable answers', async () => {
     // The typed rows are written by the worker (running in this test app).
-    await waitFor(() => statusCounts(t.rt.pool, survey.templateId), (c) => c['1'] === 3, 60_000, 'projection');
+    await waitFor(
+      () => statusCounts(t.rt.pool, survey.templateId),
+      (c) => c['1'] === 3,
+      60_000,
+      'projection',
+    );
     const resource = `f${survey.templateId}_household`;
     const rows = await search(admin, resource, 'alpha');
     expect(rows.records.map((r) => String(r.params.submission_id)).sort()).toEqual([ids.mine, ids.theirs].sort());
@@ -139,10 +167,14 @@ describe('admin list search', () => {
     expect(definitionProblems(ok)).toEqual([]);
     const onInteger = householdDefinition();
     (onInteger.sections[0]!.fields[1] as Record<string, unknown>).searchable = true;
-    expect(definitionProblems(onInteger)).toEqual([expect.stringMatching(/^sections\[0\]\.fields\[1\]\.searchable: only text, long text, email and URL fields/)]);
+    expect(definitionProblems(onInteger)).toEqual([
+      expect.stringMatching(/^sections\[0\]\.fields\[1\]\.searchable: only text, long text, email and URL fields/),
+    ]);
     const inTable = householdDefinition();
     (inTable.sections[0]!.tables[0]!.columns[0] as Record<string, unknown>).searchable = true;
-    expect(definitionProblems(inTable)).toEqual([expect.stringMatching(/^sections\[0\]\.tables\[0\]\.columns\[0\]\.searchable: is not supported on table columns/)]);
+    expect(definitionProblems(inTable)).toEqual([
+      expect.stringMatching(/^sections\[0\]\.tables\[0\]\.columns\[0\]\.searchable: is not supported on table columns/),
+    ]);
   });
 
   it('runs the submissions search on the GIN index at a realistic size', async () => {
@@ -160,7 +192,8 @@ describe('admin list search', () => {
       await owner.query('ANALYZE submissions');
       // The statement the adapter runs for the list, as the admin panel sends it.
       const statements: { sql: string; bindings: unknown[] }[] = [];
-      const capture = (q: { sql: string; bindings?: unknown[] }) => statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+      const capture = (q: { sql: string; bindings?: unknown[] }) =>
+        statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
       t.rt.knex.on('query', capture);
       let found: ListBody;
       try {
@@ -171,7 +204,9 @@ describe('admin list search', () => {
       expect(idsOf(found)).toEqual([ids.theirs]);
       // The page: a first statement on the newest rows finds no full page for a rare text, then
       // the statement that goes through the search index (run with plain index scans off).
-      const page = statements.filter((s) => /search_document/.test(s.sql) && /limit/i.test(s.sql) && !/^explain/i.test(s.sql)).at(-1);
+      const page = statements
+        .filter((s) => /search_document/.test(s.sql) && /limit/i.test(s.sql) && !/^explain/i.test(s.sql))
+        .at(-1);
       expect(page, statements.map((s) => s.sql).join('\n')).toBeDefined();
       // knex's `?` placeholders to PostgreSQL's `$n`.
       let n = 0;
@@ -179,14 +214,18 @@ describe('admin list search', () => {
       await owner.query('BEGIN');
       await owner.query('SET LOCAL enable_indexscan = off');
       await owner.query('SET LOCAL enable_seqscan = off');
-      const plan = (await owner.query(`EXPLAIN ${text}`, page!.bindings)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      const plan = (await owner.query(`EXPLAIN ${text}`, page!.bindings)).rows
+        .map((r: Record<string, string>) => r['QUERY PLAN'])
+        .join('\n');
       await owner.query('ROLLBACK');
       expect(plan).toContain('submissions_search_idx');
       expect(plan).not.toMatch(/Seq Scan on submissions/);
       // A common text: a full page among the newest rows, newest first, and an estimated total.
       const common = await search(admin, 'submissions', 'village');
       expect(common.records.length).toBe(20);
-      const newest = await t.rt.pool.query<{ id: string }>(`SELECT id FROM submissions WHERE search_document @@ gridbook_search_query('village') ORDER BY id DESC LIMIT 20`);
+      const newest = await t.rt.pool.query<{ id: string }>(
+        `SELECT id FROM submissions WHERE search_document @@ gridbook_search_query('village') ORDER BY id DESC LIMIT 20`,
+      );
       expect(common.records.map((r) => r.id)).toEqual(newest.rows.map((r) => r.id));
       expect(common.meta.total).toBeGreaterThanOrEqual(10_000);
     } finally {

@@ -42,7 +42,12 @@ describe('saved views', () => {
     return res.body;
   };
   const audits = async (id: string) =>
-    (await t.rt.pool.query<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_log WHERE entity_type = 'saved_view' AND entity_id = $1 ORDER BY id`, [id])).rows;
+    (
+      await t.rt.pool.query<{ action: string; actor_id: string }>(
+        `SELECT action, actor_id FROM audit_log WHERE entity_type = 'saved_view' AND entity_id = $1 ORDER BY id`,
+        [id],
+      )
+    ).rows;
 
   beforeAll(async () => {
     t = await setupApp();
@@ -53,14 +58,25 @@ describe('saved views', () => {
   afterAll(() => t.close());
 
   it('creates, lists, renames, makes default and deletes a view, each change audited', async () => {
-    const query = { 'filters.$search': 'example', 'filters.role': 'admin', 'filters.$columns': 'id,email', sortBy: 'email', direction: 'asc' };
+    const query = {
+      'filters.$search': 'example',
+      'filters.role': 'admin',
+      'filters.$columns': 'id,email',
+      sortBy: 'email',
+      direction: 'asc',
+    };
     const created = await change(alice, { op: 'create', name: '  Admins by email ', query: JSON.stringify(query) });
     expect(created.notice).toEqual({ message: 'View "Admins by email" saved', type: 'success' });
     const view = created.views!.find((v) => v.name === 'Admins by email')!;
     expect(view.query).toEqual(query);
     expect(view.isDefault).toBe(false);
 
-    await change(alice, { op: 'create', name: 'Locked', query: JSON.stringify({ 'filters.active': 'false' }), isDefault: 'true' });
+    await change(alice, {
+      op: 'create',
+      name: 'Locked',
+      query: JSON.stringify({ 'filters.active': 'false' }),
+      isDefault: 'true',
+    });
     let views = (await list(alice)).views!;
     expect(views.map((v) => [v.name, v.isDefault])).toEqual([
       ['Admins by email', false],
@@ -83,7 +99,13 @@ describe('saved views', () => {
     await change(alice, { op: 'delete', id: view.id });
     expect((await list(alice)).views!.map((v) => v.name)).toEqual(['Locked']);
     expect(await audits(view.id)).toEqual(
-      ['saved_view.create', 'saved_view.set_default', 'saved_view.set_default', 'saved_view.rename', 'saved_view.delete'].map((action) => ({ action, actor_id: alice.id })),
+      [
+        'saved_view.create',
+        'saved_view.set_default',
+        'saved_view.set_default',
+        'saved_view.rename',
+        'saved_view.delete',
+      ].map((action) => ({ action, actor_id: alice.id })),
     );
   });
 
@@ -92,12 +114,19 @@ describe('saved views', () => {
     const mine = made.views!.find((v) => v.name === 'Mine only')!;
     expect((await list(bob)).views).toEqual([]);
     // Bob cannot rename, make default or delete Alice's view: it is not found for him.
-    const attempts: Record<string, string>[] = [{ op: 'rename', id: mine.id, name: 'Taken' }, { op: 'default', id: mine.id, isDefault: 'true' }, { op: 'delete', id: mine.id }];
+    const attempts: Record<string, string>[] = [
+      { op: 'rename', id: mine.id, name: 'Taken' },
+      { op: 'default', id: mine.id, isDefault: 'true' },
+      { op: 'delete', id: mine.id },
+    ];
     for (const fields of attempts) {
       const answer = await change(bob, fields);
       expect(answer.notice).toEqual({ message: 'Saved view not found', type: 'error' });
     }
-    expect((await list(alice)).views!.find((v) => v.id === mine.id)).toMatchObject({ name: 'Mine only', isDefault: false });
+    expect((await list(alice)).views!.find((v) => v.id === mine.id)).toMatchObject({
+      name: 'Mine only',
+      isDefault: false,
+    });
     // The same name is free for another user.
     expect((await change(bob, { op: 'create', name: 'Mine only', query: '{}' })).notice?.type).toBe('success');
   });

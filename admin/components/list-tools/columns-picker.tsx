@@ -18,7 +18,12 @@ export function columnChoices(resource: ResourceJSON): Property[] {
 }
 
 /** Choose the list's columns (kept in the URL, and so in saved views). */
-export const ColumnsPicker: React.FC<{ choices: Property[]; defaults: string[]; chosen: string[]; onChange: (paths: string[]) => void }> = ({ choices, defaults, chosen, onChange }) => {
+export const ColumnsPicker: React.FC<{
+  choices: Property[];
+  defaults: string[];
+  chosen: string[];
+  onChange: (paths: string[]) => void;
+}> = ({ choices, defaults, chosen, onChange }) => {
   const [open, setOpen] = useState(false);
   const current = chosen.length ? chosen : defaults;
   const toggle = (path: string) => {
@@ -27,21 +32,55 @@ export const ColumnsPicker: React.FC<{ choices: Property[]; defaults: string[]; 
   };
   return (
     <div style={{ position: 'relative' }}>
-      <Button type="button" size="sm" variant="outlined" data-testid="columns-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <Button
+        type="button"
+        size="sm"
+        variant="outlined"
+        data-testid="columns-toggle"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         Columns{chosen.length ? ` (${chosen.length})` : ''}
       </Button>
       {open ? (
         <div
           data-testid="columns-panel"
-          style={{ position: 'absolute', zIndex: 20, top: '100%', marginTop: 4, background: '#fff', border: '1px solid #dde1e5', borderRadius: 4, padding: 12, minWidth: 220, boxShadow: '0 4px 12px rgba(0,0,0,.12)' }}
+          style={{
+            position: 'absolute',
+            zIndex: 20,
+            top: '100%',
+            marginTop: 4,
+            background: '#fff',
+            border: '1px solid #dde1e5',
+            borderRadius: 4,
+            padding: 12,
+            minWidth: 220,
+            boxShadow: '0 4px 12px rgba(0,0,0,.12)',
+          }}
         >
           {choices.map((p) => (
-            <label key={p.propertyPath} style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '2px 0', whiteSpace: 'nowrap' }}>
-              <input type="checkbox" checked={current.includes(p.propertyPath)} data-testid={`column-${p.propertyPath}`} onChange={() => toggle(p.propertyPath)} />
+            <label
+              key={p.propertyPath}
+              style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '2px 0', whiteSpace: 'nowrap' }}
+            >
+              <input
+                type="checkbox"
+                checked={current.includes(p.propertyPath)}
+                data-testid={`column-${p.propertyPath}`}
+                onChange={() => toggle(p.propertyPath)}
+              />
               {p.label}
             </label>
           ))}
-          <Button type="button" size="sm" variant="text" mt="sm" data-testid="columns-reset" disabled={!chosen.length} onClick={() => onChange([])}>
+          <Button
+            type="button"
+            size="sm"
+            variant="text"
+            mt="sm"
+            data-testid="columns-reset"
+            disabled={!chosen.length}
+            onClick={() => onChange([])}
+          >
             Default columns
           </Button>
         </div>

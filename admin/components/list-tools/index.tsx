@@ -39,6 +39,8 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
       }
     }
     setReady(true);
+    // Once the views have loaded, once per list opened: not again when the URL changes later.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [views.loading, resource.id]);
 
   /** Replaces the list query's view part (filters, search, columns, sort), back to the first page. */
@@ -55,17 +57,28 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
   };
 
   const choices = columnChoices(resource);
-  const chosen = (params.get(columnsKey) ?? '').split(',').filter((path) => choices.some((c) => c.propertyPath === path));
-  const shown = useMemo(() => {
-    if (!chosen.length) return resource;
-    const byPath = new Map(choices.map((c) => [c.propertyPath, c]));
-    return { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) };
-  }, [resource, chosen.join(',')]);
+  const chosen = (params.get(columnsKey) ?? '')
+    .split(',')
+    .filter((path) => choices.some((c) => c.propertyPath === path));
+  const byPath = new Map(choices.map((c) => [c.propertyPath, c]));
+  const shown = chosen.length
+    ? { ...resource, listProperties: chosen.map((path) => byPath.get(path)!).filter(Boolean) }
+    : resource;
 
   return (
     <>
-      <Box variant="container" mb="lg" data-testid="list-tools" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-start' }}>
-        <SearchBox key={`${resource.id}:${params.get(searchKey) ?? ''}`} initial={params.get(searchKey) ?? ''} maxLength={SEARCH_MAX} onSearch={(text) => setParam(searchKey, text.trim())} />
+      <Box
+        variant="container"
+        mb="lg"
+        data-testid="list-tools"
+        style={{ display: 'flex', flexWrap: 'wrap', gap: 12, alignItems: 'flex-start' }}
+      >
+        <SearchBox
+          key={`${resource.id}:${params.get(searchKey) ?? ''}`}
+          initial={params.get(searchKey) ?? ''}
+          maxLength={SEARCH_MAX}
+          onSearch={(text) => setParam(searchKey, text.trim())}
+        />
         <ViewsMenu views={views} current={current} onPick={applyQuery} />
         <ColumnsPicker
           choices={choices}

@@ -2,7 +2,11 @@ import React, { useState } from 'react';
 import { Button, Input } from '@adminjs/design-system';
 
 /** The list's search box: Enter or the button searches; the × clears the search. */
-export const SearchBox: React.FC<{ initial: string; maxLength: number; onSearch: (text: string) => void }> = ({ initial, maxLength, onSearch }) => {
+export const SearchBox: React.FC<{ initial: string; maxLength: number; onSearch: (text: string) => void }> = ({
+  initial,
+  maxLength,
+  onSearch,
+}) => {
   const [text, setText] = useState(initial);
   return (
     <form
@@ -27,7 +31,14 @@ export const SearchBox: React.FC<{ initial: string; maxLength: number; onSearch:
         Search
       </Button>
       {initial ? (
-        <Button type="button" variant="text" size="sm" title="Clear the search" data-testid="list-search-clear" onClick={() => onSearch('')}>
+        <Button
+          type="button"
+          variant="text"
+          size="sm"
+          title="Clear the search"
+          data-testid="list-search-clear"
+          onClick={() => onSearch('')}
+        >
           Clear
         </Button>
       ) : null}

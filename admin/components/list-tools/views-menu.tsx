@@ -7,7 +7,14 @@ const sameQuery = (a: Record<string, string>, b: Record<string, string>) => {
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 };
 
-const selectStyle: React.CSSProperties = { height: 32, minWidth: 200, border: '1px solid #c0c0ca', borderRadius: 4, padding: '0 8px', background: '#fff' };
+const selectStyle: React.CSSProperties = {
+  height: 32,
+  minWidth: 200,
+  border: '1px solid #c0c0ca',
+  borderRadius: 4,
+  padding: '0 8px',
+  background: '#fff',
+};
 const row: React.CSSProperties = { display: 'flex', gap: 8, alignItems: 'center', flexWrap: 'wrap' };
 
 type Mode = { kind: 'idle' } | { kind: 'save' } | { kind: 'rename' } | { kind: 'delete' };
@@ -17,7 +24,11 @@ type Mode = { kind: 'idle' } | { kind: 'save' } | { kind: 'rename' } | { kind: '
  * list's), save the current list as a new one (optionally the default), and rename, make default
  * or delete the one shown.
  */
-export const ViewsMenu: React.FC<{ views: SavedViews; current: Record<string, string>; onPick: (query: Record<string, string>) => void }> = ({ views, current, onPick }) => {
+export const ViewsMenu: React.FC<{
+  views: SavedViews;
+  current: Record<string, string>;
+  onPick: (query: Record<string, string>) => void;
+}> = ({ views, current, onPick }) => {
   const [mode, setMode] = useState<Mode>({ kind: 'idle' });
   const [name, setName] = useState('');
   const [asDefault, setAsDefault] = useState(false);
@@ -55,13 +66,32 @@ export const ViewsMenu: React.FC<{ views: SavedViews; current: Record<string, st
           ))}
         </select>
         {hasQuery && !selected ? (
-          <Button type="button" size="sm" variant="outlined" data-testid="view-save-open" onClick={() => { setName(''); setAsDefault(false); setMode({ kind: 'save' }); }}>
+          <Button
+            type="button"
+            size="sm"
+            variant="outlined"
+            data-testid="view-save-open"
+            onClick={() => {
+              setName('');
+              setAsDefault(false);
+              setMode({ kind: 'save' });
+            }}
+          >
             Save view
           </Button>
         ) : null}
         {selected ? (
           <>
-            <Button type="button" size="sm" variant="text" data-testid="view-rename-open" onClick={() => { setName(selected.name); setMode({ kind: 'rename' }); }}>
+            <Button
+              type="button"
+              size="sm"
+              variant="text"
+              data-testid="view-rename-open"
+              onClick={() => {
+                setName(selected.name);
+                setMode({ kind: 'rename' });
+              }}
+            >
               Rename
             </Button>
             <Button
@@ -70,11 +100,20 @@ export const ViewsMenu: React.FC<{ views: SavedViews; current: Record<string, st
               variant="text"
               data-testid="view-default-toggle"
               title={selected.isDefault ? 'Stop opening this list with this view' : 'Open this list with this view'}
-              onClick={async () => done(await views.change({ op: 'default', id: selected.id, isDefault: String(!selected.isDefault) }))}
+              onClick={async () =>
+                done(await views.change({ op: 'default', id: selected.id, isDefault: String(!selected.isDefault) }))
+              }
             >
               {selected.isDefault ? 'Default ✓' : 'Make default'}
             </Button>
-            <Button type="button" size="sm" variant="text" color="danger" data-testid="view-delete-open" onClick={() => setMode({ kind: 'delete' })}>
+            <Button
+              type="button"
+              size="sm"
+              variant="text"
+              color="danger"
+              data-testid="view-delete-open"
+              onClick={() => setMode({ kind: 'delete' })}
+            >
               Delete
             </Button>
           </>
@@ -86,14 +125,35 @@ export const ViewsMenu: React.FC<{ views: SavedViews; current: Record<string, st
           data-testid={mode.kind === 'save' ? 'view-save-form' : 'view-rename-form'}
           onSubmit={async (e) => {
             e.preventDefault();
-            if (mode.kind === 'save') done(await views.change({ op: 'create', name, query: JSON.stringify(current), isDefault: String(asDefault) }));
+            if (mode.kind === 'save')
+              done(
+                await views.change({
+                  op: 'create',
+                  name,
+                  query: JSON.stringify(current),
+                  isDefault: String(asDefault),
+                }),
+              );
             else if (selected) done(await views.change({ op: 'rename', id: selected.id, name }));
           }}
         >
-          <Input value={name} maxLength={100} required aria-label="View name" placeholder="Name of the view" data-testid="view-name" onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)} />
+          <Input
+            value={name}
+            maxLength={100}
+            required
+            aria-label="View name"
+            placeholder="Name of the view"
+            data-testid="view-name"
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setName(e.target.value)}
+          />
           {mode.kind === 'save' ? (
             <label style={{ display: 'flex', gap: 6, alignItems: 'center' }}>
-              <input type="checkbox" checked={asDefault} data-testid="view-default" onChange={(e) => setAsDefault(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={asDefault}
+                data-testid="view-default"
+                onChange={(e) => setAsDefault(e.target.checked)}
+              />
               Open this list with it
             </label>
           ) : null}
@@ -108,7 +168,14 @@ export const ViewsMenu: React.FC<{ views: SavedViews; current: Record<string, st
       {mode.kind === 'delete' && selected ? (
         <div style={row} data-testid="view-delete-confirm">
           <span>Delete the view “{selected.name}”? The records stay as they are.</span>
-          <Button type="button" size="sm" variant="contained" color="danger" data-testid="view-delete" onClick={async () => done(await views.change({ op: 'delete', id: selected.id }))}>
+          <Button
+            type="button"
+            size="sm"
+            variant="contained"
+            color="danger"
+            data-testid="view-delete"
+            onClick={async () => done(await views.change({ op: 'delete', id: selected.id }))}
+          >
             Delete view
           </Button>
           <Button type="button" size="sm" variant="text" onClick={() => setMode({ kind: 'idle' })}>
