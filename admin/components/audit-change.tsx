@@ -1,6 +1,7 @@
 import React from 'react';
 import { flat, type BasePropertyProps } from 'adminjs';
 import { Box, Label, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { readable } from './shared/readable';
 
 /** An audit entry's before and after, side by side, field by field. */
 const AuditChange: React.FC<BasePropertyProps> = ({ record }) => {
@@ -31,8 +32,8 @@ const AuditChange: React.FC<BasePropertyProps> = ({ record }) => {
             {keys.map((key) => (
               <TableRow key={key}>
                 <TableCell>{key}</TableCell>
-                <TableCell>{key in before ? JSON.stringify(before[key]) : ''}</TableCell>
-                <TableCell>{key in after ? JSON.stringify(after[key]) : ''}</TableCell>
+                <TableCell>{readable(before[key])}</TableCell>
+                <TableCell>{readable(after[key])}</TableCell>
               </TableRow>
             ))}
           </TableBody>

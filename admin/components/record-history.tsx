@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { ApiClient, type ActionProps } from 'adminjs';
 import { Box, H3, Loader, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import { readable } from './shared/readable';
 
 const api = new ApiClient();
 
@@ -19,8 +20,8 @@ const describe = (entry: Entry): string => {
     .map((key) => {
       const before = entry.before?.[key];
       const after = entry.after?.[key];
-      if (entry.before && entry.after) return `${key}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`;
-      return `${key}: ${JSON.stringify(after ?? before)}`;
+      if (entry.before && entry.after) return `${key}: ${readable(before)} → ${readable(after)}`;
+      return `${key}: ${readable(after ?? before)}`;
     })
     .join('; ');
 };

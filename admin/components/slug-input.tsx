@@ -13,10 +13,22 @@ const SlugInput: React.FC<EditPropertyProps> = ({ property, record, onChange }) 
   const title = String(record?.params?.title ?? '');
   const slug = String(record?.params?.[path] ?? '');
   const following = useRef(!record?.id && (slug === '' || slug === slugFromTitle(title)));
-  useEffect(() => {
+  const follow = (text: string) => {
     if (!following.current) return;
-    const derived = slugFromTitle(title);
-    if (derived !== slug) onChange(path, derived);
+    const derived = slugFromTitle(text);
+    if (derived !== String(record?.params?.[path] ?? '')) onChange(path, derived);
+  };
+  // The title's own field tells the form only when it loses focus; the slug follows each keystroke.
+  useEffect(() => {
+    const onInput = (event: Event) => {
+      const target = event.target as HTMLInputElement | null;
+      if (target?.name === 'title' && target.form === document.getElementById(path)?.closest('form')) follow(target.value);
+    };
+    document.addEventListener('input', onInput);
+    return () => document.removeEventListener('input', onInput);
+  });
+  useEffect(() => {
+    follow(title);
     // Only a change of the title moves the slug.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [title]);

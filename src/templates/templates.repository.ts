@@ -68,13 +68,18 @@ export async function findVersion(db: Queryable, templateId: string, version: nu
   return result.rows[0] ?? null;
 }
 
-export async function listVersions(db: Queryable, templateId: string): Promise<Omit<VersionRow, 'definition' | 'json_schema' | 'naming'>[]> {
-  const result = await db.query(
-    `SELECT id, template_id, version, ddl, checks, published_by, published_at FROM template_versions
-      WHERE template_id = $1 ORDER BY version DESC`,
+export type VersionListRow = Omit<VersionRow, 'definition' | 'json_schema' | 'naming'> & { published_by_name: string | null };
+
+/** A template's versions, newest first, with the publisher's name (or email) for people to read. */
+export async function listVersions(db: Queryable, templateId: string): Promise<VersionListRow[]> {
+  const result = await db.query<VersionListRow>(
+    `SELECT v.id, v.template_id, v.version, v.ddl, v.checks, v.published_by, v.published_at,
+            coalesce(nullif(u.name, ''), u.email) AS published_by_name
+       FROM template_versions v LEFT JOIN users u ON u.id = v.published_by
+      WHERE v.template_id = $1 ORDER BY v.version DESC`,
     [templateId],
   );
-  return result.rows as Omit<VersionRow, 'definition' | 'json_schema' | 'naming'>[];
+  return result.rows;
 }
 
 /** Every stable id any published version of the template has used. */

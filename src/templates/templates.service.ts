@@ -45,6 +45,8 @@ export interface VersionSummary {
   version: number;
   publishedAt: string;
   publishedBy: string | null;
+  /** The publisher's name, or their email when they have no name. */
+  publishedByName: string | null;
   ddl: string[];
 }
 
@@ -96,6 +98,7 @@ export class TemplatesService {
         version: v.version,
         publishedAt: v.published_at.toISOString(),
         publishedBy: v.published_by,
+        publishedByName: v.published_by_name,
         ddl: v.ddl,
       })),
     };

@@ -119,6 +119,9 @@ describe('publishing templates into real tables', () => {
     ]);
     const version = await t.rt.pool.query('SELECT ddl, naming FROM template_versions WHERE template_id = $1', [id]);
     expect(version.rows[0].ddl).toHaveLength(3);
+    // The version says who published it in words (the builder's versions tab shows this, not a user id).
+    const template = await api.get(`/templates/${id}`);
+    expect(template.body.data.versions[0]).toMatchObject({ version: 1, publishedBy: builder.id, publishedByName: builder.name });
     expect(version.rows[0].naming.sections.s_household.columns.f_village).toEqual({ name: 'village' });
     const schema = await api.get(`/templates/${id}/schema`);
     expect(schema.body.data.properties.household.required).toEqual(['village']);

@@ -10,6 +10,7 @@ export interface VersionSummary {
   version: number;
   publishedAt: string;
   publishedBy: string | null;
+  publishedByName: string | null;
   ddl: string[];
 }
 

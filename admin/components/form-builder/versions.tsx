@@ -14,7 +14,7 @@ export const Versions: React.FC<{ versions: VersionSummary[]; current: number | 
   return (
     <table className="gbfb-table" data-testid="versions">
       <thead>
-        <tr><th style={{ width: 90 }}>Version</th><th style={{ width: 220 }}>Published</th><th style={{ width: 120 }}>By (user id)</th><th>DDL</th></tr>
+        <tr><th style={{ width: 90 }}>Version</th><th style={{ width: 220 }}>Published</th><th style={{ width: 200 }}>Published by</th><th>DDL</th></tr>
       </thead>
       <tbody>
         {sorted.map((v) => (
@@ -24,7 +24,7 @@ export const Versions: React.FC<{ versions: VersionSummary[]; current: number | 
               {v.version === current ? <span className="gbfb-pill green" style={{ marginLeft: 6 }}>current</span> : null}
             </td>
             <td>{new Date(v.publishedAt).toLocaleString()}</td>
-            <td>{v.publishedBy ?? '—'}</td>
+            <td data-testid={`version-by-${v.version}`}>{v.publishedByName ?? '—'}</td>
             <td>
               <button type="button" className="gbfb-link-btn" style={{ padding: '2px 8px' }} data-testid={`version-toggle-${v.version}`} onClick={() => toggle(v.version)}>
                 {open.has(v.version) ? 'Hide' : 'Show'} {v.ddl.length} statement{v.ddl.length === 1 ? '' : 's'}
