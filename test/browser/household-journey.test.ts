@@ -156,7 +156,9 @@ describe('a household form, from the builder to the reviewer, in two languages',
     // A signature is uploaded to its submission: save a draft first (the page becomes its answer page).
     expect(await sid('field-visit-signature').innerText()).toContain('Save a draft first');
     await sid('fill-save').click();
-    await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/answer/);
+    await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/show/);
+    const draftId = /records\/(\d+)\/show/.exec(s.url())![1];
+    await s.goto(`${t.baseUrl}/admin/resources/submissions/records/${draftId}/answer`);
     await sid('form-fill').waitFor();
     await sid('fill-language').selectOption('sw');
     await expect.poll(() => sid('input-household-total').textContent()).toBe('6');
