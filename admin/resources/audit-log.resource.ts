@@ -2,10 +2,9 @@ import type { ActionContext } from 'adminjs';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { asAdminUser } from '../admin-user.js';
 import { Components } from '../component-loader.js';
-import { NAV, type TableResource } from './types.js';
+import { NAV, readOnlyActions, type TableResource } from './types.js';
 
 const isAdmin = ({ currentAdmin }: ActionContext) => asAdminUser(currentAdmin)?.role === 'admin';
-const refused = { isAccessible: false, isVisible: false };
 
 /**
  * The audit log, read-only for everyone: no new, edit or delete action is reachable, the resource
@@ -29,13 +28,7 @@ export function auditLogResource(): TableResource {
           },
         },
         actions: {
-          list: { isAccessible: isAdmin },
-          show: { isAccessible: isAdmin },
-          search: { isAccessible: isAdmin },
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          ...readOnlyActions(isAdmin),
         },
       },
     }),

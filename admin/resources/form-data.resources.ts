@@ -9,6 +9,7 @@ import { visibleInGrid, visibleScopeKnex } from '../../src/permissions/visible-s
 import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
 import { asAdminUser, visibleScopeOf } from '../admin-user.js';
+import { readOnlyActions } from './types.js';
 
 /**
  * The typed tables of published templates, as read-only admin resources: one per section table
@@ -31,7 +32,6 @@ interface PublishedTemplate {
   naming: Naming;
 }
 
-const refused = { isAccessible: false, isVisible: false };
 /** Lists show the first columns; every column is in the show view and in the filters. */
 const LIST_COLUMNS = 8;
 
@@ -108,7 +108,7 @@ export async function formDataResources(deps: {
     const scope = scopeFor(template.grid_id);
     // Outside the grid the resource is not there at all: not in the menu, not in the page's state,
     // and its actions refused (its rows are scoped away as well).
-    const members = { isAccessible: ({ currentAdmin }: ActionContext) => scopeOf(scope, currentAdmin) !== 'none' };
+    const members = ({ currentAdmin }: ActionContext) => scopeOf(scope, currentAdmin) !== 'none';
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
@@ -119,7 +119,7 @@ export async function formDataResources(deps: {
         listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
         showProperties: [...key, ...fieldColumns, ...[...retired]],
         filterProperties: [...key, ...fieldColumns],
-        actions: { list: members, show: members, search: members, new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: readOnlyActions(members),
       },
     });
   }

@@ -11,9 +11,8 @@ import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { statusProperty } from '../features/status-property.js';
-import { NAV, type AdminDeps, type TableResource } from './types.js';
+import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
 
-const refused = { isAccessible: false, isVisible: false };
 
 /** The rows of the list: the permission module's scope of visible submissions. */
 export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
@@ -75,10 +74,10 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           edited_since_rejection: { isVisible: false },
         },
         actions: {
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          new: REFUSED,
+          edit: REFUSED,
+          delete: REFUSED,
+          bulkDelete: REFUSED,
           payload: {
             actionType: 'record',
             isVisible: false,

@@ -8,7 +8,7 @@ import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
-import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
@@ -183,7 +183,6 @@ export function templatesResource(deps: AdminDeps): TableResource {
 
 /** Published versions, read-only: the definition and the exact DDL each publish ran. */
 export function templateVersionsResource(): TableResource {
-  const refused = { isAccessible: false, isVisible: false };
   return {
     table: 'template_versions',
     build: (metadata) => ({
@@ -208,7 +207,7 @@ export function templateVersionsResource(): TableResource {
           json_schema: { isVisible: false },
           naming: { isVisible: false },
         },
-        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: { new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED },
       },
     }),
   };
