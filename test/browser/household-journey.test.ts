@@ -166,7 +166,8 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await sid('input-visit-location-longitude').fill('36.817223');
     await sid('input-visit-location-accuracy').fill('8');
     const pad = sid('input-visit-signature-pad');
-    await pad.scrollIntoViewIfNeeded();
+    // In the middle of the viewport: the page's sticky footer (save, submit) would take the strokes near the bottom.
+    await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     const box = (await pad.boundingBox())!;
     await s.mouse.move(box.x + 30, box.y + box.height * 0.7);
     await s.mouse.down();
