@@ -156,7 +156,9 @@ describe('a household form, from the builder to the reviewer, in two languages',
     // A signature is uploaded to its submission: save a draft first (the page becomes its answer page).
     expect(await sid('field-visit-signature').innerText()).toContain('Save a draft first');
     await sid('fill-save').click();
-    await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/answer/);
+    await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/show/);
+    const draftId = /records\/(\d+)\/show/.exec(s.url())![1];
+    await s.goto(`${t.baseUrl}/admin/resources/submissions/records/${draftId}/answer`);
     await sid('form-fill').waitFor();
     await sid('fill-language').selectOption('sw');
     await expect.poll(() => sid('input-household-total').textContent()).toBe('6');
@@ -164,7 +166,8 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await sid('input-visit-location-longitude').fill('36.817223');
     await sid('input-visit-location-accuracy').fill('8');
     const pad = sid('input-visit-signature-pad');
-    await pad.scrollIntoViewIfNeeded();
+    // In the middle of the viewport: the page's sticky footer (save, submit) would take the strokes near the bottom.
+    await pad.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     const box = (await pad.boundingBox())!;
     await s.mouse.move(box.x + 30, box.y + box.height * 0.7);
     await s.mouse.down();
