@@ -5,6 +5,7 @@ import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
 import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
+import { savedViewsFeature } from './features/saved-views.feature.js';
 import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
 import { dashboardHandler } from './pages/dashboard.js';
@@ -67,7 +68,7 @@ export async function buildTableResources(
       { availableValues: definition.availableValues, referenceIds },
     );
     const built = definition.build(metadata);
-    return { ...built, features: [...(built.features ?? []), safeListFeature()] };
+    return { ...built, features: [...(built.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews)] };
   });
 }
 
@@ -82,7 +83,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
     }),
   ]);
-  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: r.features }))];
+  const resources = [
+    ...coreBuilt,
+    ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews)] })),
+  ];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
   const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));

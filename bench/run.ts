@@ -22,6 +22,7 @@ const SCENARIOS: Record<string, () => Promise<(report: Report) => Promise<void>>
   export: async () => (await import('./scenarios/export.js')).exportScenario,
   'first-answer': async () => (await import('./scenarios/first-answer.js')).firstAnswerScenario,
   expressions: async () => (await import('./scenarios/expressions.js')).expressionsScenario,
+  evolve: async () => (await import('./scenarios/evolve.js')).evolveScenario,
 };
 
 const wanted = process.argv.slice(2);

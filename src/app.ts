@@ -86,6 +86,7 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
       catalog: rt.catalog,
       queues: rt.queues,
       exportThreshold: config.exports.asyncThreshold,
+      templateTrashDays: config.templates.trashRetentionDays,
     });
     const router = buildAdminRouter(admin, {
       auth: rt.services.auth,

@@ -15,6 +15,12 @@ import { UsersService } from './users/users.service.js';
 import { TokensService } from './auth/tokens.service.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { PublishService } from './templates/publish.service.js';
+import { TablesService } from './templates/tables.service.js';
+import { UnpublishService } from './templates/unpublish.js';
+import { TemplateTrash } from './templates/trash.js';
+import { CompactionService } from './templates/compaction.js';
+import { ConversionService } from './templates/conversions.service.js';
+import { conversionJobId } from './jobs/queues.js';
 import { TemplateCatalog } from './templates/catalog.js';
 import { SubmissionsService } from './submissions/submissions.service.js';
 import { createEnqueuer } from './submissions/enqueue.js';
@@ -27,23 +33,9 @@ import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
 import { ExportService } from './exports/export.service.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { SavedViewsService } from './views/saved-views.service.js';
+import type { Services } from './services.js';
 
-export interface Services {
-  users: UsersService;
-  grids: GridsService;
-  auth: AuthService;
-  tokens: TokensService;
-  templates: TemplatesService;
-  publisher: PublishService;
-  submissions: SubmissionsService;
-  submissionBatches: SubmissionBatchService;
-  review: ReviewService;
-  reviewQueue: ReviewQueueService;
-  followUps: FollowUpsService;
-  files: FilesService;
-  exports: ExportService;
-  webhooks: WebhooksService;
-}
 
 /**
  * The long-lived parts one process shares: configuration, logger, PostgreSQL pool, Redis, queues and
@@ -65,6 +57,8 @@ export interface Runtime {
   services: Services;
   close(): Promise<void>;
 }
+
+export type { Services };
 
 export interface RuntimeOptions {
   logger?: Logger;
@@ -93,13 +87,37 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const enqueue = createEnqueuer(queues.submissions, logger);
     const store = options.store ?? createBlobStore(config);
     const review = new ReviewService({ pool, catalog, enqueue });
+    const conversions = new ConversionService({
+      pool,
+      logger,
+      settings: {
+        minRows: config.conversions.onlineMinRows,
+        batchRows: config.conversions.batchRows,
+        pauseMs: config.conversions.pauseMs,
+        swapLockTimeoutMs: config.conversions.swapLockTimeoutMs,
+        swapAttempts: config.conversions.swapAttempts,
+      },
+      enqueue: async (id) => {
+        await queues.conversions.add('convert', { conversionId: id }, { jobId: conversionJobId(id) });
+      },
+    });
     const services: Services = {
       users: new UsersService({ pool, bcryptRounds: config.bcryptRounds }),
       grids: new GridsService({ pool }),
       auth: new AuthService({ pool, login: config.login, bcryptRounds: config.bcryptRounds, metrics }),
       tokens: new TokensService({ pool, secret: secrets.jwtSecret }),
       templates: new TemplatesService({ pool }),
-      publisher: new PublishService({ pool, metrics }),
+      publisher: new PublishService({ pool, metrics, conversions }),
+      conversions,
+      tables: new TablesService({ pool }),
+      unpublisher: new UnpublishService({ pool }),
+      templateTrash: new TemplateTrash({ pool, retentionDays: config.templates.trashRetentionDays }),
+      compactions: new CompactionService({
+        pool,
+        enqueue: async (id) => {
+          await queues.compactions.add('compact', { compactionId: id }, { jobId: `compact-${id}` });
+        },
+      }),
       submissions: new SubmissionsService({ pool, catalog, enqueue, metrics }),
       submissionBatches: new SubmissionBatchService({ pool, catalog, enqueue, metrics }),
       review,
@@ -127,6 +145,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         logger,
       }),
       webhooks: new WebhooksService({ pool, allowPrivate: config.webhooks.allowPrivate }),
+      savedViews: new SavedViewsService(pool),
     };
     return {
       config,

@@ -56,6 +56,12 @@ function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Ch
       if (swept.queued > 0) logger.info(swept, 'sweeper queued webhook deliveries');
       return swept;
     },
+    [MAINTENANCE_JOBS.purgeTemplateTrash]: async () => {
+      const result = await rt.services.templateTrash.purgeExpired();
+      if (result.purged.length) logger.info(result, 'templates purged from the trash');
+      return result;
+    },
+    [MAINTENANCE_JOBS.sweepConversions]: async () => ({ queued: await rt.services.conversions.sweep() }),
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
       const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
         config.login.ipWindowMinutes,
@@ -130,6 +136,30 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
   exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
 
+  // Compactions: one at a time per worker; the lock outlasts a batch (it is renewed while the job runs).
+  const compactionsWorker = new Worker(
+    QUEUES.compactions,
+    (job: Job<{ compactionId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
+    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+  );
+  compactionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'));
+  compactionsWorker.on('error', (err) => logger.debug({ err }, 'compactions worker error'));
+  // Online type changes: one job runs a conversion to its end (batches, then the swap). A worker that
+  // dies leaves its job stalled: BullMQ hands it to another after the lock expires, and the
+  // conversion resumes from its last committed batch.
+  const conversionsWorker = new Worker(
+    QUEUES.conversions,
+    (job: Job<{ conversionId: string }>) =>
+      withLogFields({ jobId: String(job.id) }, async () => {
+        const outcome = await rt.services.conversions.run(String(job.data.conversionId));
+        logger.info({ conversionId: job.data.conversionId, ...outcome }, 'conversion job ended');
+        return outcome;
+      }),
+    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.lockDurationMs },
+  );
+  conversionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'conversion attempt failed; retrying'));
+  conversionsWorker.on('error', (err) => logger.debug({ err }, 'conversions worker error'));
+
   const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
   const webhooksWorker = new Worker(
     QUEUES.webhooks,
@@ -148,6 +178,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     [MAINTENANCE_JOBS.filesCleanup, config.files.cleanupIntervalMs],
     [MAINTENANCE_JOBS.sweepWebhooks, config.webhooks.sweepIntervalMs],
     [MAINTENANCE_JOBS.pruneLoginFailures, 60 * 60 * 1000],
+    [MAINTENANCE_JOBS.purgeTemplateTrash, config.templates.trashPurgeIntervalMs],
+    [MAINTENANCE_JOBS.sweepConversions, config.worker.sweepIntervalMs],
   ];
   const declareSchedules = async () => {
     for (const [name, every] of schedules) {
@@ -168,7 +200,7 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     close: async () => {
       clearInterval(refresh);
       await dispatcher.close();
-      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close()]);
+      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close(), compactionsWorker.close(), conversionsWorker.close()]);
       connection.disconnect();
     },
   };

@@ -109,7 +109,7 @@ async function submitterHome(deps: AdminDeps, user: AdminUser, fillGrids: string
     ),
     deps.pool.query<{ id: string; title: string; grid_title: string }>(
       `SELECT t.id, t.title, g.title AS grid_title FROM templates t JOIN grids g ON g.id = t.grid_id
-        WHERE t.current_version IS NOT NULL AND t.status <> 'archived' AND NOT g.is_deleted
+        WHERE t.current_version IS NOT NULL AND t.status <> 'archived' AND NOT g.is_deleted AND NOT t.is_deleted
           AND ($1::bigint[] IS NULL OR t.grid_id = ANY ($1::bigint[]))
         ORDER BY g.title, t.title LIMIT 50`,
       [fillGrids],
@@ -132,7 +132,7 @@ async function builderHome(deps: AdminDeps, buildGrids: string[] | null, retryGr
   const [drafts, failed] = await Promise.all([
     deps.pool.query<{ id: string; title: string; grid_title: string; total: string }>(
       `SELECT t.id, t.title, g.title AS grid_title, count(*) OVER () AS total FROM templates t JOIN grids g ON g.id = t.grid_id
-        WHERE t.status = 'draft' AND NOT g.is_deleted AND ($1::bigint[] IS NULL OR t.grid_id = ANY ($1::bigint[]))
+        WHERE t.status = 'draft' AND NOT g.is_deleted AND NOT t.is_deleted AND ($1::bigint[] IS NULL OR t.grid_id = ANY ($1::bigint[]))
         ORDER BY t.updated_at DESC, t.id DESC LIMIT 10`,
       [buildGrids],
     ),

@@ -8,8 +8,9 @@ import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
-import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { boolParam, NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
+import { templateTitleMatches } from '../../src/search/search.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
@@ -19,16 +20,19 @@ const allowed = (action: Action) => (ctx: ActionContext) => {
   return can(actorOf(ctx.currentAdmin), action, { type: 'template', gridRole: gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) });
 };
 
+const isDeleted = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'is_deleted') === true;
+
 /** What the builder page posts: one operation per request. */
-type BuilderOp = 'save' | 'plan' | 'publish' | 'preview';
+type BuilderOp = 'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions' | 'conversions' | 'cancelConversion';
 
 /**
  * The form builder's server side (admin/components/form-builder/ is its page). GET loads the
  * template; POST performs one operation through the services: save the working definition, plan
- * (dry run), publish, or preview the JSON Schema. Errors come back per path, never as a stack.
+ * (dry run), publish, preview the JSON Schema, follow or cancel the type changes converting in the
+ * background. Errors come back per path, never as a stack.
  */
 function builderAction(deps: AdminDeps) {
-  const { templates, publisher } = deps.services;
+  const { templates, publisher, compactions, conversions: converter } = deps.services;
   return {
     actionType: 'record' as const,
     icon: 'Edit3',
@@ -69,6 +73,22 @@ function builderAction(deps: AdminDeps) {
           }
           case 'preview':
             return { ...base, schema: await templates.previewSchema(ctx, id) };
+          case 'compact': {
+            const started = await compactions.start(ctx, id, String(payload.table ?? ''));
+            return { ...base, compactions: await compactions.list(ctx, id), notice: { message: `Compaction of ${started.table} started`, type: 'success' } };
+          }
+          case 'compactions':
+            return { ...base, compactions: await compactions.list(ctx, id) };
+          case 'conversions':
+            return { ...base, conversions: await converter.list(ctx, id) };
+          case 'cancelConversion': {
+            const cancelled = await converter.cancel(ctx, id, String(payload.conversionId ?? ''));
+            return {
+              ...base,
+              conversions: await converter.list(ctx, id),
+              notice: { message: `Conversion of ${cancelled.field} cancelled: the column keeps its old type`, type: 'success' },
+            };
+          }
           default:
             return { ...base, notice: { message: `Unknown operation "${op}"`, type: 'error' } };
         }
@@ -93,8 +113,11 @@ export function templatesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
+        search: { text: ['slug', 'title'] },
         detailOnly: ['definition'],
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
+        // The trash (src/templates/trash.ts) is shown by the "is deleted" filter; purged ones stay as records.
+        defaultFilters: { is_deleted: false },
         writer: {
           create: async (ctx, p) =>
             (
@@ -116,8 +139,11 @@ export function templatesResource(deps: AdminDeps): TableResource {
         titleProperty: 'title',
         sort: { sortBy: 'id', direction: 'desc' },
         listProperties: ['id', 'title', 'slug', 'grid_id', 'status', 'current_version', 'updated_at'],
-        filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at'],
-        showProperties: ['id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at'],
+        filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at', 'is_deleted'],
+        showProperties: [
+          'id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at',
+          'is_deleted', 'deleted_on', 'purged_on',
+        ],
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
@@ -128,9 +154,31 @@ export function templatesResource(deps: AdminDeps): TableResource {
         },
         actions: {
           new: { isAccessible: allowed('create') },
-          edit: { isAccessible: allowed('edit') },
+          edit: { isAccessible: (ctx) => allowed('edit')(ctx) && !isDeleted(ctx) },
           delete: { isAccessible: false, isVisible: false },
           bulkDelete: { isAccessible: false, isVisible: false },
+          softDelete: inMenu('More', confirmAction({
+            name: 'softDelete',
+            icon: 'Trash2',
+            variant: 'danger',
+            confirm: `Move this template, with its submissions and tables, to the trash? It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
+            isAccessible: (ctx) => allowed('delete')(ctx) && !isDeleted(ctx),
+            run: async (ctx, record) => {
+              const result = await deps.services.templateTrash.delete(ctx, String(record.id()));
+              return `The template is in the trash until ${result.purgeAfter.slice(0, 10)}; use Restore to bring it back`;
+            },
+          })),
+          restore: confirmAction({
+            name: 'restore',
+            icon: 'RotateCcw',
+            variant: 'success',
+            confirm: 'Restore this template, with its submissions and tables?',
+            isAccessible: (ctx) => allowed('restore')(ctx) && isDeleted(ctx) && !ctx.record?.params.purged_on,
+            run: async (ctx, record) => {
+              await deps.services.templateTrash.restore(ctx, String(record.id()));
+              return 'The template is restored';
+            },
+          }),
           builder: builderAction(deps),
           fill: fillTemplateAction(deps),
           export: {
@@ -147,6 +195,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
                 rows: await deps.services.exports.rowCount(id),
                 threshold: deps.exportThreshold,
                 tables: target.sheets.slice(1).map((s) => s.name),
+                languages: target.languages,
               };
             },
           },
@@ -160,6 +209,18 @@ export function templatesResource(deps: AdminDeps): TableResource {
             run: async (ctx, record) => {
               const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
               return `${result.queued} submission(s) queued for processing`;
+            },
+          })),
+          unpublish: inMenu('More', confirmAction({
+            name: 'unpublish',
+            icon: 'RotateCcw',
+            variant: 'danger',
+            confirm:
+              "Unpublish the latest version? A new version restores the previous version's form: fields it removed come back with their data, fields it added are retired (their data is kept). Refused when a change cannot be undone (a type change, a purged column).",
+            isAccessible: (ctx) => allowed('publish')(ctx) && Number(ctx.record?.params.current_version ?? 0) >= 2,
+            run: async (ctx, record) => {
+              const result = await deps.services.unpublisher.unpublish(ctx, String(record.id()));
+              return `Version ${result.unpublished} unpublished: version ${result.version} restores the form of version ${result.restores}`;
             },
           })),
           purgeRetired: inMenu('More', confirmAction({
@@ -183,12 +244,12 @@ export function templatesResource(deps: AdminDeps): TableResource {
 
 /** Published versions, read-only: the definition and the exact DDL each publish ran. */
 export function templateVersionsResource(): TableResource {
-  const refused = { isAccessible: false, isVisible: false };
   return {
     table: 'template_versions',
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
+        search: { more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)] },
         detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'
@@ -208,7 +269,7 @@ export function templateVersionsResource(): TableResource {
           json_schema: { isVisible: false },
           naming: { isVisible: false },
         },
-        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: { new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED },
       },
     }),
   };

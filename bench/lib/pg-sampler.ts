@@ -42,3 +42,51 @@ export async function pgSampler(url: string, database: string, label: string): P
     },
   };
 }
+
+export interface LockWaits {
+  /** The longest any statement (DDL aside) waited for a lock, in ms, and what it was. */
+  maxMs: number;
+  statement: string | null;
+  /** Distinct waits seen. */
+  waits: number;
+}
+
+/**
+ * Lock waits in the database under test, sampled every 20 ms from `pg_locks.waitstart` (PostgreSQL
+ * 14+: when the backend began waiting) joined to `pg_stat_activity`: the longest wait any statement
+ * saw, the DDL that causes waits (ALTER, LOCK, CREATE, DROP) left out. A wait shorter than the
+ * sampling interval may be missed; a longer one is measured to within it.
+ */
+export async function lockWaitSampler(url: string, database: string): Promise<{ stop(): Promise<LockWaits> }> {
+  const client = new pg.Client(connectionConfig(url));
+  await client.connect();
+  const waits = new Map<string, { ms: number; statement: string }>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query<{ key: string; ms: number; q: string }>(
+        `SELECT l.pid || ':' || l.waitstart AS key, extract(epoch FROM clock_timestamp() - l.waitstart) * 1000 AS ms,
+                regexp_replace(left(a.query, 90), '\\s+', ' ', 'g') AS q
+           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE NOT l.granted AND l.waitstart IS NOT NULL AND a.datname = $1
+            AND a.query !~* '^\\s*(ALTER|LOCK|CREATE|DROP)\\M'`,
+        [database],
+      );
+      for (const r of rows) {
+        const seen = waits.get(r.key);
+        if (!seen || seen.ms < r.ms) waits.set(r.key, { ms: Number(r.ms), statement: r.q });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      await client.end();
+      let worst: { ms: number; statement: string } | null = null;
+      for (const w of waits.values()) if (!worst || w.ms > worst.ms) worst = w;
+      return { maxMs: worst?.ms ?? 0, statement: worst?.statement ?? null, waits: waits.size };
+    },
+  };
+}

@@ -90,10 +90,26 @@ export interface Config {
   logLevel: string;
   /** Human-readable logs (development); JSON otherwise. */
   logPretty: boolean;
+  conversions: {
+    /** A type change on a table of at least this many rows converts online (a shadow column filled in the background); smaller ones in one ALTER. */
+    onlineMinRows: number;
+    /** Rows per batch of the background conversion (each batch its own transaction). */
+    batchRows: number;
+    /** A pause between batches. */
+    pauseMs: number;
+    /** The swap's lock_timeout, and how many times it is tried. */
+    swapLockTimeoutMs: number;
+    swapAttempts: number;
+  };
   exports: {
     /** Exports with more rows than this run in the background (progress, then a file to download). */
     asyncThreshold: number;
     retentionHours: number;
+  };
+  templates: {
+    /** Days a deleted template (and its data) stays in the trash, restorable, before it is purged. */
+    trashRetentionDays: number;
+    trashPurgeIntervalMs: number;
   };
   webhooks: {
     /** Attempts per delivery (the first included), with exponential backoff from backoffMs. */
@@ -264,9 +280,20 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: r.string('LOG_LEVEL', isProduction ? 'info' : 'debug'),
     logPretty: r.bool('LOG_PRETTY', nodeEnv === 'development' && process.stdout.isTTY === true),
+    conversions: {
+      onlineMinRows: r.int('CONVERSION_ONLINE_MIN_ROWS', 10_000, 1, 2_000_000_000),
+      batchRows: r.int('CONVERSION_BATCH_ROWS', 5_000, 1, 1_000_000),
+      pauseMs: r.int('CONVERSION_BATCH_PAUSE_MS', 0, 0, 60_000),
+      swapLockTimeoutMs: r.int('CONVERSION_SWAP_LOCK_TIMEOUT_MS', 500, 10, 60_000),
+      swapAttempts: r.int('CONVERSION_SWAP_ATTEMPTS', 20, 1, 1000),
+    },
     exports: {
       asyncThreshold: r.int('EXPORT_ASYNC_THRESHOLD', 50_000, 0, 1_000_000_000),
       retentionHours: r.int('EXPORT_RETENTION_HOURS', 72, 1, 24 * 365),
+    },
+    templates: {
+      trashRetentionDays: r.int('TEMPLATE_TRASH_RETENTION_DAYS', 30, 0, 3650),
+      trashPurgeIntervalMs: r.int('TEMPLATE_TRASH_PURGE_INTERVAL_MS', 60 * 60 * 1000, 100, 24 * 3600 * 1000),
     },
     webhooks: {
       attempts: r.int('WEBHOOK_ATTEMPTS', 8, 1, 50),

@@ -10,7 +10,14 @@ export const QUEUES = {
   exports: 'exports',
   /** Webhook deliveries, one job per delivery (job id: whd-<id>; attempts and backoff set per job). */
   webhooks: 'webhooks',
+  /** Compactions of form data tables (job id: compact-<id>), src/templates/compaction.ts. */
+  compactions: 'compactions',
+  /** Online type changes, one job per conversion (job id: conversionJobId(id)). */
+  conversions: 'conversions',
 } as const;
+
+/** The job id of an online type change: one job per conversion at a time. */
+export const conversionJobId = (conversionId: string) => `conv-${conversionId}`;
 
 export const SUBMISSION_JOB = 'process';
 
@@ -30,6 +37,8 @@ export const MAINTENANCE_JOBS = {
   markOverdue: 'mark-overdue',
   filesCleanup: 'files-cleanup',
   sweepWebhooks: 'sweep-webhooks',
+  purgeTemplateTrash: 'purge-template-trash',
+  sweepConversions: 'sweep-conversions',
 } as const;
 
 export interface Queues {
@@ -37,6 +46,8 @@ export interface Queues {
   submissions: Queue;
   exports: Queue;
   webhooks: Queue;
+  compactions: Queue;
+  conversions: Queue;
   all(): Queue[];
   close(): Promise<void>;
 }
@@ -68,7 +79,19 @@ export function createQueues(
   });
   // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
   const webhooks = new Queue(QUEUES.webhooks, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
-  const all = () => [maintenance, submissions, exports, webhooks];
+  // A compaction resumes where it stopped: a few attempts, spaced (a swap waits for its lock).
+  const compactions = new Queue(QUEUES.compactions, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: 100 },
+  });
+  // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
+  const conversions = new Queue(QUEUES.conversions, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+  });
+  const all = () => [maintenance, submissions, exports, webhooks, compactions, conversions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
   for (const queue of all()) queue.on('error', onError);
   return {
@@ -76,6 +99,8 @@ export function createQueues(
     submissions,
     exports,
     webhooks,
+    compactions,
+    conversions,
     all,
     close: async () => {
       await Promise.all(all().map((q) => q.close()));

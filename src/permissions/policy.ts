@@ -95,6 +95,8 @@ const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
     edit: isGridBuilder,
     publish: isGridBuilder,
     purge: isManager,
+    delete: isManager,
+    restore: isManager,
     export: hasGridRole('reviewer', 'builder', 'manager'),
   },
   submission: {

@@ -18,7 +18,7 @@ export async function authorizeTemplate(
   ctx: ServiceContext,
   id: string,
   action: Action,
-  opts: { forUpdate?: boolean } = {},
+  opts: { forUpdate?: boolean; includeDeleted?: boolean } = {},
 ): Promise<TemplateRow> {
   const template = await findTemplate(db, id, opts);
   if (!template) throw new NotFoundError('Template', id);

@@ -90,7 +90,7 @@ export class ReviewQueueService {
       const next = await this.deps.pool.query<{ id: string }>(
         `SELECT s.id FROM submissions s JOIN templates t ON t.id = s.template_id
           WHERE ${WAITING_SQL} AND s.submitted_by <> $1 AND ($2::bigint[] IS NULL OR s.grid_id = ANY ($2::bigint[]))
-            AND NOT (s.id = ANY ($3::bigint[]))
+            AND NOT (s.id = ANY ($3::bigint[])) AND NOT t.is_deleted
           ORDER BY ${ORDER_SQL} LIMIT 1`,
         [ctx.actor!.id, grids, skipped],
       );
@@ -120,7 +120,7 @@ export class ReviewQueueService {
               (SELECT count(*)::int FROM submission_section_reviews r WHERE r.submission_id = s.id AND r.status = 'in_review' AND r.reviewer_id = $1) AS my_sections,
               count(*) OVER () AS total, count(*) FILTER (WHERE s.review_overdue_at IS NOT NULL) OVER () AS overdue_total
          FROM submissions s JOIN templates t ON t.id = s.template_id JOIN grids g ON g.id = s.grid_id JOIN users u ON u.id = s.submitted_by
-        WHERE ${where} AND s.submitted_by <> $1 AND ($2::bigint[] IS NULL OR s.grid_id = ANY ($2::bigint[])) AND NOT g.is_deleted
+        WHERE ${where} AND s.submitted_by <> $1 AND ($2::bigint[] IS NULL OR s.grid_id = ANY ($2::bigint[])) AND NOT g.is_deleted AND NOT t.is_deleted
         ORDER BY ${ORDER_SQL} LIMIT $3`,
       [me, grids, limit],
     );

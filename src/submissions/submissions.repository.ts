@@ -54,7 +54,9 @@ export function toSubmissionView(row: SubmissionRow): SubmissionView {
 export async function findSubmission(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<SubmissionRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<SubmissionRow>(
-    `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    // A submission of a template in the trash (src/templates/trash.ts) is in the trash with it.
+    `SELECT ${SUBMISSION_COLUMNS} FROM submissions
+      WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM templates t WHERE t.id = submissions.template_id AND t.is_deleted)${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return result.rows[0] ?? null;

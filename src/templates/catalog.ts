@@ -92,13 +92,16 @@ export class TemplateCatalog {
 
   /** The current layout of a template's tables. One cheap query to check it is still current. */
   async layout(templateId: string): Promise<TemplateLayout> {
-    const state = await this.db.query<{ current_version: number | null; purges: string }>(
-      `SELECT current_version, (SELECT count(*) FROM template_purges p WHERE p.template_id = t.id) AS purges FROM templates t WHERE id = $1`,
+    // A finished or cancelled online type change (src/templates/conversions.service.ts) changes a column's type under the same version.
+    const state = await this.db.query<{ current_version: number | null; purges: string; conversions: string }>(
+      `SELECT current_version, (SELECT count(*) FROM template_purges p WHERE p.template_id = t.id) AS purges,
+              (SELECT count(*) FROM schema_conversions c WHERE c.template_id = t.id AND c.state <> 'backfilling') AS conversions
+         FROM templates t WHERE id = $1`,
       [templateId],
     );
     const row = state.rows[0];
     if (!row?.current_version) throw new NotFoundError('Published template', templateId);
-    const key = `${row.current_version}:${row.purges}`;
+    const key = `${row.current_version}:${row.purges}:${row.conversions}`;
     const cached = this.layouts.get(templateId);
     if (cached?.key === key) return cached.layout;
     const layout = this.loadLayout(templateId, row.current_version);

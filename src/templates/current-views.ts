@@ -1,5 +1,6 @@
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Queryable } from '../db/pool.js';
+import { runSchemaDdl } from '../db/roles.js';
 import type { Definition, Field } from './definition.schema.js';
 import { fieldColumns } from './field-types.js';
 import { fitName, snakeCase, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
@@ -124,4 +125,19 @@ export async function dropViewStatements(db: Queryable, templateId: string): Pro
 export async function hasCurrentSchema(db: Queryable): Promise<boolean> {
   const found = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [CURRENT_SCHEMA]);
   return (found.rowCount ?? 0) > 0;
+}
+
+/**
+ * Creates a template's views for `naming` and `definition` (as the forms role), once its old ones
+ * are dropped (dropViewStatements): at publish, and at the swap of an online type change.
+ */
+export async function createTemplateViews(
+  db: Queryable,
+  template: { id: string; grid_id: string; slug: string },
+  naming: Naming,
+  definition: Definition,
+): Promise<void> {
+  const grid = await db.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
+  const views = currentViews(naming, definition, { grid: grid.rows[0]!.slug, template: template.slug });
+  await runSchemaDdl(db, CURRENT_SCHEMA, createViewStatements(naming.schema, views, template.id));
 }

@@ -107,6 +107,27 @@ export interface TableNaming {
   quarantine?: Record<string, string>;
 }
 
+/**
+ * The names an online type change (src/templates/conversions.service.ts) uses beside `column`: the
+ * shadow column the new type is written to, the name the old column is retired under at the swap
+ * (`<column>__v<N>`, N the version whose type it keeps), and the trigger (and its function) that
+ * converts the rows written meanwhile. Column names are reserved in the table's `used`, so they are
+ * never given again.
+ */
+export function conversionNames(table: TableNaming, column: string, fromVersion: number): { shadow: string; retired: string; trigger: string } {
+  const used = new Set(table.used);
+  const shadow = uniqueName(`${column}__converting`, used, `${table.name}.${column}:shadow:${fromVersion}`);
+  used.add(shadow);
+  const retired = uniqueName(`${column}__v${fromVersion}`, used, `${table.name}.${column}:retired:${fromVersion}`);
+  used.add(retired);
+  table.used = [...used];
+  const trigger = fitName(`${table.name}__${column}__convert`, `${table.name}.${column}:convert:${fromVersion}`);
+  return { shadow, retired, trigger };
+}
+
+/** The naming entry of a column retired by an online type change: not a field's id, so nothing writes to it. */
+export const retiredConversionId = (fieldId: string, fromVersion: number) => `${fieldId}@v${fromVersion}`;
+
 export interface ChildTableNaming extends TableNaming {
   sectionId: string;
 }

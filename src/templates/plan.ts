@@ -3,7 +3,7 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import { ValidationError } from '../errors/app-error.js';
 import type { Definition, Field, Section } from './definition.schema.js';
 import { fieldColumns, holdsFiles, isChoice, pgTypeOf } from './field-types.js';
-import { fitName, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } from './naming.js';
+import { conversionNames, fitName, retiredConversionId, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } from './naming.js';
 
 /**
  * The plan of a publish: the DDL that turns the tables of the previous version into those of the
@@ -14,7 +14,9 @@ import { fitName, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } fr
  * - a new field adds a nullable column (instant, existing rows untouched);
  * - a removed field keeps its column, retired (a separate, confirmed purge may drop it);
  * - a renamed field keeps its column (names are bound to stable ids, not keys);
- * - a type change converts the column in place, allowed only when every existing value converts;
+ * - a type change converts the column in place, allowed only when every existing value converts
+ *   (or a choice says what becomes of those that do not); on a table named in `options.online`,
+ *   it adds a shadow column instead, filled by a background job (see PlannedOnlineConversion);
  * - `required`, `unique`, tighter ranges, lengths, patterns, options: allowed only when existing
  *   rows already satisfy them. The rules are enforced at the API when an answer arrives, never by
  *   column constraints (so accepted submissions can always be projected again); `unique` by the
@@ -78,6 +80,41 @@ export interface PlannedConversion {
   params?: unknown[];
 }
 
+/**
+ * A type change done online (src/templates/conversions.service.ts): the publish adds `shadow` of the
+ * new type and a trigger that fills it for every row written from then on; a job fills it for the
+ * rows already there, in batches by `keyColumn`, with `setSql`; a short transaction at the end
+ * renames `column` to `retired` and `shadow` to `column`. The expressions are the same ones the
+ * one-step path's USING runs (castUsing), over the column or over the trigger's `NEW` row.
+ */
+export interface PlannedOnlineConversion {
+  field: string;
+  fieldId: string;
+  table: string;
+  keyColumn: string;
+  column: string;
+  shadow: string;
+  retired: string;
+  trigger: string;
+  quarantineColumn?: string;
+  /** The quarantine column is new with this publish (a cancel drops it). */
+  quarantineAdded: boolean;
+  fromType: string;
+  targetType: string;
+  onFailure: 'refuse' | 'null' | 'quarantine';
+  /** `"shadow" = <USING>[, "quarantine" = ...]`: one batch's SET list. */
+  setSql: string;
+  /** For `refuse`: the same, with what does not convert set to null (rows written after the checks; counted). */
+  carefulSetSql?: string;
+  /** For `refuse`: true for a stored value that does not convert (nor is mapped). */
+  failingSql?: string;
+}
+
+export interface PlanOptions {
+  /** Tables big enough to convert online (a shadow column and a background job) rather than in one ALTER. */
+  online?: ReadonlySet<string>;
+}
+
 export interface Plan {
   fromVersion: number | null;
   toVersion: number;
@@ -88,6 +125,10 @@ export interface Plan {
   changes: string[];
   /** The type changes made with a conversion choice. */
   conversions: PlannedConversion[];
+  /** Tables a type change rewrites (where `options.online` may apply). */
+  rewrites: string[];
+  /** The type changes done online (tables in `options.online`). */
+  online: PlannedOnlineConversion[];
 }
 
 const q = quoteIdent;
@@ -128,11 +169,10 @@ function columnDefs(fields: Field[], table: TableNaming): string[] {
 /** Types stored in other columns than one of their own type (a geopoint's parts, a note's none): a change to or from one is no conversion. */
 const multiColumn = (field: Field) => field.type === 'geopoint' || field.type === 'note';
 
-/** The conversion of a column from one type to another, or null when it cannot be done in place. */
-function conversion(from: Field, to: Field, column: string): { using: string; castType: string | null } | null {
+/** The conversion of a column (`c`: the column, or the trigger's `NEW."column"`) from one type to another, or null when it cannot be done in place. */
+function conversion(from: Field, to: Field, c: string): { using: string; castType: string | null } | null {
   const a = pgTypeOf(from);
   const b = pgTypeOf(to);
-  const c = q(column);
   if (from.type === 'file' || to.type === 'file') return null;
   if (a === 'text' && b === 'text[]') return { using: `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}] END`, castType: null };
   if (a === 'text[]' && b === 'text') return { using: `${c}[1]`, castType: null };
@@ -221,11 +261,14 @@ export function planPublish(
   naming: Naming,
   previous: { version: number; definition: Definition; naming: Naming } | null,
   choices: ConversionChoices = {},
+  options: PlanOptions = {},
 ): Plan {
   const statements: PlannedStatement[] = [];
   const checks: PlannedCheck[] = [];
   const changes: string[] = [];
   const conversions: PlannedConversion[] = [];
+  const online: PlannedOnlineConversion[] = [];
+  const rewrites = new Set<string>();
   const chosen = new Set<string>();
   const toVersion = (previous?.version ?? 0) + 1;
   const before = previous ? locateFields(previous.definition, previous.naming) : new Map<string, Located>();
@@ -325,7 +368,7 @@ export function planPublish(
     let expr = q(column);
     let castCheck: string | undefined;
     if (pgTypeOf(prev.field) !== pgTypeOf(loc.field)) {
-      const conv = conversion(prev.field, loc.field, column);
+      const conv = conversion(prev.field, loc.field, q(column));
       if (!conv) {
         checks.push({
           field: loc.path,
@@ -337,10 +380,12 @@ export function planPublish(
         continue;
       }
       let using = conv.using;
+      const goOnline = options.online?.has(loc.table.name) ?? false;
+      let cast: ReturnType<typeof castConversion> | undefined;
       if (conv.castType) {
         const choice = choices[loc.path];
         if (choice) chosen.add(loc.path);
-        const cast = castConversion(loc, column, conv.castType, choice ?? {});
+        cast = castConversion(loc, column, conv.castType, choice ?? {}, goOnline);
         castCheck = cast.resolution ? undefined : `${loc.path}:type`;
         checks.push({
           field: loc.path,
@@ -358,11 +403,19 @@ export function planPublish(
         using = cast.using;
       }
       expr = `(${using})`;
-      statements.push({
-        sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${using}`,
-        reason: `${loc.path}: ${prev.field.type} to ${loc.field.type}`,
-      });
-      changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type}`);
+      rewrites.add(loc.table.name);
+      if (goOnline) {
+        const planned = onlineConversion(loc, prev, column, naming.schema, previous!.version, cast ?? null, (ref) => conversion(prev.field, loc.field, ref)!.using);
+        online.push(planned.conversion);
+        statements.push(...planned.statements);
+        changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (online: a new column filled in the background, then swapped)`);
+      } else {
+        statements.push({
+          sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${using}`,
+          reason: `${loc.path}: ${prev.field.type} to ${loc.field.type}`,
+        });
+        changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type}`);
+      }
     } else if (prev.field.type !== loc.field.type) {
       changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (same column type)`);
     }
@@ -389,44 +442,62 @@ export function planPublish(
       unused.map((path) => ({ path: `conversions.${path}`, message: 'this plan converts no values of this field (a choice applies to a type change that can fail)' })),
     );
   }
-  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes, conversions };
+  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes, conversions, rewrites: [...rewrites], online };
 }
 
 const literal = (value: string) => pg.escapeLiteral(value);
 
 /**
- * A cast type change with the builder's choice for what does not convert: the values the map
- * replaces, the rows that still fail (refused, set to null or quarantined), and the USING expression.
+ * The expressions of a cast type change over `c` (a column, or the trigger's `NEW."column"`), with
+ * the builder's choice: the USING expression, whether a value converts, and whether it fails (does
+ * not convert and is not mapped). Only literals: the builder's values are escaped, types are names
+ * from the field type table.
  */
-function castConversion(loc: Located, column: string, type: string, choice: ConversionChoice) {
-  const c = q(column);
-  const onFailure = choice.onFailure ?? 'refuse';
-  const map = Object.entries(choice.map ?? {}).map(([from, to]) => [from.trim(), to === null ? null : String(to)] as const);
+function castExpressions(c: string, type: string, onFailure: 'refuse' | 'null' | 'quarantine', map: (readonly [string, string | null])[]) {
   // Blank text converts to null, as the cast below does.
   const converts = `public.gridbook_can_cast(NULLIF(btrim(${c}::text), ''), ${literal(type)}::regtype)`;
-  const unmapped = map.length ? ` AND btrim(${c}::text) <> ALL($1::text[])` : '';
   const unmappedLiteral = map.length ? ` AND btrim(${c}::text) NOT IN (${map.map(([from]) => literal(from)).join(', ')})` : '';
   const failing = `${c} IS NOT NULL AND NOT ${converts}`;
   const cast = `NULLIF(btrim(${c}::text), '')::${type}`;
-  const otherwise = onFailure === 'refuse' ? cast : `CASE WHEN ${converts} THEN ${cast} END`;
-  const using = map.length
-    ? `CASE btrim(${c}::text) ${map.map(([from, to]) => `WHEN ${literal(from)} THEN ${to === null ? 'NULL' : literal(to)}::${type}`).join(' ')} ELSE ${otherwise} END`
-    : otherwise;
+  const mapped = (otherwise: string) =>
+    map.length
+      ? `CASE btrim(${c}::text) ${map.map(([from, to]) => `WHEN ${literal(from)} THEN ${to === null ? 'NULL' : literal(to)}::${type}`).join(' ')} ELSE ${otherwise} END`
+      : otherwise;
+  const careful = mapped(`CASE WHEN ${converts} THEN ${cast} END`);
+  return { converts, failing, unmappedLiteral, using: onFailure === 'refuse' ? mapped(cast) : careful, careful };
+}
+
+/**
+ * A cast type change with the builder's choice for what does not convert: the values the map
+ * replaces, the rows that still fail (refused, set to null or quarantined), and the USING expression.
+ * Online (`online`), the quarantine column is filled by the backfill, not by an UPDATE here.
+ */
+function castConversion(loc: Located, column: string, type: string, choice: ConversionChoice, online = false) {
+  const c = q(column);
+  const onFailure = choice.onFailure ?? 'refuse';
+  const map = Object.entries(choice.map ?? {}).map(([from, to]) => [from.trim(), to === null ? null : String(to)] as const);
+  const forRef = (ref: string) => castExpressions(ref, type, onFailure, map);
+  const { failing, unmappedLiteral, using } = forRef(c);
+  const unmapped = map.length ? ` AND btrim(${c}::text) <> ALL($1::text[])` : '';
   const table = qualifiedName('forms', loc.table.name);
   const before: PlannedStatement[] = [];
   let quarantineColumn: string | undefined;
+  let quarantineAdded = false;
   if (onFailure === 'quarantine') {
     const kept = loc.table.quarantine?.[loc.field.id];
     quarantineColumn = kept ?? uniqueName(`${column}__unconverted`, new Set(loc.table.used), `${loc.table.name}.${column}:quarantine`);
+    quarantineAdded = !kept;
     if (!kept) {
       loc.table.quarantine = { ...loc.table.quarantine, [loc.field.id]: quarantineColumn };
       loc.table.used = [...loc.table.used, quarantineColumn];
       before.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${q(quarantineColumn)} text`, reason: `${loc.path}: a column for the values that do not convert` });
     }
-    before.push({
-      sql: `UPDATE ${table} SET ${q(quarantineColumn)} = ${c}::text WHERE ${failing}${unmappedLiteral}`,
-      reason: `${loc.path}: the values that do not convert kept as they were`,
-    });
+    if (!online) {
+      before.push({
+        sql: `UPDATE ${table} SET ${q(quarantineColumn)} = ${c}::text WHERE ${failing}${unmappedLiteral}`,
+        reason: `${loc.path}: the values that do not convert kept as they were`,
+      });
+    }
   }
   const mapCheck: PlannedCheck | undefined = map.length
     ? {
@@ -441,6 +512,10 @@ function castConversion(loc: Located, column: string, type: string, choice: Conv
   const resolution = onFailure === 'refuse' ? undefined : onFailure;
   const recorded = onFailure !== 'refuse' || map.length > 0;
   return {
+    forRef,
+    onFailure,
+    quarantineColumn,
+    quarantineAdded,
     failing: failing + unmapped,
     params: map.length ? [map.map(([from]) => from)] : undefined,
     using,
@@ -457,5 +532,78 @@ function castConversion(loc: Located, column: string, type: string, choice: Conv
             : {}),
         }
       : undefined,
+  };
+}
+
+/** A dollar-quote tag that does not occur in `body` (which may hold the builder's values as literals). */
+function dollarTag(body: string): string {
+  let tag = '$gb$';
+  for (let n = 2; body.includes(tag); n++) tag = `$gb${n}$`;
+  return tag;
+}
+
+/**
+ * The statements and the record of an online type change (PlannedOnlineConversion): a shadow
+ * column of the new type, and a trigger filling it (and the quarantine column) for every row
+ * written from the publish on, with the expressions a batch of the backfill uses.
+ */
+function onlineConversion(
+  loc: Located,
+  prev: Located,
+  column: string,
+  schema: string,
+  fromVersion: number,
+  cast: ReturnType<typeof castConversion> | null,
+  usingFor: (ref: string) => string,
+): { conversion: PlannedOnlineConversion; statements: PlannedStatement[] } {
+  const names = conversionNames(loc.table, column, fromVersion);
+  // Recorded now (retired) so that a purge and later versions know the name; it exists from the swap on.
+  loc.table.columns[retiredConversionId(loc.field.id, fromVersion)] = { name: names.retired, retired: true };
+  const table = qualifiedName(schema, loc.table.name);
+  const targetType = pgTypeOf(loc.field);
+  const assignments = (ref: (col: string) => string) => {
+    const value = ref(q(column));
+    const list: [string, string][] = [[names.shadow, cast ? cast.forRef(value).using : usingFor(value)]];
+    if (cast?.quarantineColumn) {
+      const e = cast.forRef(value);
+      list.push([cast.quarantineColumn, `CASE WHEN ${e.failing}${e.unmappedLiteral} THEN ${value}::text ELSE ${ref(q(cast.quarantineColumn))} END`]);
+    }
+    return list;
+  };
+  const setSql = assignments((col) => col).map(([col, e]) => `${q(col)} = ${e}`).join(', ');
+  const body = `BEGIN\n${assignments((col) => `NEW.${col}`).map(([col, e]) => `  NEW.${q(col)} := ${e};`).join('\n')}\n  RETURN NEW;\nEND`;
+  const tag = dollarTag(body);
+  const fn = qualifiedName(schema, names.trigger);
+  const refuse = cast !== null && cast.onFailure === 'refuse';
+  const careful = refuse ? cast.forRef(q(column)) : null;
+  return {
+    conversion: {
+      field: loc.path,
+      fieldId: loc.field.id,
+      table: loc.table.name,
+      keyColumn: loc.isChild ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId,
+      column,
+      shadow: names.shadow,
+      retired: names.retired,
+      trigger: names.trigger,
+      ...(cast?.quarantineColumn ? { quarantineColumn: cast.quarantineColumn } : {}),
+      quarantineAdded: cast?.quarantineAdded ?? false,
+      fromType: pgTypeOf(prev.field),
+      targetType,
+      onFailure: cast?.onFailure ?? 'refuse',
+      setSql,
+      ...(careful ? { carefulSetSql: `${q(names.shadow)} = ${careful.careful}`, failingSql: `${careful.failing}${careful.unmappedLiteral}` } : {}),
+    },
+    statements: [
+      { sql: `ALTER TABLE ${table} ADD COLUMN ${q(names.shadow)} ${targetType}`, reason: `${loc.path}: the column of the new type, filled in the background` },
+      {
+        sql: `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${tag}\n${body}\n${tag}`,
+        reason: `${loc.path}: converts the rows written while the background job runs`,
+      },
+      {
+        sql: `CREATE TRIGGER ${q(names.trigger)} BEFORE INSERT OR UPDATE OF ${q(column)} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+        reason: `${loc.path}: every row written from now on gets the new column too`,
+      },
+    ],
   };
 }

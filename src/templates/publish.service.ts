@@ -11,7 +11,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Definition } from './definition.schema.js';
 import { translationWarnings, validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
-import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
+import { createTemplateViews, CURRENT_SCHEMA, dropViewStatements, hasCurrentSchema } from './current-views.js';
 import { deriveNaming, type Naming } from './naming.js';
 import { planPublish, type ConversionChoices, type Plan, type PlannedCheck, type PlannedStatement } from './plan.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
@@ -21,14 +21,17 @@ import { PlanInput, PublishInput } from './templates.schema.js';
 import { reconcileReservations } from '../submissions/unique-values.js';
 import { decodeCursor, encodeCursor, failingPage, failingRows, type FailingRow } from './plan-report.js';
 import { csvLine } from '../exports/csv.js';
+import { assertWithinBudget, readBudgets, type TableBudget } from './budget.js';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { SCHEMA_CHANNEL } from './schema-listener.js';
+import { bigTables, recordConversions, runningConversion, type ConversionService } from './conversions.service.js';
+import { isPgError } from '../db/pg-errors.js';
 
 const validatePublishInput = compileValidator(PublishInput);
 const validatePlanInput = compileValidator(PlanInput);
 
-/** Channel on which a publish announces new or changed form data tables (every node listens). */
-export const SCHEMA_CHANNEL = 'gridbook_schema_changed';
+export { SCHEMA_CHANNEL };
 /** How many failing rows a check reports by id. */
 const EXAMPLES = 20;
 
@@ -78,6 +81,8 @@ export interface PlanView {
   fields: number;
   /** Missing translations (a form in several languages): publishing goes ahead, the default language's text is shown. */
   warnings: LanguageProblem[];
+  /** Each table's column slots and row size once published (src/templates/budget.ts); one over a limit refuses the publish. */
+  budget: TableBudget[];
 }
 
 /** Which check of the plan a conversion report is about. */
@@ -114,6 +119,17 @@ export interface PublishResult {
   version: number;
   plan: PlanView;
   durationMs: number;
+  /** Type changes converting in the background (GET /templates/:id/conversions follows them). */
+  conversions: { id: string; field: string }[];
+}
+
+/** What the checks of an online publish found, run before its transaction (see publishInTransaction). */
+interface Prechecked {
+  /** The tables converting online. */
+  big: Set<string>;
+  view: PlanView;
+  version: number | null;
+  definition: string;
 }
 
 export class PublishRefusedError extends AppError {
@@ -137,7 +153,7 @@ export class PublishRefusedError extends AppError {
 }
 
 /** The naming of the latest version, with purged columns and tables removed (their names stay used). */
-function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
+export function applyPurges(naming: Naming, purged: { tables: Set<string>; columns: Set<string> }): Naming {
   const strip = <T extends { name: string; columns: Record<string, { name: string }> }>(tables: Record<string, T>) =>
     Object.fromEntries(
       Object.entries(tables)
@@ -208,12 +224,13 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
  * entry, and announces the change. Any failure rolls all of it back: no half-created table.
  */
 export class PublishService {
-  constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics }) {}
+  constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics; conversions?: ConversionService }) {}
 
   private async prepare(
     db: Queryable,
     template: TemplateRow,
     choices: ConversionChoices = {},
+    online?: ReadonlySet<string>,
   ): Promise<{ plan: Plan; definition: Definition; previous: Definition | null }> {
     const retired = await retiredIds(db, template.id);
     const definition = validateDefinition(template.definition, retired);
@@ -225,14 +242,29 @@ export class PublishService {
       ? { version: latest.version, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(db, template.id)) }
       : null;
     const naming = deriveNaming(template.id, definition, previous?.naming ?? null);
-    return { plan: planPublish(definition, naming, previous, choices), definition, previous: latest?.definition ?? null };
+    return { plan: planPublish(definition, naming, previous, choices, { online }), definition, previous: latest?.definition ?? null };
   }
 
   /** Runs the plan's checks and counts what its conversion choices do: the plan as the API shows it. */
-  private async view(db: Queryable, template: TemplateRow, plan: Plan, definition: Definition): Promise<PlanView> {
-    const checks = await runChecks(db, plan.checks, template.id);
+  private async view(
+    db: Queryable,
+    template: TemplateRow,
+    plan: Plan,
+    definition: Definition,
+    known?: { tables: ReadonlySet<string>; view: PlanView },
+  ): Promise<PlanView> {
+    // The checks of tables converting online ran before the publish's transaction (`known`).
+    const ran = await runChecks(db, known ? plan.checks.filter((c) => !known.tables.has(c.table)) : plan.checks, template.id);
+    const before = known ? known.view.checks.filter((c) => known.tables.has(c.table)) : [];
+    const checks = plan.checks.map((c) => (known?.tables.has(c.table) ? before.shift()! : ran.shift()!));
+    const onlineFields = new Set(plan.online.map((c) => c.field));
     const conversions: ConversionSummary[] = [];
     for (const conversion of plan.conversions) {
+      const counted = known && onlineFields.has(conversion.field) ? known.view.conversions.find((c) => c.field === conversion.field) : undefined;
+      if (counted) {
+        conversions.push(counted);
+        continue;
+      }
       const mapped = conversion.mappedSql ? await db.query<{ n: string }>(conversion.mappedSql, conversion.params) : null;
       conversions.push({
         field: conversion.field,
@@ -242,17 +274,19 @@ export class PublishService {
         unconvertedRows: checks.find((c) => c.field === conversion.field && c.rule === 'type')?.failing ?? 0,
       });
     }
+    const budget = await readBudgets(db, plan.naming, definition);
     return {
       templateId: template.id,
       fromVersion: plan.fromVersion,
       toVersion: plan.toVersion,
-      ok: !checks.some(refuses),
+      ok: !checks.some(refuses) && !budget.some((b) => b.level === 'full'),
       changes: plan.changes,
       statements: plan.statements,
       checks: checks.map((c) => (c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
       conversions,
       fields: countFields(definition),
       warnings: translationWarnings(definition),
+      budget,
     };
   }
 
@@ -345,8 +379,55 @@ export class PublishService {
     }
   }
 
+  /**
+   * A type change on a table of at least CONVERSION_ONLINE_MIN_ROWS rows converts online
+   * (src/templates/conversions.service.ts). Its checks read the whole table, so they run first, in
+   * a snapshot of their own and without locks; the publish's transaction then holds its locks only
+   * for the DDL (a new column, a trigger), taking the table's lock with a short `lock_timeout`,
+   * tried again a few times. Rows written between the checks and the trigger are converted by the
+   * job with the same expression (with `refuse`, one that does not convert is counted, left null
+   * in the new column and kept in the retired one).
+   */
   private async publishInTransaction(ctx: ServiceContext, id: string, raw: unknown, started: number): Promise<PublishResult> {
     const input = validatePublishInput(raw ?? {});
+    const prechecked = await this.precheck(ctx, id, input.conversions);
+    const attempts = prechecked ? 5 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.publishOnce(ctx, id, input, started, prechecked);
+        await this.deps.conversions?.enqueue(result.conversions.map((c) => c.id));
+        return result;
+      } catch (error) {
+        if (!isPgError(error) || error.code !== '55P03' || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /** The checks of an online publish (see publishInTransaction); null when no table converts online. */
+  private async precheck(ctx: ServiceContext, id: string, choices: ConversionChoices | undefined): Promise<Prechecked | null> {
+    const conversions = this.deps.conversions;
+    if (!conversions) return null;
+    return this.inSnapshot(async (client) => {
+      const template = await authorizeTemplate(client, ctx, id, 'publish');
+      const first = await this.prepare(client, template, choices);
+      if (first.plan.rewrites.length === 0) return null;
+      const big = await bigTables(client, first.plan.naming.schema, first.plan.rewrites, conversions.minRows);
+      if (big.size === 0) return null;
+      const { plan, definition } = await this.prepare(client, template, choices, big);
+      const view = await this.view(client, template, plan, definition);
+      if (!view.ok) throw new PublishRefusedError(view);
+      return { big, view, version: template.current_version, definition: JSON.stringify(template.definition) };
+    });
+  }
+
+  private async publishOnce(
+    ctx: ServiceContext,
+    id: string,
+    input: { expectedVersion?: number | null; conversions?: ConversionChoices },
+    started: number,
+    prechecked: Prechecked | null,
+  ): Promise<PublishResult> {
     return withTransaction(this.deps.pool, async (tx) => {
       await tx.query(`SET LOCAL lock_timeout = ${Math.max(100, this.deps.lockTimeoutMs ?? 10_000)}`);
       // The row lock serializes publishes of one template: the second waits, then plans against
@@ -358,17 +439,32 @@ export class PublishService {
           `Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile; plan again`,
         );
       }
-      const { plan, definition, previous } = await this.prepare(tx, template, input.conversions);
-      await this.lockTables(tx, plan);
-      const view = await this.view(tx, template, plan, definition);
+      const running = await runningConversion(tx, id);
+      if (running) {
+        throw new ConflictError(
+          running.state === 'failed'
+            ? `The background conversion of ${running.field} failed (conversion ${running.id}): cancel it before publishing again`
+            : `A type change of ${running.field} is still converting in the background (conversion ${running.id}): publish once it is done, or cancel it`,
+        );
+      }
+      if (prechecked && (prechecked.version !== template.current_version || prechecked.definition !== JSON.stringify(template.definition))) {
+        throw new ConflictError(`Template ${id} changed while its checks ran: publish again`);
+      }
+      const { plan, definition, previous } = await this.prepare(tx, template, input.conversions, prechecked?.big);
+      const onlineTables = new Set(plan.online.map((c) => c.table));
+      await this.lockTables(tx, plan, onlineTables);
+      const view = await this.view(tx, template, plan, definition, prechecked ? { tables: onlineTables, view: prechecked.view } : undefined);
+      assertWithinBudget(view.budget);
       if (!view.ok) throw new PublishRefusedError(view);
+      // The DDL of an online change waits this long at most for the table's lock (then the publish is tried again).
+      if (plan.online.length) await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, this.deps.conversions!.swapLockTimeoutMs)}`);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
       // The views under current names read the tables: out of the way of the DDL, then made again.
       const views = await hasCurrentSchema(tx);
       if (views) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
       await runSchemaDdl(tx, plan.naming.schema, plan.statements.map((statement) => statement.sql));
-      if (views) await this.createViews(tx, template, plan.naming, definition);
+      if (views) await createTemplateViews(tx, template, plan.naming, definition);
       // The row lock taken above also holds off new submissions of this template (their foreign
       // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
       await reconcileReservations(tx, id, previous, definition);
@@ -387,6 +483,16 @@ export class PublishService {
           ctx.actor!.id,
         ],
       );
+      const conversionIds = plan.online.length
+        ? await recordConversions(tx, {
+            templateId: id,
+            version: plan.toVersion,
+            actorId: ctx.actor?.id ?? null,
+            conversions: plan.online,
+            counts: new Map(view.conversions.map((c) => [c.field, c])),
+          })
+        : [];
+      const online = plan.online.map((c, i) => ({ id: conversionIds[i]!, field: c.field }));
       await tx.query(`UPDATE templates SET current_version = $2, status = 'published', updated_at = now() WHERE id = $1`, [
         id,
         plan.toVersion,
@@ -402,11 +508,31 @@ export class PublishService {
           changes: plan.changes,
           statements: plan.statements.length,
           ...(view.conversions.length ? { conversions: view.conversions } : {}),
+          ...(online.length ? { online } : {}),
         },
       });
+      for (const c of online) {
+        await recordAudit(tx, ctx, {
+          action: 'template.conversion_start',
+          entityType: 'template',
+          entityId: id,
+          gridId: template.grid_id,
+          after: (({ table, column, shadow, fromType, targetType, onFailure }) => ({
+            conversion: c.id,
+            version: plan.toVersion,
+            field: c.field,
+            table,
+            column,
+            shadow,
+            from: fromType,
+            to: targetType,
+            onFailure,
+          }))(plan.online.find((o) => o.field === c.field)!),
+        });
+      }
       // Delivered at commit, to every node (this one included), which then rebuild their admin panel.
       await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, id]);
-      return { version: plan.toVersion, plan: view, durationMs: Date.now() - started };
+      return { version: plan.toVersion, plan: view, durationMs: Date.now() - started, conversions: online };
     });
   }
 
@@ -457,16 +583,9 @@ export class PublishService {
     });
   }
 
-  /** The template's views under current names (src/templates/current-views.ts), for this version. */
-  private async createViews(tx: PoolClient, template: TemplateRow, naming: Naming, definition: Definition): Promise<void> {
-    const grid = await tx.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
-    const views = currentViews(naming, definition, { grid: grid.rows[0]!.slug, template: template.slug });
-    await runSchemaDdl(tx, CURRENT_SCHEMA, createViewStatements(naming.schema, views, template.id));
-  }
-
   /** Holds writers off the tables under check, so no row slips in between the check and the DDL. */
-  private async lockTables(tx: PoolClient, plan: Plan): Promise<void> {
-    const tables = [...new Set(plan.checks.map((c) => c.table))].sort();
+  private async lockTables(tx: PoolClient, plan: Plan, except: ReadonlySet<string>): Promise<void> {
+    const tables = [...new Set(plan.checks.map((c) => c.table))].filter((t) => !except.has(t)).sort();
     for (const table of tables) {
       await tx.query(`LOCK TABLE ${qualifiedName(plan.naming.schema, table)} IN SHARE ROW EXCLUSIVE MODE`);
     }

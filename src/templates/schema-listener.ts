@@ -1,6 +1,8 @@
 import { listen, type Listener } from '../db/listener.js';
 import type { Logger } from '../observability/logger.js';
-import { SCHEMA_CHANNEL } from './publish.service.js';
+
+/** Channel on which a publish (or the swap of an online type change) announces new or changed form data tables (every node listens). */
+export const SCHEMA_CHANNEL = 'gridbook_schema_changed';
 
 export type SchemaListener = Listener;
 

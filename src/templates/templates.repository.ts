@@ -16,6 +16,10 @@ export interface TemplateRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  /** In the trash (trash.ts): hidden, restorable until purged_on. */
+  is_deleted: boolean;
+  deleted_on: Date | null;
+  purged_on: Date | null;
 }
 
 export interface VersionRow {
@@ -32,12 +36,13 @@ export interface VersionRow {
 }
 
 export const TEMPLATE_COLUMNS =
-  'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, created_at, updated_at';
+  'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, created_at, updated_at, is_deleted, deleted_on, purged_on';
 
-export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<TemplateRow | null> {
+/** A template; one in the trash only with `includeDeleted` (restoring it): for everything else it does not exist. */
+export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?: boolean; includeDeleted?: boolean } = {}): Promise<TemplateRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<TemplateRow>(
-    `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = $1${opts.includeDeleted ? '' : ' AND NOT is_deleted'}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
   );
   return result.rows[0] ?? null;
@@ -52,7 +57,7 @@ export async function findTemplateHeader(db: Queryable, id: string, userId: stri
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<TemplateHeader & { member_role: GridRole | null }>(
     `SELECT ${HEADER_COLUMNS}, (SELECT role FROM grid_members m WHERE m.grid_id = t.grid_id AND m.user_id = $2) AS member_role
-       FROM templates t WHERE id = $1`,
+       FROM templates t WHERE id = $1 AND NOT is_deleted`,
     [id, userId],
   );
   return result.rows[0] ?? null;

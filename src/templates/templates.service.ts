@@ -37,6 +37,8 @@ export interface TemplateView {
   warnings: LanguageProblem[];
   createdAt: string;
   updatedAt: string;
+  /** When it went to the trash (null: it is not there). */
+  deletedOn: string | null;
 }
 
 export interface VersionSummary {
@@ -62,6 +64,7 @@ export function toTemplateView(row: TemplateRow): TemplateView {
     warnings: translationWarnings(row.definition),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    deletedOn: row.deleted_on?.toISOString() ?? null,
   };
 }
 
@@ -73,13 +76,15 @@ export function starterDefinition(): Definition {
 export class TemplatesService {
   constructor(private readonly deps: { pool: Pool }) {}
 
-  async list(ctx: ServiceContext, gridId: string): Promise<TemplateView[]> {
+  /** The grid's templates; `deleted`: those in its trash instead (restorable, not yet purged). */
+  async list(ctx: ServiceContext, gridId: string, opts: { deleted?: boolean } = {}): Promise<TemplateView[]> {
     const grid = await findGrid(this.deps.pool, gridId);
     if (!grid || grid.is_deleted) throw new NotFoundError('Grid', gridId);
     await authorizeInGrid(this.deps.pool, ctx, gridId, 'template', 'list', () => new NotFoundError('Grid', gridId));
     const result = await this.deps.pool.query<TemplateRow>(
-      `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE grid_id = $1 AND status <> 'archived' ORDER BY id`,
-      [gridId],
+      `SELECT ${TEMPLATE_COLUMNS} FROM templates
+        WHERE grid_id = $1 AND status <> 'archived' AND is_deleted = $2 AND purged_on IS NULL ORDER BY id`,
+      [gridId, opts.deleted === true],
     );
     return result.rows.map(toTemplateView);
   }

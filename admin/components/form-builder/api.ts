@@ -24,6 +24,10 @@ export function builderApi(resourceId: string, recordId: string) {
     publish: (expectedVersion: number, conversions: ConversionChoices) =>
       call({ op: 'publish', expectedVersion: String(expectedVersion), conversions: JSON.stringify(conversions) }),
     preview: () => call({ op: 'preview' }),
+    compact: (table: string) => call({ op: 'compact', table }),
+    compactions: () => call({ op: 'compactions' }),
+    conversions: () => call({ op: 'conversions' }),
+    cancelConversion: (conversionId: string) => call({ op: 'cancelConversion', conversionId }),
   };
 }
 

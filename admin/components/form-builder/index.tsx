@@ -6,11 +6,12 @@ import { Box, Loader, MessageBox } from '@adminjs/design-system';
 import { builderApi } from './api';
 import { ErrorSummary } from './error-summary';
 import { indexErrors, NO_ERRORS, type ErrorIndex, type LocatedError } from './errors';
-import { ExpressionProblems, expressionProblems } from './expression-editor';
+import { AUTOCOMPLETE_STYLES, ExpressionDefinition, ExpressionProblems, expressionProblems } from './expression-editor';
 import { reactKeys } from './field-editor';
 import { Header, type Busy } from './header';
 import { JsonTab } from './json-tab';
 import { PlanView, PublishResult, type PublishOutcome } from './plan-view';
+import { Conversions } from './conversions';
 import { Preview } from './preview';
 import { SectionEditor } from './section-editor';
 import { builderReducer, initialState } from './state';
@@ -178,12 +179,13 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     <ReadOnly.Provider value={!canEdit}>
       <FormLanguages.Provider value={languages}>
       <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
-        <style>{STYLES}</style>
+        <style>{STYLES + AUTOCOMPLETE_STYLES}</style>
         <Header template={template} stats={stats} canEdit={canEdit} dirty={dirty} busy={busy} canPublish={canPublish} publishHint={publishHint}
           onSave={save} onPlan={makePlan} onPublish={publish} />
         {!canEdit ? <MessageBox mb="lg" variant="info" message="You can look at this template but not change it: only builders and managers of its grid edit templates." /> : null}
         {errors.list.length ? <ErrorSummary errors={errors.list} onShow={showError} /> : null}
         {outcome ? <PublishResult outcome={outcome} /> : null}
+        {template.currentVersion !== null ? <Conversions api={api} refresh={template.currentVersion} canEdit={canEdit} /> : null}
         {planFailure ? <PublishResult outcome={planFailure} /> : null}
         {plan ? (
           <div className="gbfb-card" style={{ padding: '14px 20px', marginBottom: 16 }}>
@@ -192,7 +194,8 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
               <button type="button" className="gbfb-link-btn" style={{ padding: '2px 10px' }} onClick={() => setPlan(null)}>Close</button>
             </div>
             <PlanView plan={plan.plan} stale={!planCurrent || dirty} choices={choices}
-              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined} />
+              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined}
+              compaction={canEdit ? api : undefined} />
           </div>
         ) : null}
 
@@ -205,6 +208,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
 
         {tab === 'editor' ? (
           <ExpressionProblems.Provider value={checked}>
+          <ExpressionDefinition.Provider value={definition}>
             <div data-testid="editor">
               {definition.sections.map((section, s) => (
                 <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
@@ -212,6 +216,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
               ))}
               <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
             </div>
+          </ExpressionDefinition.Provider>
           </ExpressionProblems.Provider>
         ) : null}
         {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}

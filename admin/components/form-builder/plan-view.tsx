@@ -1,6 +1,6 @@
 import React from 'react';
 import { MessageBox } from '@adminjs/design-system';
-import type { ApiError, ConversionChoice, ConversionChoices, PlanView as Plan } from './types';
+import type { ApiError, BuilderResponse, CompactionView, ConversionChoice, ConversionChoices, PlanView as Plan, TableBudget } from './types';
 
 const ON_FAILURE: { value: NonNullable<ConversionChoice['onFailure']>; label: string }[] = [
   { value: 'refuse', label: 'Refuse the publish' },
@@ -59,21 +59,137 @@ const ConversionControls: React.FC<{ field: string; choice: ConversionChoice; on
   );
 };
 
+const SLOT_COLOURS = { live: '#3040D6', retired: '#A0A8C8', dropped: '#E8A33D', other: '#9A6BD8' } as const;
+
+/**
+ * Each table's column slots once published (live, retired, dropped but still counted by
+ * PostgreSQL, out of 1,600) as a bar, and its row size; amber from 80%, red over the limit.
+ */
+/** Starting a compaction and reading the template's compactions (the builder action's `compact` and `compactions`). */
+export interface CompactionApi {
+  compact: (table: string) => Promise<BuilderResponse>;
+  compactions: () => Promise<BuilderResponse>;
+}
+
+const ACTIVE = new Set(['queued', 'copying', 'swapping']);
+
+/** A table's latest compaction: its progress while it runs, its outcome after. */
+const CompactionLine: React.FC<{ c: CompactionView }> = ({ c }) => (
+  <div className="gbfb-muted" data-testid="compaction-status" data-status={c.status}>
+    Compaction {c.status}
+    {ACTIVE.has(c.status) ? `: ${c.rowsCopied.toLocaleString()}${c.rowsTotal ? ` of about ${c.rowsTotal.toLocaleString()}` : ''} rows copied` : ''}
+    {c.status === 'done' ? `: ${c.slotsBefore ?? '?'} → ${c.slotsAfter ?? '?'} slots` : ''}
+    {c.error ? `: ${c.error}` : ''}
+  </div>
+);
+
+export const BudgetView: React.FC<{ budget: TableBudget[]; compaction?: CompactionApi }> = ({ budget, compaction }) => {
+  const [runs, setRuns] = React.useState<CompactionView[]>([]);
+  const [problem, setProblem] = React.useState<string | null>(null);
+  const refresh = React.useCallback(async () => {
+    if (!compaction) return;
+    const data = await compaction.compactions();
+    if (data.compactions) setRuns(data.compactions);
+  }, [compaction]);
+  React.useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  // While one runs, its progress is read again every two seconds.
+  const running = runs.some((r) => ACTIVE.has(r.status));
+  React.useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(() => void refresh(), 2000);
+    return () => clearInterval(timer);
+  }, [running, refresh]);
+  const start = async (table: string) => {
+    if (!compaction) return;
+    const data = await compaction.compact(table);
+    setProblem(data.notice?.type === 'error' ? data.notice.message : null);
+    if (data.compactions) setRuns(data.compactions);
+  };
+  const latest = (table: string) => runs.find((r) => r.table === table);
+  return (
+  <div data-testid="plan-budget">
+    {problem ? <MessageBox variant="danger" message={problem} /> : null}
+    <div className="gbfb-label" style={{ marginTop: 12 }}>Column budget</div>
+    <table className="gbfb-table">
+      <thead>
+        <tr><th>Table</th><th>Column slots (of {budget[0]?.slots.limit.toLocaleString() ?? '1,600'})</th><th>Row size</th></tr>
+      </thead>
+      <tbody>
+        {budget.map((b) => {
+          const share = (n: number) => `${Math.min(100, (n / b.slots.limit) * 100)}%`;
+          return (
+            <tr key={b.table} data-testid="budget-row" data-table={b.table} data-level={b.level} style={b.level === 'full' ? { background: '#FFF7F8' } : undefined}>
+              <td>
+                <div className="gbfb-mono">{b.key}</div>
+                <div className="gbfb-muted gbfb-mono">{b.table}{b.retired ? ' (retired)' : ''}</div>
+              </td>
+              <td style={{ minWidth: 260 }}>
+                <div
+                  role="meter"
+                  aria-valuemin={0}
+                  aria-valuemax={b.slots.limit}
+                  aria-valuenow={b.slots.used}
+                  aria-label={`${b.key}: ${b.slots.used} of ${b.slots.limit} column slots`}
+                  style={{ display: 'flex', height: 10, background: '#EEF0F6', borderRadius: 5, overflow: 'hidden' }}
+                >
+                  {(['live', 'retired', 'dropped', 'other'] as const).map((k) =>
+                    b.slots[k] ? <div key={k} title={`${k}: ${b.slots[k]}`} style={{ width: share(b.slots[k]), background: SLOT_COLOURS[k] }} /> : null,
+                  )}
+                </div>
+                <div className="gbfb-muted" data-testid="budget-slots">
+                  {b.slots.used.toLocaleString()} used: {b.slots.live} live, {b.slots.retired} retired, {b.slots.dropped} dropped
+                  {b.slots.other ? `, ${b.slots.other} other` : ''}
+                  {b.added ? ` (${b.added} added by this publish)` : ''}
+                </div>
+                {b.level !== 'ok' ? (
+                  <div data-testid="budget-warning" className={`gbfb-pill ${b.level === 'full' ? 'red' : 'amber'}`} style={{ whiteSpace: 'normal' }}>
+                    {b.level === 'full' ? 'Over the limit: publish refused. ' : 'Over 80% of the limit. '}
+                    {b.advice}
+                  </div>
+                ) : null}
+              </td>
+              <td>
+                {b.rowBytes.toLocaleString()} / {b.rowBytesLimit.toLocaleString()} bytes
+                {latest(b.table) ? <CompactionLine c={latest(b.table)!} /> : null}
+                {compaction && b.slots.dropped > 0 && !ACTIVE.has(latest(b.table)?.status ?? '') ? (
+                  <div>
+                    <button type="button" className="gbfb-link-btn" data-testid="compact-table" onClick={() => void start(b.table)}>
+                      Compact (reclaim {b.slots.dropped} slot{b.slots.dropped === 1 ? '' : 's'})
+                    </button>
+                  </div>
+                ) : null}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  </div>
+  );
+};
+
 /** The dry run of a publish: what changes, the exact SQL, and the checks on existing rows. */
 export const PlanView: React.FC<{
   plan: Plan;
   stale: boolean;
   choices: ConversionChoices;
   onChoose?: (field: string, choice: ConversionChoice) => void;
-}> = ({ plan, stale, choices, onChoose }) => {
+  /** Offered to those who may publish: compact a table with dropped slots, and follow its progress. */
+  compaction?: CompactionApi;
+}> = ({ plan, stale, choices, onChoose, compaction }) => {
   const failing = plan.checks.filter((c) => c.failing > 0 && !c.resolution);
+  const overBudget = (plan.budget ?? []).filter((b) => b.level === 'full');
   return (
     <div data-testid="plan-result" data-ok={String(plan.ok)}>
       <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap', marginBottom: 10 }}>
         {plan.ok ? (
           <span className="gbfb-pill green" style={{ fontSize: 12, padding: '3px 10px' }}>✓ Ready to publish</span>
         ) : (
-          <span className="gbfb-pill red" style={{ fontSize: 12, padding: '3px 10px' }}>✕ Publish would be refused: {failing.length} failing check{failing.length === 1 ? '' : 's'}</span>
+          <span className="gbfb-pill red" style={{ fontSize: 12, padding: '3px 10px' }}>
+            ✕ Publish would be refused: {overBudget.length ? `${overBudget.length} table${overBudget.length === 1 ? '' : 's'} over the column budget` : `${failing.length} failing check${failing.length === 1 ? '' : 's'}`}
+          </span>
         )}
         <strong style={{ fontWeight: 500 }}>
           {plan.fromVersion === null ? `First version: v${plan.toVersion}` : `v${plan.fromVersion} → v${plan.toVersion}`}
@@ -101,6 +217,8 @@ export const PlanView: React.FC<{
           </div>
         ))}
       </div>
+
+      {plan.budget?.length ? <BudgetView budget={plan.budget} compaction={compaction} /> : null}
 
       {plan.conversions?.length ? <div className="gbfb-label">Conversion choices</div> : null}
       {plan.conversions?.length ? (

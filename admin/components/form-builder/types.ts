@@ -29,7 +29,13 @@ export interface TemplateData {
 // The publish service's own types (type-only: nothing of the server reaches the bundle).
 export type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
 export type { ConversionChoice, ConversionChoices } from '../../../src/templates/plan';
+export type { ConversionView } from '../../../src/templates/conversions.service';
+import type { ConversionView } from '../../../src/templates/conversions.service';
 import type { CheckResult, ConversionSummary } from '../../../src/templates/publish.service';
+import type { TableBudget } from '../../../src/templates/budget';
+export type { TableBudget } from '../../../src/templates/budget';
+export type { CompactionView } from '../../../src/templates/compaction';
+import type { CompactionView } from '../../../src/templates/compaction';
 
 export interface PlanView {
   ok: boolean;
@@ -40,6 +46,8 @@ export interface PlanView {
   checks: CheckResult[];
   conversions: ConversionSummary[];
   fields: number;
+  /** Each table's column slots and row size once published. */
+  budget?: TableBudget[];
 }
 
 export interface ApiError {
@@ -59,8 +67,11 @@ export interface BuilderResponse {
   notice?: Notice;
   errors?: ApiError[];
   plan?: PlanView;
-  published?: { version: number; plan: PlanView; durationMs: number };
+  published?: { version: number; plan: PlanView; durationMs: number; conversions: { id: string; field: string }[] };
+  /** The type changes converting in the background (online), newest first. */
+  conversions?: ConversionView[];
   schema?: Record<string, unknown>;
+  compactions?: CompactionView[];
 }
 
 /** Where a field lives: a section's fields (t = null) or a repeating table's columns. */
