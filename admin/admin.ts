@@ -2,6 +2,7 @@ import AdminJS, { type AdminJSOptions, type CurrentAdmin, type Locale, type Reso
 import type { Knex } from 'knex';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
+import { keysetListFeature } from './features/keyset-list.feature.js';
 import { safeListFeature } from './features/safe-list.feature.js';
 import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
@@ -65,7 +66,7 @@ export async function buildTableResources(
       { availableValues: definition.availableValues, referenceIds },
     );
     const built = definition.build(metadata);
-    return { ...built, features: [...(built.features ?? []), safeListFeature()] };
+    return { ...built, features: [...(built.features ?? []), safeListFeature(), keysetListFeature()] };
   });
 }
 
@@ -80,7 +81,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
     }),
   ]);
-  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: r.features }))];
+  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), keysetListFeature()] }))];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
   const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));

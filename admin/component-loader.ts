@@ -31,6 +31,7 @@ export const Components = {
   FormBuilder: add('FormBuilder', 'form-builder/index.tsx'),
   StatusBadge: add('StatusBadge', 'status-badge.tsx'),
   StatusFilter: add('StatusFilter', 'status-filter.tsx'),
+  KeysetList: add('KeysetList', 'keyset-list.tsx'),
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
