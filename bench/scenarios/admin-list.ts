@@ -104,7 +104,7 @@ export async function adminListScenario(report: Report): Promise<void> {
         const goal = c.goal ? { text: '< 30 ms', maxMs: 30 } : undefined;
         report.time(S, `${c.name}: p50`, percentile(times, 50), ref(50));
         report.time(S, `${c.name}: p95`, percentile(times, 95), ref(95), goal);
-        const how = c.sql[0] === c.adapterSql[0] ? '' : c.adapterSql[0]!.includes(' JOIN ') ? ', deferred join' : ', keyset';
+        const how = c.sql[0] === c.adapterSql[0] ? '' : c.adapterSql[0]?.includes(' JOIN ') ? ', deferred join' : ', keyset';
         if (c.adapterSql.length) report.time(S, `diagnostic: the adapter's SQL alone for ${c.name} (estimate${how}): p95`, percentile(await runSql(c.adapterSql), 95), ref(95));
         if (process.env.BENCH_EXPLAIN === '1') for (const q of [...c.sql, ...c.adapterSql].filter((q) => !q.startsWith('EXPLAIN'))) await explain(client, q);
       }
