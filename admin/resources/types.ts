@@ -1,40 +1,18 @@
 import type { ResourceMetadata } from '@adminjs/sql';
 import type { ResourceWithOptions } from 'adminjs';
 import type { Pool } from '../../src/db/pool.js';
-import type { AuthService } from '../../src/auth/auth.service.js';
-import type { GridsService } from '../../src/grids/grids.service.js';
-import type { UsersService } from '../../src/users/users.service.js';
-import type { TemplatesService } from '../../src/templates/templates.service.js';
-import type { PublishService } from '../../src/templates/publish.service.js';
-import type { SubmissionsService } from '../../src/submissions/submissions.service.js';
+import type { Services } from '../../src/services.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
 import type { Queues } from '../../src/jobs/queues.js';
-import type { ReviewService } from '../../src/review/review.service.js';
-import type { ReviewQueueService } from '../../src/review/queue.service.js';
-import type { FollowUpsService } from '../../src/review/follow-ups.service.js';
-import type { FilesService } from '../../src/files/files.service.js';
-import type { ExportService } from '../../src/exports/export.service.js';
-import type { WebhooksService } from '../../src/webhooks/webhooks.service.js';
 
 /** What admin resources may use: the services (for writes and actions) and the pool (for reads). */
 export interface AdminDeps {
   pool: Pool;
   catalog: TemplateCatalog;
   queues: Queues;
-  services: {
-    users: UsersService;
-    grids: GridsService;
-    auth: AuthService;
-    templates: TemplatesService;
-    publisher: PublishService;
-    submissions: SubmissionsService;
-    review: ReviewService;
-    reviewQueue: ReviewQueueService;
-    followUps: FollowUpsService;
-    files: FilesService;
-    exports: ExportService;
-    webhooks: WebhooksService;
-  };
+  /** The composition root's services that admin resources call (their types from one place). */
+  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks'>;
+
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
 }

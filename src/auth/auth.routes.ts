@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { AuthService } from './auth.service.js';
+import type { TokensService } from './tokens.service.js';
 import { findUserById, toPublicUser } from '../users/users.repository.js';
 import { PublicUser } from '../users/users.schema.js';
 import type { Pool } from '../db/pool.js';
@@ -18,7 +19,7 @@ const Me = Type.Object({
   memberships: Type.Array(Type.Object({ gridId: Type.String(), slug: Type.String(), title: Type.String(), role: GridRoleSchema })),
 });
 
-export function authRoutes(services: Services, pool: Pool): RouteSpec[] {
+export function authRoutes(services: { auth: AuthService; tokens: TokensService }, pool: Pool): RouteSpec[] {
   return [
     route({
       method: 'post',

@@ -9,9 +9,10 @@ import { verifyAgainstStore } from '../audit/checkpoints.js';
 import { loadConfig } from '../config/config.js';
 import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
-import { exitOnStartupError } from './common.js';
+import { checkServerBuild, exitOnStartupError } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   const keys = await resolveAuditKeys(config, (m) => console.error(`Warning: ${m}`));
   const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-audit-verify' });

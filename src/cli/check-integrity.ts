@@ -9,9 +9,10 @@ import { loadConfig } from '../config/config.js';
 import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { checkIntegrity, formatIntegrityReport } from '../ops/integrity.js';
-import { exitOnStartupError, redact } from './common.js';
+import { checkServerBuild, exitOnStartupError, redact } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   const json = process.argv.includes('--json');
   const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-check-integrity' });

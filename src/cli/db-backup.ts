@@ -6,9 +6,10 @@ import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { createBackup } from '../ops/backup.js';
-import { exitOnCommandError, redact } from './common.js';
+import { checkServerBuild, exitOnCommandError, redact } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const dir = path.resolve(process.argv.slice(2).find((a) => !a.startsWith('-')) ?? path.join(process.env.BACKUP_DIR ?? 'backups', `gridbook-${stamp}`));

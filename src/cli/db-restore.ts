@@ -13,9 +13,10 @@ import { createPool } from '../db/pool.js';
 import { createBlobStore } from '../files/blob-store.js';
 import { restoreBackup } from '../ops/backup.js';
 import { checkIntegrity, formatIntegrityReport } from '../ops/integrity.js';
-import { exitOnCommandError, grantRuntimeRoles, redact } from './common.js';
+import { checkServerBuild, exitOnCommandError, grantRuntimeRoles, redact } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   const dir = process.argv.slice(2).find((a) => !a.startsWith('-'));
   if (!dir) {

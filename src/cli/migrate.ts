@@ -1,8 +1,9 @@
 /** Applies pending migrations (creating the database first if it does not exist), then grants the runtime roles. */
 import { loadConfig } from '../config/config.js';
-import { checkServices, exitOnStartupError, prepareDatabase } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, prepareDatabase } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
   const applied = await prepareDatabase(config, (m) => console.log(m));

@@ -7,9 +7,10 @@ import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
 import { createPool } from '../db/pool.js';
 import { UsersService } from '../users/users.service.js';
-import { checkServices, exitOnStartupError, prepareDatabase } from './common.js';
+import { checkServerBuild, checkServices, exitOnStartupError, prepareDatabase } from './common.js';
 
 try {
+  await checkServerBuild();
   const config = loadConfig();
   await checkServices(config);
   const applied = await prepareDatabase(config, (m) => console.log(m));

@@ -3,34 +3,67 @@ import type { Pool, PoolClient } from './pool.js';
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  /** `READ ONLY`: a consistent snapshot to read from (exports), refusing any write. */
+  readOnly?: boolean;
+  /**
+   * PostgreSQL errors leave as domain errors unless this is false: the worker tells a retryable
+   * failure from a permanent one by PostgreSQL's own error class (processing.service.ts).
+   */
+  translateErrors?: boolean;
+}
+
+function beginStatement(options: TransactionOptions): string {
+  const modes = [options.isolation ? `ISOLATION LEVEL ${options.isolation}` : '', options.readOnly ? 'READ ONLY' : ''].filter(Boolean);
+  return ['BEGIN', ...modes].join(' ');
+}
+
 /**
- * Runs `work` in one transaction on one client: COMMIT when it resolves, ROLLBACK when it throws.
- * Services take the client as an explicit argument so that everything a business operation does,
- * its audit entry included, lands or fails together. PostgreSQL errors leave as domain errors,
- * unless `translateErrors` is false: the worker tells a retryable failure from a permanent one by
- * PostgreSQL's own error class (processing.service.ts).
+ * Runs `work` in one transaction on a client the caller already holds (for example one that
+ * holds session-level advisory locks around the transaction): COMMIT when it resolves, ROLLBACK
+ * when it throws. Returns whether the connection is still usable beside the result or error.
  */
-export async function withTransaction<T>(
-  pool: Pool,
-  work: (tx: PoolClient) => Promise<T>,
-  options: { isolation?: IsolationLevel; translateErrors?: boolean } = {},
-): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
+async function runIn<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions): Promise<{ ok: true; value: T } | { ok: false; error: unknown; broken: boolean }> {
   try {
-    await client.query(options.isolation ? `BEGIN ISOLATION LEVEL ${options.isolation}` : 'BEGIN');
-    const result = await work(client);
+    await client.query(beginStatement(options));
+    const value = await work(client);
     await client.query('COMMIT');
-    return result;
+    return { ok: true, value };
   } catch (error) {
+    let broken = false;
     try {
       await client.query('ROLLBACK');
     } catch {
-      // The connection itself failed; do not return it to the pool.
+      // The connection itself failed.
       broken = true;
     }
-    throw options.translateErrors === false ? error : translatePgError(error);
+    return { ok: false, error: options.translateErrors === false ? error : translatePgError(error), broken };
+  }
+}
+
+/** `withTransaction` on a client the caller holds and releases itself. */
+export async function inTransaction<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const outcome = await runIn(client, work, options);
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
+}
+
+/**
+ * Runs `work` in one transaction on one client: COMMIT when it resolves, ROLLBACK when it throws.
+ * Services take the client as an explicit argument so that everything a business operation does,
+ * its audit entry included, lands or fails together.
+ */
+export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    const outcome = await runIn(client, work, options);
+    if (outcome.ok) return outcome.value;
+    broken = outcome.broken;
+    throw outcome.error;
   } finally {
+    // A connection that could not even roll back is not returned to the pool.
     client.release(broken);
   }
 }

@@ -11,18 +11,35 @@ import type { Logger } from '../observability/logger.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
+import { findTemplate } from '../templates/templates.repository.js';
 import { localize } from '../rules/language.js';
 import { EXPORT_VALUES, exportSheets, type ExportValues, type Sheet } from './export-plan.js';
+import {
+  countProcessed,
+  expireDone,
+  findExport,
+  insertExport,
+  latestExports,
+  markDone,
+  markFailed,
+  markRunning,
+  recordProgress,
+  type ExportRow,
+  type ExportStatus,
+} from './exports.repository.js';
 import { CONTENT_TYPES, writeExport, type Format } from './writers.js';
 
 export const FORMATS: Format[] = ['csv', 'xlsx', 'zip'];
+
+/** Every sheet of an export read from one consistent snapshot. */
+const SNAPSHOT = { isolation: 'REPEATABLE READ', readOnly: true, translateErrors: false } as const;
 
 export interface ExportView {
   id: string;
   templateId: string;
   format: Format;
   values: ExportValues;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: ExportStatus;
   rowsTotal: number | null;
   rowsDone: number;
   progress: number | null;
@@ -32,25 +49,6 @@ export interface ExportView {
   createdAt: string;
   finishedAt: string | null;
   expiresAt: string | null;
-}
-
-interface ExportRow {
-  id: string;
-  template_id: string;
-  grid_id: string;
-  format: Format;
-  value_mode: ExportValues;
-  status: ExportView['status'];
-  rows_total: string | null;
-  rows_done: string;
-  file_name: string | null;
-  file_size: string | null;
-  error: string | null;
-  requested_by: string;
-  language: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-  expires_at: Date | null;
 }
 
 function toView(r: ExportRow): ExportView {
@@ -144,8 +142,7 @@ export class ExportService {
 
   /** Processed submissions of the template: the number of rows of the main sheet. */
   async rowCount(templateId: string): Promise<number> {
-    const result = await this.deps.pool.query<{ n: string }>('SELECT count(*) AS n FROM submissions WHERE template_id = $1 AND processing_status = 1', [templateId]);
-    return Number(result.rows[0]!.n);
+    return countProcessed(this.deps.pool, templateId);
   }
 
   shouldRunInBackground(rows: number): boolean {
@@ -154,16 +151,8 @@ export class ExportService {
 
   /** Streams an export straight into `out` (an HTTP response). */
   async stream(ctx: ServiceContext, target: ExportTarget & { format: Format }, out: Writable): Promise<void> {
-    const client = await this.deps.pool.connect();
-    try {
-      // A consistent snapshot for every sheet of the export.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await writeExport(out, client, target.sheets, target.format, target.templateId);
-      await client.query('COMMIT');
-    } finally {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release();
-    }
+    // A consistent snapshot for every sheet of the export.
+    await withTransaction(this.deps.pool, (tx) => writeExport(out, tx, target.sheets, target.format, target.templateId), SNAPSHOT);
     await this.audit(ctx, target, 'export.download', undefined, { values: target.values });
   }
 
@@ -171,18 +160,23 @@ export class ExportService {
   async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, valuesRaw: unknown = 'labels', language?: string): Promise<ExportView> {
     const target = await this.target(ctx, templateId, formatRaw, undefined, valuesRaw, language);
     const row = await withTransaction(this.deps.pool, async (tx) => {
-      const result = await tx.query<ExportRow>(
-        `INSERT INTO exports (template_id, grid_id, format, requested_by, file_name, value_mode, language) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [templateId, target.gridId, target.format, ctx.actor!.id, target.fileName, target.values, language ?? null],
-      );
+      const row = await insertExport(tx, {
+        templateId,
+        gridId: target.gridId,
+        format: target.format,
+        requestedBy: ctx.actor!.id,
+        fileName: target.fileName,
+        values: target.values,
+        language: language ?? null,
+      });
       await recordAudit(tx, ctx, {
         action: 'export.start',
         entityType: 'template',
         entityId: templateId,
         gridId: target.gridId,
-        after: { exportId: result.rows[0]!.id, format: target.format, values: target.values },
+        after: { exportId: row.id, format: target.format, values: target.values },
       });
-      return result.rows[0]!;
+      return row;
     });
     await this.deps.enqueue(row.id);
     return toView(row);
@@ -194,60 +188,52 @@ export class ExportService {
 
   /** The worker's side: writes the file with progress; idempotent (a rerun starts the file again). */
   async runJob(exportId: string): Promise<ExportView> {
-    const found = await this.deps.pool.query<ExportRow>('SELECT * FROM exports WHERE id = $1', [exportId]);
-    const row = found.rows[0];
-    if (!row || row.status === 'done') return row ? toView(row) : Promise.reject(new NotFoundError('Export', exportId));
-    const version = await this.deps.pool.query<{ current_version: number; slug: string }>('SELECT current_version, slug FROM templates WHERE id = $1', [row.template_id]);
-    const definition = (await this.deps.catalog.version(row.template_id, version.rows[0]!.current_version)).definition;
+    const row = await findExport(this.deps.pool, exportId);
+    if (!row) throw new NotFoundError('Export', exportId);
+    if (row.status === 'done') return toView(row);
+    const template = await findTemplate(this.deps.pool, row.template_id);
+    const definition = (await this.deps.catalog.version(row.template_id, template!.current_version!)).definition;
     const sheets = exportSheets(localize(definition, row.language ?? undefined), await this.deps.catalog.layout(row.template_id), row.value_mode);
     await mkdir(this.deps.dir, { recursive: true });
     const file = this.filePath(exportId, row.format);
-    const client = await this.deps.pool.connect();
-    let done = 0;
-    let lastWrite = Promise.resolve();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const total = await client.query<{ n: string }>(
-        `SELECT (SELECT count(*) FROM submissions WHERE template_id = $1 AND processing_status = 1)
-              + ${sheets.length > 1 && row.format !== 'csv' ? sheets.slice(1).map((s) => `(SELECT count(*) FROM (${s.sql}) x)`).join(' + ') : '0'} AS n`,
-        [row.template_id],
+      const done = await withTransaction(
+        this.deps.pool,
+        async (tx) => {
+          const total = await tx.query<{ n: string }>(
+            `SELECT (SELECT count(*) FROM submissions WHERE template_id = $1 AND processing_status = 1)
+                  + ${sheets.length > 1 && row.format !== 'csv' ? sheets.slice(1).map((s) => `(SELECT count(*) FROM (${s.sql}) x)`).join(' + ') : '0'} AS n`,
+            [row.template_id],
+          );
+          // Progress is written outside the snapshot (on the pool) so that the status page sees it.
+          await markRunning(this.deps.pool, exportId, total.rows[0]!.n);
+          let written = 0;
+          let lastWrite = Promise.resolve();
+          await writeExport(createWriteStream(file), tx, row.format === 'csv' ? sheets.slice(0, 1) : sheets, row.format, row.template_id, (n) => {
+            written += n;
+            lastWrite = recordProgress(this.deps.pool, exportId, written);
+          });
+          await lastWrite;
+          return written;
+        },
+        SNAPSHOT,
       );
-      await this.deps.pool.query(`UPDATE exports SET status = 'running', started_at = now(), rows_total = $2, rows_done = 0, error = NULL WHERE id = $1`, [
-        exportId,
-        total.rows[0]!.n,
-      ]);
-      const out = createWriteStream(file);
-      await writeExport(out, client, row.format === 'csv' ? sheets.slice(0, 1) : sheets, row.format, row.template_id, (n) => {
-        done += n;
-        lastWrite = this.deps.pool.query('UPDATE exports SET rows_done = $2 WHERE id = $1', [exportId, done]).then(() => undefined);
-      });
-      await client.query('COMMIT');
-      await lastWrite;
-      const size = (await stat(file)).size;
-      const result = await this.deps.pool.query<ExportRow>(
-        `UPDATE exports SET status = 'done', rows_done = $2, file_size = $3, finished_at = now(),
-                expires_at = now() + make_interval(hours => $4) WHERE id = $1 RETURNING *`,
-        [exportId, done, size, this.deps.retentionHours],
-      );
+      const finished = await markDone(this.deps.pool, exportId, done, (await stat(file)).size, this.deps.retentionHours);
       await this.audit({ actor: null, requestId: null, ip: null }, { templateId: row.template_id, gridId: row.grid_id, fileName: row.file_name ?? '' }, 'export.done', exportId, {
         requestedBy: row.requested_by,
         rows: done,
       });
-      return toView(result.rows[0]!);
+      return toView(finished);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
       await rm(file, { force: true });
-      await this.deps.pool.query(`UPDATE exports SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [exportId, (error as Error).message]);
+      await markFailed(this.deps.pool, exportId, (error as Error).message);
       throw error;
-    } finally {
-      client.release();
     }
   }
 
   private async load(ctx: ServiceContext, id: string): Promise<ExportRow> {
     if (!ctx.actor) throw new UnauthenticatedError();
-    if (!/^\d{1,18}$/.test(id)) throw new NotFoundError('Export', id);
-    const row = (await this.deps.pool.query<ExportRow>('SELECT * FROM exports WHERE id = $1', [id])).rows[0];
+    const row = await findExport(this.deps.pool, id);
     if (!row) throw new NotFoundError('Export', id);
     await authorizeInGrid(this.deps.pool, ctx, row.grid_id, 'template', 'export', () => new NotFoundError('Export', id));
     return row;
@@ -259,8 +245,7 @@ export class ExportService {
 
   async list(ctx: ServiceContext, templateId: string): Promise<ExportView[]> {
     await authorizeTemplate(this.deps.pool, ctx, templateId, 'export');
-    const rows = await this.deps.pool.query<ExportRow>('SELECT * FROM exports WHERE template_id = $1 ORDER BY id DESC LIMIT 50', [templateId]);
-    return rows.rows.map(toView);
+    return (await latestExports(this.deps.pool, templateId)).map(toView);
   }
 
   async download(ctx: ServiceContext, id: string): Promise<{ view: ExportView; stream: Readable; contentType: string }> {
@@ -278,11 +263,9 @@ export class ExportService {
 
   /** Deletes expired export files (part of the files clean-up). */
   async cleanup(): Promise<number> {
-    const expired = await this.deps.pool.query<{ id: string; format: Format }>(
-      `UPDATE exports SET status = 'failed', error = 'expired' WHERE status = 'done' AND expires_at < now() RETURNING id, format`,
-    );
-    for (const e of expired.rows) await rm(this.filePath(e.id, e.format), { force: true });
-    return expired.rowCount ?? 0;
+    const expired = await expireDone(this.deps.pool);
+    for (const e of expired) await rm(this.filePath(e.id, e.format), { force: true });
+    return expired.length;
   }
 
   private async audit(

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { contentDisposition } from '../files/files.routes.js';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { ExportService } from './export.service.js';
 import { sendStream } from '../http/send-stream.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 
@@ -13,7 +13,7 @@ const Values = Type.Union([Type.Literal('labels'), Type.Literal('codes')], {
   description: '`labels` (default): option labels, file names, status labels, as people read them; `codes`: the stored values, for machines',
 });
 
-export function exportsRoutes(services: Services): RouteSpec[] {
+export function exportsRoutes(services: { exports: ExportService }): RouteSpec[] {
   const { exports } = services;
   const statusOf = (id: string) => ({ statusUrl: `/api/v1/exports/${id}`, downloadUrl: `/api/v1/exports/${id}/download` });
   return [

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { FilesService } from './files.service.js';
 import { INLINE_SAFE } from './sniff.js';
 import { sendStream } from '../http/send-stream.js';
 
@@ -21,7 +21,7 @@ const FileView = Type.Object({
   uploadedAt: Type.String({ format: 'date-time' }),
 });
 
-export function filesRoutes(services: Services): RouteSpec[] {
+export function filesRoutes(services: { files: FilesService }): RouteSpec[] {
   const { files } = services;
   return [
     route({

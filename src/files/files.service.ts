@@ -5,14 +5,30 @@ import { recordAudit, recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { ConflictError, NotFoundError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '../errors/app-error.js';
-import { gridRoleOf } from '../grids/grids.repository.js';
+import { inTransaction, withTransaction } from '../db/transaction.js';
 import type { Logger } from '../observability/logger.js';
-import { can } from '../permissions/policy.js';
-import { authorizeSubmission } from '../permissions/record-access.js';
-import type { SubmissionRow } from '../submissions/submissions.repository.js';
+import { authorizeSubmission, mayReadSubmission } from '../permissions/record-access.js';
+import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import type { Field } from '../templates/definition.schema.js';
 import { acceptedTypes, holdsFiles } from '../templates/field-types.js';
+import {
+  attachFiles,
+  blobRecorded,
+  deleteExpiredFiles,
+  deleteUnusedBlob,
+  detachFiles,
+  fieldHolding,
+  filesOf,
+  findFile,
+  insertFile,
+  lockBlobs,
+  sameContentElsewhere,
+  setFilePayload,
+  submissionsHolding,
+  unlockBlobs,
+  unusedBlobs,
+} from './files.repository.js';
 import { BlobMissingError, type BlobStore } from './storage.js';
 import { typeAccepted } from './sniff.js';
 import { discardStaged, receiveUpload, StorageFullError, type StagedFile } from './upload.js';
@@ -43,9 +59,6 @@ export interface UploadResult {
   /** Other places (that the caller may see) where the same content already appears. */
   duplicates: { fileId: string; submissionId: string; field: string }[];
 }
-
-/** A per-content lock key: uploads and the clean-up of the same blob never interleave. */
-const LOCK_SQL = `hashtextextended('gridbook.blob:' || $1, 0)`;
 
 /**
  * The lifecycle of attachments: upload into a submission's file field (streamed, size-limited,
@@ -128,9 +141,9 @@ export class FilesService {
   /** Stores the accepted files and attaches them, in one transaction, under their blobs' locks. */
   private async store(ctx: ServiceContext, submission: SubmissionRow, field: FileField, files: StagedFile[]): Promise<UploadResult> {
     const client = await this.deps.pool.connect();
-    const shas = [...new Set(files.map((f) => f.sha256))].sort();
+    const shas = [...new Set(files.map((f) => f.sha256))];
     try {
-      for (const sha of shas) await client.query(`SELECT pg_advisory_lock(${LOCK_SQL})`, [sha]);
+      await lockBlobs(client, shas);
       // Content first (no row can point to it yet), rows after: a crash in between leaves an orphan
       // blob, which the clean-up removes, never a row without its content.
       for (const file of files) {
@@ -142,36 +155,18 @@ export class FilesService {
           throw error;
         }
       }
-      await client.query('BEGIN');
-      const result = await this.attach(client, ctx, submission, field, files);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      return await inTransaction(client, (tx) => this.attach(tx, ctx, submission, field, files), { translateErrors: false });
     } finally {
-      for (const sha of shas) await client.query(`SELECT pg_advisory_unlock(${LOCK_SQL})`, [sha]).catch(() => {});
+      await unlockBlobs(client, shas);
       client.release();
     }
   }
 
   private async attach(tx: PoolClient, ctx: ServiceContext, before: SubmissionRow, field: FileField, files: StagedFile[]): Promise<UploadResult> {
-    const locked = (await tx.query<SubmissionRow>('SELECT * FROM submissions WHERE id = $1 FOR UPDATE', [before.id])).rows[0]!;
+    const locked = (await findSubmission(tx, before.id, { forUpdate: true }))!;
     if (locked.review_status !== 'draft' && locked.review_status !== 'rejected') throw new ConflictError('This submission is no longer editable');
     const views: FileView[] = [];
-    for (const file of files) {
-      await tx.query(
-        `INSERT INTO blobs (sha256, size, detected_type) VALUES ($1, $2, $3)
-         ON CONFLICT (sha256) DO UPDATE SET last_used_at = now()`,
-        [file.sha256, file.size, file.detectedType],
-      );
-      const inserted = await tx.query<{ id: string; uploaded_at: Date }>(
-        `INSERT INTO files (sha256, original_name, size, detected_type, uploaded_by) VALUES ($1, $2, $3, $4, $5) RETURNING id, uploaded_at`,
-        [file.sha256, file.originalName, file.size, file.detectedType, ctx.actor!.id],
-      );
-      const id = inserted.rows[0]!.id;
-      views.push({ id, name: file.originalName, size: file.size, type: file.detectedType, sha256: file.sha256, field: field.path, uploadedBy: ctx.actor!.id, uploadedAt: inserted.rows[0]!.uploaded_at.toISOString() });
-    }
+    for (const file of files) views.push(await insertFile(tx, file, ctx.actor!.id, field.path));
 
     const section = { ...((locked.payload[field.sectionKey] ?? {}) as Record<string, unknown>) };
     const current = Array.isArray(section[field.field.key]) ? (section[field.field.key] as string[]) : [];
@@ -181,22 +176,10 @@ export class FilesService {
     if (next.length > max) throw ValidationError.field(field.path, `holds at most ${max} file${max === 1 ? '' : 's'}`);
     const replaced = field.field.multiple ? [] : current;
     section[field.field.key] = next;
-    const payload = { ...locked.payload, [field.sectionKey]: section };
 
-    await tx.query(`UPDATE submissions SET payload = $2, updated_at = now(), edited_since_rejection = (review_status = 'rejected') WHERE id = $1`, [
-      locked.id,
-      JSON.stringify(payload),
-    ]);
-    await tx.query(
-      `INSERT INTO submission_files (submission_id, field, file_id) SELECT $1, $2, unnest($3::bigint[])`,
-      [locked.id, field.path, added],
-    );
-    if (replaced.length) {
-      await tx.query(
-        'UPDATE submission_files SET removed_at = now() WHERE submission_id = $1 AND field = $2 AND file_id = ANY ($3::bigint[]) AND removed_at IS NULL',
-        [locked.id, field.path, replaced],
-      );
-    }
+    await setFilePayload(tx, locked.id, { ...locked.payload, [field.sectionKey]: section });
+    await attachFiles(tx, locked.id, field.path, added);
+    if (replaced.length) await detachFiles(tx, locked.id, replaced, field.path);
     await recordAuditBatch(tx, ctx, [
       ...views.map((v) => ({
         action: replaced.length ? 'file.replace' : 'file.upload',
@@ -212,61 +195,36 @@ export class FilesService {
 
   /** Where else the same content appears, among the places the caller may see. */
   private async duplicates(db: Queryable, ctx: ServiceContext, submissionId: string, views: FileView[]): Promise<UploadResult['duplicates']> {
-    const result = await db.query<{ file_id: string; submission_id: string; field: string; grid_id: string; submitted_by: string }>(
-      `SELECT f.id AS file_id, sf.submission_id, sf.field, s.grid_id, s.submitted_by
-         FROM files f JOIN submission_files sf ON sf.file_id = f.id JOIN submissions s ON s.id = sf.submission_id
-        WHERE f.sha256 = ANY ($1::text[]) AND sf.submission_id <> $2 AND sf.removed_at IS NULL ORDER BY sf.submission_id LIMIT 200`,
-      [views.map((v) => v.sha256), submissionId],
-    );
     const visible: UploadResult['duplicates'] = [];
-    for (const r of result.rows) {
-      const role = ctx.actor!.role === 'admin' ? null : await gridRoleOf(db, r.grid_id, ctx.actor!.id);
-      if (can(ctx.actor, 'read', { type: 'submission', gridRole: role, own: r.submitted_by === ctx.actor!.id })) {
-        visible.push({ fileId: r.file_id, submissionId: r.submission_id, field: r.field });
-      }
+    for (const r of await sameContentElsewhere(db, views.map((v) => v.sha256), submissionId)) {
+      if (await mayReadSubmission(db, ctx.actor!, r)) visible.push({ fileId: r.fileId, submissionId: r.submissionId, field: r.field });
     }
     return visible;
   }
 
   async list(ctx: ServiceContext, submissionId: string): Promise<FileView[]> {
     await this.authorize(this.deps.pool, ctx, submissionId, 'read');
-    const result = await this.deps.pool.query<{ id: string; original_name: string; size: string; detected_type: string; sha256: string; field: string; uploaded_by: string | null; uploaded_at: Date }>(
-      `SELECT f.id, f.original_name, f.size, f.detected_type, f.sha256, sf.field, f.uploaded_by, f.uploaded_at
-         FROM submission_files sf JOIN files f ON f.id = sf.file_id WHERE sf.submission_id = $1 AND sf.removed_at IS NULL ORDER BY sf.field, f.id`,
-      [submissionId],
-    );
-    return result.rows.map((r) => ({ id: r.id, name: r.original_name, size: Number(r.size), type: r.detected_type, sha256: r.sha256, field: r.field, uploadedBy: r.uploaded_by, uploadedAt: r.uploaded_at.toISOString() }));
+    return filesOf(this.deps.pool, submissionId);
   }
 
   /** Removes a file from a draft's or rejected submission's field (the file stays in its history). */
   async remove(ctx: ServiceContext, submissionId: string, fileId: string): Promise<void> {
-    const client = await this.deps.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await this.authorize(client, ctx, submissionId, 'edit');
-      const row = (await client.query<SubmissionRow>('SELECT * FROM submissions WHERE id = $1 FOR UPDATE', [submissionId])).rows[0]!;
-      const ref = await client.query<{ field: string }>(
-        'SELECT field FROM submission_files WHERE submission_id = $1 AND file_id = $2 AND removed_at IS NULL',
-        [submissionId, fileId],
-      );
-      if (!ref.rows[0] || !/^\d{1,18}$/.test(fileId)) throw new NotFoundError('File', fileId);
-      const fieldPath = ref.rows[0].field;
-      const [sectionKey, fieldKey] = fieldPath.split('.') as [string, string];
-      const section = { ...((row.payload[sectionKey] ?? {}) as Record<string, unknown>) };
-      section[fieldKey] = ((section[fieldKey] as string[] | undefined) ?? []).filter((id) => id !== fileId);
-      await client.query(`UPDATE submissions SET payload = $2, updated_at = now(), edited_since_rejection = (review_status = 'rejected') WHERE id = $1`, [
-        submissionId,
-        JSON.stringify({ ...row.payload, [sectionKey]: section }),
-      ]);
-      await client.query('UPDATE submission_files SET removed_at = now() WHERE submission_id = $1 AND file_id = $2', [submissionId, fileId]);
-      await recordAudit(client, ctx, { action: 'file.remove', entityType: 'submission', entityId: submissionId, gridId: row.grid_id, before: { field: fieldPath, fileId } });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    await withTransaction(
+      this.deps.pool,
+      async (tx) => {
+        await this.authorize(tx, ctx, submissionId, 'edit');
+        const row = (await findSubmission(tx, submissionId, { forUpdate: true }))!;
+        const fieldPath = /^\d{1,18}$/.test(fileId) ? await fieldHolding(tx, submissionId, fileId) : null;
+        if (!fieldPath) throw new NotFoundError('File', fileId);
+        const [sectionKey, fieldKey] = fieldPath.split('.') as [string, string];
+        const section = { ...((row.payload[sectionKey] ?? {}) as Record<string, unknown>) };
+        section[fieldKey] = ((section[fieldKey] as string[] | undefined) ?? []).filter((id) => id !== fileId);
+        await setFilePayload(tx, submissionId, { ...row.payload, [sectionKey]: section });
+        await detachFiles(tx, submissionId, [fileId]);
+        await recordAudit(tx, ctx, { action: 'file.remove', entityType: 'submission', entityId: submissionId, gridId: row.grid_id, before: { field: fieldPath, fileId } });
+      },
+      { translateErrors: false },
+    );
   }
 
   /**
@@ -277,29 +235,20 @@ export class FilesService {
     if (!ctx.actor) throw new UnauthenticatedError();
     if (!/^\d{1,18}$/.test(fileId)) throw new NotFoundError('File', fileId);
     // Held now or in the past (replaced, removed): readable by whoever may read that submission.
-    const refs = await this.deps.pool.query<{ submission_id: string; grid_id: string; submitted_by: string }>(
-      `SELECT DISTINCT s.id AS submission_id, s.grid_id, s.submitted_by FROM submission_files sf JOIN submissions s ON s.id = sf.submission_id WHERE sf.file_id = $1`,
-      [fileId],
-    );
     let allowed = false;
-    for (const r of refs.rows) {
-      const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(this.deps.pool, r.grid_id, ctx.actor.id);
-      if (can(ctx.actor, 'read', { type: 'submission', gridRole: role, own: r.submitted_by === ctx.actor.id })) allowed = true;
+    for (const holder of await submissionsHolding(this.deps.pool, fileId)) {
+      if (await mayReadSubmission(this.deps.pool, ctx.actor, holder)) {
+        allowed = true;
+        break;
+      }
     }
-    const row = (await this.deps.pool.query<{ id: string; original_name: string; size: string; detected_type: string; sha256: string; uploaded_by: string | null; uploaded_at: Date }>(
-      'SELECT id, original_name, size, detected_type, sha256, uploaded_by, uploaded_at FROM files WHERE id = $1',
-      [fileId],
-    )).rows[0];
-    if (!allowed || !row) throw new NotFoundError('File', fileId);
+    const file = allowed ? await findFile(this.deps.pool, fileId) : null;
+    if (!file) throw new NotFoundError('File', fileId);
     try {
-      const stream = await this.deps.store.open(row.sha256);
-      return {
-        file: { id: row.id, name: row.original_name, size: Number(row.size), type: row.detected_type, sha256: row.sha256, field: '', uploadedBy: row.uploaded_by, uploadedAt: row.uploaded_at.toISOString() },
-        stream,
-      };
+      return { file, stream: await this.deps.store.open(file.sha256) };
     } catch (error) {
       if (error instanceof BlobMissingError) {
-        this.deps.logger.error({ fileId, sha256: row.sha256 }, 'file row without its content');
+        this.deps.logger.error({ fileId, sha256: file.sha256 }, 'file row without its content');
         throw new NotFoundError('File content', fileId);
       }
       throw error;
@@ -313,64 +262,39 @@ export class FilesService {
    */
   async cleanup(): Promise<{ files: number; blobs: string[]; orphans: string[]; staged: number }> {
     const grace = this.deps.graceHours;
-    // Past references (removed, replaced) go with the file: the history keeps its audit entries.
-    const files = await this.deps.pool.query<{ id: string; sha256: string }>(
-      `WITH expired AS (
-         SELECT f.id FROM files f WHERE f.unreferenced_at <= now() - make_interval(hours => $1)
-            AND NOT EXISTS (SELECT 1 FROM submission_files sf WHERE sf.file_id = f.id AND sf.removed_at IS NULL)
-       ), refs AS (
-         DELETE FROM submission_files sf USING expired WHERE sf.file_id = expired.id
-       )
-       DELETE FROM files f USING expired WHERE f.id = expired.id RETURNING f.id, f.sha256`,
-      [grace],
-    );
-    const candidates = await this.deps.pool.query<{ sha256: string }>(
-      `SELECT b.sha256 FROM blobs b WHERE b.last_used_at <= now() - make_interval(hours => $1)
-          AND NOT EXISTS (SELECT 1 FROM files f WHERE f.sha256 = b.sha256) LIMIT 10000`,
-      [grace],
-    );
+    const files = await deleteExpiredFiles(this.deps.pool, grace);
     const blobs: string[] = [];
-    for (const { sha256 } of candidates.rows) {
+    for (const sha256 of await unusedBlobs(this.deps.pool, grace)) {
       if (await this.deleteBlob(sha256, true)) blobs.push(sha256);
     }
     const orphans: string[] = [];
     const cutoff = Date.now() - grace * 3_600_000;
     for await (const blob of this.deps.store.list()) {
       if (blob.modifiedAt.getTime() > cutoff) continue;
-      const row = await this.deps.pool.query('SELECT 1 FROM blobs WHERE sha256 = $1', [blob.sha256]);
-      if (row.rowCount === 0 && (await this.deleteBlob(blob.sha256, false))) orphans.push(blob.sha256);
+      if (!(await blobRecorded(this.deps.pool, blob.sha256)) && (await this.deleteBlob(blob.sha256, false))) orphans.push(blob.sha256);
     }
     const staged = await this.cleanStaging();
-    if (files.rowCount || blobs.length || orphans.length || staged) {
+    if (files.length || blobs.length || orphans.length || staged) {
       const system: ServiceContext = { actor: null, requestId: null, ip: null };
       await recordAuditBatch(this.deps.pool, system, [
-        { action: 'files.cleanup', entityType: 'files', after: { files: files.rows.map((f) => f.id), blobs, orphans, staged } },
+        { action: 'files.cleanup', entityType: 'files', after: { files: files.map((f) => f.id), blobs, orphans, staged } },
       ]);
-      this.deps.logger.info({ files: files.rowCount, blobs: blobs.length, orphans: orphans.length, staged }, 'file clean-up removed unreferenced data');
+      this.deps.logger.info({ files: files.length, blobs: blobs.length, orphans: orphans.length, staged }, 'file clean-up removed unreferenced data');
     }
-    return { files: files.rowCount ?? 0, blobs, orphans, staged };
+    return { files: files.length, blobs, orphans, staged };
   }
 
   /** Deletes one blob's row (if `withRow`) and content, under its lock; false when it is in use again. */
   private async deleteBlob(sha256: string, withRow: boolean): Promise<boolean> {
     const client = await this.deps.pool.connect();
     try {
-      await client.query(`SELECT pg_advisory_lock(${LOCK_SQL})`, [sha256]);
-      if (withRow) {
-        const deleted = await client.query(
-          `DELETE FROM blobs b WHERE b.sha256 = $1 AND b.last_used_at <= now() - make_interval(hours => $2)
-              AND NOT EXISTS (SELECT 1 FROM files f WHERE f.sha256 = b.sha256)`,
-          [sha256, this.deps.graceHours],
-        );
-        if (deleted.rowCount !== 1) return false;
-      } else {
-        const row = await client.query('SELECT 1 FROM blobs WHERE sha256 = $1', [sha256]);
-        if (row.rowCount) return false;
-      }
+      await lockBlobs(client, [sha256]);
+      const gone = withRow ? await deleteUnusedBlob(client, sha256, this.deps.graceHours) : !(await blobRecorded(client, sha256));
+      if (!gone) return false;
       await this.deps.store.delete(sha256);
       return true;
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(${LOCK_SQL})`, [sha256]).catch(() => {});
+      await unlockBlobs(client, [sha256]);
       client.release();
     }
   }

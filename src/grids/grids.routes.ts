@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { GridsService } from './grids.service.js';
 import { Cursor } from '../users/users.routes.js';
 import { AddMemberInput, ChangeMemberRoleInput, CreateGridInput, GridView, MemberView, PatchGridInput } from './grids.schema.js';
 
-export function gridsRoutes(services: Services): RouteSpec[] {
+export function gridsRoutes(services: { grids: GridsService }): RouteSpec[] {
   const { grids } = services;
   return [
     route({

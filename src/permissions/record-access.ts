@@ -1,4 +1,4 @@
-import type { GridRole, ServiceContext } from '../context.js';
+import type { Actor, GridRole, ServiceContext } from '../context.js';
 import type { Queryable } from '../db/pool.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
@@ -56,6 +56,16 @@ export interface SubmissionAccessOptions {
   reviewerId?: (row: SubmissionRow) => string | null;
   /** Why it is forbidden, in the caller's words (undefined: the generic message). */
   forbiddenMessage?: string | ((row: SubmissionRow) => string | undefined);
+}
+
+/**
+ * Whether the actor may read a submission known by its grid and submitter (a file's holders, the
+ * places where the same content appears): the same rule as `authorizeSubmission`, for lists of
+ * rows already loaded.
+ */
+export async function mayReadSubmission(db: Queryable, actor: Actor, row: { gridId: string; submittedBy: string; reviewerId?: string | null }): Promise<boolean> {
+  const role = actor.role === 'admin' ? null : await gridRoleOf(db, row.gridId, actor.id);
+  return can(actor, 'read', { type: 'submission', gridRole: role, own: row.submittedBy === actor.id, assigned: row.reviewerId === actor.id });
 }
 
 /** Loads a submission and checks an action on it (not its state: the caller checks that). */

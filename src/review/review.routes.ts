@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { ReviewService } from './review.service.js';
+import type { FollowUpsService } from './follow-ups.service.js';
 import { SubmissionView } from '../submissions/submissions.schema.js';
 import { CommentInput, FollowUpInput, ResolveInput } from './follow-ups.service.js';
 
 const SectionId = Type.Optional(Type.String({ maxLength: 40, description: 'for templates reviewed per section: the section id' }));
 
-export function reviewRoutes(services: Services): RouteSpec[] {
+export function reviewRoutes(services: { review: ReviewService; followUps: FollowUpsService }): RouteSpec[] {
   const { review, followUps } = services;
   const transition = (name: 'submit' | 'claim' | 'approve' | 'reject' | 'reopen', summary: string, body: ReturnType<typeof Type.Object>) =>
     route({

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { SubmissionsService } from './submissions.service.js';
+import type { SubmissionBatchService } from './batch.service.js';
 import { AnswerKeysQuery, BATCH_MAX_ITEMS, BatchResult, CreateSubmissionBatchInput, CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
 
 /** The batch endpoint, below /api/v1: its body limit is its own (api.ts parses its body apart). */
@@ -8,7 +9,7 @@ export const SUBMISSION_BATCH_PATH = '/templates/:templateId/submissions/batch';
 /** 500 answers of 300 fields are about 4 MB of JSON. */
 export const SUBMISSION_BATCH_BODY_LIMIT = '8mb';
 
-export function submissionsRoutes(services: Services): RouteSpec[] {
+export function submissionsRoutes(services: { submissions: SubmissionsService; submissionBatches: SubmissionBatchService }): RouteSpec[] {
   const { submissions, submissionBatches } = services;
   return [
     route({

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { contentDisposition } from '../files/files.routes.js';
 import { sendData } from '../http/envelope.js';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { TemplatesService } from './templates.service.js';
+import type { PublishService } from './publish.service.js';
 import { LANGUAGE_PATTERN } from '../rules/language.js';
 import { DefinitionSchema } from './definition.schema.js';
 import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
@@ -58,7 +59,7 @@ const PlanView = Type.Object({
   warnings: Type.Array(Warning),
 });
 
-export function templatesRoutes(services: Services): RouteSpec[] {
+export function templatesRoutes(services: { templates: TemplatesService; publisher: PublishService }): RouteSpec[] {
   const { templates, publisher } = services;
   return [
     route({

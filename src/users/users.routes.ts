@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { UsersService } from './users.service.js';
 import { CreateUserInput, PatchUserInput, PublicUser } from './users.schema.js';
 
 export const Cursor = Type.Object({
@@ -8,7 +8,7 @@ export const Cursor = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'return items with ids after this one' })),
 });
 
-export function usersRoutes(services: Services): RouteSpec[] {
+export function usersRoutes(services: { users: UsersService }): RouteSpec[] {
   return [
     route({
       method: 'get',

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
-import type { Services } from '../runtime.js';
+import type { WebhooksService } from './webhooks.service.js';
 import { CreateWebhookInput, DELIVERY_STATUSES, DeliveryView, PatchWebhookInput, WebhookView, WebhookWithSecret } from './webhooks.schema.js';
 
-export function webhooksRoutes(services: Services): RouteSpec[] {
+export function webhooksRoutes(services: { webhooks: WebhooksService }): RouteSpec[] {
   const { webhooks } = services;
   return [
     route({

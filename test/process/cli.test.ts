@@ -88,7 +88,7 @@ describe('the one-command start', () => {
 });
 
 describe('the separate web process', { timeout: 90_000 }, () => {
-  it('runs from the JavaScript build, and refuses a build older than its sources', async () => {
+  it('runs from the JavaScript build, and it and the one-shot commands refuse a build older than their sources', async () => {
     const db = await createTestDatabase();
     const fingerprint = path.join(SERVER_BUILD_DIR, 'build.fingerprint');
     try {
@@ -108,6 +108,12 @@ describe('the separate web process', { timeout: 90_000 }, () => {
       const stale = spawnCli('dist/src/cli/web.js', env);
       expect(await stale.exited).toBe(1);
       expect(stale.output()).toContain('The server build in dist/ does not match the sources: run `npm run build`');
+      // One-shot commands refuse it too, before touching the database.
+      for (const command of ['migrate', 'audit-verify']) {
+        const oneShot = spawnCli(`dist/src/cli/${command}.js`, env);
+        expect(await oneShot.exited).toBe(1);
+        expect(oneShot.output()).toContain('The server build in dist/ does not match the sources');
+      }
     } finally {
       await buildServer();
       await db.drop();

@@ -1,3 +1,4 @@
+import type { FollowUpView } from '../../../src/review/follow-ups.service.js';
 /**
  * What the `review` record action answers (admin/actions/review-page.action.ts). The payload view
  * mirrors src/submissions/payload-view.ts (copied: importing it would pull server modules into
@@ -68,21 +69,8 @@ export interface Comment {
   createdAt: string;
 }
 
-export interface FollowUp {
-  id: string;
-  gridId: string;
-  title: string;
-  details: string;
-  assigneeId: string | null;
-  assigneeName: string | null;
-  dueOn: string | null;
-  createdBy: string;
-  createdAt: string;
-  resolvedAt: string | null;
-  resolution: string | null;
-  overdue: boolean;
-  canResolve: boolean;
-}
+/** A follow-up as the service reads it, with whether this reviewer may resolve it. */
+export type FollowUp = FollowUpView & { canResolve: boolean };
 
 export interface FileInfo {
   id: string;
