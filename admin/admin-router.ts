@@ -9,6 +9,7 @@ import { reenterRequestContext, requestMetaOf } from '../src/http/request-contex
 import { cspNonce } from '../src/http/security.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { AdminUser } from './admin-user.js';
+import { humaneNotice, NOT_OPEN, RECORD_NOT_OPEN } from './errors.js';
 import { FONTS_CSS, FONTS_CSS_PATH, FONT_WEIGHTS, fontFile, renderAdminPage, renderLoginPage } from './page-layout.js';
 
 declare module 'express-session' {
@@ -131,6 +132,17 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
     }
   });
 
+  // AdminJS answers a missing record with its own developer's wording in the notice.
+  router.use('/api', (_req, res, next) => {
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      const notice = (body as { notice?: { message?: unknown } } | null)?.notice;
+      if (notice && typeof notice.message === 'string') notice.message = humaneNotice(notice.message);
+      return json(body);
+    };
+    next();
+  });
+
   // A resource or action that does not exist (a mistyped link, a form table not published on this
   // node yet) is a 404 with a notice, not the 500 AdminJS throws for it.
   const actionsOf = new Map(admin.resources.map((r) => [r.id(), new Set(Object.keys(r.decorate().actions))]));
@@ -140,8 +152,7 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
     const parts = req.path.split('/').filter(Boolean);
     const action = parts[0] === 'records' ? parts[2] : parts[1];
     if (actions && (action === undefined || actions.has(action))) return next();
-    const what = actions ? `action "${action}"` : `resource "${req.params.resourceId}"`;
-    res.status(404).json({ notice: { message: `There is no ${what}`, type: 'error' } });
+    res.status(404).json({ notice: { message: NOT_OPEN, type: 'error' } });
   });
 
   for (const route of AdminJSRoutes.routes) {
@@ -163,7 +174,7 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const err = error as { name?: string; message?: string };
     if (!req.path.startsWith('/api/')) return next(error);
-    if (err?.name === 'NotFoundError') return res.status(404).json({ notice: { message: 'Not found', type: 'error' } });
+    if (err?.name === 'NotFoundError') return res.status(404).json({ notice: { message: RECORD_NOT_OPEN, type: 'error' } });
     if (/can be invoked only via `post`/.test(err?.message ?? '')) {
       return res.status(405).set('Allow', 'POST').json({ notice: { message: 'This action takes a POST', type: 'error' } });
     }

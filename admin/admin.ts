@@ -1,9 +1,12 @@
 import AdminJS, { type AdminJSOptions, type CurrentAdmin, type Locale, type ResourceWithOptions } from 'adminjs';
 import type { Knex } from 'knex';
+import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
 import { keysetListFeature } from './features/keyset-list.feature.js';
+import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
+import { savedViewsFeature } from './features/saved-views.feature.js';
 import { visibleResourceIds } from './page-layout.js';
 import { accountPage } from './pages/account.page.js';
 import { dashboardHandler } from './pages/dashboard.js';
@@ -66,7 +69,7 @@ export async function buildTableResources(
       { availableValues: definition.availableValues, referenceIds },
     );
     const built = definition.build(metadata);
-    return { ...built, features: [...(built.features ?? []), safeListFeature(), keysetListFeature()] };
+    return { ...built, features: [...(built.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] };
   });
 }
 
@@ -81,7 +84,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
       referenceIds: Object.fromEntries(core.map((d) => [`public.${d.table}`, d.table])),
     }),
   ]);
-  const resources = [...coreBuilt, ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), keysetListFeature()] }))];
+  const resources = [
+    ...coreBuilt,
+    ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] })),
+  ];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
   const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));
@@ -102,9 +108,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     dashboard: { component: Components.Dashboard, handler: dashboardHandler(deps) },
     pages: { [REVIEW_QUEUE_PAGE]: reviewQueuePage(deps), account: accountPage(deps) },
     branding: {
-      companyName: 'Gridbook',
+      companyName: BRAND.name,
       withMadeWithLove: false,
-      logo: false,
+      logo: BRAND.logo,
+      favicon: BRAND.favicon,
     },
     settings: { defaultPerPage: 20 },
     locale: localeFor,
@@ -167,12 +174,13 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
         },
         resources,
         messages: {
+          ...REFUSAL_MESSAGES,
           invalidCredentials: 'Wrong email or password',
           loginWelcome: 'Gridbook: sign in to the back-office',
         },
         components: {
           Login: {
-            welcomeHeader: 'Gridbook',
+            welcomeHeader: 'Welcome to Gridbook',
             welcomeMessage: 'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
             loginButton: 'Sign in',
           },

@@ -14,6 +14,9 @@ export const componentLoader = new ComponentLoader();
 
 const add = (name: string, file: string) => componentLoader.add(name, path.join(COMPONENTS_DIR, file));
 
+/** Every list of the panel: search box, saved views and columns above AdminJS's own list. */
+componentLoader.override('DefaultListAction', path.join(COMPONENTS_DIR, 'list-tools', 'index.tsx'));
+
 export const Components = {
   ConfirmAction: add('ConfirmAction', 'confirm-action.tsx'),
   ConfirmBulkAction: add('ConfirmBulkAction', 'confirm-bulk-action.tsx'),
@@ -32,10 +35,16 @@ export const Components = {
   StatusBadge: add('StatusBadge', 'status-badge.tsx'),
   StatusFilter: add('StatusFilter', 'status-filter.tsx'),
   KeysetList: add('KeysetList', 'keyset-list.tsx'),
+  SlugInput: add('SlugInput', 'slug-input.tsx'),
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */
-const SHARED_SOURCES = [path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts'), path.join(PROJECT_ROOT, 'src', 'review', 'status-display.ts')];
+const SHARED_SOURCES = [
+  path.join(PROJECT_ROOT, 'src', 'templates', 'field-types.ts'),
+  path.join(PROJECT_ROOT, 'src', 'review', 'status-display.ts'),
+  path.join(PROJECT_ROOT, 'src', 'search', 'list-query.ts'),
+  path.join(PROJECT_ROOT, 'src', 'grids', 'slug.ts'),
+];
 /** The rules engine (src/rules): every file of it, sub-folders included, so a new one is not missed. */
 const SHARED_DIRS = [path.join(PROJECT_ROOT, 'src', 'rules')];
 

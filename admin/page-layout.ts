@@ -1,5 +1,6 @@
 import { combineStyles } from '@adminjs/design-system';
 import AdminJS, { initializeStore, ViewHelpers, type CurrentAdmin } from 'adminjs';
+import { FAVICON_LINKS } from '../src/http/brand.js';
 import { escapeHtml, jsonForScript } from '../src/http/escape.js';
 import { mayUseReviewQueue, REVIEW_QUEUE_PAGE } from './pages/review-queue.page.js';
 
@@ -42,7 +43,8 @@ padding:0;border:0;font-size:100%;font:inherit;vertical-align:baseline}article,a
 footer,header,menu,nav,section{display:block}*[hidden]{display:none}body{line-height:1}ol,ul{list-style:none}
 table{border-collapse:collapse;border-spacing:0}html,body,#app{margin:0;padding:0;width:100%;height:100%}
 #app{isolation:isolate}:root{color-scheme:light}
-table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}`;
+table td,table th{word-break:normal!important;overflow-wrap:normal!important;hyphens:manual!important}
+[data-css$="-list-table-wrapper"]{overflow-x:auto;max-width:100%}`;
 
 interface Shell {
   language: string;
@@ -67,6 +69,7 @@ function page(shell: Shell): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
 <title>${escapeHtml(shell.title)}</title>
+${FAVICON_LINKS}
 <link rel="stylesheet" href="${escapeHtml(FONTS_CSS_PATH)}">
 <script nonce="${nonce}">
 ${globals}

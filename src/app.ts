@@ -8,6 +8,7 @@ import { buildAdminRouter } from '../admin/admin-router.js';
 import { loadAdminUser } from '../admin/admin-user.js';
 import { databaseName } from './config/config.js';
 import { createApiRouter } from './http/api.js';
+import { brandAssets, BRAND_ASSETS_PATH } from './http/brand.js';
 import { apiErrorHandler, apiNotFound } from './http/error-handler.js';
 import { healthRoutes } from './http/health.routes.js';
 import { requestContext } from './http/request-context.js';
@@ -43,6 +44,10 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   app.use(healthRoutes({ pool, redis: rt.redis, isDraining: () => draining }));
   if (!config.metrics.port) app.get('/metrics', metricsEndpoint(rt.metrics, config.metrics.token));
   app.get('/', (_req, res) => res.redirect('/admin'));
+  // The logo and favicons: public, read before any session is looked up.
+  const brand = brandAssets();
+  app.use(BRAND_ASSETS_PATH, brand.assets);
+  app.use(brand.faviconIco);
   app.use(sameOriginForCookieWrites(config.publicUrl));
 
   const PgStore = connectPgSimple(session);

@@ -27,6 +27,7 @@ import { createBlobStore, stagingDir } from './files/blob-store.js';
 import type { BlobStore } from './files/storage.js';
 import { ExportService } from './exports/export.service.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { SavedViewsService } from './views/saved-views.service.js';
 import type { Services } from './services.js';
 
 
@@ -114,6 +115,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         logger,
       }),
       webhooks: new WebhooksService({ pool, allowPrivate: config.webhooks.allowPrivate }),
+      savedViews: new SavedViewsService(pool),
     };
     return {
       config,

@@ -12,6 +12,7 @@ import type { TemplatesService } from './templates/templates.service.js';
 import type { TokensService } from './auth/tokens.service.js';
 import type { UsersService } from './users/users.service.js';
 import type { WebhooksService } from './webhooks/webhooks.service.js';
+import type { SavedViewsService } from './views/saved-views.service.js';
 
 /** The services of the composition root (runtime.ts), by name: the type that admin resources and tests share. */
 export interface Services {
@@ -29,4 +30,5 @@ export interface Services {
   files: FilesService;
   exports: ExportService;
   webhooks: WebhooksService;
+  savedViews: SavedViewsService;
 }

@@ -6,6 +6,8 @@ import { ForbiddenError } from '../../src/errors/app-error.js';
 import { asAdminUser, serviceContextOf, type AdminUser } from '../admin-user.js';
 import { toAdminValidationError } from '../errors.js';
 import type { ColumnProperty } from './introspect.js';
+import { SEARCH_FILTER } from '../../src/search/list-query.js';
+import { containsText, escapeLike, isIdLike, searchTerm, whereAny, type SearchCondition } from '../../src/search/search.js';
 
 /** Restricts the rows an admin user may see: a function adding WHERE clauses, or 'none'. */
 export type RowScope = (user: AdminUser) => ((qb: Knex.QueryBuilder) => void) | 'all' | 'none';
@@ -29,12 +31,29 @@ export interface ResourceSpec {
   /** Filters applied to lists unless the user filters on that property (soft-deleted rows hidden). */
   defaultFilters?: Record<string, string | boolean>;
   writer?: ResourceWriter;
+  /** What the list's search box matches besides the id (docs/search.md). */
+  search?: SearchSpec;
   /**
    * Large columns read for one record (show, edit, record actions) but not for lists, bulk actions
    * or the references other lists populate: a template's definition runs to hundreds of kB, and a
    * list of 20 submissions would carry it 20 times (AdminJS sends every param of a listed record).
    */
   detailOnly?: string[];
+}
+
+/**
+ * A list's search: the id always (an exact match), the `text` columns by substring, and `more`
+ * conditions (references by a user's email, submissions' indexed answers); ORed together, within
+ * the user's scope.
+ */
+export interface SearchSpec {
+  text?: string[];
+  /**
+   * A large table (submissions, form data): searched newest rows first, then on the search index
+   * (see `findSearching`). `columns`: hidden columns the conditions read (the search document).
+   */
+  large?: { columns?: string[] };
+  more?: (term: string, db: Knex) => Promise<(SearchCondition | null)[]> | (SearchCondition | null)[];
 }
 
 type SortOptions = { sortBy?: string; direction?: 'asc' | 'desc' };
@@ -50,7 +69,6 @@ type CursorKey = { s: string; d: 'asc' | 'desc'; v: string | null; id: string };
 /** The column alias the row's sort value travels under, from SQL to the cursor (never to the client). */
 const SORT_KEY = 'gridbook_sort_key';
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 const INTEGER = /^-?\d{1,18}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** Rows per page at most, whatever perPage asks for. */
@@ -61,6 +79,13 @@ const MAX_PAGE = 500;
  * Below it (and always when the estimate says "few"), the count is exact.
  */
 export const EXACT_COUNT_LIMIT = 20_000;
+/**
+ * A search of a large list first reads the newest rows in key order, at most this many; a page
+ * found among them is the answer (cheap, and the planner's guess at how many rows a text search
+ * matches cannot lead it astray). Fewer matches than a page there means the text is rare: the
+ * search index finds them all (a bitmap scan, whose cost follows the matches, not the table).
+ */
+export const SEARCH_WINDOW = 10_000;
 /** From this offset on, a page's keys are found on the key's index alone before its rows are read. */
 const DEFERRED_JOIN_OFFSET = 1_000;
 /** A date or date-time PostgreSQL can hold (years 0001 to 9999) that JavaScript can read. */
@@ -87,6 +112,8 @@ export class GridbookResource extends Resource {
   private readonly propsByPath: Map<string, ColumnProperty>;
   /** Each listed record's position in its list's order, for cursorsOf(). */
   private readonly positions = new WeakMap<BaseRecord, CursorKey>();
+  /** How the last search with a given filter found its page (AdminJS counts with the same filter). */
+  private readonly searchDensity = new WeakMap<Filter, 'dense' | 'sparse'>();
 
   constructor(
     metadata: ResourceMetadata,
@@ -109,8 +136,12 @@ export class GridbookResource extends Resource {
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
     const q = this.scoped(context);
     if (!q) return 0;
-    this.applyFilters(q, filter);
+    await this.applyFilters(q, filter);
+    const density = this.searchDensity.get(filter);
+    // A rare search text: counted exactly on the search index. A common one: estimated.
+    if (density === 'sparse') return Number((await this.indexFirst<{ n: string }[]>(q.count({ n: '*' })))[0]?.n ?? 0);
     const estimate = await this.estimateRows(q.clone().select(this.db.raw('1')));
+    if (density === 'dense') return Math.max(estimate, SEARCH_WINDOW);
     if (estimate > EXACT_COUNT_LIMIT) return estimate;
     const [row] = await q.count<{ n: string }[]>({ n: '*' });
     return Number(row?.n ?? 0);
@@ -127,7 +158,7 @@ export class GridbookResource extends Resource {
   override async find(filter: Filter, options: FindOptions, context?: ActionContext): Promise<BaseRecord[]> {
     const q = this.scoped(context);
     if (!q) return [];
-    this.applyFilters(q, filter);
+    await this.applyFilters(q, filter);
     const sortBy = options.sort?.sortBy;
     const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
     const sortProp = sortBy ? this.propsByPath.get(sortBy) : undefined;
@@ -154,7 +185,10 @@ export class GridbookResource extends Resource {
     if (from) this.whereAfter(q, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
     const sortKey = (prefix = '') => (sortColumn ? [this.db.raw('??::text AS ??', [prefix + sortColumn, SORT_KEY])] : []);
     let rows: ParamsType[];
-    if (offset >= DEFERRED_JOIN_OFFSET) {
+    const term = this.spec.search?.large ? searchTerm(filter.filters?.[SEARCH_FILTER]?.value) : null;
+    if (term !== null) {
+      rows = await this.findSearching(filter, q, { limit, offset, byKeyDesc: !from && (!sortProp || sortProp.path() === this.pk) && direction === 'desc', page, order }, context);
+    } else if (offset >= DEFERRED_JOIN_OFFSET) {
       // Deep pages: skip `offset` rows reading only the keys (an index-only scan where the order
       // is the key's), then read the page's rows. Same rows and order as the plain query.
       const keys = page(q.clone().select(this.pk));
@@ -174,7 +208,8 @@ export class GridbookResource extends Resource {
     return rows.map((row) => {
       const { [SORT_KEY]: key, ...params } = row;
       const record = new BaseRecord(params, this);
-      this.positions.set(record, { s: sortColumn ?? this.pk, d: direction, v: sortColumn ? ((key as string | null) ?? null) : null, id: String(params[this.pk]) });
+      // Rows read without their sort value (a search) give no cursor: the list pages by number.
+      if (!sortColumn || SORT_KEY in row) this.positions.set(record, { s: sortColumn ?? this.pk, d: direction, v: sortColumn ? ((key as string | null) ?? null) : null, id: String(params[this.pk]) });
       return record;
     });
   }
@@ -255,6 +290,51 @@ export class GridbookResource extends Resource {
     });
   }
 
+  /**
+   * A search of a large list, newest first (SEARCH_WINDOW): the page among the newest rows when it
+   * is full there, else the whole list's matches through the search index.
+   */
+  private async findSearching(
+    filter: Filter,
+    q: Knex.QueryBuilder,
+    how: { limit: number; offset: number; byKeyDesc: boolean; page: (qb: Knex.QueryBuilder) => Knex.QueryBuilder; order: (qb: Knex.QueryBuilder) => void },
+    context?: ActionContext,
+  ): Promise<ParamsType[]> {
+    if (how.byKeyDesc && how.limit && how.offset + how.limit <= SEARCH_WINDOW) {
+      const newest = this.scoped(context)!;
+      await this.applyFilters(newest, filter, false);
+      newest.select([...this.listColumns, ...(this.spec.search?.large?.columns ?? [])]).orderBy(this.pk, 'desc').limit(SEARCH_WINDOW);
+      // The subquery keeps the table's name, so the search conditions read its columns as written.
+      const within = this.db.from(newest.as(this.table)).select(this.listColumns.map((c) => `${this.table}.${c}`));
+      await this.applySearch(within, filter.filters[SEARCH_FILTER]!.value);
+      const rows = (await how.page(within.orderBy(`${this.table}.${this.pk}`, 'desc'))) as ParamsType[];
+      if (rows.length === how.limit) {
+        this.searchDensity.set(filter, 'dense');
+        return rows;
+      }
+    }
+    this.searchDensity.set(filter, 'sparse');
+    const plain = how.page(q.select(this.listColumns));
+    how.order(plain);
+    return (await this.indexFirst(plain)) as ParamsType[];
+  }
+
+  /**
+   * Runs a search statement on bitmap scans (the search index among them): plain index scans and
+   * sequential scans off, so the planner cannot walk the key's index or the table hoping to meet
+   * matches early (its estimate for a text search is a fixed guess, and at a million rows a rare
+   * text then costs a full scan). Only rare texts come here, so the bitmaps are small. A scan
+   * with no alternative still runs (disabling only makes it costly). SET LOCAL lasts until the
+   * end of this transaction.
+   */
+  private async indexFirst<T>(statement: Knex.QueryBuilder): Promise<T> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw('SET LOCAL enable_indexscan = off');
+      await trx.raw('SET LOCAL enable_seqscan = off');
+      return (await statement.transacting(trx)) as T;
+    });
+  }
+
   override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
     if (!this.validId(id)) return null;
     const q = this.scoped(context);
@@ -324,17 +404,32 @@ export class GridbookResource extends Resource {
     return id.length > 0 && id.length <= 200;
   }
 
-  private applyFilters(q: Knex.QueryBuilder, filter?: Filter): void {
+  private async applyFilters(q: Knex.QueryBuilder, filter?: Filter, withSearch = true): Promise<void> {
     const filters = filter?.filters ?? {};
     for (const [path, value] of Object.entries(this.spec.defaultFilters ?? {})) {
       if (!(path in filters)) q.where(path, value);
     }
+    const search = filters[SEARCH_FILTER];
+    if (search && withSearch) await this.applySearch(q, search.value);
     for (const [path, entry] of Object.entries(filters)) {
       // Hidden or unknown properties are ignored: they are not part of this resource.
       const property = this.propsByPath.get(path);
       if (!property) continue;
       this.applyFilter(q, property, entry.value);
     }
+  }
+
+  /** The search box: an OR of what this list's search matches, ANDed with the scope and the filters. */
+  private async applySearch(q: Knex.QueryBuilder, value: unknown): Promise<void> {
+    const term = searchTerm(value);
+    if (term === null) return;
+    // The key as typed: a number (a bigint key, or a reference as form data rows have), a uuid, or text.
+    const pkType = this.propsByPath.get(this.pk)?.type();
+    const idLike = pkType === 'uuid' ? UUID.test(term) : pkType === 'string' ? true : isIdLike(term);
+    const idMatch: SearchCondition | null = idLike ? (qb) => qb.orWhere(`${this.table}.${this.pk}`, term) : null;
+    const spec = this.spec.search ?? {};
+    const text = (spec.text ?? []).filter((c) => this.propsByPath.has(c)).map((c) => containsText(`${this.table}.${c}`, term));
+    whereAny(q, [idMatch, ...text, ...((await spec.more?.(term, this.db)) ?? [])]);
   }
 
   private applyFilter(q: Knex.QueryBuilder, property: ColumnProperty, value: unknown): void {

@@ -14,11 +14,27 @@ interface ExportView {
   createdAt: string;
 }
 
+interface Languages {
+  declared: string[];
+  default: string | null;
+}
+
 interface PanelData {
   rows: number;
   threshold: number;
   tables: string[];
+  languages: Languages;
   exports: ExportView[];
+}
+
+/** A language's own name for itself (`Kiswahili`, `français`), with its code; the code alone where the browser knows no name. */
+function languageName(code: string): string {
+  try {
+    const own = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+    return own && own !== code ? `${own} (${code})` : code;
+  } catch {
+    return code;
+  }
 }
 
 /** Calls our JSON API with the admin session (same origin). */
@@ -44,13 +60,17 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   const [data, setData] = useState<PanelData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [codes, setCodes] = useState(false);
+  // The language of headers and option labels: the form's default until another is picked.
+  const [language, setLanguage] = useState<string>('');
   const load = useCallback(async () => {
     try {
       const [rows, exports] = await Promise.all([
-        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then((r) => r.json() as Promise<{ rows: number; threshold: number; tables: string[] }>),
+        fetch(`/admin/api/resources/templates/records/${templateId}/export`, { credentials: 'same-origin' }).then(
+          (r) => r.json() as Promise<{ rows: number; threshold: number; tables: string[]; languages?: Languages }>,
+        ),
         api<ExportView[]>(`/templates/${templateId}/exports`),
       ]);
-      setData({ rows: rows.rows, threshold: rows.threshold, tables: rows.tables, exports });
+      setData({ rows: rows.rows, threshold: rows.threshold, tables: rows.tables, languages: rows.languages ?? { declared: [], default: null }, exports });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -67,7 +87,7 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
 
   const background = async (format: string) => {
     try {
-      await api(`/templates/${templateId}/exports`, { method: 'POST', body: JSON.stringify({ format, values: codes ? 'codes' : 'labels' }) });
+      await api(`/templates/${templateId}/exports`, { method: 'POST', body: JSON.stringify({ format, values: codes ? 'codes' : 'labels', ...(language ? { lang: language } : {}) }) });
       await load();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -78,7 +98,8 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   if (!data) return <Loader />;
   const big = data.rows > data.threshold;
   const direct = (format: string, table?: string) =>
-    `/api/v1/templates/${templateId}/export?format=${format}${table ? `&table=${encodeURIComponent(table)}` : ''}${codes ? '&values=codes' : ''}`;
+    `/api/v1/templates/${templateId}/export?format=${format}${table ? `&table=${encodeURIComponent(table)}` : ''}${codes ? '&values=codes' : ''}${language ? `&lang=${encodeURIComponent(language)}` : ''}`;
+  const declared = data.languages.declared;
   return (
     <Box variant="container" data-testid="export-panel">
       <H3>Export {record?.title}</H3>
@@ -87,6 +108,21 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
         {big ? `More than ${data.threshold.toLocaleString()}: exports run in the background.` : 'Downloads start at once.'} Choices read as
         their labels and files by their names; in CSV, text that a spreadsheet would read as a formula is prefixed with a quote.
       </Text>
+      {declared.length > 1 ? (
+        <Box mb="lg">
+          <label>
+            Headers and option labels in{' '}
+            <select value={language || (data.languages.default ?? '')} onChange={(e) => setLanguage(e.target.value === data.languages.default ? '' : e.target.value)} data-testid="export-language">
+              {declared.map((code) => (
+                <option key={code} value={code}>
+                  {languageName(code)}
+                  {code === data.languages.default ? ' — the form\'s default' : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+        </Box>
+      ) : null}
       <Box mb="lg">
         <label>
           <input type="checkbox" checked={codes} onChange={(e) => setCodes(e.target.checked)} data-testid="export-codes" /> Stored codes instead of

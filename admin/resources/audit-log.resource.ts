@@ -2,10 +2,10 @@ import type { ActionContext } from 'adminjs';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { asAdminUser } from '../admin-user.js';
 import { Components } from '../component-loader.js';
-import { NAV, type TableResource } from './types.js';
+import { NAV, readOnlyActions, type TableResource } from './types.js';
+import { exactly, userMatches } from '../../src/search/search.js';
 
 const isAdmin = ({ currentAdmin }: ActionContext) => asAdminUser(currentAdmin)?.role === 'admin';
-const refused = { isAccessible: false, isVisible: false };
 
 /**
  * The audit log, read-only for everyone: no new, edit or delete action is reachable, the resource
@@ -15,7 +15,15 @@ export function auditLogResource(): TableResource {
   return {
     table: 'audit_log',
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'audit_log', scope: (user) => (user.role === 'admin' ? 'all' : 'none') }),
+      resource: new GridbookResource(metadata, {
+        id: 'audit_log',
+        scope: (user) => (user.role === 'admin' ? 'all' : 'none'),
+        // Exact matches on indexed columns (the log grows without bound): the record it is about,
+        // its action or type, and entries by a user whose email or name contains the text.
+        search: {
+          more: async (term, db) => [exactly('audit_log.entity_id', term), exactly('audit_log.action', term), exactly('audit_log.entity_type', term), await userMatches(db, 'audit_log.actor_id', term)],
+        },
+      }),
       options: {
         navigation: NAV.audit,
         sort: { sortBy: 'id', direction: 'desc' },
@@ -29,13 +37,7 @@ export function auditLogResource(): TableResource {
           },
         },
         actions: {
-          list: { isAccessible: isAdmin },
-          show: { isAccessible: isAdmin },
-          search: { isAccessible: isAdmin },
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          ...readOnlyActions(isAdmin),
         },
       },
     }),

@@ -9,6 +9,8 @@ import { visibleInGrid, visibleScopeKnex } from '../../src/permissions/visible-s
 import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
 import { asAdminUser, visibleScopeOf } from '../admin-user.js';
+import { readOnlyActions } from './types.js';
+import { submissionMatches, whereAny } from '../../src/search/search.js';
 
 /**
  * The typed tables of published templates, as read-only admin resources: one per section table
@@ -31,7 +33,6 @@ interface PublishedTemplate {
   naming: Naming;
 }
 
-const refused = { isAccessible: false, isVisible: false };
 /** Lists show the first columns; every column is in the show view and in the filters. */
 const LIST_COLUMNS = 8;
 
@@ -108,18 +109,35 @@ export async function formDataResources(deps: {
     const scope = scopeFor(template.grid_id);
     // Outside the grid the resource is not there at all: not in the menu, not in the page's state,
     // and its actions refused (its rows are scoped away as well).
-    const members = { isAccessible: ({ currentAdmin }: ActionContext) => scopeOf(scope, currentAdmin) !== 'none' };
+    const members = ({ currentAdmin }: ActionContext) => scopeOf(scope, currentAdmin) !== 'none';
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
-      resource: new GridbookResource(metadata, { id: table.name, scope }),
+      resource: new GridbookResource(metadata, {
+        id: table.name,
+        scope,
+        // Rows of the submissions the search finds (their id, submitter, searchable answers: the
+        // submissions' index), one semi-join; the typed columns hold the same answers.
+        search: {
+          large: {},
+          more: async (term, db) => {
+            const matches = await submissionMatches(db, term, 's');
+            return [
+              (qb) =>
+                qb.orWhereIn(SYSTEM_COLUMNS.submissionId, (sub) =>
+                  sub.select('s.id').from('public.submissions as s').where('s.template_id', template.id).andWhere((any) => whereAny(any, matches)),
+                ),
+            ];
+          },
+        },
+      }),
       options: {
         navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
         sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },
         listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
         showProperties: [...key, ...fieldColumns, ...[...retired]],
         filterProperties: [...key, ...fieldColumns],
-        actions: { list: members, show: members, search: members, new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: readOnlyActions(members),
       },
     });
   }

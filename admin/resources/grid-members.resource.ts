@@ -5,6 +5,7 @@ import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { actorOf, asAdminUser, gridRoleFor } from '../admin-user.js';
 import { historyFeature } from '../features/history.feature.js';
 import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { gridTitleMatches, userMatches } from '../../src/search/search.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
@@ -34,6 +35,7 @@ export function gridMembersResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'grid_members',
+        search: { more: async (term, db) => [await userMatches(db, 'grid_members.user_id', term), await gridTitleMatches(db, 'grid_members.grid_id', term)] },
         scope: (user) =>
           user.role === 'admin'
             ? 'all'

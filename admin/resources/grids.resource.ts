@@ -2,6 +2,7 @@ import type { ActionContext } from 'adminjs';
 import { can, type Action } from '../../src/permissions/policy.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { actorOf, gridRoleFor } from '../admin-user.js';
+import { Components } from '../component-loader.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { boolParam, NAV, param, type AdminDeps, type TableResource } from './types.js';
@@ -23,6 +24,7 @@ export function gridsResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'grids',
+        search: { text: ['slug', 'title'] },
         scope: (user) =>
           user.role === 'admin'
             ? 'all'
@@ -59,7 +61,7 @@ export function gridsResource(deps: AdminDeps): TableResource {
         editProperties: ['slug', 'title', 'description'],
         properties: {
           description: { type: 'textarea' },
-          slug: { description: 'Lowercase letters, digits and hyphens; unique.' },
+          slug: { description: 'Lowercase letters, digits and hyphens; unique. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
         },
         actions: {
           new: { isAccessible: allowed('create') },

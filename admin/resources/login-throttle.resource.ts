@@ -2,10 +2,9 @@ import type { ActionContext } from 'adminjs';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { clearThrottleAction } from '../actions/clear-throttle.action.js';
 import { asAdminUser } from '../admin-user.js';
-import { NAV, type AdminDeps, type TableResource } from './types.js';
+import { NAV, readOnlyActions, type AdminDeps, type TableResource } from './types.js';
 
 const isAdmin = ({ currentAdmin }: ActionContext) => asAdminUser(currentAdmin)?.role === 'admin';
-const refused = { isAccessible: false, isVisible: false };
 
 /**
  * A resource in one file (the worked example of docs/extending.md): the network addresses with
@@ -17,6 +16,7 @@ export function loginThrottleResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'login_throttle',
+        search: { text: ['ip'] },
         scope: (user) => (user.role === 'admin' ? 'all' : 'none'),
       }),
       options: {
@@ -26,13 +26,7 @@ export function loginThrottleResource(deps: AdminDeps): TableResource {
           ip: { isTitle: true },
         },
         actions: {
-          list: { isAccessible: isAdmin },
-          show: { isAccessible: isAdmin },
-          search: { isAccessible: isAdmin },
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          ...readOnlyActions(isAdmin),
           clearThrottle: clearThrottleAction(deps.services.auth),
         },
       },

@@ -11,9 +11,9 @@ import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { statusProperty } from '../features/status-property.js';
-import { NAV, type AdminDeps, type TableResource } from './types.js';
+import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
+import { submissionMatches } from '../../src/search/search.js';
 
-const refused = { isAccessible: false, isVisible: false };
 
 /** The rows of the list: the permission module's scope of visible submissions. */
 export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
@@ -52,10 +52,10 @@ export function submissionsResource(deps: AdminDeps): TableResource {
 
   return {
     table: 'submissions',
-    hiddenColumns: ['idempotency_hash'],
+    hiddenColumns: ['idempotency_hash', 'search_document'],
     availableValues: { review_status: [...REVIEW_STATUSES] },
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'] }),
+      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'], search: { large: { columns: ['search_document'] }, more: (term, db) => submissionMatches(db, term, 'submissions') } }),
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },
@@ -75,10 +75,10 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           edited_since_rejection: { isVisible: false },
         },
         actions: {
-          new: refused,
-          edit: refused,
-          delete: refused,
-          bulkDelete: refused,
+          new: REFUSED,
+          edit: REFUSED,
+          delete: REFUSED,
+          bulkDelete: REFUSED,
           payload: {
             actionType: 'record',
             isVisible: false,

@@ -8,8 +8,9 @@ import { statusProperty } from '../features/status-property.js';
 import { inMenu } from '../features/in-menu.js';
 import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
-import { NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
+import { templateTitleMatches } from '../../src/search/search.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
@@ -93,6 +94,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
+        search: { text: ['slug', 'title'] },
         detailOnly: ['definition'],
         scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
         writer: {
@@ -121,6 +123,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
+          slug: { description: 'Lowercase letters, digits and hyphens; unique in its grid. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
           status: statusProperty('template'),
@@ -146,6 +149,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
                 rows: await deps.services.exports.rowCount(id),
                 threshold: deps.exportThreshold,
                 tables: target.sheets.slice(1).map((s) => s.name),
+                languages: target.languages,
               };
             },
           },
@@ -182,12 +186,12 @@ export function templatesResource(deps: AdminDeps): TableResource {
 
 /** Published versions, read-only: the definition and the exact DDL each publish ran. */
 export function templateVersionsResource(): TableResource {
-  const refused = { isAccessible: false, isVisible: false };
   return {
     table: 'template_versions',
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
+        search: { more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)] },
         detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'
@@ -207,7 +211,7 @@ export function templateVersionsResource(): TableResource {
           json_schema: { isVisible: false },
           naming: { isVisible: false },
         },
-        actions: { new: refused, edit: refused, delete: refused, bulkDelete: refused },
+        actions: { new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED },
       },
     }),
   };

@@ -1,5 +1,5 @@
 import type { ResourceMetadata } from '@adminjs/sql';
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionContext, ResourceWithOptions } from 'adminjs';
 import type { Pool } from '../../src/db/pool.js';
 import type { Services } from '../../src/services.js';
 import type { TemplateCatalog } from '../../src/templates/catalog.js';
@@ -11,7 +11,7 @@ export interface AdminDeps {
   catalog: TemplateCatalog;
   queues: Queues;
   /** The composition root's services that admin resources call (their types from one place). */
-  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks'>;
+  services: Pick<Services, 'users' | 'grids' | 'auth' | 'templates' | 'publisher' | 'submissions' | 'review' | 'reviewQueue' | 'followUps' | 'files' | 'exports' | 'webhooks' | 'savedViews'>;
 
   /** Exports with more rows than this run in the background. */
   exportThreshold: number;
@@ -51,4 +51,15 @@ export function boolParam(params: Record<string, unknown>, key: string): boolean
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
   return undefined;
+}
+
+/** An action nobody may run, hidden from the panel. */
+export const REFUSED = { isAccessible: false, isVisible: false } as const;
+
+type Access = boolean | ((context: ActionContext) => boolean);
+
+/** A read-only resource: list, show and search for those `access` lets in; no writes for anyone. */
+export function readOnlyActions(access: Access) {
+  const read = { isAccessible: access };
+  return { list: read, show: read, search: read, new: REFUSED, edit: REFUSED, delete: REFUSED, bulkDelete: REFUSED };
 }

@@ -9,6 +9,7 @@ import { confirmAction } from '../features/confirm-action.js';
 import { inMenu } from '../features/in-menu.js';
 import { historyFeature } from '../features/history.feature.js';
 import { boolParam, NAV, param, type AdminDeps, type TableResource } from './types.js';
+import { isIdLike } from '../../src/search/search.js';
 
 const refused = { isAccessible: false, isVisible: false };
 
@@ -61,6 +62,7 @@ export function webhooksResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'webhooks',
+        search: { text: ['url', 'description'] },
         scope: managerScope('webhooks.grid_id'),
         writer: {
           fieldMap: { url: 'url', events: 'events', gridId: 'grid_id' },
@@ -171,6 +173,7 @@ export function webhookDeliveriesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'webhook_deliveries',
+        search: { text: ['event'], more: (term) => [isIdLike(term) ? (qb) => qb.orWhere('webhook_deliveries.submission_id', term) : null] },
         scope: managerScope('webhook_deliveries.grid_id'),
       }),
       options: {

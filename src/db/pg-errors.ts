@@ -20,6 +20,7 @@ const CONSTRAINT_MESSAGES: Record<string, { path: string; message: string }> = {
   grid_members_grid_user_key: { path: 'userId', message: 'this user is already a member of this grid' },
   templates_grid_slug_key: { path: 'slug', message: 'a template with this slug already exists in this grid' },
   submissions_idempotency_key: { path: 'Idempotency-Key', message: 'this key was already used' },
+  saved_views_name_key: { path: 'name', message: 'you already have a view with this name on this list' },
 };
 
 // Connection-level failures: PostgreSQL down, restarting, or refusing connections.

@@ -12,7 +12,7 @@ import { authorizeInGrid } from '../permissions/grid-access.js';
 import type { TemplateCatalog } from '../templates/catalog.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
 import { findTemplate } from '../templates/templates.repository.js';
-import { localize } from '../rules/language.js';
+import { defaultLanguageOf, localize } from '../rules/language.js';
 import { EXPORT_VALUES, exportSheets, type ExportValues, type Sheet } from './export-plan.js';
 import {
   countProcessed,
@@ -78,6 +78,8 @@ export interface ExportTarget {
   templateId: string;
   gridId: string;
   values: ExportValues;
+  /** The languages the exported version declares (empty for none), its default first among them when it names one. */
+  languages: { declared: string[]; default: string | null };
 }
 
 /**
@@ -137,7 +139,8 @@ export class ExportService {
     }
     const stamp = new Date().toISOString().slice(0, 10);
     const base = `${template.slug}-${table ? `${table.replace('.', '-')}-` : ''}${stamp}`;
-    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id, values };
+    const languages = { declared: [...(version.definition.languages ?? [])], default: defaultLanguageOf(version.definition) ?? null };
+    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id, values, languages };
   }
 
   /** Processed submissions of the template: the number of rows of the main sheet. */

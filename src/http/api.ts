@@ -13,7 +13,8 @@ import { apiAuthentication } from './api-auth.js';
 import { sendError } from './envelope.js';
 import { apiNotFound } from './error-handler.js';
 import { guardJsonBody } from './json-guard.js';
-import { apiDocsPage, openApiDocument } from './openapi.js';
+import { apiDocsRouter } from './api-docs.js';
+import { openApiDocument } from './openapi.js';
 import { mountRoutes, type RouteSpec } from './routes.js';
 import { hasBody } from './request-body.js';
 
@@ -60,10 +61,5 @@ export function createApiRouter(rt: Runtime): { v1: Router; docs: Router } {
   mountRoutes(v1, routes);
   v1.use(apiNotFound);
 
-  const docs = express.Router();
-  const page = apiDocsPage(doc);
-  docs.get('/', (_req, res) => {
-    res.type('html').send(page);
-  });
-  return { v1, docs };
+  return { v1, docs: apiDocsRouter((doc.info as { title: string }).title) };
 }

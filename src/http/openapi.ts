@@ -1,6 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from './routes.js';
-import { escapeHtml } from './escape.js';
 
 /**
  * The OpenAPI 3.1 document, generated from the route declarations (the same schemas the routes
@@ -82,9 +81,15 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
       version,
       description:
         'Every response is an envelope: {"success": true, "data": ...} or {"success": false, "error": {"code", "message", "details"}}. ' +
-        'Authenticate with POST /auth/token, then send "Authorization: Bearer <accessToken>".',
+        'Authenticate with `POST /auth/token`, then send `Authorization: Bearer <accessToken>`. ' +
+        'On the interactive docs page (/api/docs), "Try it out" also works with the admin panel\'s session.',
     },
-    servers: [{ url: `${serverUrl}/api/v1` }],
+    // Relative first: the API as reached from wherever this document was read (the docs page's
+    // "Try it out" calls its own origin, whatever host or proxy it came through).
+    servers: [
+      { url: '/api/v1', description: 'This server' },
+      { url: `${serverUrl}/api/v1`, description: 'The configured public URL' },
+    ],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -92,28 +97,4 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
     },
     paths,
   };
-}
-
-/** A readable page for the document, served locally (no CDN): routes by tag, with their schemas. */
-export function apiDocsPage(doc: Record<string, unknown>): string {
-  const paths = doc.paths as Record<string, Record<string, { summary: string; tags: string[]; requestBody?: unknown; security?: unknown[] }>>;
-  const byTag = new Map<string, string[]>();
-  for (const [path, methods] of Object.entries(paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const body = op.requestBody
-        ? `<details><summary>request body</summary><pre>${escapeHtml(JSON.stringify((op.requestBody as { content: { 'application/json': { schema: unknown } } }).content['application/json'].schema, null, 2))}</pre></details>`
-        : '';
-      const html = `<div class="op"><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code>${op.security ? ' <em>public</em>' : ''}<p>${escapeHtml(op.summary)}</p>${body}</div>`;
-      const tag = op.tags[0] ?? 'other';
-      byTag.set(tag, [...(byTag.get(tag) ?? []), html]);
-    }
-  }
-  const info = doc.info as { title: string; description: string; version: string };
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1c1c38}
-.op{border:1px solid #dde;border-radius:6px;padding:.5rem .8rem;margin:.5rem 0}.m{font-weight:700;font-size:12px;padding:2px 6px;border-radius:4px;color:#fff}
-.get{background:#3a7}.post{background:#36c}.put,.patch{background:#c83}.delete{background:#c33}pre{background:#f5f5fa;padding:.5rem;overflow:auto;font-size:12px}p{margin:.3rem 0}</style></head>
-<body><h1>${escapeHtml(info.title)} <small>${escapeHtml(info.version)}</small></h1><p>${escapeHtml(info.description)}</p>
-<p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>
-${[...byTag].map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('')}`).join('')}</body></html>`;
 }

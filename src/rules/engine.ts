@@ -1,7 +1,7 @@
 import type { Definition, LocalizedDefinition, LocalizedField as Field, LocalizedSection as Section, LocalizedTable as RepeatingTable } from '../templates/definition.schema.js';
 import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
-import { languageFor, localize } from './language.js';
-import { MESSAGES } from './messages.js';
+import { languageFor, localize, localizedLanguage } from './language.js';
+import { messagesIn, type Messages } from './messages.js';
 import { compileExpressions, dropNotes, locate, noteKeys, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
 import { compileRelevance, type Relevance } from './relevance.js';
 import { isBlank, valueCheck, type ValueCheck } from './values.js';
@@ -99,21 +99,21 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
 
-const compileField = (field: Field, x: Expressions): CompiledField => ({
+const compileField = (field: Field, x: Expressions, m: Messages): CompiledField => ({
   field,
-  check: valueCheck(field),
+  check: valueCheck(field, m),
   required: x.required.get(field.id),
   constraints: x.constraints.get(field.id) ?? [],
 });
 
-function compileSection(section: Section, x: Expressions): CompiledSection {
+function compileSection(section: Section, x: Expressions, m: Messages): CompiledSection {
   return {
     section,
-    fields: new Map(section.fields.map((f) => [f.key, compileField(f, x)])),
+    fields: new Map(section.fields.map((f) => [f.key, compileField(f, x, m)])),
     tables: new Map(
       (section.tables ?? []).map((t) => [
         t.key,
-        { table: t, columns: new Map(t.columns.map((c) => [c.key, compileField(c, x)])), constraints: x.constraints.get(`${section.key}\u0000${t.key}`) ?? [] },
+        { table: t, columns: new Map(t.columns.map((c) => [c.key, compileField(c, x, m)])), constraints: x.constraints.get(`${section.key}\u0000${t.key}`) ?? [] },
       ]),
     ),
     relevance: compileRelevance(section, x.showIf),
@@ -121,8 +121,9 @@ function compileSection(section: Section, x: Expressions): CompiledSection {
   };
 }
 
-/** What a rule needs besides the value: the whole (prepared) answer, the row of a column, the clock. */
+/** What a rule needs besides the value: the whole (prepared) answer, the row of a column, the clock, the messages' language. */
 interface Scope {
+  m: Messages;
   answer: unknown;
   row?: unknown;
   clock: ExpressionClock;
@@ -145,10 +146,10 @@ function failing(constraints: CompiledConstraint[], scope: Scope): CompiledConst
   return constraints.filter((c) => !c.expression.holds(scope.answer, { row: scope.row, clock: scope.clock }));
 }
 
-function checkValue(compiled: CompiledField, value: unknown, required: boolean, path: string, out: Problem[], scope: Scope | null): void {
+function checkValue(compiled: CompiledField, value: unknown, required: boolean, path: string, out: Problem[], m: Messages, scope: Scope | null): void {
   const { field } = compiled;
   if (required && isBlank(value)) {
-    out.push({ path, label: field.label, message: MESSAGES.required(field), code: 'required' });
+    out.push({ path, label: field.label, message: m.required(field), code: 'required' });
     return;
   }
   if (value !== undefined && value !== null) {
@@ -164,32 +165,32 @@ function checkValue(compiled: CompiledField, value: unknown, required: boolean, 
 }
 
 function checkTable(compiled: CompiledTable, value: unknown, path: string, scope: Scope, out: Problem[]): void {
-  const draft = scope.draft;
+  const { draft, m } = scope;
   const { table } = compiled;
   const min = draft ? 0 : (table.minRows ?? 0);
   if (value === undefined) {
-    if (min > 0) out.push({ path, label: table.label, message: MESSAGES.rowCount(table, draft), code: 'rows' });
+    if (min > 0) out.push({ path, label: table.label, message: m.rowCount(table, draft), code: 'rows' });
     return;
   }
   if (!Array.isArray(value)) {
-    out.push({ path, label: table.label, message: MESSAGES.rows(), code: 'type' });
+    out.push({ path, label: table.label, message: m.rows(), code: 'type' });
     return;
   }
   if (value.length < min || (table.maxRows !== undefined && value.length > table.maxRows)) {
-    out.push({ path, label: table.label, message: MESSAGES.rowCount(table, draft), code: 'rows' });
+    out.push({ path, label: table.label, message: m.rowCount(table, draft), code: 'rows' });
   }
   value.forEach((row, i) => {
     const rowPath = `${path}[${i}]`;
     if (!isObject(row)) {
-      out.push({ path: rowPath, label: table.label, message: MESSAGES.row(), code: 'type' });
+      out.push({ path: rowPath, label: table.label, message: m.row(), code: 'type' });
       return;
     }
     for (const key of Object.keys(row)) {
-      if (!compiled.columns.has(key)) out.push({ path: `${rowPath}.${key}`, label: key, message: MESSAGES.unknownColumn(), code: 'unknown' });
+      if (!compiled.columns.has(key)) out.push({ path: `${rowPath}.${key}`, label: key, message: m.unknownColumn(), code: 'unknown' });
     }
     const rowScope = { ...scope, row };
     for (const [key, column] of compiled.columns) {
-      checkValue(column, own(row, key), isRequired(column, true, rowScope), `${rowPath}.${key}`, out, rowScope);
+      checkValue(column, own(row, key), isRequired(column, true, rowScope), `${rowPath}.${key}`, out, m, rowScope);
     }
   });
   for (const c of failing(compiled.constraints, scope)) out.push({ path, label: table.label, message: c.message, code: 'constraint' });
@@ -197,21 +198,21 @@ function checkTable(compiled: CompiledTable, value: unknown, path: string, scope
 
 function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, out: Problem[]): void {
   const { section } = compiled;
-  const draft = scope.draft;
+  const { draft, m } = scope;
   if (value !== undefined && !isObject(value)) {
-    out.push({ path: section.key, label: section.label, message: MESSAGES.section(), code: 'type' });
+    out.push({ path: section.key, label: section.label, message: m.section(), code: 'type' });
     return;
   }
   const values = value ?? {};
   for (const key of Object.keys(values)) {
     if (!compiled.fields.has(key) && !compiled.tables.has(key)) {
-      out.push({ path: `${section.key}.${key}`, label: key, message: MESSAGES.unknownField(), code: 'unknown' });
+      out.push({ path: `${section.key}.${key}`, label: key, message: m.unknownField(), code: 'unknown' });
     }
   }
   const shown = draft ? null : compiled.relevance((f) => own(values, f.key), scope.answer, scope.clock);
   for (const [key, field] of compiled.fields) {
     const isShown = shown !== null && shown.has(field.field.id);
-    checkValue(field, own(values, key), isRequired(field, isShown, scope), `${section.key}.${key}`, out, isShown ? scope : null);
+    checkValue(field, own(values, key), isRequired(field, isShown, scope), `${section.key}.${key}`, out, m, isShown ? scope : null);
   }
   for (const [key, table] of compiled.tables) checkTable(table, own(values, key), `${section.key}.${key}`, scope, out);
   for (const c of failing(compiled.constraints, scope)) out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
@@ -220,7 +221,8 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
 
 function compile(definition: LocalizedDefinition, language: string | undefined): CompiledRules {
   const x = compileExpressions(definition);
-  const sections = definition.sections.map((s) => compileSection(s, x));
+  const m = messagesIn(language);
+  const sections = definition.sections.map((s) => compileSection(s, x, m));
   const byKey = new Map(sections.map((s) => [s.section.key, s]));
   const byId = new Map(sections.map((s) => [s.section.id, s]));
   const sectionOf = (id: string) => {
@@ -233,11 +235,11 @@ function compile(definition: LocalizedDefinition, language: string | undefined):
   const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(where, x, dropNotes(notes, answer), options.clock ?? DEFAULT_CLOCK);
   const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
     const answer = prepare(input, options);
-    const scope: Scope = { answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };
+    const scope: Scope = { m, answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };
     const out: Problem[] = [];
-    if (!isObject(answer)) return { answer, problems: [{ path: '', label: '', message: MESSAGES.answer(), code: 'type' }] };
+    if (!isObject(answer)) return { answer, problems: [{ path: '', label: '', message: m.answer(), code: 'type' }] };
     for (const key of Object.keys(answer)) {
-      if (!byKey.has(key)) out.push({ path: key, label: key, message: MESSAGES.unknownSection(), code: 'unknown' });
+      if (!byKey.has(key)) out.push({ path: key, label: key, message: m.unknownSection(), code: 'unknown' });
     }
     for (const section of sections) checkSection(section, own(answer, section.section.key), scope, out);
     return { answer, problems: out };
@@ -262,20 +264,25 @@ function compile(definition: LocalizedDefinition, language: string | undefined):
 const DEFAULT_CLOCK = systemClock();
 
 // Compiled once per definition object and language: the catalog keeps one per version, and the browser one per form.
-const compiled = new WeakMap<LocalizedDefinition, CompiledRules>();
+const compiled = new WeakMap<LocalizedDefinition, Map<string | undefined, CompiledRules>>();
 
 /**
  * The compiled rules of a definition in a language (cached per definition object and language):
  * labels and constraint messages in that language, falling back to the default one
- * (src/rules/language.ts). Never throws: a definition being edited in the builder may be
- * incomplete, and its preview still runs.
+ * (src/rules/language.ts), and the engine's own messages in it (messages.ts), falling back to
+ * English. A definition localized before (the pages hold one) keeps the language it was
+ * localized in. Never throws: a definition being edited in the builder may be incomplete, and
+ * its preview still runs.
  */
 export function compileRules(definition: Definition, language?: string): CompiledRules {
-  const local = localize(definition, language);
-  let found = compiled.get(local);
+  const lang = localizedLanguage(definition) ?? languageFor(definition, language);
+  const local = localize(definition, lang);
+  let byLanguage = compiled.get(local);
+  if (!byLanguage) compiled.set(local, (byLanguage = new Map<string | undefined, CompiledRules>()));
+  let found = byLanguage.get(lang);
   if (!found) {
-    found = compile(local, languageFor(definition, language));
-    compiled.set(local, found);
+    found = compile(local, lang);
+    byLanguage.set(lang, found);
   }
   return found;
 }

@@ -162,13 +162,19 @@ export function checkLanguages(definition: Languages & Obj): { errors: LanguageP
 }
 
 const localized = new WeakMap<object, Map<string, unknown>>();
+/** The language of each localized copy, so that a page holding one judges in its language. */
+const localizedIn = new WeakMap<object, string>();
+
+/** The language a definition was localized in (by `localize`), or undefined for one that was not. */
+export const localizedLanguage = (definition: object): string | undefined => localizedIn.get(definition);
 
 /**
  * The definition with every text in one language (falling back to the default): cached per
  * definition object and language, so the engine compiles each once. A definition without
- * languages is returned as it is (all its texts are strings).
+ * languages is returned as it is (all its texts are strings), and so is one localized before.
  */
 export function localize<D extends Languages & object>(definition: D, language?: string): Localized<D> {
+  if (localizedIn.has(definition)) return definition as unknown as Localized<D>;
   const fallback = defaultLanguageOf(definition);
   const lang = languageFor(definition, language);
   if (fallback === undefined || lang === undefined) return definition as unknown as Localized<D>;
@@ -176,10 +182,12 @@ export function localize<D extends Languages & object>(definition: D, language?:
   if (!byLanguage) localized.set(definition, (byLanguage = new Map<string, unknown>()));
   let found = byLanguage.get(lang);
   if (!found) {
-    // A definition whose texts are all strings already (one localized before) is its own localization.
+    // A definition whose texts are all strings is its own localization in its default language;
+    // in another, a shallow copy of it, which remembers that language (for the engine's messages).
     const plain = textSlots(definition).every((s) => typeof s.text === 'string');
-    const copy = plain ? definition : (structuredClone(definition) as D);
+    const copy = plain ? (lang === fallback ? definition : { ...definition }) : (structuredClone(definition) as D);
     if (!plain) for (const s of textSlots(copy)) if (typeof s.text !== 'string') s.set(textIn(s.text, lang, fallback));
+    if (copy !== definition) localizedIn.set(copy, lang);
     byLanguage.set(lang, (found = copy));
   }
   return found as Localized<D>;

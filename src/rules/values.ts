@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { LocalizedField as Field } from '../templates/definition.schema.js';
 import { asResultType, DECIMAL_ABS_MAX, GEOPOINT_PARTS, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
-import { MESSAGES } from './messages.js';
+import { MESSAGES, type Messages } from './messages.js';
 import { compilePattern } from './pattern.js';
 
 /**
@@ -45,7 +45,7 @@ const HTTP = /^https?:\/\//u;
 const FILE_ID = /^[0-9]{1,18}$/;
 
 /** The length rule of a text: null when the length is fine, else the message. */
-function lengthCheck(field: Field, defaultMax: number): (s: string) => string | null {
+function lengthCheck(field: Field, defaultMax: number, m: Messages): (s: string) => string | null {
   const min = field.rules?.minLength;
   const max = field.rules?.maxLength ?? defaultMax;
   const both = min !== undefined && field.rules?.maxLength !== undefined;
@@ -53,8 +53,8 @@ function lengthCheck(field: Field, defaultMax: number): (s: string) => string | 
     // A string has at most as many code points as UTF-16 units, and at least half as many.
     if ((min === undefined || s.length >= min * 2) && s.length <= max) return null;
     const n = codePoints(s);
-    if (min !== undefined && n < min) return both ? MESSAGES.length(min, max) : MESSAGES.length(min, undefined);
-    if (n > max) return both ? MESSAGES.length(min, max) : MESSAGES.length(undefined, max);
+    if (min !== undefined && n < min) return both ? m.length(min, max) : m.length(min, undefined);
+    if (n > max) return both ? m.length(min, max) : m.length(undefined, max);
     return null;
   };
 }
@@ -79,11 +79,11 @@ function patternCheck(field: Field): ((s: string) => boolean) | null {
   }
 }
 
-function numberCheck(field: Field, integer: boolean): ValueCheck {
+function numberCheck(field: Field, integer: boolean, m: Messages): ValueCheck {
   const min = Math.max(typeof field.rules?.min === 'number' ? field.rules.min : -Infinity, integer ? SAFE_INTEGER_MIN : -DECIMAL_ABS_MAX);
   const max = Math.min(typeof field.rules?.max === 'number' ? field.rules.max : Infinity, integer ? SAFE_INTEGER_MAX : DECIMAL_ABS_MAX);
   // Messages are written only when a problem is found: compiling a 1,000-field version stays cheap.
-  const message = () => (integer ? MESSAGES.integer(field) : MESSAGES.decimal(field));
+  const message = () => (integer ? m.integer(field) : m.decimal(field));
   const code = integer ? 'integer' : 'number';
   return (v) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) return [code, message()];
@@ -91,14 +91,14 @@ function numberCheck(field: Field, integer: boolean): ValueCheck {
   };
 }
 
-function textCheck(field: Field, defaultMax: number): ValueCheck {
-  const length = lengthCheck(field, defaultMax);
+function textCheck(field: Field, defaultMax: number, m: Messages): ValueCheck {
+  const length = lengthCheck(field, defaultMax, m);
   const pattern = patternCheck(field);
   return (v) => {
-    if (typeof v !== 'string') return ['type', MESSAGES.text()];
+    if (typeof v !== 'string') return ['type', m.text()];
     const tooShortOrLong = length(v);
     if (tooShortOrLong) return ['length', tooShortOrLong];
-    if (pattern && !pattern(v)) return ['pattern', MESSAGES.pattern(field)];
+    if (pattern && !pattern(v)) return ['pattern', m.pattern(field)];
     return null;
   };
 }
@@ -115,62 +115,62 @@ function temporalCheck(field: Field, format: FormatDef, storable: (s: string) =>
   };
 }
 
-export function valueCheck(field: Field): ValueCheck {
+export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
   switch (field.type) {
     // The server computes it (engine.ts): its value is checked as its result type.
     case 'calculated':
-      return valueCheck(asResultType(field));
+      return valueCheck(asResultType(field), m);
     case 'text':
-      return textCheck(field, 10_000);
+      return textCheck(field, 10_000, m);
     case 'long_text':
-      return textCheck(field, 1_000_000);
+      return textCheck(field, 1_000_000, m);
     case 'integer':
-      return numberCheck(field, true);
+      return numberCheck(field, true, m);
     case 'decimal':
-      return numberCheck(field, false);
+      return numberCheck(field, false, m);
     case 'boolean':
-      return (v) => (typeof v === 'boolean' ? null : ['type', MESSAGES.boolean()]);
+      return (v) => (typeof v === 'boolean' ? null : ['type', m.boolean()]);
     case 'date':
-      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), () => MESSAGES.date(field));
+      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), () => m.date(field));
     case 'datetime':
-      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), () => MESSAGES.datetime(field));
+      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), () => m.datetime(field));
     case 'time':
-      return (v) => (typeof v === 'string' && TIME.test(v) ? null : ['format', MESSAGES.time()]);
+      return (v) => (typeof v === 'string' && TIME.test(v) ? null : ['format', m.time()]);
     case 'email':
     case 'url': {
       const email = field.type === 'email';
-      const length = lengthCheck(field, email ? 254 : 2048);
+      const length = lengthCheck(field, email ? 254 : 2048, m);
       const pattern = patternCheck(field);
-      const format = email ? MESSAGES.email : MESSAGES.url;
+      const format = email ? m.email : m.url;
       return (v) => {
         if (typeof v !== 'string') return ['type', format()];
         const tooLong = length(v);
         if (tooLong) return ['length', tooLong];
         if (email ? !isEmail(v) : !isUri(v) || !HTTP.test(v)) return ['format', format()];
-        if (pattern && !pattern(v)) return ['pattern', MESSAGES.pattern(field)];
+        if (pattern && !pattern(v)) return ['pattern', m.pattern(field)];
         return null;
       };
     }
     case 'single_choice': {
       const allowed = new Set((field.options ?? []).map((o) => o.value));
-      return (v) => (typeof v === 'string' && allowed.has(v) ? null : ['option', MESSAGES.singleChoice(field)]);
+      return (v) => (typeof v === 'string' && allowed.has(v) ? null : ['option', m.singleChoice(field)]);
     }
     case 'multiple_choice': {
       const allowed = new Set((field.options ?? []).map((o) => o.value));
       const { minItems = 0, maxItems = Infinity } = field.rules ?? {};
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.has(x))) return ['option', MESSAGES.multipleChoice(field)];
-        if (new Set(v).size !== v.length) return ['unique', MESSAGES.choiceTwice()];
-        return v.length < minItems || v.length > maxItems ? ['count', MESSAGES.choiceCount(field)] : null;
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.has(x))) return ['option', m.multipleChoice(field)];
+        if (new Set(v).size !== v.length) return ['unique', m.choiceTwice()];
+        return v.length < minItems || v.length > maxItems ? ['count', m.choiceCount(field)] : null;
       };
     }
     case 'geopoint':
-      return geopointCheck;
+      return geopointCheck(m);
     // One drawing, uploaded as a PNG: a file field's value of one id.
     case 'signature':
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x))) return ['type', MESSAGES.signature()];
-        return v.length > 1 ? ['count', MESSAGES.signature()] : null;
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x))) return ['type', m.signature()];
+        return v.length > 1 ? ['count', m.signature()] : null;
       };
     // Display-only: a value sent for a note is ignored (prepare.ts drops it), so none is judged.
     case 'note':
@@ -179,8 +179,8 @@ export function valueCheck(field: Field): ValueCheck {
       const max = field.multiple ? (field.rules?.maxItems ?? 100) : 1;
       const min = field.rules?.minItems ?? 0;
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x)) || new Set(v).size !== v.length) return ['type', MESSAGES.files()];
-        return v.length < min || v.length > max ? ['count', MESSAGES.fileCount(field, max)] : null;
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x)) || new Set(v).size !== v.length) return ['type', m.files()];
+        return v.length < min || v.length > max ? ['count', m.fileCount(field, max)] : null;
       };
     }
   }
@@ -189,15 +189,15 @@ export function valueCheck(field: Field): ValueCheck {
 const PART_KEYS = new Set<string>(GEOPOINT_PARTS.map((p) => p.key));
 
 /** A location: latitude and longitude (decimal degrees) required, altitude and accuracy (metres) optional, each in its range. */
-const geopointCheck: ValueCheck = (v) => {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return ['type', MESSAGES.geopoint()];
+const geopointCheck = (m: Messages): ValueCheck => (v) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return ['type', m.geopoint()];
   const point = v as Record<string, unknown>;
-  for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', MESSAGES.geopointPart(), key];
+  for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', m.geopointPart(), key];
   for (const part of GEOPOINT_PARTS) {
     const x = Object.hasOwn(point, part.key) ? point[part.key] : undefined;
     // An optional part may be null (a browser reports an unknown altitude so).
     if ((x === undefined || x === null) && !part.required) continue;
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max) return [x === undefined ? 'type' : 'range', MESSAGES.geopointRange(part), part.key];
+    if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max) return [x === undefined ? 'type' : 'range', m.geopointRange(part), part.key];
   }
   return null;
 };

@@ -122,6 +122,8 @@ export const FieldSchema = Type.Object(
     options: Type.Optional(Type.Array(OptionSchema, { maxItems: 1000 })),
     /** A file field taking several files. */
     multiple: Type.Optional(Type.Boolean()),
+    /** A text answer the admin panel's list search finds (field-types.ts `isSearchable`, section fields only; docs/search.md). */
+    searchable: Type.Optional(Type.Boolean()),
     /** The object form (one field of the section equals a value), or an expression that must hold. */
     showIf: Type.Optional(Type.Union([ShowIfSchema, Expression])),
     /** A calculated field's result type and expression. */

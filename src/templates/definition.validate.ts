@@ -6,7 +6,7 @@ import { checkLanguages, type LanguageProblem } from '../rules/language.js';
 import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
 import { DefinitionSchema, KEY_PATTERN, LABEL_MAX, type Definition, type Field, type Section } from './definition.schema.js';
-import { FIELD_TYPE_SPECS, fieldColumns, holdsFiles, isChoice, rowBytes } from './field-types.js';
+import { FIELD_TYPE_SPECS, fieldColumns, holdsFiles, isChoice, isSearchable, rowBytes } from './field-types.js';
 
 /**
  * Validation of template definitions: first the shape (JSON Schema), then the rules that span the
@@ -114,6 +114,11 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   }
   if (field.multiple !== undefined && field.type !== 'file') {
     problems.push({ path: `${path}.multiple`, message: 'only file fields take several values this way' });
+  }
+  if (field.searchable !== undefined && !isSearchable(field.type)) {
+    problems.push({ path: `${path}.searchable`, message: `only text, long text, email and URL fields can be searchable, not ${article(field.type)} field` });
+  } else if (field.searchable !== undefined && inTable) {
+    problems.push({ path: `${path}.searchable`, message: 'is not supported on table columns (only on section fields)' });
   }
   if (inTable && rules.unique) {
     problems.push({ path: `${path}.rules.unique`, message: 'is not supported on table columns (only on section fields)' });

@@ -220,6 +220,8 @@ export const acceptedTypes = (field: Pick<Field, 'type' | 'rules'>): string[] | 
 /** Fields the answer leaves out: computed (calculated) or display-only (note). */
 export const takesNoAnswer = (type: FieldType) => type === 'calculated' || type === 'note';
 
+/** The field types whose answers a list search can find (`searchable: true`, docs/search.md): text people type. */
+export const isSearchable = (type: FieldType) => type === 'text' || type === 'long_text' || type === 'email' || type === 'url';
 export const isChoice = (type: FieldType) => type === 'single_choice' || type === 'multiple_choice';
 export const isDateLike = (type: FieldType) => type === 'date' || type === 'datetime' || type === 'time';
 export const isNumeric = (type: FieldType) => type === 'integer' || type === 'decimal';

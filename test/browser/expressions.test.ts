@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, signIn } from '../helpers/browser.js';
+import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
 import { publishedSurvey, type Survey } from '../helpers/forms.js';
 import { FORMS } from '../rules/forms.js';
 
@@ -87,4 +87,51 @@ describe('expressions in the admin panel', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+  it('suggests the keys an expression can reference after ${, and completes the one picked', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // A busy two-core machine: navigations of the admin panel can take half a minute.
+    page.setDefaultTimeout(90_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, t.baseUrl, s.builder);
+    await page.goto(`${t.baseUrl}/admin/resources/templates/records/${s.templateId}/builder`);
+    const id = (testId: string) => page.getByTestId(testId);
+    await id('builder').waitFor();
+    await id('field-details-0-2').click();
+    const input = id('field-0-2-expression');
+    await input.fill('');
+    await input.pressSequentially('${ad');
+    const suggestions = id('field-0-2-expression-suggestion');
+    await expect.poll(() => suggestions.first().getAttribute('data-ref')).toBe('adults');
+    expect(await suggestions.first().textContent()).toContain('${adults}');
+    expect(await suggestions.first().textContent()).toContain('Adults');
+    // The field's own key is not offered (a calculation cannot read itself), nor a key without "ad".
+    expect(await suggestions.evaluateAll((els) => els.map((e) => e.getAttribute('data-ref')))).not.toContain('total');
+    await page.screenshot({ path: `${SCREENSHOTS}/expression-autocomplete.png` });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => input.inputValue()).toBe('${adults}');
+    await expect.poll(() => id('field-0-2-expression-suggestions').count()).toBe(0);
+    // Typing on after the completed reference, then picking with the mouse.
+    await input.pressSequentially(' + ${chi');
+    await expect.poll(() => suggestions.first().getAttribute('data-ref')).toBe('children');
+    await suggestions.first().click();
+    await expect.poll(() => input.inputValue()).toBe('${adults} + ${children}');
+    await expect.poll(() => id('field-0-2-expression-error').count()).toBe(0);
+    // Escape closes the list and keeps what is typed.
+    await input.pressSequentially(' + ${');
+    await expect.poll(() => suggestions.count()).toBeGreaterThan(3);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => id('field-0-2-expression-suggestions').count()).toBe(0);
+    expect(await input.inputValue()).toBe('${adults} + ${children} + ${');
+    // In another section, a field of the household is offered by its section: ${h.total}.
+    await id('field-details-1-5').click();
+    const crowd = id('field-1-5-showif-expression');
+    await crowd.fill('');
+    await crowd.pressSequentially('${h.to');
+    await expect.poll(() => id('field-1-5-showif-expression-suggestion').first().getAttribute('data-ref')).toBe('h.total');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => crowd.inputValue()).toBe('${h.total}');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 });

@@ -123,8 +123,41 @@ describe('API authentication', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/token', '/templates/{templateId}/submissions', '/templates/{templateId}/publish']));
     expect(doc.paths['/templates/{templateId}/submissions'].post.requestBody.content['application/json'].schema.properties.data).toBeDefined();
+    expect(doc.servers[0].url).toBe('/api/v1');
+  });
+
+  it('serves the interactive docs (Swagger UI) from this host, under a CSP that runs no inline script', async () => {
     const page = await fetch(`${t.baseUrl}/api/docs`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/templates/{templateId}/publish');
+    const html = await page.text();
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self' 'nonce-[^']+'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-inline'[^;]*;?.*script|unsafe-eval/);
+    expect(csp).toContain("default-src 'self'");
+    // Every script is a file of this host; no inline script, no other origin anywhere on the page.
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/src="\/api\/docs\/assets\/[\w.-]+\.js"/);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain('href="/admin"');
+    const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining(['/api/docs/assets/swagger-ui-bundle.js', '/api/docs/assets/swagger-ui.css', '/api/docs/assets/api-docs.js']));
+    for (const asset of assets.filter((a) => a !== '/admin')) {
+      const res = await fetch(`${t.baseUrl}${asset}`);
+      expect(res.status, asset).toBe(200);
+      expect(res.headers.get('content-security-policy'), asset).toBeTruthy();
+      expect(res.headers.get('x-content-type-options'), asset).toBe('nosniff');
+      const type = res.headers.get('content-type') ?? '';
+      if (asset.endsWith('.js')) expect(type, asset).toMatch(/^(application|text)\/javascript/);
+      if (asset.endsWith('.css')) expect(type, asset).toMatch(/^text\/css/);
+      await res.arrayBuffer();
+    }
+    // The start-up script turns off Swagger's online validator (it would send the document away).
+    expect(await (await fetch(`${t.baseUrl}/api/docs/assets/api-docs.js`)).text()).toContain('validatorUrl: null');
+    // Only the files the page needs: the rest of the package is not served.
+    expect((await fetch(`${t.baseUrl}/api/docs/assets/index.html`)).status).toBe(404);
   });
 });

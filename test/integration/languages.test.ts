@@ -59,6 +59,23 @@ describe('a form in several languages', () => {
     expect(count.rows[0].n).toBe(0);
   });
 
+  it("refuses with the engine's own messages (required, range, options) in the negotiated language, English for one it has none in", async () => {
+    const wrong = { h: { adults: 30, water: 'lake' } };
+    const sw = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: wrong }, { 'accept-language': 'sw-KE,sw;q=0.9' });
+    expect(sw.status).toBe(422);
+    expect(sw.body.error.details.map((d: { path: string; message: string }) => `${d.path}: ${d.message}`)).toEqual([
+      'h.adults: Weka namba kamili kuanzia 0 hadi 20',
+      'h.water: Chagua moja kati ya: Kisima, Bomba',
+      'h: Watu wasiozidi 12',
+    ]);
+    const fr = await s.submitterApi.post(`/templates/${s.templateId}/submissions?lang=fr`, { data: { h: { children: 1 } } });
+    expect(fr.body.error.details).toEqual([{ path: 'h.adults', label: 'Adults', message: 'Cette réponse est obligatoire', code: 'required' }]);
+    const de = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { h: { children: 1 } } }, { 'accept-language': 'de-DE' });
+    expect(de.body.error.details).toEqual([{ path: 'h.adults', label: 'Adults', message: 'This answer is required', code: 'required' }]);
+    const batch = await s.submitterApi.post(`/templates/${s.templateId}/submissions/batch?lang=sw`, { items: [{ idempotencyKey: 'lang-builtin', data: { h: { children: 1 } } }] });
+    expect(batch.body.data.items[0].error.details).toEqual([{ path: 'h.adults', label: 'Watu wazima', message: 'Jibu hili linahitajika', code: 'required' }]);
+  });
+
   it('exports with headers in lang=, the default without it', async () => {
     const ok = await s.submitterApi.post(`/templates/${s.templateId}/submissions?lang=sw`, { data: { h: { adults: 2, children: 1, water: 'well' } } });
     expect(ok.status, JSON.stringify(ok.body)).toBe(202);

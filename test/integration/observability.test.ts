@@ -84,13 +84,24 @@ describe('logs, metrics and the queue board', () => {
     await asAdmin.login(admin.email, admin.password);
     const board = await asAdmin.get('/admin/queues');
     expect(board.status).toBe(200);
-    expect(await board.text()).toContain('Gridbook queues');
+    const html = await board.text();
+    expect(html).toContain('Gridbook queues');
+    // Nothing from another origin (Bull Board's template links Google Fonts), our favicon, a way back.
+    expect(html).not.toMatch(/<(link|script|img)[^>]+(href|src)="https?:/);
+    expect(html).toContain('href="/admin/assets/fonts/roboto.css"');
+    expect(html).toContain('href="/admin/assets/gridbook/favicon.svg"');
+    expect(html).toMatch(/<a href="\/admin" data-testid="back-to-panel"/);
     const api = await asAdmin.getJson('/admin/queues/api/queues?activeQueue=submissions&page=1&jobsPerPage=10');
     expect(api.status).toBe(200);
     expect(JSON.stringify(api.body)).toContain('submissions');
     const asBuilder = new AdminClient(t.baseUrl);
     await asBuilder.login(builder.email, builder.password);
-    expect((await asBuilder.get('/admin/queues')).status).toBe(403);
+    const refused = await asBuilder.get('/admin/queues');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^text\/html/);
+    const refusal = await refused.text();
+    expect(refusal).toContain('The queue board is for administrators');
+    expect(refusal).toContain('href="/admin"');
     expect((await asBuilder.get('/admin/queues/api/queues')).status).toBe(403);
     const anonymous = await fetch(`${t.baseUrl}/admin/queues`, { redirect: 'manual' });
     expect(anonymous.status).toBe(302);
@@ -109,5 +120,34 @@ describe('metrics with a token', () => {
     expect((await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     const ok = await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-me-please-0123456789' } });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("Gridbook's logo and favicon", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await setupApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('are served by this host, to anyone, and linked from the sign-in page', async () => {
+    for (const [path, type] of [
+      ['/admin/assets/gridbook/logo.svg', /^image\/svg\+xml/],
+      ['/admin/assets/gridbook/favicon.svg', /^image\/svg\+xml/],
+      ['/admin/assets/gridbook/favicon.png', /^image\/png/],
+      ['/favicon.ico', /^image\/(x-icon|vnd\.microsoft\.icon)/],
+    ] as const) {
+      const res = await fetch(`${t.baseUrl}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(type);
+      expect((await res.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
+    }
+    const login = await (await fetch(`${t.baseUrl}/admin/login`)).text();
+    expect(login).toContain('<link rel="icon" type="image/svg+xml" href="/admin/assets/gridbook/favicon.svg">');
+    expect(login).toContain('"logo":"/admin/assets/gridbook/logo.svg"');
+    expect(login).toContain('Welcome to Gridbook');
+    expect(login).not.toMatch(/(href|src)="https?:/);
   });
 });

@@ -350,11 +350,21 @@ ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines):
 
 // ---- languages: the same answers judged in each language of the form, in one it lacks (German:
 // the default, English) and in none; labels, option labels, patterns' and constraints' messages
-// in that language, a missing translation falling back to English.
+// in that language, a missing translation falling back to English; the engine's own messages
+// (required, ranges, options) in that language too.
 const TEXTS = {
-  en: { h: 'Household', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'End', END: 'The end comes on or after the start', HOUSE: 'At most 12 people', options: 'Well, Tap', PERMIT: 'Use the format WP-123456' },
-  sw: { h: 'Kaya', adults: 'Watu wazima', water: 'Water', permit: 'Kibali', end: 'Mwisho', END: 'Mwisho ni siku ya mwanzo au baadaye', HOUSE: 'Watu wasiozidi 12', options: 'Kisima, Bomba', PERMIT: 'Tumia muundo WP-123456' },
-  fr: { h: 'Ménage', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'Fin', END: 'La fin vient après le début', HOUSE: 'Au plus 12 personnes', options: 'Puits, Tap', PERMIT: 'Use the format WP-123456' },
+  en: {
+    h: 'Household', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'End', END: 'The end comes on or after the start', HOUSE: 'At most 12 people', PERMIT: 'Use the format WP-123456',
+    REQUIRED: 'This answer is required', CHOOSE: 'Choose one of: Well, Tap', ADULTS: 'Enter a whole number from 0 to 20',
+  },
+  sw: {
+    h: 'Kaya', adults: 'Watu wazima', water: 'Water', permit: 'Kibali', end: 'Mwisho', END: 'Mwisho ni siku ya mwanzo au baadaye', HOUSE: 'Watu wasiozidi 12', PERMIT: 'Tumia muundo WP-123456',
+    REQUIRED: 'Jibu hili linahitajika', CHOOSE: 'Chagua moja kati ya: Kisima, Bomba', ADULTS: 'Weka namba kamili kuanzia 0 hadi 20',
+  },
+  fr: {
+    h: 'Ménage', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'Fin', END: 'La fin vient après le début', HOUSE: 'Au plus 12 personnes', PERMIT: 'Use the format WP-123456',
+    REQUIRED: 'Cette réponse est obligatoire', CHOOSE: 'Choisissez l’une des options : Puits, Tap', ADULTS: 'Saisissez un nombre entier de 0 à 20',
+  },
 };
 const inLang = (lang: string | undefined, answer: unknown, expect: string[], extra: Partial<RuleCase> = {}) => CASES.push({ form: 'lang', answer, expect, ...(lang ? { lang } : {}), ...extra });
 for (const lang of ['en', 'sw', 'fr', 'de', undefined]) {
@@ -362,13 +372,13 @@ for (const lang of ['en', 'sw', 'fr', 'de', undefined]) {
   const L = (h: Record<string, unknown>) => ({ h: { adults: 2, ...h } });
   inLang(lang, L({ children: 3, start: '2024-05-01', end: '2024-05-02', water: 'well', permit: 'WP-123456' }), [], { computed: { 'h.total': 5 } });
   inLang(lang, L({ start: '2024-05-02', end: '2024-05-01' }), [`h.end (${t.end}): ${t.END}`]);
-  inLang(lang, { h: { children: 1 } }, [`h.adults (${t.adults}): This answer is required`], { computed: { 'h.total': 1 } });
-  inLang(lang, L({ water: 'river' }), [`h.water (${t.water}): Choose one of: ${t.options}`]);
+  inLang(lang, { h: { children: 1 } }, [`h.adults (${t.adults}): ${t.REQUIRED}`], { computed: { 'h.total': 1 } });
+  inLang(lang, L({ water: 'river' }), [`h.water (${t.water}): ${t.CHOOSE}`]);
   inLang(lang, L({ permit: 'WP-12' }), [`h.permit (${t.permit}): ${t.PERMIT}`]);
   inLang(lang, L({ adults: 10, children: 5 }), [`h (${t.h}): ${t.HOUSE}`], { computed: { 'h.total': 15 } });
-  inLang(lang, L({ adults: 21, start: '2024-05-02', end: '2024-04-01' }), [`h.adults (${t.adults}): Enter a whole number from 0 to 20`, `h.end (${t.end}): ${t.END}`, `h (${t.h}): ${t.HOUSE}`]);
+  inLang(lang, L({ adults: 21, start: '2024-05-02', end: '2024-04-01' }), [`h.adults (${t.adults}): ${t.ADULTS}`, `h.end (${t.end}): ${t.END}`, `h (${t.h}): ${t.HOUSE}`]);
   // A draft skips constraints in every language, and still checks each value.
-  inLang(lang, { h: { start: '2024-05-02', end: '2024-05-01', water: 'lake' } }, [`h.water (${t.water}): Choose one of: ${t.options}`], { draft: true });
+  inLang(lang, { h: { start: '2024-05-02', end: '2024-05-01', water: 'lake' } }, [`h.water (${t.water}): ${t.CHOOSE}`], { draft: true });
   inLang(lang, L({ start: '2024-05-01', end: '2024-05-01' }), [], { computed: { 'h.total': 2 } });
 }
 
@@ -436,3 +446,196 @@ placeCalc(G({ consent: true, thanks: 'you are welcome' }), { 'g.thanks': undefin
 placeCalc(G({ consent: false, wit: ['13'], thanks: ['x'] }), { 'g.thanks': undefined });
 // Unknown keys beside them are still refused.
 place(G({ location: LOC }), 'g.location (location): This section has no question with this key');
+
+// ---- functions and edge cases of expressions: null through arithmetic and comparisons, division
+// by zero, round, coalesce, selected, matches() on RE2, lengths, dates and times, and a table's
+// columns read per row, over all rows, and reaching outside the table from a column's rule.
+const F = (f: Record<string, unknown>) => ({ f });
+const fn = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'fn', answer, expect, computed });
+// Nothing answered: every reference is null; null propagates through arithmetic and makes
+// comparisons false; coalesce, count and sum still give values; not() reads null as false.
+fn({}, {
+  'f.ratio': null, 'f.r2': null, 'f.r0': null, 'f.first': 'none', 'f.sumab': 0, 'f.plain': null, 'f.bigger': null, 'f.smaller': null, 'f.notgt': true, 'f.blank': true, 'f.noteq': false,
+  'f.water': false, 'f.well': false, 'f.nuses': 0, 'f.letters': false, 'f.digit': false, 'f.len': null, 'f.joined': null, 'f.days': null, 'f.ago': null, 'f.before': null, 'f.seen': null,
+  'f.total': 0, 'f.nrows': 0, 'f.maxq': null, 'f.minp': null, 'f.avg': null, 'f.kindb': false,
+});
+fn(F({ a: 2 }), { 'f.plain': null, 'f.sumab': 2, 'f.bigger': 2, 'f.smaller': 2, 'f.noteq': false, 'f.ratio': null });
+fn(F({ b: 4 }), { 'f.plain': null, 'f.sumab': 4, 'f.notgt': true, 'f.ratio': null });
+fn(F({ a: null, b: null }), { 'f.sumab': 0, 'f.plain': null, 'f.bigger': null });
+fn(F({ a: 1, b: 2 }), { 'f.plain': 3, 'f.bigger': 2, 'f.smaller': 1, 'f.noteq': true, 'f.ratio': 0.5 });
+fn(F({ a: 1, b: 1 }), { 'f.noteq': false, 'f.ratio': 1 });
+// Division by zero is null, not Infinity, whatever the numerator.
+for (const a of [7, -7, 0]) fn(F({ a, b: 0 }), { 'f.ratio': null, 'f.plain': a });
+fn(F({ a: 0, b: 5 }), { 'f.ratio': 0 });
+fn(F({ a: -1, b: 3 }), { 'f.ratio': -1 / 3 });
+// A number sent as text is refused for its type, and still reads as the number it spells.
+fn(F({ a: '6', b: 3 }), { 'f.ratio': 2 }, 'f.a (A): Enter a number');
+// round(x, n): halves away from zero, 1.005 as people mean it, negative places, no -0; an integer calculation rounds the same way.
+const ROUNDS: [number, number, number, number][] = [
+  [2.345, 2.35, 2, 0], [1.005, 1.01, 1, 0], [2.5, 2.5, 3, 0], [-2.5, -2.5, -3, 0], [0.125, 0.13, 0, 0], [-0.004, 0, 0, 0], [1250, 1250, 1250, 1300], [-1250, -1250, -1250, -1300], [149.999, 150, 150, 100],
+];
+for (const [a, r2, r0, rh] of ROUNDS) fn(F({ a }), { 'f.r2': r2, 'f.r0': r0, 'f.rh': rh });
+// not (x > 3) holds for an empty x, and for 3; not for 5.
+for (const [a, notgt] of [[5, false], [3, true], [3.01, false], [-10, true]] as const) fn(F({ a }), { 'f.notgt': notgt });
+// coalesce: the first answer given; an empty text is no answer.
+fn(F({ word: '', code: 'AB-1' }), { 'f.first': 'AB-1', 'f.blank': true });
+fn(F({ word: 'hi' }), { 'f.first': 'hi', 'f.blank': false });
+fn(F({ code: 'AB-12' }), { 'f.first': 'AB-12' });
+fn(F({ word: null, code: null }), { 'f.first': 'none' });
+// selected on a multiple choice and on a single choice; count of a multiple choice.
+fn(F({ uses: ['power', 'gas'] }), { 'f.water': false, 'f.nuses': 2 });
+fn(F({ uses: ['water', 'gas'] }), { 'f.water': true, 'f.nuses': 2 });
+fn(F({ uses: ['water'] }), { 'f.water': true, 'f.nuses': 1 });
+fn(F({ src: 'tap' }), { 'f.well': false });
+fn(F({ src: 'well' }), { 'f.well': true });
+fn(F({ src: 'lake' }), { 'f.well': false }, 'f.src (Source): Choose one of: Well, Tap');
+// matches() on RE2: Unicode letters by \p{L}, \d ASCII digits only, unanchored unless anchored,
+// nested repetition in linear time; a constraint with matches() refuses at its path.
+for (const [word, letters, digit] of [['Jambo', true, false], ['Añil', true, false], ['Ἀθῆναι', true, false], ['abc1', false, true], ['a b', false, false], ['٣', false, false], ['x9y', false, true]] as const) {
+  fn(F({ word }), { 'f.letters': letters, 'f.digit': digit });
+}
+fn(F({ word: 'aaaa' }), { 'f.nested': true });
+fn(F({ word: `${'a'.repeat(5000)}!` }), { 'f.nested': false, 'f.len': 5001 });
+for (const code of ['AB-12', 'ZZ-0', 'AB-1234567']) fn(F({ code }), {});
+for (const code of ['ab-12', 'AB-12x', 'XAB-12', 'AB12', 'AB-', 'AB-１２']) fn(F({ code }), {}, 'f.code (Code): A code looks like AB-12');
+// An empty code is no answer: its constraint says nothing until it is given.
+fn(F({ code: '' }), { 'f.first': 'none' });
+// length() counts code points; + joins texts, and a missing part makes the whole null.
+fn(F({ word: '😀😀' }), { 'f.len': 2 });
+fn(F({ word: 'ab', code: 'CD-1' }), { 'f.joined': 'ab-CD-1' });
+fn(F({ word: 'ab' }), { 'f.joined': null });
+// Dates: days between (leap years, backwards), a day before (across a year and a leap day), and against today() (2024-06-15).
+const DATES: [string, string, number, string][] = [
+  ['2024-02-28', '2024-03-01', 2, '2024-02-29'],
+  ['2023-02-28', '2023-03-01', 1, '2023-02-28'],
+  ['2023-03-01', '2023-02-28', -1, '2023-02-27'],
+  ['2024-12-31', '2024-01-01', -365, '2023-12-31'],
+  ['2000-01-01', '2100-01-01', 36525, '2099-12-31'],
+];
+for (const [d1, d2, days, before] of DATES) fn(F({ d1, d2 }), { 'f.days': days, 'f.before': before });
+for (const [d1, ago] of [['2024-06-15', 0], ['2024-06-16', -1], ['2023-06-15', 366], ['2024-01-01', 166]] as const) fn(F({ d1 }), { 'f.ago': ago });
+fn(F({ d1: '2024-02-30' }), { 'f.ago': null, 'f.days': null }, 'f.d1 (From): Enter a date like 2024-03-31');
+// Dates and times: whole days to now() (2024-06-15T12:00Z), truncated towards zero, time zones read.
+const SEEN: [string, number][] = [
+  ['2024-06-14T12:00:00Z', 1], ['2024-06-14T12:00:01Z', 0], ['2024-06-15T13:00:00+02:00', 0], ['2024-06-16T12:00:00Z', -1], ['2024-06-13T00:00:00-12:00', 2], ['2024-06-16T11:59:59Z', 0],
+];
+for (const [at, seen] of SEEN) fn(F({ at }), { 'f.seen': seen });
+// A table: per-row calculation (a missing quantity counts 1 through coalesce), and the column over all rows.
+fn(F({ rows: [] }), { 'f.total': 0, 'f.nrows': 0, 'f.maxq': null, 'f.minp': null, 'f.avg': null, 'f.kindb': false });
+fn(F({ rows: [{ qty: 2, price: 1.5 }, { price: 3 }] }), { 'f.rows[0].line': 3, 'f.rows[1].line': 3, 'f.total': 6, 'f.nrows': 1, 'f.maxq': 2, 'f.minp': 1.5, 'f.avg': 2.25 });
+// No price: the line is null, skipped by sum; the average divides by zero, so it is null.
+fn(F({ rows: [{ qty: 3 }] }), { 'f.rows[0].line': null, 'f.total': 0, 'f.nrows': 1, 'f.avg': null });
+fn(F({ rows: [{ price: 0.1 }, { price: 0.2 }] }), { 'f.avg': 0.15, 'f.minp': 0.1 });
+fn(F({ rows: [{ qty: 0, price: 9 }, { qty: -4, price: 1 }] }), { 'f.total': -4, 'f.maxq': 0, 'f.rows[0].line': 0 });
+// selected over a column's values; a column required by an expression of its own row.
+fn(F({ rows: [{ kind: 'a' }, { kind: 'b', note: 'n' }] }), { 'f.kindb': true });
+fn(F({ rows: [{ kind: 'a' }] }), { 'f.kindb': false });
+fn(F({ rows: [{ kind: 'b' }, { kind: 'a' }, { kind: 'b', note: ' ' }] }), { 'f.kindb': true }, 'f.rows[0].note (Note): This answer is required', 'f.rows[2].note (Note): This answer is required');
+// A column's constraint reaching outside its table (${f.cap}), per row, with coalesce for no cap.
+fn(F({ cap: 2, rows: [{ qty: 2 }, { qty: 3 }] }), {}, 'f.rows[1].qty (Quantity): Over the cap');
+fn(F({ cap: 0, rows: [{ qty: 0 }] }), {});
+fn(F({ rows: [{ qty: 100 }] }), {});
+fn(F({ rows: [{ qty: 101 }, { qty: 5 }, { qty: 102 }] }), {}, 'f.rows[0].qty (Quantity): Over the cap', 'f.rows[2].qty (Quantity): Over the cap');
+fn(F({ cap: 'two', rows: [{ qty: 3 }] }), {}, 'f.cap (Cap): Enter a whole number');
+// The section's constraint over a column: at most 3 rows with a quantity (rows without one do not count).
+fn(F({ rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, {}] }), { 'f.nrows': 3 });
+fn(F({ rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 1 }] }), { 'f.nrows': 4, 'f.total': 0 }, 'f (Functions): At most 3 rows with a quantity');
+// A value sent for a calculated column or field is replaced by the computed one.
+fn(F({ a: 1, b: 4, ratio: 99, rows: [{ qty: 2, price: 2, line: 1000 }] }), { 'f.ratio': 0.25, 'f.rows[0].line': 4, 'f.total': 4 });
+// A draft computes everything and runs no constraint.
+CASES.push({ form: 'fn', draft: true, answer: F({ code: 'bad', rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 500 }] }), expect: [], computed: { 'f.nrows': 4 } });
+
+// ---- the engine's own messages in the form's language: English, Swahili, French; Portuguese has
+// none (its labels are Portuguese, the messages English); no language asked for is the default's.
+type BuiltIn = Record<'REQ' | 'REQ_CH' | 'REQ_OK' | 'ROWS' | 'N' | 'D' | 'T' | 'TEXT' | 'P' | 'EM' | 'U' | 'DT' | 'TM' | 'CH' | 'MC_COUNT' | 'MC_TWICE' | 'MC' | 'OK' | 'LAT' | 'POINT' | 'PART' | 'F_COUNT' | 'FILES' | 'ROWS_LIST' | 'ROW' | 'COLUMN' | 'FIELD' | 'SECTION_KEY' | 'SECTION' | 'ANSWER', string>;
+const BUILT_IN: Record<'en' | 'sw' | 'fr', BuiltIn> = {
+  en: {
+    REQ: 'This answer is required', REQ_CH: 'This answer is required: choose an option', REQ_OK: 'This answer is required: answer yes or no', ROWS: 'Add from 1 to 3 rows',
+    N: 'Enter a whole number from 1 to 1,500', D: 'Enter a number of at least 0.5', T: 'Enter from 2 to 5 characters', TEXT: 'Enter text', P: 'Enter the answer in the format this question asks for',
+    EM: 'Enter an email address like name@example.org', U: 'Enter a web address starting with http:// or https://, like https://example.org',
+    DT: 'Enter a date like 2024-03-31, from 2024-01-01 to 2024-12-31', TM: 'Enter a time like 14:30 or 14:30:15', CH: 'Choose one of: Well, Tap',
+    MC_COUNT: 'Choose from 1 to 2 options', MC_TWICE: 'Choose each option once', MC: 'Choose from: A, B, C', OK: 'Answer yes or no',
+    LAT: 'Enter a latitude from -90 to 90', POINT: 'Enter a location as latitude and longitude in decimal degrees', PART: 'A location has only a latitude, a longitude, an altitude and an accuracy',
+    F_COUNT: 'Attach at most 2 files', FILES: 'Attach files by their ids (as returned by the upload)', ROWS_LIST: 'Enter the rows of this table as a list', ROW: 'Enter this row as an object of its columns',
+    COLUMN: 'This table has no column with this key', FIELD: 'This section has no question with this key', SECTION_KEY: 'This form has no section with this key',
+    SECTION: 'Enter the answers of this section as an object of its questions', ANSWER: 'Send the answer as an object of its sections',
+  },
+  sw: {
+    REQ: 'Jibu hili linahitajika', REQ_CH: 'Jibu hili linahitajika: chagua chaguo', REQ_OK: 'Jibu hili linahitajika: jibu ndiyo au hapana', ROWS: 'Ongeza safu 1 hadi 3',
+    N: 'Weka namba kamili kuanzia 1 hadi 1,500', D: 'Weka namba isiyopungua 0.5', T: 'Weka herufi 2 hadi 5', TEXT: 'Weka maandishi', P: 'Weka jibu katika muundo unaoombwa na swali hili',
+    EM: 'Weka anwani ya barua pepe kama jina@example.org', U: 'Weka anwani ya wavuti inayoanza na http:// au https://, kama https://example.org',
+    DT: 'Weka tarehe kama 2024-03-31, kuanzia 2024-01-01 hadi 2024-12-31', TM: 'Weka saa kama 14:30 au 14:30:15', CH: 'Chagua moja kati ya: Kisima, Bomba',
+    MC_COUNT: 'Chagua machaguo 1 hadi 2', MC_TWICE: 'Chagua kila chaguo mara moja tu', MC: 'Chagua kutoka: A, B, C', OK: 'Jibu ndiyo au hapana',
+    LAT: 'Weka latitudo kuanzia -90 hadi 90', POINT: 'Weka mahali kama latitudo na longitudo kwa nyuzi za desimali', PART: 'Mahali pana latitudo, longitudo, mwinuko na usahihi tu',
+    F_COUNT: 'Ambatisha faili zisizozidi 2', FILES: 'Ambatisha faili kwa vitambulisho vyake (kama upakiaji ulivyovirudisha)', ROWS_LIST: 'Weka safu za jedwali hili kama orodha',
+    ROW: 'Weka safu hii kama kitu chenye safu wima zake', COLUMN: 'Jedwali hili halina safu wima yenye ufunguo huu', FIELD: 'Sehemu hii haina swali lenye ufunguo huu',
+    SECTION_KEY: 'Fomu hii haina sehemu yenye ufunguo huu', SECTION: 'Weka majibu ya sehemu hii kama kitu chenye maswali yake', ANSWER: 'Tuma jibu kama kitu chenye sehemu zake',
+  },
+  fr: {
+    REQ: 'Cette réponse est obligatoire', REQ_CH: 'Cette réponse est obligatoire : choisissez une option', REQ_OK: 'Cette réponse est obligatoire : répondez oui ou non', ROWS: 'Ajoutez de 1 à 3 lignes',
+    N: 'Saisissez un nombre entier de 1 à 1\u202f500', D: 'Saisissez un nombre supérieur ou égal à 0,5', T: 'Saisissez de 2 à 5 caractères', TEXT: 'Saisissez du texte',
+    P: 'Saisissez la réponse au format que demande cette question', EM: 'Saisissez une adresse e-mail comme nom@example.org',
+    U: 'Saisissez une adresse web commençant par http:// ou https://, comme https://example.org', DT: 'Saisissez une date comme 2024-03-31, du 2024-01-01 au 2024-12-31',
+    TM: 'Saisissez une heure comme 14:30 ou 14:30:15', CH: 'Choisissez l’une des options : Puits, Robinet', MC_COUNT: 'Choisissez de 1 à 2 options',
+    MC_TWICE: 'Choisissez chaque option une seule fois', MC: 'Choisissez parmi : A, B, C', OK: 'Répondez oui ou non', LAT: 'Saisissez une latitude de -90 à 90',
+    POINT: 'Saisissez un lieu par sa latitude et sa longitude en degrés décimaux', PART: 'Un lieu n’a qu’une latitude, une longitude, une altitude et une précision',
+    F_COUNT: 'Joignez au plus 2 fichiers', FILES: 'Joignez les fichiers par leurs identifiants (tels que le téléversement les a renvoyés)',
+    ROWS_LIST: 'Saisissez les lignes de ce tableau sous forme de liste', ROW: 'Saisissez cette ligne comme un objet de ses colonnes', COLUMN: 'Ce tableau n’a pas de colonne avec cette clé',
+    FIELD: 'Cette section n’a pas de question avec cette clé', SECTION_KEY: 'Ce formulaire n’a pas de section avec cette clé',
+    SECTION: 'Saisissez les réponses de cette section comme un objet de ses questions', ANSWER: 'Envoyez la réponse comme un objet de ses sections',
+  },
+};
+const LABELS: Record<'en' | 'sw' | 'fr' | 'pt', Record<string, string>> = {
+  en: { em: 'Email', u: 'URL', v: 'Visit', n: 'Rooms', d: 'Depth', t: 'Code', p: 'Permit', dt: 'Date', tm: 'Time', ch: 'Water', mc: 'Uses', ok: 'Consent', loc: 'Place', f: 'Photos', people: 'People', name: 'Name' },
+  sw: { em: 'Email', u: 'URL', v: 'Ziara', n: 'Vyumba', d: 'Kina', t: 'Msimbo', p: 'Kibali', dt: 'Tarehe', tm: 'Saa', ch: 'Maji', mc: 'Matumizi', ok: 'Idhini', loc: 'Mahali', f: 'Picha', people: 'Watu', name: 'Jina' },
+  fr: { em: 'Email', u: 'URL', v: 'Visite', n: 'Pièces', d: 'Profondeur', t: 'Code', p: 'Permis', dt: 'Date', tm: 'Heure', ch: 'Eau', mc: 'Usages', ok: 'Accord', loc: 'Lieu', f: 'Photos', people: 'Personnes', name: 'Nom' },
+  pt: { em: 'Email', u: 'URL', v: 'Visita', n: 'Quartos', d: 'Profundidade', t: 'Código', p: 'Licença', dt: 'Data', tm: 'Hora', ch: 'Água', mc: 'Usos', ok: 'Acordo', loc: 'Local', f: 'Fotos', people: 'Pessoas', name: 'Nome' },
+};
+for (const lang of ['en', 'sw', 'fr', 'pt', undefined] as const) {
+  const m = BUILT_IN[lang === 'sw' || lang === 'fr' ? lang : 'en'];
+  const l = LABELS[lang ?? 'en'];
+  // Portuguese has no catalogue: English messages, except the option labels, which are the form's.
+  const CH = lang === 'pt' ? 'Choose one of: Poço, Torneira' : m.CH;
+  const at = (key: string, message: string, path = `v.${key}`) => `${path} (${l[key] ?? key}): ${message}`;
+  const V = (v: Record<string, unknown>) => ({ v: { n: 3, ch: 'well', ok: true, people: [{ name: 'Ann' }], ...v } });
+  const b = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'builtin', answer, expect, ...(lang ? { lang } : {}) });
+  b(V({}));
+  b({ v: {} }, at('n', m.REQ), at('ch', m.REQ_CH), at('ok', m.REQ_OK), at('people', m.ROWS));
+  for (const n of [0, 1.5, 2000]) b(V({ n }), at('n', m.N));
+  b(V({ d: 0.1 }), at('d', m.D));
+  b(V({ t: 'a' }), at('t', m.T));
+  b(V({ t: 5 }), at('t', m.TEXT));
+  b(V({ p: 'WP-1' }), at('p', m.P));
+  b(V({ em: 'no' }), at('em', m.EM, 'v.em'));
+  b(V({ u: 'ftp://example.org' }), at('u', m.U));
+  for (const dt of ['2023-12-31', 'soon']) b(V({ dt }), at('dt', m.DT));
+  b(V({ tm: '25:00' }), at('tm', m.TM));
+  b(V({ ch: 'lake' }), at('ch', CH));
+  b(V({ mc: [] }), at('mc', m.MC_COUNT));
+  b(V({ mc: ['a', 'a'] }), at('mc', m.MC_TWICE));
+  b(V({ mc: ['z'] }), at('mc', m.MC));
+  b(V({ ok: 'yes' }), at('ok', m.OK));
+  b(V({ loc: { latitude: 100, longitude: 0 } }), at('loc', m.LAT, 'v.loc.latitude'));
+  b(V({ loc: 'here' }), at('loc', m.POINT));
+  b(V({ loc: { latitude: 1, longitude: 2, lat: 1 } }), at('loc', m.PART, 'v.loc.lat'));
+  b(V({ f: ['1', '2', '3'] }), at('f', m.F_COUNT));
+  b(V({ f: 'x' }), at('f', m.FILES));
+  b(V({ people: 'Ann' }), at('people', m.ROWS_LIST));
+  b(V({ people: ['Ann'] }), at('people', m.ROW, 'v.people[0]'));
+  b(V({ people: [{}] }), at('name', m.REQ, 'v.people[0].name'));
+  b(V({ people: [{ name: 'A', age: 3 }] }), `v.people[0].age (age): ${m.COLUMN}`);
+  b(V({ rooms: 3 }), `v.rooms (rooms): ${m.FIELD}`);
+  b({ ...V({}), w: {} }, `w (w): ${m.SECTION_KEY}`);
+  b({ v: 'x' }, at('v', m.SECTION, 'v'));
+  b([], ` (): ${m.ANSWER}`);
+  // A draft: no required answers, the other messages still in the language.
+  CASES.push({ form: 'builtin', answer: { v: { n: 0 } }, draft: true, expect: [at('n', m.N)], ...(lang ? { lang } : {}) });
+}
+// A form whose default language is Swahili: with no language asked for, Swahili throughout; a
+// label with no English translation keeps the Swahili one, the messages follow the language asked for.
+CASES.push({ form: 'kiswahili', answer: { k: {} }, expect: ['k.n (Watu): Jibu hili linahitajika', 'k.village (Kijiji): Jibu hili linahitajika'] });
+CASES.push({ form: 'kiswahili', answer: { k: {} }, lang: 'en', expect: ['k.n (People): This answer is required', 'k.village (Kijiji): This answer is required'] });
+CASES.push({ form: 'kiswahili', answer: { k: { n: 41, village: 'Kibera' } }, expect: ['k.n (Watu): Weka namba kamili kuanzia 1 hadi 40'] });
+CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'x'.repeat(21) } }, expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'] });
+CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'x'.repeat(21) } }, lang: 'fr', expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'] });
+CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'Kibera' } }, lang: 'en', expect: [] });

@@ -205,6 +205,133 @@ export const FORMS = {
       },
     ],
   },
+  /**
+   * The functions and edge cases of expressions (docs/expressions.md): null through arithmetic and
+   * comparisons, division by zero, round, coalesce, selected on a multiple and a single choice,
+   * matches() on RE2, lengths, dates and times, and a repeating table's columns read per row, over
+   * all rows, and from a column rule reaching outside its table.
+   */
+  fn: {
+    sections: [
+      {
+        id: 's_fn',
+        key: 'f',
+        label: 'Functions',
+        constraints: [{ expression: 'count(${rows.qty}) <= 3', message: 'At most 3 rows with a quantity' }],
+        fields: [
+          { id: 'f_fa', key: 'a', label: 'A', type: 'decimal' },
+          { id: 'f_fb', key: 'b', label: 'B', type: 'decimal' },
+          { id: 'f_fword', key: 'word', label: 'Word', type: 'text' },
+          { id: 'f_fcode', key: 'code', label: 'Code', type: 'text', constraints: [{ expression: "matches(${code}, '^[A-Z]{2}-\\d+$')", message: 'A code looks like AB-12' }] },
+          { id: 'f_fuses', key: 'uses', label: 'Uses', type: 'multiple_choice', options: opts(['water', 'Water'], ['power', 'Power'], ['gas', 'Gas']) },
+          { id: 'f_fsrc', key: 'src', label: 'Source', type: 'single_choice', options: opts(['well', 'Well'], ['tap', 'Tap']) },
+          { id: 'f_fd1', key: 'd1', label: 'From', type: 'date' },
+          { id: 'f_fd2', key: 'd2', label: 'To', type: 'date' },
+          { id: 'f_fat', key: 'at', label: 'Seen at', type: 'datetime' },
+          { id: 'f_fcap', key: 'cap', label: 'Cap', type: 'integer' },
+          { id: 'f_fratio', key: 'ratio', label: 'Ratio', type: 'calculated', resultType: 'decimal', expression: '${a} / ${b}' },
+          { id: 'f_fr2', key: 'r2', label: 'A to 2 places', type: 'calculated', resultType: 'decimal', expression: 'round(${a}, 2)' },
+          { id: 'f_fr0', key: 'r0', label: 'A whole', type: 'calculated', resultType: 'integer', expression: '${a}' },
+          { id: 'f_frh', key: 'rh', label: 'A to hundreds', type: 'calculated', resultType: 'decimal', expression: 'round(${a}, -2)' },
+          { id: 'f_ffirst', key: 'first', label: 'First given', type: 'calculated', resultType: 'text', expression: "coalesce(${word}, ${code}, 'none')" },
+          { id: 'f_fsum', key: 'sumab', label: 'A plus B', type: 'calculated', resultType: 'decimal', expression: 'coalesce(${a}, 0) + coalesce(${b}, 0)' },
+          { id: 'f_fplain', key: 'plain', label: 'A plus B, as given', type: 'calculated', resultType: 'decimal', expression: '${a} + ${b}' },
+          { id: 'f_fbig', key: 'bigger', label: 'The bigger', type: 'calculated', resultType: 'decimal', expression: 'max(${a}, ${b})' },
+          { id: 'f_fsmall', key: 'smaller', label: 'The smaller', type: 'calculated', resultType: 'decimal', expression: 'min(${a}, ${b})' },
+          { id: 'f_fnotgt', key: 'notgt', label: 'Not over 3', type: 'calculated', resultType: 'boolean', expression: 'not (${a} > 3)' },
+          { id: 'f_fblank', key: 'blank', label: 'No word', type: 'calculated', resultType: 'boolean', expression: '${word} = null' },
+          { id: 'f_fnoteq', key: 'noteq', label: 'A is not B', type: 'calculated', resultType: 'boolean', expression: '${a} != ${b}' },
+          { id: 'f_fwater', key: 'water', label: 'Uses water', type: 'calculated', resultType: 'boolean', expression: "selected(${uses}, 'water')" },
+          { id: 'f_fwell', key: 'well', label: 'From a well', type: 'calculated', resultType: 'boolean', expression: "selected(${src}, 'well')" },
+          { id: 'f_fnuses', key: 'nuses', label: 'How many uses', type: 'calculated', resultType: 'integer', expression: 'count(${uses})' },
+          { id: 'f_fletters', key: 'letters', label: 'Letters only', type: 'calculated', resultType: 'boolean', expression: "matches(${word}, '^\\p{L}+$')" },
+          { id: 'f_fdigit', key: 'digit', label: 'Has a digit', type: 'calculated', resultType: 'boolean', expression: "matches(${word}, '\\d')" },
+          { id: 'f_fnested', key: 'nested', label: 'Runs of a', type: 'calculated', resultType: 'boolean', expression: "matches(${word}, '^(a+)+$')" },
+          { id: 'f_flen', key: 'len', label: 'Length', type: 'calculated', resultType: 'integer', expression: 'length(${word})' },
+          { id: 'f_fjoin', key: 'joined', label: 'Joined', type: 'calculated', resultType: 'text', expression: "${word} + '-' + ${code}" },
+          { id: 'f_fdays', key: 'days', label: 'Days', type: 'calculated', resultType: 'integer', expression: 'days_between(${d1}, ${d2})' },
+          { id: 'f_fago', key: 'ago', label: 'Days ago', type: 'calculated', resultType: 'integer', expression: 'days_between(${d1}, today())' },
+          { id: 'f_fbefore', key: 'before', label: 'Day before', type: 'calculated', resultType: 'date', expression: '${d2} - 1' },
+          { id: 'f_fseen', key: 'seen', label: 'Days since seen', type: 'calculated', resultType: 'integer', expression: 'days_between(${at}, now())' },
+          { id: 'f_ftotal', key: 'total', label: 'Total', type: 'calculated', resultType: 'decimal', expression: 'sum(${rows.line})' },
+          { id: 'f_fnrows', key: 'nrows', label: 'Rows with a quantity', type: 'calculated', resultType: 'integer', expression: 'count(${rows.qty})' },
+          { id: 'f_fmaxq', key: 'maxq', label: 'Largest quantity', type: 'calculated', resultType: 'decimal', expression: 'max(${rows.qty})' },
+          { id: 'f_fminp', key: 'minp', label: 'Lowest price', type: 'calculated', resultType: 'decimal', expression: 'min(${rows.price})' },
+          { id: 'f_favg', key: 'avg', label: 'Average price', type: 'calculated', resultType: 'decimal', expression: 'round(sum(${rows.price}) / count(${rows.price}), 2)' },
+          { id: 'f_fkindb', key: 'kindb', label: 'Any of kind B', type: 'calculated', resultType: 'boolean', expression: "selected(${rows.kind}, 'b')" },
+        ],
+        tables: [
+          {
+            id: 't_frows',
+            key: 'rows',
+            label: 'Rows',
+            columns: [
+              { id: 'c_fqty', key: 'qty', label: 'Quantity', type: 'integer', constraints: [{ expression: '${qty} <= coalesce(${f.cap}, 100)', message: 'Over the cap' }] },
+              { id: 'c_fprice', key: 'price', label: 'Price', type: 'decimal' },
+              { id: 'c_fkind', key: 'kind', label: 'Kind', type: 'single_choice', options: opts(['a', 'Kind A'], ['b', 'Kind B']) },
+              { id: 'c_fline', key: 'line', label: 'Line', type: 'calculated', resultType: 'decimal', expression: 'coalesce(${qty}, 1) * ${price}' },
+              { id: 'c_fnote', key: 'note', label: 'Note', type: 'text', rules: { required: "${kind} = 'b'" } },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  /**
+   * The engine's own messages in each language (English, Swahili, French) and in one it has none
+   * for (Portuguese: the form's labels in Portuguese, the messages in English).
+   */
+  builtin: {
+    languages: ['en', 'sw', 'fr', 'pt'],
+    defaultLanguage: 'en',
+    sections: [
+      {
+        id: 's_bi',
+        key: 'v',
+        label: { en: 'Visit', sw: 'Ziara', fr: 'Visite', pt: 'Visita' },
+        fields: [
+          { id: 'f_bin', key: 'n', label: { en: 'Rooms', sw: 'Vyumba', fr: 'Pièces', pt: 'Quartos' }, type: 'integer', rules: { required: true, min: 1, max: 1500 } },
+          { id: 'f_bid', key: 'd', label: { en: 'Depth', sw: 'Kina', fr: 'Profondeur', pt: 'Profundidade' }, type: 'decimal', rules: { min: 0.5 } },
+          { id: 'f_bit', key: 't', label: { en: 'Code', sw: 'Msimbo', fr: 'Code', pt: 'Código' }, type: 'text', rules: { minLength: 2, maxLength: 5 } },
+          { id: 'f_bip', key: 'p', label: { en: 'Permit', sw: 'Kibali', fr: 'Permis', pt: 'Licença' }, type: 'text', rules: { pattern: '^WP-\\d{6}$' } },
+          { id: 'f_biem', key: 'em', label: 'Email', type: 'email' },
+          { id: 'f_biu', key: 'u', label: 'URL', type: 'url' },
+          { id: 'f_bidt', key: 'dt', label: { en: 'Date', sw: 'Tarehe', fr: 'Date', pt: 'Data' }, type: 'date', rules: { min: '2024-01-01', max: '2024-12-31' } },
+          { id: 'f_bitm', key: 'tm', label: { en: 'Time', sw: 'Saa', fr: 'Heure', pt: 'Hora' }, type: 'time' },
+          {
+            id: 'f_bich', key: 'ch', label: { en: 'Water', sw: 'Maji', fr: 'Eau', pt: 'Água' }, type: 'single_choice', rules: { required: true },
+            options: [{ value: 'well', label: { en: 'Well', sw: 'Kisima', fr: 'Puits', pt: 'Poço' } }, { value: 'tap', label: { en: 'Tap', sw: 'Bomba', fr: 'Robinet', pt: 'Torneira' } }],
+          },
+          { id: 'f_bimc', key: 'mc', label: { en: 'Uses', sw: 'Matumizi', fr: 'Usages', pt: 'Usos' }, type: 'multiple_choice', options: opts(['a', 'A'], ['b', 'B'], ['c', 'C']), rules: { minItems: 1, maxItems: 2 } },
+          { id: 'f_biok', key: 'ok', label: { en: 'Consent', sw: 'Idhini', fr: 'Accord', pt: 'Acordo' }, type: 'boolean', rules: { required: true } },
+          { id: 'f_biloc', key: 'loc', label: { en: 'Place', sw: 'Mahali', fr: 'Lieu', pt: 'Local' }, type: 'geopoint' },
+          { id: 'f_bif', key: 'f', label: { en: 'Photos', sw: 'Picha', fr: 'Photos', pt: 'Fotos' }, type: 'file', multiple: true, rules: { maxItems: 2 } },
+        ],
+        tables: [
+          {
+            id: 't_bipeople', key: 'people', label: { en: 'People', sw: 'Watu', fr: 'Personnes', pt: 'Pessoas' }, minRows: 1, maxRows: 3,
+            columns: [{ id: 'c_biname', key: 'name', label: { en: 'Name', sw: 'Jina', fr: 'Nom', pt: 'Nome' }, type: 'text', rules: { required: true } }],
+          },
+        ],
+      },
+    ],
+  },
+  /** A form in Swahili first: with no language asked for, its texts and the engine's messages are Swahili. */
+  kiswahili: {
+    languages: ['sw', 'en'],
+    defaultLanguage: 'sw',
+    sections: [
+      {
+        id: 's_ks',
+        key: 'k',
+        label: { sw: 'Kaya', en: 'Household' },
+        fields: [
+          { id: 'f_ksn', key: 'n', label: { sw: 'Watu', en: 'People' }, type: 'integer', rules: { required: true, min: 1, max: 40 } },
+          { id: 'f_ksv', key: 'village', label: { sw: 'Kijiji' }, type: 'text', rules: { required: true, maxLength: 20 } },
+        ],
+      },
+    ],
+  },
 } as const;
 
 export type FormName = keyof typeof FORMS;

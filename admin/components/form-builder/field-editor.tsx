@@ -8,12 +8,13 @@ import { ShowIfEditor } from './show-if-editor';
 import type { BuilderAction, FieldPatch } from './state';
 import type { Field } from './types';
 import { FieldExpressions } from './expression-editor';
+import { isSearchable } from '../../../src/templates/field-types';
 import { CheckInput, Field as Labeled, IconButton, ItemErrors, SelectInput, TextArea, TextInput } from './ui';
 
 const TYPE_OPTIONS = FIELD_TYPES.map((t) => ({ value: t, label: typeLabel(t) }));
 
 /** Parts of a field edited in its details panel: an error there opens the panel. */
-const DETAIL_PARTS = ['help', 'rules', 'options', 'multiple', 'showIf', 'expression', 'resultType', 'default', 'constraints'];
+const DETAIL_PARTS = ['help', 'rules', 'options', 'multiple', 'searchable', 'showIf', 'expression', 'resultType', 'default', 'constraints'];
 export const hasDetailError = (errors: ItemError[]) => errors.some((e) => DETAIL_PARTS.some((p) => hasPart([e], p)) && e.part !== 'rules.required');
 
 /** Which rows have their details open, with a toggle whose identity never changes (rows are memoized). */
@@ -46,6 +47,7 @@ function summary(field: Field, dependsOn: string | undefined): string[] {
   if (field.options) parts.push(`${field.options.length} option${field.options.length === 1 ? '' : 's'}`);
   if (field.multiple) parts.push('several files');
   if (r.unique) parts.push('unique');
+  if (field.searchable) parts.push('searchable');
   for (const k of ['min', 'max', 'minLength', 'maxLength', 'minItems', 'maxItems', 'maxSize'] as const) if (r[k] !== undefined) parts.push(`${k} ${r[k]}`);
   if (r.pattern) parts.push(`pattern ${r.pattern}`);
   if (r.accept) parts.push(`accepts ${r.accept.join(', ')}`);
@@ -142,6 +144,12 @@ export const FieldRow = memo(function FieldRow({ field, s, t, f, isLast, errors,
             <div className="gbfb-sub">
               <CheckInput label="Several files" checked={field.multiple === true} testId={`${kind}-multiple-${loc}`}
                 onChange={(on) => update({ multiple: on ? true : undefined })} />
+            </div>
+          ) : null}
+          {!inTable && isSearchable(field.type) ? (
+            <div className="gbfb-sub">
+              <CheckInput label="Searchable: the search box of the submission lists finds this answer" checked={field.searchable === true} testId={`${kind}-searchable-${loc}`}
+                onChange={(on) => update({ searchable: on ? true : undefined })} />
             </div>
           ) : null}
           {!inTable && siblings ? (

@@ -6,7 +6,7 @@ import { Box, Loader, MessageBox } from '@adminjs/design-system';
 import { builderApi } from './api';
 import { ErrorSummary } from './error-summary';
 import { indexErrors, NO_ERRORS, type ErrorIndex, type LocatedError } from './errors';
-import { ExpressionProblems, expressionProblems } from './expression-editor';
+import { AUTOCOMPLETE_STYLES, ExpressionDefinition, ExpressionProblems, expressionProblems } from './expression-editor';
 import { reactKeys } from './field-editor';
 import { Header, type Busy } from './header';
 import { JsonTab } from './json-tab';
@@ -178,7 +178,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     <ReadOnly.Provider value={!canEdit}>
       <FormLanguages.Provider value={languages}>
       <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
-        <style>{STYLES}</style>
+        <style>{STYLES + AUTOCOMPLETE_STYLES}</style>
         <Header template={template} stats={stats} canEdit={canEdit} dirty={dirty} busy={busy} canPublish={canPublish} publishHint={publishHint}
           onSave={save} onPlan={makePlan} onPublish={publish} />
         {!canEdit ? <MessageBox mb="lg" variant="info" message="You can look at this template but not change it: only builders and managers of its grid edit templates." /> : null}
@@ -205,6 +205,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
 
         {tab === 'editor' ? (
           <ExpressionProblems.Provider value={checked}>
+          <ExpressionDefinition.Provider value={definition}>
             <div data-testid="editor">
               {definition.sections.map((section, s) => (
                 <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
@@ -212,6 +213,7 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
               ))}
               <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
             </div>
+          </ExpressionDefinition.Provider>
           </ExpressionProblems.Provider>
         ) : null}
         {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}

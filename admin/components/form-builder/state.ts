@@ -1,5 +1,6 @@
 import { deriveKey, freshLabel, isChoiceType, newId, rulesOf } from './naming';
 import { textIn, type LocalText } from '../../../src/rules/language';
+import { isSearchable } from '../../../src/templates/field-types';
 import type { Definition, Field, RepeatingTable, Rules, Section } from './types';
 
 /**
@@ -91,7 +92,7 @@ function siblingKeys(section: Section, t: number | null, exceptId: string): Set<
   return new Set(items.filter((i) => i.id !== exceptId).map((i) => i.key));
 }
 
-/** Rules, options and `multiple` that fit the (new) type; the rest is dropped rather than left invalid. */
+/** Rules, options, `multiple` and `searchable` that fit the (new) type; the rest is dropped rather than left invalid. */
 export function fitToType(field: Field, inTable: boolean): Field {
   const allowed = new Set<string>(rulesOf(field.type, inTable));
   const rules = Object.fromEntries(Object.entries(field.rules ?? {}).filter(([k]) => allowed.has(k))) as Rules;
@@ -99,6 +100,7 @@ export function fitToType(field: Field, inTable: boolean): Field {
     rules: Object.keys(rules).length ? rules : undefined,
     options: isChoiceType(field.type) ? (field.options?.length ? field.options : [{ value: 'option_1', label: 'Option 1' }]) : undefined,
     multiple: field.type === 'file' ? field.multiple : undefined,
+    searchable: isSearchable(field.type) && !inTable ? field.searchable : undefined,
   });
 }
 
