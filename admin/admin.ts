@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
+import { keysetListFeature } from './features/keyset-list.feature.js';
 import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
 import { savedViewsFeature } from './features/saved-views.feature.js';
@@ -68,7 +69,7 @@ export async function buildTableResources(
       { availableValues: definition.availableValues, referenceIds },
     );
     const built = definition.build(metadata);
-    return { ...built, features: [...(built.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews)] };
+    return { ...built, features: [...(built.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] };
   });
 }
 
@@ -85,7 +86,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
   ]);
   const resources = [
     ...coreBuilt,
-    ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews)] })),
+    ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] })),
   ];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).

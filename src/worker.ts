@@ -88,6 +88,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   const batcher = new Batcher<string, Outcome>((ids) => processing.processBatch(ids), {
     maxSize: config.worker.batchSize,
     maxWaitMs: config.worker.batchWaitMs,
+    minSize: config.worker.batchMinSize,
+    fillWaitMs: config.worker.batchFillWaitMs,
     maxInFlight: config.worker.batchesInFlight,
   });
 

@@ -57,7 +57,17 @@ export interface SearchSpec {
 }
 
 type SortOptions = { sortBy?: string; direction?: 'asc' | 'desc' };
-type FindOptions = { limit?: number; offset?: number; sort?: SortOptions };
+/**
+ * Keyset navigation: the page right after (`next`) or right before (`prev`) the row a cursor
+ * names, in the list's order, read from the index at the cursor's position instead of counting
+ * `offset` rows from the start. A cursor comes from cursorsOf() on an earlier page.
+ */
+export type Keyset = { towards: 'next' | 'prev'; cursor: string };
+type FindOptions = { limit?: number; offset?: number; sort?: SortOptions; keyset?: Keyset };
+/** A decoded cursor: the sort it was made for, the row's sort value (as PostgreSQL prints it) and key. */
+type CursorKey = { s: string; d: 'asc' | 'desc'; v: string | null; id: string };
+/** The column alias the row's sort value travels under, from SQL to the cursor (never to the client). */
+const SORT_KEY = 'gridbook_sort_key';
 
 const INTEGER = /^-?\d{1,18}$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -100,6 +110,8 @@ export class GridbookResource extends Resource {
   /** columns without spec.detailOnly: what lists and findMany select. */
   private readonly listColumns: string[];
   private readonly propsByPath: Map<string, ColumnProperty>;
+  /** Each listed record's position in its list's order, for cursorsOf(). */
+  private readonly positions = new WeakMap<BaseRecord, CursorKey>();
   /** How the last search with a given filter found its page (AdminJS counts with the same filter). */
   private readonly searchDensity = new WeakMap<Filter, 'dense' | 'sparse'>();
 
@@ -150,37 +162,132 @@ export class GridbookResource extends Resource {
     const sortBy = options.sort?.sortBy;
     const direction = options.sort?.direction === 'desc' ? 'desc' : 'asc';
     const sortProp = sortBy ? this.propsByPath.get(sortBy) : undefined;
-    const order = (qb: Knex.QueryBuilder, prefix = '') => {
-      if (sortProp?.isSortable() && sortProp.path() !== this.pk) qb.orderBy(prefix + sortProp.path(), direction);
-      qb.orderBy(prefix + this.pk, sortProp && sortProp.path() !== this.pk ? 'asc' : direction);
-    };
+    // The column the list is sorted on before the key, if it is not the key itself.
+    const sortColumn = sortProp?.isSortable() && sortProp.path() !== this.pk ? sortProp.path() : null;
+    const sortDir = direction;
+    const pkDir = sortColumn ? 'asc' : direction;
+    const flip = (d: 'asc' | 'desc') => (d === 'asc' ? 'desc' : 'asc');
     // Pages come from the query string: a negative or huge page must not reach SQL as it is.
     const limit = Math.min(Math.max(Math.trunc(Number(options.limit) || 0), 0), MAX_PAGE);
-    const offset = Math.max(Math.trunc(Number(options.offset) || 0), 0);
+    const from = options.keyset ? this.decodeCursor(options.keyset.cursor, sortColumn ?? this.pk, direction) : null;
+    // A page before a cursor is read in the reverse order from the cursor on, then turned round.
+    const backwards = from !== null && options.keyset?.towards === 'prev';
+    const order = (qb: Knex.QueryBuilder, prefix = '') => {
+      if (sortColumn) qb.orderBy(prefix + sortColumn, backwards ? flip(sortDir) : sortDir);
+      qb.orderBy(prefix + this.pk, backwards ? flip(pkDir) : pkDir);
+    };
+    const offset = from ? 0 : Math.max(Math.trunc(Number(options.offset) || 0), 0);
     const page = (qb: Knex.QueryBuilder) => {
       if (limit) qb.limit(limit);
       if (offset) qb.offset(offset);
       return qb;
     };
+    if (from) this.whereAfter(q, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
+    const sortKey = (prefix = '') => (sortColumn ? [this.db.raw('??::text AS ??', [prefix + sortColumn, SORT_KEY])] : []);
     let rows: ParamsType[];
     const term = this.spec.search?.large ? searchTerm(filter.filters?.[SEARCH_FILTER]?.value) : null;
     if (term !== null) {
-      rows = await this.findSearching(filter, q, { limit, offset, byKeyDesc: (!sortProp || sortProp.path() === this.pk) && direction === 'desc', page, order }, context);
+      rows = await this.findSearching(filter, q, { limit, offset, byKeyDesc: !from && (!sortProp || sortProp.path() === this.pk) && direction === 'desc', page, order }, context);
     } else if (offset >= DEFERRED_JOIN_OFFSET) {
       // Deep pages: skip `offset` rows reading only the keys (an index-only scan where the order
       // is the key's), then read the page's rows. Same rows and order as the plain query.
       const keys = page(q.clone().select(this.pk));
       order(keys);
       const base = this.schema ? this.db(this.table).withSchema(this.schema) : this.db(this.table);
-      const main = base.select(this.listColumns.map((c) => `${this.table}.${c}`)).join(keys.as('gridbook_page'), `${this.table}.${this.pk}`, `gridbook_page.${this.pk}`);
+      const main = base
+        .select([...this.listColumns.map((c) => `${this.table}.${c}`), ...sortKey(`${this.table}.`)])
+        .join(keys.as('gridbook_page'), `${this.table}.${this.pk}`, `gridbook_page.${this.pk}`);
       order(main, `${this.table}.`);
       rows = (await main) as ParamsType[];
     } else {
-      const plain = page(q.select(this.listColumns));
+      const plain = page(q.select([...this.listColumns, ...sortKey()]));
       order(plain);
       rows = (await plain) as ParamsType[];
     }
-    return rows.map((row) => new BaseRecord(row, this));
+    if (backwards) rows.reverse();
+    return rows.map((row) => {
+      const { [SORT_KEY]: key, ...params } = row;
+      const record = new BaseRecord(params, this);
+      // Rows read without their sort value (a search) give no cursor: the list pages by number.
+      if (!sortColumn || SORT_KEY in row) this.positions.set(record, { s: sortColumn ?? this.pk, d: direction, v: sortColumn ? ((key as string | null) ?? null) : null, id: String(params[this.pk]) });
+      return record;
+    });
+  }
+
+  /**
+   * The cursors of a page this resource's find() listed: `prev` (its first row) and `next` (its
+   * last row), for find()'s `keyset` option. Opaque to the client; checked again when they return.
+   */
+  cursorsOf(records: BaseRecord[]): { prev: string | null; next: string | null } {
+    const encode = (r: BaseRecord | undefined) => {
+      const key = r && this.positions.get(r);
+      return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
+    };
+    return { prev: encode(records[0]), next: encode(records.at(-1)) };
+  }
+
+  /** A cursor from the query string, if it is well formed and made for this sort; null otherwise. */
+  private decodeCursor(cursor: string, sortedOn: string, direction: 'asc' | 'desc'): CursorKey | null {
+    if (typeof cursor !== 'string' || cursor.length > 2_000) return null;
+    let key: Partial<CursorKey>;
+    try {
+      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorKey>;
+    } catch {
+      return null;
+    }
+    if (!key || typeof key !== 'object' || key.s !== sortedOn || key.d !== direction) return null;
+    if (typeof key.id !== 'string' || !this.validId(key.id)) return null;
+    if (sortedOn === this.pk) return { s: sortedOn, d: direction, v: null, id: key.id };
+    const v = key.v;
+    if (v !== null && (typeof v !== 'string' || !this.validKeyValue(this.propsByPath.get(sortedOn)!, v))) return null;
+    return { s: sortedOn, d: direction, v, id: key.id };
+  }
+
+  /** Whether `value` (a sort value as PostgreSQL prints it) can be compared with the column as a parameter. */
+  private validKeyValue(property: ColumnProperty, value: string): boolean {
+    if (value.length > 1_000 || value.includes('\0') || !value.isWellFormed()) return false;
+    switch (property.type()) {
+      case 'number':
+      case 'reference':
+        return INTEGER.test(value);
+      case 'float':
+      case 'currency':
+        return /^(-?\d+(\.\d+)?(e[+-]?\d+)?|-?Infinity|NaN)$/i.test(value);
+      case 'boolean':
+        return value === 'true' || value === 'false';
+      case 'uuid':
+        return UUID.test(value);
+      case 'date':
+      case 'datetime':
+        return /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2}){0,2})?)?$/.test(value) && storableDate(value);
+      default:
+        return true;
+    }
+  }
+
+  /**
+   * Rows after `from` in the order (sortColumn sortDir, pk pkDir), with PostgreSQL's NULL
+   * placement (NULLs last ascending, first descending: as if greater than every value). The value
+   * is compared as a parameter, which PostgreSQL reads as the column's type.
+   */
+  private whereAfter(q: Knex.QueryBuilder, sortColumn: string | null, sortDir: 'asc' | 'desc', pkDir: 'asc' | 'desc', from: CursorKey): void {
+    const pkAfter = pkDir === 'asc' ? '>' : '<';
+    if (!sortColumn) {
+      q.where(this.pk, pkAfter, from.id);
+      return;
+    }
+    const v = from.v;
+    q.where((w) => {
+      if (v === null) {
+        if (sortDir === 'asc') w.whereNull(sortColumn).andWhere(this.pk, pkAfter, from.id);
+        else w.whereNotNull(sortColumn).orWhere((b) => b.whereNull(sortColumn).andWhere(this.pk, pkAfter, from.id));
+      } else if (sortDir === 'asc') {
+        w.where(sortColumn, '>', v).orWhereNull(sortColumn).orWhere((b) => b.where(sortColumn, v).andWhere(this.pk, pkAfter, from.id));
+      } else {
+        // Descending, NULLs come first: none is after a value. `<=` lets the index start at the cursor.
+        w.where(sortColumn, '<=', v).andWhere((b) => b.where(sortColumn, '<', v).orWhere(this.pk, pkAfter, from.id));
+      }
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { databaseName } from '../../src/config/config.js';
 import { qualifiedName, quoteIdent } from '../../src/db/identifiers.js';
-import type { PoolClient } from '../../src/db/pool.js';
+import type { Pool, PoolClient } from '../../src/db/pool.js';
 import type { Runtime } from '../../src/runtime.js';
 import type { TableLayout, TemplateLayout } from '../../src/templates/catalog.js';
 import { layoutTables, projectPayload, writeProjection, type ProjectedRows } from '../../src/submissions/projection.js';
@@ -17,23 +17,27 @@ import { widePayload } from './template.js';
  *   jsonb_to_recordset), to tell the cost of that SQL from the cost of the pipeline around it.
  * Rows come from the product's projectPayload over the backlog's payload variants, so they are
  * the same rows the workers write.
+ *
+ * The references run on `owner`, a pool of the database owner's login: the runtime role the product
+ * (and the bench's runtime) logs in as may not create tables in schema public (src/db/roles.ts).
+ * The role a statement runs as does not change what it costs.
  */
 export type Writer = 'plain' | 'product-sql';
 
-export async function createReferenceTables(rt: Runtime, templateId: string): Promise<TemplateLayout> {
+export async function createReferenceTables(rt: Runtime, owner: Pool, templateId: string): Promise<TemplateLayout> {
   const layout = await rt.catalog.layout(templateId);
   const copy = (t: TableLayout): TableLayout => ({ ...t, name: `ref_${t.name}` });
   for (const t of layoutTables(layout)) {
-    await rt.pool.query(`CREATE TABLE ${quoteIdent(`ref_${t.name}`)} (LIKE ${qualifiedName(layout.schema, t.name)} INCLUDING ALL)`);
-    await rt.pool.query(`ALTER TABLE ${quoteIdent(`ref_${t.name}`)} ADD FOREIGN KEY (submission_id) REFERENCES submissions (id) ON DELETE CASCADE`);
+    await owner.query(`CREATE TABLE ${quoteIdent(`ref_${t.name}`)} (LIKE ${qualifiedName(layout.schema, t.name)} INCLUDING ALL)`);
+    await owner.query(`ALTER TABLE ${quoteIdent(`ref_${t.name}`)} ADD FOREIGN KEY (submission_id) REFERENCES submissions (id) ON DELETE CASCADE`);
   }
   const rename = (m: Map<string, TableLayout>) => new Map([...m].map(([id, t]) => [id, copy(t)]));
   return { ...layout, schema: 'public', sections: rename(layout.sections), tables: rename(layout.tables) };
 }
 
 /** Writes the rows of `ids` into the reference tables; returns submissions per second. */
-export async function writeTypedRows(rt: Runtime, fixture: Fixture, refLayout: TemplateLayout, ids: string[], connections: number, writer: Writer): Promise<number> {
-  await rt.pool.query(`TRUNCATE ${layoutTables(refLayout).map((t) => quoteIdent(t.name)).join(', ')}`);
+export async function writeTypedRows(rt: Runtime, owner: Pool, fixture: Fixture, refLayout: TemplateLayout, ids: string[], connections: number, writer: Writer): Promise<number> {
+  await owner.query(`TRUNCATE ${layoutTables(refLayout).map((t) => quoteIdent(t.name)).join(', ')}`);
   const version = await rt.catalog.version(fixture.templateId, 1);
   // The 16 payload variants of seedBacklog, projected once; submission number n (1-based) used variant n % 16.
   const variants = Array.from({ length: 16 }, (_, i) => projectPayload('0', widePayload(fixture.definition, i + 1), version.definition, refLayout).byTable);
@@ -57,11 +61,11 @@ export async function writeTypedRows(rt: Runtime, fixture: Fixture, refLayout: T
   const batches: string[][] = [];
   for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
   let next = 0;
-  const meter = await cpuMeter({ postgres: () => backendPids(rt.pool, databaseName(rt.config.databaseUrl)) });
+  const meter = await cpuMeter({ postgres: () => backendPids(owner, databaseName(rt.config.databaseUrl)) });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
-      const client = await rt.pool.connect();
+      const client = await owner.connect();
       try {
         while (next < batches.length) {
           const index = next++;

@@ -68,6 +68,9 @@ export interface Config {
     concurrency: number;
     batchSize: number;
     batchWaitMs: number;
+    /** Under live load (another batch running), a batch short of this many waits up to batchFillWaitMs to fill. */
+    batchMinSize: number;
+    batchFillWaitMs: number;
     batchesInFlight: number;
     /** How often the sweeper looks for submissions left pending, and how old they must be. */
     sweepIntervalMs: number;
@@ -264,6 +267,8 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: r.int('WORKER_CONCURRENCY', 64, 1, 1000),
       batchSize: r.int('PROCESSING_BATCH_SIZE', 100, 1, 1000),
       batchWaitMs: r.int('PROCESSING_BATCH_WAIT_MS', 10, 0, 10_000),
+      batchMinSize: r.int('PROCESSING_BATCH_MIN_SIZE', 25, 1, 1000),
+      batchFillWaitMs: r.int('PROCESSING_BATCH_FILL_WAIT_MS', 50, 0, 10_000),
       batchesInFlight: r.int('PROCESSING_BATCHES_IN_FLIGHT', 2, 1, 100),
       sweepIntervalMs: r.int('SWEEP_INTERVAL_MS', 15_000, 100, 24 * 3600 * 1000),
       sweepAfterSeconds: r.int('SWEEP_AFTER_SECONDS', 30, 0, 7 * 24 * 3600),

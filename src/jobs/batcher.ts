@@ -9,23 +9,29 @@
  * transactions that each pay the fixed cost of one. With a free slot, a batch is flushed when it
  * holds `maxSize` items or `maxWaitMs` after its first item, whichever comes first. If the batch
  * function throws, every caller of that batch gets the error.
+ *
+ * Under live load (work arriving while a batch runs) that alone makes batches of what arrived
+ * during one batch's run, a few items each paying a transaction's fixed cost. With `minSize`, a
+ * batch that would leave with fewer items while another batch is still running waits for more,
+ * up to `fillWaitMs` after its first item: the pipeline is busy anyway, and a larger batch costs
+ * less per item. An idle pipeline never waits for it (a trickle is not slowed down).
  */
 export class Batcher<K, R> {
-  private pending: { key: K; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private pending: { key: K; at: number; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private timerDue = 0;
   private inFlight = 0;
 
   constructor(
     private readonly run: (keys: K[]) => Promise<Map<K, R>>,
-    private readonly options: { maxSize: number; maxWaitMs: number; maxInFlight?: number },
+    private readonly options: { maxSize: number; maxWaitMs: number; maxInFlight?: number; minSize?: number; fillWaitMs?: number },
   ) {}
 
   submit(key: K): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.pending.push({ key, resolve, reject });
-      if (!this.hasFreeSlot()) return; // flushed when a running batch finishes
-      if (this.pending.length >= this.options.maxSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+      this.pending.push({ key, at: Date.now(), resolve, reject });
+      // Without a free slot: flushed when a running batch finishes.
+      this.schedule();
     });
   }
 
@@ -59,13 +65,33 @@ export class Batcher<K, R> {
       })
       .finally(() => {
         this.inFlight--;
-        // What waited while the slots were taken goes now, without waiting for the clock.
-        if (this.pending.length && this.hasFreeSlot()) this.flush();
+        // What waited while the slots were taken goes now, without waiting for the clock, unless
+        // it is short of minSize while another batch still runs (then it fills up to fillWaitMs).
+        if (!this.pending.length || !this.hasFreeSlot()) return;
+        if (this.inFlight === 0 || this.pending.length >= this.minSize) this.flush();
+        else this.schedule();
       });
     // Left over after this batch took its share, with a slot free: at once if a whole batch, else on the clock.
-    if (this.pending.length && this.hasFreeSlot()) {
-      if (this.pending.length >= this.options.maxSize) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    this.schedule();
+  }
+
+  private get minSize(): number {
+    return this.options.minSize ?? 1;
+  }
+
+  /** With a free slot: a whole batch leaves at once, else a timer is set for when it is due. */
+  private schedule(): void {
+    if (!this.pending.length || !this.hasFreeSlot()) return;
+    if (this.pending.length >= this.options.maxSize) {
+      this.flush();
+      return;
     }
+    const filling = this.inFlight > 0 && this.pending.length < this.minSize;
+    const due = this.pending[0]!.at + (filling ? (this.options.fillWaitMs ?? this.options.maxWaitMs) : this.options.maxWaitMs);
+    // An earlier due time (the batch reached minSize) replaces a later timer.
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, due - Date.now()));
   }
 }

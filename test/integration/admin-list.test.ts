@@ -16,7 +16,7 @@ describe('admin lists of large tables', () => {
   let t: TestApp;
   let client: AdminClient;
   const ROWS = EXACT_COUNT_LIMIT + 5_000;
-  type ListBody = { records: { id: string }[]; meta: { total: number } };
+  type ListBody = { records: { id: string }[]; meta: { total: number; page: number; cursors: { prev: string | null; next: string | null }; keysetDepth: number } };
   const list = async (query: string) => {
     const res = await client.getJson<ListBody>(`/admin/api/resources/users/actions/list?${query}`);
     expect(res.status).toBe(200);
@@ -33,6 +33,11 @@ describe('admin lists of large tables', () => {
       `INSERT INTO users (email, name, password_hash, role, active)
        SELECT 'bulk' || g || '@example.test', 'name ' || (g % 7), 'not-a-hash', 'submitter', g % 3 <> 0 FROM generate_series(1, $1) g`,
       [ROWS],
+    );
+    // A nullable sort column with ties and microseconds: last sign-ins, none for every fourth user.
+    await t.rt.pool.query(
+      `UPDATE users SET last_login_at = CASE WHEN id % 4 = 0 THEN NULL ELSE timestamptz '2026-01-01' + (id % 500) * interval '1.000001 second' END
+        WHERE email LIKE 'bulk%'`,
     );
     // ANALYZE is the owner's (autovacuum's) job: the app's runtime role may not run it.
     const owner = new pg.Client(connectionConfig(t.db.url));
@@ -84,5 +89,56 @@ describe('admin lists of large tables', () => {
     expect(Object.keys(record.populated.template_id!.params).some((k) => k.startsWith('definition'))).toBe(false);
     const shown = await client.getJson<{ record: { params: Record<string, unknown> } }>(`/admin/api/resources/submissions/records/${id}/show`);
     expect(Object.keys(shown.body.record.params).some((k) => k.startsWith('payload.'))).toBe(true);
+  });
+
+  it('moves past the depth by cursors: next and previous give the rows of the same pages by number', async () => {
+    const sorts = [
+      { query: 'sortBy=id&direction=desc', orderBy: 'id DESC' },
+      { query: 'sortBy=name&direction=asc', orderBy: 'name ASC, id ASC' },
+      { query: 'sortBy=last_login_at&direction=desc', orderBy: 'last_login_at DESC, id ASC' },
+      { query: 'sortBy=last_login_at&direction=asc', orderBy: 'last_login_at ASC, id ASC' },
+      { query: 'sortBy=email&direction=desc&filters.active=false', orderBy: 'email DESC, id ASC', where: 'NOT active' },
+    ];
+    for (const sort of sorts) {
+      // The depth page by number, then next across it and on; then back by previous.
+      const depth = (await list(`page=1&perPage=20&${sort.query}`)).meta.keysetDepth;
+      expect(depth).toBeGreaterThan(1);
+      let current = await list(`page=${depth}&perPage=20&${sort.query}`);
+      for (let page = depth + 1; page <= depth + 3; page++) {
+        current = await list(`page=${page}&perPage=20&${sort.query}&after=${current.meta.cursors.next}`);
+        expect(current.meta.page).toBe(page);
+        expect(current.records.map((r) => r.id), `${sort.query}: next to page ${page}`).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
+      }
+      for (let page = depth + 2; page > depth; page--) {
+        current = await list(`page=${page}&perPage=20&${sort.query}&before=${current.meta.cursors.prev}`);
+        expect(current.records.map((r) => r.id), `${sort.query}: previous to page ${page}`).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
+      }
+      // A deep page (1,000 pages in, past every NULL and tie) reached from its neighbour's cursor.
+      const deep = await list(`page=1000&perPage=20&${sort.query}`);
+      const after = await list(`page=1001&perPage=20&${sort.query}&after=${deep.meta.cursors.next}`);
+      expect(after.records.map((r) => r.id), `${sort.query}: page 1001`).toEqual(await sqlIds(sort.orderBy, 1000 * 20, sort.where));
+      const before = await list(`page=999&perPage=20&${sort.query}&before=${deep.meta.cursors.prev}`);
+      expect(before.records.map((r) => r.id), `${sort.query}: page 999`).toEqual(await sqlIds(sort.orderBy, 998 * 20, sort.where));
+      // The cursor places the page, not the number that travels with it (which is only shown).
+      const placed = await list(`page=5000&perPage=20&${sort.query}&after=${deep.meta.cursors.next}`);
+      expect(placed.meta.page).toBe(5000);
+      expect(placed.records.map((r) => r.id), `${sort.query}: by cursor`).toEqual(after.records.map((r) => r.id));
+    }
+  });
+
+  it('reads a cursor made for another sort, or tampered with, as no cursor: the page number counts', async () => {
+    const byId = await list('page=100&perPage=20&sortBy=id&direction=desc');
+    const byName = await list(`page=101&perPage=20&sortBy=name&direction=asc&after=${byId.meta.cursors.next}`);
+    expect(byName.records.map((r) => r.id)).toEqual(await sqlIds('name ASC, id ASC', 100 * 20));
+    const cursor = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const forged = [
+      { sortBy: 'last_login_at', orderBy: 'last_login_at DESC, id ASC', cursor: cursor({ s: 'last_login_at', d: 'desc', v: 'not a time', id: '5' }) },
+      { sortBy: 'id', orderBy: 'id DESC', cursor: cursor({ s: 'id', d: 'desc', v: null, id: '1; DROP TABLE users' }) },
+      { sortBy: 'id', orderBy: 'id DESC', cursor: 'not-base64-json' },
+    ];
+    for (const f of forged) {
+      const page = await list(`page=101&perPage=20&sortBy=${f.sortBy}&direction=desc&after=${encodeURIComponent(f.cursor)}`);
+      expect(page.records.map((r) => r.id), f.cursor).toEqual(await sqlIds(f.orderBy, 100 * 20));
+    }
   });
 });

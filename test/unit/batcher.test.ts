@@ -81,4 +81,45 @@ describe('Batcher', () => {
     const results = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('under live load, fills a batch up to minSize for at most fillWaitMs; an idle pipeline does not wait', async () => {
+    const { batches, run } = controlled();
+    const batcher = new Batcher(run, { maxSize: 100, maxWaitMs: 1, maxInFlight: 3, minSize: 4, fillWaitMs: 20 });
+    const first = batcher.submit(1);
+    await tick(1);
+    // Idle: the first item went after maxWaitMs, not fillWaitMs.
+    expect(batches.map((b) => b.keys)).toEqual([[1]]);
+    // A batch runs and a slot is free: two items wait to fill rather than leave after 1 ms.
+    const answers = [batcher.submit(2), batcher.submit(3)];
+    await tick(5);
+    expect(batches).toHaveLength(1);
+    // Reaching minSize, they leave on the short clock.
+    answers.push(batcher.submit(4), batcher.submit(5));
+    await tick(1);
+    expect(batches.map((b) => b.keys)).toEqual([[1], [2, 3, 4, 5]]);
+    // Short of minSize, a batch leaves fillWaitMs after its first item at the latest.
+    answers.push(batcher.submit(6));
+    await tick(19);
+    expect(batches).toHaveLength(2);
+    await tick(1);
+    expect(batches.map((b) => b.keys)).toEqual([[1], [2, 3, 4, 5], [6]]);
+    batches.forEach((b) => b.finish());
+    expect(await first).toBe(10);
+    expect(await Promise.all(answers)).toEqual([20, 30, 40, 50, 60]);
+  });
+
+  it('when a slot frees with no batch running, what waited goes at once, however few', async () => {
+    const { batches, run } = controlled();
+    const batcher = new Batcher(run, { maxSize: 100, maxWaitMs: 1, maxInFlight: 1, minSize: 50, fillWaitMs: 1000 });
+    const first = batcher.submit(1);
+    await tick(1);
+    const second = batcher.submit(2);
+    await tick(5);
+    batches[0]!.finish();
+    await first;
+    await tick();
+    expect(batches.map((b) => b.keys)).toEqual([[1], [2]]);
+    batches[1]!.finish();
+    expect(await second).toBe(20);
+  });
 });
