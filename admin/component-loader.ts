@@ -34,7 +34,6 @@ export const Components = {
   FormBuilder: add('FormBuilder', 'form-builder/index.tsx'),
   StatusBadge: add('StatusBadge', 'status-badge.tsx'),
   StatusFilter: add('StatusFilter', 'status-filter.tsx'),
-  KeysetList: add('KeysetList', 'keyset-list.tsx'),
   SlugInput: add('SlugInput', 'slug-input.tsx'),
 };
 

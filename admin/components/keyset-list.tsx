@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { Box, Button, Icon, Pagination, Text } from '@adminjs/design-system';
-import { ApiClient, RecordsTable, getActionElementCss, useNotice, useQueryParams, useSelectedRecords, type ActionProps, type RecordJSON } from 'adminjs';
+import { ApiClient, RecordsTable, useNotice, useQueryParams, useSelectedRecords, type ActionProps, type RecordJSON } from 'adminjs';
 
 /** The list action's answer (admin/features/keyset-list.feature.ts). */
 type ListMeta = {
@@ -16,6 +16,8 @@ type ListMeta = {
 type ListAnswer = { meta: ListMeta; records: RecordJSON[]; notice?: Parameters<ReturnType<typeof useNotice>>[0]; redirectUrl?: string };
 
 const api = new ApiClient();
+/** AdminJS's `data-css` name for an element of an action (its helper is not in the browser's AdminJS global). */
+const actionElementCss = (resourceId: string, action: string, suffix: string) => `${resourceId}-${action}-${suffix}`;
 const REFRESH_KEY = 'refresh';
 
 /**
@@ -109,7 +111,7 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
   const atEnd = records.length < meta.perPage || (meta.page >= lastPage && meta.page <= depth);
 
   return (
-    <Box variant="container" data-css={getActionElementCss(resource.id, 'list', 'table-wrapper')}>
+    <Box variant="container" data-css={actionElementCss(resource.id, 'list', 'table-wrapper')}>
       <RecordsTable
         resource={resource}
         records={records}

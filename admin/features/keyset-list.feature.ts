@@ -1,12 +1,11 @@
 import { buildFeature, Filter, populator, SortSetter, type ActionContext, type ActionRequest, type BaseRecord, type FeatureType } from 'adminjs';
 import type { Keyset } from '../adapter/gridbook-resource.js';
-import { Components } from '../component-loader.js';
 
 /**
  * Pages up to this one are reached by number (OFFSET, with the adapter's deferred join past 1,000
  * rows); past it the list moves by next and previous, each carrying a cursor (the key and sort
  * value of the row it moves from), so page 20,000 costs what page 1 costs. The list component
- * (admin/components/keyset-list.tsx) shows numbers up to here and next/previous beyond.
+ * (admin/components/keyset-list.tsx, inside every list's tools: list-tools/index.tsx) shows numbers up to here and next/previous beyond.
  */
 export const KEYSET_DEPTH_PAGES = 50;
 /** Rows per page at most, as AdminJS's own list action. */
@@ -28,7 +27,6 @@ export function keysetListFeature(): FeatureType {
   return buildFeature({
     actions: {
       list: {
-        component: Components.KeysetList,
         handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
           const query: Record<string, unknown> = request.query ?? {};
           // Filters arrive flat (`filters.<property>`, ranges as `filters.<property>~~from`); column names have no dots.

@@ -1,11 +1,12 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
-import { OriginalList, type ActionProps } from 'adminjs';
+import type { ActionProps } from 'adminjs';
 import { useLocation, useNavigate } from 'react-router';
 import { Box } from '@adminjs/design-system';
 import { COLUMNS_FILTER, SEARCH_FILTER, SEARCH_MAX, viewQueryOf } from '../../../src/search/list-query';
 import { SearchBox } from './search-box';
 import { ColumnsPicker, columnChoices } from './columns-picker';
 import { ViewsMenu } from './views-menu';
+import KeysetList from '../keyset-list';
 import { useSavedViews } from './use-saved-views';
 
 const searchKey = `filters.${SEARCH_FILTER}`;
@@ -14,7 +15,7 @@ const columnsKey = `filters.${COLUMNS_FILTER}`;
 /**
  * Every list of the panel (registered as AdminJS's `DefaultListAction` override): a search box,
  * the user's saved views (pick, save, rename, make default, delete), a column picker, then
- * AdminJS's own list. The search, the columns, the filters and the sort all live in the URL, so a
+ * the list itself with keyset navigation past a depth (keyset-list.tsx). The search, the columns, the filters and the sort all live in the URL, so a
  * view is the URL's list query, and the back button and a shared link show the same list.
  */
 const ListWithTools: React.FC<ActionProps> = (props) => {
@@ -87,7 +88,7 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
           onChange={(paths) => setParam(columnsKey, paths.join(','))}
         />
       </Box>
-      {ready ? <OriginalList {...props} resource={shown} /> : null}
+      {ready ? <KeysetList {...props} resource={shown} /> : null}
     </>
   );
 };
