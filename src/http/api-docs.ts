@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Router } from 'express';
-import { ASSETS_DIR, BRAND, FAVICON_LINKS } from './brand.js';
-import { escapeHtml } from './escape.js';
+import { ADMIN_PATH, ASSETS_DIR, BRAND, pageHead } from './brand.js';
 
 /**
  * The interactive API docs at /api/docs: Swagger UI (swagger-ui-dist, the Swagger team's static
@@ -16,7 +15,6 @@ import { escapeHtml } from './escape.js';
  */
 export const API_DOCS_PATH = '/api/docs';
 const SPEC_PATH = '/api/v1/openapi.json';
-const ADMIN_PATH = '/admin';
 
 const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 /** The files of swagger-ui-dist the page uses, and nothing else of the package. */
@@ -26,14 +24,7 @@ const OWN_FILES = ['api-docs.js', 'api-docs.css'] as const;
 const asset = (file: string) => `${API_DOCS_PATH}/assets/${file}`;
 
 export function apiDocsPage(title: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · ${BRAND.name}</title>
-${FAVICON_LINKS}
-<link rel="stylesheet" href="${ADMIN_PATH}/assets/fonts/roboto.css">
+  return `${pageHead(title)}
 <link rel="stylesheet" href="${asset('swagger-ui.css')}">
 <link rel="stylesheet" href="${asset('api-docs.css')}">
 </head>

@@ -22,6 +22,24 @@ export const ASSETS_DIR = path.join(PROJECT_ROOT, 'src', 'http', 'assets');
 export const FAVICON_LINKS = `<link rel="icon" type="image/svg+xml" href="${BRAND.favicon}">
 <link rel="alternate icon" type="image/png" href="${BRAND.faviconPng}">`;
 
+/** The admin panel's path: where our own pages lead back to. */
+export const ADMIN_PATH = '/admin';
+
+/**
+ * The start of a page of ours up to its own stylesheets: doctype, charset, viewport, the title
+ * (escaped) with the product's name, the favicons and our self-hosted Roboto.
+ */
+export function pageHead(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · ${BRAND.name}</title>
+${FAVICON_LINKS}
+<link rel="stylesheet" href="${ADMIN_PATH}/assets/fonts/roboto.css">`;
+}
+
 /** The logo and favicons under BRAND_ASSETS_PATH, and /favicon.ico for browsers that ask the root. */
 export function brandAssets(): { assets: Router; faviconIco: Router } {
   const files = new Map([
@@ -40,14 +58,7 @@ export function brandAssets(): { assets: Router; faviconIco: Router } {
 
 /** A page of ours that refuses something in words, with the logo and the way back to the panel (no script). */
 export function refusalPage(title: string, message: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · ${BRAND.name}</title>
-${FAVICON_LINKS}
-<link rel="stylesheet" href="/admin/assets/fonts/roboto.css">
+  return `${pageHead(title)}
 <style>body{margin:0;background:#f6f7fb;color:#1c1c38;font:15px/1.5 Roboto,Arial,sans-serif}
 main{max-width:520px;margin:15vh auto;padding:32px;background:#fff;border-radius:8px;box-shadow:0 2px 12px rgba(28,28,56,.08)}
 h1{font-size:22px;font-weight:500;margin:24px 0 8px}a{color:#3040d6}</style>
@@ -56,7 +67,7 @@ h1{font-size:22px;font-weight:500;margin:24px 0 8px}a{color:#3040d6}</style>
 <img src="${BRAND.logo}" alt="${BRAND.name}" width="152" height="32">
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(message)}</p>
-<p><a href="/admin" data-testid="back-to-panel">← Back to the admin panel</a></p>
+<p><a href="${ADMIN_PATH}" data-testid="back-to-panel">← Back to the admin panel</a></p>
 </main></body>
 </html>`;
 }
