@@ -6,7 +6,7 @@ import { runSchemaDdl } from '../db/roles.js';
 import { withTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
-import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
+import { createCurrentViews, dropTemplateViews } from './current-views.js';
 import { fitName, SYSTEM_COLUMNS, type Naming } from './naming.js';
 import { SCHEMA_CHANNEL } from './publish.service.js';
 import { findTemplate, findVersion } from './templates.repository.js';
@@ -349,8 +349,7 @@ END $fn$`,
            FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1::regclass AND a.grantee <> c.relowner`,
         [old],
       );
-      const views = await hasCurrentSchema(tx);
-      if (views) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, templateId));
+      const views = await dropTemplateViews(tx, templateId);
       const next = qualifiedName(schema, names.next);
       const ddl = [
         `DROP TABLE ${old}`,
@@ -376,7 +375,7 @@ END $fn$`,
       if (key === SYSTEM_COLUMNS.rowId) {
         await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), greatest((SELECT max(${quoteIdent(key)}) FROM ${old}), 1))`, [old, key]);
       }
-      if (views) await this.createViews(tx, templateId);
+      if (views) await createCurrentViews(tx, templateId);
       await tx.query(
         `UPDATE table_compactions SET status = 'done', finished_at = now(), slots_after = $2, rows_copied = (SELECT count(*) FROM ${old}) WHERE id = $1`,
         [job.id, await slotsOf(tx, schema, job.table_name)],
@@ -392,13 +391,6 @@ END $fn$`,
     for (const fk of fks.rows) await this.deps.pool.query(`ALTER TABLE ${old} VALIDATE CONSTRAINT ${quoteIdent(fk.name)}`);
   }
 
-  private async createViews(tx: PoolClient, templateId: string): Promise<void> {
-    const template = (await findTemplate(tx, templateId))!;
-    const version = (await findVersion(tx, templateId, template.current_version!))!;
-    const grid = await tx.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
-    const views = currentViews(version.naming, version.definition, { grid: grid.rows[0]!.slug, template: template.slug });
-    await runSchemaDdl(tx, CURRENT_SCHEMA, createViewStatements(version.naming.schema, views, templateId));
-  }
 
   /** A compaction that cannot finish: its helpers dropped (the old table untouched), the reason recorded. */
   private async abandon(job: CompactionRow, error: Error): Promise<void> {

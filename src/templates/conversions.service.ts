@@ -8,7 +8,7 @@ import { withTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
-import { createTemplateViews, CURRENT_SCHEMA, dropViewStatements, hasCurrentSchema } from './current-views.js';
+import { createTemplateViews, dropTemplateViews } from './current-views.js';
 import { FORMS_SCHEMA, type Naming } from './naming.js';
 import { SCHEMA_CHANNEL } from './schema-listener.js';
 import type { PlannedOnlineConversion } from './plan.js';
@@ -376,7 +376,7 @@ export class ConversionService {
             if (row.state !== 'backfilling') return row.state;
             const table = qualifiedName(FORMS_SCHEMA, row.table_name);
             await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-            const views = await this.dropViews(tx, row.template_id);
+            const views = await dropTemplateViews(tx, row.template_id);
             await runSchemaDdl(tx, FORMS_SCHEMA, [
               `DROP TRIGGER IF EXISTS ${quoteIdent(row.trigger_name)} ON ${table}`,
               `DROP FUNCTION IF EXISTS ${qualifiedName(FORMS_SCHEMA, row.trigger_name)}()`,
@@ -428,7 +428,7 @@ export class ConversionService {
             }
             const table = qualifiedName(FORMS_SCHEMA, row.table_name);
             await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-            const views = await this.dropViews(tx, row.template_id);
+            const views = await dropTemplateViews(tx, row.template_id);
             await runSchemaDdl(tx, FORMS_SCHEMA, [
               `DROP TRIGGER IF EXISTS ${quoteIdent(row.trigger_name)} ON ${table}`,
               `DROP FUNCTION IF EXISTS ${qualifiedName(FORMS_SCHEMA, row.trigger_name)}()`,
@@ -453,11 +453,6 @@ export class ConversionService {
     }
   }
 
-  private async dropViews(tx: PoolClient, templateId: string): Promise<boolean> {
-    if (!(await hasCurrentSchema(tx))) return false;
-    await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, templateId));
-    return true;
-  }
 
   /**
    * The template's views for its current version, over the columns as they are now: a quarantine

@@ -4,6 +4,7 @@ import { runSchemaDdl } from '../db/roles.js';
 import type { Definition, Field } from './definition.schema.js';
 import { fieldColumns } from './field-types.js';
 import { fitName, snakeCase, SYSTEM_COLUMNS, type Naming, type TableNaming } from './naming.js';
+import { findTemplate, findVersion } from './templates.repository.js';
 
 /**
  * Current names for people who query the tables with SQL (BI tools, psql): the schema
@@ -140,4 +141,18 @@ export async function createTemplateViews(
   const grid = await db.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
   const views = currentViews(naming, definition, { grid: grid.rows[0]!.slug, template: template.slug });
   await runSchemaDdl(db, CURRENT_SCHEMA, createViewStatements(naming.schema, views, template.id));
+}
+
+/** Drops a template's views (false, doing nothing, where the schema does not exist yet). */
+export async function dropTemplateViews(db: Queryable, templateId: string): Promise<boolean> {
+  if (!(await hasCurrentSchema(db))) return false;
+  await runSchemaDdl(db, CURRENT_SCHEMA, await dropViewStatements(db, templateId));
+  return true;
+}
+
+/** Creates a template's views for its current version (after dropTemplateViews, in the same transaction). */
+export async function createCurrentViews(db: Queryable, templateId: string): Promise<void> {
+  const template = (await findTemplate(db, templateId))!;
+  const version = (await findVersion(db, templateId, template.current_version!))!;
+  await createTemplateViews(db, template, version.naming, version.definition);
 }

@@ -1,12 +1,12 @@
 import { recordAudit } from '../audit/audit.service.js';
 import { SYSTEM_CONTEXT, type ServiceContext } from '../context.js';
 import { qualifiedName } from '../db/identifiers.js';
-import type { Pool, PoolClient } from '../db/pool.js';
+import type { Pool } from '../db/pool.js';
 import { runSchemaDdl } from '../db/roles.js';
 import { withTransaction } from '../db/transaction.js';
 import { ConflictError } from '../errors/app-error.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
-import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
+import { createCurrentViews, dropTemplateViews, hasCurrentSchema } from './current-views.js';
 import { SCHEMA_CHANNEL } from './publish.service.js';
 import { toTemplateView, type TemplateView } from './templates.service.js';
 import { findVersion, TEMPLATE_COLUMNS, type TemplateRow } from './templates.repository.js';
@@ -25,7 +25,7 @@ export class TemplateTrash {
   async delete(ctx: ServiceContext, id: string): Promise<TemplateView & { purgeAfter: string }> {
     return withTransaction(this.deps.pool, async (tx) => {
       const template = await authorizeTemplate(tx, ctx, id, 'delete', { forUpdate: true });
-      if (await hasCurrentSchema(tx)) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
+      await dropTemplateViews(tx, id);
       const result = await tx.query<TemplateRow>(
         `UPDATE templates SET is_deleted = true, deleted_on = now(), deleted_by = $2, updated_at = now() WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
         [id, ctx.actor!.id],
@@ -56,7 +56,7 @@ export class TemplateTrash {
         `UPDATE templates SET is_deleted = false, deleted_on = NULL, deleted_by = NULL, updated_at = now() WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
         [id],
       );
-      if (template.current_version && (await hasCurrentSchema(tx))) await this.createViews(tx, result.rows[0]!);
+      if (template.current_version && (await hasCurrentSchema(tx))) await createCurrentViews(tx, id);
       await recordAudit(tx, ctx, {
         action: 'template.restore',
         entityType: 'template',
@@ -96,7 +96,7 @@ export class TemplateTrash {
         // Every table the template ever had (usedTables), purged ones included: IF EXISTS.
         const latest = (await findVersion(tx, id, template.current_version))!;
         ddl.push(...latest.naming.usedTables.map((t) => `DROP TABLE IF EXISTS ${qualifiedName(latest.naming.schema, t)}`));
-        if (await hasCurrentSchema(tx)) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
+        await dropTemplateViews(tx, id);
         await runSchemaDdl(tx, latest.naming.schema, ddl);
       }
       // Their files, reviews, follow-ups and unique values go with them (ON DELETE CASCADE).
@@ -115,10 +115,4 @@ export class TemplateTrash {
     });
   }
 
-  private async createViews(tx: PoolClient, template: TemplateRow): Promise<void> {
-    const version = (await findVersion(tx, template.id, template.current_version!))!;
-    const grid = await tx.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
-    const views = currentViews(version.naming, version.definition, { grid: grid.rows[0]!.slug, template: template.slug });
-    await runSchemaDdl(tx, CURRENT_SCHEMA, createViewStatements(version.naming.schema, views, template.id));
-  }
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
-import type { Pool, PoolClient } from '../db/pool.js';
+import type { Pool } from '../db/pool.js';
 import { runSchemaDdl } from '../db/roles.js';
 import { withTransaction } from '../db/transaction.js';
 import { ConflictError, type ErrorDetail } from '../errors/app-error.js';
@@ -10,14 +10,14 @@ import { localize } from '../rules/language.js';
 import { reconcileReservations } from '../submissions/unique-values.js';
 import { compileValidator } from '../validation/validate.js';
 import { assertWithinBudget, readBudgets } from './budget.js';
-import { createViewStatements, CURRENT_SCHEMA, currentViews, dropViewStatements, hasCurrentSchema } from './current-views.js';
+import { createTemplateViews, dropTemplateViews } from './current-views.js';
 import type { Definition, Field } from './definition.schema.js';
 import { fieldColumns, pgTypeOf } from './field-types.js';
 import { compileJsonSchema } from './json-schema.js';
 import { deriveNaming, type Naming } from './naming.js';
 import { planPublish, type Plan } from './plan.js';
 import { applyPurges, runChecks, SCHEMA_CHANNEL } from './publish.service.js';
-import { findVersion, purgedObjects, type TemplateRow, type VersionRow } from './templates.repository.js';
+import { findVersion, purgedObjects, type VersionRow } from './templates.repository.js';
 
 /**
  * Unpublish: back to the previous version's form where the change is reversible. Versions are
@@ -157,10 +157,9 @@ export class UnpublishService {
       }
       assertWithinBudget(await readBudgets(tx, naming, target.definition));
       const statements = plan.statements.map((s) => s.sql);
-      const views = await hasCurrentSchema(tx);
-      if (views) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
+      const views = await dropTemplateViews(tx, id);
       await runSchemaDdl(tx, naming.schema, statements);
-      if (views) await this.createViews(tx, template, naming, target.definition);
+      if (views) await createTemplateViews(tx, template, naming, target.definition);
       await reconcileReservations(tx, id, latest.definition, target.definition);
       const version = current + 1;
       const jsonSchema = compileJsonSchema(localize(target.definition), { templateId: id, version, title: template.title });
@@ -188,9 +187,4 @@ export class UnpublishService {
     });
   }
 
-  private async createViews(tx: PoolClient, template: TemplateRow, naming: Naming, definition: Definition): Promise<void> {
-    const grid = await tx.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [template.grid_id]);
-    const views = currentViews(naming, definition, { grid: grid.rows[0]!.slug, template: template.slug });
-    await runSchemaDdl(tx, CURRENT_SCHEMA, createViewStatements(naming.schema, views, template.id));
-  }
 }
