@@ -67,3 +67,30 @@ export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => P
     client.release(broken);
   }
 }
+
+/** PostgreSQL's `lock_not_available` (a `lock_timeout` expired) and `deadlock_detected`. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+export const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * Runs `work` again while it fails for want of a lock: DDL on a live table takes its lock with a
+ * short `lock_timeout` (so the writers queued behind it wait only that long), and is tried again
+ * after a growing pause. Any other error, or the last attempt's, is thrown as it is.
+ */
+export async function retryWhenLocked<T>(
+  work: (attempt: number) => Promise<T>,
+  options: { attempts: number; pauseMs?: (attempt: number) => number; codes?: readonly string[]; onRetry?: (attempt: number) => void },
+): Promise<T> {
+  const codes = options.codes ?? [LOCK_NOT_AVAILABLE];
+  const pause = options.pauseMs ?? ((attempt: number) => Math.min(5_000, 100 * attempt));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work(attempt);
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (attempt >= options.attempts || typeof code !== 'string' || !codes.includes(code)) throw error;
+      options.onRetry?.(attempt);
+      await new Promise((resolve) => setTimeout(resolve, pause(attempt)));
+    }
+  }
+}

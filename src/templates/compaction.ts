@@ -3,7 +3,7 @@ import { SYSTEM_CONTEXT, type ServiceContext } from '../context.js';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { runSchemaDdl } from '../db/roles.js';
-import { withTransaction } from '../db/transaction.js';
+import { DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, retryWhenLocked, withTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
 import { createCurrentViews, dropTemplateViews } from './current-views.js';
@@ -37,7 +37,7 @@ const SWAP_THRESHOLD = 500;
 const SWAP_LOCK_TIMEOUT_MS = 5000;
 const SWAP_ATTEMPTS = 5;
 /** lock_not_available (lock_timeout), deadlock_detected: the swap rolled back whole and may run again. */
-const RETRYABLE = new Set(['55P03', '40P01']);
+const RETRYABLE = [LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED];
 
 export type CompactionStatus = 'queued' | 'copying' | 'swapping' | 'done' | 'failed';
 
@@ -174,19 +174,16 @@ export class CompactionService {
       const key = await this.copy(schema, job, names);
       await this.buildIndexes(schema, job.table_name, names.next);
       // A swap that waited too long for its locks (or lost a deadlock) changed nothing: catch up and try again.
-      for (let attempt = 1; ; attempt++) {
-        await this.catchUp(schema, job.table_name, names, key, SWAP_THRESHOLD);
-        try {
+      await retryWhenLocked(
+        async () => {
+          await this.catchUp(schema, job.table_name, names, key, SWAP_THRESHOLD);
           await this.swap(schema, job, names, key, template.id);
-          break;
-        } catch (error) {
-          if (attempt >= SWAP_ATTEMPTS || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-        }
-      }
+        },
+        { attempts: SWAP_ATTEMPTS, codes: RETRYABLE, pauseMs: (attempt) => 200 * attempt },
+      );
     } catch (error) {
       // The swap could not get its locks: BullMQ tries again later, from where it stopped.
-      if (RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
+      if (RETRYABLE.includes((error as { code?: string }).code ?? '')) throw error;
       await this.abandon(job, error as Error).catch(() => undefined);
       throw error;
     }

@@ -4,7 +4,7 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { isPgError } from '../db/pg-errors.js';
 import { runSchemaDdl } from '../db/roles.js';
-import { withTransaction } from '../db/transaction.js';
+import { retryWhenLocked, withTransaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
 import { authorizeTemplate } from '../permissions/record-access.js';
@@ -219,7 +219,6 @@ export async function runningConversion(db: Queryable, templateId: string): Prom
   return found.rows[0] ?? null;
 }
 
-const LOCK_NOT_AVAILABLE = '55P03';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type RunOutcome = { state: ConversionState | 'missing'; batches: number };
@@ -364,94 +363,101 @@ export class ConversionService {
    * long reader delays the swap, not the writers queued behind it; tried again after a pause.
    */
   private async swap(id: string): Promise<ConversionState | 'missing'> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await withTransaction(
-          this.deps.pool,
-          async (tx) => {
-            await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, Math.round(this.settings.swapLockTimeoutMs))}`);
-            const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 FOR UPDATE', [id]);
-            const row = found.rows[0];
-            if (!row) return 'missing';
-            if (row.state !== 'backfilling') return row.state;
-            const table = qualifiedName(FORMS_SCHEMA, row.table_name);
-            await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-            const views = await dropTemplateViews(tx, row.template_id);
-            await runSchemaDdl(tx, FORMS_SCHEMA, [
-              `DROP TRIGGER IF EXISTS ${quoteIdent(row.trigger_name)} ON ${table}`,
-              `DROP FUNCTION IF EXISTS ${qualifiedName(FORMS_SCHEMA, row.trigger_name)}()`,
-              `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(row.column_name)} TO ${quoteIdent(row.retired_column)}`,
-              `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(row.shadow_column)} TO ${quoteIdent(row.column_name)}`,
-            ]);
-            if (views) await this.createViews(tx, row.template_id);
-            const done = await tx.query<ConversionRow>(
-              `UPDATE schema_conversions SET state = 'done', swap_attempts = $2, finished_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
-              [id, attempt],
-            );
-            await this.audit(tx, systemContext(), 'template.conversion_finish', done.rows[0]!);
-            await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, row.template_id]);
-            return 'done';
-          },
-          { translateErrors: false },
-        );
-      } catch (error) {
-        // What the database refuses (a view it cannot create, a name taken) is recorded; lock waits and lost connections are tried again later.
-        if (isPgError(error) && /^(22|23|42)/.test(String(error.code))) {
-          await this.fail(id, `swap: ${(error as Error).message}`);
-          return 'failed';
-        }
-        if (!isPgError(error) || error.code !== LOCK_NOT_AVAILABLE || attempt >= this.settings.swapAttempts) throw error;
-        this.deps.logger?.info({ conversionId: id, attempt }, 'swap waited too long for its lock; trying again');
-        await sleep(Math.min(5_000, 100 * attempt));
+    const swapOnce = (attempt: number) =>
+      withTransaction(
+        this.deps.pool,
+        async (tx): Promise<ConversionState | 'missing'> => {
+          await this.setLockTimeout(tx);
+          const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 FOR UPDATE', [id]);
+          const row = found.rows[0];
+          if (!row) return 'missing';
+          if (row.state !== 'backfilling') return row.state;
+          const table = qualifiedName(FORMS_SCHEMA, row.table_name);
+          await this.endTrigger(tx, row, [
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(row.column_name)} TO ${quoteIdent(row.retired_column)}`,
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(row.shadow_column)} TO ${quoteIdent(row.column_name)}`,
+          ]);
+          const done = await tx.query<ConversionRow>(
+            `UPDATE schema_conversions SET state = 'done', swap_attempts = $2, finished_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
+            [id, attempt],
+          );
+          await this.audit(tx, systemContext(), 'template.conversion_finish', done.rows[0]!);
+          await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, row.template_id]);
+          return 'done';
+        },
+        { translateErrors: false },
+      );
+    try {
+      return await retryWhenLocked(swapOnce, {
+        attempts: this.settings.swapAttempts,
+        onRetry: (attempt) => this.deps.logger?.info({ conversionId: id, attempt }, 'swap waited too long for its lock; trying again'),
+      });
+    } catch (error) {
+      // What the database refuses (a view it cannot create, a name taken) is recorded; lock waits and lost connections are tried again later.
+      if (isPgError(error) && /^(22|23|42)/.test(String(error.code))) {
+        await this.fail(id, `swap: ${(error as Error).message}`);
+        return 'failed';
       }
+      throw error;
     }
+  }
+
+  private async setLockTimeout(tx: PoolClient): Promise<void> {
+    await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, Math.round(this.settings.swapLockTimeoutMs))}`);
+  }
+
+  /**
+   * Under the table's lock: drops the conversion's trigger and function, runs `ddl` on the table,
+   * and makes the template's current-name views again over the columns as they then are.
+   */
+  private async endTrigger(tx: PoolClient, row: ConversionRow, ddl: string[]): Promise<void> {
+    const table = qualifiedName(FORMS_SCHEMA, row.table_name);
+    await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    const views = await dropTemplateViews(tx, row.template_id);
+    await runSchemaDdl(tx, FORMS_SCHEMA, [
+      `DROP TRIGGER IF EXISTS ${quoteIdent(row.trigger_name)} ON ${table}`,
+      `DROP FUNCTION IF EXISTS ${qualifiedName(FORMS_SCHEMA, row.trigger_name)}()`,
+      ...ddl,
+    ]);
+    if (views) await this.createViews(tx, row.template_id);
   }
 
   /** Stops a conversion in progress: its trigger and shadow column (and a quarantine column it added) are dropped. */
   async cancel(ctx: ServiceContext, templateId: string, conversionId: string): Promise<ConversionView> {
     if (!/^\d{1,18}$/.test(conversionId)) throw new NotFoundError('Conversion', conversionId);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await withTransaction(
-          this.deps.pool,
-          async (tx) => {
-            await authorizeTemplate(tx, ctx, templateId, 'publish');
-            await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, Math.round(this.settings.swapLockTimeoutMs))}`);
-            const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 AND template_id = $2 FOR UPDATE', [
-              conversionId,
-              templateId,
-            ]);
-            const row = found.rows[0];
-            if (!row) throw new NotFoundError('Conversion', conversionId);
-            if (row.state !== 'backfilling' && row.state !== 'failed') {
-              throw new ConflictError(`Conversion ${conversionId} is ${row.state}: only one in progress (or failed) can be cancelled`);
-            }
-            const table = qualifiedName(FORMS_SCHEMA, row.table_name);
-            await tx.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
-            const views = await dropTemplateViews(tx, row.template_id);
-            await runSchemaDdl(tx, FORMS_SCHEMA, [
-              `DROP TRIGGER IF EXISTS ${quoteIdent(row.trigger_name)} ON ${table}`,
-              `DROP FUNCTION IF EXISTS ${qualifiedName(FORMS_SCHEMA, row.trigger_name)}()`,
-              `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(row.shadow_column)}` +
-                (row.quarantine_added && row.quarantine_column ? `, DROP COLUMN IF EXISTS ${quoteIdent(row.quarantine_column)}` : ''),
-            ]);
-            if (views) await this.createViews(tx, row.template_id);
-            const cancelled = await tx.query<ConversionRow>(
-              `UPDATE schema_conversions SET state = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
-              [conversionId],
-            );
-            await this.audit(tx, ctx, 'template.conversion_cancel', cancelled.rows[0]!);
-            await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, row.template_id]);
-            return present(cancelled.rows[0]!);
-          },
-          { translateErrors: false },
-        );
-      } catch (error) {
-        if (!isPgError(error) || error.code !== LOCK_NOT_AVAILABLE || attempt >= this.settings.swapAttempts) throw error;
-        await sleep(Math.min(5_000, 100 * attempt));
-      }
-    }
+    const cancelOnce = () =>
+      withTransaction(
+        this.deps.pool,
+        async (tx) => {
+          await authorizeTemplate(tx, ctx, templateId, 'publish');
+          await this.setLockTimeout(tx);
+          const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 AND template_id = $2 FOR UPDATE', [
+            conversionId,
+            templateId,
+          ]);
+          const row = found.rows[0];
+          if (!row) throw new NotFoundError('Conversion', conversionId);
+          if (row.state !== 'backfilling' && row.state !== 'failed') {
+            throw new ConflictError(`Conversion ${conversionId} is ${row.state}: only one in progress (or failed) can be cancelled`);
+          }
+          const table = qualifiedName(FORMS_SCHEMA, row.table_name);
+          await this.endTrigger(tx, row, [
+            `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(row.shadow_column)}` +
+              (row.quarantine_added && row.quarantine_column ? `, DROP COLUMN IF EXISTS ${quoteIdent(row.quarantine_column)}` : ''),
+          ]);
+          const cancelled = await tx.query<ConversionRow>(
+            `UPDATE schema_conversions SET state = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
+            [conversionId],
+          );
+          await this.audit(tx, ctx, 'template.conversion_cancel', cancelled.rows[0]!);
+          await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, row.template_id]);
+          return present(cancelled.rows[0]!);
+        },
+        { translateErrors: false },
+      );
+    return retryWhenLocked(cancelOnce, { attempts: this.settings.swapAttempts });
   }
+
 
 
   /**

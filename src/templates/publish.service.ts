@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.js';
 import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
 import { runSchemaDdl } from '../db/roles.js';
-import { withTransaction } from '../db/transaction.js';
+import { retryWhenLocked, withTransaction } from '../db/transaction.js';
 import { AppError, ConflictError } from '../errors/app-error.js';
 import { compileValidator } from '../validation/validate.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -26,7 +26,6 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SCHEMA_CHANNEL } from './schema-listener.js';
 import { bigTables, recordConversions, runningConversion, type ConversionService } from './conversions.service.js';
-import { isPgError } from '../db/pg-errors.js';
 
 const validatePublishInput = compileValidator(PublishInput);
 const validatePlanInput = compileValidator(PlanInput);
@@ -391,17 +390,14 @@ export class PublishService {
   private async publishInTransaction(ctx: ServiceContext, id: string, raw: unknown, started: number): Promise<PublishResult> {
     const input = validatePublishInput(raw ?? {});
     const prechecked = await this.precheck(ctx, id, input.conversions);
-    const attempts = prechecked ? 5 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
+    return retryWhenLocked(
+      async () => {
         const result = await this.publishOnce(ctx, id, input, started, prechecked);
         await this.deps.conversions?.enqueue(result.conversions.map((c) => c.id));
         return result;
-      } catch (error) {
-        if (!isPgError(error) || error.code !== '55P03' || attempt >= attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      }
-    }
+      },
+      { attempts: prechecked ? 5 : 1 },
+    );
   }
 
   /** The checks of an online publish (see publishInTransaction); null when no table converts online. */
