@@ -109,17 +109,29 @@ function parseMultipart(req: Request): Promise<Record<string, unknown>> {
       if (received > limit) fail(new BodyRefused(413, `The form is larger than ${mib(limit)}`));
     });
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(new BodyRefused(413, `The form field "${name.slice(0, 100)}" is larger than ${mib(limit)}`));
+      if (info.valueTruncated)
+        return fail(new BodyRefused(413, `The form field "${name.slice(0, 100)}" is larger than ${mib(limit)}`));
       const previous = fields[name];
-      fields[name] = previous === undefined ? value : Array.isArray(previous) ? [...(previous as unknown[]), value] : [previous, value];
+      fields[name] =
+        previous === undefined
+          ? value
+          : Array.isArray(previous)
+            ? [...(previous as unknown[]), value]
+            : [previous, value];
     });
     parser.on('file', (_name, stream) => {
       stream.resume();
       fail(new BodyRefused(400, 'This form takes no files: attach files from the submission page'));
     });
-    parser.on('filesLimit', () => fail(new BodyRefused(400, 'This form takes no files: attach files from the submission page')));
-    parser.on('fieldsLimit', () => fail(new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} fields`)));
-    parser.on('partsLimit', () => fail(new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} parts`)));
+    parser.on('filesLimit', () =>
+      fail(new BodyRefused(400, 'This form takes no files: attach files from the submission page')),
+    );
+    parser.on('fieldsLimit', () =>
+      fail(new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} fields`)),
+    );
+    parser.on('partsLimit', () =>
+      fail(new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} parts`)),
+    );
     parser.on('error', () => fail(new BodyRefused(400, 'The form data is malformed')));
     parser.on('close', () => {
       if (!failed) resolve(fields);
@@ -173,7 +185,8 @@ function readBounded(req: Request, limit: number): Promise<Buffer> {
 function parseUrlencoded(body: Buffer): Record<string, unknown> {
   const text = body.toString('utf8');
   const pairs = text === '' ? 0 : text.split('&').length;
-  if (pairs > ADMIN_BODY_LIMITS.fields) throw new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} fields`);
+  if (pairs > ADMIN_BODY_LIMITS.fields)
+    throw new BodyRefused(413, `The form has more than ${ADMIN_BODY_LIMITS.fields} fields`);
   return querystring.parse(text, '&', '=', { maxKeys: ADMIN_BODY_LIMITS.fields }) as Record<string, unknown>;
 }
 
@@ -184,7 +197,8 @@ function parseJson(body: Buffer): Record<string, unknown> {
   } catch {
     throw new BodyRefused(400, 'The request body is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BodyRefused(400, 'The request body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BodyRefused(400, 'The request body must be a JSON object');
   const problem = jsonProblem(parsed);
   if (problem) throw new BodyRefused(400, `${problem.path}: ${problem.message}`);
   return parsed as Record<string, unknown>;
@@ -195,7 +209,8 @@ export function adminBodies(): RequestHandler {
     try {
       const badQueryKey = prototypeKey(Object.keys(req.query));
       if (badQueryKey) throw new BodyRefused(400, `The parameter "${badQueryKey.slice(0, 100)}" is not accepted`);
-      if (typeof req.query.sortBy === 'string' && prototypeKey([req.query.sortBy])) throw new BodyRefused(400, 'This sort is not accepted');
+      if (typeof req.query.sortBy === 'string' && prototypeKey([req.query.sortBy]))
+        throw new BodyRefused(400, 'This sort is not accepted');
       if (!hasBody(req)) {
         req.fields = {};
         return next();
@@ -204,8 +219,10 @@ export function adminBodies(): RequestHandler {
       let fields: Record<string, unknown>;
       if (/^multipart\/form-data/i.test(type)) {
         const declared = Number(req.headers['content-length'] ?? 0);
-        if (declared > ADMIN_BODY_LIMITS.multipart) throw new BodyRefused(413, `The form is larger than ${mib(ADMIN_BODY_LIMITS.multipart)}`);
-        if ((req.headers['content-encoding'] ?? 'identity') !== 'identity') throw new BodyRefused(415, 'This content encoding is not accepted');
+        if (declared > ADMIN_BODY_LIMITS.multipart)
+          throw new BodyRefused(413, `The form is larger than ${mib(ADMIN_BODY_LIMITS.multipart)}`);
+        if ((req.headers['content-encoding'] ?? 'identity') !== 'identity')
+          throw new BodyRefused(415, 'This content encoding is not accepted');
         fields = await parseMultipart(req);
       } else if (/^application\/x-www-form-urlencoded/i.test(type)) {
         fields = parseUrlencoded(await readBounded(req, ADMIN_BODY_LIMITS.form));

@@ -34,7 +34,10 @@ export interface AdminRouterDeps {
 /** AdminJS's routes that answer with the page shell (the React app then routes by URL itself). */
 const PAGE_ACTIONS = new Set(['index', 'resource', 'resourceAction', 'recordAction', 'bulkAction', 'page']);
 
-const fontsDir = path.join(path.dirname(createRequire(import.meta.url).resolve('@fontsource/roboto/package.json')), 'files');
+const fontsDir = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@fontsource/roboto/package.json')),
+  'files',
+);
 
 /**
  * The admin panel's router, built for one AdminJS instance. It replaces @adminjs/express's
@@ -65,7 +68,10 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
   }
 
   const renderLogin = async (res: Response, status: number, errorMessage: string | null) => {
-    res.status(status).type('html').send(await renderLoginPage(admin, { action: loginPath, errorMessage }, cspNonce(res)));
+    res
+      .status(status)
+      .type('html')
+      .send(await renderLoginPage(admin, { action: loginPath, errorMessage }, cspNonce(res)));
   };
 
   router.get(local(loginPath), async (req, res) => {
@@ -106,10 +112,7 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
   router.get(local(logoutPath), (req, res, next) => {
     const site = req.get('sec-fetch-site');
     if (site === undefined || site === 'same-origin' || site === 'none') return logout(req, res, next);
-    res
-      .status(200)
-      .type('html')
-      .send(`<!doctype html><meta charset="utf-8"><title>Sign out</title>
+    res.status(200).type('html').send(`<!doctype html><meta charset="utf-8"><title>Sign out</title>
 <form method="post" action="${logoutPath}"><button type="submit">Sign out of Gridbook</button></form>`);
   });
   router.post(local(logoutPath), logout);
@@ -174,9 +177,13 @@ export function buildAdminRouter(admin: AdminJS, deps: AdminRouterDeps): Router 
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const err = error as { name?: string; message?: string };
     if (!req.path.startsWith('/api/')) return next(error);
-    if (err?.name === 'NotFoundError') return res.status(404).json({ notice: { message: RECORD_NOT_OPEN, type: 'error' } });
+    if (err?.name === 'NotFoundError')
+      return res.status(404).json({ notice: { message: RECORD_NOT_OPEN, type: 'error' } });
     if (/can be invoked only via `post`/.test(err?.message ?? '')) {
-      return res.status(405).set('Allow', 'POST').json({ notice: { message: 'This action takes a POST', type: 'error' } });
+      return res
+        .status(405)
+        .set('Allow', 'POST')
+        .json({ notice: { message: 'This action takes a POST', type: 'error' } });
     }
     return next(error);
   });

@@ -50,7 +50,13 @@ export function gridRoleFor(admin: CurrentAdmin | undefined, gridId: unknown): G
 /** Loads a user as the admin panel sees them (with grid memberships), or null when missing or disabled. */
 export async function loadAdminUser(db: Queryable, userId: string): Promise<AdminUser | null> {
   if (!/^\d{1,18}$/.test(userId)) return null;
-  const result = await db.query<{ id: string; email: string; name: string; role: GlobalRole; memberships: Record<string, GridRole> | null }>(
+  const result = await db.query<{
+    id: string;
+    email: string;
+    name: string;
+    role: GlobalRole;
+    memberships: Record<string, GridRole> | null;
+  }>(
     `SELECT u.id, u.email, u.name, u.role,
             (SELECT jsonb_object_agg(m.grid_id::text, m.role) FROM grid_members m WHERE m.user_id = u.id) AS memberships
        FROM users u WHERE u.id = $1 AND u.active`,
@@ -58,5 +64,11 @@ export async function loadAdminUser(db: Queryable, userId: string): Promise<Admi
   );
   const row = result.rows[0];
   if (!row) return null;
-  return { id: row.id, email: row.email, title: row.name || row.email, role: row.role, memberships: row.memberships ?? {} };
+  return {
+    id: row.id,
+    email: row.email,
+    title: row.name || row.email,
+    role: row.role,
+    memberships: row.memberships ?? {},
+  };
 }

@@ -54,11 +54,18 @@ export async function buildTableResources(
   definitions: TableResource[],
   schema = 'public',
 ): Promise<ResourceWithOptions[]> {
-  const columns = await introspectColumns(deps.knex, schema, definitions.map((d) => d.table));
-  const referenceIds: Record<string, string> = Object.fromEntries(definitions.map((d) => [`${schema}.${d.table}`, d.table]));
+  const columns = await introspectColumns(
+    deps.knex,
+    schema,
+    definitions.map((d) => d.table),
+  );
+  const referenceIds: Record<string, string> = Object.fromEntries(
+    definitions.map((d) => [`${schema}.${d.table}`, d.table]),
+  );
   return definitions.map((definition) => {
     const rows = columns.get(definition.table);
-    if (!rows) throw new Error(`admin resource ${definition.table}: no such table in schema ${schema} (migrations applied?)`);
+    if (!rows)
+      throw new Error(`admin resource ${definition.table}: no such table in schema ${schema} (migrations applied?)`);
     const hidden = new Set(definition.hiddenColumns ?? []);
     const metadata = buildMetadata(
       deps.knex,
@@ -69,7 +76,15 @@ export async function buildTableResources(
       { availableValues: definition.availableValues, referenceIds },
     );
     const built = definition.build(metadata);
-    return { ...built, features: [...(built.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] };
+    return {
+      ...built,
+      features: [
+        ...(built.features ?? []),
+        safeListFeature(),
+        savedViewsFeature(deps.services.savedViews),
+        keysetListFeature(),
+      ],
+    };
   });
 }
 
@@ -86,11 +101,24 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
   ]);
   const resources = [
     ...coreBuilt,
-    ...formData.map((r) => ({ resource: r.resource as unknown, options: r.options, features: [...(r.features ?? []), safeListFeature(), savedViewsFeature(deps.services.savedViews), keysetListFeature()] })),
+    ...formData.map((r) => ({
+      resource: r.resource as unknown,
+      options: r.options,
+      features: [
+        ...(r.features ?? []),
+        safeListFeature(),
+        savedViewsFeature(deps.services.savedViews),
+        keysetListFeature(),
+      ],
+    })),
   ];
   // Form resources carry builders' words (grid and template titles, field labels): they enter a
   // user's locale only for the resources that user may open (see page-layout.ts).
-  const formWords = formData.map((r) => ({ id: (r.resource as { id(): string }).id(), label: r.label, properties: r.propertyLabels }));
+  const formWords = formData.map((r) => ({
+    id: (r.resource as { id(): string }).id(),
+    label: r.label,
+    properties: r.propertyLabels,
+  }));
   const localeFor = (currentAdmin?: CurrentAdmin): Locale => {
     const visible = visibleResourceIds(admin, currentAdmin);
     const mine = formWords.filter((w) => visible.has(w.id));
@@ -121,7 +149,10 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
 }
 
 /** The panel's own words, with the given form resources' labels. */
-function coreLocale(formLabels: Record<string, string>, formResourceTranslations: Record<string, { properties: Record<string, string> }>): Locale {
+function coreLocale(
+  formLabels: Record<string, string>,
+  formResourceTranslations: Record<string, { properties: Record<string, string> }>,
+): Locale {
   const labels: Record<string, string> = {
     ...formLabels,
     users: 'Users',
@@ -138,7 +169,8 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
   };
   // A list page is titled by what it lists ("Submissions"), not by its action's name ("List").
   const resources: Record<string, { properties?: Record<string, string>; actions: Record<string, string> }> = {};
-  for (const [id, label] of Object.entries(labels)) resources[id] = { ...formResourceTranslations[id], actions: { list: label } };
+  for (const [id, label] of Object.entries(labels))
+    resources[id] = { ...formResourceTranslations[id], actions: { list: label } };
   return {
     language: 'en',
     availableLanguages: ['en'],
@@ -146,10 +178,37 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
       en: {
         labels,
         pages: { [REVIEW_QUEUE_PAGE]: 'Review queue', account: 'My account' },
-        actions: { history: 'History', softDelete: 'Delete', restore: 'Restore', unlock: 'Unlock', clearThrottle: 'Clear', builder: 'Form builder', purgeRetired: 'Purge retired columns', retry: 'Retry processing', retryBulk: 'Retry processing', rebuild: 'Rebuild data',
-          review: 'Review', answer: 'Edit answer', fill: 'Fill in', claim: 'Claim', approve: 'Approve', reject: 'Reject',
-          reopen: 'Reopen', submit: 'Submit', approveBulk: 'Approve', rejectBulk: 'Reject', export: 'Export',
-          secret: 'Signing secret', deliveries: 'Deliveries', ping: 'Send test', rotateSecret: 'Rotate secret', redeliver: 'Redeliver', enable: 'Enable', disable: 'Disable', deleteDraft: 'Delete draft' },
+        actions: {
+          history: 'History',
+          softDelete: 'Delete',
+          restore: 'Restore',
+          unlock: 'Unlock',
+          clearThrottle: 'Clear',
+          builder: 'Form builder',
+          purgeRetired: 'Purge retired columns',
+          retry: 'Retry processing',
+          retryBulk: 'Retry processing',
+          rebuild: 'Rebuild data',
+          review: 'Review',
+          answer: 'Edit answer',
+          fill: 'Fill in',
+          claim: 'Claim',
+          approve: 'Approve',
+          reject: 'Reject',
+          reopen: 'Reopen',
+          submit: 'Submit',
+          approveBulk: 'Approve',
+          rejectBulk: 'Reject',
+          export: 'Export',
+          secret: 'Signing secret',
+          deliveries: 'Deliveries',
+          ping: 'Send test',
+          rotateSecret: 'Rotate secret',
+          redeliver: 'Redeliver',
+          enable: 'Enable',
+          disable: 'Disable',
+          deleteDraft: 'Delete draft',
+        },
         properties: {
           grid_id: 'Grid',
           user_id: 'User',
@@ -181,7 +240,8 @@ function coreLocale(formLabels: Record<string, string>, formResourceTranslations
         components: {
           Login: {
             welcomeHeader: 'Welcome to Gridbook',
-            welcomeMessage: 'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
+            welcomeMessage:
+              'The back-office of your grids: forms, submissions, their review and their data. Sign in with the account an administrator gave you.',
             loginButton: 'Sign in',
           },
         },

@@ -19,7 +19,10 @@ async function adminjsVersion(): Promise<string> {
   let dir = path.dirname(createRequire(import.meta.url).resolve('adminjs'));
   for (;;) {
     try {
-      const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version: string };
+      const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version: string;
+      };
       if (pkg.name === 'adminjs') return pkg.version;
     } catch {
       // no package.json here: keep walking up
@@ -32,7 +35,9 @@ async function adminjsVersion(): Promise<string> {
 
 /** The bundler's entry point, run the way this process runs: from the JavaScript build, or from its sources through tsx. */
 const bundlerCommand = () =>
-  RUNNING_BUILD ? [path.join(PROJECT_ROOT, 'dist/src/cli/admin-bundle.js')] : ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/admin-bundle.ts')];
+  RUNNING_BUILD
+    ? [path.join(PROJECT_ROOT, 'dist/src/cli/admin-bundle.js')]
+    : ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/cli/admin-bundle.ts')];
 
 export async function currentFingerprint(): Promise<string> {
   return componentsFingerprint(await adminjsVersion());
@@ -76,7 +81,9 @@ export async function ensureAdminBundle(log: (message: string) => void = () => {
         env: { ...process.env, ADMIN_JS_TMP_DIR: bundleDir() },
       });
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`admin bundling failed (exit code ${code})`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`admin bundling failed (exit code ${code})`)),
+      );
     });
     log(`Admin components bundled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return true;

@@ -57,7 +57,12 @@ export async function componentsFingerprint(adminjsVersion: string): Promise<str
     .concat(SHARED_SOURCES);
   for (const dir of SHARED_DIRS) {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-    files.push(...entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort());
+    files.push(
+      ...entries
+        .filter((e) => e.isFile())
+        .map((e) => path.join(e.parentPath, e.name))
+        .sort(),
+    );
   }
   for (const file of files) {
     hash.update(path.relative(COMPONENTS_DIR, file)).update(await readFile(file));

@@ -29,7 +29,8 @@ export function errorNotice(error: unknown, record?: RecordJSON): ActionResponse
  * on is one click away) and in notices. Not-found and not-allowed read alike on purpose: a page
  * must not tell someone what exists behind a door they may not open.
  */
-export const NOT_OPEN = 'This page does not exist, or it is not open to you. Use the menu on the left to find what you are looking for, or go back to the dashboard.';
+export const NOT_OPEN =
+  'This page does not exist, or it is not open to you. Use the menu on the left to find what you are looking for, or go back to the dashboard.';
 export const RECORD_NOT_OPEN = 'This record does not exist (it may have been deleted), or it is not open to you.';
 export const REFUSAL_MESSAGES = {
   pageNotFound_title: 'Nothing here for you',

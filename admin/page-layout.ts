@@ -127,7 +127,11 @@ export async function renderLoginPage(
     title: branding.companyName ?? 'Gridbook',
     nonce,
     assetsPath: (file) => h.assetPath(file, assets),
-    globals: { REDUX_STATE: { branding, assets, locale, paths }, THEME: combineStyles(branding.theme ?? {}), __APP_STATE__: attributes },
+    globals: {
+      REDUX_STATE: { branding, assets, locale, paths },
+      THEME: combineStyles(branding.theme ?? {}),
+      __APP_STATE__: attributes,
+    },
     mount: 'root.render(AdminJS.LoginApplication);',
   });
 }
@@ -137,5 +141,6 @@ export const FONTS_CSS_PATH = '/admin/assets/fonts/roboto.css';
 export const FONT_WEIGHTS = [300, 400, 500, 700] as const;
 export const fontFile = (weight: number) => `roboto-latin-${weight}-normal.woff2`;
 export const FONTS_CSS = FONT_WEIGHTS.map(
-  (w) => `@font-face{font-family:'Roboto';font-style:normal;font-display:swap;font-weight:${w};src:url(./${fontFile(w)}) format('woff2')}`,
+  (w) =>
+    `@font-face{font-family:'Roboto';font-style:normal;font-display:swap;font-weight:${w};src:url(./${fontFile(w)}) format('woff2')}`,
 ).join('\n');

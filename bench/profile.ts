@@ -32,7 +32,9 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
 const sampled = [...self.values()].reduce((a, b) => a + b, 0);
-const idle = profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').reduce((a, n) => a + (self.get(n.id) ?? 0), 0);
+const idle = profile.nodes
+  .filter((n) => n.callFrame.functionName === '(idle)')
+  .reduce((a, n) => a + (self.get(n.id) ?? 0), 0);
 // Percentages are of busy time (idle excluded): where the CPU went, not how long the process lived.
 const total = sampled - idle;
 
@@ -44,7 +46,8 @@ const where = (url: string) => {
   if (own) return `${own[1]}/${own[2]}`;
   return url.replace(/^.*\/(node:)?/, 'node:');
 };
-const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const label = (n: Node) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 
 const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
 const selfByFn = new Map<string, number>();
@@ -91,7 +94,9 @@ const print = (title: string, map: Map<string, number>) => {
     console.log(`${((ms / total) * 100).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(7)} ms  ${k}`);
   }
 };
-console.log(`${file}: ${(sampled / 1000).toFixed(1)} s sampled, ${(total / 1000).toFixed(1)} s busy (percentages are of busy time)`);
+console.log(
+  `${file}: ${(sampled / 1000).toFixed(1)} s sampled, ${(total / 1000).toFixed(1)} s busy (percentages are of busy time)`,
+);
 print('Self time by package / file', selfByPlace);
 print('Self time by function', selfByFn);
 print('Inclusive time of our functions (src/, admin/)', inclusive);

@@ -70,7 +70,9 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   app.use('/admin', adminBodies());
   app.use('/admin', sessions);
   // API clients with bearer tokens carry no session cookie: no session is looked up or made for them.
-  app.use('/api', (req, res, next) => (req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? sessions(req, res, next) : next()));
+  app.use('/api', (req, res, next) =>
+    req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? sessions(req, res, next) : next(),
+  );
 
   app.use(
     QUEUE_BOARD_PATH,
@@ -99,10 +101,14 @@ export async function createWebApp(rt: Runtime): Promise<WebApp> {
   app.use('/admin', adminHost.handler);
   // A template published on any node rebuilds this node's admin panel (new tables appear at once)
   // and compiles the new version's rules before its first answer arrives (as start-up does for all).
-  const schemaListener = listenForSchemaChanges(config.databaseUrl, (templateId) => {
-    void adminHost.rebuild();
-    void rt.catalog.warm(templateId).catch(() => undefined);
-  }, logger);
+  const schemaListener = listenForSchemaChanges(
+    config.databaseUrl,
+    (templateId) => {
+      void adminHost.rebuild();
+      void rt.catalog.warm(templateId).catch(() => undefined);
+    },
+    logger,
+  );
   void rt.catalog.warm(null).catch(() => undefined);
 
   const api = createApiRouter(rt);

@@ -36,7 +36,6 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
 import { SavedViewsService } from './views/saved-views.service.js';
 import type { Services } from './services.js';
 
-
 /**
  * The long-lived parts one process shares: configuration, logger, PostgreSQL pool, Redis, queues and
  * the services built on them. The web app and the worker are wired from it; tests build one against
@@ -70,10 +69,17 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel, 'gridbook', { pretty: config.logPretty });
-  const pool = createPool(config.databaseUrl, { max: options.poolSize ?? 10, applicationName: options.applicationName });
+  const pool = createPool(config.databaseUrl, {
+    max: options.poolSize ?? 10,
+    applicationName: options.applicationName,
+  });
   const knex = knexModule.knex({
     client: 'pg',
-    connection: { ...connectionConfig(config.databaseUrl), application_name: 'gridbook-admin', types: typeParsers as Knex.PgCustomTypesConfig },
+    connection: {
+      ...connectionConfig(config.databaseUrl),
+      application_name: 'gridbook-admin',
+      types: typeParsers as Knex.PgCustomTypesConfig,
+    },
     pool: { min: 0, max: 4 },
   });
   const redis = createRedis(config.redisUrl, 'producer');
@@ -187,7 +193,9 @@ async function checkRuntimeRole(pool: Pool, config: Config, logger: Logger): Pro
   } catch (error) {
     // 28000: the login does not exist (setup creates Gridbook's own runtime role).
     if ((error as { code?: string }).code === '28000' && config.runtimeRoleDerived) {
-      throw new ConfigError([`${(error as Error).message}: run \`npm run setup\` (or \`npm start\`) first, which creates it`]);
+      throw new ConfigError([
+        `${(error as Error).message}: run \`npm run setup\` (or \`npm start\`) first, which creates it`,
+      ]);
     }
     throw error;
   }

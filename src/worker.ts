@@ -25,7 +25,10 @@ export interface WorkerOptions {
 }
 
 /** The periodic jobs, by name: what each does. */
-function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Checkpointer }): Record<string, () => Promise<unknown>> {
+function maintenanceJobs(
+  rt: Runtime,
+  audit: { keys: AuditKeys; checkpointer: Checkpointer },
+): Record<string, () => Promise<unknown>> {
   const { pool, config, logger } = rt;
   return {
     [MAINTENANCE_JOBS.auditSeal]: async () => {
@@ -48,7 +51,13 @@ function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Ch
     [MAINTENANCE_JOBS.filesCleanup]: async () => {
       const removed = await rt.services.files.cleanup();
       const exports = await rt.services.exports.cleanup();
-      return { files: removed.files, blobs: removed.blobs.length, orphans: removed.orphans.length, staged: removed.staged, exports };
+      return {
+        files: removed.files,
+        blobs: removed.blobs.length,
+        orphans: removed.orphans.length,
+        staged: removed.staged,
+        exports,
+      };
     },
     [MAINTENANCE_JOBS.sweepWebhooks]: async () => {
       // A minute of grace past an attempt's due time before its job counts as lost.
@@ -63,9 +72,10 @@ function maintenanceJobs(rt: Runtime, audit: { keys: AuditKeys; checkpointer: Ch
     },
     [MAINTENANCE_JOBS.sweepConversions]: async () => ({ queued: await rt.services.conversions.sweep() }),
     [MAINTENANCE_JOBS.pruneLoginFailures]: async () => {
-      const result = await pool.query(`DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`, [
-        config.login.ipWindowMinutes,
-      ]);
+      const result = await pool.query(
+        `DELETE FROM login_ip_failures WHERE window_start < now() - make_interval(mins => $1)`,
+        [config.login.ipWindowMinutes],
+      );
       return { pruned: result.rowCount };
     },
   };
@@ -84,7 +94,13 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   const connection = createRedis(config.redisUrl, 'worker');
   connection.on('error', (err) => logger.debug({ err }, 'worker redis connection error'));
 
-  const processing = new ProcessingService({ pool, catalog: rt.catalog, logger, steps: options.steps ?? DEFAULT_STEPS, metrics: rt.metrics });
+  const processing = new ProcessingService({
+    pool,
+    catalog: rt.catalog,
+    logger,
+    steps: options.steps ?? DEFAULT_STEPS,
+    metrics: rt.metrics,
+  });
   const batcher = new Batcher<string, Outcome>((ids) => processing.processBatch(ids), {
     maxSize: config.worker.batchSize,
     maxWaitMs: config.worker.batchWaitMs,
@@ -98,7 +114,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     (job: Job<{ submissionId: string }>) =>
       withLogFields({ jobId: String(job.id) }, async () => {
         const outcome = await batcher.submit(String(job.data.submissionId));
-        if (outcome.status === 'failed') logger.info({ submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
+        if (outcome.status === 'failed')
+          logger.info({ submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
         return outcome;
       }),
     {
@@ -110,12 +127,21 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     },
   );
   submissions.on('failed', (job, err) =>
-    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'processing attempt failed; retrying with backoff'),
+    logger.warn(
+      { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+      'processing attempt failed; retrying with backoff',
+    ),
   );
   submissions.on('error', (err) => logger.debug({ err }, 'submissions worker error'));
 
   const keys = await resolveAuditKeys(config, (m) => logger.warn(m));
-  const checkpointer = new Checkpointer({ pool, store: rt.store, keys, intervalMs: config.audit.checkpointIntervalMs, logger });
+  const checkpointer = new Checkpointer({
+    pool,
+    store: rt.store,
+    keys,
+    intervalMs: config.audit.checkpointIntervalMs,
+    logger,
+  });
   const jobs = maintenanceJobs(rt, { keys, checkpointer });
   const maintenance = new Worker(
     QUEUES.maintenance,
@@ -132,7 +158,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
 
   const exportsWorker = new Worker(
     QUEUES.exports,
-    (job: Job<{ exportId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.exports.runJob(String(job.data.exportId))),
+    (job: Job<{ exportId: string }>) =>
+      withLogFields({ jobId: String(job.id) }, () => rt.services.exports.runJob(String(job.data.exportId))),
     { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
   );
   exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
@@ -141,7 +168,8 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   // Compactions: one at a time per worker; the lock outlasts a batch (it is renewed while the job runs).
   const compactionsWorker = new Worker(
     QUEUES.compactions,
-    (job: Job<{ compactionId: string }>) => withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
+    (job: Job<{ compactionId: string }>) =>
+      withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
     { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
   );
   compactionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'));
@@ -157,20 +185,42 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
         logger.info({ conversionId: job.data.conversionId, ...outcome }, 'conversion job ended');
         return outcome;
       }),
-    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: config.worker.lockDurationMs, stalledInterval: config.worker.lockDurationMs },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: 1,
+      lockDuration: config.worker.lockDurationMs,
+      stalledInterval: config.worker.lockDurationMs,
+    },
   );
-  conversionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'conversion attempt failed; retrying'));
+  conversionsWorker.on('failed', (job, err) =>
+    logger.warn({ jobId: job?.id, err: err.message }, 'conversion attempt failed; retrying'),
+  );
   conversionsWorker.on('error', (err) => logger.debug({ err }, 'conversions worker error'));
 
   const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
   const webhooksWorker = new Worker(
     QUEUES.webhooks,
-    (job: Job<{ deliveryId: string }>) => withLogFields({ jobId: String(job.id) }, () => deliverer.deliver(String(job.data.deliveryId))),
-    { connection, prefix: config.queuePrefix, concurrency: config.webhooks.concurrency, lockDuration: config.webhooks.timeoutMs + 30_000 },
+    (job: Job<{ deliveryId: string }>) =>
+      withLogFields({ jobId: String(job.id) }, () => deliverer.deliver(String(job.data.deliveryId))),
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.webhooks.concurrency,
+      lockDuration: config.webhooks.timeoutMs + 30_000,
+    },
   );
-  webhooksWorker.on('failed', (job, err) => logger.info({ jobId: job?.id, err: err.message }, 'webhook attempt failed'));
+  webhooksWorker.on('failed', (job, err) =>
+    logger.info({ jobId: job?.id, err: err.message }, 'webhook attempt failed'),
+  );
   webhooksWorker.on('error', (err) => logger.debug({ err }, 'webhooks worker error'));
-  const dispatcher = new WebhookDispatcher({ pool, queue: rt.queues.webhooks, databaseUrl: config.databaseUrl, settings: config.webhooks, logger });
+  const dispatcher = new WebhookDispatcher({
+    pool,
+    queue: rt.queues.webhooks,
+    databaseUrl: config.databaseUrl,
+    settings: config.webhooks,
+    logger,
+  });
   dispatcher.start();
 
   const schedules: [string, number][] = [
@@ -185,7 +235,11 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
   ];
   const declareSchedules = async () => {
     for (const [name, every] of schedules) {
-      await rt.queues.maintenance.upsertJobScheduler(name, { every }, { name, opts: { removeOnComplete: true, removeOnFail: 50 } });
+      await rt.queues.maintenance.upsertJobScheduler(
+        name,
+        { every },
+        { name, opts: { removeOnComplete: true, removeOnFail: 50 } },
+      );
     }
   };
   await declareSchedules();
@@ -202,7 +256,14 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     close: async () => {
       clearInterval(refresh);
       await dispatcher.close();
-      await Promise.all([submissions.close(), maintenance.close(), exportsWorker.close(), webhooksWorker.close(), compactionsWorker.close(), conversionsWorker.close()]);
+      await Promise.all([
+        submissions.close(),
+        maintenance.close(),
+        exportsWorker.close(),
+        webhooksWorker.close(),
+        compactionsWorker.close(),
+        conversionsWorker.close(),
+      ]);
       connection.disconnect();
     },
   };

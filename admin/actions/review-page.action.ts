@@ -10,9 +10,16 @@ import { Components } from '../component-loader.js';
 import type { AdminDeps } from '../resources/types.js';
 
 /** What the review page may offer the current user for this submission (the services check again). */
-function permissionsFor(context: ActionContext, row: { submitted_by: string; reviewer_id: string | null; grid_id: string }) {
+function permissionsFor(
+  context: ActionContext,
+  row: { submitted_by: string; reviewer_id: string | null; grid_id: string },
+) {
   const actor = actorOf(context.currentAdmin);
-  const base = { type: 'submission' as const, gridRole: gridRoleFor(context.currentAdmin, row.grid_id), own: row.submitted_by === actor?.id };
+  const base = {
+    type: 'submission' as const,
+    gridRole: gridRoleFor(context.currentAdmin, row.grid_id),
+    own: row.submitted_by === actor?.id,
+  };
   const assigned = { ...base, assigned: row.reviewer_id === actor?.id };
   return {
     canClaim: can(actor, 'claim', base),
@@ -31,7 +38,9 @@ function permissionsFor(context: ActionContext, row: { submitted_by: string; rev
  * switch): a form in several languages answers in it (messages, labels), its default otherwise.
  */
 function contextWithLanguage(request: ActionRequest, context: ActionContext): ServiceContext {
-  const given = (request.payload as Record<string, unknown> | undefined)?.lang ?? (request.query as Record<string, unknown> | undefined)?.lang;
+  const given =
+    (request.payload as Record<string, unknown> | undefined)?.lang ??
+    (request.query as Record<string, unknown> | undefined)?.lang;
   const ctx = serviceContextOf(context.currentAdmin);
   return typeof given === 'string' && given.length <= 35 ? { ...ctx, languages: [given] } : ctx;
 }
@@ -52,7 +61,9 @@ async function reviewData(deps: AdminDeps, ctx: ServiceContext, context: ActionC
         WHERE m.grid_id = $1 AND u.active ORDER BY 2`,
       [row.grid_id],
     ),
-    deps.pool.query<{ review_mode: string; title: string }>('SELECT review_mode, title FROM templates WHERE id = $1', [row.template_id]),
+    deps.pool.query<{ review_mode: string; title: string }>('SELECT review_mode, title FROM templates WHERE id = $1', [
+      row.template_id,
+    ]),
   ]);
   const byId = new Map(localize(version.definition, language).sections.map((s) => [s.id, s]));
   const actor = actorOf(context.currentAdmin);
@@ -90,7 +101,14 @@ async function reviewData(deps: AdminDeps, ctx: ServiceContext, context: ActionC
     comments,
     followUps: followUps.map((f) => ({
       ...f,
-      canResolve: !f.resolvedAt && can(actor, 'resolve', { type: 'follow_up', gridRole, assignee: f.assigneeId === actor?.id, creator: f.createdBy === actor?.id }),
+      canResolve:
+        !f.resolvedAt &&
+        can(actor, 'resolve', {
+          type: 'follow_up',
+          gridRole,
+          assignee: f.assigneeId === actor?.id,
+          creator: f.createdBy === actor?.id,
+        }),
     })),
     files,
     history: history.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
@@ -163,7 +181,12 @@ export function reviewPageAction(deps: AdminDeps) {
             message = 'Comment added';
             break;
           case 'followUp':
-            await followUps.create(ctx, id, { title: p.title ?? '', details: p.details ?? '', assigneeId: p.assigneeId || null, dueOn: p.dueOn || null });
+            await followUps.create(ctx, id, {
+              title: p.title ?? '',
+              details: p.details ?? '',
+              assigneeId: p.assigneeId || null,
+              dueOn: p.dueOn || null,
+            });
             message = 'Follow-up created';
             break;
           case 'resolve':
@@ -197,7 +220,11 @@ export function answerAction(deps: AdminDeps) {
       const row = context.record?.params;
       if (!row) return false;
       const actor = actorOf(context.currentAdmin);
-      return can(actor, 'edit', { type: 'submission', gridRole: gridRoleFor(context.currentAdmin, row.grid_id), own: String(row.submitted_by) === actor?.id });
+      return can(actor, 'edit', {
+        type: 'submission',
+        gridRole: gridRoleFor(context.currentAdmin, row.grid_id),
+        own: String(row.submitted_by) === actor?.id,
+      });
     },
     isVisible: (context: ActionContext) => ['draft', 'rejected'].includes(String(context.record?.params.review_status)),
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
@@ -232,9 +259,13 @@ export function answerAction(deps: AdminDeps) {
         const data: unknown = JSON.parse(p.data ?? '{}');
         await submissions.update(ctx, id, { data });
         if (p.submit === 'true') await review.submit(ctx, id);
-        return { ...(await load()), notice: { message: p.submit === 'true' ? 'Saved and submitted for review' : 'Saved', type: 'success' } };
+        return {
+          ...(await load()),
+          notice: { message: p.submit === 'true' ? 'Saved and submitted for review' : 'Saved', type: 'success' },
+        };
       } catch (error) {
-        if (error instanceof SyntaxError) return { ...(await load()), notice: { message: 'The answer is not valid JSON', type: 'error' } };
+        if (error instanceof SyntaxError)
+          return { ...(await load()), notice: { message: 'The answer is not valid JSON', type: 'error' } };
         if (!(error instanceof AppError)) throw error;
         return { ...(await load()), errors: error.details, notice: { message: error.message, type: 'error' } };
       }
@@ -252,14 +283,25 @@ export function fillTemplateAction(deps: AdminDeps) {
     isAccessible: (context: ActionContext) => {
       const row = context.record?.params as Record<string, unknown> | undefined;
       if (!row || row.current_version == null) return false;
-      return can(actorOf(context.currentAdmin), 'create', { type: 'submission', gridRole: gridRoleFor(context.currentAdmin, row.grid_id), own: true });
+      return can(actorOf(context.currentAdmin), 'create', {
+        type: 'submission',
+        gridRole: gridRoleFor(context.currentAdmin, row.grid_id),
+        own: true,
+      });
     },
     handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
       const record = context.record!;
       const templateId = String(record.id());
       const ctx = contextWithLanguage(request, context);
       const version = await deps.catalog.version(templateId, Number(record.params.current_version));
-      const base = { record: record.toJSON(context.currentAdmin), mode: 'create', templateTitle: String(record.params.title), definition: version.definition, data: {}, lockedSections: [] };
+      const base = {
+        record: record.toJSON(context.currentAdmin),
+        mode: 'create',
+        templateTitle: String(record.params.title),
+        definition: version.definition,
+        data: {},
+        lockedSections: [],
+      };
       if (request.method !== 'post') return base;
       const p = (request.payload ?? {}) as Record<string, string | undefined>;
       try {
@@ -269,13 +311,23 @@ export function fillTemplateAction(deps: AdminDeps) {
           ...base,
           data,
           created: result.submission,
-          notice: { message: p.submit === 'true' ? `Submitted (#${result.submission.id})` : `Draft saved (#${result.submission.id})`, type: 'success' },
+          notice: {
+            message:
+              p.submit === 'true' ? `Submitted (#${result.submission.id})` : `Draft saved (#${result.submission.id})`,
+            type: 'success',
+          },
           redirectUrl: `/admin/resources/submissions/records/${result.submission.id}/show`,
         };
       } catch (error) {
-        if (error instanceof SyntaxError) return { ...base, notice: { message: 'The answer is not valid JSON', type: 'error' } };
+        if (error instanceof SyntaxError)
+          return { ...base, notice: { message: 'The answer is not valid JSON', type: 'error' } };
         if (!(error instanceof AppError)) throw error;
-        return { ...base, data: JSON.parse(p.data ?? '{}') as unknown, errors: error.details, notice: { message: error.message, type: 'error' } };
+        return {
+          ...base,
+          data: JSON.parse(p.data ?? '{}') as unknown,
+          errors: error.details,
+          notice: { message: error.message, type: 'error' },
+        };
       }
     },
   };

@@ -7,7 +7,14 @@ import { asAdminUser, serviceContextOf, type AdminUser } from '../admin-user.js'
 import { toAdminValidationError } from '../errors.js';
 import type { ColumnProperty } from './introspect.js';
 import { SEARCH_FILTER } from '../../src/search/list-query.js';
-import { containsText, escapeLike, isIdLike, searchTerm, whereAny, type SearchCondition } from '../../src/search/search.js';
+import {
+  containsText,
+  escapeLike,
+  isIdLike,
+  searchTerm,
+  whereAny,
+  type SearchCondition,
+} from '../../src/search/search.js';
 
 /** Restricts the rows an admin user may see: a function adding WHERE clauses, or 'none'. */
 export type RowScope = (user: AdminUser) => ((qb: Knex.QueryBuilder) => void) | 'all' | 'none';
@@ -182,12 +189,25 @@ export class GridbookResource extends Resource {
       if (offset) qb.offset(offset);
       return qb;
     };
-    if (from) this.whereAfter(q, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
-    const sortKey = (prefix = '') => (sortColumn ? [this.db.raw('??::text AS ??', [prefix + sortColumn, SORT_KEY])] : []);
+    if (from)
+      this.whereAfter(q, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
+    const sortKey = (prefix = '') =>
+      sortColumn ? [this.db.raw('??::text AS ??', [prefix + sortColumn, SORT_KEY])] : [];
     let rows: ParamsType[];
     const term = this.spec.search?.large ? searchTerm(filter.filters?.[SEARCH_FILTER]?.value) : null;
     if (term !== null) {
-      rows = await this.findSearching(filter, q, { limit, offset, byKeyDesc: !from && (!sortProp || sortProp.path() === this.pk) && direction === 'desc', page, order }, context);
+      rows = await this.findSearching(
+        filter,
+        q,
+        {
+          limit,
+          offset,
+          byKeyDesc: !from && (!sortProp || sortProp.path() === this.pk) && direction === 'desc',
+          page,
+          order,
+        },
+        context,
+      );
     } else if (offset >= DEFERRED_JOIN_OFFSET) {
       // Deep pages: skip `offset` rows reading only the keys (an index-only scan where the order
       // is the key's), then read the page's rows. Same rows and order as the plain query.
@@ -209,7 +229,13 @@ export class GridbookResource extends Resource {
       const { [SORT_KEY]: key, ...params } = row;
       const record = new BaseRecord(params, this);
       // Rows read without their sort value (a search) give no cursor: the list pages by number.
-      if (!sortColumn || SORT_KEY in row) this.positions.set(record, { s: sortColumn ?? this.pk, d: direction, v: sortColumn ? ((key as string | null) ?? null) : null, id: String(params[this.pk]) });
+      if (!sortColumn || SORT_KEY in row)
+        this.positions.set(record, {
+          s: sortColumn ?? this.pk,
+          d: direction,
+          v: sortColumn ? ((key as string | null) ?? null) : null,
+          id: String(params[this.pk]),
+        });
       return record;
     });
   }
@@ -259,7 +285,10 @@ export class GridbookResource extends Resource {
         return UUID.test(value);
       case 'date':
       case 'datetime':
-        return /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2}){0,2})?)?$/.test(value) && storableDate(value);
+        return (
+          /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2}){0,2})?)?$/.test(value) &&
+          storableDate(value)
+        );
       default:
         return true;
     }
@@ -270,7 +299,13 @@ export class GridbookResource extends Resource {
    * placement (NULLs last ascending, first descending: as if greater than every value). The value
    * is compared as a parameter, which PostgreSQL reads as the column's type.
    */
-  private whereAfter(q: Knex.QueryBuilder, sortColumn: string | null, sortDir: 'asc' | 'desc', pkDir: 'asc' | 'desc', from: CursorKey): void {
+  private whereAfter(
+    q: Knex.QueryBuilder,
+    sortColumn: string | null,
+    sortDir: 'asc' | 'desc',
+    pkDir: 'asc' | 'desc',
+    from: CursorKey,
+  ): void {
     const pkAfter = pkDir === 'asc' ? '>' : '<';
     if (!sortColumn) {
       q.where(this.pk, pkAfter, from.id);
@@ -282,7 +317,9 @@ export class GridbookResource extends Resource {
         if (sortDir === 'asc') w.whereNull(sortColumn).andWhere(this.pk, pkAfter, from.id);
         else w.whereNotNull(sortColumn).orWhere((b) => b.whereNull(sortColumn).andWhere(this.pk, pkAfter, from.id));
       } else if (sortDir === 'asc') {
-        w.where(sortColumn, '>', v).orWhereNull(sortColumn).orWhere((b) => b.where(sortColumn, v).andWhere(this.pk, pkAfter, from.id));
+        w.where(sortColumn, '>', v)
+          .orWhereNull(sortColumn)
+          .orWhere((b) => b.where(sortColumn, v).andWhere(this.pk, pkAfter, from.id));
       } else {
         // Descending, NULLs come first: none is after a value. `<=` lets the index start at the cursor.
         w.where(sortColumn, '<=', v).andWhere((b) => b.where(sortColumn, '<', v).orWhere(this.pk, pkAfter, from.id));
@@ -297,13 +334,22 @@ export class GridbookResource extends Resource {
   private async findSearching(
     filter: Filter,
     q: Knex.QueryBuilder,
-    how: { limit: number; offset: number; byKeyDesc: boolean; page: (qb: Knex.QueryBuilder) => Knex.QueryBuilder; order: (qb: Knex.QueryBuilder) => void },
+    how: {
+      limit: number;
+      offset: number;
+      byKeyDesc: boolean;
+      page: (qb: Knex.QueryBuilder) => Knex.QueryBuilder;
+      order: (qb: Knex.QueryBuilder) => void;
+    },
     context?: ActionContext,
   ): Promise<ParamsType[]> {
     if (how.byKeyDesc && how.limit && how.offset + how.limit <= SEARCH_WINDOW) {
       const newest = this.scoped(context)!;
       await this.applyFilters(newest, filter, false);
-      newest.select([...this.listColumns, ...(this.spec.search?.large?.columns ?? [])]).orderBy(this.pk, 'desc').limit(SEARCH_WINDOW);
+      newest
+        .select([...this.listColumns, ...(this.spec.search?.large?.columns ?? [])])
+        .orderBy(this.pk, 'desc')
+        .limit(SEARCH_WINDOW);
       // The subquery keeps the table's name, so the search conditions read its columns as written.
       const within = this.db.from(newest.as(this.table)).select(this.listColumns.map((c) => `${this.table}.${c}`));
       await this.applySearch(within, filter.filters[SEARCH_FILTER]!.value);
@@ -432,7 +478,9 @@ export class GridbookResource extends Resource {
         }
       : null;
     const spec = this.spec.search ?? {};
-    const text = (spec.text ?? []).filter((c) => this.propsByPath.has(c)).map((c) => containsText(`${this.table}.${c}`, term));
+    const text = (spec.text ?? [])
+      .filter((c) => this.propsByPath.has(c))
+      .map((c) => containsText(`${this.table}.${c}`, term));
     whereAny(q, [idMatch, ...text, ...((await spec.more?.(term, this.db)) ?? [])]);
   }
 
@@ -442,7 +490,10 @@ export class GridbookResource extends Resource {
     if (value !== null && typeof value === 'object') {
       const { from, to } = value as { from?: string; to?: string };
       if (type !== 'date' && type !== 'datetime' && type !== 'number' && type !== 'float') return;
-      const valid = (v?: string) => typeof v === 'string' && v !== '' && (type === 'number' || type === 'float' ? DECIMAL.test(v) : storableDate(v));
+      const valid = (v?: string) =>
+        typeof v === 'string' &&
+        v !== '' &&
+        (type === 'number' || type === 'float' ? DECIMAL.test(v) : storableDate(v));
       if (valid(from)) q.where(column, '>=', from!);
       if (valid(to)) q.where(column, '<=', to!);
       return;

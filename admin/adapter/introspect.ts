@@ -120,7 +120,11 @@ export function toProperties(rows: ColumnRow[], overrides: ColumnOverrides = {})
   });
 }
 
-export async function introspectColumns(knex: Knex, schema: string, tables: string[]): Promise<Map<string, ColumnRow[]>> {
+export async function introspectColumns(
+  knex: Knex,
+  schema: string,
+  tables: string[],
+): Promise<Map<string, ColumnRow[]>> {
   const result = await knex.raw<{ rows: ColumnRow[] }>(INTROSPECT_SQL, [schema, tables]);
   const byTable = new Map<string, ColumnRow[]>();
   for (const row of result.rows) {

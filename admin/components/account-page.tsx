@@ -55,15 +55,31 @@ const AccountPage: React.FC = () => {
       ) : null}
       <form onSubmit={submit}>
         <FormGroup error={Boolean(errors.currentPassword)}>
-          <Label htmlFor="currentPassword" required>Current password</Label>
-          <Input id="currentPassword" type="password" autoComplete="current-password" width={1 / 2} value={currentPassword}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setCurrent(e.target.value)} />
+          <Label htmlFor="currentPassword" required>
+            Current password
+          </Label>
+          <Input
+            id="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            width={1 / 2}
+            value={currentPassword}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setCurrent(e.target.value)}
+          />
           <FormMessage>{errors.currentPassword}</FormMessage>
         </FormGroup>
         <FormGroup error={Boolean(errors.newPassword)}>
-          <Label htmlFor="newPassword" required>New password (at least 10 characters)</Label>
-          <Input id="newPassword" type="password" autoComplete="new-password" width={1 / 2} value={newPassword}
-            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setNew(e.target.value)} />
+          <Label htmlFor="newPassword" required>
+            New password (at least 10 characters)
+          </Label>
+          <Input
+            id="newPassword"
+            type="password"
+            autoComplete="new-password"
+            width={1 / 2}
+            value={newPassword}
+            onChange={(e: React.ChangeEvent<HTMLInputElement>) => setNew(e.target.value)}
+          />
           <FormMessage>{errors.newPassword}</FormMessage>
         </FormGroup>
         <Button type="submit" variant="contained" disabled={busy || !currentPassword || !newPassword}>

@@ -8,11 +8,18 @@ const CodeBlock: React.FC<BasePropertyProps> = ({ property, record }) => {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-call
   const params = flat.unflatten(record?.params ?? {}) as Record<string, unknown>;
   const value = params[property.path];
-  const text = Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]).join(';\n\n') : JSON.stringify(value, null, 2);
+  const text =
+    Array.isArray(value) && value.every((v) => typeof v === 'string')
+      ? (value as string[]).join(';\n\n')
+      : JSON.stringify(value, null, 2);
   return (
     <Box mb="xl">
       <Label>{property.label}</Label>
-      <pre style={{ background: '#f6f6fb', padding: 12, borderRadius: 4, overflow: 'auto', maxHeight: 480, fontSize: 12 }}>{text}</pre>
+      <pre
+        style={{ background: '#f6f6fb', padding: 12, borderRadius: 4, overflow: 'auto', maxHeight: 480, fontSize: 12 }}
+      >
+        {text}
+      </pre>
     </Box>
   );
 };

@@ -38,7 +38,10 @@ const ConfirmAction: React.FC<ActionProps> = ({ action, record, resource }) => {
         method: 'post',
         data,
       });
-      const { notice, redirectUrl } = response.data as { notice?: { message: string; type: 'success' | 'error' }; redirectUrl?: string };
+      const { notice, redirectUrl } = response.data as {
+        notice?: { message: string; type: 'success' | 'error' };
+        redirectUrl?: string;
+      };
       if (notice) addNotice(notice);
       if (notice?.type === 'error') setError(notice.message);
       else if (redirectUrl) navigate(redirectUrl.replace(/^https?:\/\/[^/]+/, ''));
@@ -52,12 +55,19 @@ const ConfirmAction: React.FC<ActionProps> = ({ action, record, resource }) => {
   const missingInput = Boolean(custom.input?.required) && text.trim() === '';
   return (
     <Box variant="container" data-testid={`confirm-${action.name}`}>
-      <H3>{label}: {record.title}</H3>
+      <H3>
+        {label}: {record.title}
+      </H3>
       <Text mb="xl">{custom.confirm ?? 'Are you sure?'}</Text>
       {custom.input ? (
         <FormGroup>
           <Label required={custom.input.required}>{custom.input.label}</Label>
-          <TextArea width={1} rows={4} value={text} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)} />
+          <TextArea
+            width={1}
+            rows={4}
+            value={text}
+            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
+          />
         </FormGroup>
       ) : null}
       {error ? <MessageBox mb="xl" variant="danger" message={error} /> : null}

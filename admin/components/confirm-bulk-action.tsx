@@ -1,6 +1,21 @@
 import React, { useState } from 'react';
 import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
-import { Badge, Box, Button, FormGroup, H3, Label, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text, TextArea } from '@adminjs/design-system';
+import {
+  Badge,
+  Box,
+  Button,
+  FormGroup,
+  H3,
+  Label,
+  MessageBox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+  TextArea,
+} from '@adminjs/design-system';
 
 const api = new ApiClient();
 
@@ -33,8 +48,17 @@ const ConfirmBulkAction: React.FC<ActionProps> = ({ action, records, resource })
     try {
       const data = new FormData();
       if (custom.input) data.append(custom.input.name, text);
-      const response = await api.bulkAction({ resourceId: resource.id, recordIds: selected.map((r) => r.id), actionName: action.name, method: 'post', data });
-      const body = response.data as unknown as { results?: BulkResult[]; notice?: { message: string; type: 'success' | 'error' } };
+      const response = await api.bulkAction({
+        resourceId: resource.id,
+        recordIds: selected.map((r) => r.id),
+        actionName: action.name,
+        method: 'post',
+        data,
+      });
+      const body = response.data as unknown as {
+        results?: BulkResult[];
+        notice?: { message: string; type: 'success' | 'error' };
+      };
       if (body.notice) addNotice(body.notice);
       setResults(body.results ?? []);
     } catch (e) {
@@ -53,7 +77,12 @@ const ConfirmBulkAction: React.FC<ActionProps> = ({ action, records, resource })
       {custom.input && !results ? (
         <FormGroup>
           <Label required={custom.input.required}>{custom.input.label}</Label>
-          <TextArea width={1} rows={3} value={text} onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)} />
+          <TextArea
+            width={1}
+            rows={3}
+            value={text}
+            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
+          />
         </FormGroup>
       ) : null}
       {error ? <MessageBox mb="lg" variant="danger" message={error} /> : null}
@@ -73,7 +102,9 @@ const ConfirmBulkAction: React.FC<ActionProps> = ({ action, records, resource })
                 <TableCell>
                   {result ? (
                     <>
-                      <Badge variant={result.ok ? 'success' : 'danger'} mr="default">{result.ok ? 'done' : 'refused'}</Badge>
+                      <Badge variant={result.ok ? 'success' : 'danger'} mr="default">
+                        {result.ok ? 'done' : 'refused'}
+                      </Badge>
                       {result.message}
                     </>
                   ) : (

@@ -1,6 +1,18 @@
 import React, { useCallback, useEffect, useState } from 'react';
 import { type ActionProps } from 'adminjs';
-import { Box, Button, H3, Loader, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import {
+  Box,
+  Button,
+  H3,
+  Loader,
+  MessageBox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+} from '@adminjs/design-system';
 
 interface ExportView {
   id: string;
@@ -39,7 +51,11 @@ function languageName(code: string): string {
 
 /** Calls our JSON API with the admin session (same origin). */
 async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin', ...init, headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) } });
+  const res = await fetch(`/api/v1${path}`, {
+    credentials: 'same-origin',
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init?.headers ?? {}) },
+  });
   const body = (await res.json()) as { success: boolean; data?: T; error?: { message: string } };
   if (!body.success) throw new Error(body.error?.message ?? `request failed (${res.status})`);
   return body.data as T;
@@ -47,7 +63,14 @@ async function api<T>(path: string, init?: RequestInit): Promise<T> {
 
 const Progress: React.FC<{ e: ExportView }> = ({ e }) => (
   <div style={{ width: 180, height: 8, background: '#eef', borderRadius: 4 }} data-testid={`export-progress-${e.id}`}>
-    <div style={{ width: `${Math.round((e.progress ?? 0) * 100)}%`, height: 8, background: e.status === 'failed' ? '#c20012' : '#4268F6', borderRadius: 4 }} />
+    <div
+      style={{
+        width: `${Math.round((e.progress ?? 0) * 100)}%`,
+        height: 8,
+        background: e.status === 'failed' ? '#c20012' : '#4268F6',
+        borderRadius: 4,
+      }}
+    />
   </div>
 );
 
@@ -70,7 +93,13 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
         ),
         api<ExportView[]>(`/templates/${templateId}/exports`),
       ]);
-      setData({ rows: rows.rows, threshold: rows.threshold, tables: rows.tables, languages: rows.languages ?? { declared: [], default: null }, exports });
+      setData({
+        rows: rows.rows,
+        threshold: rows.threshold,
+        tables: rows.tables,
+        languages: rows.languages ?? { declared: [], default: null },
+        exports,
+      });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -87,7 +116,10 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
 
   const background = async (format: string) => {
     try {
-      await api(`/templates/${templateId}/exports`, { method: 'POST', body: JSON.stringify({ format, values: codes ? 'codes' : 'labels', ...(language ? { lang: language } : {}) }) });
+      await api(`/templates/${templateId}/exports`, {
+        method: 'POST',
+        body: JSON.stringify({ format, values: codes ? 'codes' : 'labels', ...(language ? { lang: language } : {}) }),
+      });
       await load();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -105,18 +137,25 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
       <H3>Export {record?.title}</H3>
       <Text mb="lg">
         {data.rows.toLocaleString()} processed submission{data.rows === 1 ? '' : 's'}.{' '}
-        {big ? `More than ${data.threshold.toLocaleString()}: exports run in the background.` : 'Downloads start at once.'} Choices read as
-        their labels and files by their names; in CSV, text that a spreadsheet would read as a formula is prefixed with a quote.
+        {big
+          ? `More than ${data.threshold.toLocaleString()}: exports run in the background.`
+          : 'Downloads start at once.'}{' '}
+        Choices read as their labels and files by their names; in CSV, text that a spreadsheet would read as a formula
+        is prefixed with a quote.
       </Text>
       {declared.length > 1 ? (
         <Box mb="lg">
           <label>
             Headers and option labels in{' '}
-            <select value={language || (data.languages.default ?? '')} onChange={(e) => setLanguage(e.target.value === data.languages.default ? '' : e.target.value)} data-testid="export-language">
+            <select
+              value={language || (data.languages.default ?? '')}
+              onChange={(e) => setLanguage(e.target.value === data.languages.default ? '' : e.target.value)}
+              data-testid="export-language"
+            >
               {declared.map((code) => (
                 <option key={code} value={code}>
                   {languageName(code)}
-                  {code === data.languages.default ? ' — the form\'s default' : ''}
+                  {code === data.languages.default ? " — the form's default" : ''}
                 </option>
               ))}
             </select>
@@ -125,8 +164,13 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
       ) : null}
       <Box mb="lg">
         <label>
-          <input type="checkbox" checked={codes} onChange={(e) => setCodes(e.target.checked)} data-testid="export-codes" /> Stored codes instead of
-          labels (option values, file ids: for scripts and machines)
+          <input
+            type="checkbox"
+            checked={codes}
+            onChange={(e) => setCodes(e.target.checked)}
+            data-testid="export-codes"
+          />{' '}
+          Stored codes instead of labels (option values, file ids: for scripts and machines)
         </label>
       </Box>
       <Box flex flexWrap="wrap" mb="xl" style={{ gap: 8 }}>
@@ -165,10 +209,21 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
                 <TableCell>{new Date(e.createdAt).toLocaleString()}</TableCell>
                 <TableCell>{e.format.toUpperCase()}</TableCell>
                 <TableCell>
-                  <Progress e={e} /> {e.status} {e.rowsTotal !== null ? `(${e.rowsDone.toLocaleString()} / ${e.rowsTotal.toLocaleString()} rows)` : ''}
+                  <Progress e={e} /> {e.status}{' '}
+                  {e.rowsTotal !== null
+                    ? `(${e.rowsDone.toLocaleString()} / ${e.rowsTotal.toLocaleString()} rows)`
+                    : ''}
                   {e.error ? <Text color="error">{e.error}</Text> : null}
                 </TableCell>
-                <TableCell>{e.status === 'done' ? <a href={`/api/v1/exports/${e.id}/download`} data-testid={`export-file-${e.id}`}>{e.fileName}</a> : '—'}</TableCell>
+                <TableCell>
+                  {e.status === 'done' ? (
+                    <a href={`/api/v1/exports/${e.id}/download`} data-testid={`export-file-${e.id}`}>
+                      {e.fileName}
+                    </a>
+                  ) : (
+                    '—'
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -1,7 +1,15 @@
 import React, { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { Box, Button, Icon, Pagination, Text } from '@adminjs/design-system';
-import { ApiClient, RecordsTable, useNotice, useQueryParams, useSelectedRecords, type ActionProps, type RecordJSON } from 'adminjs';
+import {
+  ApiClient,
+  RecordsTable,
+  useNotice,
+  useQueryParams,
+  useSelectedRecords,
+  type ActionProps,
+  type RecordJSON,
+} from 'adminjs';
 
 /** The list action's answer (admin/features/keyset-list.feature.ts). */
 type ListMeta = {
@@ -13,7 +21,12 @@ type ListMeta = {
   cursors?: { prev: string | null; next: string | null };
   keysetDepth?: number;
 };
-type ListAnswer = { meta: ListMeta; records: RecordJSON[]; notice?: Parameters<ReturnType<typeof useNotice>>[0]; redirectUrl?: string };
+type ListAnswer = {
+  meta: ListMeta;
+  records: RecordJSON[];
+  notice?: Parameters<ReturnType<typeof useNotice>>[0];
+  redirectUrl?: string;
+};
 
 const api = new ApiClient();
 /** AdminJS's `data-css` name for an element of an action (its helper is not in the browser's AdminJS global). */
@@ -38,7 +51,11 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
 
   const fetchData = () => {
     setLoading(true);
-    const promise = api.resourceAction({ actionName: 'list', resourceId: resource.id, params: new URLSearchParams(location.search) });
+    const promise = api.resourceAction({
+      actionName: 'list',
+      resourceId: resource.id,
+      params: new URLSearchParams(location.search),
+    });
     promise
       .then((response) => {
         const answer = response.data as ListAnswer;
@@ -124,7 +141,14 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
         isLoading={loading}
       />
       <Text mt="xl" textAlign="center" data-testid="keyset-pagination">
-        {meta.page <= depth ? <Pagination page={meta.page} perPage={meta.perPage} total={Math.min(meta.total, depth * meta.perPage)} onChange={goTo} /> : null}
+        {meta.page <= depth ? (
+          <Pagination
+            page={meta.page}
+            perPage={meta.perPage}
+            total={Math.min(meta.total, depth * meta.perPage)}
+            onChange={goTo}
+          />
+        ) : null}
         {meta.page > depth || (meta.page === depth && lastPage > depth) ? (
           <Box flex flexDirection="row" justifyContent="center" alignItems="center" mt="default" style={{ gap: 8 }}>
             {meta.page > depth ? (

@@ -8,9 +8,19 @@ import { queueApi, reviewUrl, type QueueData, type QueueItem, type QueueList } f
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-const Rows: React.FC<{ list: QueueList; testId: string; empty: string; claimed: boolean }> = ({ list, testId, empty, claimed }) => {
+const Rows: React.FC<{ list: QueueList; testId: string; empty: string; claimed: boolean }> = ({
+  list,
+  testId,
+  empty,
+  claimed,
+}) => {
   const navigate = useNavigate();
-  if (list.items.length === 0) return <div className="gbr-muted" data-testid={`${testId}-empty`} style={{ padding: '8px 0' }}>{empty}</div>;
+  if (list.items.length === 0)
+    return (
+      <div className="gbr-muted" data-testid={`${testId}-empty`} style={{ padding: '8px 0' }}>
+        {empty}
+      </div>
+    );
   const open = (item: QueueItem) => (e: React.MouseEvent) => {
     e.preventDefault();
     navigate(reviewUrl(item.id));
@@ -31,7 +41,9 @@ const Rows: React.FC<{ list: QueueList; testId: string; empty: string; claimed: 
         {list.items.map((item) => (
           <tr key={item.id} data-testid={`${testId}-row`} data-id={item.id}>
             <td>
-              <a href={reviewUrl(item.id)} onClick={open(item)}>#{item.id}</a>
+              <a href={reviewUrl(item.id)} onClick={open(item)}>
+                #{item.id}
+              </a>
             </td>
             <td>{item.templateTitle}</td>
             <td>{item.gridTitle}</td>
@@ -43,7 +55,9 @@ const Rows: React.FC<{ list: QueueList; testId: string; empty: string; claimed: 
                 <StatusPill status={item.reviewStatus} />
                 {item.reviewMode === 'section' ? (
                   <span className="gbr-pill grey">
-                    {claimed ? `${item.mySections} section${item.mySections === 1 ? '' : 's'} yours` : `${item.openSections} section${item.openSections === 1 ? '' : 's'} to claim`}
+                    {claimed
+                      ? `${item.mySections} section${item.mySections === 1 ? '' : 's'} yours`
+                      : `${item.openSections} section${item.openSections === 1 ? '' : 's'} to claim`}
                   </span>
                 ) : null}
               </span>
@@ -95,11 +109,18 @@ const ReviewQueue: React.FC = () => {
         <div style={{ flex: '1 1 300px' }}>
           <div className="gbr-title">Review queue</div>
           <div className="gbr-muted" style={{ marginTop: 4 }}>
-            What waits for your review and what you claimed, overdue first. On a review page: <b>A</b> approve, <b>R</b> reject, <b>N</b> next.
+            What waits for your review and what you claimed, overdue first. On a review page: <b>A</b> approve, <b>R</b>{' '}
+            reject, <b>N</b> next.
           </div>
         </div>
-        <button type="button" className="gbr-btn" data-testid="claim-next" disabled={busy || !queue || queue.waiting.count === 0} onClick={claimNext}
-          title="Take the first waiting submission into your review and open it">
+        <button
+          type="button"
+          className="gbr-btn"
+          data-testid="claim-next"
+          disabled={busy || !queue || queue.waiting.count === 0}
+          onClick={claimNext}
+          title="Take the first waiting submission into your review and open it"
+        >
           Claim next
         </button>
       </div>
@@ -108,7 +129,9 @@ const ReviewQueue: React.FC = () => {
           <div className="gbr-card" style={{ marginBottom: 20 }}>
             <div className="gbr-card-head">
               <span className="gbr-card-title">Claimed by me</span>
-              <span className="gbr-pill blue" data-testid="claimed-count">{queue.claimed.count}</span>
+              <span className="gbr-pill blue" data-testid="claimed-count">
+                {queue.claimed.count}
+              </span>
             </div>
             <div className="gbr-card-body">
               <Rows list={queue.claimed} testId="queue-claimed" empty="You have nothing in review." claimed />
@@ -118,10 +141,17 @@ const ReviewQueue: React.FC = () => {
             <div className="gbr-card-head">
               <span className="gbr-card-title">Waiting for review</span>
               {queue.waiting.overdue ? <span className="gbr-pill red">{queue.waiting.overdue} overdue</span> : null}
-              <span className="gbr-pill blue" data-testid="waiting-count">{queue.waiting.count}</span>
+              <span className="gbr-pill blue" data-testid="waiting-count">
+                {queue.waiting.count}
+              </span>
             </div>
             <div className="gbr-card-body">
-              <Rows list={queue.waiting} testId="queue-waiting" empty="Nothing waits for your review." claimed={false} />
+              <Rows
+                list={queue.waiting}
+                testId="queue-waiting"
+                empty="Nothing waits for your review."
+                claimed={false}
+              />
             </div>
           </div>
         </>

@@ -22,7 +22,8 @@ const SlugInput: React.FC<EditPropertyProps> = ({ property, record, onChange }) 
   useEffect(() => {
     const onInput = (event: Event) => {
       const target = event.target as HTMLInputElement | null;
-      if (target?.name === 'title' && target.form === document.getElementById(path)?.closest('form')) follow(target.value);
+      if (target?.name === 'title' && target.form === document.getElementById(path)?.closest('form'))
+        follow(target.value);
     };
     document.addEventListener('input', onInput);
     return () => document.removeEventListener('input', onInput);

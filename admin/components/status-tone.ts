@@ -17,7 +17,8 @@ const MAPS: Record<StatusKind, Record<string, StatusDisplay>> = {
   template: TEMPLATE_STATUS_DISPLAY,
 };
 
-export const displaysOf = (kind: unknown): Record<string, StatusDisplay> => MAPS[(kind as StatusKind) ?? 'review'] ?? REVIEW_STATUS_DISPLAY;
+export const displaysOf = (kind: unknown): Record<string, StatusDisplay> =>
+  MAPS[(kind as StatusKind) ?? 'review'] ?? REVIEW_STATUS_DISPLAY;
 
 export function displayOf(kind: unknown, value: string, reviewStatus?: unknown): StatusDisplay {
   if (kind === 'processing') return processingDisplay(value, typeof reviewStatus === 'string' ? reviewStatus : null);

@@ -1,6 +1,18 @@
 import React, { useEffect, useState } from 'react';
 import { ApiClient, type BasePropertyProps } from 'adminjs';
-import { Box, H4, Label, Loader, MessageBox, Table, TableBody, TableCell, TableHead, TableRow, Text } from '@adminjs/design-system';
+import {
+  Box,
+  H4,
+  Label,
+  Loader,
+  MessageBox,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Text,
+} from '@adminjs/design-system';
 
 const api = new ApiClient();
 

@@ -30,13 +30,18 @@ const WebhookSecret: React.FC<ActionProps> = ({ record, resource }) => {
     <Box variant="container" data-testid="webhook-secret">
       <H3>Signing secret</H3>
       <Text mb="lg">Every delivery to {record?.params.url} carries a header</Text>
-      <pre style={{ background: '#f6f6fb', padding: 12, borderRadius: 4, fontSize: 12 }}>Gridbook-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;</pre>
+      <pre style={{ background: '#f6f6fb', padding: 12, borderRadius: 4, fontSize: 12 }}>
+        Gridbook-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256(secret, "&lt;t&gt;.&lt;raw body&gt;")&gt;
+      </pre>
       <Text mb="lg">
-        The receiver recomputes the HMAC with this secret over the timestamp and the raw body, compares in constant time, and refuses
-        timestamps older than five minutes (replays).
+        The receiver recomputes the HMAC with this secret over the timestamp and the raw body, compares in constant
+        time, and refuses timestamps older than five minutes (replays).
       </Text>
       <Box flex alignItems="center" style={{ gap: 12 }}>
-        <code data-testid="webhook-secret-value" style={{ background: '#f6f6fb', padding: '8px 12px', borderRadius: 4, fontSize: 14 }}>
+        <code
+          data-testid="webhook-secret-value"
+          style={{ background: '#f6f6fb', padding: '8px 12px', borderRadius: 4, fontSize: 14 }}
+        >
           {secret}
         </code>
         <Button variant="outlined" size="sm" onClick={() => void copy()}>

@@ -34,20 +34,32 @@ export function confirmAction(options: ConfirmActionOptions): Partial<Action<Act
     isAccessible: options.isAccessible,
     isVisible: options.isVisible ?? options.isAccessible,
     custom: { confirm: options.confirm, input: options.input ?? null },
-    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<RecordActionResponse> => {
+    handler: async (
+      request: ActionRequest,
+      _response: unknown,
+      context: ActionContext,
+    ): Promise<RecordActionResponse> => {
       const { record, currentAdmin, h, resource } = context;
       if (!record) throw new Error(`${options.name} needs a record`);
       if (request.method !== 'post') return { record: record.toJSON(currentAdmin) };
       try {
         const message = await options.run(serviceContextOf(currentAdmin), record, request.payload ?? {});
         if (options.after === 'list') {
-          return { record: record.toJSON(currentAdmin), notice: { message, type: 'success' }, redirectUrl: h.resourceUrl({ resourceId: resource.id() }) };
+          return {
+            record: record.toJSON(currentAdmin),
+            notice: { message, type: 'success' },
+            redirectUrl: h.resourceUrl({ resourceId: resource.id() }),
+          };
         }
         const fresh = (await resource.findOne(String(record.id()), context)) ?? record;
         return {
           record: fresh.toJSON(currentAdmin),
           notice: { message, type: 'success' },
-          redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: String(record.id()), actionName: 'show' }),
+          redirectUrl: h.recordActionUrl({
+            resourceId: resource.id(),
+            recordId: String(record.id()),
+            actionName: 'show',
+          }),
         };
       } catch (error) {
         return { ...errorNotice(error), record: record.toJSON(currentAdmin) };

@@ -1,4 +1,13 @@
-import { buildFeature, Filter, populator, SortSetter, type ActionContext, type ActionRequest, type BaseRecord, type FeatureType } from 'adminjs';
+import {
+  buildFeature,
+  Filter,
+  populator,
+  SortSetter,
+  type ActionContext,
+  type ActionRequest,
+  type BaseRecord,
+  type FeatureType,
+} from 'adminjs';
 import type { Keyset } from '../adapter/gridbook-resource.js';
 
 /**
@@ -15,7 +24,8 @@ const PER_PAGE_LIMIT = 500;
 interface KeysetResource {
   cursorsOf(records: BaseRecord[]): { prev: string | null; next: string | null };
 }
-const hasCursors = (resource: unknown): resource is KeysetResource => typeof (resource as Partial<KeysetResource>).cursorsOf === 'function';
+const hasCursors = (resource: unknown): resource is KeysetResource =>
+  typeof (resource as Partial<KeysetResource>).cursorsOf === 'function';
 
 /**
  * AdminJS's list action with keyset navigation: the same query parameters and answer, plus
@@ -30,14 +40,31 @@ export function keysetListFeature(): FeatureType {
         handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
           const query: Record<string, unknown> = request.query ?? {};
           // Filters arrive flat (`filters.<property>`, ranges as `filters.<property>~~from`); column names have no dots.
-          const filters = Object.fromEntries(Object.entries(query).filter(([k]) => k.startsWith('filters.')).map(([k, v]) => [k.slice('filters.'.length), v]));
+          const filters = Object.fromEntries(
+            Object.entries(query)
+              .filter(([k]) => k.startsWith('filters.'))
+              .map(([k, v]) => [k.slice('filters.'.length), v]),
+          );
           const { resource, _admin, currentAdmin } = context;
           const perPageAsked = Number(query.perPage);
-          const perPage = perPageAsked > 0 ? Math.min(Math.trunc(perPageAsked), PER_PAGE_LIMIT) : (_admin.options.settings?.defaultPerPage ?? 10);
+          const perPage =
+            perPageAsked > 0
+              ? Math.min(Math.trunc(perPageAsked), PER_PAGE_LIMIT)
+              : (_admin.options.settings?.defaultPerPage ?? 10);
           const page = Math.max(Math.trunc(Number(query.page)) || 1, 1);
-          const firstSortable = resource.decorate().getListProperties().find((p) => p.isSortable());
+          const firstSortable = resource
+            .decorate()
+            .getListProperties()
+            .find((p) => p.isSortable());
           const sort = firstSortable
-            ? SortSetter({ sortBy: query.sortBy as string | undefined, direction: query.direction as 'asc' | 'desc' | undefined }, firstSortable.name(), resource.decorate().options)
+            ? SortSetter(
+                {
+                  sortBy: query.sortBy as string | undefined,
+                  direction: query.direction as 'asc' | 'desc' | undefined,
+                },
+                firstSortable.name(),
+                resource.decorate().options,
+              )
             : undefined;
           const filter = await new Filter(filters, resource).populate(context);
           let keyset: Keyset | undefined;
@@ -45,13 +72,27 @@ export function keysetListFeature(): FeatureType {
             if (typeof query.after === 'string') keyset = { towards: 'next', cursor: query.after };
             else if (typeof query.before === 'string') keyset = { towards: 'prev', cursor: query.before };
           }
-          const records = await resource.find(filter, { limit: perPage, offset: (page - 1) * perPage, sort, ...(keyset ? { keyset } : {}) } as Parameters<typeof resource.find>[1], context);
+          const records = await resource.find(
+            filter,
+            { limit: perPage, offset: (page - 1) * perPage, sort, ...(keyset ? { keyset } : {}) } as Parameters<
+              typeof resource.find
+            >[1],
+            context,
+          );
           const cursors = hasCursors(resource) ? resource.cursorsOf(records) : { prev: null, next: null };
           const populated = await populator(records, context);
           context.records = populated;
           const total = await resource.count(filter, context);
           return {
-            meta: { total, perPage, page, direction: sort?.direction, sortBy: sort?.sortBy, cursors, keysetDepth: KEYSET_DEPTH_PAGES },
+            meta: {
+              total,
+              perPage,
+              page,
+              direction: sort?.direction,
+              sortBy: sort?.sortBy,
+              cursors,
+              keysetDepth: KEYSET_DEPTH_PAGES,
+            },
             records: populated.map((r) => r.toJSON(currentAdmin)),
           };
         },

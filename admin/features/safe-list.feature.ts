@@ -13,7 +13,8 @@ export function safeListFeature(): FeatureType {
         before: async (request: ActionRequest, context: ActionContext) => {
           const query = { ...(request.query ?? {}) };
           const decorated = context.resource.decorate();
-          const known = (path: string) => decorated.getPropertyByKey(path) !== null && context.resource.property(path) !== null;
+          const known = (path: string) =>
+            decorated.getPropertyByKey(path) !== null && context.resource.property(path) !== null;
           if (typeof query.sortBy === 'string') {
             const property = context.resource.property(query.sortBy);
             if (!property || !property.isSortable() || !known(query.sortBy)) delete query.sortBy;

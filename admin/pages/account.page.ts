@@ -22,7 +22,10 @@ export function accountPage(deps: AdminDeps): { component: string; icon: string;
           { currentPassword: payload.currentPassword, newPassword: payload.newPassword },
           sessionId,
         );
-        return { me, notice: { message: 'Your password is changed; your other sessions are signed out', type: 'success' } };
+        return {
+          me,
+          notice: { message: 'Your password is changed; your other sessions are signed out', type: 'success' },
+        };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         return { me, errors: error.details, notice: { message: error.message, type: 'error' } };

@@ -15,17 +15,29 @@ export interface DashboardData {
   mine: {
     drafts: number;
     rejected: number;
-    followUps: { count: number; overdue: number; items: { id: string; submissionId: string; title: string; dueOn: string | null; overdue: boolean }[] };
+    followUps: {
+      count: number;
+      overdue: number;
+      items: { id: string; submissionId: string; title: string; dueOn: string | null; overdue: boolean }[];
+    };
     forms: { id: string; title: string; gridTitle: string }[];
   } | null;
   /** A reviewer's queue (the queue service's answer, first items). */
   review: ReviewQueue | null;
   /** A builder's templates: drafts not yet published, and failed submissions. */
-  building: { draftTemplates: number; items: { id: string; title: string; gridTitle: string }[]; failed: number } | null;
+  building: {
+    draftTemplates: number;
+    items: { id: string; title: string; gridTitle: string }[];
+    failed: number;
+  } | null;
   /** The whole picture, for admins. */
   overview: {
     counts: { users: number; grids: number; deletedGrids: number; auditEntries: number; auditPending: number };
-    submissions: { byProcessing: Record<'pending' | 'processed' | 'failed', number>; byReview: Record<string, number>; perDay: { day: string; count: number }[] };
+    submissions: {
+      byProcessing: Record<'pending' | 'processed' | 'failed', number>;
+      byReview: Record<string, number>;
+      perDay: { day: string; count: number }[];
+    };
     queue: { waiting: number; active: number; delayed: number; failed: number } | null;
   } | null;
   myGrids: { id: string; slug: string; title: string; role: string }[];
@@ -51,7 +63,16 @@ const any = (g: string[] | null) => g === null || g.length > 0;
 export function dashboardHandler(deps: AdminDeps): PageHandler {
   return async (_request, _response, context): Promise<DashboardData> => {
     const user = asAdminUser(context.currentAdmin);
-    const empty: DashboardData = { me: null, homes: [], mine: null, review: null, building: null, overview: null, myGrids: [], recentActions: [] };
+    const empty: DashboardData = {
+      me: null,
+      homes: [],
+      mine: null,
+      review: null,
+      building: null,
+      overview: null,
+      myGrids: [],
+      recentActions: [],
+    };
     if (!user) return empty;
     const admin = user.role === 'admin';
     const fillGrids = admin ? [] : grids(user, 'create', (gridRole) => ({ type: 'submission', gridRole, own: true }));
@@ -66,7 +87,9 @@ export function dashboardHandler(deps: AdminDeps): PageHandler {
 
     const [mine, review, building, overview, myGrids, recent] = await Promise.all([
       homes.includes('submitter') ? submitterHome(deps, user, fillGrids) : null,
-      homes.includes('reviewer') ? deps.services.reviewQueue.queue(serviceContextOf(context.currentAdmin), { limit: 5 }) : null,
+      homes.includes('reviewer')
+        ? deps.services.reviewQueue.queue(serviceContextOf(context.currentAdmin), { limit: 5 })
+        : null,
       homes.includes('builder') ? builderHome(deps, buildGrids, retryGrids) : null,
       admin ? adminOverview(deps) : null,
       deps.pool.query<{ id: string; slug: string; title: string; role: string }>(
@@ -87,19 +110,37 @@ export function dashboardHandler(deps: AdminDeps): PageHandler {
       building,
       overview,
       myGrids: myGrids.rows,
-      recentActions: recent.rows.map((r) => ({ id: r.id, createdAt: r.created_at.toISOString(), action: r.action, entityType: r.entity_type, entityId: r.entity_id })),
+      recentActions: recent.rows.map((r) => ({
+        id: r.id,
+        createdAt: r.created_at.toISOString(),
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+      })),
     };
   };
 }
 
-async function submitterHome(deps: AdminDeps, user: AdminUser, fillGrids: string[] | null): Promise<DashboardData['mine']> {
+async function submitterHome(
+  deps: AdminDeps,
+  user: AdminUser,
+  fillGrids: string[] | null,
+): Promise<DashboardData['mine']> {
   const [own, followUps, forms] = await Promise.all([
     deps.pool.query<{ drafts: string; rejected: string }>(
       `SELECT count(*) FILTER (WHERE review_status = 'draft') AS drafts, count(*) FILTER (WHERE review_status = 'rejected') AS rejected
          FROM submissions WHERE submitted_by = $1 AND review_status IN ('draft', 'rejected')`,
       [user.id],
     ),
-    deps.pool.query<{ id: string; submission_id: string; title: string; due_on: string | null; overdue: boolean; total: string; overdue_total: string }>(
+    deps.pool.query<{
+      id: string;
+      submission_id: string;
+      title: string;
+      due_on: string | null;
+      overdue: boolean;
+      total: string;
+      overdue_total: string;
+    }>(
       `SELECT f.id, f.submission_id, f.title, to_char(f.due_on, 'YYYY-MM-DD') AS due_on, f.overdue_at IS NOT NULL AS overdue,
               count(*) OVER () AS total, count(*) FILTER (WHERE f.overdue_at IS NOT NULL) OVER () AS overdue_total
          FROM follow_ups f
@@ -122,13 +163,23 @@ async function submitterHome(deps: AdminDeps, user: AdminUser, fillGrids: string
     followUps: {
       count: Number(f[0]?.total ?? 0),
       overdue: Number(f[0]?.overdue_total ?? 0),
-      items: f.map((r) => ({ id: r.id, submissionId: r.submission_id, title: r.title, dueOn: r.due_on, overdue: r.overdue })),
+      items: f.map((r) => ({
+        id: r.id,
+        submissionId: r.submission_id,
+        title: r.title,
+        dueOn: r.due_on,
+        overdue: r.overdue,
+      })),
     },
     forms: forms.rows.map((r) => ({ id: r.id, title: r.title, gridTitle: r.grid_title })),
   };
 }
 
-async function builderHome(deps: AdminDeps, buildGrids: string[] | null, retryGrids: string[] | null): Promise<DashboardData['building']> {
+async function builderHome(
+  deps: AdminDeps,
+  buildGrids: string[] | null,
+  retryGrids: string[] | null,
+): Promise<DashboardData['building']> {
   const [drafts, failed] = await Promise.all([
     deps.pool.query<{ id: string; title: string; grid_title: string; total: string }>(
       `SELECT t.id, t.title, g.title AS grid_title, count(*) OVER () AS total FROM templates t JOIN grids g ON g.id = t.grid_id
@@ -178,8 +229,21 @@ async function adminOverview(deps: AdminDeps): Promise<DashboardData['overview']
   }
   const c = counts.rows[0]!;
   return {
-    counts: { users: Number(c.users), grids: Number(c.grids), deletedGrids: Number(c.deleted), auditEntries: Number(c.entries), auditPending: Number(c.pending) },
+    counts: {
+      users: Number(c.users),
+      grids: Number(c.grids),
+      deletedGrids: Number(c.deleted),
+      auditEntries: Number(c.entries),
+      auditPending: Number(c.pending),
+    },
     submissions: { byProcessing, byReview, perDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.n) })) },
-    queue: queue ? { waiting: queue.waiting ?? 0, active: queue.active ?? 0, delayed: queue.delayed ?? 0, failed: queue.failed ?? 0 } : null,
+    queue: queue
+      ? {
+          waiting: queue.waiting ?? 0,
+          active: queue.active ?? 0,
+          delayed: queue.delayed ?? 0,
+          failed: queue.failed ?? 0,
+        }
+      : null,
   };
 }

@@ -11,7 +11,11 @@ export const REVIEW_QUEUE_PAGE = 'reviewQueue';
 export function mayUseReviewQueue(currentAdmin: CurrentAdmin | undefined): boolean {
   const user = asAdminUser(currentAdmin);
   if (!user) return false;
-  const grids = gridsAllowing(actorOf(currentAdmin), user.memberships, 'claim', (gridRole) => ({ type: 'submission', gridRole, own: false }));
+  const grids = gridsAllowing(actorOf(currentAdmin), user.memberships, 'claim', (gridRole) => ({
+    type: 'submission',
+    gridRole,
+    own: false,
+  }));
   return grids === 'all' || grids.length > 0;
 }
 
@@ -33,7 +37,10 @@ export function reviewQueuePage(deps: AdminDeps): { component: string; icon: str
           if (op !== 'claimNext') return { notice: { message: 'Unknown operation', type: 'error' } };
           const claimed = await deps.services.reviewQueue.claimNext(ctx);
           if (!claimed) return { claimedId: null, notice: { message: 'Nothing waits for your review', type: 'info' } };
-          return { claimedId: claimed.id, notice: { message: `Claimed #${claimed.id}: you are its reviewer`, type: 'success' } };
+          return {
+            claimedId: claimed.id,
+            notice: { message: `Claimed #${claimed.id}: you are its reviewer`, type: 'success' },
+          };
         }
         return { queue: await deps.services.reviewQueue.queue(ctx) };
       } catch (error) {

@@ -21,15 +21,41 @@ export function auditLogResource(): TableResource {
         // Exact matches on indexed columns (the log grows without bound): the record it is about,
         // its action or type, and entries by a user whose email or name contains the text.
         search: {
-          more: async (term, db) => [exactly('audit_log.entity_id', term), exactly('audit_log.action', term), exactly('audit_log.entity_type', term), await userMatches(db, 'audit_log.actor_id', term)],
+          more: async (term, db) => [
+            exactly('audit_log.entity_id', term),
+            exactly('audit_log.action', term),
+            exactly('audit_log.entity_type', term),
+            await userMatches(db, 'audit_log.actor_id', term),
+          ],
         },
       }),
       options: {
         navigation: NAV.audit,
         sort: { sortBy: 'id', direction: 'desc' },
         listProperties: ['id', 'created_at', 'actor_id', 'action', 'entity_type', 'entity_id', 'grid_id'],
-        filterProperties: ['created_at', 'actor_id', 'action', 'entity_type', 'entity_id', 'grid_id', 'request_id', 'ip'],
-        showProperties: ['id', 'created_at', 'actor_id', 'actor_label', 'action', 'entity_type', 'entity_id', 'grid_id', 'before', 'request_id', 'ip'],
+        filterProperties: [
+          'created_at',
+          'actor_id',
+          'action',
+          'entity_type',
+          'entity_id',
+          'grid_id',
+          'request_id',
+          'ip',
+        ],
+        showProperties: [
+          'id',
+          'created_at',
+          'actor_id',
+          'actor_label',
+          'action',
+          'entity_type',
+          'entity_id',
+          'grid_id',
+          'before',
+          'request_id',
+          'ip',
+        ],
         properties: {
           before: {
             label: 'Change',

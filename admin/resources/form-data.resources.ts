@@ -42,9 +42,13 @@ const LIST_COLUMNS = 8;
  */
 function scopeFor(gridId: string): RowScope {
   return (user) => {
-    const scope = visibleScopeKnex(visibleInGrid(visibleScopeOf(user), gridId), { gridId: 's.grid_id', submittedBy: 's.submitted_by' });
+    const scope = visibleScopeKnex(visibleInGrid(visibleScopeOf(user), gridId), {
+      gridId: 's.grid_id',
+      submittedBy: 's.submitted_by',
+    });
     if (typeof scope === 'string') return scope;
-    return (qb) => qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('s.id').from('public.submissions as s').where(scope));
+    return (qb) =>
+      qb.whereIn(SYSTEM_COLUMNS.submissionId, (sub) => sub.select('s.id').from('public.submissions as s').where(scope));
   };
 }
 
@@ -82,27 +86,57 @@ export async function formDataResources(deps: {
       WHERE t.status = 'published' AND NOT g.is_deleted AND NOT t.is_deleted
       ORDER BY g.title, t.title, t.id`,
   );
-  const wanted: { template: PublishedTemplate; table: TableNaming; label: string; fields: LocalizedField[]; child: boolean }[] = [];
+  const wanted: {
+    template: PublishedTemplate;
+    table: TableNaming;
+    label: string;
+    fields: LocalizedField[];
+    child: boolean;
+  }[] = [];
   for (const template of published.rows) {
     // Labels in the form's default language (src/rules/language.ts).
     for (const section of localize(template.definition).sections) {
       const table = template.naming.sections[section.id];
-      if (table) wanted.push({ template, table, label: `${template.title}: ${section.label}`, fields: section.fields, child: false });
+      if (table)
+        wanted.push({
+          template,
+          table,
+          label: `${template.title}: ${section.label}`,
+          fields: section.fields,
+          child: false,
+        });
       for (const t of section.tables ?? []) {
         const child = template.naming.tables[t.id];
-        if (child) wanted.push({ template, table: child, label: `${template.title}: ${section.label} / ${t.label}`, fields: t.columns, child: true });
+        if (child)
+          wanted.push({
+            template,
+            table: child,
+            label: `${template.title}: ${section.label} / ${t.label}`,
+            fields: t.columns,
+            child: true,
+          });
       }
     }
   }
   if (wanted.length === 0) return [];
-  const columns = await introspectColumns(deps.knex, FORMS_SCHEMA, wanted.map((w) => w.table.name));
+  const columns = await introspectColumns(
+    deps.knex,
+    FORMS_SCHEMA,
+    wanted.map((w) => w.table.name),
+  );
 
   const resources: FormDataResource[] = [];
   for (const { template, table, label, fields, child } of wanted) {
     const rows = columns.get(table.name);
     if (!rows) continue; // purged, or not created yet on this database
-    const metadata = buildMetadata(deps.knex, deps.databaseName, FORMS_SCHEMA, table.name, rows, { referenceIds: deps.referenceIds });
-    const retired = new Set(Object.values(table.columns).filter((c) => c.retired).map((c) => c.name));
+    const metadata = buildMetadata(deps.knex, deps.databaseName, FORMS_SCHEMA, table.name, rows, {
+      referenceIds: deps.referenceIds,
+    });
+    const retired = new Set(
+      Object.values(table.columns)
+        .filter((c) => c.retired)
+        .map((c) => c.name),
+    );
     const visible = rows.map((r) => r.column_name).filter((c) => !retired.has(c));
     const key = child ? [SYSTEM_COLUMNS.submissionId, SYSTEM_COLUMNS.rowIndex] : [SYSTEM_COLUMNS.submissionId];
     const fieldColumns = visible.filter((c) => !Object.values(SYSTEM_COLUMNS).includes(c as never));
@@ -125,7 +159,11 @@ export async function formDataResources(deps: {
             return [
               (qb) =>
                 qb.orWhereIn(SYSTEM_COLUMNS.submissionId, (sub) =>
-                  sub.select('s.id').from('public.submissions as s').where('s.template_id', template.id).andWhere((any) => whereAny(any, matches)),
+                  sub
+                    .select('s.id')
+                    .from('public.submissions as s')
+                    .where('s.template_id', template.id)
+                    .andWhere((any) => whereAny(any, matches)),
                 ),
             ];
           },

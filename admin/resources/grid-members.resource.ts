@@ -35,15 +35,23 @@ export function gridMembersResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'grid_members',
-        search: { more: async (term, db) => [await userMatches(db, 'grid_members.user_id', term), await gridTitleMatches(db, 'grid_members.grid_id', term)] },
+        search: {
+          more: async (term, db) => [
+            await userMatches(db, 'grid_members.user_id', term),
+            await gridTitleMatches(db, 'grid_members.grid_id', term),
+          ],
+        },
         scope: (user) =>
-          user.role === 'admin'
-            ? 'all'
-            : (qb) => qb.whereIn('grid_members.grid_id', Object.keys(user.memberships)),
+          user.role === 'admin' ? 'all' : (qb) => qb.whereIn('grid_members.grid_id', Object.keys(user.memberships)),
         writer: {
           fieldMap: { userId: 'user_id', gridId: 'grid_id' },
           create: async (ctx, p) =>
-            (await grids.addMember(ctx, param(p, 'grid_id') ?? '', { userId: param(p, 'user_id'), role: param(p, 'role') })).id,
+            (
+              await grids.addMember(ctx, param(p, 'grid_id') ?? '', {
+                userId: param(p, 'user_id'),
+                role: param(p, 'role'),
+              })
+            ).id,
           update: async (ctx, id, p) => {
             const member = await memberOf(id);
             if (member) await grids.changeMemberRole(ctx, member.grid_id, member.user_id, { role: param(p, 'role') });

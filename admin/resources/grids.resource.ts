@@ -57,11 +57,24 @@ export function gridsResource(deps: AdminDeps): TableResource {
         sort: { sortBy: 'id', direction: 'asc' },
         listProperties: ['id', 'slug', 'title', 'owner', 'modified_on', 'is_deleted'],
         filterProperties: ['slug', 'title', 'owner', 'created_on', 'is_deleted'],
-        showProperties: ['id', 'slug', 'title', 'description', 'owner', 'created_on', 'modified_on', 'is_deleted', 'deleted_on'],
+        showProperties: [
+          'id',
+          'slug',
+          'title',
+          'description',
+          'owner',
+          'created_on',
+          'modified_on',
+          'is_deleted',
+          'deleted_on',
+        ],
         editProperties: ['slug', 'title', 'description'],
         properties: {
           description: { type: 'textarea' },
-          slug: { description: 'Lowercase letters, digits and hyphens; unique. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
+          slug: {
+            description: 'Lowercase letters, digits and hyphens; unique. Filled from the title until you edit it.',
+            components: { edit: Components.SlugInput },
+          },
         },
         actions: {
           new: { isAccessible: allowed('create') },

@@ -14,7 +14,6 @@ import { statusProperty } from '../features/status-property.js';
 import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { submissionMatches } from '../../src/search/search.js';
 
-
 /** The rows of the list: the permission module's scope of visible submissions. */
 export const submissionScope = (user: AdminUser) => visibleScopeKnex(visibleScopeOf(user));
 
@@ -39,7 +38,12 @@ const may = (ctx: ActionContext, action: Action) => {
  */
 const mayInSomeGrid = (action: Action) => (ctx: ActionContext) => {
   const user = asAdminUser(ctx.currentAdmin);
-  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, action, (gridRole) => ({ type: 'submission', gridRole, own: false, assigned: true }));
+  const grids = gridsAllowing(actorOf(ctx.currentAdmin), user?.memberships ?? {}, action, (gridRole) => ({
+    type: 'submission',
+    gridRole,
+    own: false,
+    assigned: true,
+  }));
   return grids === 'all' || grids.length > 0;
 };
 const mayReview = mayInSomeGrid('approve');
@@ -55,16 +59,59 @@ export function submissionsResource(deps: AdminDeps): TableResource {
     hiddenColumns: ['idempotency_hash', 'search_document'],
     availableValues: { review_status: [...REVIEW_STATUSES] },
     build: (metadata) => ({
-      resource: new GridbookResource(metadata, { id: 'submissions', scope: submissionScope, detailOnly: ['payload'], search: { large: { columns: ['search_document'] }, more: (term, db) => submissionMatches(db, term, 'submissions') } }),
+      resource: new GridbookResource(metadata, {
+        id: 'submissions',
+        scope: submissionScope,
+        detailOnly: ['payload'],
+        search: {
+          large: { columns: ['search_document'] },
+          more: (term, db) => submissionMatches(db, term, 'submissions'),
+        },
+      }),
       options: {
         navigation: NAV.submissions,
         sort: { sortBy: 'id', direction: 'desc' },
-        listProperties: ['id', 'template_id', 'grid_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'review_overdue_at'],
-        filterProperties: ['grid_id', 'template_id', 'submitted_by', 'processing_status', 'review_status', 'reviewer_id', 'created_at', 'processed_at', 'review_overdue_at'],
+        listProperties: [
+          'id',
+          'template_id',
+          'grid_id',
+          'submitted_by',
+          'processing_status',
+          'review_status',
+          'reviewer_id',
+          'created_at',
+          'review_overdue_at',
+        ],
+        filterProperties: [
+          'grid_id',
+          'template_id',
+          'submitted_by',
+          'processing_status',
+          'review_status',
+          'reviewer_id',
+          'created_at',
+          'processed_at',
+          'review_overdue_at',
+        ],
         showProperties: [
-          'id', 'template_id', 'template_version', 'grid_id', 'submitted_by', 'processing_status', 'processing_error',
-          'processing_attempts', 'processed_at', 'review_status', 'reviewer_id', 'review_reason', 'created_at', 'updated_at',
-          'submitted_at', 'reviewed_at', 'review_overdue_at', 'payload',
+          'id',
+          'template_id',
+          'template_version',
+          'grid_id',
+          'submitted_by',
+          'processing_status',
+          'processing_error',
+          'processing_attempts',
+          'processed_at',
+          'review_status',
+          'reviewer_id',
+          'review_reason',
+          'created_at',
+          'updated_at',
+          'submitted_at',
+          'reviewed_at',
+          'review_overdue_at',
+          'payload',
         ],
         properties: {
           processing_status: statusProperty('processing'),
@@ -88,7 +135,13 @@ export function submissionsResource(deps: AdminDeps): TableResource {
               const view = await payloadViewOf(deps.catalog, {
                 template_id: String(record.params.template_id),
                 template_version: Number(record.params.template_version),
-                payload: (await deps.pool.query<{ payload: Record<string, unknown> }>('SELECT payload FROM submissions WHERE id = $1', [record.id()])).rows[0]?.payload ?? {},
+                payload:
+                  (
+                    await deps.pool.query<{ payload: Record<string, unknown> }>(
+                      'SELECT payload FROM submissions WHERE id = $1',
+                      [record.id()],
+                    )
+                  ).rows[0]?.payload ?? {},
               });
               return { record: record.toJSON(context.currentAdmin), view };
             },
@@ -153,7 +206,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             name: 'deleteDraft',
             icon: 'Trash2',
             variant: 'danger',
-            confirm: 'Delete this draft for good? Only drafts can be deleted; the deletion is recorded in the audit log.',
+            confirm:
+              'Delete this draft for good? Only drafts can be deleted; the deletion is recorded in the audit log.',
             isAccessible: (ctx) => may(ctx, 'delete') && status(ctx) === 'draft',
             after: 'list',
             run: async (ctx, record) => {

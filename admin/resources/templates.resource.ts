@@ -15,15 +15,21 @@ import { templateTitleMatches } from '../../src/search/search.js';
 const allowed = (action: Action) => (ctx: ActionContext) => {
   if (!ctx.record) {
     const user = asAdminUser(ctx.currentAdmin);
-    return user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'manager' || r === 'builder');
+    return (
+      user?.role === 'admin' || Object.values(user?.memberships ?? {}).some((r) => r === 'manager' || r === 'builder')
+    );
   }
-  return can(actorOf(ctx.currentAdmin), action, { type: 'template', gridRole: gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id) });
+  return can(actorOf(ctx.currentAdmin), action, {
+    type: 'template',
+    gridRole: gridRoleFor(ctx.currentAdmin, ctx.record.params.grid_id),
+  });
 };
 
 const isDeleted = (ctx: ActionContext) => boolParam(ctx.record?.params ?? {}, 'is_deleted') === true;
 
 /** What the builder page posts: one operation per request. */
-type BuilderOp = 'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions' | 'conversions' | 'cancelConversion';
+type BuilderOp =
+  'save' | 'plan' | 'publish' | 'preview' | 'compact' | 'compactions' | 'conversions' | 'cancelConversion';
 
 /**
  * The form builder's server side (admin/components/form-builder/ is its page). GET loads the
@@ -57,12 +63,19 @@ function builderAction(deps: AdminDeps) {
           case 'save': {
             const definition: unknown = JSON.parse(String(payload.definition ?? 'null'));
             await templates.updateDefinition(ctx, id, definition);
-            return { ...base, template: await templates.get(ctx, id), notice: { message: 'Definition saved', type: 'success' } };
+            return {
+              ...base,
+              template: await templates.get(ctx, id),
+              notice: { message: 'Definition saved', type: 'success' },
+            };
           }
           case 'plan':
             return { ...base, plan: await publisher.plan(ctx, id, { conversions }) };
           case 'publish': {
-            const expected = payload.expectedVersion === undefined || payload.expectedVersion === '' ? undefined : Number(payload.expectedVersion);
+            const expected =
+              payload.expectedVersion === undefined || payload.expectedVersion === ''
+                ? undefined
+                : Number(payload.expectedVersion);
             const result = await publisher.publish(ctx, id, { expectedVersion: expected, conversions });
             return {
               ...base,
@@ -75,7 +88,11 @@ function builderAction(deps: AdminDeps) {
             return { ...base, schema: await templates.previewSchema(ctx, id) };
           case 'compact': {
             const started = await compactions.start(ctx, id, String(payload.table ?? ''));
-            return { ...base, compactions: await compactions.list(ctx, id), notice: { message: `Compaction of ${started.table} started`, type: 'success' } };
+            return {
+              ...base,
+              compactions: await compactions.list(ctx, id),
+              notice: { message: `Compaction of ${started.table} started`, type: 'success' },
+            };
           }
           case 'compactions':
             return { ...base, compactions: await compactions.list(ctx, id) };
@@ -86,7 +103,10 @@ function builderAction(deps: AdminDeps) {
             return {
               ...base,
               conversions: await converter.list(ctx, id),
-              notice: { message: `Conversion of ${cancelled.field} cancelled: the column keeps its old type`, type: 'success' },
+              notice: {
+                message: `Conversion of ${cancelled.field} cancelled: the column keeps its old type`,
+                type: 'success',
+              },
             };
           }
           default:
@@ -94,7 +114,11 @@ function builderAction(deps: AdminDeps) {
         }
       } catch (error) {
         if (error instanceof SyntaxError) {
-          return { ...base, errors: [{ path: '', message: 'The definition is not valid JSON' }], notice: { message: 'The definition is not valid JSON', type: 'error' } };
+          return {
+            ...base,
+            errors: [{ path: '', message: 'The definition is not valid JSON' }],
+            notice: { message: 'The definition is not valid JSON', type: 'error' },
+          };
         }
         if (!(error instanceof AppError)) throw error;
         const extra = 'plan' in error ? { plan: (error as AppError & { plan: unknown }).plan } : {};
@@ -115,7 +139,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
         id: 'templates',
         search: { text: ['slug', 'title'] },
         detailOnly: ['definition'],
-        scope: (user) => (user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships))),
+        scope: (user) =>
+          user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships)),
         // The trash (src/templates/trash.ts) is shown by the "is deleted" filter; purged ones stay as records.
         defaultFilters: { is_deleted: false },
         writer: {
@@ -129,7 +154,11 @@ export function templatesResource(deps: AdminDeps): TableResource {
               })
             ).id,
           update: async (ctx, id, p) => {
-            await templates.updateMeta(ctx, id, { title: param(p, 'title'), description: param(p, 'description') ?? '', reviewMode: param(p, 'review_mode') });
+            await templates.updateMeta(ctx, id, {
+              title: param(p, 'title'),
+              description: param(p, 'description') ?? '',
+              reviewMode: param(p, 'review_mode'),
+            });
           },
           fieldMap: { gridId: 'grid_id' },
         },
@@ -141,13 +170,29 @@ export function templatesResource(deps: AdminDeps): TableResource {
         listProperties: ['id', 'title', 'slug', 'grid_id', 'status', 'current_version', 'updated_at'],
         filterProperties: ['title', 'slug', 'grid_id', 'status', 'updated_at', 'is_deleted'],
         showProperties: [
-          'id', 'title', 'slug', 'grid_id', 'description', 'status', 'review_mode', 'current_version', 'created_by', 'created_at', 'updated_at',
-          'is_deleted', 'deleted_on', 'purged_on',
+          'id',
+          'title',
+          'slug',
+          'grid_id',
+          'description',
+          'status',
+          'review_mode',
+          'current_version',
+          'created_by',
+          'created_at',
+          'updated_at',
+          'is_deleted',
+          'deleted_on',
+          'purged_on',
         ],
         editProperties: ['grid_id', 'slug', 'title', 'description', 'review_mode'],
         properties: {
           description: { type: 'textarea' },
-          slug: { description: 'Lowercase letters, digits and hyphens; unique in its grid. Filled from the title until you edit it.', components: { edit: Components.SlugInput } },
+          slug: {
+            description:
+              'Lowercase letters, digits and hyphens; unique in its grid. Filled from the title until you edit it.',
+            components: { edit: Components.SlugInput },
+          },
           definition: { isVisible: false },
           grid_id: { isDisabled: false },
           status: statusProperty('template'),
@@ -157,17 +202,20 @@ export function templatesResource(deps: AdminDeps): TableResource {
           edit: { isAccessible: (ctx) => allowed('edit')(ctx) && !isDeleted(ctx) },
           delete: { isAccessible: false, isVisible: false },
           bulkDelete: { isAccessible: false, isVisible: false },
-          softDelete: inMenu('More', confirmAction({
-            name: 'softDelete',
-            icon: 'Trash2',
-            variant: 'danger',
-            confirm: `Move this template, with its submissions and tables, to the trash? It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
-            isAccessible: (ctx) => allowed('delete')(ctx) && !isDeleted(ctx),
-            run: async (ctx, record) => {
-              const result = await deps.services.templateTrash.delete(ctx, String(record.id()));
-              return `The template is in the trash until ${result.purgeAfter.slice(0, 10)}; use Restore to bring it back`;
-            },
-          })),
+          softDelete: inMenu(
+            'More',
+            confirmAction({
+              name: 'softDelete',
+              icon: 'Trash2',
+              variant: 'danger',
+              confirm: `Move this template, with its submissions and tables, to the trash? It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
+              isAccessible: (ctx) => allowed('delete')(ctx) && !isDeleted(ctx),
+              run: async (ctx, record) => {
+                const result = await deps.services.templateTrash.delete(ctx, String(record.id()));
+                return `The template is in the trash until ${result.purgeAfter.slice(0, 10)}; use Restore to bring it back`;
+              },
+            }),
+          ),
           restore: confirmAction({
             name: 'restore',
             icon: 'RotateCcw',
@@ -200,41 +248,50 @@ export function templatesResource(deps: AdminDeps): TableResource {
             },
           },
           // Rarely used maintenance actions sit in a "More" menu so the header stays one row.
-          rebuild: inMenu('More', confirmAction({
-            name: 'rebuild',
-            icon: 'RefreshCw',
-            confirm:
-              "Project all of this template's submissions into its tables again (after a publish changed them)? They are queued and processed in the background.",
-            isAccessible: (ctx) => allowed('publish')(ctx) && ctx.record?.params.current_version != null,
-            run: async (ctx, record) => {
-              const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
-              return `${result.queued} submission(s) queued for processing`;
-            },
-          })),
-          unpublish: inMenu('More', confirmAction({
-            name: 'unpublish',
-            icon: 'RotateCcw',
-            variant: 'danger',
-            confirm:
-              "Unpublish the latest version? A new version restores the previous version's form: fields it removed come back with their data, fields it added are retired (their data is kept). Refused when a change cannot be undone (a type change, a purged column).",
-            isAccessible: (ctx) => allowed('publish')(ctx) && Number(ctx.record?.params.current_version ?? 0) >= 2,
-            run: async (ctx, record) => {
-              const result = await deps.services.unpublisher.unpublish(ctx, String(record.id()));
-              return `Version ${result.unpublished} unpublished: version ${result.version} restores the form of version ${result.restores}`;
-            },
-          })),
-          purgeRetired: inMenu('More', confirmAction({
-            name: 'purgeRetired',
-            icon: 'Trash',
-            variant: 'danger',
-            confirm:
-              'Drop the columns of removed fields, and their data, for good? Publishing never does this; this cannot be undone. The exact DDL is recorded in the audit log.',
-            isAccessible: (ctx) => allowed('purge')(ctx) && ctx.record?.params.current_version != null,
-            run: async (ctx, record) => {
-              const result = await publisher.purgeRetired(ctx, String(record.id()));
-              return `Dropped ${result.dropped.length} retired column(s) or table(s)`;
-            },
-          })),
+          rebuild: inMenu(
+            'More',
+            confirmAction({
+              name: 'rebuild',
+              icon: 'RefreshCw',
+              confirm:
+                "Project all of this template's submissions into its tables again (after a publish changed them)? They are queued and processed in the background.",
+              isAccessible: (ctx) => allowed('publish')(ctx) && ctx.record?.params.current_version != null,
+              run: async (ctx, record) => {
+                const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
+                return `${result.queued} submission(s) queued for processing`;
+              },
+            }),
+          ),
+          unpublish: inMenu(
+            'More',
+            confirmAction({
+              name: 'unpublish',
+              icon: 'RotateCcw',
+              variant: 'danger',
+              confirm:
+                "Unpublish the latest version? A new version restores the previous version's form: fields it removed come back with their data, fields it added are retired (their data is kept). Refused when a change cannot be undone (a type change, a purged column).",
+              isAccessible: (ctx) => allowed('publish')(ctx) && Number(ctx.record?.params.current_version ?? 0) >= 2,
+              run: async (ctx, record) => {
+                const result = await deps.services.unpublisher.unpublish(ctx, String(record.id()));
+                return `Version ${result.unpublished} unpublished: version ${result.version} restores the form of version ${result.restores}`;
+              },
+            }),
+          ),
+          purgeRetired: inMenu(
+            'More',
+            confirmAction({
+              name: 'purgeRetired',
+              icon: 'Trash',
+              variant: 'danger',
+              confirm:
+                'Drop the columns of removed fields, and their data, for good? Publishing never does this; this cannot be undone. The exact DDL is recorded in the audit log.',
+              isAccessible: (ctx) => allowed('purge')(ctx) && ctx.record?.params.current_version != null,
+              run: async (ctx, record) => {
+                const result = await publisher.purgeRetired(ctx, String(record.id()));
+                return `Dropped ${result.dropped.length} retired column(s) or table(s)`;
+              },
+            }),
+          ),
         },
       },
       features: [historyFeature(deps.pool, 'template')],
@@ -254,7 +311,10 @@ export function templateVersionsResource(): TableResource {
         scope: (user) =>
           user.role === 'admin'
             ? 'all'
-            : (qb) => qb.whereIn('template_versions.template_id', (sub) => sub.select('id').from('templates').whereIn('grid_id', Object.keys(user.memberships))),
+            : (qb) =>
+                qb.whereIn('template_versions.template_id', (sub) =>
+                  sub.select('id').from('templates').whereIn('grid_id', Object.keys(user.memberships)),
+                ),
       }),
       options: {
         navigation: NAV.grids,

@@ -36,13 +36,15 @@ export function usersResource(deps: AdminDeps): TableResource {
         scope: (user) => {
           if (user.role === 'admin' || Object.values(user.memberships).includes('manager')) return 'all';
           return (qb) =>
-            qb.where('users.id', user.id).orWhereIn('users.id', (sub) =>
-              sub
-                .select('m2.user_id')
-                .from('grid_members as m1')
-                .join('grid_members as m2', 'm1.grid_id', 'm2.grid_id')
-                .where('m1.user_id', user.id),
-            );
+            qb
+              .where('users.id', user.id)
+              .orWhereIn('users.id', (sub) =>
+                sub
+                  .select('m2.user_id')
+                  .from('grid_members as m1')
+                  .join('grid_members as m2', 'm1.grid_id', 'm2.grid_id')
+                  .where('m1.user_id', user.id),
+              );
         },
         writer: {
           create: async (ctx, p) =>
@@ -74,8 +76,17 @@ export function usersResource(deps: AdminDeps): TableResource {
         listProperties: ['id', 'email', 'name', 'role', 'active', 'last_login_at', 'locked_until'],
         filterProperties: ['email', 'name', 'role', 'active', 'created_at'],
         showProperties: [
-          'id', 'email', 'name', 'role', 'active', 'last_login_at', 'locked_until',
-          'failed_login_count', 'password_changed_at', 'created_at', 'updated_at',
+          'id',
+          'email',
+          'name',
+          'role',
+          'active',
+          'last_login_at',
+          'locked_until',
+          'failed_login_count',
+          'password_changed_at',
+          'created_at',
+          'updated_at',
         ],
         editProperties: ['email', 'name', 'role', 'active', 'password'],
         properties: {

@@ -48,7 +48,9 @@ function webhookInput(p: Record<string, unknown>) {
   return {
     url: param(p, 'url'),
     description: param(p, 'description') ?? '',
-    events: Array.isArray(events) ? (events as unknown[]).filter((e): e is string => typeof e === 'string' && e !== '') : [],
+    events: Array.isArray(events)
+      ? (events as unknown[]).filter((e): e is string => typeof e === 'string' && e !== '')
+      : [],
   };
 }
 
@@ -79,11 +81,24 @@ export function webhooksResource(deps: AdminDeps): TableResource {
         sort: { sortBy: 'id', direction: 'asc' },
         listProperties: ['id', 'grid_id', 'url', 'events', 'active', 'updated_at'],
         filterProperties: ['grid_id', 'url', 'events', 'active'],
-        showProperties: ['id', 'grid_id', 'url', 'description', 'events', 'active', 'created_by', 'created_at', 'updated_at'],
+        showProperties: [
+          'id',
+          'grid_id',
+          'url',
+          'description',
+          'events',
+          'active',
+          'created_by',
+          'created_at',
+          'updated_at',
+        ],
         // Enabling and disabling are actions of their own (a checkbox on "new" would read as off).
         editProperties: ['grid_id', 'url', 'description', 'events'],
         properties: {
-          url: { description: 'Receives a signed JSON POST per event (header Gridbook-Signature: t=<unix seconds>,v1=<HMAC-SHA256 of "<t>.<body>">).' },
+          url: {
+            description:
+              'Receives a signed JSON POST per event (header Gridbook-Signature: t=<unix seconds>,v1=<HMAC-SHA256 of "<t>.<body>">).',
+          },
           description: { type: 'textarea' },
           events: { description: 'Submission events to send.' },
           grid_id: { isDisabled: false },
@@ -115,48 +130,62 @@ export function webhooksResource(deps: AdminDeps): TableResource {
               redirectUrl: `${context.h.resourceUrl({ resourceId: 'webhook_deliveries' })}?filters.webhook_id=${encodeURIComponent(String(context.record!.id()))}`,
             }),
           },
-          ping: inMenu('More', confirmAction({
-            name: 'ping',
-            icon: 'Zap',
-            confirm: 'Send a test delivery (event "ping") to this URL now? Its outcome shows in the deliveries.',
-            isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx),
-            run: async (ctx, record) => {
-              const delivery = await webhooks.ping(ctx, String(record.id()));
-              return `Test delivery ${delivery.id} queued`;
-            },
-          })),
-          disable: inMenu('More', confirmAction({
-            name: 'disable',
-            icon: 'PauseCircle',
-            confirm: 'Stop sending deliveries to this URL? Events are not queued while it is disabled, and deliveries waiting to be retried are dropped.',
-            isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx),
-            run: async (ctx, record) => {
-              await webhooks.update(ctx, String(record.id()), { active: false });
-              return 'The webhook is disabled';
-            },
-          })),
-          enable: inMenu('More', confirmAction({
-            name: 'enable',
-            icon: 'PlayCircle',
-            variant: 'success',
-            confirm: 'Send deliveries to this URL again, for events from now on?',
-            isAccessible: (ctx) => allowed('edit')(ctx) && !isActive(ctx),
-            run: async (ctx, record) => {
-              await webhooks.update(ctx, String(record.id()), { active: true });
-              return 'The webhook is enabled';
-            },
-          })),
-          rotateSecret: inMenu('More', confirmAction({
-            name: 'rotateSecret',
-            icon: 'RefreshCw',
-            variant: 'danger',
-            confirm: 'Replace the signing secret? Deliveries sent from now on are signed with the new one: update the receiver with it.',
-            isAccessible: allowed('edit'),
-            run: async (ctx, record) => {
-              await webhooks.rotateSecret(ctx, String(record.id()));
-              return 'New secret in place: open "Signing secret" to copy it';
-            },
-          })),
+          ping: inMenu(
+            'More',
+            confirmAction({
+              name: 'ping',
+              icon: 'Zap',
+              confirm: 'Send a test delivery (event "ping") to this URL now? Its outcome shows in the deliveries.',
+              isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx),
+              run: async (ctx, record) => {
+                const delivery = await webhooks.ping(ctx, String(record.id()));
+                return `Test delivery ${delivery.id} queued`;
+              },
+            }),
+          ),
+          disable: inMenu(
+            'More',
+            confirmAction({
+              name: 'disable',
+              icon: 'PauseCircle',
+              confirm:
+                'Stop sending deliveries to this URL? Events are not queued while it is disabled, and deliveries waiting to be retried are dropped.',
+              isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx),
+              run: async (ctx, record) => {
+                await webhooks.update(ctx, String(record.id()), { active: false });
+                return 'The webhook is disabled';
+              },
+            }),
+          ),
+          enable: inMenu(
+            'More',
+            confirmAction({
+              name: 'enable',
+              icon: 'PlayCircle',
+              variant: 'success',
+              confirm: 'Send deliveries to this URL again, for events from now on?',
+              isAccessible: (ctx) => allowed('edit')(ctx) && !isActive(ctx),
+              run: async (ctx, record) => {
+                await webhooks.update(ctx, String(record.id()), { active: true });
+                return 'The webhook is enabled';
+              },
+            }),
+          ),
+          rotateSecret: inMenu(
+            'More',
+            confirmAction({
+              name: 'rotateSecret',
+              icon: 'RefreshCw',
+              variant: 'danger',
+              confirm:
+                'Replace the signing secret? Deliveries sent from now on are signed with the new one: update the receiver with it.',
+              isAccessible: allowed('edit'),
+              run: async (ctx, record) => {
+                await webhooks.rotateSecret(ctx, String(record.id()));
+                return 'New secret in place: open "Signing secret" to copy it';
+              },
+            }),
+          ),
         },
       },
       features: [historyFeature(deps.pool, 'webhook')],
@@ -173,17 +202,44 @@ export function webhookDeliveriesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'webhook_deliveries',
-        search: { text: ['event'], more: (term) => [isIdLike(term) ? (qb) => qb.orWhere('webhook_deliveries.submission_id', term) : null] },
+        search: {
+          text: ['event'],
+          more: (term) => [isIdLike(term) ? (qb) => qb.orWhere('webhook_deliveries.submission_id', term) : null],
+        },
         scope: managerScope('webhook_deliveries.grid_id'),
       }),
       options: {
         navigation: NAV.integrations,
         sort: { sortBy: 'id', direction: 'desc' },
-        listProperties: ['id', 'webhook_id', 'event', 'submission_id', 'status', 'attempts', 'response_code', 'duration_ms', 'created_at'],
+        listProperties: [
+          'id',
+          'webhook_id',
+          'event',
+          'submission_id',
+          'status',
+          'attempts',
+          'response_code',
+          'duration_ms',
+          'created_at',
+        ],
         filterProperties: ['webhook_id', 'grid_id', 'event', 'status', 'submission_id', 'response_code', 'created_at'],
         showProperties: [
-          'id', 'webhook_id', 'grid_id', 'event', 'submission_id', 'status', 'attempts', 'response_code', 'duration_ms', 'last_error',
-          'response_body', 'payload', 'created_at', 'next_attempt_at', 'delivered_at', 'redelivery_of',
+          'id',
+          'webhook_id',
+          'grid_id',
+          'event',
+          'submission_id',
+          'status',
+          'attempts',
+          'response_code',
+          'duration_ms',
+          'last_error',
+          'response_body',
+          'payload',
+          'created_at',
+          'next_attempt_at',
+          'delivered_at',
+          'redelivery_of',
         ],
         properties: {
           payload: { components: { show: Components.CodeBlock } },
@@ -199,8 +255,10 @@ export function webhookDeliveriesResource(deps: AdminDeps): TableResource {
           redeliver: confirmAction({
             name: 'redeliver',
             icon: 'Send',
-            confirm: 'Send this delivery again? A new delivery goes out with the same event and body (and the same event id).',
-            isAccessible: (ctx) => allowed('edit')(ctx) && ['succeeded', 'failed'].includes(String(ctx.record?.params.status)),
+            confirm:
+              'Send this delivery again? A new delivery goes out with the same event and body (and the same event id).',
+            isAccessible: (ctx) =>
+              allowed('edit')(ctx) && ['succeeded', 'failed'].includes(String(ctx.record?.params.status)),
             run: async (ctx, record) => {
               const delivery = await webhooks.redeliver(ctx, String(record.id()));
               return `Delivery ${delivery.id} queued`;

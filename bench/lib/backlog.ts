@@ -19,7 +19,9 @@ export async function seedBacklog(rt: Runtime, fixture: Fixture, count: number, 
   );
   // Statistics as autovacuum would have them on a table filled over time.
   await rt.pool.query('VACUUM ANALYZE submissions');
-  const ids = (await rt.pool.query<{ id: string }>('SELECT id FROM submissions WHERE processing_status = 0 ORDER BY id')).rows.map((r) => r.id);
+  const ids = (
+    await rt.pool.query<{ id: string }>('SELECT id FROM submissions WHERE processing_status = 0 ORDER BY id')
+  ).rows.map((r) => r.id);
   await createEnqueuer(rt.queues.submissions, createLogger('silent'))(ids);
   return ids;
 }
@@ -45,14 +47,22 @@ export async function waitForProcessing(pool: Pool, queue: Queue, timeoutMs: num
     const queued = Object.values(jobs).reduce((a, b) => a + b, 0);
     const timedOut = performance.now() > deadline;
     if (queued === 0 || timedOut) {
-      const { rows } = await pool.query<{ pending: string }>(`SELECT count(*) AS pending FROM submissions WHERE processing_status = 0 AND review_status <> 'draft'`);
+      const { rows } = await pool.query<{ pending: string }>(
+        `SELECT count(*) AS pending FROM submissions WHERE processing_status = 0 AND review_status <> 'draft'`,
+      );
       const doneMs = performance.now();
       const pending = Number(rows[0]!.pending);
       if (pending === 0 || timedOut) {
         const s = await pool.query<{ processed: string; failed: string }>(
           `SELECT count(*) FILTER (WHERE processing_status = 1) AS processed, count(*) FILTER (WHERE processing_status = 2) AS failed FROM submissions`,
         );
-        return { pending, processed: Number(s.rows[0]!.processed), failed: Number(s.rows[0]!.failed), doneMs, timedOut };
+        return {
+          pending,
+          processed: Number(s.rows[0]!.processed),
+          failed: Number(s.rows[0]!.failed),
+          doneMs,
+          timedOut,
+        };
       }
     }
     await new Promise((r) => setTimeout(r, 250));

@@ -65,7 +65,9 @@ export interface CpuUse {
  * Starts measuring; `stop()` returns the CPU each group used since. Groups are functions returning
  * pids, read again at stop (PostgreSQL backends come and go with pool connections).
  */
-export async function cpuMeter(named: Record<string, () => Promise<number[]> | number[]>): Promise<{ stop(): Promise<CpuUse> }> {
+export async function cpuMeter(
+  named: Record<string, () => Promise<number[]> | number[]>,
+): Promise<{ stop(): Promise<CpuUse> }> {
   // PostgreSQL's own background work (WAL writer, checkpointer, autovacuum) and other databases'
   // backends, apart from the backends of the database under test.
   const ours = async () => new Set((await Promise.all(Object.values(named).map(async (get) => get()))).flat());
@@ -91,7 +93,13 @@ export async function cpuMeter(named: Record<string, () => Promise<number[]> | n
       result['bench process'] = (self.user + self.system) / 1000;
       const m1 = machineMs();
       const wallMs = performance.now() - t0;
-      return { groups: result, machineBusy: m1.busy - m0.busy, irq: m1.irq - m0.irq, wallMs, cores: Math.round((m1.total - m0.total) / wallMs) || 1 };
+      return {
+        groups: result,
+        machineBusy: m1.busy - m0.busy,
+        irq: m1.irq - m0.irq,
+        wallMs,
+        cores: Math.round((m1.total - m0.total) / wallMs) || 1,
+      };
     },
   };
 }

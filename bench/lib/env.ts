@@ -10,7 +10,8 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 
 /** The PostgreSQL server benchmarks create their databases on (dropped afterwards). */
-export const BENCH_SERVER_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres';
+export const BENCH_SERVER_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres';
 export const BENCH_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function urlFor(name: string): string {
@@ -64,7 +65,8 @@ export async function benchDatabase(label: string, env: Record<string, string> =
   const drop = async () => {
     await admin(async (c) => {
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      for (const role of [defaultRuntimeRole(name), formsRoleFor(name)]) await c.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => {});
+      for (const role of [defaultRuntimeRole(name), formsRoleFor(name)])
+        await c.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => {});
     });
     await dropRedisKeys(config.queuePrefix);
   };

@@ -19,7 +19,10 @@ export interface Fixture {
 
 async function user(rt: Runtime, email: string, role: string): Promise<{ id: string; email: string }> {
   const hash = await hashPassword(PASSWORD, 4);
-  const r = await rt.pool.query<{ id: string }>(`INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`, [email, email, role, hash]);
+  const r = await rt.pool.query<{ id: string }>(
+    `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [email, email, role, hash],
+  );
   return { id: r.rows[0]!.id, email };
 }
 
@@ -30,7 +33,11 @@ export async function seedFixture(rt: Runtime, definition: Definition): Promise<
   const ctx: ServiceContext = { actor: { ...admin, role: 'admin' }, requestId: 'bench', ip: null };
   const grid = await rt.services.grids.create(ctx, { slug: 'bench', title: 'Bench' });
   await rt.services.grids.addMember(ctx, grid.id, { userId: submitter.id, role: 'submitter' });
-  const template = await rt.services.templates.create(ctx, grid.id, { slug: 'bench-form', title: 'Bench form', definition });
+  const template = await rt.services.templates.create(ctx, grid.id, {
+    slug: 'bench-form',
+    title: 'Bench form',
+    definition,
+  });
   await rt.services.publisher.publish(ctx, template.id, {});
   return { admin, submitter, gridId: grid.id, templateId: template.id, definition };
 }
@@ -67,7 +74,10 @@ export async function accessToken(base: string, email: string): Promise<string> 
  * A bearer token for runs longer than the access token's 15 minutes: signs in again every 10
  * minutes. `headers()` gives the current Authorization header; call stop() when done.
  */
-export async function renewedToken(base: string, email: string): Promise<{ headers(): Record<string, string>; stop(): void }> {
+export async function renewedToken(
+  base: string,
+  email: string,
+): Promise<{ headers(): Record<string, string>; stop(): void }> {
   let token = await accessToken(base, email);
   const timer = setInterval(() => {
     accessToken(base, email).then(

@@ -43,17 +43,33 @@ export interface Answer {
 }
 
 /** One request on `agent`; resolves with status, body and wall time (network errors reject). */
-export function send(agent: http.Agent, url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {}): Promise<Answer> {
+export function send(
+  agent: http.Agent,
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
+    const body =
+      options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
     const req = http.request(
       url,
-      { agent, method: options.method ?? 'GET', headers: { ...options.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      {
+        agent,
+        method: options.method ?? 'GET',
+        headers: { ...options.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), ms: performance.now() - started, headers: res.headers }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            ms: performance.now() - started,
+            headers: res.headers,
+          }),
+        );
         res.on('error', reject);
       },
     );

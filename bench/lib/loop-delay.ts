@@ -7,7 +7,10 @@
 type Buckets = { le: number[]; counts: number[] };
 
 async function readBuckets(url: string): Promise<Buckets | null> {
-  const text = await fetch(url).then((r) => (r.ok ? r.text() : ''), () => '');
+  const text = await fetch(url).then(
+    (r) => (r.ok ? r.text() : ''),
+    () => '',
+  );
   const le: number[] = [];
   const counts: number[] = [];
   for (const m of text.matchAll(/^gridbook_event_loop_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
@@ -45,8 +48,12 @@ function quantile(before: Buckets, after: Buckets, q: number): LoopDelay {
 }
 
 /** Starts measuring the processes whose /metrics URLs are given by name; stop() answers per name. */
-export async function loopDelayMeter(urls: Record<string, string>): Promise<{ stop(): Promise<Record<string, LoopDelay>> }> {
-  const before = Object.fromEntries(await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await readBuckets(url)] as const)));
+export async function loopDelayMeter(
+  urls: Record<string, string>,
+): Promise<{ stop(): Promise<Record<string, LoopDelay>> }> {
+  const before = Object.fromEntries(
+    await Promise.all(Object.entries(urls).map(async ([name, url]) => [name, await readBuckets(url)] as const)),
+  );
   return {
     async stop() {
       const out: Record<string, LoopDelay> = {};
@@ -61,7 +68,8 @@ export async function loopDelayMeter(urls: Record<string, string>): Promise<{ st
 
 export function describeLoopDelay(delays: Record<string, LoopDelay>): string {
   const parts = Object.entries(delays).map(
-    ([name, d]) => `${name} p99 ${d.p99.toFixed(1)} ms (max <= ${d.maxBound === Infinity ? '> 2.5 s' : `${d.maxBound} ms`}, ${d.samples} samples)`,
+    ([name, d]) =>
+      `${name} p99 ${d.p99.toFixed(1)} ms (max <= ${d.maxBound === Infinity ? '> 2.5 s' : `${d.maxBound} ms`}, ${d.samples} samples)`,
   );
   return parts.length ? `event-loop delay: ${parts.join('; ')}` : 'event-loop delay: not exported';
 }

@@ -48,16 +48,28 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
  * Runs a TypeScript entry point as `node --import tsx <script>` (plain `node` with tsx: false). BENCH_CPU_PROF=1 adds --cpu-prof,
  * writing the child's profiles under bench/results/profiles/<name>-<time>/ when it stops.
  */
-export function spawnNode(name: string, script: string, env: Record<string, string>, options: { tsx?: boolean; nodeArgs?: string[] } = {}): Child {
+export function spawnNode(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  options: { tsx?: boolean; nodeArgs?: string[] } = {},
+): Child {
   // One directory per child: node writes one profile per thread (the main one is the largest;
   // tsx's module-loader thread writes a small one), named by pid and thread id.
-  const profile = process.env.BENCH_CPU_PROF === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles', `${name}-${Date.now()}`)}`] : [];
+  const profile =
+    process.env.BENCH_CPU_PROF === '1'
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles', `${name}-${Date.now()}`)}`]
+      : [];
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), ...loader, path.resolve(ROOT, script)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, ...(options.nodeArgs ?? []), ...loader, path.resolve(ROOT, script)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(child);
   let out = '';
   const keep = (chunk: Buffer) => {
@@ -128,7 +140,10 @@ export async function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 6
     exited = true;
   });
   while (!pattern.test(child.output())) {
-    if (exited || Date.now() > deadline) throw new Error(`${child.name} ${exited ? 'exited' : 'timed out'} before printing ${pattern}:\n${child.output()}`);
+    if (exited || Date.now() > deadline)
+      throw new Error(
+        `${child.name} ${exited ? 'exited' : 'timed out'} before printing ${pattern}:\n${child.output()}`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
 }

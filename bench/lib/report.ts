@@ -22,7 +22,9 @@ export class Report {
 
   add(figure: Figure): Figure {
     this.figures.push(figure);
-    const ref = figure.reference ? `  ref ${fmt(figure.reference.value)} ${figure.unit} (${figure.reference.name})` : '';
+    const ref = figure.reference
+      ? `  ref ${fmt(figure.reference.value)} ${figure.unit} (${figure.reference.name})`
+      : '';
     const ratio = figure.ratio !== undefined ? `  ratio ${figure.ratio.toFixed(2)}x` : '';
     const goal = figure.goal ? `  goal ${figure.goal}: ${figure.met ? 'met' : 'MISSED'}` : '';
     console.log(`[${figure.scenario}] ${figure.name}: ${fmt(figure.value)} ${figure.unit}${ref}${ratio}${goal}`);
@@ -30,7 +32,13 @@ export class Report {
   }
 
   /** A time: lower is better; ratio = reference / value (> 1 means faster than the reference). */
-  time(scenario: string, name: string, ms: number, reference?: { name: string; value: number }, goal?: { text: string; maxMs: number }): Figure {
+  time(
+    scenario: string,
+    name: string,
+    ms: number,
+    reference?: { name: string; value: number },
+    goal?: { text: string; maxMs: number },
+  ): Figure {
     return this.add({
       scenario,
       name,
@@ -44,7 +52,14 @@ export class Report {
   }
 
   /** A rate: higher is better; ratio = value / reference. */
-  rate(scenario: string, name: string, value: number, unit: string, reference?: { name: string; value: number }, goal?: { text: string; min: number }): Figure {
+  rate(
+    scenario: string,
+    name: string,
+    value: number,
+    unit: string,
+    reference?: { name: string; value: number },
+    goal?: { text: string; min: number },
+  ): Figure {
     return this.add({
       scenario,
       name,
@@ -72,7 +87,15 @@ export class Report {
     const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await writeFile(
       file,
-      JSON.stringify({ at: new Date().toISOString(), machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, figures: this.figures }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          machine: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+          figures: this.figures,
+        },
+        null,
+        2,
+      ),
     );
     return file;
   }

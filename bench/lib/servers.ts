@@ -30,7 +30,8 @@ export async function productEntry(name: 'web' | 'worker'): Promise<Entry> {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const [node, ...args] = pkg.scripts[name]!.split(/\s+/);
   const script = args.pop()!;
-  if (node !== 'node' || !script.startsWith('dist/')) throw new Error(`npm run ${name} is not "node [flags] dist/...": ${pkg.scripts[name]}`);
+  if (node !== 'node' || !script.startsWith('dist/'))
+    throw new Error(`npm run ${name} is not "node [flags] dist/...": ${pkg.scripts[name]}`);
   return { script: path.join(SERVER_BUILD_DIR, path.relative('dist', script)), tsx: false, nodeArgs: args };
 }
 
@@ -38,12 +39,19 @@ export async function productEntry(name: 'web' | 'worker'): Promise<Entry> {
  * The real web process on a free port, ready when /readyz answers 200: the production build unless
  * `entry` says otherwise (the boot scenario also starts the sources under tsx, for comparison).
  */
-export async function startWeb(db: BenchDb, name = 'web', extra: Record<string, string> = {}, entry?: Entry): Promise<Server> {
+export async function startWeb(
+  db: BenchDb,
+  name = 'web',
+  extra: Record<string, string> = {},
+  entry?: Entry,
+): Promise<Server> {
   const { script, tsx, nodeArgs } = entry ?? (await productEntry('web'));
   const port = await freePort();
   const started = performance.now();
   // BENCH_WEB_NODE_OPTIONS: V8 flags for the web process only (what-ifs such as --max-old-space-size).
-  const nodeOptions: Record<string, string> = process.env.BENCH_WEB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WEB_NODE_OPTIONS } : {};
+  const nodeOptions: Record<string, string> = process.env.BENCH_WEB_NODE_OPTIONS
+    ? { NODE_OPTIONS: process.env.BENCH_WEB_NODE_OPTIONS }
+    : {};
   const env = childEnv(db, { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...nodeOptions, ...extra });
   const child = spawnNode(name, script, env, { tsx, nodeArgs });
   try {
@@ -77,7 +85,11 @@ export type WorkerChild = Child & { metricsUrl: string };
  * Each serves /metrics on its own port (METRICS_PORT), read by batchStats(). They run the
  * production build, as `npm run worker` does.
  */
-export async function startWorkers(db: BenchDb, count: number, extra: Record<string, string> = {}): Promise<WorkerChild[]> {
+export async function startWorkers(
+  db: BenchDb,
+  count: number,
+  extra: Record<string, string> = {},
+): Promise<WorkerChild[]> {
   const children: WorkerChild[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
@@ -96,12 +108,17 @@ export async function startWorkers(db: BenchDb, count: number, extra: Record<str
 }
 
 /** Batches the workers ran, from their Prometheus metrics: how many, their mean size and transaction time. */
-export async function batchStats(workers: WorkerChild[]): Promise<{ batches: number; meanSize: number; meanMs: number }> {
+export async function batchStats(
+  workers: WorkerChild[],
+): Promise<{ batches: number; meanSize: number; meanMs: number }> {
   let batches = 0;
   let submissions = 0;
   let seconds = 0;
   for (const w of workers) {
-    const text = await fetch(w.metricsUrl).then((r) => r.text(), () => '');
+    const text = await fetch(w.metricsUrl).then(
+      (r) => r.text(),
+      () => '',
+    );
     const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
     batches += value('gridbook_processing_batch_size_count');
     submissions += value('gridbook_processing_batch_size_sum');

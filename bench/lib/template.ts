@@ -5,7 +5,20 @@ import type { Definition, Field, FieldType } from '../../src/templates/definitio
  * repeating tables of 5 columns. `fields` counts section fields (table columns come on top).
  */
 export function wideDefinition(fields: number, options: { tables?: boolean } = {}): Definition {
-  const mix: FieldType[] = ['text', 'integer', 'decimal', 'boolean', 'date', 'single_choice', 'text', 'datetime', 'email', 'multiple_choice', 'long_text', 'time'];
+  const mix: FieldType[] = [
+    'text',
+    'integer',
+    'decimal',
+    'boolean',
+    'date',
+    'single_choice',
+    'text',
+    'datetime',
+    'email',
+    'multiple_choice',
+    'long_text',
+    'time',
+  ];
   const sections: Definition['sections'] = [];
   const perSection = 200;
   for (let s = 0; s * perSection < fields; s++) {
@@ -14,7 +27,9 @@ export function wideDefinition(fields: number, options: { tables?: boolean } = {
       id: `s_bench${s}`,
       key: `part_${s + 1}`,
       label: `Part ${s + 1}`,
-      fields: Array.from({ length: count }, (_, i) => benchField(`f_b${s}_${i}`, `q${s * perSection + i + 1}`, mix[i % mix.length]!, i)),
+      fields: Array.from({ length: count }, (_, i) =>
+        benchField(`f_b${s}_${i}`, `q${s * perSection + i + 1}`, mix[i % mix.length]!, i),
+      ),
       tables: [],
     });
   }
@@ -24,7 +39,9 @@ export function wideDefinition(fields: number, options: { tables?: boolean } = {
       key,
       label: key === 'members' ? 'Household members' : 'Visits',
       maxRows: 50,
-      columns: Array.from({ length: 5 }, (_, c) => benchField(`f_t${t}_${c}`, `c${c + 1}`, (['text', 'integer', 'date', 'boolean', 'decimal'] as const)[c]!, c)),
+      columns: Array.from({ length: 5 }, (_, c) =>
+        benchField(`f_t${t}_${c}`, `c${c + 1}`, (['text', 'integer', 'date', 'boolean', 'decimal'] as const)[c]!, c),
+      ),
     }));
   }
   return { sections };
@@ -48,7 +65,9 @@ export function widePayload(definition: Definition, seed = 1): Record<string, Re
     const values: Record<string, unknown> = {};
     for (const field of section.fields) values[field.key] = sampleValue(field, seed);
     for (const table of section.tables ?? []) {
-      values[table.key] = Array.from({ length: 5 }, (_, r) => Object.fromEntries(table.columns.map((c) => [c.key, sampleValue(c, seed + r)])));
+      values[table.key] = Array.from({ length: 5 }, (_, r) =>
+        Object.fromEntries(table.columns.map((c) => [c.key, sampleValue(c, seed + r)])),
+      );
     }
     payload[section.key] = values;
   }

@@ -28,23 +28,47 @@ export async function createReferenceTables(rt: Runtime, owner: Pool, templateId
   const layout = await rt.catalog.layout(templateId);
   const copy = (t: TableLayout): TableLayout => ({ ...t, name: `ref_${t.name}` });
   for (const t of layoutTables(layout)) {
-    await owner.query(`CREATE TABLE ${quoteIdent(`ref_${t.name}`)} (LIKE ${qualifiedName(layout.schema, t.name)} INCLUDING ALL)`);
-    await owner.query(`ALTER TABLE ${quoteIdent(`ref_${t.name}`)} ADD FOREIGN KEY (submission_id) REFERENCES submissions (id) ON DELETE CASCADE`);
+    await owner.query(
+      `CREATE TABLE ${quoteIdent(`ref_${t.name}`)} (LIKE ${qualifiedName(layout.schema, t.name)} INCLUDING ALL)`,
+    );
+    await owner.query(
+      `ALTER TABLE ${quoteIdent(`ref_${t.name}`)} ADD FOREIGN KEY (submission_id) REFERENCES submissions (id) ON DELETE CASCADE`,
+    );
   }
   const rename = (m: Map<string, TableLayout>) => new Map([...m].map(([id, t]) => [id, copy(t)]));
   return { ...layout, schema: 'public', sections: rename(layout.sections), tables: rename(layout.tables) };
 }
 
 /** Writes the rows of `ids` into the reference tables; returns submissions per second. */
-export async function writeTypedRows(rt: Runtime, owner: Pool, fixture: Fixture, refLayout: TemplateLayout, ids: string[], connections: number, writer: Writer): Promise<number> {
-  await owner.query(`TRUNCATE ${layoutTables(refLayout).map((t) => quoteIdent(t.name)).join(', ')}`);
+export async function writeTypedRows(
+  rt: Runtime,
+  owner: Pool,
+  fixture: Fixture,
+  refLayout: TemplateLayout,
+  ids: string[],
+  connections: number,
+  writer: Writer,
+): Promise<number> {
+  await owner.query(
+    `TRUNCATE ${layoutTables(refLayout)
+      .map((t) => quoteIdent(t.name))
+      .join(', ')}`,
+  );
   const version = await rt.catalog.version(fixture.templateId, 1);
   // The 16 payload variants of seedBacklog, projected once; submission number n (1-based) used variant n % 16.
-  const variants = Array.from({ length: 16 }, (_, i) => projectPayload('0', widePayload(fixture.definition, i + 1), version.definition, refLayout).byTable);
+  const variants = Array.from(
+    { length: 16 },
+    (_, i) => projectPayload('0', widePayload(fixture.definition, i + 1), version.definition, refLayout).byTable,
+  );
   const rowsOf = (batch: string[], offset: number): ProjectedRows => {
     const byTable = new Map<string, Record<string, unknown>[]>();
     for (const t of layoutTables(refLayout)) {
-      byTable.set(t.name, batch.flatMap((id, i) => (variants[(offset + i + 1) % 16]!.get(t.name) ?? []).map((r) => ({ ...r, submission_id: id }))));
+      byTable.set(
+        t.name,
+        batch.flatMap((id, i) =>
+          (variants[(offset + i + 1) % 16]!.get(t.name) ?? []).map((r) => ({ ...r, submission_id: id })),
+        ),
+      );
     }
     return { byTable };
   };
@@ -54,7 +78,10 @@ export async function writeTypedRows(rt: Runtime, owner: Pool, fixture: Fixture,
       const columns = Object.keys(list[0]!);
       const values: unknown[] = [];
       const tuples = list.map((r) => `(${columns.map((c) => (values.push(r[c]), `$${values.length}`)).join(', ')})`);
-      await client.query(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`, values);
+      await client.query(
+        `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`,
+        values,
+      );
     }
   };
 
@@ -81,6 +108,8 @@ export async function writeTypedRows(rt: Runtime, owner: Pool, fixture: Fixture,
     }),
   );
   const rate = (ids.length / (performance.now() - started)) * 1000;
-  console.log(`    ${writer} writer, ${connections} connection(s): ${Math.round(rate)} submissions/s; ${describeCpu(await meter.stop(), ids.length, 'submission')}`);
+  console.log(
+    `    ${writer} writer, ${connections} connection(s): ${Math.round(rate)} submissions/s; ${describeCpu(await meter.stop(), ids.length, 'submission')}`,
+  );
   return rate;
 }

@@ -16,11 +16,15 @@ import { wideDefinition } from '../lib/template.js';
 
 const definition = wideDefinition(Number(process.env.FIELDS ?? 300));
 const rules = compileRules(definition);
-const fields = definition.sections.flatMap((s) => s.fields.map((f) => ({ section: s.key, key: f.key, type: FIELD_TYPE_SPECS[f.type].pgType })));
+const fields = definition.sections.flatMap((s) =>
+  s.fields.map((f) => ({ section: s.key, key: f.key, type: FIELD_TYPE_SPECS[f.type].pgType })),
+);
 const pool = new pg.Pool({ ...connectionConfig(process.env.DATABASE_URL!), max: Number(process.env.POOL_SIZE ?? 10) });
 
 const columns = fields.map((_, i) => `c${i + 1}`);
-await pool.query(`CREATE TABLE IF NOT EXISTS ref_submissions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+await pool.query(
+  `CREATE TABLE IF NOT EXISTS ref_submissions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+);
 await pool.query(
   `CREATE TABLE IF NOT EXISTS ref_typed (submission_id bigint PRIMARY KEY REFERENCES ref_submissions (id), ${fields.map((f, i) => `${columns[i]} ${f.type}`).join(', ')})`,
 );
@@ -44,7 +48,10 @@ async function ingest(raw: string): Promise<{ status: number; body: unknown }> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string }>('INSERT INTO ref_submissions (payload) VALUES ($1) RETURNING id', [JSON.stringify(data)]);
+    const { rows } = await client.query<{ id: string }>(
+      'INSERT INTO ref_submissions (payload) VALUES ($1) RETURNING id',
+      [JSON.stringify(data)],
+    );
     await client.query(insertTyped, [rows[0]!.id, ...fields.map((f) => data[f.section]?.[f.key] ?? null)]);
     await client.query('COMMIT');
     return { status: 202, body: { id: rows[0]!.id } };

@@ -52,7 +52,11 @@ export async function adminListScenario(report: Report): Promise<void> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const cookie = await adminCookie(agent, web.base, fixture.admin.email);
     const token = await accessToken(web.base, fixture.admin.email);
-    const middle = (await rt.pool.query<{ id: string }>('SELECT id FROM submissions ORDER BY id OFFSET $1 LIMIT 1', [Math.floor(rows / 2)])).rows[0]!.id;
+    const middle = (
+      await rt.pool.query<{ id: string }>('SELECT id FROM submissions ORDER BY id OFFSET $1 LIMIT 1', [
+        Math.floor(rows / 2),
+      ])
+    ).rows[0]!.id;
 
     const list = '/admin/api/resources/submissions/actions/list';
     // Past the keyset depth the list moves by cursors: page `page` is reached by "Next" from the
@@ -80,7 +84,13 @@ export async function adminListScenario(report: Report): Promise<void> {
         adapterSql: [deferredPage((page - 1) * PER_PAGE), estimate()],
         goal: false,
       },
-      { name: 'filtered by processing status', path: `${list}?filters.processing_status=1`, sql: [page0(0, filter), countAll(filter)], adapterSql: [page0(0, filter), estimate(filter)], goal: true },
+      {
+        name: 'filtered by processing status',
+        path: `${list}?filters.processing_status=1`,
+        sql: [page0(0, filter), countAll(filter)],
+        adapterSql: [page0(0, filter), estimate(filter)],
+        goal: true,
+      },
       // The search box. Reference: the page and count on the search index alone (bitmap scans, as
       // the adapter runs a rare text), or for a common word the page PostgreSQL plans on its own.
       // (Left to plan a rare text itself, PostgreSQL walks the key's index: a full scan, seconds.)
@@ -92,7 +102,16 @@ export async function adminListScenario(report: Report): Promise<void> {
       ].map((s) => ({
         name: `search, ${s.what}`,
         path: `${list}?filters.%24search=${encodeURIComponent(s.text)}`,
-        sql: s.common ? [naiveSearch(s.text)] : ['BEGIN', 'SET LOCAL enable_indexscan = off', 'SET LOCAL enable_seqscan = off', naiveSearch(s.text), countSearch(s.text), 'COMMIT'],
+        sql: s.common
+          ? [naiveSearch(s.text)]
+          : [
+              'BEGIN',
+              'SET LOCAL enable_indexscan = off',
+              'SET LOCAL enable_seqscan = off',
+              naiveSearch(s.text),
+              countSearch(s.text),
+              'COMMIT',
+            ],
         adapterSql: [],
         goal: true,
         goalMs: 50,
@@ -100,16 +119,29 @@ export async function adminListScenario(report: Report): Promise<void> {
       {
         name: 'JSON API, keyset page from the middle',
         path: `/api/v1/templates/${fixture.templateId}/submissions?limit=20&cursor=${middle}`,
-        sql: [`SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE template_id = ${fixture.templateId} AND id < ${middle} ORDER BY id DESC LIMIT 21`],
+        sql: [
+          `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE template_id = ${fixture.templateId} AND id < ${middle} ORDER BY id DESC LIMIT 21`,
+        ],
         adapterSql: [],
         goal: false,
       },
     ];
     const client = await rt.pool.connect();
     try {
-      const runSql = (statements: string[]) => sample(samples, async () => (await timed(async () => { for (const q of statements) await client.query(q); })).ms);
+      const runSql = (statements: string[]) =>
+        sample(
+          samples,
+          async () =>
+            (
+              await timed(async () => {
+                for (const q of statements) await client.query(q);
+              })
+            ).ms,
+        );
       for (const c of cases) {
-        const headers: Record<string, string> = c.path.startsWith('/api/') ? { authorization: `Bearer ${token}` } : { cookie };
+        const headers: Record<string, string> = c.path.startsWith('/api/')
+          ? { authorization: `Bearer ${token}` }
+          : { cookie };
         let bytes = 0;
         const times = await sample(samples, async () => {
           const answer = await send(agent, `${web!.base}${c.path}`, { headers });
@@ -119,14 +151,28 @@ export async function adminListScenario(report: Report): Promise<void> {
         });
         console.log(`[${S}] ${c.name}: response ${(bytes / 1024).toFixed(1)} KB`);
         const refTimes = await runSql(c.sql);
-        const ref = (p: number) => ({ name: c.sql.filter((q) => /^SELECT/.test(q)).length > 1 ? 'the same SQL directly (page + count)' : 'the same SQL directly', value: percentile(refTimes, p) });
+        const ref = (p: number) => ({
+          name:
+            c.sql.filter((q) => /^SELECT/.test(q)).length > 1
+              ? 'the same SQL directly (page + count)'
+              : 'the same SQL directly',
+          value: percentile(refTimes, p),
+        });
         const goalMs = 'goalMs' in c ? c.goalMs : 30;
         const goal = c.goal ? { text: `< ${goalMs} ms`, maxMs: goalMs } : undefined;
         report.time(S, `${c.name}: p50`, percentile(times, 50), ref(50));
         report.time(S, `${c.name}: p95`, percentile(times, 95), ref(95), goal);
-        const how = c.sql[0] === c.adapterSql[0] ? '' : c.adapterSql[0]?.includes(' JOIN ') ? ', deferred join' : ', keyset';
-        if (c.adapterSql.length) report.time(S, `diagnostic: the adapter's SQL alone for ${c.name} (estimate${how}): p95`, percentile(await runSql(c.adapterSql), 95), ref(95));
-        if (process.env.BENCH_EXPLAIN === '1') for (const q of [...c.sql, ...c.adapterSql].filter((q) => q.startsWith('SELECT'))) await explain(client, q);
+        const how =
+          c.sql[0] === c.adapterSql[0] ? '' : c.adapterSql[0]?.includes(' JOIN ') ? ', deferred join' : ', keyset';
+        if (c.adapterSql.length)
+          report.time(
+            S,
+            `diagnostic: the adapter's SQL alone for ${c.name} (estimate${how}): p95`,
+            percentile(await runSql(c.adapterSql), 95),
+            ref(95),
+          );
+        if (process.env.BENCH_EXPLAIN === '1')
+          for (const q of [...c.sql, ...c.adapterSql].filter((q) => q.startsWith('SELECT'))) await explain(client, q);
       }
     } finally {
       client.release();
@@ -140,10 +186,14 @@ export async function adminListScenario(report: Report): Promise<void> {
 }
 
 // The SQL @adminjs/sql issues through our GridbookResource for an admin (no scope): page and count.
-const page0 = (offset: number, where = '') => `SELECT ${SUBMISSION_COLUMNS} FROM submissions ${where} ORDER BY id DESC, id ASC LIMIT ${PER_PAGE} OFFSET ${offset}`;
+const page0 = (offset: number, where = '') =>
+  `SELECT ${SUBMISSION_COLUMNS} FROM submissions ${where} ORDER BY id DESC, id ASC LIMIT ${PER_PAGE} OFFSET ${offset}`;
 const countAll = (where = '') => `SELECT count(*) AS n FROM submissions ${where}`;
-const searchWhere = (text: string) => `WHERE search_document @@ gridbook_search_query('${text.replace(/'/g, "''")}')` + (/^\d+$/.test(text) ? ` OR id = ${text}` : '');
-const naiveSearch = (text: string) => `SELECT ${SUBMISSION_COLUMNS} FROM submissions ${searchWhere(text)} ORDER BY id DESC LIMIT ${PER_PAGE}`;
+const searchWhere = (text: string) =>
+  `WHERE search_document @@ gridbook_search_query('${text.replace(/'/g, "''")}')` +
+  (/^\d+$/.test(text) ? ` OR id = ${text}` : '');
+const naiveSearch = (text: string) =>
+  `SELECT ${SUBMISSION_COLUMNS} FROM submissions ${searchWhere(text)} ORDER BY id DESC LIMIT ${PER_PAGE}`;
 const countSearch = (text: string) => `SELECT count(*) AS n FROM submissions ${searchWhere(text)}`;
 // What GridbookResource runs instead: the planner's row estimate (exact count only when it is
 // small), and the page's ids found on the primary key alone (index-only) before fetching 20 rows.
@@ -152,7 +202,8 @@ const deferredPage = (offset: number) =>
   `SELECT ${SUBMISSION_COLUMNS} FROM submissions JOIN (SELECT id FROM submissions ORDER BY id DESC LIMIT ${PER_PAGE} OFFSET ${offset}) page USING (id) ORDER BY id DESC`;
 
 // A page past the keyset depth, from the cursor of the last row before it (sorted by the key).
-const keysetPage = (lastId: string) => `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id < ${lastId} ORDER BY id DESC LIMIT ${PER_PAGE}`;
+const keysetPage = (lastId: string) =>
+  `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE id < ${lastId} ORDER BY id DESC LIMIT ${PER_PAGE}`;
 
 async function sample(count: number, run: () => Promise<number>): Promise<number[]> {
   for (let i = 0; i < 3; i++) await run();
@@ -173,7 +224,12 @@ async function adminCookie(agent: http.Agent, base: string, email: string): Prom
   return cookie;
 }
 
-async function explain(pool: { query(sql: string): Promise<{ rows: Record<string, string>[] }> }, sql: string): Promise<void> {
+async function explain(
+  pool: { query(sql: string): Promise<{ rows: Record<string, string>[] }> },
+  sql: string,
+): Promise<void> {
   const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`);
-  console.log(`\n[${S}] EXPLAIN (ANALYZE, BUFFERS) ${sql.slice(0, 140)}\n${plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n')}`);
+  console.log(
+    `\n[${S}] EXPLAIN (ANALYZE, BUFFERS) ${sql.slice(0, 140)}\n${plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n')}`,
+  );
 }

@@ -19,15 +19,34 @@ export async function adminRebuildScenario(report: Report): Promise<void> {
     console.log(`[admin-rebuild] publishing ${templates} templates...`);
     for (let i = 0; i < templates; i++) {
       const def = wideDefinition(30);
-      def.sections.push({ id: 's_second', key: 'second', label: 'Second', fields: wideDefinition(15, { tables: false }).sections[0]!.fields.map((f) => ({ ...f, id: `${f.id}_2` })) });
+      def.sections.push({
+        id: 's_second',
+        key: 'second',
+        label: 'Second',
+        fields: wideDefinition(15, { tables: false }).sections[0]!.fields.map((f) => ({ ...f, id: `${f.id}_2` })),
+      });
       def.sections[0]!.tables = def.sections[0]!.tables!.slice(0, 1);
-      const t = await rt.services.templates.create(ctx, gridId, { slug: `t-${i}`, title: `Template ${i}`, definition: def });
+      const t = await rt.services.templates.create(ctx, gridId, {
+        slug: `t-${i}`,
+        title: `Template ${i}`,
+        definition: def,
+      });
       await rt.services.publisher.publish(ctx, t.id, {});
     }
-    const tables = Number((await rt.pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'forms'`)).rows[0]!.n);
+    const tables = Number(
+      (await rt.pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'forms'`)).rows[0]!.n,
+    );
 
     const build = async () => {
-      const admin = await buildAdmin({ pool: rt.pool, knex: rt.knex, databaseName: databaseName(db.url), services: rt.services, catalog: rt.catalog, queues: rt.queues, exportThreshold: 50_000 });
+      const admin = await buildAdmin({
+        pool: rt.pool,
+        knex: rt.knex,
+        databaseName: databaseName(db.url),
+        services: rt.services,
+        catalog: rt.catalog,
+        queues: rt.queues,
+        exportThreshold: 50_000,
+      });
       return { admin, router: (_req: unknown, _res: unknown, next: () => void) => next() };
     };
     const host = new AdminHost(build as never, createLogger('silent'));
@@ -51,7 +70,11 @@ export async function adminRebuildScenario(report: Report): Promise<void> {
       refSamples.push(
         (
           await timed(async () => {
-            const meta = await new Adapter('postgresql', { ...connectionConfig(db.url), database: url.pathname.slice(1), schema: 'forms' }).init();
+            const meta = await new Adapter('postgresql', {
+              ...connectionConfig(db.url),
+              database: url.pathname.slice(1),
+              schema: 'forms',
+            }).init();
             const knex = (meta.tables()[0] as unknown as { knex?: { destroy(): Promise<void> } } | undefined)?.knex;
             await knex?.destroy();
           })

@@ -46,17 +46,39 @@ export async function bootScenario(report: Report): Promise<void> {
       underTsx.push(await boot(() => startWeb(db, `web-tsx-boot${i + 1}`, {}, sources)));
     }
     const show = (bs: Boot[]) => bs.map((b) => `${Math.round(b.ms)} ms / ${Math.round(b.rss)} MB`).join(', ');
-    console.log(`[${S}] web: ${show(ours)}\n[${S}] reference: ${show(theirs)}\n[${S}] web from its sources under tsx: ${show(underTsx)}`);
+    console.log(
+      `[${S}] web: ${show(ours)}\n[${S}] reference: ${show(theirs)}\n[${S}] web from its sources under tsx: ${show(underTsx)}`,
+    );
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ms = (bs: Boot[]) => median(bs.map((b) => b.ms));
     const rss = (bs: Boot[]) => median(bs.map((b) => b.rss));
     const reference = { name: 'reference server start to first 200', value: ms(theirs) };
-    report.time(S, `web process start to /readyz 200 (median of ${runs})`, ms(ours), reference, { text: '< 3 s', maxMs: 3000 });
-    report.time(S, 'slowest start', Math.max(...ours.map((b) => b.ms)), { name: 'reference server, slowest', value: Math.max(...theirs.map((b) => b.ms)) });
-    report.add({ scenario: S, name: 'web process RSS at rest after boot', value: Math.round(rss(ours)), unit: 'MB', reference: { name: 'reference server at rest', value: Math.round(rss(theirs)) }, ratio: rss(theirs) / rss(ours) });
+    report.time(S, `web process start to /readyz 200 (median of ${runs})`, ms(ours), reference, {
+      text: '< 3 s',
+      maxMs: 3000,
+    });
+    report.time(S, 'slowest start', Math.max(...ours.map((b) => b.ms)), {
+      name: 'reference server, slowest',
+      value: Math.max(...theirs.map((b) => b.ms)),
+    });
+    report.add({
+      scenario: S,
+      name: 'web process RSS at rest after boot',
+      value: Math.round(rss(ours)),
+      unit: 'MB',
+      reference: { name: 'reference server at rest', value: Math.round(rss(theirs)) },
+      ratio: rss(theirs) / rss(ours),
+    });
     // The same process from its sources under tsx (how it ran before the build, how tests run it).
     report.time(S, 'web from its sources under tsx, start to /readyz 200', ms(underTsx), reference);
-    report.add({ scenario: S, name: 'web from its sources under tsx, RSS at rest', value: Math.round(rss(underTsx)), unit: 'MB', reference: { name: 'reference server at rest', value: Math.round(rss(theirs)) }, ratio: rss(theirs) / rss(underTsx) });
+    report.add({
+      scenario: S,
+      name: 'web from its sources under tsx, RSS at rest',
+      value: Math.round(rss(underTsx)),
+      unit: 'MB',
+      reference: { name: 'reference server at rest', value: Math.round(rss(theirs)) },
+      ratio: rss(theirs) / rss(underTsx),
+    });
   } finally {
     await rt.close();
     await db.drop();

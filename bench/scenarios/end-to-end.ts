@@ -29,7 +29,9 @@ export async function endToEndScenario(report: Report): Promise<void> {
   try {
     const definition = wideDefinition(300);
     const fixture = await seedFixture(rt, definition);
-    const bodies = Array.from({ length: 32 }, (_, i) => Buffer.from(JSON.stringify({ data: widePayload(definition, i + 1) })));
+    const bodies = Array.from({ length: 32 }, (_, i) =>
+      Buffer.from(JSON.stringify({ data: widePayload(definition, i + 1) })),
+    );
     web = await startWeb(db);
     workers = await startWorkers(db, 2);
     const token = await renewedToken(web.base, fixture.submitter.email);
@@ -43,7 +45,10 @@ export async function endToEndScenario(report: Report): Promise<void> {
       redis: () => [redisPid],
     });
     const sampler = await pgSampler(db.url, db.name, 'end to end');
-    const loop = await loopDelayMeter({ web: `${web.base}/metrics`, ...Object.fromEntries(workers.map((w) => [w.name, w.metricsUrl])) });
+    const loop = await loopDelayMeter({
+      web: `${web.base}/metrics`,
+      ...Object.fromEntries(workers.map((w) => [w.name, w.metricsUrl])),
+    });
     const started = performance.now();
     const load = await runLoad({
       url: `${web.base}/api/v1/templates/${fixture.templateId}/submissions`,
@@ -65,12 +70,22 @@ export async function endToEndScenario(report: Report): Promise<void> {
       `[${S}] posted in ${(postedMs / 1000).toFixed(1)} s (${describeLoad(load)}); all processed ${((totalMs - postedMs) / 1000).toFixed(1)} s later: ${done.processed} processed, ${done.failed} failed, ${done.pending} pending${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
     );
     const batches = await batchStats(workers);
-    console.log(`    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`);
+    console.log(
+      `    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`,
+    );
     const webRss = web.child.peakRssMb();
     await stopAll([web.child, ...workers]);
 
     ref = await startReference(db);
-    const reference = await runLoad({ url: `${ref.base}/submissions`, method: 'POST', headers: { 'content-type': 'application/json' }, bodies, connections: 64, requests: count, durationMs: timeoutMs });
+    const reference = await runLoad({
+      url: `${ref.base}/submissions`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      bodies,
+      connections: 64,
+      requests: count,
+      durationMs: timeoutMs,
+    });
     console.log(`[${S}] reference: ${describeLoad(reference)}`);
 
     const complete = done.processed === count && !done.timedOut && load.requests === count;
@@ -86,7 +101,14 @@ export async function endToEndScenario(report: Report): Promise<void> {
       met: complete && totalMs <= count,
       note: `posting took ${(postedMs / 1000).toFixed(1)} s, the backlog drained ${((totalMs - postedMs) / 1000).toFixed(1)} s after; web peak RSS ${Math.round(webRss)} MB; batches of ${batches.meanSize.toFixed(1)} on average; ${describeCpu(cpu, done.processed, 'submission')}`,
     });
-    report.add({ scenario: S, name: 'not processed (errors, failed or pending)', value: count - done.processed, unit: 'submissions', goal: '0', met: count === done.processed });
+    report.add({
+      scenario: S,
+      name: 'not processed (errors, failed or pending)',
+      value: count - done.processed,
+      unit: 'submissions',
+      goal: '0',
+      met: count === done.processed,
+    });
   } finally {
     await stopAll([web?.child, ref?.child, ...workers]);
     await rt.close();

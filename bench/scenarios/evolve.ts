@@ -40,7 +40,14 @@ const definition = (a: 'text' | 'integer', b: 'text' | 'integer'): Definition =>
   }) as Definition;
 
 interface Steady {
-  stop(): Promise<{ sent: number; failed: number; statuses: Record<string, number>; p99: number; maxMs: number; firstError?: string }>;
+  stop(): Promise<{
+    sent: number;
+    failed: number;
+    statuses: Record<string, number>;
+    p99: number;
+    maxMs: number;
+    firstError?: string;
+  }>;
 }
 
 /** Requests at a fixed rate, whatever the answers' latency (an open loop, as field devices send). */
@@ -57,7 +64,11 @@ function steadyLoad(url: string, headers: () => Record<string, string>, rate: nu
   const timer = setInterval(() => {
     const n = sent++;
     const body = JSON.stringify({ data: { main: { note: `answer ${n}` } } });
-    const request: Promise<void> = send(agent, url, { method: 'POST', headers: { ...headers(), 'content-type': 'application/json' }, body })
+    const request: Promise<void> = send(agent, url, {
+      method: 'POST',
+      headers: { ...headers(), 'content-type': 'application/json' },
+      body,
+    })
       .then(
         (answer) => {
           latencies.push(answer.ms);
@@ -81,7 +92,14 @@ function steadyLoad(url: string, headers: () => Record<string, string>, rate: nu
       clearInterval(timer);
       await Promise.all([...inflight]);
       agent.destroy();
-      return { sent, failed, statuses, p99: latencies.length ? percentile(latencies, 99) : NaN, maxMs: latencies.length ? Math.max(...latencies) : NaN, firstError };
+      return {
+        sent,
+        failed,
+        statuses,
+        p99: latencies.length ? percentile(latencies, 99) : NaN,
+        maxMs: latencies.length ? Math.max(...latencies) : NaN,
+        firstError,
+      };
     },
   };
 }
@@ -116,7 +134,10 @@ export async function evolveScenario(report: Report): Promise<void> {
     const token = await renewedToken(base, fixture.submitter.email);
     const url = `${base}/api/v1/templates/${fixture.templateId}/submissions`;
 
-    const phase = async (label: string, change: () => Promise<void>): Promise<{ load: Awaited<ReturnType<Steady['stop']>>; locks: LockWaits }> => {
+    const phase = async (
+      label: string,
+      change: () => Promise<void>,
+    ): Promise<{ load: Awaited<ReturnType<Steady['stop']>>; locks: LockWaits }> => {
       const sampler = await lockWaitSampler(db.url, db.name);
       const load = steadyLoad(url, token.headers, rate);
       await sleep(2000);
@@ -138,7 +159,10 @@ export async function evolveScenario(report: Report): Promise<void> {
       const published = await timed(() => rt.services.publisher.publish(ctx, fixture.templateId, {}));
       publishMs = published.ms;
       const id = published.result.conversions[0]?.id;
-      if (!id) throw new Error(`the type change did not convert online: ${JSON.stringify(published.result.plan.statements.map((s) => s.sql))}`);
+      if (!id)
+        throw new Error(
+          `the type change did not convert online: ${JSON.stringify(published.result.plan.statements.map((s) => s.sql))}`,
+        );
       for (;;) {
         conversion = await rt.services.conversions.get(id);
         if (conversion?.state !== 'backfilling') break;
@@ -179,10 +203,15 @@ export async function evolveScenario(report: Report): Promise<void> {
       name: 'during the one-step ALTER',
       value: reference.load.maxMs,
     });
-    report.time('evolve', `publish call (checks outside locks, then a column and a trigger) at ${size} rows`, publishMs, {
-      name: 'one-step publish (checks and rewrite under lock)',
-      value: oneStepMs,
-    });
+    report.time(
+      'evolve',
+      `publish call (checks outside locks, then a column and a trigger) at ${size} rows`,
+      publishMs,
+      {
+        name: 'one-step publish (checks and rewrite under lock)',
+        value: oneStepMs,
+      },
+    );
     report.time('evolve', `backfill, publish to swap, ${size} rows in ${done!.batches} batches`, backfillMs);
     report.rate('evolve', 'backfill rate', (done!.rowsDone / backfillMs) * 1000, 'rows/s', {
       name: 'one-step ALTER (rows / publish time)',

@@ -21,7 +21,16 @@ const definition: Definition = {
         { id: 'f_head', key: 'head', label: 'Head of household', type: 'text' },
         { id: 'f_size', key: 'size', label: 'Household size', type: 'integer' },
         { id: 'f_income', key: 'income', label: 'Monthly income', type: 'decimal' },
-        { id: 'f_water', key: 'water', label: 'Water source', type: 'single_choice', options: [{ value: 'well', label: 'Well' }, { value: 'tap', label: 'Tap' }] },
+        {
+          id: 'f_water',
+          key: 'water',
+          label: 'Water source',
+          type: 'single_choice',
+          options: [
+            { value: 'well', label: 'Well' },
+            { value: 'tap', label: 'Tap' },
+          ],
+        },
         { id: 'f_visited', key: 'visited', label: 'Visited on', type: 'date' },
         { id: 'f_latrine', key: 'latrine', label: 'Has a latrine', type: 'boolean' },
         { id: 'f_notes', key: 'notes', label: 'Notes', type: 'long_text' },
@@ -59,15 +68,28 @@ function download(url: string, token: string): Promise<{ bytes: number; ms: numb
 function psqlCopy(databaseUrl: string, sql: string): Promise<{ bytes: number; ms: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('psql', ['--no-psqlrc', '-q', '-d', databaseUrl, '-c', `\\copy (${sql.replace(/\s+/g, ' ')}) TO STDOUT WITH (FORMAT csv, HEADER)`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'psql',
+      [
+        '--no-psqlrc',
+        '-q',
+        '-d',
+        databaseUrl,
+        '-c',
+        `\\copy (${sql.replace(/\s+/g, ' ')}) TO STDOUT WITH (FORMAT csv, HEADER)`,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let bytes = 0;
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ bytes, ms: performance.now() - started }) : reject(new Error(`psql failed: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ bytes, ms: performance.now() - started }) : reject(new Error(`psql failed: ${stderr}`)),
+    );
   });
 }
 
@@ -124,7 +146,13 @@ export async function exportScenario(report: Report): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
       const baseline = web.child.peakRssMb();
 
-      const sql = (await rt.services.exports.target({ actor: { ...fixture.admin, role: 'admin' }, requestId: 'bench', ip: null }, fixture.templateId, 'csv')).sheets[0]!.sql;
+      const sql = (
+        await rt.services.exports.target(
+          { actor: { ...fixture.admin, role: 'admin' }, requestId: 'bench', ip: null },
+          fixture.templateId,
+          'csv',
+        )
+      ).sheets[0]!.sql;
       // The plan's one parameter is the template id (a number).
       const reference = await psqlCopy(db.url, sql.replace(/\$1\b/g, String(Number(fixture.templateId))));
 
@@ -134,7 +162,15 @@ export async function exportScenario(report: Report): Promise<void> {
         if (result.status !== 200) throw new Error(`${format} export answered ${result.status}`);
         const peak = web.child.peakRssMb();
         const rate = (rows / result.ms) * 1000;
-        report.rate(SCENARIO, `${format.toUpperCase()} export of ${rows.toLocaleString()} rows over HTTP`, rate, 'rows/s', format === 'csv' ? { name: 'psql \\copy of the same query to CSV', value: (rows / reference.ms) * 1000 } : undefined);
+        report.rate(
+          SCENARIO,
+          `${format.toUpperCase()} export of ${rows.toLocaleString()} rows over HTTP`,
+          rate,
+          'rows/s',
+          format === 'csv'
+            ? { name: 'psql \\copy of the same query to CSV', value: (rows / reference.ms) * 1000 }
+            : undefined,
+        );
         report.add({
           scenario: SCENARIO,
           name: `${format.toUpperCase()} export: peak RSS of the web process`,
@@ -142,9 +178,13 @@ export async function exportScenario(report: Report): Promise<void> {
           unit: 'MB',
           note: `${(result.bytes / 1024 / 1024).toFixed(0)} MB sent in ${(result.ms / 1000).toFixed(1)} s; baseline ${Math.round(baseline)} MB at rest, growth ${Math.round(peak - baseline)} MB`,
         });
-        console.log(`    ${format}: ${(result.bytes / 1024 / 1024).toFixed(0)} MB in ${(result.ms / 1000).toFixed(1)} s, peak RSS ${Math.round(peak)} MB (baseline ${Math.round(baseline)} MB)`);
+        console.log(
+          `    ${format}: ${(result.bytes / 1024 / 1024).toFixed(0)} MB in ${(result.ms / 1000).toFixed(1)} s, peak RSS ${Math.round(peak)} MB (baseline ${Math.round(baseline)} MB)`,
+        );
       }
-      console.log(`    reference psql \\copy: ${(reference.bytes / 1024 / 1024).toFixed(0)} MB in ${(reference.ms / 1000).toFixed(1)} s`);
+      console.log(
+        `    reference psql \\copy: ${(reference.bytes / 1024 / 1024).toFixed(0)} MB in ${(reference.ms / 1000).toFixed(1)} s`,
+      );
     } finally {
       await web.child.stop();
     }

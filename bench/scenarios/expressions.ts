@@ -1,7 +1,13 @@
 import { compileRules } from '../../src/rules/index.js';
 import type { Definition, Field } from '../../src/templates/definition.schema.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
-import { buildCatalog, checkExpressions, compileExpression, fixedClock, type ExpressionItem } from '../../src/rules/expressions/index.js';
+import {
+  buildCatalog,
+  checkExpressions,
+  compileExpression,
+  fixedClock,
+  type ExpressionItem,
+} from '../../src/rules/expressions/index.js';
 import { percentile, type Report } from '../lib/report.js';
 import { wideDefinition, widePayload } from '../lib/template.js';
 
@@ -30,7 +36,9 @@ export async function expressionsScenario(report: Report): Promise<void> {
       `days_between(${date}, today()) >= 0 or ${date} = null`,
       `selected(${multi}, 'b') or ${single} = 'a'`,
       `length(${text}) <= 200 and matches(coalesce(${text}, ''), '^[^<>]*$')`,
-      s === 0 ? 'sum(${members.c5}) + count(${visits.c1}) + max(${members.c2})' : `if(${bool}, ${int}, 0) + coalesce(${dec}, 0)`,
+      s === 0
+        ? 'sum(${members.c5}) + count(${visits.c1}) + max(${members.c2})'
+        : `if(${bool}, ${int}, 0) + coalesce(${dec}, 0)`,
     ];
     const role = (['showIf', 'calculated', 'constraint', 'showIf', 'constraint', 'calculated'] as const)[j % 6]!;
     items.push({ role, source: sources[j % 6]!, path: `expressions[${j}]`, section: definition.sections[s]!.key });
@@ -73,9 +81,20 @@ export async function expressionsScenario(report: Report): Promise<void> {
   }
   const mean = times.reduce((a, b) => a + b, 0) / runs;
   const refMean = reference.reduce((a, b) => a + b, 0) / reference.length;
-  console.log(`[${S}] ${EXPRESSIONS} expressions on a ${definition.sections.reduce((n, s) => n + s.fields.length, 0)}-field version, ${runs} evaluations (true or set: ${sink})`);
-  report.time(S, `${EXPRESSIONS} expressions on one answer, mean`, mean, { name: 'the engine checking the same answer', value: refMean }, { text: '< 5 ms', maxMs: 5 });
-  report.time(S, `${EXPRESSIONS} expressions on one answer, p99`, percentile(times, 99), undefined, { text: '< 5 ms', maxMs: 5 });
+  console.log(
+    `[${S}] ${EXPRESSIONS} expressions on a ${definition.sections.reduce((n, s) => n + s.fields.length, 0)}-field version, ${runs} evaluations (true or set: ${sink})`,
+  );
+  report.time(
+    S,
+    `${EXPRESSIONS} expressions on one answer, mean`,
+    mean,
+    { name: 'the engine checking the same answer', value: refMean },
+    { text: '< 5 ms', maxMs: 5 },
+  );
+  report.time(S, `${EXPRESSIONS} expressions on one answer, p99`, percentile(times, 99), undefined, {
+    text: '< 5 ms',
+    maxMs: 5,
+  });
 
   allRules(report);
 }
@@ -99,17 +118,35 @@ function allRules(report: Report): void {
     const id = `x${j}`;
     switch (j % 3) {
       case 0:
-        extra[s]!.push({ id: `f_${id}`, key: id, label: `Shown ${j}`, type: 'text', showIf: j % 2 ? `selected(${multi}, 'b') or ${single} = 'a'` : `${int} > 10 and ${bool}` });
+        extra[s]!.push({
+          id: `f_${id}`,
+          key: id,
+          label: `Shown ${j}`,
+          type: 'text',
+          showIf: j % 2 ? `selected(${multi}, 'b') or ${single} = 'a'` : `${int} > 10 and ${bool}`,
+        });
         break;
       case 1:
         extra[s]!.push({
-          id: `f_${id}`, key: id, label: `Calculated ${j}`, type: 'calculated', resultType: 'decimal',
-          expression: j % 2 ? `round(${int} * ${dec} / 3, 2)` : s === 0 ? 'sum(${members.c5}) + count(${visits.c1}) + max(${members.c2})' : `if(${bool}, ${int}, 0) + coalesce(${dec}, 0)`,
+          id: `f_${id}`,
+          key: id,
+          label: `Calculated ${j}`,
+          type: 'calculated',
+          resultType: 'decimal',
+          expression:
+            j % 2
+              ? `round(${int} * ${dec} / 3, 2)`
+              : s === 0
+                ? 'sum(${members.c5}) + count(${visits.c1}) + max(${members.c2})'
+                : `if(${bool}, ${int}, 0) + coalesce(${dec}, 0)`,
         });
         break;
       default:
         (sections[s]!.constraints ??= []).push({
-          expression: j % 2 ? `days_between(${date}, today()) >= 0 or ${date} = null` : `length(${text}) <= 200 and matches(coalesce(${text}, ''), '^[^<>]*$')`,
+          expression:
+            j % 2
+              ? `days_between(${date}, today()) >= 0 or ${date} = null`
+              : `length(${text}) <= 200 and matches(coalesce(${text}, ''), '^[^<>]*$')`,
           message: `Rule ${j}`,
         });
     }
@@ -121,7 +158,11 @@ function allRules(report: Report): void {
   const clock = fixedClock('2026-06-30T12:00:00Z');
   let started = performance.now();
   const rules = compileRules(definition);
-  report.time(S, `compile all rules of a ${fields}-field version with ${EXPRESSIONS} expressions`, performance.now() - started);
+  report.time(
+    S,
+    `compile all rules of a ${fields}-field version with ${EXPRESSIONS} expressions`,
+    performance.now() - started,
+  );
   let problems = 0;
   for (let w = 0; w < 300; w++) problems = rules.judge(answer, { clock }).problems.length;
   const runs = 1000;
@@ -132,8 +173,19 @@ function allRules(report: Report): void {
     times.push(performance.now() - started);
   }
   const mean = times.reduce((a, b) => a + b, 0) / runs;
-  console.log(`[${S}] all rules of a ${fields}-field version with ${EXPRESSIONS} expressions, ${runs} judgements of one answer (${problems} problems found)`);
-  report.time(S, `all rules, ${fields} fields and ${EXPRESSIONS} expressions, one answer, mean`, mean, undefined, { text: '< 5 ms', maxMs: 5 });
-  report.time(S, `all rules, ${fields} fields and ${EXPRESSIONS} expressions, one answer, p50`, percentile(times, 50), undefined, { text: '< 5 ms', maxMs: 5 });
+  console.log(
+    `[${S}] all rules of a ${fields}-field version with ${EXPRESSIONS} expressions, ${runs} judgements of one answer (${problems} problems found)`,
+  );
+  report.time(S, `all rules, ${fields} fields and ${EXPRESSIONS} expressions, one answer, mean`, mean, undefined, {
+    text: '< 5 ms',
+    maxMs: 5,
+  });
+  report.time(
+    S,
+    `all rules, ${fields} fields and ${EXPRESSIONS} expressions, one answer, p50`,
+    percentile(times, 50),
+    undefined,
+    { text: '< 5 ms', maxMs: 5 },
+  );
   report.time(S, `all rules, ${fields} fields and ${EXPRESSIONS} expressions, one answer, p99`, percentile(times, 99));
 }

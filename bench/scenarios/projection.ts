@@ -31,13 +31,19 @@ export async function projectionScenario(report: Report): Promise<void> {
     try {
       const fixture = await seedFixture(rt, wideDefinition(300));
       const seeded = await timed(() => seedBacklog(rt, fixture, backlog));
-      console.log(`[${S}] ${backlog} pending submissions seeded and queued in ${(seeded.ms / 1000).toFixed(1)} s; starting ${workers} worker(s)`);
+      console.log(
+        `[${S}] ${backlog} pending submissions seeded and queued in ${(seeded.ms / 1000).toFixed(1)} s; starting ${workers} worker(s)`,
+      );
 
       const redisPid = Number(/process_id:(\d+)/.exec(await rt.redis.info('server'))?.[1] ?? 0);
       // Workers start on a paused queue, so that their start-up is neither timed nor counted as CPU.
       await rt.queues.submissions.pause();
       children = await startWorkers(db, workers);
-      const meter = await cpuMeter({ workers: () => children.map((c) => c.pid), postgres: () => backendPids(rt.pool, db.name), redis: () => [redisPid] });
+      const meter = await cpuMeter({
+        workers: () => children.map((c) => c.pid),
+        postgres: () => backendPids(rt.pool, db.name),
+        redis: () => [redisPid],
+      });
       const sampler = await pgSampler(db.url, db.name, `${workers} worker(s)`);
       const loop = await loopDelayMeter(Object.fromEntries(children.map((c) => [c.name, c.metricsUrl])));
       const started = performance.now();
@@ -52,14 +58,19 @@ export async function projectionScenario(report: Report): Promise<void> {
         `[${S}] ${workers} worker(s): ${done.processed} processed, ${done.failed} failed, ${done.pending} pending after ${seconds.toFixed(1)} s${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
       );
       const batches = await batchStats(children);
-      console.log(`    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`);
+      console.log(
+        `    ${batches.batches} batches, ${batches.meanSize.toFixed(1)} submissions and ${batches.meanMs.toFixed(0)} ms each on average`,
+      );
       const peakRss = Math.max(...children.map((c) => c.peakRssMb()));
       await stopAll(children);
 
       const ids = (await rt.pool.query<{ id: string }>('SELECT id FROM submissions ORDER BY id')).rows.map((r) => r.id);
       console.log(`[${S}] references on the same rows:`);
       // As the database owner: the runtime role may not create the reference tables in schema public.
-      const owner = createPool(db.config.ownerDatabaseUrl, { max: workers + 1, applicationName: 'gridbook-bench-reference' });
+      const owner = createPool(db.config.ownerDatabaseUrl, {
+        max: workers + 1,
+        applicationName: 'gridbook-bench-reference',
+      });
       let reference: number;
       let productSql: number;
       try {
@@ -70,20 +81,34 @@ export async function projectionScenario(report: Report): Promise<void> {
         await owner.end();
       }
       // With 2 workers two goals share the figure: an absolute rate and the ratio to the reference.
-      const goal = workers === 2 ? { goal: '>= 3,000/s and >= 0.3x reference', met: rate >= 3000 && rate >= 0.3 * reference } : {};
+      const goal =
+        workers === 2 ? { goal: '>= 3,000/s and >= 0.3x reference', met: rate >= 3000 && rate >= 0.3 * reference } : {};
       report.add({
         scenario: S,
         name: `submissions/s with ${workers} worker${workers > 1 ? 's' : ''}`,
         value: Math.round(rate),
         unit: 'sub/s',
-        reference: { name: `plain batched INSERT, ${workers} connection${workers > 1 ? 's' : ''}`, value: Math.round(reference) },
+        reference: {
+          name: `plain batched INSERT, ${workers} connection${workers > 1 ? 's' : ''}`,
+          value: Math.round(reference),
+        },
         ratio: rate / reference,
         ...goal,
         note: describeCpu(cpu, done.processed, 'submission'),
       });
-      report.rate(S, `diagnostic: the product's projection SQL alone, ${workers} connection(s)`, productSql, 'sub/s', { name: 'plain batched INSERT', value: reference });
+      report.rate(S, `diagnostic: the product's projection SQL alone, ${workers} connection(s)`, productSql, 'sub/s', {
+        name: 'plain batched INSERT',
+        value: reference,
+      });
       const left = done.failed + done.pending;
-      report.add({ scenario: S, name: `failed or left pending with ${workers} worker(s)`, value: left, unit: 'submissions', goal: '0', met: left === 0 });
+      report.add({
+        scenario: S,
+        name: `failed or left pending with ${workers} worker(s)`,
+        value: left,
+        unit: 'submissions',
+        goal: '0',
+        met: left === 0,
+      });
       report.add({
         scenario: S,
         name: `worker CPU per submission with ${workers} worker(s)`,
@@ -91,7 +116,12 @@ export async function projectionScenario(report: Report): Promise<void> {
         unit: 'CPU ms',
         note: `postgres ${(cpu.groups.postgres! / done.processed).toFixed(2)} CPU ms/submission; ${batches.batches} batches of ${batches.meanSize.toFixed(1)} on average, ${batches.meanMs.toFixed(0)} ms each`,
       });
-      report.add({ scenario: S, name: `worker peak RSS with ${workers} worker(s)`, value: Math.round(peakRss), unit: 'MB' });
+      report.add({
+        scenario: S,
+        name: `worker peak RSS with ${workers} worker(s)`,
+        value: Math.round(peakRss),
+        unit: 'MB',
+      });
     } finally {
       await stopAll(children);
       await rt.close();

@@ -74,7 +74,13 @@ export function linkHash(prevHash: string, canonical: string): string {
 
 /** A keyed link. */
 export function keyedLinkHash(secret: Buffer, prevHash: string, seq: string, canonical: string): string {
-  return createHmac('sha256', secret).update(prevHash).update('\n').update(seq).update('\n').update(canonical).digest('hex');
+  return createHmac('sha256', secret)
+    .update(prevHash)
+    .update('\n')
+    .update(seq)
+    .update('\n')
+    .update(canonical)
+    .digest('hex');
 }
 
 function asKeys(keys: AuditKeys | string): AuditKeys {
@@ -205,7 +211,11 @@ export interface VerifyOptions {
  * Walks the chain in order and reports the first link that fails: an entry altered or removed, a
  * link reordered, forged without the key or missing, the chain cut short of its newest checkpoint.
  */
-export async function verifyAuditChain(db: Queryable, keysIn: AuditKeys | string, options: VerifyOptions = {}): Promise<ChainReport> {
+export async function verifyAuditChain(
+  db: Queryable,
+  keysIn: AuditKeys | string,
+  options: VerifyOptions = {},
+): Promise<ChainReport> {
   const keys = asKeys(keysIn);
   const batchSize = options.batchSize ?? 5000;
   const checkpoint = options.checkpoint ?? null;
@@ -236,7 +246,9 @@ export async function verifyAuditChain(db: Queryable, keysIn: AuditKeys | string
   const fail = async (problem: ChainProblem) => report(problem, await pendingCount());
 
   for (;;) {
-    const batch = await db.query<EntryColumns & { seq: string; entry_id: string; prev_hash: string; hash: string; key_id: string | null }>(
+    const batch = await db.query<
+      EntryColumns & { seq: string; entry_id: string; prev_hash: string; hash: string; key_id: string | null }
+    >(
       `SELECT c.seq, c.entry_id, c.prev_hash, c.hash, c.key_id, ${ENTRY_COLUMNS}
          FROM public.audit_chain c LEFT JOIN public.audit_log a ON a.id = c.entry_id
         WHERE c.seq > $1 ORDER BY c.seq LIMIT $2`,
@@ -254,7 +266,12 @@ export async function verifyAuditChain(db: Queryable, keysIn: AuditKeys | string
         });
       }
       if (link.e_id === null) {
-        return fail({ kind: 'removed', seq: link.seq, entryId: link.entry_id, message: `audit entry ${link.entry_id} (chain link ${link.seq}) was removed` });
+        return fail({
+          kind: 'removed',
+          seq: link.seq,
+          entryId: link.entry_id,
+          message: `audit entry ${link.entry_id} (chain link ${link.seq}) was removed`,
+        });
       }
       if (link.prev_hash !== prev) {
         return fail({

@@ -56,7 +56,8 @@ export function devKeyPath(config: Config): string {
  */
 export async function resolveAuditKeys(config: Config, warn: (message: string) => void = () => {}): Promise<AuditKeys> {
   if (config.audit.key) return auditKeys(config.audit.key, config.audit.previousKeys);
-  if (config.isProduction) throw new AuditKeyError('AUDIT_KEY is required in production (at least 32 random characters)');
+  if (config.isProduction)
+    throw new AuditKeyError('AUDIT_KEY is required in production (at least 32 random characters)');
   const file = devKeyPath(config);
   let value: string;
   try {

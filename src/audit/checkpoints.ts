@@ -61,18 +61,24 @@ export function parseCheckpoint(keys: AuditKeys, text: string): Checkpoint {
     throw new CheckpointError('the newest checkpoint in the file store is not a checkpoint');
   }
   const key = keys.byId.get(c.keyId);
-  if (!key) throw new CheckpointError(`the newest checkpoint (written ${c.at}) is signed with key ${c.keyId}, which is neither AUDIT_KEY nor one of AUDIT_PREVIOUS_KEYS`);
+  if (!key)
+    throw new CheckpointError(
+      `the newest checkpoint (written ${c.at}) is signed with key ${c.keyId}, which is neither AUDIT_KEY nor one of AUDIT_PREVIOUS_KEYS`,
+    );
   const { mac, ...unsigned } = c;
   const expected = Buffer.from(macOf(key.secret, unsigned), 'hex');
   const given = Buffer.from(mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new CheckpointError(`the newest checkpoint (written ${c.at}) does not carry a valid signature: it was altered or forged`);
+    throw new CheckpointError(
+      `the newest checkpoint (written ${c.at}) does not carry a valid signature: it was altered or forged`,
+    );
   }
   return c;
 }
 
 function objectsOf(store: BlobStore): Required<Pick<BlobStore, 'putObject' | 'getObject'>> {
-  if (!store.putObject || !store.getObject) throw new Error(`the ${store.kind} file store cannot keep audit checkpoints`);
+  if (!store.putObject || !store.getObject)
+    throw new Error(`the ${store.kind} file store cannot keep audit checkpoints`);
   return { putObject: store.putObject.bind(store), getObject: store.getObject.bind(store) };
 }
 
@@ -94,14 +100,22 @@ export async function storeCheckpoint(store: BlobStore, checkpoint: Checkpoint):
  * What `npm run audit:verify` and the integrity check run: the whole chain under the keys, against
  * the newest checkpoint in the store. A checkpoint whose signature fails is itself the problem.
  */
-export async function verifyAgainstStore(db: Queryable, store: BlobStore | null, keys: AuditKeys): Promise<ChainReport> {
+export async function verifyAgainstStore(
+  db: Queryable,
+  store: BlobStore | null,
+  keys: AuditKeys,
+): Promise<ChainReport> {
   let checkpoint: Checkpoint | null;
   try {
     checkpoint = store?.getObject ? await latestCheckpoint(store, keys) : null;
   } catch (error) {
     if (!(error instanceof CheckpointError)) throw error;
     const report = await verifyAuditChain(db, keys);
-    return { ...report, ok: false, problem: report.problem ?? { kind: 'bad_checkpoint', seq: null, entryId: null, message: error.message } };
+    return {
+      ...report,
+      ok: false,
+      problem: report.problem ?? { kind: 'bad_checkpoint', seq: null, entryId: null, message: error.message },
+    };
   }
   return verifyAuditChain(db, keys, { checkpoint });
 }
@@ -117,12 +131,18 @@ export interface CheckpointOutcome {
  * links added since (or the whole chain, the first time). A chain that fails, or that no longer
  * reaches the newest checkpoint, gets no checkpoint: the evidence stays as it is.
  */
-export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: AuditKeys, now = new Date()): Promise<CheckpointOutcome> {
+export async function writeCheckpoint(
+  db: Queryable,
+  store: BlobStore,
+  keys: AuditKeys,
+  now = new Date(),
+): Promise<CheckpointOutcome> {
   let previous: Checkpoint | null;
   try {
     previous = await latestCheckpoint(store, keys);
   } catch (error) {
-    if (error instanceof CheckpointError) return { written: null, problem: { kind: 'bad_checkpoint', seq: null, entryId: null, message: error.message } };
+    if (error instanceof CheckpointError)
+      return { written: null, problem: { kind: 'bad_checkpoint', seq: null, entryId: null, message: error.message } };
     throw error;
   }
   const head = await db.query<{ seq: string }>('SELECT seq FROM public.audit_chain ORDER BY seq DESC LIMIT 1');
@@ -136,12 +156,17 @@ export async function writeCheckpoint(db: Queryable, store: BlobStore, keys: Aud
   let report: ChainReport;
   if (previous && previous.seq !== '0') {
     // The previous checkpoint's link must still be there, unchanged; then only the new links are walked.
-    const anchor = await db.query<{ hash: string; entry_id: string }>('SELECT hash, entry_id::text FROM public.audit_chain WHERE seq = $1', [previous.seq]);
+    const anchor = await db.query<{ hash: string; entry_id: string }>(
+      'SELECT hash, entry_id::text FROM public.audit_chain WHERE seq = $1',
+      [previous.seq],
+    );
     if (anchor.rows[0]?.hash !== previous.hash || anchor.rows[0]?.entry_id !== previous.entryId) {
       const full = await verifyAuditChain(db, keys, { checkpoint: previous });
       return { written: null, problem: full.problem };
     }
-    report = await verifyAuditChain(db, keys, { from: { seq: previous.seq, hash: previous.hash, legacyUpTo: previous.legacyUpTo } });
+    report = await verifyAuditChain(db, keys, {
+      from: { seq: previous.seq, hash: previous.hash, legacyUpTo: previous.legacyUpTo },
+    });
   } else {
     report = await verifyAuditChain(db, keys);
   }
@@ -175,7 +200,12 @@ export interface RebaseOutcome {
  * lost) and a checkpoint of the restored head becomes the newest. A chain that fails by itself gets
  * nothing: its problem is reported.
  */
-export async function rebaseCheckpoint(db: Queryable, store: BlobStore, keys: AuditKeys, now = new Date()): Promise<RebaseOutcome> {
+export async function rebaseCheckpoint(
+  db: Queryable,
+  store: BlobStore,
+  keys: AuditKeys,
+  now = new Date(),
+): Promise<RebaseOutcome> {
   const objects = objectsOf(store);
   const own = await verifyAuditChain(db, keys);
   if (!own.ok) return { superseded: null, written: null, problem: own.problem };
@@ -222,7 +252,9 @@ export class Checkpointer {
   private dirty = true;
   private reported: string | null = null;
 
-  constructor(private readonly deps: { pool: Pool; store: BlobStore; keys: AuditKeys; intervalMs: number; logger: Logger }) {}
+  constructor(
+    private readonly deps: { pool: Pool; store: BlobStore; keys: AuditKeys; intervalMs: number; logger: Logger },
+  ) {}
 
   async afterSeal(sealed: number, now = Date.now()): Promise<Checkpoint | null> {
     if (sealed > 0) this.dirty = true;
@@ -231,7 +263,10 @@ export class Checkpointer {
     if (outcome.problem) {
       if (this.reported !== outcome.problem.message) {
         this.reported = outcome.problem.message;
-        this.deps.logger.error({ problem: outcome.problem }, `audit chain: no checkpoint written: ${outcome.problem.message}`);
+        this.deps.logger.error(
+          { problem: outcome.problem },
+          `audit chain: no checkpoint written: ${outcome.problem.message}`,
+        );
       }
       return null;
     }

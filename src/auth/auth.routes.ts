@@ -16,7 +16,9 @@ const TokenPair = Type.Object({
 
 const Me = Type.Object({
   user: PublicUser,
-  memberships: Type.Array(Type.Object({ gridId: Type.String(), slug: Type.String(), title: Type.String(), role: GridRoleSchema })),
+  memberships: Type.Array(
+    Type.Object({ gridId: Type.String(), slug: Type.String(), title: Type.String(), role: GridRoleSchema }),
+  ),
 });
 
 export function authRoutes(services: { auth: AuthService; tokens: TokensService }, pool: Pool): RouteSpec[] {

@@ -63,7 +63,11 @@ export class AuthService {
         `UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = $1`,
         [user.id],
       );
-      await recordAudit(tx, { ...ctx, actor: toActor(user) }, { action: 'auth.login', entityType: 'user', entityId: user.id });
+      await recordAudit(
+        tx,
+        { ...ctx, actor: toActor(user) },
+        { action: 'auth.login', entityType: 'user', entityId: user.id },
+      );
     });
     const { password_hash: _hash, ...safe } = user;
     return safe;
@@ -73,7 +77,10 @@ export class AuthService {
   async clearIpThrottle(ctx: ServiceContext, ip: string): Promise<void> {
     assertCan(ctx.actor, 'edit', { type: 'user' }, 'Only admins clear sign-in throttling');
     await withTransaction(this.deps.pool, async (tx) => {
-      const removed = await tx.query<{ failures: number }>('DELETE FROM login_ip_failures WHERE ip = $1 RETURNING failures', [ip]);
+      const removed = await tx.query<{ failures: number }>(
+        'DELETE FROM login_ip_failures WHERE ip = $1 RETURNING failures',
+        [ip],
+      );
       if (!removed.rowCount) throw new NotFoundError('Throttled address', ip);
       await recordAudit(tx, ctx, {
         action: 'auth.clear_ip_throttle',
@@ -141,7 +148,9 @@ export class AuthService {
 
   private async audit(ctx: ServiceContext, user: UserRow, action: string): Promise<void> {
     await withTransaction(this.deps.pool, (tx) =>
-      recordAudit(tx, ctx, { action, entityType: 'user', entityId: user.id, after: { email: user.email } }).then(() => undefined),
+      recordAudit(tx, ctx, { action, entityType: 'user', entityId: user.id, after: { email: user.email } }).then(
+        () => undefined,
+      ),
     );
   }
 }

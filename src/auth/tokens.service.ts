@@ -64,7 +64,11 @@ export class TokensService {
   async issue(ctx: ServiceContext, user: UserRow): Promise<TokenPair> {
     return withTransaction(this.deps.pool, async (tx) => {
       const pair = await this.newPair(tx, user, randomUUID());
-      await recordAudit(tx, { ...ctx, actor: toActor(user) }, { action: 'auth.token_issued', entityType: 'user', entityId: user.id });
+      await recordAudit(
+        tx,
+        { ...ctx, actor: toActor(user) },
+        { action: 'auth.token_issued', entityType: 'user', entityId: user.id },
+      );
       return pair;
     });
   }
@@ -74,7 +78,14 @@ export class TokensService {
       throw new UnauthenticatedError('Invalid refresh token');
     }
     const outcome = await withTransaction(this.deps.pool, async (tx) => {
-      const found = await tx.query<{ id: string; family_id: string; user_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null }>(
+      const found = await tx.query<{
+        id: string;
+        family_id: string;
+        user_id: string;
+        expires_at: Date;
+        used_at: Date | null;
+        revoked_at: Date | null;
+      }>(
         'SELECT id, family_id, user_id, expires_at, used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
         [hashToken(refreshToken)],
       );
@@ -83,7 +94,9 @@ export class TokensService {
       if (token.revoked_at) return { error: 'This session was signed out; sign in again' } as const;
       if (token.used_at) {
         // Reuse: whoever holds the newer tokens may be a thief. End the whole family.
-        await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [token.family_id]);
+        await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+          token.family_id,
+        ]);
         await recordAudit(tx, ctx, {
           action: 'auth.refresh_token_reused',
           entityType: 'user',
@@ -113,7 +126,9 @@ export class TokensService {
       );
       const token = found.rows[0];
       if (!token) throw new UnauthenticatedError('Invalid refresh token');
-      await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [token.family_id]);
+      await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+        token.family_id,
+      ]);
       await recordAudit(tx, ctx, { action: 'auth.logout', entityType: 'user', entityId: token.user_id });
     });
   }
@@ -138,7 +153,8 @@ export class TokensService {
         currentDate: this.now(),
         requiredClaims: ['exp', 'sub'],
       });
-      if (typeof payload.sub !== 'string' || !/^\d{1,18}$/.test(payload.sub)) throw new UnauthenticatedError('Invalid access token');
+      if (typeof payload.sub !== 'string' || !/^\d{1,18}$/.test(payload.sub))
+        throw new UnauthenticatedError('Invalid access token');
       this.remember(token, payload.sub, payload.exp!);
       return payload.sub;
     } catch (error) {
@@ -148,7 +164,11 @@ export class TokensService {
     }
   }
 
-  private async newPair(tx: { query: Pool['query'] }, user: Pick<UserRow, 'id' | 'role'>, familyId: string): Promise<TokenPair> {
+  private async newPair(
+    tx: { query: Pool['query'] },
+    user: Pick<UserRow, 'id' | 'role'>,
+    familyId: string,
+  ): Promise<TokenPair> {
     const now = this.now();
     const accessToken = await new SignJWT({ role: user.role })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -160,10 +180,12 @@ export class TokensService {
       .setJti(randomUUID())
       .sign(this.key);
     const refreshToken = randomBytes(32).toString('base64url');
-    await tx.query(
-      `INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
-      [hashToken(refreshToken), familyId, user.id, new Date(now.getTime() + this.refreshTtlDays * 86_400_000)],
-    );
+    await tx.query(`INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`, [
+      hashToken(refreshToken),
+      familyId,
+      user.id,
+      new Date(now.getTime() + this.refreshTtlDays * 86_400_000),
+    ]);
     return { accessToken, refreshToken, expiresIn: this.accessTtl, tokenType: 'Bearer' };
   }
 }

@@ -31,16 +31,23 @@ try {
     : 'No checkpoint in the file store yet: removal of the newest entries cannot be detected before the sealer writes one.';
   if (report.ok) {
     console.log(`Audit chain OK: ${report.checked} sealed entries verified in ${seconds} s.`);
-    if (report.headSeq) console.log(`Chain head: link ${report.headSeq} (audit entry ${report.headEntryId}), hash ${report.headHash}`);
-    if (report.legacyUpTo) console.log(`Links 1..${report.legacyUpTo} were sealed before the chain was keyed (SHA-256); the keyed links after them cover them.`);
+    if (report.headSeq)
+      console.log(`Chain head: link ${report.headSeq} (audit entry ${report.headEntryId}), hash ${report.headHash}`);
+    if (report.legacyUpTo)
+      console.log(
+        `Links 1..${report.legacyUpTo} were sealed before the chain was keyed (SHA-256); the keyed links after them cover them.`,
+      );
     console.log(checkpoint);
-    if (report.pending) console.log(`${report.pending} newer entries are waiting to be sealed (the worker seals them within seconds).`);
+    if (report.pending)
+      console.log(`${report.pending} newer entries are waiting to be sealed (the worker seals them within seconds).`);
     process.exit(0);
   }
   const problem = report.problem!;
   console.error(`Audit chain BROKEN (${problem.kind}): ${problem.message}.`);
   if (problem.entryId || problem.seq) {
-    console.error(`First failure: ${problem.entryId ? `audit entry ${problem.entryId}` : 'no entry'}${problem.seq ? `, chain link ${problem.seq}` : ''}.`);
+    console.error(
+      `First failure: ${problem.entryId ? `audit entry ${problem.entryId}` : 'no entry'}${problem.seq ? `, chain link ${problem.seq}` : ''}.`,
+    );
   }
   console.error(`${report.checked} links verified before it.`);
   console.error(checkpoint);

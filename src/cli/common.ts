@@ -27,7 +27,10 @@ export function redact(url: string): string {
  */
 export async function checkServices(config: Config): Promise<void> {
   const problems: string[] = [];
-  const client = new pg.Client({ ...connectionConfig(maintenanceUrl(config.ownerDatabaseUrl)), connectionTimeoutMillis: 5000 });
+  const client = new pg.Client({
+    ...connectionConfig(maintenanceUrl(config.ownerDatabaseUrl)),
+    connectionTimeoutMillis: 5000,
+  });
   try {
     await client.connect();
   } catch (error) {
@@ -37,7 +40,12 @@ export async function checkServices(config: Config): Promise<void> {
   } finally {
     await client.end().catch(() => {});
   }
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();

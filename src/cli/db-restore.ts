@@ -31,11 +31,15 @@ try {
       force: process.argv.includes('--force'),
       progress: (message) => console.log(`  ${message}`),
     });
-    console.log(`Restored the backup of ${result.manifest.createdAt} (${result.blobsRestored} files) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(
+      `Restored the backup of ${result.manifest.createdAt} (${result.blobsRestored} files) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
     // The dump carries no owners or grants: give the runtime and forms roles theirs again.
     await grantRuntimeRoles(config, (message) => console.log(`  ${message}`));
     if (result.pendingMigrations.length) {
-      console.log(`The backup predates ${result.pendingMigrations.length} migration(s): run npm run migrate (or npm start) to apply them.`);
+      console.log(
+        `The backup predates ${result.pendingMigrations.length} migration(s): run npm run migrate (or npm start) to apply them.`,
+      );
     }
     const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-restore-check' });
     try {
@@ -48,7 +52,8 @@ try {
             `which the restore does not bring back; it is kept as ${rebased.superseded.keptAs}.`,
         );
       }
-      if (rebased.written) console.log(`  Audit checkpoint of the restored chain written: link ${rebased.written.seq}.`);
+      if (rebased.written)
+        console.log(`  Audit checkpoint of the restored chain written: link ${rebased.written.seq}.`);
       const report = await checkIntegrity(pool, store, { graceHours: config.files.graceHours, auditKeys: keys });
       console.log(formatIntegrityReport(report));
       process.exitCode = report.ok ? 0 : 1;

@@ -20,7 +20,9 @@ try {
     const users = new UsersService({ pool, bcryptRounds: config.bcryptRounds });
     const admin = await users.ensureFirstAdmin(systemContext(), config.admin.email, config.admin.password);
     if (admin.generatedPassword) {
-      console.log(`First admin created: ${admin.email} / ${admin.generatedPassword} (shown once; change it after signing in)`);
+      console.log(
+        `First admin created: ${admin.email} / ${admin.generatedPassword} (shown once; change it after signing in)`,
+      );
     } else if (admin.created) {
       console.log(`First admin created: ${admin.email} (password from ADMIN_PASSWORD)`);
     } else {

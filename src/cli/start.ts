@@ -8,7 +8,14 @@ import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
-import { checkServerBuild, checkServices, exitOnStartupError, onShutdown, prepareDatabase, startMetricsServer } from './common.js';
+import {
+  checkServerBuild,
+  checkServices,
+  exitOnStartupError,
+  onShutdown,
+  prepareDatabase,
+  startMetricsServer,
+} from './common.js';
 
 const say = (message: string) => console.log(message);
 
@@ -21,7 +28,9 @@ try {
   const { ensureAdminBundle } = await import('../../admin/bundle.js');
   const { serveWeb } = await import('./web-server.js');
   const applied = await prepareDatabase(config, say);
-  say(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database schema is up to date');
+  say(
+    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database schema is up to date',
+  );
   await ensureAdminBundle(say);
 
   const rt = await createRuntime(config);

@@ -42,7 +42,15 @@ export interface Config {
     /** How long an unreferenced file and its blob are kept before the clean-up removes them. */
     graceHours: number;
     cleanupIntervalMs: number;
-    s3: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean; prefix: string };
+    s3: {
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      accessKeyId?: string;
+      secretAccessKey?: string;
+      forcePathStyle: boolean;
+      prefix: string;
+    };
   };
   bcryptRounds: number;
   sessionTtlHours: number;
@@ -198,7 +206,8 @@ class Reader {
   secret(name: string, required: boolean): string | undefined {
     const value = this.optional(name);
     if (!value) {
-      if (required) this.problems.push(`${name} is required in production (at least ${MIN_SECRET_LENGTH} random characters)`);
+      if (required)
+        this.problems.push(`${name} is required in production (at least ${MIN_SECRET_LENGTH} random characters)`);
       return undefined;
     }
     if (value.length < MIN_SECRET_LENGTH) {
@@ -260,7 +269,10 @@ export function loadConfig(env: Env = process.env): Config {
     audit: {
       sealIntervalMs: r.int('AUDIT_SEAL_INTERVAL_MS', 1000, 100, 60 * 60 * 1000),
       key: r.secret('AUDIT_KEY', isProduction),
-      previousKeys: (r.optional('AUDIT_PREVIOUS_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      previousKeys: (r.optional('AUDIT_PREVIOUS_KEYS') ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
       checkpointIntervalMs: r.int('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, 0, 24 * 3600 * 1000),
     },
     worker: {
@@ -316,7 +328,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   const driver = env.STORAGE_DRIVER?.trim();
-  if (driver && driver !== 'local' && driver !== 's3') r.problems.push(`STORAGE_DRIVER must be local or s3 (got "${driver}")`);
+  if (driver && driver !== 'local' && driver !== 's3')
+    r.problems.push(`STORAGE_DRIVER must be local or s3 (got "${driver}")`);
   if (isProduction && config.bcryptRounds < 10) {
     r.problems.push('BCRYPT_ROUNDS must be at least 10 in production');
   }

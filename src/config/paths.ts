@@ -7,4 +7,7 @@ import { fileURLToPath } from 'node:url';
  * see src/cli/build.ts). The build mirrors the source tree, so dist/src/config/paths.js is one level deeper.
  */
 export const RUNNING_BUILD = import.meta.url.endsWith('.js');
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), RUNNING_BUILD ? '../../..' : '../..');
+export const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  RUNNING_BUILD ? '../../..' : '../..',
+);

@@ -57,10 +57,13 @@ export function listen(databaseUrl: string, channel: string, options: ListenOpti
   const scheduleReconnect = () => {
     if (closed || timer) return;
     attempt++;
-    timer = setTimeout(() => {
-      timer = null;
-      void connect(true);
-    }, Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        void connect(true);
+      },
+      Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)),
+    );
     timer.unref();
   };
 

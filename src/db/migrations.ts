@@ -25,7 +25,12 @@ export async function applyMigrations(databaseUrl: string, logger?: MigrateLogge
     checkOrder: true,
     advisoryLockMode: 'wait',
     log: () => {},
-    logger: { debug: () => {}, info: () => {}, warn: (m: string) => logger?.info(m), error: (m: string) => logger?.info(m) },
+    logger: {
+      debug: () => {},
+      info: () => {},
+      warn: (m: string) => logger?.info(m),
+      error: (m: string) => logger?.info(m),
+    },
   });
   const names = applied.map((m) => m.name);
   for (const name of names) logger?.info(`migration applied: ${name}`);
@@ -44,10 +49,9 @@ export async function migrationFiles(): Promise<string[]> {
 /** Migrations that exist on disk but have not been applied to this database. */
 export async function pendingMigrations(db: Queryable): Promise<string[]> {
   const files = await migrationFiles();
-  const exists = await db.query<{ exists: boolean }>(
-    `SELECT to_regclass($1) IS NOT NULL AS exists`,
-    [`public.${MIGRATIONS_TABLE}`],
-  );
+  const exists = await db.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [
+    `public.${MIGRATIONS_TABLE}`,
+  ]);
   if (!exists.rows[0]?.exists) return files;
   const done = await db.query<{ name: string }>(`SELECT name FROM public.${MIGRATIONS_TABLE}`);
   const applied = new Set(done.rows.map((r) => r.name));

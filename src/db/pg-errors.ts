@@ -1,9 +1,4 @@
-import {
-  AppError,
-  ConflictError,
-  ServiceUnavailableError,
-  ValidationError,
-} from '../errors/app-error.js';
+import { AppError, ConflictError, ServiceUnavailableError, ValidationError } from '../errors/app-error.js';
 
 interface PgError {
   code?: string;
@@ -37,7 +32,10 @@ export function isPgError(error: unknown): error is PgError {
  */
 export function translatePgError(error: unknown): unknown {
   if (error instanceof AppError || !isPgError(error)) {
-    if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)) {
+    if (
+      error instanceof Error &&
+      /Connection terminated|timeout exceeded when trying to connect/i.test(error.message)
+    ) {
       return new ServiceUnavailableError('The database is unavailable; try again shortly', { cause: error });
     }
     return error;
@@ -58,7 +56,9 @@ export function translatePgError(error: unknown): unknown {
     case '22001':
       return new ValidationError('A value is too long', [{ path: error.column ?? '', message: 'value too long' }]);
     case '22P05':
-      return new ValidationError('A text holds a character the database cannot store (NUL)', [{ path: error.column ?? '', message: error.message ?? 'untranslatable character' }]);
+      return new ValidationError('A text holds a character the database cannot store (NUL)', [
+        { path: error.column ?? '', message: error.message ?? 'untranslatable character' },
+      ]);
     case '23514':
       if (known) return new ValidationError(`${known.path}: ${known.message}`, [known]);
       return new ValidationError('A value breaks a rule', [
@@ -68,7 +68,9 @@ export function translatePgError(error: unknown): unknown {
       // Class 22, data exceptions: a value PostgreSQL refuses (a date out of range, a number too
       // large for its type, a bad encoding). The request's fault, not the server's.
       if (error.code!.startsWith('22')) {
-        return new ValidationError(`A value was refused: ${error.message ?? 'invalid value'}`, [{ path: error.column ?? '', message: error.message ?? 'invalid value' }]);
+        return new ValidationError(`A value was refused: ${error.message ?? 'invalid value'}`, [
+          { path: error.column ?? '', message: error.message ?? 'invalid value' },
+        ]);
       }
       if (UNAVAILABLE_CODES.has(error.code!) || UNAVAILABLE_NODE_CODES.has(error.code!)) {
         return new ServiceUnavailableError('The database is unavailable; try again shortly', { cause: error });

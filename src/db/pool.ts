@@ -10,7 +10,9 @@ import pg from 'pg';
  */
 export const typeParsers: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
-    oid === pg.types.builtins.DATE && format !== 'binary' ? (value: string) => value : (pg.types.getTypeParser(oid, format) as unknown)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === pg.types.builtins.DATE && format !== 'binary'
+      ? (value: string) => value
+      : (pg.types.getTypeParser(oid, format) as unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 export type Pool = pg.Pool;

@@ -32,7 +32,10 @@ const MAX_PREFIX = 56;
 
 /** A role-name prefix from a database name: lower case, `[a-z0-9_]` only, at most 56 characters. */
 function rolePrefix(database: string): string {
-  let prefix = database.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, MAX_PREFIX);
+  let prefix = database
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, MAX_PREFIX);
   if (!/^[a-z_]/.test(prefix)) prefix = `g${prefix}`.slice(0, MAX_PREFIX);
   return prefix;
 }
@@ -111,7 +114,12 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
     await db.query('SELECT pg_advisory_xact_lock($1)', [PREPARE_LOCK]);
     if (!(await roleExists(db, runtime))) {
       const password = options.runtimePassword
-        ? (await db.query<{ sql: string }>('SELECT format($1, $2::text) AS sql', [`PASSWORD %L`, options.runtimePassword])).rows[0]!.sql
+        ? (
+            await db.query<{ sql: string }>('SELECT format($1, $2::text) AS sql', [
+              `PASSWORD %L`,
+              options.runtimePassword,
+            ])
+          ).rows[0]!.sql
         : '';
       await createRole(db, `CREATE ROLE ${q(runtime)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE ${password}`);
       created.push(runtime);
@@ -122,7 +130,9 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
       [runtime],
     );
     if (flags.rows[0]?.rolsuper || flags.rows[0]?.owns) {
-      throw new RoleSetupError(`The runtime role ${runtime} is a superuser or a member of the owner ${owner}: it could alter audit_log. Give it a plain login.`);
+      throw new RoleSetupError(
+        `The runtime role ${runtime} is a superuser or a member of the owner ${owner}: it could alter audit_log. Give it a plain login.`,
+      );
     }
     if (!(await roleExists(db, forms))) {
       await createRole(db, `CREATE ROLE ${q(forms)} NOLOGIN`);
@@ -168,17 +178,22 @@ export async function prepareRoles(db: Queryable, options: PrepareRolesOptions):
     }
     await db.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${q(runtime)}`);
     // Tables the owner creates later (a migration applied before the next prepareRoles) are usable at once.
-    await db.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${q(owner)} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${q(runtime)}`);
-    await db.query(`ALTER DEFAULT PRIVILEGES FOR ROLE ${q(owner)} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${q(runtime)}`);
+    await db.query(
+      `ALTER DEFAULT PRIVILEGES FOR ROLE ${q(owner)} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${q(runtime)}`,
+    );
+    await db.query(
+      `ALTER DEFAULT PRIVILEGES FOR ROLE ${q(owner)} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${q(runtime)}`,
+    );
     // Form data tables reference submissions (ON DELETE CASCADE).
     if (names.has('submissions')) await db.query(`GRANT REFERENCES ON TABLE public.submissions TO ${q(forms)}`);
 
     // The forms schemas (the tables, and the views under current names) and everything in them
     // belong to the forms role.
     for (const name of FORMS_SCHEMAS) {
-      const schema = await db.query<{ owner: string }>(`SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`, [
-        name,
-      ]);
+      const schema = await db.query<{ owner: string }>(
+        `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = $1`,
+        [name],
+      );
       if (!schema.rows[0]) continue;
       if (schema.rows[0].owner !== forms) await db.query(`ALTER SCHEMA ${q(name)} OWNER TO ${q(forms)}`);
       const foreign = await db.query<{ name: string; kind: string }>(

@@ -15,7 +15,10 @@ export interface TransactionOptions {
 }
 
 function beginStatement(options: TransactionOptions): string {
-  const modes = [options.isolation ? `ISOLATION LEVEL ${options.isolation}` : '', options.readOnly ? 'READ ONLY' : ''].filter(Boolean);
+  const modes = [
+    options.isolation ? `ISOLATION LEVEL ${options.isolation}` : '',
+    options.readOnly ? 'READ ONLY' : '',
+  ].filter(Boolean);
   return ['BEGIN', ...modes].join(' ');
 }
 
@@ -24,7 +27,11 @@ function beginStatement(options: TransactionOptions): string {
  * holds session-level advisory locks around the transaction): COMMIT when it resolves, ROLLBACK
  * when it throws. Returns whether the connection is still usable beside the result or error.
  */
-async function runIn<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions): Promise<{ ok: true; value: T } | { ok: false; error: unknown; broken: boolean }> {
+async function runIn<T>(
+  client: PoolClient,
+  work: (tx: PoolClient) => Promise<T>,
+  options: TransactionOptions,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown; broken: boolean }> {
   try {
     await client.query(beginStatement(options));
     const value = await work(client);
@@ -43,7 +50,11 @@ async function runIn<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>
 }
 
 /** `withTransaction` on a client the caller holds and releases itself. */
-export async function inTransaction<T>(client: PoolClient, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function inTransaction<T>(
+  client: PoolClient,
+  work: (tx: PoolClient) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const outcome = await runIn(client, work, options);
   if (outcome.ok) return outcome.value;
   throw outcome.error;
@@ -54,7 +65,11 @@ export async function inTransaction<T>(client: PoolClient, work: (tx: PoolClient
  * Services take the client as an explicit argument so that everything a business operation does,
  * its audit entry included, lands or fails together.
  */
-export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (tx: PoolClient) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -79,7 +94,12 @@ export const DEADLOCK_DETECTED = '40P01';
  */
 export async function retryWhenLocked<T>(
   work: (attempt: number) => Promise<T>,
-  options: { attempts: number; pauseMs?: (attempt: number) => number; codes?: readonly string[]; onRetry?: (attempt: number) => void },
+  options: {
+    attempts: number;
+    pauseMs?: (attempt: number) => number;
+    codes?: readonly string[];
+    onRetry?: (attempt: number) => void;
+  },
 ): Promise<T> {
   const codes = options.codes ?? [LOCK_NOT_AVAILABLE];
   const pause = options.pauseMs ?? ((attempt: number) => Math.min(5_000, 100 * attempt));

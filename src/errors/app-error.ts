@@ -52,7 +52,13 @@ export class ValidationError extends AppError {
   constructor(message: string, details: ErrorDetail[] = []) {
     const kept =
       details.length > MAX_ERROR_DETAILS
-        ? [...details.slice(0, MAX_ERROR_DETAILS), { path: '(body)', message: `and ${(details.length - MAX_ERROR_DETAILS).toLocaleString('en-US')} more problems` }]
+        ? [
+            ...details.slice(0, MAX_ERROR_DETAILS),
+            {
+              path: '(body)',
+              message: `and ${(details.length - MAX_ERROR_DETAILS).toLocaleString('en-US')} more problems`,
+            },
+          ]
         : details;
     super('VALIDATION_FAILED', 422, message, kept);
   }
@@ -99,7 +105,10 @@ export class AccountDisabledError extends AppError {
 }
 
 export class TooManyRequestsError extends AppError {
-  constructor(message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super('TOO_MANY_REQUESTS', 429, message);
   }
 }

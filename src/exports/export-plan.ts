@@ -112,10 +112,22 @@ function storedColumns(fields: Field[], table: TableLayout, alias: string, value
       const ref = `${alias}.${quoteIdent(column.name)}`;
       return c.part
         ? [{ label: columnLabel(field.label, c.part), kind: 'number', expr: ref, present: null }]
-        : [{ label: field.label, kind: kindOf(field), expr: columnExpr(field, ref, values), present: labels ? presentOptions(field) : null }];
+        : [
+            {
+              label: field.label,
+              kind: kindOf(field),
+              expr: columnExpr(field, ref, values),
+              present: labels ? presentOptions(field) : null,
+            },
+          ];
     });
     const kept = quarantineOf(table, field.id);
-    return kept ? [...own, { label: unconvertedLabel(field.label), kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null }] : own;
+    return kept
+      ? [
+          ...own,
+          { label: unconvertedLabel(field.label), kind: 'text', expr: `${alias}.${quoteIdent(kept)}`, present: null },
+        ]
+      : own;
   });
 }
 
@@ -123,7 +135,11 @@ function storedColumns(fields: Field[], table: TableLayout, alias: string, value
  * `definition` has its texts in the export's language (src/rules/language.ts `localize`): headers
  * and option labels are its labels.
  */
-export function exportSheets(definition: LocalizedDefinition, layout: TemplateLayout, values: ExportValues = 'labels'): Sheet[] {
+export function exportSheets(
+  definition: LocalizedDefinition,
+  layout: TemplateLayout,
+  values: ExportValues = 'labels',
+): Sheet[] {
   const from = ['public.submissions s', 'JOIN public.users u ON u.id = s.submitted_by'];
   const labels = values === 'labels';
   const columns: { label: string; section: string; kind: CellKind; expr: string; present: Present }[] = [];
@@ -132,8 +148,11 @@ export function exportSheets(definition: LocalizedDefinition, layout: TemplateLa
     const table = layout.sections.get(section.id);
     if (!table) return;
     const alias = `t${si}`;
-    from.push(`LEFT JOIN ${qualifiedName(layout.schema, table.name)} ${alias} ON ${alias}.${quoteIdent(SYSTEM_COLUMNS.submissionId)} = s.id`);
-    for (const column of storedColumns(section.fields, table, alias, values)) columns.push({ ...column, section: section.label });
+    from.push(
+      `LEFT JOIN ${qualifiedName(layout.schema, table.name)} ${alias} ON ${alias}.${quoteIdent(SYSTEM_COLUMNS.submissionId)} = s.id`,
+    );
+    for (const column of storedColumns(section.fields, table, alias, values))
+      columns.push({ ...column, section: section.label });
     for (const repeating of section.tables ?? []) {
       const child = layout.tables.get(repeating.id);
       if (!child) continue;
@@ -160,7 +179,9 @@ export function exportSheets(definition: LocalizedDefinition, layout: TemplateLa
             FROM ${from.join('\n            ')}
            WHERE s.template_id = $1 AND s.processing_status = 1
            ORDER BY s.id`,
-    present: labels ? presentAll([null, null, null, (v) => reviewStatusLabel(String(v)), ...columns.map((c) => c.present)]) : undefined,
+    present: labels
+      ? presentAll([null, null, null, (v) => reviewStatusLabel(String(v)), ...columns.map((c) => c.present)])
+      : undefined,
   };
   return [main, ...sheets];
 }

@@ -106,7 +106,8 @@ export class ExportService {
   }
 
   private values(raw: unknown): ExportValues {
-    if (!EXPORT_VALUES.includes(raw as ExportValues)) throw ValidationError.field('values', `must be one of ${EXPORT_VALUES.join(', ')}`);
+    if (!EXPORT_VALUES.includes(raw as ExportValues))
+      throw ValidationError.field('values', `must be one of ${EXPORT_VALUES.join(', ')}`);
     return raw as ExportValues;
   }
 
@@ -127,20 +128,42 @@ export class ExportService {
     const format = this.format(formatRaw ?? 'csv');
     const values = this.values(valuesRaw ?? 'labels');
     const template = await authorizeTemplate(this.deps.pool, ctx, templateId, 'export');
-    if (!template.current_version) throw new ConflictError('This template has never been published: there is nothing to export');
+    if (!template.current_version)
+      throw new ConflictError('This template has never been published: there is nothing to export');
     const version = await this.deps.catalog.version(templateId, template.current_version);
     const layout = await this.deps.catalog.layout(templateId);
     let sheets = exportSheets(localize(version.definition, language), layout, values);
     if (table !== undefined) {
       if (format !== 'csv') throw ValidationError.field('table', 'picks one table of a CSV export');
       const found = sheets.find((s) => s.name === table);
-      if (!found) throw ValidationError.field('table', `no repeating table "${table}" (tables: ${sheets.slice(1).map((s) => s.name).join(', ') || 'none'})`);
+      if (!found)
+        throw ValidationError.field(
+          'table',
+          `no repeating table "${table}" (tables: ${
+            sheets
+              .slice(1)
+              .map((s) => s.name)
+              .join(', ') || 'none'
+          })`,
+        );
       sheets = [found];
     }
     const stamp = new Date().toISOString().slice(0, 10);
     const base = `${template.slug}-${table ? `${table.replace('.', '-')}-` : ''}${stamp}`;
-    const languages = { declared: [...(version.definition.languages ?? [])], default: defaultLanguageOf(version.definition) ?? null };
-    return { sheets, format, fileName: `${base}.${format}`, contentType: CONTENT_TYPES[format], templateId, gridId: template.grid_id, values, languages };
+    const languages = {
+      declared: [...(version.definition.languages ?? [])],
+      default: defaultLanguageOf(version.definition) ?? null,
+    };
+    return {
+      sheets,
+      format,
+      fileName: `${base}.${format}`,
+      contentType: CONTENT_TYPES[format],
+      templateId,
+      gridId: template.grid_id,
+      values,
+      languages,
+    };
   }
 
   /** Processed submissions of the template: the number of rows of the main sheet. */
@@ -155,12 +178,22 @@ export class ExportService {
   /** Streams an export straight into `out` (an HTTP response). */
   async stream(ctx: ServiceContext, target: ExportTarget & { format: Format }, out: Writable): Promise<void> {
     // A consistent snapshot for every sheet of the export.
-    await withTransaction(this.deps.pool, (tx) => writeExport(out, tx, target.sheets, target.format, target.templateId), SNAPSHOT);
+    await withTransaction(
+      this.deps.pool,
+      (tx) => writeExport(out, tx, target.sheets, target.format, target.templateId),
+      SNAPSHOT,
+    );
     await this.audit(ctx, target, 'export.download', undefined, { values: target.values });
   }
 
   /** Starts a background export; the worker writes the file (runJob). */
-  async start(ctx: ServiceContext, templateId: string, formatRaw: unknown, valuesRaw: unknown = 'labels', language?: string): Promise<ExportView> {
+  async start(
+    ctx: ServiceContext,
+    templateId: string,
+    formatRaw: unknown,
+    valuesRaw: unknown = 'labels',
+    language?: string,
+  ): Promise<ExportView> {
     const target = await this.target(ctx, templateId, formatRaw, undefined, valuesRaw, language);
     const row = await withTransaction(this.deps.pool, async (tx) => {
       const row = await insertExport(tx, {
@@ -196,7 +229,11 @@ export class ExportService {
     if (row.status === 'done') return toView(row);
     const template = await findTemplate(this.deps.pool, row.template_id);
     const definition = (await this.deps.catalog.version(row.template_id, template!.current_version!)).definition;
-    const sheets = exportSheets(localize(definition, row.language ?? undefined), await this.deps.catalog.layout(row.template_id), row.value_mode);
+    const sheets = exportSheets(
+      localize(definition, row.language ?? undefined),
+      await this.deps.catalog.layout(row.template_id),
+      row.value_mode,
+    );
     await mkdir(this.deps.dir, { recursive: true });
     const file = this.filePath(exportId, row.format);
     try {
@@ -205,27 +242,53 @@ export class ExportService {
         async (tx) => {
           const total = await tx.query<{ n: string }>(
             `SELECT (SELECT count(*) FROM submissions WHERE template_id = $1 AND processing_status = 1)
-                  + ${sheets.length > 1 && row.format !== 'csv' ? sheets.slice(1).map((s) => `(SELECT count(*) FROM (${s.sql}) x)`).join(' + ') : '0'} AS n`,
+                  + ${
+                    sheets.length > 1 && row.format !== 'csv'
+                      ? sheets
+                          .slice(1)
+                          .map((s) => `(SELECT count(*) FROM (${s.sql}) x)`)
+                          .join(' + ')
+                      : '0'
+                  } AS n`,
             [row.template_id],
           );
           // Progress is written outside the snapshot (on the pool) so that the status page sees it.
           await markRunning(this.deps.pool, exportId, total.rows[0]!.n);
           let written = 0;
           let lastWrite = Promise.resolve();
-          await writeExport(createWriteStream(file), tx, row.format === 'csv' ? sheets.slice(0, 1) : sheets, row.format, row.template_id, (n) => {
-            written += n;
-            lastWrite = recordProgress(this.deps.pool, exportId, written);
-          });
+          await writeExport(
+            createWriteStream(file),
+            tx,
+            row.format === 'csv' ? sheets.slice(0, 1) : sheets,
+            row.format,
+            row.template_id,
+            (n) => {
+              written += n;
+              lastWrite = recordProgress(this.deps.pool, exportId, written);
+            },
+          );
           await lastWrite;
           return written;
         },
         SNAPSHOT,
       );
-      const finished = await markDone(this.deps.pool, exportId, done, (await stat(file)).size, this.deps.retentionHours);
-      await this.audit({ actor: null, requestId: null, ip: null }, { templateId: row.template_id, gridId: row.grid_id, fileName: row.file_name ?? '' }, 'export.done', exportId, {
-        requestedBy: row.requested_by,
-        rows: done,
-      });
+      const finished = await markDone(
+        this.deps.pool,
+        exportId,
+        done,
+        (await stat(file)).size,
+        this.deps.retentionHours,
+      );
+      await this.audit(
+        { actor: null, requestId: null, ip: null },
+        { templateId: row.template_id, gridId: row.grid_id, fileName: row.file_name ?? '' },
+        'export.done',
+        exportId,
+        {
+          requestedBy: row.requested_by,
+          rows: done,
+        },
+      );
       return toView(finished);
     } catch (error) {
       await rm(file, { force: true });
@@ -238,7 +301,14 @@ export class ExportService {
     if (!ctx.actor) throw new UnauthenticatedError();
     const row = await findExport(this.deps.pool, id);
     if (!row) throw new NotFoundError('Export', id);
-    await authorizeInGrid(this.deps.pool, ctx, row.grid_id, 'template', 'export', () => new NotFoundError('Export', id));
+    await authorizeInGrid(
+      this.deps.pool,
+      ctx,
+      row.grid_id,
+      'template',
+      'export',
+      () => new NotFoundError('Export', id),
+    );
     return row;
   }
 
@@ -251,7 +321,10 @@ export class ExportService {
     return (await latestExports(this.deps.pool, templateId)).map(toView);
   }
 
-  async download(ctx: ServiceContext, id: string): Promise<{ view: ExportView; stream: Readable; contentType: string }> {
+  async download(
+    ctx: ServiceContext,
+    id: string,
+  ): Promise<{ view: ExportView; stream: Readable; contentType: string }> {
     const row = await this.load(ctx, id);
     if (row.status !== 'done') throw new ConflictError(`This export is ${row.status}: it has no file to download yet`);
     const file = this.filePath(id, row.format);
@@ -260,7 +333,12 @@ export class ExportService {
     } catch {
       throw new NotFoundError('Export file (expired?)', id);
     }
-    await this.audit(ctx, { templateId: row.template_id, gridId: row.grid_id, fileName: row.file_name ?? '' }, 'export.download', id);
+    await this.audit(
+      ctx,
+      { templateId: row.template_id, gridId: row.grid_id, fileName: row.file_name ?? '' },
+      'export.download',
+      id,
+    );
     return { view: toView(row), stream: createReadStream(file), contentType: CONTENT_TYPES[row.format] };
   }
 

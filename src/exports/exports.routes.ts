@@ -10,12 +10,16 @@ const Lang = Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35 });
 const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('zip')], { default: 'csv' });
 const Values = Type.Union([Type.Literal('labels'), Type.Literal('codes')], {
   default: 'labels',
-  description: '`labels` (default): option labels, file names, status labels, as people read them; `codes`: the stored values, for machines',
+  description:
+    '`labels` (default): option labels, file names, status labels, as people read them; `codes`: the stored values, for machines',
 });
 
 export function exportsRoutes(services: { exports: ExportService }): RouteSpec[] {
   const { exports } = services;
-  const statusOf = (id: string) => ({ statusUrl: `/api/v1/exports/${id}`, downloadUrl: `/api/v1/exports/${id}/download` });
+  const statusOf = (id: string) => ({
+    statusUrl: `/api/v1/exports/${id}`,
+    downloadUrl: `/api/v1/exports/${id}/download`,
+  });
   return [
     route({
       method: 'get',
@@ -35,7 +39,14 @@ export function exportsRoutes(services: { exports: ExportService }): RouteSpec[]
       }),
       raw: true,
       handler: async ({ ctx, params, query, res }) => {
-        const target = await exports.target(ctx, params.templateId!, query.format ?? 'csv', query.table, query.values ?? 'labels', query.lang);
+        const target = await exports.target(
+          ctx,
+          params.templateId!,
+          query.format ?? 'csv',
+          query.table,
+          query.values ?? 'labels',
+          query.lang,
+        );
         if (query.background || exports.shouldRunInBackground(await exports.rowCount(params.templateId!))) {
           const started = await exports.start(ctx, params.templateId!, target.format, target.values, query.lang);
           res.status(202).json({ success: true, data: { ...started, ...statusOf(started.id) } });
@@ -72,7 +83,10 @@ export function exportsRoutes(services: { exports: ExportService }): RouteSpec[]
       path: '/exports/:exportId',
       tag: 'exports',
       summary: 'Status and progress of a background export',
-      handler: async ({ ctx, params }) => ({ ...(await exports.status(ctx, params.exportId!)), ...statusOf(params.exportId!) }),
+      handler: async ({ ctx, params }) => ({
+        ...(await exports.status(ctx, params.exportId!)),
+        ...statusOf(params.exportId!),
+      }),
     }),
     route({
       method: 'get',
@@ -84,7 +98,10 @@ export function exportsRoutes(services: { exports: ExportService }): RouteSpec[]
         const { view, stream, contentType } = await exports.download(ctx, params.exportId!);
         res.status(200);
         res.setHeader('Content-Type', contentType);
-        res.setHeader('Content-Disposition', contentDisposition('attachment', view.fileName ?? `export-${view.id}.${view.format}`));
+        res.setHeader(
+          'Content-Disposition',
+          contentDisposition('attachment', view.fileName ?? `export-${view.id}.${view.format}`),
+        );
         if (view.fileSize !== null) res.setHeader('Content-Length', String(view.fileSize));
         await sendStream(stream, res);
       },

@@ -23,7 +23,10 @@ async function* sheetRows(client: PoolClient, sheet: Sheet, templateId: string):
   const stream = client.query(new QueryStream(sheet.sql, [templateId], { batchSize: BATCH, rowMode: 'array' }));
   const present = sheet.present;
   try {
-    for await (const row of stream) yield present ? (row as unknown[]).map((v, i) => (v === null || !present[i] ? v : present[i]!(v))) : (row as unknown[]);
+    for await (const row of stream)
+      yield present
+        ? (row as unknown[]).map((v, i) => (v === null || !present[i] ? v : present[i]!(v)))
+        : (row as unknown[]);
   } finally {
     stream.destroy();
   }
@@ -33,8 +36,20 @@ async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
-async function writeCsv(out: Writable, client: PoolClient, sheet: Sheet, templateId: string, onRows: OnRows): Promise<void> {
-  await write(out, `\uFEFF${csvLine(sheet.headers.map(neutralize), sheet.headers.map(() => 'text' as CellKind))}`);
+async function writeCsv(
+  out: Writable,
+  client: PoolClient,
+  sheet: Sheet,
+  templateId: string,
+  onRows: OnRows,
+): Promise<void> {
+  await write(
+    out,
+    `\uFEFF${csvLine(
+      sheet.headers.map(neutralize),
+      sheet.headers.map(() => 'text' as CellKind),
+    )}`,
+  );
   let buffer = '';
   let count = 0;
   for await (const row of sheetRows(client, sheet, templateId)) {
@@ -50,7 +65,13 @@ async function writeCsv(out: Writable, client: PoolClient, sheet: Sheet, templat
   onRows(count % PROGRESS_EVERY);
 }
 
-async function writeXlsx(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
+async function writeXlsx(
+  out: Writable,
+  client: PoolClient,
+  sheets: Sheet[],
+  templateId: string,
+  onRows: OnRows,
+): Promise<void> {
   const workbook = new XlsxWriter(out);
   for (const sheet of sheets) {
     let count = 0;
@@ -62,7 +83,13 @@ async function writeXlsx(out: Writable, client: PoolClient, sheets: Sheet[], tem
   await workbook.finish();
 }
 
-async function writeZip(out: Writable, client: PoolClient, sheets: Sheet[], templateId: string, onRows: OnRows): Promise<void> {
+async function writeZip(
+  out: Writable,
+  client: PoolClient,
+  sheets: Sheet[],
+  templateId: string,
+  onRows: OnRows,
+): Promise<void> {
   const zip = openZip(out);
   for (const sheet of sheets) {
     const entry = new PassThrough();

@@ -28,7 +28,9 @@ const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function xmlEscape(text: string): string {
-  return text.replace(INVALID_XML, '').replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return text
+    .replace(INVALID_XML, '')
+    .replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
 const DAY_MS = 86_400_000;
@@ -42,7 +44,8 @@ export function columnName(index: number): string {
   return name;
 }
 
-const textCell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(text)}</t></is></c>`;
+const textCell = (ref: string, text: string) =>
+  `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(text)}</t></is></c>`;
 
 /**
  * One cell at `ref` (A1 style); empty values write nothing. Text is written as it is: an inline
@@ -51,17 +54,21 @@ const textCell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is
  */
 export function cellXml(ref: string, value: unknown, kind: CellKind): string {
   if (value === null || value === undefined) return '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : `<c r="${ref}" s="2"><v>${serial(value.getTime())}</v></c>`;
+  if (value instanceof Date)
+    return Number.isNaN(value.getTime()) ? '' : `<c r="${ref}" s="2"><v>${serial(value.getTime())}</v></c>`;
   switch (kind) {
     case 'number': {
       const n = typeof value === 'number' ? value : Number(value);
-      return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER ? `<c r="${ref}"><v>${n}</v></c>` : textCell(ref, String(value));
+      return Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER
+        ? `<c r="${ref}"><v>${n}</v></c>`
+        : textCell(ref, String(value));
     }
     case 'boolean':
       return `<c r="${ref}" t="b"><v>${value === true || value === 'true' ? 1 : 0}</v></c>`;
     case 'date': {
       const day = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
-      if (day) return `<c r="${ref}" s="1"><v>${serial(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])))}</v></c>`;
+      if (day)
+        return `<c r="${ref}" s="1"><v>${serial(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])))}</v></c>`;
       return textCell(ref, String(value));
     }
     case 'list':
@@ -101,7 +108,13 @@ export class XlsxWriter {
   }
 
   /** Writes one sheet (split every `maxRows` rows); `onRow` is called per data row. */
-  async addSheet(name: string, headers: string[], kinds: CellKind[], rows: AsyncIterable<unknown[]>, onRow: () => void = () => {}): Promise<void> {
+  async addSheet(
+    name: string,
+    headers: string[],
+    kinds: CellKind[],
+    rows: AsyncIterable<unknown[]>,
+    onRow: () => void = () => {},
+  ): Promise<void> {
     const columns = headers.map((_h, i) => columnName(i));
     const header = `<row r="1">${headers.map((h, i) => textCell(`${columns[i]}1`, h)).join('')}</row>`;
     let part = 0;
@@ -142,12 +155,19 @@ export class XlsxWriter {
 
   /** Adds the workbook's parts and finishes the file. */
   async finish(): Promise<void> {
-    const sheets = this.names.map((n, i) => `<sheet name="${xmlEscape(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
+    const sheets = this.names
+      .map((n, i) => `<sheet name="${xmlEscape(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+      .join('');
     const rels = this.names
-      .map((_n, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`)
+      .map(
+        (_n, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+      )
       .join('');
     const overrides = this.names
-      .map((_n, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`)
+      .map(
+        (_n, i) =>
+          `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+      )
       .join('');
     const head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
     this.archive.append(
@@ -158,7 +178,9 @@ export class XlsxWriter {
       `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
       { name: '_rels/.rels' },
     );
-    this.archive.append(`${head}<workbook xmlns="${NS}" xmlns:r="${REL_NS}"><sheets>${sheets}</sheets></workbook>`, { name: 'xl/workbook.xml' });
+    this.archive.append(`${head}<workbook xmlns="${NS}" xmlns:r="${REL_NS}"><sheets>${sheets}</sheets></workbook>`, {
+      name: 'xl/workbook.xml',
+    });
     this.archive.append(
       `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}<Relationship Id="rId${this.names.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
       { name: 'xl/_rels/workbook.xml.rels' },

@@ -13,7 +13,11 @@ import { own } from '../templates/own.js';
  */
 
 function fileFieldsOf(definition: Definition): { sectionKey: string; key: string; path: string }[] {
-  return definition.sections.flatMap((s) => s.fields.filter((f) => holdsFiles(f.type)).map((f) => ({ sectionKey: s.key, key: f.key, path: `${s.key}.${f.key}` })));
+  return definition.sections.flatMap((s) =>
+    s.fields
+      .filter((f) => holdsFiles(f.type))
+      .map((f) => ({ sectionKey: s.key, key: f.key, path: `${s.key}.${f.key}` })),
+  );
 }
 
 const idsAt = (payload: Record<string, unknown>, sectionKey: string, key: string): string[] => {
@@ -25,7 +29,10 @@ const idsAt = (payload: Record<string, unknown>, sectionKey: string, key: string
 export function assertNoFilesOnCreate(definition: Definition, data: Record<string, unknown>): void {
   for (const f of fileFieldsOf(definition)) {
     if (idsAt(data, f.sectionKey, f.key).length > 0) {
-      throw ValidationError.field(f.path, 'upload files after creating the submission (POST /api/v1/submissions/:id/files), then refer to them');
+      throw ValidationError.field(
+        f.path,
+        'upload files after creating the submission (POST /api/v1/submissions/:id/files), then refer to them',
+      );
     }
   }
 }
@@ -58,16 +65,21 @@ export async function reconcileFileFields(
     for (const id of current.filter((c) => !given.includes(c))) removed.push({ path: f.path, fileId: id });
   }
   for (const r of removed) {
-    await tx.query('UPDATE submission_files SET removed_at = now() WHERE submission_id = $1 AND field = $2 AND file_id = $3 AND removed_at IS NULL', [
-      submission.id,
-      r.path,
-      r.fileId,
-    ]);
+    await tx.query(
+      'UPDATE submission_files SET removed_at = now() WHERE submission_id = $1 AND field = $2 AND file_id = $3 AND removed_at IS NULL',
+      [submission.id, r.path, r.fileId],
+    );
   }
   await recordAuditBatch(
     tx,
     ctx,
-    removed.map((r) => ({ action: 'file.remove', entityType: 'submission', entityId: submission.id, gridId: submission.grid_id, before: { field: r.path, fileId: r.fileId } })),
+    removed.map((r) => ({
+      action: 'file.remove',
+      entityType: 'submission',
+      entityId: submission.id,
+      gridId: submission.grid_id,
+      before: { field: r.path, fileId: r.fileId },
+    })),
   );
   return next;
 }

@@ -51,7 +51,12 @@ export async function unlockBlobs(client: PoolClient, shas: string[]): Promise<v
 }
 
 /** The blob's row (touched when it exists) and a new file row for one upload. */
-export async function insertFile(tx: Queryable, file: StoredFile, uploadedBy: string, field: string): Promise<FileView> {
+export async function insertFile(
+  tx: Queryable,
+  file: StoredFile,
+  uploadedBy: string,
+  field: string,
+): Promise<FileView> {
   await tx.query(
     `INSERT INTO blobs (sha256, size, detected_type) VALUES ($1, $2, $3)
      ON CONFLICT (sha256) DO UPDATE SET last_used_at = now()`,
@@ -66,19 +71,37 @@ export async function insertFile(tx: Queryable, file: StoredFile, uploadedBy: st
 }
 
 /** A submission's answer after its files changed: an edit like any other. */
-export async function setFilePayload(tx: Queryable, submissionId: string, payload: Record<string, unknown>): Promise<void> {
-  await tx.query(`UPDATE submissions SET payload = $2, updated_at = now(), edited_since_rejection = (review_status = 'rejected') WHERE id = $1`, [
+export async function setFilePayload(
+  tx: Queryable,
+  submissionId: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await tx.query(
+    `UPDATE submissions SET payload = $2, updated_at = now(), edited_since_rejection = (review_status = 'rejected') WHERE id = $1`,
+    [submissionId, JSON.stringify(payload)],
+  );
+}
+
+export async function attachFiles(
+  tx: Queryable,
+  submissionId: string,
+  field: string,
+  fileIds: string[],
+): Promise<void> {
+  await tx.query(`INSERT INTO submission_files (submission_id, field, file_id) SELECT $1, $2, unnest($3::bigint[])`, [
     submissionId,
-    JSON.stringify(payload),
+    field,
+    fileIds,
   ]);
 }
 
-export async function attachFiles(tx: Queryable, submissionId: string, field: string, fileIds: string[]): Promise<void> {
-  await tx.query(`INSERT INTO submission_files (submission_id, field, file_id) SELECT $1, $2, unnest($3::bigint[])`, [submissionId, field, fileIds]);
-}
-
 /** Ends these files' place in the field (they stay in the submission's history). */
-export async function detachFiles(tx: Queryable, submissionId: string, fileIds: string[], field?: string): Promise<void> {
+export async function detachFiles(
+  tx: Queryable,
+  submissionId: string,
+  fileIds: string[],
+  field?: string,
+): Promise<void> {
   await tx.query(
     `UPDATE submission_files SET removed_at = now()
       WHERE submission_id = $1 AND file_id = ANY ($2::bigint[]) AND removed_at IS NULL AND ($3::text IS NULL OR field = $3)`,
@@ -88,10 +111,10 @@ export async function detachFiles(tx: Queryable, submissionId: string, fileIds: 
 
 /** The field that holds a file in a submission now, if it does. */
 export async function fieldHolding(db: Queryable, submissionId: string, fileId: string): Promise<string | null> {
-  const ref = await db.query<{ field: string }>('SELECT field FROM submission_files WHERE submission_id = $1 AND file_id = $2 AND removed_at IS NULL', [
-    submissionId,
-    fileId,
-  ]);
+  const ref = await db.query<{ field: string }>(
+    'SELECT field FROM submission_files WHERE submission_id = $1 AND file_id = $2 AND removed_at IS NULL',
+    [submissionId, fileId],
+  );
   return ref.rows[0]?.field ?? null;
 }
 
@@ -106,7 +129,12 @@ export async function filesOf(db: Queryable, submissionId: string): Promise<File
 }
 
 export async function findFile(db: Queryable, fileId: string): Promise<FileView | null> {
-  const row = (await db.query<FileRow>('SELECT id, original_name, size, detected_type, sha256, uploaded_by, uploaded_at FROM files WHERE id = $1', [fileId])).rows[0];
+  const row = (
+    await db.query<FileRow>(
+      'SELECT id, original_name, size, detected_type, sha256, uploaded_by, uploaded_at FROM files WHERE id = $1',
+      [fileId],
+    )
+  ).rows[0];
   return row ? toFileView(row, '') : null;
 }
 
@@ -125,18 +153,40 @@ export async function submissionsHolding(db: Queryable, fileId: string): Promise
        FROM submission_files sf JOIN submissions s ON s.id = sf.submission_id WHERE sf.file_id = $1 ORDER BY s.id`,
     [fileId],
   );
-  return refs.rows.map((r) => ({ submissionId: r.submission_id, gridId: r.grid_id, submittedBy: r.submitted_by, field: r.field, fileId }));
+  return refs.rows.map((r) => ({
+    submissionId: r.submission_id,
+    gridId: r.grid_id,
+    submittedBy: r.submitted_by,
+    field: r.field,
+    fileId,
+  }));
 }
 
 /** Other submissions that hold the same content now. */
-export async function sameContentElsewhere(db: Queryable, shas: string[], submissionId: string): Promise<HoldingSubmission[]> {
-  const result = await db.query<{ file_id: string; submission_id: string; field: string; grid_id: string; submitted_by: string }>(
+export async function sameContentElsewhere(
+  db: Queryable,
+  shas: string[],
+  submissionId: string,
+): Promise<HoldingSubmission[]> {
+  const result = await db.query<{
+    file_id: string;
+    submission_id: string;
+    field: string;
+    grid_id: string;
+    submitted_by: string;
+  }>(
     `SELECT f.id AS file_id, sf.submission_id, sf.field, s.grid_id, s.submitted_by
        FROM files f JOIN submission_files sf ON sf.file_id = f.id JOIN submissions s ON s.id = sf.submission_id
       WHERE f.sha256 = ANY ($1::text[]) AND sf.submission_id <> $2 AND sf.removed_at IS NULL ORDER BY sf.submission_id LIMIT 200`,
     [shas, submissionId],
   );
-  return result.rows.map((r) => ({ submissionId: r.submission_id, gridId: r.grid_id, submittedBy: r.submitted_by, field: r.field, fileId: r.file_id }));
+  return result.rows.map((r) => ({
+    submissionId: r.submission_id,
+    gridId: r.grid_id,
+    submittedBy: r.submitted_by,
+    field: r.field,
+    fileId: r.file_id,
+  }));
 }
 
 /**

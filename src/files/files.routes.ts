@@ -36,7 +36,9 @@ export function filesRoutes(services: { files: FilesService }): RouteSpec[] {
       response: Type.Object({
         files: Type.Array(FileView),
         replaced: Type.Array(Type.String()),
-        duplicates: Type.Array(Type.Object({ fileId: Type.String(), submissionId: Type.String(), field: Type.String() })),
+        duplicates: Type.Array(
+          Type.Object({ fileId: Type.String(), submissionId: Type.String(), field: Type.String() }),
+        ),
       }),
       handler: ({ ctx, params, req }) => files.upload(ctx, params.submissionId!, req),
     }),
@@ -62,19 +64,34 @@ export function filesRoutes(services: { files: FilesService }): RouteSpec[] {
       method: 'get',
       path: '/files/:fileId',
       tag: 'files',
-      summary: 'Download a file (attachment), or `?inline=1` to preview a safe type (raster images, PDF; never SVG or HTML)',
-      query: Type.Object({ inline: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')])) }),
+      summary:
+        'Download a file (attachment), or `?inline=1` to preview a safe type (raster images, PDF; never SVG or HTML)',
+      query: Type.Object({
+        inline: Type.Optional(
+          Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')]),
+        ),
+      }),
       raw: true,
       handler: async ({ ctx, params, query, res }) => {
         const { file, stream } = await files.open(ctx, params.fileId!);
         const wantsInline = query.inline === '1' || query.inline === 'true';
         const inline = wantsInline && INLINE_SAFE.has(file.type);
         res.status(200);
-        res.setHeader('Content-Type', inline ? file.type : file.type === 'text/html' || file.type === 'image/svg+xml' ? 'application/octet-stream' : file.type);
+        res.setHeader(
+          'Content-Type',
+          inline
+            ? file.type
+            : file.type === 'text/html' || file.type === 'image/svg+xml'
+              ? 'application/octet-stream'
+              : file.type,
+        );
         res.setHeader('Content-Length', String(file.size));
         res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', file.name));
         res.setHeader('X-Content-Type-Options', 'nosniff');
-        res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'");
+        res.setHeader(
+          'Content-Security-Policy',
+          "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
         res.setHeader('Cache-Control', 'private, max-age=300');
         res.setHeader('ETag', `"${file.sha256}"`);
         if (wantsInline && !inline) res.setHeader('X-Gridbook-Inline-Refused', `${file.type} is never shown inline`);

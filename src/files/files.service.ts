@@ -4,7 +4,13 @@ import type { Readable } from 'node:stream';
 import { recordAudit, recordAuditBatch } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, PoolClient, Queryable } from '../db/pool.js';
-import { ConflictError, NotFoundError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '../errors/app-error.js';
+import {
+  ConflictError,
+  NotFoundError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../errors/app-error.js';
 import { inTransaction, withTransaction } from '../db/transaction.js';
 import type { Logger } from '../observability/logger.js';
 import { authorizeSubmission, mayReadSubmission } from '../permissions/record-access.js';
@@ -99,15 +105,28 @@ export class FilesService {
     return byPath;
   }
 
-  private async authorize(db: Queryable, ctx: ServiceContext, submissionId: string, action: 'read' | 'edit'): Promise<SubmissionRow> {
-    const { row } = await authorizeSubmission(db, ctx, submissionId, action, { forbiddenMessage: 'Only its submitter changes the files of a submission' });
+  private async authorize(
+    db: Queryable,
+    ctx: ServiceContext,
+    submissionId: string,
+    action: 'read' | 'edit',
+  ): Promise<SubmissionRow> {
+    const { row } = await authorizeSubmission(db, ctx, submissionId, action, {
+      forbiddenMessage: 'Only its submitter changes the files of a submission',
+    });
     if (action === 'edit' && row.review_status !== 'draft' && row.review_status !== 'rejected') {
-      throw new ConflictError(`Files can change only on drafts and rejected submissions (this one is ${row.review_status})`);
+      throw new ConflictError(
+        `Files can change only on drafts and rejected submissions (this one is ${row.review_status})`,
+      );
     }
     return row;
   }
 
-  async upload(ctx: ServiceContext, submissionId: string, req: Readable & { headers: IncomingHttpHeaders }): Promise<UploadResult> {
+  async upload(
+    ctx: ServiceContext,
+    submissionId: string,
+    req: Readable & { headers: IncomingHttpHeaders },
+  ): Promise<UploadResult> {
     const row = await this.authorize(this.deps.pool, ctx, submissionId, 'edit');
     const fields = await this.fileFields(row);
     const { field, files } = await receiveUpload(req, {
@@ -117,7 +136,10 @@ export class FilesService {
       resolveField: (name) => {
         const found = fields.get(name.trim());
         if (!found) {
-          throw ValidationError.field('field', `"${name}" is not a file field of this form (file fields: ${[...new Set([...fields.values()].map((f) => f.path))].join(', ') || 'none'})`);
+          throw ValidationError.field(
+            'field',
+            `"${name}" is not a file field of this form (file fields: ${[...new Set([...fields.values()].map((f) => f.path))].join(', ') || 'none'})`,
+          );
         }
         return found;
       },
@@ -139,7 +161,12 @@ export class FilesService {
   }
 
   /** Stores the accepted files and attaches them, in one transaction, under their blobs' locks. */
-  private async store(ctx: ServiceContext, submission: SubmissionRow, field: FileField, files: StagedFile[]): Promise<UploadResult> {
+  private async store(
+    ctx: ServiceContext,
+    submission: SubmissionRow,
+    field: FileField,
+    files: StagedFile[],
+  ): Promise<UploadResult> {
     const client = await this.deps.pool.connect();
     const shas = [...new Set(files.map((f) => f.sha256))];
     try {
@@ -155,16 +182,25 @@ export class FilesService {
           throw error;
         }
       }
-      return await inTransaction(client, (tx) => this.attach(tx, ctx, submission, field, files), { translateErrors: false });
+      return await inTransaction(client, (tx) => this.attach(tx, ctx, submission, field, files), {
+        translateErrors: false,
+      });
     } finally {
       await unlockBlobs(client, shas);
       client.release();
     }
   }
 
-  private async attach(tx: PoolClient, ctx: ServiceContext, before: SubmissionRow, field: FileField, files: StagedFile[]): Promise<UploadResult> {
+  private async attach(
+    tx: PoolClient,
+    ctx: ServiceContext,
+    before: SubmissionRow,
+    field: FileField,
+    files: StagedFile[],
+  ): Promise<UploadResult> {
     const locked = (await findSubmission(tx, before.id, { forUpdate: true }))!;
-    if (locked.review_status !== 'draft' && locked.review_status !== 'rejected') throw new ConflictError('This submission is no longer editable');
+    if (locked.review_status !== 'draft' && locked.review_status !== 'rejected')
+      throw new ConflictError('This submission is no longer editable');
     const views: FileView[] = [];
     for (const file of files) views.push(await insertFile(tx, file, ctx.actor!.id, field.path));
 
@@ -194,10 +230,20 @@ export class FilesService {
   }
 
   /** Where else the same content appears, among the places the caller may see. */
-  private async duplicates(db: Queryable, ctx: ServiceContext, submissionId: string, views: FileView[]): Promise<UploadResult['duplicates']> {
+  private async duplicates(
+    db: Queryable,
+    ctx: ServiceContext,
+    submissionId: string,
+    views: FileView[],
+  ): Promise<UploadResult['duplicates']> {
     const visible: UploadResult['duplicates'] = [];
-    for (const r of await sameContentElsewhere(db, views.map((v) => v.sha256), submissionId)) {
-      if (await mayReadSubmission(db, ctx.actor!, r)) visible.push({ fileId: r.fileId, submissionId: r.submissionId, field: r.field });
+    for (const r of await sameContentElsewhere(
+      db,
+      views.map((v) => v.sha256),
+      submissionId,
+    )) {
+      if (await mayReadSubmission(db, ctx.actor!, r))
+        visible.push({ fileId: r.fileId, submissionId: r.submissionId, field: r.field });
     }
     return visible;
   }
@@ -221,7 +267,13 @@ export class FilesService {
         section[fieldKey] = ((section[fieldKey] as string[] | undefined) ?? []).filter((id) => id !== fileId);
         await setFilePayload(tx, submissionId, { ...row.payload, [sectionKey]: section });
         await detachFiles(tx, submissionId, [fileId]);
-        await recordAudit(tx, ctx, { action: 'file.remove', entityType: 'submission', entityId: submissionId, gridId: row.grid_id, before: { field: fieldPath, fileId } });
+        await recordAudit(tx, ctx, {
+          action: 'file.remove',
+          entityType: 'submission',
+          entityId: submissionId,
+          gridId: row.grid_id,
+          before: { field: fieldPath, fileId },
+        });
       },
       { translateErrors: false },
     );
@@ -271,15 +323,23 @@ export class FilesService {
     const cutoff = Date.now() - grace * 3_600_000;
     for await (const blob of this.deps.store.list()) {
       if (blob.modifiedAt.getTime() > cutoff) continue;
-      if (!(await blobRecorded(this.deps.pool, blob.sha256)) && (await this.deleteBlob(blob.sha256, false))) orphans.push(blob.sha256);
+      if (!(await blobRecorded(this.deps.pool, blob.sha256)) && (await this.deleteBlob(blob.sha256, false)))
+        orphans.push(blob.sha256);
     }
     const staged = await this.cleanStaging();
     if (files.length || blobs.length || orphans.length || staged) {
       const system: ServiceContext = { actor: null, requestId: null, ip: null };
       await recordAuditBatch(this.deps.pool, system, [
-        { action: 'files.cleanup', entityType: 'files', after: { files: files.map((f) => f.id), blobs, orphans, staged } },
+        {
+          action: 'files.cleanup',
+          entityType: 'files',
+          after: { files: files.map((f) => f.id), blobs, orphans, staged },
+        },
       ]);
-      this.deps.logger.info({ files: files.length, blobs: blobs.length, orphans: orphans.length, staged }, 'file clean-up removed unreferenced data');
+      this.deps.logger.info(
+        { files: files.length, blobs: blobs.length, orphans: orphans.length, staged },
+        'file clean-up removed unreferenced data',
+      );
     }
     return { files: files.length, blobs, orphans, staged };
   }
@@ -289,7 +349,9 @@ export class FilesService {
     const client = await this.deps.pool.connect();
     try {
       await lockBlobs(client, [sha256]);
-      const gone = withRow ? await deleteUnusedBlob(client, sha256, this.deps.graceHours) : !(await blobRecorded(client, sha256));
+      const gone = withRow
+        ? await deleteUnusedBlob(client, sha256, this.deps.graceHours)
+        : !(await blobRecorded(client, sha256));
       if (!gone) return false;
       await this.deps.store.delete(sha256);
       return true;

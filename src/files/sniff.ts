@@ -6,7 +6,8 @@
 export const SNIFF_BYTES = 4096;
 
 const startsWith = (head: Buffer, bytes: number[], offset = 0) => bytes.every((b, i) => head[offset + i] === b);
-const ascii = (head: Buffer, text: string, offset = 0) => head.subarray(offset, offset + text.length).toString('latin1') === text;
+const ascii = (head: Buffer, text: string, offset = 0) =>
+  head.subarray(offset, offset + text.length).toString('latin1') === text;
 
 function textOf(head: Buffer): string | null {
   // Text: valid UTF-8 (BOM allowed) with no NUL bytes in what we looked at.
@@ -35,8 +36,10 @@ export function sniffType(head: Buffer): string {
   const text = textOf(head);
   if (text === null) return 'application/octet-stream';
   const start = text.trimStart().slice(0, 512).toLowerCase();
-  if (start.startsWith('<svg') || (start.startsWith('<?xml') && /<svg[\s>]/.test(text.toLowerCase()))) return 'image/svg+xml';
-  if (/^<!doctype html|^<html|^<head|^<body|^<script|^<iframe/.test(start) || /<html[\s>]|<script[\s>]/.test(start)) return 'text/html';
+  if (start.startsWith('<svg') || (start.startsWith('<?xml') && /<svg[\s>]/.test(text.toLowerCase())))
+    return 'image/svg+xml';
+  if (/^<!doctype html|^<html|^<head|^<body|^<script|^<iframe/.test(start) || /<html[\s>]|<script[\s>]/.test(start))
+    return 'text/html';
   if (start.startsWith('<?xml')) return 'application/xml';
   if (start.startsWith('{') || start.startsWith('[')) {
     try {

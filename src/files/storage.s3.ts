@@ -36,7 +36,9 @@ export class S3BlobStore implements BlobStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       credentials:
-        options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
+        options.accessKeyId && options.secretAccessKey
+          ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey }
+          : undefined,
     });
   }
 
@@ -76,7 +78,9 @@ export class S3BlobStore implements BlobStore {
 
   async open(sha256: string): Promise<Readable> {
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }));
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(sha256) }),
+      );
       return result.Body as Readable;
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey') throw new BlobMissingError(sha256);
@@ -91,13 +95,20 @@ export class S3BlobStore implements BlobStore {
   /** `<prefix><name>`: a PUT replaces an object whole. */
   async putObject(name: string, body: string): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.options.bucket, Key: `${this.options.prefix}${assertObjectName(name)}`, Body: body, ContentType: 'application/json' }),
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: `${this.options.prefix}${assertObjectName(name)}`,
+        Body: body,
+        ContentType: 'application/json',
+      }),
     );
   }
 
   async getObject(name: string): Promise<string | null> {
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: `${this.options.prefix}${assertObjectName(name)}` }));
+      const result = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: `${this.options.prefix}${assertObjectName(name)}` }),
+      );
       return (await result.Body?.transformToString('utf8')) ?? null;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -110,7 +121,11 @@ export class S3BlobStore implements BlobStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: `${this.options.prefix}blobs/`, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.options.bucket,
+          Prefix: `${this.options.prefix}blobs/`,
+          ContinuationToken: token,
+        }),
       );
       for (const item of page.Contents ?? []) {
         const sha256 = item.Key?.slice(`${this.options.prefix}blobs/`.length) ?? '';

@@ -27,7 +27,11 @@ export interface StagedFile {
 
 export class StorageFullError extends AppError {
   constructor() {
-    super('SERVICE_UNAVAILABLE', 507, 'The file store is full: the upload was not stored. Try again later or ask an administrator.');
+    super(
+      'SERVICE_UNAVAILABLE',
+      507,
+      'The file store is full: the upload was not stored. Try again later or ask an administrator.',
+    );
   }
 }
 
@@ -43,12 +47,7 @@ const UNSAFE_NAME_CHARACTERS = /[\u0000-\u001f\u007f-\u009f"\u061c\u200e\u200f\u
 /** Keeps a readable name: no path, no control or direction characters, at most 255 characters. */
 export function sanitizeFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base
-    .normalize('NFC')
-    .replace(UNSAFE_NAME_CHARACTERS, '')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 255);
+  const clean = base.normalize('NFC').replace(UNSAFE_NAME_CHARACTERS, '').replace(/^\.+/, '').trim().slice(0, 255);
   return clean || 'file';
 }
 
@@ -66,7 +65,9 @@ export async function receiveUpload<F>(
   options: ReceiveOptions<F>,
 ): Promise<{ field: F; files: StagedFile[] }> {
   if (!String(req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
-    throw new UnsupportedMediaTypeError('Send files as multipart/form-data: a "field" part, then one or more "file" parts');
+    throw new UnsupportedMediaTypeError(
+      'Send files as multipart/form-data: a "field" part, then one or more "file" parts',
+    );
   }
   await mkdir(options.stagingDir, { recursive: true });
   const staged: StagedFile[] = [];
@@ -96,7 +97,8 @@ export async function receiveUpload<F>(
         return;
       }
       parser.on('field', (name, value) => {
-        if (name !== 'field') return fail(new BadRequestError(`Unexpected part "${name}": send "field" then "file" parts`));
+        if (name !== 'field')
+          return fail(new BadRequestError(`Unexpected part "${name}": send "field" then "file" parts`));
         try {
           field = options.resolveField(value);
         } catch (error) {
@@ -105,7 +107,8 @@ export async function receiveUpload<F>(
       });
       parser.on('file', (name, stream, info) => {
         if (failed) return stream.resume();
-        if (name !== 'file') return fail(new BadRequestError(`Unexpected part "${name}": send "field" then "file" parts`));
+        if (name !== 'file')
+          return fail(new BadRequestError(`Unexpected part "${name}": send "field" then "file" parts`));
         if (field === null) return fail(new BadRequestError('The "field" part must come before the files'));
         const limit = options.maxBytesFor(field);
         const stagedPath = path.join(options.stagingDir, `${randomUUID()}.part`);
@@ -114,7 +117,13 @@ export async function receiveUpload<F>(
         const head: Buffer[] = [];
         let headBytes = 0;
         let size = 0;
-        const file: StagedFile = { originalName: sanitizeFileName(info.filename), stagedPath, sha256: '', size: 0, detectedType: '' };
+        const file: StagedFile = {
+          originalName: sanitizeFileName(info.filename),
+          stagedPath,
+          sha256: '',
+          size: 0,
+          detectedType: '',
+        };
         staged.push(file);
         writing.push(
           new Promise<void>((done, error) => {
@@ -133,7 +142,11 @@ export async function receiveUpload<F>(
             stream.unpipe(out);
             out.destroy();
             stream.resume();
-            fail(new PayloadTooLargeError(`${file.originalName} is larger than ${limit} bytes, the most this field accepts`));
+            fail(
+              new PayloadTooLargeError(
+                `${file.originalName} is larger than ${limit} bytes, the most this field accepts`,
+              ),
+            );
             return;
           }
           hash.update(chunk);

@@ -2,7 +2,14 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { GridsService } from './grids.service.js';
 import { Cursor } from '../users/users.routes.js';
-import { AddMemberInput, ChangeMemberRoleInput, CreateGridInput, GridView, MemberView, PatchGridInput } from './grids.schema.js';
+import {
+  AddMemberInput,
+  ChangeMemberRoleInput,
+  CreateGridInput,
+  GridView,
+  MemberView,
+  PatchGridInput,
+} from './grids.schema.js';
 
 export function gridsRoutes(services: { grids: GridsService }): RouteSpec[] {
   const { grids } = services;
@@ -14,7 +21,8 @@ export function gridsRoutes(services: { grids: GridsService }): RouteSpec[] {
       summary: 'Grids the caller may see',
       query: Type.Intersect([Cursor, Type.Object({ includeDeleted: Type.Optional(Type.Boolean({ default: false })) })]),
       response: Type.Array(GridView),
-      handler: ({ ctx, query }) => grids.list(ctx, { limit: query.limit, afterId: query.after, includeDeleted: query.includeDeleted }),
+      handler: ({ ctx, query }) =>
+        grids.list(ctx, { limit: query.limit, afterId: query.after, includeDeleted: query.includeDeleted }),
     }),
     route({
       method: 'post',

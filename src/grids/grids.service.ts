@@ -72,7 +72,10 @@ export class GridsService {
         [actor.id, input.slug, input.title.trim(), input.description],
       );
       const grid = result.rows[0]!;
-      await tx.query(`INSERT INTO grid_members (grid_id, user_id, role) VALUES ($1, $2, 'manager')`, [grid.id, actor.id]);
+      await tx.query(`INSERT INTO grid_members (grid_id, user_id, role) VALUES ($1, $2, 'manager')`, [
+        grid.id,
+        actor.id,
+      ]);
       await recordAudit(tx, ctx, {
         action: 'grid.create',
         entityType: 'grid',

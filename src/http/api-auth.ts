@@ -17,7 +17,12 @@ export function apiAuthentication(deps: { pool: Queryable; tokens: TokensService
     const meta = requestMetaOf(res);
     const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
     const accept = req.get('accept-language');
-    const context: ServiceContext = { actor: null, requestId: meta.requestId, ip: meta.ip, languages: [lang, accept].filter((l): l is string => !!l).map((l) => l.slice(0, 500)) };
+    const context: ServiceContext = {
+      actor: null,
+      requestId: meta.requestId,
+      ip: meta.ip,
+      languages: [lang, accept].filter((l): l is string => !!l).map((l) => l.slice(0, 500)),
+    };
     res.locals.serviceContext = context;
     try {
       let userId: string | null = null;

@@ -4,7 +4,11 @@ import { gridsRoutes } from '../grids/grids.routes.js';
 import type { Runtime } from '../runtime.js';
 import { templatesRoutes } from '../templates/templates.routes.js';
 import { usersRoutes } from '../users/users.routes.js';
-import { SUBMISSION_BATCH_BODY_LIMIT, SUBMISSION_BATCH_PATH, submissionsRoutes } from '../submissions/submissions.routes.js';
+import {
+  SUBMISSION_BATCH_BODY_LIMIT,
+  SUBMISSION_BATCH_PATH,
+  submissionsRoutes,
+} from '../submissions/submissions.routes.js';
 import { filesRoutes } from '../files/files.routes.js';
 import { exportsRoutes } from '../exports/exports.routes.js';
 import { reviewRoutes } from '../review/review.routes.js';
@@ -51,7 +55,8 @@ export function createApiRouter(rt: Runtime): { v1: Router; docs: Router } {
     res.json(doc);
   });
   v1.use(requireJson);
-  const json = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  const json = (limit: string) =>
+    express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
   // The batch endpoint's larger limit, still before parsing (and authentication); the general
   // parser below skips a body already read.
   v1.post(SUBMISSION_BATCH_PATH, json(SUBMISSION_BATCH_BODY_LIMIT));

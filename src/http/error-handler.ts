@@ -26,7 +26,11 @@ function fromHttpError(error: HttpishError): AppError | null {
     case 'charset.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', 415, error.message ?? 'Unsupported encoding');
     default:
-      return new AppError(status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', status, error.expose && error.message ? error.message : 'Bad request');
+      return new AppError(
+        status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST',
+        status,
+        error.expose && error.message ? error.message : 'Bad request',
+      );
   }
 }
 

@@ -30,7 +30,9 @@ export async function checkReadiness(pool: Pool, redis: Redis): Promise<Readines
   );
   const migrations = withTimeout(pendingMigrations(pool), 2000, 'PostgreSQL').then(
     (pending): ReadinessCheck =>
-      pending.length ? { name: 'migrations', ok: false, detail: `pending: ${pending.join(', ')}` } : { name: 'migrations', ok: true },
+      pending.length
+        ? { name: 'migrations', ok: false, detail: `pending: ${pending.join(', ')}` }
+        : { name: 'migrations', ok: true },
     (e: Error): ReadinessCheck => ({ name: 'migrations', ok: false, detail: e.message }),
   );
   return Promise.all([postgres, redisCheck, migrations]);
@@ -53,7 +55,10 @@ export function healthRoutes(deps: { pool: Pool; redis: Redis; isDraining: () =>
             success: false,
             error: {
               code: 'SERVICE_UNAVAILABLE',
-              message: `Not ready: ${checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.detail})`).join('; ')}`,
+              message: `Not ready: ${checks
+                .filter((c) => !c.ok)
+                .map((c) => `${c.name} (${c.detail})`)
+                .join('; ')}`,
               details: checks.filter((c) => !c.ok).map((c) => ({ path: c.name, message: c.detail ?? 'failed' })),
             },
           },

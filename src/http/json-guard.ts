@@ -6,7 +6,11 @@ export const MAX_JSON_DEPTH = 64;
 
 export type JsonProblem = { status: 400 | 422; path: string; message: string } | null;
 
-const pathOf = (parts: (string | number)[]) => parts.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(body)';
+const pathOf = (parts: (string | number)[]) =>
+  parts
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '') || '(body)';
 
 type Found = { status: 400 | 422; message: string; path: (string | number)[] };
 
@@ -21,13 +25,19 @@ export function jsonProblem(body: unknown): JsonProblem {
   const found = inspect(body, 0);
   if (!found) return null;
   const parts = found.path.reverse();
-  return { status: found.status, path: pathOf(found.status === 400 ? parts.slice(0, 8) : parts), message: found.message };
+  return {
+    status: found.status,
+    path: pathOf(found.status === 400 ? parts.slice(0, 8) : parts),
+    message: found.message,
+  };
 }
 
 function inspect(value: unknown, depth: number): Found | null {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) return { status: 422, path: [], message: 'holds a NUL character, which cannot be stored' };
-    if (!value.isWellFormed()) return { status: 422, path: [], message: 'holds an unpaired UTF-16 surrogate, which cannot be stored' };
+    if (value.includes('\u0000'))
+      return { status: 422, path: [], message: 'holds a NUL character, which cannot be stored' };
+    if (!value.isWellFormed())
+      return { status: 422, path: [], message: 'holds an unpaired UTF-16 surrogate, which cannot be stored' };
     return null;
   }
   if (value === null || typeof value !== 'object') return null;
@@ -35,15 +45,16 @@ function inspect(value: unknown, depth: number): Found | null {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = inspect(value[i], depth + 1);
-      if (found) return found.path.push(i), found;
+      if (found) return (found.path.push(i), found);
     }
     return null;
   }
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    if (key.includes('\u0000') || !key.isWellFormed()) return { status: 422, path: [], message: 'holds a key with a NUL character or an unpaired surrogate' };
+    if (key.includes('\u0000') || !key.isWellFormed())
+      return { status: 422, path: [], message: 'holds a key with a NUL character or an unpaired surrogate' };
     const found = inspect((value as Record<string, unknown>)[key], depth + 1);
-    if (found) return found.path.push(key), found;
+    if (found) return (found.path.push(key), found);
   }
   return null;
 }
@@ -52,7 +63,11 @@ function inspect(value: unknown, depth: number): Found | null {
 export function guardJsonBody(req: Request, res: Response, next: NextFunction): void {
   const problem = req.body === undefined ? null : jsonProblem(req.body);
   if (!problem) return next();
-  sendError(res, problem.status, problem.status === 400 ? 'BAD_REQUEST' : 'VALIDATION_FAILED', `${problem.path}: ${problem.message}`, [
-    { path: problem.path, message: problem.message },
-  ]);
+  sendError(
+    res,
+    problem.status,
+    problem.status === 400 ? 'BAD_REQUEST' : 'VALIDATION_FAILED',
+    `${problem.path}: ${problem.message}`,
+    [{ path: problem.path, message: problem.message }],
+  );
 }

@@ -26,7 +26,10 @@ const ErrorEnvelope = {
               message: { type: 'string' },
               code: { type: 'string' },
               label: { type: 'string', description: "DUPLICATE_VALUE: the field's label" },
-              submissionId: { type: 'string', description: 'DUPLICATE_VALUE: the submission holding the value, when the caller may read it' },
+              submissionId: {
+                type: 'string',
+                description: 'DUPLICATE_VALUE: the submission holding the value, when the caller may read it',
+              },
             },
           },
         },
@@ -42,12 +45,22 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const query = plain(r.query);
     const queryParams = query
-      ? Object.entries((query.properties ?? (query.allOf as { properties?: object }[] | undefined)?.reduce((acc, s) => ({ ...acc, ...s.properties }), {}) ?? {}) as Record<string, unknown>).map(
-          ([name, schema]) => ({ name, in: 'query', required: false, schema }),
-        )
+      ? Object.entries(
+          (query.properties ??
+            (query.allOf as { properties?: object }[] | undefined)?.reduce(
+              (acc, s) => ({ ...acc, ...s.properties }),
+              {},
+            ) ??
+            {}) as Record<string, unknown>,
+        ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
       : [];
     const status = String(r.status ?? 200);
     paths[path] ??= {};
@@ -57,20 +70,35 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string, version:
       operationId: `${r.method}${r.path.replace(/[:/{}-]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       ...(r.public ? { security: [] } : {}),
       parameters: [...params, ...queryParams],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: plain(r.body) } } } }
+        : {}),
       responses: {
         [status]: {
           description: 'Success',
           content: {
             'application/json': {
-              schema: { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data: plain(r.response) ?? {} } },
+              schema: {
+                type: 'object',
+                required: ['success', 'data'],
+                properties: { success: { const: true }, data: plain(r.response) ?? {} },
+              },
             },
           },
         },
         ...Object.fromEntries(
-          (r.errors ?? []).map((e) => [String(e.status), { description: e.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+          (r.errors ?? []).map((e) => [
+            String(e.status),
+            {
+              description: e.description,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          ]),
         ),
-        default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        default: {
+          description: 'Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     };
   }

@@ -56,7 +56,8 @@ export function contextOf(res: Response): ServiceContext {
 export function mountRoutes(router: Router, routes: RouteSpec[]): void {
   for (const spec of routes) {
     const validateBody = spec.body && spec.bodyCheckedBy !== 'service' ? compileValidator(spec.body) : null;
-    const validateQuery = spec.query && spec.queryCheckedBy !== 'service' ? compileValidator(spec.query, { coerce: true }) : null;
+    const validateQuery =
+      spec.query && spec.queryCheckedBy !== 'service' ? compileValidator(spec.query, { coerce: true }) : null;
     router[spec.method](spec.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const ctx = contextOf(res);

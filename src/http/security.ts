@@ -31,7 +31,10 @@ export function securityHeaders(opts: { https: boolean }) {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as Response).locals.cspNonce}'`],
+        scriptSrc: [
+          "'self'",
+          (_req: IncomingMessage, res: ServerResponse) => `'nonce-${(res as Response).locals.cspNonce}'`,
+        ],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
@@ -52,7 +55,8 @@ export function securityHeaders(opts: { https: boolean }) {
     },
   });
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!(req.path === '/admin' || req.path.startsWith('/admin/') || req.path.startsWith('/api/docs'))) return strict(req, res, next);
+    if (!(req.path === '/admin' || req.path.startsWith('/admin/') || req.path.startsWith('/api/docs')))
+      return strict(req, res, next);
     res.locals.cspNonce = randomBytes(18).toString('base64');
     admin(req, res, next);
   };
@@ -81,13 +85,18 @@ export function sameOriginForCookieWrites(publicUrl: string) {
     const fetchSite = req.get('sec-fetch-site');
     const origin = originOf(req.get('origin')) ?? originOf(req.get('referer'));
     const ownOrigin = `${req.protocol}://${req.get('host')}`;
-    const sameOrigin = origin === null ? fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none'
-      : origin === publicOrigin || origin === ownOrigin;
+    const sameOrigin =
+      origin === null
+        ? fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none'
+        : origin === publicOrigin || origin === ownOrigin;
     if (sameOrigin && fetchSite !== 'cross-site' && fetchSite !== 'same-site') return next();
     if (req.path.startsWith('/api/')) {
       sendError(res, 403, 'FORBIDDEN', 'Cross-site request refused: the Origin of this request is not this site');
     } else {
-      res.status(403).type('text/plain').send('Cross-site request refused: the Origin of this request is not this site');
+      res
+        .status(403)
+        .type('text/plain')
+        .send('Cross-site request refused: the Origin of this request is not this site');
     }
   };
 }

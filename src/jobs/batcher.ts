@@ -24,7 +24,13 @@ export class Batcher<K, R> {
 
   constructor(
     private readonly run: (keys: K[]) => Promise<Map<K, R>>,
-    private readonly options: { maxSize: number; maxWaitMs: number; maxInFlight?: number; minSize?: number; fillWaitMs?: number },
+    private readonly options: {
+      maxSize: number;
+      maxWaitMs: number;
+      maxInFlight?: number;
+      minSize?: number;
+      fillWaitMs?: number;
+    },
   ) {}
 
   submit(key: K): Promise<R> {
@@ -87,7 +93,8 @@ export class Batcher<K, R> {
       return;
     }
     const filling = this.inFlight > 0 && this.pending.length < this.minSize;
-    const due = this.pending[0]!.at + (filling ? (this.options.fillWaitMs ?? this.options.maxWaitMs) : this.options.maxWaitMs);
+    const due =
+      this.pending[0]!.at + (filling ? (this.options.fillWaitMs ?? this.options.maxWaitMs) : this.options.maxWaitMs);
     // An earlier due time (the batch reached minSize) replaces a later timer.
     if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);

@@ -75,21 +75,40 @@ export function createQueues(
   const exports = new Queue(QUEUES.exports, {
     connection,
     prefix,
-    defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 100 },
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: true,
+      removeOnFail: 100,
+    },
   });
   // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
-  const webhooks = new Queue(QUEUES.webhooks, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+  const webhooks = new Queue(QUEUES.webhooks, {
+    connection,
+    prefix,
+    defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+  });
   // A compaction resumes where it stopped: a few attempts, spaced (a swap waits for its lock).
   const compactions = new Queue(QUEUES.compactions, {
     connection,
     prefix,
-    defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: 100 },
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 10_000 },
+      removeOnComplete: true,
+      removeOnFail: 100,
+    },
   });
   // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
   const conversions = new Queue(QUEUES.conversions, {
     connection,
     prefix,
-    defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true },
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    },
   });
   const all = () => [maintenance, submissions, exports, webhooks, compactions, conversions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.

@@ -22,7 +22,10 @@ export function httpMetrics(metrics: Metrics) {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: req.method, route: routeOf(req), status: String(res.statusCode) }, seconds);
+      metrics.httpDuration.observe(
+        { method: req.method, route: routeOf(req), status: String(res.statusCode) },
+        seconds,
+      );
     });
     next();
   };
@@ -34,10 +37,18 @@ export function accessLog(logger: Logger) {
     // pino-http types a logger of its own custom levels; ours is the plain pino logger.
     logger: logger as never,
     genReqId: (_req, res) => requestMetaOf(res as Response).requestId,
-    customLogLevel: (_req, res, err): LevelWithSilent => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)$/.test(req.url ?? '') || (req.url ?? '').startsWith('/admin/frontend/') },
+    customLogLevel: (_req, res, err): LevelWithSilent =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    autoLogging: {
+      ignore: (req) =>
+        /^\/(healthz|readyz|metrics)$/.test(req.url ?? '') || (req.url ?? '').startsWith('/admin/frontend/'),
+    },
     serializers: {
-      req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: req.url.split('?')[0], ip: req.remoteAddress }),
+      req: (req: { method: string; url: string; remoteAddress?: string }) => ({
+        method: req.method,
+        url: req.url.split('?')[0],
+        ip: req.remoteAddress,
+      }),
       res: (res: { statusCode: number }) => ({ status: res.statusCode }),
     },
     wrapSerializers: false,
@@ -45,7 +56,8 @@ export function accessLog(logger: Logger) {
   });
 }
 
-const isLoopback = (address: string | undefined) => address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+const isLoopback = (address: string | undefined) =>
+  address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 
 /**
  * /metrics in Prometheus format. Protected: with a token configured it needs `Authorization: Bearer
@@ -56,7 +68,14 @@ export function metricsEndpoint(metrics: Metrics, token: string | undefined) {
   return async (req: Request, res: Response) => {
     const authorized = token ? req.get('authorization') === `Bearer ${token}` : isLoopback(req.socket.remoteAddress);
     if (!authorized) {
-      sendError(res, token ? 401 : 403, token ? 'UNAUTHENTICATED' : 'FORBIDDEN', token ? 'A metrics token is required' : 'Metrics are served to this machine only: set METRICS_TOKEN or METRICS_PORT');
+      sendError(
+        res,
+        token ? 401 : 403,
+        token ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+        token
+          ? 'A metrics token is required'
+          : 'Metrics are served to this machine only: set METRICS_TOKEN or METRICS_PORT',
+      );
       return;
     }
     res.setHeader('Content-Type', metrics.registry.contentType);

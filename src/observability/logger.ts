@@ -51,7 +51,13 @@ export function createLogger(level: string, name = 'gridbook', options: LoggerOp
   };
   if (options.destination) return pino(settings, options.destination);
   if (options.pretty) {
-    return pino({ ...settings, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({
+      ...settings,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
   }
   return pino(settings);
 }

@@ -16,7 +16,10 @@ type Engine = (file: string, options: object, callback: RenderCallback) => void;
  * serif; we link Roboto, served by the panel, in their place.
  */
 export function withoutThirdPartyFonts(html: string): string {
-  return html.replace(/<link[^>]+href="https:\/\/fonts\.(googleapis|gstatic)\.com[^"]*"[^>]*>/g, '<link href="/admin/assets/fonts/roboto.css" rel="stylesheet">');
+  return html.replace(
+    /<link[^>]+href="https:\/\/fonts\.(googleapis|gstatic)\.com[^"]*"[^>]*>/g,
+    '<link href="/admin/assets/fonts/roboto.css" rel="stylesheet">',
+  );
 }
 
 /** A link back to the panel, always in sight at the foot of the board's sidebar (outside React's root). */
@@ -62,7 +65,15 @@ export function queueBoard(queues: Queue[], isAdmin: (userId: string) => Promise
     if (!userId) return res.redirect('/admin/login');
     try {
       if (await isAdmin(userId)) return next();
-      res.status(403).type('html').send(refusalPage('The queue board is for administrators', 'The job queues are looked after by administrators. If something seems stuck, ask one of them.'));
+      res
+        .status(403)
+        .type('html')
+        .send(
+          refusalPage(
+            'The queue board is for administrators',
+            'The job queues are looked after by administrators. If something seems stuck, ask one of them.',
+          ),
+        );
     } catch (error) {
       next(error);
     }

@@ -63,11 +63,15 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
     child.on('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'ENOENT'
-          ? new Error(`${command} is not installed: install the PostgreSQL client tools (Debian: apt-get install postgresql-client)`)
+          ? new Error(
+              `${command} is not installed: install the PostgreSQL client tools (Debian: apt-get install postgresql-client)`,
+            )
           : error,
       );
     });
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${stderr.trim()}`)),
+    );
   });
 }
 
@@ -79,9 +83,15 @@ async function sha256File(file: string): Promise<string> {
 
 const COUNTED = ['users', 'grids', 'templates', 'submissions', 'files', 'audit_log'];
 
-export async function createBackup(databaseUrl: string, store: BlobStore, dir: string, progress: Progress = () => {}): Promise<BackupManifest> {
+export async function createBackup(
+  databaseUrl: string,
+  store: BlobStore,
+  dir: string,
+  progress: Progress = () => {},
+): Promise<BackupManifest> {
   await mkdir(path.join(dir, 'blobs'), { recursive: true });
-  if ((await readdir(dir)).some((name) => name !== 'blobs')) throw new Error(`${dir} is not empty: choose a new directory for the backup`);
+  if ((await readdir(dir)).some((name) => name !== 'blobs'))
+    throw new Error(`${dir} is not empty: choose a new directory for the backup`);
   const client = new pg.Client({ ...connectionConfig(databaseUrl), application_name: 'gridbook-backup' });
   await client.connect();
   try {
@@ -90,15 +100,32 @@ export async function createBackup(databaseUrl: string, store: BlobStore, dir: s
     const snapshot = (await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s')).rows[0]!.s;
     const counts: Record<string, number> = {};
     for (const table of COUNTED) {
-      counts[table] = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).rows[0]!.n);
+      counts[table] = Number(
+        (await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(table)}`)).rows[0]!.n,
+      );
     }
-    const migrations = (await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY run_on, id')).rows.map((r) => r.name);
-    const blobs = (await client.query<{ sha256: string; size: string }>('SELECT sha256, size FROM blobs ORDER BY sha256')).rows;
+    const migrations = (
+      await client.query<{ name: string }>('SELECT name FROM pgmigrations ORDER BY run_on, id')
+    ).rows.map((r) => r.name);
+    const blobs = (
+      await client.query<{ sha256: string; size: string }>('SELECT sha256, size FROM blobs ORDER BY sha256')
+    ).rows;
 
     progress('dumping the database (pg_dump)...');
     const dumpFile = path.join(dir, 'database.dump');
     const { dbname, env } = libpq(databaseUrl);
-    await run('pg_dump', ['--format=custom', '--no-owner', '--no-acl', `--snapshot=${snapshot}`, `--file=${dumpFile}`, `--dbname=${dbname}`], env);
+    await run(
+      'pg_dump',
+      [
+        '--format=custom',
+        '--no-owner',
+        '--no-acl',
+        `--snapshot=${snapshot}`,
+        `--file=${dumpFile}`,
+        `--dbname=${dbname}`,
+      ],
+      env,
+    );
     await client.query('COMMIT');
 
     const missing: string[] = [];
@@ -112,7 +139,8 @@ export async function createBackup(databaseUrl: string, store: BlobStore, dir: s
         const source = await store.open(sha256);
         source.on('data', (chunk: Buffer) => hash.update(chunk));
         await pipeline(source, createWriteStream(target));
-        if (hash.digest('hex') !== sha256) throw new Error(`the stored content of blob ${sha256} does not match its hash`);
+        if (hash.digest('hex') !== sha256)
+          throw new Error(`the stored content of blob ${sha256} does not match its hash`);
         bytes += (await stat(target)).size;
       } catch (error) {
         // Purged by the clean-up after the snapshot (it was unreferenced): recorded, not fatal.
@@ -144,9 +172,12 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
   try {
     manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
   } catch (error) {
-    throw new Error(`${dir} is not a Gridbook backup (no readable manifest.json): ${(error as Error).message}`, { cause: error });
+    throw new Error(`${dir} is not a Gridbook backup (no readable manifest.json): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (manifest.format !== BACKUP_FORMAT) throw new Error(`${dir}: unknown backup format ${String(manifest.format)} (expected ${BACKUP_FORMAT})`);
+  if (manifest.format !== BACKUP_FORMAT)
+    throw new Error(`${dir}: unknown backup format ${String(manifest.format)} (expected ${BACKUP_FORMAT})`);
   return manifest;
 }
 
@@ -176,13 +207,18 @@ export async function restoreBackup(
   if ((await sha256File(dumpFile).catch(() => null)) !== manifest.dump.sha256) {
     throw new Error(`${dumpFile} is missing or does not match the manifest's checksum: nothing was restored`);
   }
-  const blobFiles = (await readdir(path.join(dir, 'blobs')).catch(() => [] as string[])).filter((name) => SHA256.test(name));
-  if (blobFiles.length !== manifest.blobs.count) throw new Error(`the backup holds ${blobFiles.length} files, its manifest says ${manifest.blobs.count}`);
+  const blobFiles = (await readdir(path.join(dir, 'blobs')).catch(() => [] as string[])).filter((name) =>
+    SHA256.test(name),
+  );
+  if (blobFiles.length !== manifest.blobs.count)
+    throw new Error(`the backup holds ${blobFiles.length} files, its manifest says ${manifest.blobs.count}`);
   for (let i = 0; i < blobFiles.length; i++) {
     if (i % 500 === 0 && i > 0) progress(`checking files: ${i} / ${blobFiles.length}`);
     const sha256 = blobFiles[i]!;
     if ((await sha256File(path.join(dir, 'blobs', sha256))) !== sha256) {
-      throw new Error(`backup file blobs/${sha256} is corrupt (its content does not match its name): nothing was restored`);
+      throw new Error(
+        `backup file blobs/${sha256} is corrupt (its content does not match its name): nothing was restored`,
+      );
     }
   }
 
@@ -192,7 +228,10 @@ export async function restoreBackup(
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
     if (exists && !(await isEmpty(databaseUrl))) {
-      if (!options.force) throw new Error(`database "${name}" is not empty: restore into a new database, or pass --force to replace its contents`);
+      if (!options.force)
+        throw new Error(
+          `database "${name}" is not empty: restore into a new database, or pass --force to replace its contents`,
+        );
       progress(`dropping database "${name}"...`);
       await admin.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
@@ -205,7 +244,11 @@ export async function restoreBackup(
 
   progress('restoring the database (pg_restore)...');
   const { dbname, env } = libpq(databaseUrl);
-  await run('pg_restore', ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', `--dbname=${dbname}`, dumpFile], env);
+  await run(
+    'pg_restore',
+    ['--no-owner', '--no-acl', '--exit-on-error', '--single-transaction', `--dbname=${dbname}`, dumpFile],
+    env,
+  );
 
   // Blobs go back through the store; putFile moves its input, so each is staged in a copy first.
   const staging = path.join(os.tmpdir(), `gridbook-restore-${process.pid}`);

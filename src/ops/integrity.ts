@@ -64,12 +64,18 @@ interface VersionRow {
   naming: Naming;
 }
 
-export async function checkIntegrity(db: Queryable, store: BlobStore | null, options: IntegrityOptions): Promise<IntegrityReport> {
+export async function checkIntegrity(
+  db: Queryable,
+  store: BlobStore | null,
+  options: IntegrityOptions,
+): Promise<IntegrityReport> {
   const limit = options.exampleLimit ?? 20;
   const graceHours = options.graceHours ?? 24;
   const checks: IntegrityCheck[] = [];
-  const count = async (sql: string, params: unknown[] = []) => Number((await db.query<{ n: string }>(sql, params)).rows[0]!.n);
-  const ids = async (sql: string, params: unknown[] = []) => (await db.query<{ id: string }>(sql, params)).rows.map((r) => String(r.id));
+  const count = async (sql: string, params: unknown[] = []) =>
+    Number((await db.query<{ n: string }>(sql, params)).rows[0]!.n);
+  const ids = async (sql: string, params: unknown[] = []) =>
+    (await db.query<{ id: string }>(sql, params)).rows.map((r) => String(r.id));
 
   // 1. Every submission has its creation audit entry.
   {
@@ -128,7 +134,12 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
         const n = await count(`SELECT count(*) AS n ${from}`, [v.template_id, v.version]);
         failing += n;
         if (n && examples.length < limit) {
-          examples.push(...(await ids(`SELECT s.id ${from} ORDER BY s.id LIMIT ${limit - examples.length}`, [v.template_id, v.version])));
+          examples.push(
+            ...(await ids(`SELECT s.id ${from} ORDER BY s.id LIMIT ${limit - examples.length}`, [
+              v.template_id,
+              v.version,
+            ])),
+          );
         }
       }
     }
@@ -202,7 +213,9 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
     const fileCount = await count('SELECT count(*) AS n FROM files');
     const noRowFrom = 'FROM files f WHERE NOT EXISTS (SELECT 1 FROM blobs b WHERE b.sha256 = f.sha256)';
     const noRow = await count(`SELECT count(*) AS n ${noRowFrom}`);
-    const examples = noRow ? (await ids(`SELECT f.id ${noRowFrom} ORDER BY f.id LIMIT ${limit}`)).map((id) => `file ${id}`) : [];
+    const examples = noRow
+      ? (await ids(`SELECT f.id ${noRowFrom} ORDER BY f.id LIMIT ${limit}`)).map((id) => `file ${id}`)
+      : [];
 
     // Content of every blob row (and so of every file whose row is there).
     const blobRows = await db.query<{ sha256: string; files: string }>(
@@ -216,7 +229,8 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
         if (await store.has(b.sha256)) continue;
         missingContent++;
         filesWithoutContent += Number(b.files);
-        if (contentExamples.length < limit) contentExamples.push(`blob ${b.sha256} (${b.files} file row${b.files === '1' ? '' : 's'})`);
+        if (contentExamples.length < limit)
+          contentExamples.push(`blob ${b.sha256} (${b.files} file row${b.files === '1' ? '' : 's'})`);
       }
     }
     checks.push({
@@ -232,7 +246,7 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
       name: 'blob-rows-have-content',
       description: 'every blobs row has its content in the store',
       ok: missingContent === 0,
-      checked: store ? blobRows.rowCount ?? 0 : 0,
+      checked: store ? (blobRows.rowCount ?? 0) : 0,
       failing: missingContent,
       examples: contentExamples,
       ...(store ? {} : { notes: ['no blob store given: not checked'] }),
@@ -256,7 +270,8 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
           continue;
         }
         strays++;
-        if (strayExamples.length < limit) strayExamples.push(`blob ${blob.sha256} (stored ${blob.modifiedAt.toISOString()})`);
+        if (strayExamples.length < limit)
+          strayExamples.push(`blob ${blob.sha256} (stored ${blob.modifiedAt.toISOString()})`);
       }
     }
     checks.push({
@@ -274,7 +289,11 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
   }
 
   // 5. The audit chain, against the newest checkpoint in the store.
-  const audit = await verifyAgainstStore(db, store, typeof options.auditKeys === 'string' ? auditKeys(options.auditKeys) : options.auditKeys);
+  const audit = await verifyAgainstStore(
+    db,
+    store,
+    typeof options.auditKeys === 'string' ? auditKeys(options.auditKeys) : options.auditKeys,
+  );
   checks.push({
     name: 'audit-chain',
     description: 'the audit hash chain verifies, up to its newest checkpoint',
@@ -284,7 +303,9 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
     examples: audit.problem ? [`${audit.problem.kind}: ${audit.problem.message}`] : [],
     notes: [
       `${audit.pending} entr${audit.pending === 1 ? 'y' : 'ies'} waiting to be sealed`,
-      audit.checkpoint ? `newest checkpoint: link ${audit.checkpoint.seq}, written ${audit.checkpoint.at}` : 'no checkpoint in the file store yet',
+      audit.checkpoint
+        ? `newest checkpoint: link ${audit.checkpoint.seq}, written ${audit.checkpoint.at}`
+        : 'no checkpoint in the file store yet',
     ],
   });
 
@@ -295,11 +316,15 @@ export async function checkIntegrity(db: Queryable, store: BlobStore | null, opt
 export function formatIntegrityReport(report: IntegrityReport): string {
   const lines: string[] = [];
   for (const c of report.checks) {
-    lines.push(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.description} (${c.checked} checked${c.failing ? `, ${c.failing} failing` : ''})`);
+    lines.push(
+      `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.description} (${c.checked} checked${c.failing ? `, ${c.failing} failing` : ''})`,
+    );
     for (const e of c.examples) lines.push(`        - ${e}`);
     for (const n of c.notes ?? []) lines.push(`        · ${n}`);
   }
   const failing = report.checks.filter((c) => !c.ok).length;
-  lines.push(report.ok ? 'Integrity OK.' : `Integrity check FAILED: ${failing} check${failing === 1 ? '' : 's'} found problems.`);
+  lines.push(
+    report.ok ? 'Integrity OK.' : `Integrity check FAILED: ${failing} check${failing === 1 ? '' : 's'} found problems.`,
+  );
   return lines.join('\n');
 }

@@ -30,7 +30,12 @@ async function serverSources(): Promise<string[]> {
 /** A hash of every server source file (names and contents): the build is stale when it changes. */
 export async function sourcesFingerprint(): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await serverSources()) hash.update(path.relative(PROJECT_ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+  for (const file of await serverSources())
+    hash
+      .update(path.relative(PROJECT_ROOT, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   return hash.digest('hex');
 }
 

@@ -23,7 +23,12 @@ export async function authorizeInGrid(
 ): Promise<GridRole | null> {
   if (!ctx.actor) throw new UnauthenticatedError();
   // knownRole: the caller read the actor's grid role with the record, in the same query.
-  const role = ctx.actor.role === 'admin' ? null : options.knownRole !== undefined ? options.knownRole : await gridRoleOf(db, gridId, ctx.actor.id);
+  const role =
+    ctx.actor.role === 'admin'
+      ? null
+      : options.knownRole !== undefined
+        ? options.knownRole
+        : await gridRoleOf(db, gridId, ctx.actor.id);
   const subject = { type, gridRole: role } as Subject;
   if (!can(ctx.actor, options.visibleAction ?? 'read', subject)) throw notFound();
   if (!can(ctx.actor, action, subject)) throw new ForbiddenError(options.forbiddenMessage);

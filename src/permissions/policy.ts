@@ -54,7 +54,8 @@ const hasGridRole =
   (...roles: GridRole[]) =>
   (_a: Actor, s: Subject) =>
     'gridRole' in s && s.gridRole !== null && roles.includes(s.gridRole);
-const isGridBuilder = (_a: Actor, s: Subject) => 'gridRole' in s && (s.gridRole === 'manager' || s.gridRole === 'builder');
+const isGridBuilder = (_a: Actor, s: Subject) =>
+  'gridRole' in s && (s.gridRole === 'manager' || s.gridRole === 'builder');
 function readSubmission(a: Actor, s: Subject): boolean {
   return (isMember(a, s) && isOwn(a, s)) || hasGridRole('reviewer', 'builder', 'manager')(a, s);
 }
@@ -116,7 +117,8 @@ const RULES: Record<SubjectType, Partial<Record<Action, Rule>>> = {
   follow_up: {
     read: isMember,
     create: hasGridRole('reviewer', 'builder', 'manager'),
-    resolve: (a, s) => s.type === 'follow_up' && s.gridRole !== null && (s.assignee || s.creator || s.gridRole === 'manager'),
+    resolve: (a, s) =>
+      s.type === 'follow_up' && s.gridRole !== null && (s.assignee || s.creator || s.gridRole === 'manager'),
   },
   webhook: {
     list: () => true,
@@ -140,7 +142,12 @@ export function can(actor: Actor | null, action: Action, subject: Subject): bool
 }
 
 /** Throws the right error when the actor may not: 401 without an actor, 403 otherwise. */
-export function assertCan(actor: Actor | null, action: Action, subject: Subject, message?: string): asserts actor is Actor {
+export function assertCan(
+  actor: Actor | null,
+  action: Action,
+  subject: Subject,
+  message?: string,
+): asserts actor is Actor {
   if (!actor) throw new UnauthenticatedError();
   if (!can(actor, action, subject)) throw new ForbiddenError(message);
 }

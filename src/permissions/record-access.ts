@@ -3,7 +3,12 @@ import type { Queryable } from '../db/pool.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { findSubmission, type SubmissionRow } from '../submissions/submissions.repository.js';
-import { findTemplate, findTemplateHeader, type TemplateHeader, type TemplateRow } from '../templates/templates.repository.js';
+import {
+  findTemplate,
+  findTemplateHeader,
+  type TemplateHeader,
+  type TemplateRow,
+} from '../templates/templates.repository.js';
 import { authorizeInGrid } from './grid-access.js';
 import { can, type Action } from './policy.js';
 
@@ -43,11 +48,25 @@ export async function authorizeTemplateHeader(
   return { template, role: await authorizeTemplateInGrid(db, ctx, template, action, knownRole) };
 }
 
-function authorizeTemplateInGrid(db: Queryable, ctx: ServiceContext, template: TemplateHeader, action: Action, knownRole?: GridRole | null): Promise<GridRole | null> {
-  return authorizeInGrid(db, ctx, template.grid_id, 'template', action, () => new NotFoundError('Template', template.id), {
-    forbiddenMessage: 'Only builders and managers of this grid change its templates',
-    knownRole,
-  });
+function authorizeTemplateInGrid(
+  db: Queryable,
+  ctx: ServiceContext,
+  template: TemplateHeader,
+  action: Action,
+  knownRole?: GridRole | null,
+): Promise<GridRole | null> {
+  return authorizeInGrid(
+    db,
+    ctx,
+    template.grid_id,
+    'template',
+    action,
+    () => new NotFoundError('Template', template.id),
+    {
+      forbiddenMessage: 'Only builders and managers of this grid change its templates',
+      knownRole,
+    },
+  );
 }
 
 export interface SubmissionAccessOptions {
@@ -63,9 +82,18 @@ export interface SubmissionAccessOptions {
  * places where the same content appears): the same rule as `authorizeSubmission`, for lists of
  * rows already loaded.
  */
-export async function mayReadSubmission(db: Queryable, actor: Actor, row: { gridId: string; submittedBy: string; reviewerId?: string | null }): Promise<boolean> {
+export async function mayReadSubmission(
+  db: Queryable,
+  actor: Actor,
+  row: { gridId: string; submittedBy: string; reviewerId?: string | null },
+): Promise<boolean> {
   const role = actor.role === 'admin' ? null : await gridRoleOf(db, row.gridId, actor.id);
-  return can(actor, 'read', { type: 'submission', gridRole: role, own: row.submittedBy === actor.id, assigned: row.reviewerId === actor.id });
+  return can(actor, 'read', {
+    type: 'submission',
+    gridRole: role,
+    own: row.submittedBy === actor.id,
+    assigned: row.reviewerId === actor.id,
+  });
 }
 
 /** Loads a submission and checks an action on it (not its state: the caller checks that). */
@@ -81,7 +109,12 @@ export async function authorizeSubmission(
   if (!row) throw new NotFoundError('Submission', id);
   const role = ctx.actor.role === 'admin' ? null : await gridRoleOf(db, row.grid_id, ctx.actor.id);
   const reviewer = options.reviewerId ? options.reviewerId(row) : row.reviewer_id;
-  const subject = { type: 'submission' as const, gridRole: role, own: row.submitted_by === ctx.actor.id, assigned: reviewer === ctx.actor.id };
+  const subject = {
+    type: 'submission' as const,
+    gridRole: role,
+    own: row.submitted_by === ctx.actor.id,
+    assigned: reviewer === ctx.actor.id,
+  };
   if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Submission', id);
   if (!can(ctx.actor, action, subject)) {
     const message = options.forbiddenMessage;

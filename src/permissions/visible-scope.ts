@@ -51,12 +51,16 @@ const IDENTIFIER_PATH = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
 function columnsOf(columns: SubmissionColumns): SubmissionColumns {
   // Written by the code that applies a scope, never by users; checked all the same.
-  for (const c of [columns.gridId, columns.submittedBy]) if (!IDENTIFIER_PATH.test(c)) throw new Error(`not a column name: ${c}`);
+  for (const c of [columns.gridId, columns.submittedBy])
+    if (!IDENTIFIER_PATH.test(c)) throw new Error(`not a column name: ${c}`);
   return columns;
 }
 
 /** The scope as a SQL condition, values as parameters (compose it into a statement with `sql`). */
-export function visibleScopeSql(scope: VisibleScope, columns: SubmissionColumns = { gridId: 's.grid_id', submittedBy: 's.submitted_by' }): Sql {
+export function visibleScopeSql(
+  scope: VisibleScope,
+  columns: SubmissionColumns = { gridId: 's.grid_id', submittedBy: 's.submitted_by' },
+): Sql {
   if (scope.kind === 'all') return sql`true`;
   if (scope.kind === 'none') return sql`false`;
   const { gridId, submittedBy } = columnsOf(columns);

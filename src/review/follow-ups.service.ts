@@ -2,7 +2,13 @@ import { recordAudit, recordAuditBatch } from '../audit/audit.service.js';
 import type { GridRole, ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors/app-error.js';
 import { gridRoleOf } from '../grids/grids.repository.js';
 import { can } from '../permissions/policy.js';
 import { authorizeSubmission } from '../permissions/record-access.js';
@@ -96,18 +102,37 @@ function toFollowUpView(r: FollowUpRow): FollowUpView {
 export class FollowUpsService {
   constructor(private readonly deps: { pool: Pool; reviewSlaHours: number }) {}
 
-  private submission(db: Queryable, ctx: ServiceContext, id: string, action: 'read' | 'comment'): Promise<{ row: SubmissionRow; role: GridRole | null }> {
+  private submission(
+    db: Queryable,
+    ctx: ServiceContext,
+    id: string,
+    action: 'read' | 'comment',
+  ): Promise<{ row: SubmissionRow; role: GridRole | null }> {
     return authorizeSubmission(db, ctx, id, action);
   }
 
   async comments(ctx: ServiceContext, submissionId: string): Promise<CommentView[]> {
     await this.submission(this.deps.pool, ctx, submissionId, 'read');
-    const result = await this.deps.pool.query<{ id: string; submission_id: string; author_id: string; author_name: string; body: string; created_at: Date }>(
+    const result = await this.deps.pool.query<{
+      id: string;
+      submission_id: string;
+      author_id: string;
+      author_name: string;
+      body: string;
+      created_at: Date;
+    }>(
       `SELECT c.id, c.submission_id, c.author_id, coalesce(nullif(u.name, ''), u.email) AS author_name, c.body, c.created_at
          FROM submission_comments c JOIN users u ON u.id = c.author_id WHERE c.submission_id = $1 ORDER BY c.id`,
       [submissionId],
     );
-    return result.rows.map((r) => ({ id: r.id, submissionId: r.submission_id, authorId: r.author_id, authorName: r.author_name, body: r.body, createdAt: r.created_at.toISOString() }));
+    return result.rows.map((r) => ({
+      id: r.id,
+      submissionId: r.submission_id,
+      authorId: r.author_id,
+      authorName: r.author_name,
+      body: r.body,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 
   async addComment(ctx: ServiceContext, submissionId: string, raw: unknown): Promise<CommentView> {
@@ -121,14 +146,30 @@ export class FollowUpsService {
         [submissionId, ctx.actor!.id, body],
       );
       const comment = result.rows[0]!;
-      await recordAudit(tx, ctx, { action: 'submission.comment', entityType: 'submission', entityId: submissionId, gridId: row.grid_id, after: { commentId: comment.id, body } });
-      return { id: comment.id, submissionId, authorId: ctx.actor!.id, authorName: ctx.actor!.email, body, createdAt: comment.created_at.toISOString() };
+      await recordAudit(tx, ctx, {
+        action: 'submission.comment',
+        entityType: 'submission',
+        entityId: submissionId,
+        gridId: row.grid_id,
+        after: { commentId: comment.id, body },
+      });
+      return {
+        id: comment.id,
+        submissionId,
+        authorId: ctx.actor!.id,
+        authorName: ctx.actor!.email,
+        body,
+        createdAt: comment.created_at.toISOString(),
+      };
     });
   }
 
   async followUps(ctx: ServiceContext, submissionId: string): Promise<FollowUpView[]> {
     await this.submission(this.deps.pool, ctx, submissionId, 'read');
-    const result = await this.deps.pool.query<FollowUpRow>(`${FOLLOW_UP_SELECT} WHERE f.submission_id = $1 ORDER BY f.id`, [submissionId]);
+    const result = await this.deps.pool.query<FollowUpRow>(
+      `${FOLLOW_UP_SELECT} WHERE f.submission_id = $1 ORDER BY f.id`,
+      [submissionId],
+    );
     return result.rows.map(toFollowUpView);
   }
 
@@ -150,13 +191,24 @@ export class FollowUpsService {
         throw new ForbiddenError('Only reviewers, builders and managers of this grid create follow-ups');
       }
       if (input.assigneeId) {
-        const member = await tx.query('SELECT 1 FROM grid_members WHERE grid_id = $1 AND user_id = $2', [row.grid_id, input.assigneeId]);
+        const member = await tx.query('SELECT 1 FROM grid_members WHERE grid_id = $1 AND user_id = $2', [
+          row.grid_id,
+          input.assigneeId,
+        ]);
         if (!member.rowCount) throw ValidationError.field('assigneeId', 'must be a member of the grid');
       }
       const result = await tx.query<{ id: string }>(
         `INSERT INTO follow_ups (submission_id, grid_id, title, details, assignee_id, due_on, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [submissionId, row.grid_id, input.title.trim(), input.details, input.assigneeId ?? null, input.dueOn ?? null, ctx.actor!.id],
+        [
+          submissionId,
+          row.grid_id,
+          input.title.trim(),
+          input.details,
+          input.assigneeId ?? null,
+          input.dueOn ?? null,
+          ctx.actor!.id,
+        ],
       );
       const id = result.rows[0]!.id;
       await recordAudit(tx, ctx, {
@@ -179,15 +231,20 @@ export class FollowUpsService {
       const followUp = found.rows[0];
       if (!followUp) throw new NotFoundError('Follow-up', followUpId);
       const role = ctx.actor!.role === 'admin' ? null : await gridRoleOf(tx, followUp.grid_id, ctx.actor!.id);
-      const subject = { type: 'follow_up' as const, gridRole: role, assignee: followUp.assignee_id === ctx.actor!.id, creator: followUp.created_by === ctx.actor!.id };
+      const subject = {
+        type: 'follow_up' as const,
+        gridRole: role,
+        assignee: followUp.assignee_id === ctx.actor!.id,
+        creator: followUp.created_by === ctx.actor!.id,
+      };
       if (!can(ctx.actor, 'read', subject)) throw new NotFoundError('Follow-up', followUpId);
-      if (!can(ctx.actor, 'resolve', subject)) throw new ForbiddenError('Only its assignee, its author or a manager resolves a follow-up');
+      if (!can(ctx.actor, 'resolve', subject))
+        throw new ForbiddenError('Only its assignee, its author or a manager resolves a follow-up');
       if (followUp.resolved_at) throw new ConflictError('This follow-up is already resolved');
-      await tx.query(`UPDATE follow_ups SET resolved_at = now(), resolved_by = $2, resolution = $3, overdue_at = NULL WHERE id = $1`, [
-        followUpId,
-        ctx.actor!.id,
-        input.resolution || null,
-      ]);
+      await tx.query(
+        `UPDATE follow_ups SET resolved_at = now(), resolved_by = $2, resolution = $3, overdue_at = NULL WHERE id = $1`,
+        [followUpId, ctx.actor!.id, input.resolution || null],
+      );
       await recordAudit(tx, ctx, {
         action: 'follow_up.resolve',
         entityType: 'submission',
@@ -195,7 +252,9 @@ export class FollowUpsService {
         gridId: followUp.grid_id,
         after: { followUpId, resolution: input.resolution || null },
       });
-      return toFollowUpView((await tx.query<FollowUpRow>(`${FOLLOW_UP_SELECT} WHERE f.id = $1`, [followUpId])).rows[0]!);
+      return toFollowUpView(
+        (await tx.query<FollowUpRow>(`${FOLLOW_UP_SELECT} WHERE f.id = $1`, [followUpId])).rows[0]!,
+      );
     });
   }
 
@@ -219,7 +278,13 @@ export class FollowUpsService {
       );
       const system: ServiceContext = { actor: null, requestId: null, ip: null };
       await recordAuditBatch(tx, system, [
-        ...followUps.rows.map((f) => ({ action: 'follow_up.overdue', entityType: 'submission', entityId: f.submission_id, gridId: f.grid_id, after: { followUpId: f.id, dueOn: f.due_on } })),
+        ...followUps.rows.map((f) => ({
+          action: 'follow_up.overdue',
+          entityType: 'submission',
+          entityId: f.submission_id,
+          gridId: f.grid_id,
+          after: { followUpId: f.id, dueOn: f.due_on },
+        })),
         ...submissions.rows.map((s) => ({
           action: 'submission.review_overdue',
           entityType: 'submission',

@@ -65,15 +65,23 @@ export class ReviewQueueService {
   async reviewGrids(ctx: ServiceContext): Promise<string[] | null> {
     if (!ctx.actor) throw new UnauthenticatedError();
     const memberships = ctx.actor.role === 'admin' ? {} : await membershipsOf(this.deps.pool, ctx.actor.id);
-    const grids = gridsAllowing(ctx.actor, memberships, 'claim', (gridRole) => ({ type: 'submission', gridRole, own: false }));
+    const grids = gridsAllowing(ctx.actor, memberships, 'claim', (gridRole) => ({
+      type: 'submission',
+      gridRole,
+      own: false,
+    }));
     return grids === 'all' ? null : grids;
   }
 
   async queue(ctx: ServiceContext, options: { limit?: number } = {}): Promise<ReviewQueue> {
     const grids = await this.reviewGrids(ctx);
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    if (grids !== null && grids.length === 0) return { waiting: { count: 0, overdue: 0, items: [] }, claimed: { count: 0, overdue: 0, items: [] } };
-    const [waiting, claimed] = await Promise.all([this.list(ctx.actor!.id, grids, WAITING_SQL, limit), this.list(ctx.actor!.id, grids, CLAIMED_SQL, limit)]);
+    if (grids !== null && grids.length === 0)
+      return { waiting: { count: 0, overdue: 0, items: [] }, claimed: { count: 0, overdue: 0, items: [] } };
+    const [waiting, claimed] = await Promise.all([
+      this.list(ctx.actor!.id, grids, WAITING_SQL, limit),
+      this.list(ctx.actor!.id, grids, CLAIMED_SQL, limit),
+    ]);
     return { waiting, claimed };
   }
 
@@ -107,11 +115,27 @@ export class ReviewQueueService {
     return null;
   }
 
-  private async list(me: string, grids: string[] | null, where: string, limit: number): Promise<ReviewQueue['waiting']> {
+  private async list(
+    me: string,
+    grids: string[] | null,
+    where: string,
+    limit: number,
+  ): Promise<ReviewQueue['waiting']> {
     const result = await this.deps.pool.query<{
-      id: string; template_id: string; template_title: string; grid_id: string; grid_title: string; submitter_name: string;
-      at: Date; review_status: string; review_mode: 'submission' | 'section'; overdue: boolean; open_sections: number; my_sections: number;
-      total: string; overdue_total: string;
+      id: string;
+      template_id: string;
+      template_title: string;
+      grid_id: string;
+      grid_title: string;
+      submitter_name: string;
+      at: Date;
+      review_status: string;
+      review_mode: 'submission' | 'section';
+      overdue: boolean;
+      open_sections: number;
+      my_sections: number;
+      total: string;
+      overdue_total: string;
     }>(
       `SELECT s.id, s.template_id, t.title AS template_title, s.grid_id, g.title AS grid_title,
               coalesce(nullif(u.name, ''), u.email) AS submitter_name, coalesce(s.submitted_at, s.created_at) AS at,

@@ -5,11 +5,17 @@ import type { FollowUpsService } from './follow-ups.service.js';
 import { SubmissionView } from '../submissions/submissions.schema.js';
 import { CommentInput, FollowUpInput, ResolveInput } from './follow-ups.service.js';
 
-const SectionId = Type.Optional(Type.String({ maxLength: 40, description: 'for templates reviewed per section: the section id' }));
+const SectionId = Type.Optional(
+  Type.String({ maxLength: 40, description: 'for templates reviewed per section: the section id' }),
+);
 
 export function reviewRoutes(services: { review: ReviewService; followUps: FollowUpsService }): RouteSpec[] {
   const { review, followUps } = services;
-  const transition = (name: 'submit' | 'claim' | 'approve' | 'reject' | 'reopen', summary: string, body: ReturnType<typeof Type.Object>) =>
+  const transition = (
+    name: 'submit' | 'claim' | 'approve' | 'reject' | 'reopen',
+    summary: string,
+    body: ReturnType<typeof Type.Object>,
+  ) =>
     route({
       method: 'post',
       path: `/submissions/:submissionId/${name}`,
@@ -40,14 +46,26 @@ export function reviewRoutes(services: { review: ReviewService; followUps: Follo
       'Submit a draft (it reserves its unique values: 409 DUPLICATE_VALUE when another submission holds one), or send a rejected submission back after editing it',
       Type.Object({}),
     ),
-    transition('claim', 'Take a submitted submission (or section) into review, as its reviewer', Type.Object({ sectionId: SectionId })),
-    transition('approve', 'Approve a submission (or section) in review: its reviewer or a grid manager', Type.Object({ sectionId: SectionId })),
+    transition(
+      'claim',
+      'Take a submitted submission (or section) into review, as its reviewer',
+      Type.Object({ sectionId: SectionId }),
+    ),
+    transition(
+      'approve',
+      'Approve a submission (or section) in review: its reviewer or a grid manager',
+      Type.Object({ sectionId: SectionId }),
+    ),
     transition(
       'reject',
       'Reject a submission (or section) in review, with a reason',
       Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }), sectionId: SectionId }),
     ),
-    transition('reopen', 'Reopen an approved submission (admins), with a reason', Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) })),
+    transition(
+      'reopen',
+      'Reopen an approved submission (admins), with a reason',
+      Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }),
+    ),
     route({
       method: 'get',
       path: '/submissions/:submissionId/history',

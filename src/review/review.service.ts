@@ -6,13 +6,24 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors/app-err
 import type { Action } from '../permissions/policy.js';
 import { authorizeSubmission } from '../permissions/record-access.js';
 import type { Enqueue } from '../submissions/enqueue.js';
-import { findSubmission, SUBMISSION_COLUMNS, toSubmissionView, type SubmissionRow } from '../submissions/submissions.repository.js';
+import {
+  findSubmission,
+  SUBMISSION_COLUMNS,
+  toSubmissionView,
+  type SubmissionRow,
+} from '../submissions/submissions.repository.js';
 import type { ReviewStatus, SubmissionView } from '../submissions/submissions.schema.js';
 import { syncReservations, uniqueAnswers } from '../submissions/unique-values.js';
 import { rulesFor, type TemplateCatalog } from '../templates/catalog.js';
 import { assertAnswer } from '../rules/assert.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
-import { deriveSubmissionStatus, SECTION_TRANSITIONS, TRANSITIONS, type ReviewCommand, type SectionStatus } from './state-machine.js';
+import {
+  deriveSubmissionStatus,
+  SECTION_TRANSITIONS,
+  TRANSITIONS,
+  type ReviewCommand,
+  type SectionStatus,
+} from './state-machine.js';
 
 export interface SectionReview {
   sectionId: string;
@@ -83,49 +94,86 @@ export class ReviewService {
   }
 
   private async sectionRows(db: Queryable, id: string): Promise<SectionReview[]> {
-    const result = await db.query<{ section_id: string; status: SectionStatus; reviewer_id: string | null; reason: string | null; updated_at: Date }>(
+    const result = await db.query<{
+      section_id: string;
+      status: SectionStatus;
+      reviewer_id: string | null;
+      reason: string | null;
+      updated_at: Date;
+    }>(
       'SELECT section_id, status, reviewer_id, reason, updated_at FROM submission_section_reviews WHERE submission_id = $1',
       [id],
     );
-    return result.rows.map((r) => ({ sectionId: r.section_id, status: r.status, reviewerId: r.reviewer_id, reason: r.reason, updatedAt: r.updated_at.toISOString() }));
+    return result.rows.map((r) => ({
+      sectionId: r.section_id,
+      status: r.status,
+      reviewerId: r.reviewer_id,
+      reason: r.reason,
+      updatedAt: r.updated_at.toISOString(),
+    }));
   }
 
   /** Loads a submission and checks the command's permission (not its state). */
-  private async load(db: Queryable, ctx: ServiceContext, id: string, action: Action, sectionReviewer?: string | null): Promise<{ row: SubmissionRow; reviewMode: string }> {
+  private async load(
+    db: Queryable,
+    ctx: ServiceContext,
+    id: string,
+    action: Action,
+    sectionReviewer?: string | null,
+  ): Promise<{ row: SubmissionRow; reviewMode: string }> {
     const actorId = ctx.actor?.id;
     const reviewerOf = (r: SubmissionRow) => (sectionReviewer === undefined ? r.reviewer_id : sectionReviewer);
     const { row } = await authorizeSubmission(db, ctx, id, action, {
       reviewerId: reviewerOf,
       forbiddenMessage: (r) => {
         const reviewer = reviewerOf(r);
-        if (r.submitted_by === actorId && (action === 'claim' || action === 'approve' || action === 'reject')) return 'Nobody reviews their own submission';
+        if (r.submitted_by === actorId && (action === 'claim' || action === 'approve' || action === 'reject'))
+          return 'Nobody reviews their own submission';
         if ((action === 'approve' || action === 'reject') && reviewer && reviewer !== actorId) {
           return 'Only the reviewer who claimed it (or a manager of the grid) decides on it';
         }
         return undefined;
       },
     });
-    const mode = await db.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [row.template_id]);
+    const mode = await db.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [
+      row.template_id,
+    ]);
     return { row, reviewMode: mode.rows[0]!.review_mode };
   }
 
-  private async transition(ctx: ServiceContext, id: string, command: ReviewCommand, input: TransitionInput): Promise<SubmissionRow> {
+  private async transition(
+    ctx: ServiceContext,
+    id: string,
+    command: ReviewCommand,
+    input: TransitionInput,
+  ): Promise<SubmissionRow> {
     const action: Action = command;
     const peek = await findSubmission(this.deps.pool, id);
     if (!peek) throw new NotFoundError('Submission', id);
-    const mode = (await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [peek.template_id])).rows[0]?.review_mode;
+    const mode = (
+      await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [
+        peek.template_id,
+      ])
+    ).rows[0]?.review_mode;
     if (mode === 'section' && (command === 'claim' || command === 'approve' || command === 'reject')) {
-      if (!input.sectionId) throw ValidationError.field('sectionId', 'this template is reviewed section by section: name the section (the Review page lists them)');
+      if (!input.sectionId)
+        throw ValidationError.field(
+          'sectionId',
+          'this template is reviewed section by section: name the section (the Review page lists them)',
+        );
       return this.sectionTransition(ctx, peek, command, input.sectionId, input.reason);
     }
-    if (input.sectionId && mode !== 'section') throw ValidationError.field('sectionId', 'this template is reviewed as a whole');
+    if (input.sectionId && mode !== 'section')
+      throw ValidationError.field('sectionId', 'this template is reviewed as a whole');
 
     return withTransaction(this.deps.pool, async (tx) => {
       const { row } = await this.load(tx, ctx, id, action);
       const rule = TRANSITIONS[command];
       if (!rule.from.includes(row.review_status)) throw this.conflict(row, command);
       if (command === 'submit' && row.review_status === 'rejected' && !row.edited_since_rejection) {
-        throw new ConflictError('Edit the submission before sending it back: it was rejected and has not changed since');
+        throw new ConflictError(
+          'Edit the submission before sending it back: it was rejected and has not changed since',
+        );
       }
       let judged: unknown = null;
       if (command === 'submit') {
@@ -135,7 +183,8 @@ export class ReviewService {
         const version = await this.deps.catalog.version(row.template_id, row.template_version);
         judged = assertAnswer(rulesFor(version, ctx), row.payload);
       }
-      const reviewer = command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
+      const reviewer =
+        command === 'claim' ? ctx.actor!.id : command === 'submit' || command === 'reopen' ? null : row.reviewer_id;
       const updated = await tx.query<SubmissionRow>(
         `UPDATE submissions SET review_status = $3, reviewer_id = $4, review_reason = $5,
                 reviewed_at = CASE WHEN $3 IN ('approved', 'rejected') THEN now() ELSE reviewed_at END,
@@ -146,14 +195,26 @@ export class ReviewService {
                 review_overdue_at = NULL, updated_at = now(), payload = COALESCE($8::jsonb, payload)
           WHERE id = $1 AND review_status = $2 AND reviewer_id IS NOT DISTINCT FROM $7
           RETURNING ${SUBMISSION_COLUMNS}`,
-        [id, row.review_status, rule.to, reviewer, input.reason ?? null, command === 'submit', row.reviewer_id, judged === null ? null : JSON.stringify(judged)],
+        [
+          id,
+          row.review_status,
+          rule.to,
+          reviewer,
+          input.reason ?? null,
+          command === 'submit',
+          row.reviewer_id,
+          judged === null ? null : JSON.stringify(judged),
+        ],
       );
       let after = updated.rows[0];
       if (!after) throw this.conflict((await findSubmission(tx, id))!, command);
       if (command === 'submit') await this.reserveUniqueValues(tx, ctx, after);
       if (mode === 'section' && command === 'submit') after = await this.resetSections(tx, after, row.review_status);
       if (mode === 'section' && command === 'reopen') {
-        await tx.query(`UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now() WHERE submission_id = $1`, [id]);
+        await tx.query(
+          `UPDATE submission_section_reviews SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now() WHERE submission_id = $1`,
+          [id],
+        );
       }
       await announceDecision(tx, row.review_status, after, ctx);
       await recordAudit(tx, ctx, {
@@ -162,7 +223,11 @@ export class ReviewService {
         entityId: id,
         gridId: row.grid_id,
         before: { reviewStatus: row.review_status, reviewerId: row.reviewer_id },
-        after: { reviewStatus: after.review_status, reviewerId: after.reviewer_id, ...(input.reason ? { reason: input.reason } : {}) },
+        after: {
+          reviewStatus: after.review_status,
+          reviewerId: after.reviewer_id,
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
       });
       return after;
     });
@@ -175,12 +240,20 @@ export class ReviewService {
    * transition is rolled back.
    */
   private async reserveUniqueValues(tx: PoolClient, ctx: ServiceContext, row: SubmissionRow): Promise<void> {
-    const current = await tx.query<{ current_version: number }>('SELECT current_version FROM templates WHERE id = $1 FOR KEY SHARE', [row.template_id]);
+    const current = await tx.query<{ current_version: number }>(
+      'SELECT current_version FROM templates WHERE id = $1 FOR KEY SHARE',
+      [row.template_id],
+    );
     const [latest, own] = await Promise.all([
       this.deps.catalog.version(row.template_id, current.rows[0]!.current_version),
       this.deps.catalog.version(row.template_id, row.template_version),
     ]);
-    await syncReservations(tx, ctx, { id: row.id, templateId: row.template_id }, uniqueAnswers(latest.definition, row.payload, own.rules));
+    await syncReservations(
+      tx,
+      ctx,
+      { id: row.id, templateId: row.template_id },
+      uniqueAnswers(latest.definition, row.payload, own.rules),
+    );
   }
 
   /** Section rows at (re)submission: all sections on first submission; the rejected ones on a resubmission. */
@@ -202,12 +275,25 @@ export class ReviewService {
     return this.syncStatus(tx, row, row.review_status);
   }
 
-  private async sectionTransition(ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
+  private async sectionTransition(
+    ctx: ServiceContext,
+    peek: SubmissionRow,
+    command: 'claim' | 'approve' | 'reject',
+    sectionId: string,
+    reason?: string,
+  ): Promise<SubmissionRow> {
     return withTransaction(this.deps.pool, (tx) => this.sectionStep(tx, ctx, peek, command, sectionId, reason));
   }
 
   /** One command on one section, inside the caller's transaction: permission, state, status, audit. */
-  private async sectionStep(tx: PoolClient, ctx: ServiceContext, peek: SubmissionRow, command: 'claim' | 'approve' | 'reject', sectionId: string, reason?: string): Promise<SubmissionRow> {
+  private async sectionStep(
+    tx: PoolClient,
+    ctx: ServiceContext,
+    peek: SubmissionRow,
+    command: 'claim' | 'approve' | 'reject',
+    sectionId: string,
+    reason?: string,
+  ): Promise<SubmissionRow> {
     const section = await tx.query<{ status: SectionStatus; reviewer_id: string | null }>(
       'SELECT status, reviewer_id FROM submission_section_reviews WHERE submission_id = $1 AND section_id = $2',
       [peek.id, sectionId],
@@ -223,9 +309,10 @@ export class ReviewService {
       [peek.id, sectionId, rule.from, rule.to, reviewer, reason ?? null, current.reviewer_id],
     );
     if (updated.rowCount !== 1 || current.status !== rule.from) {
-      throw new ConflictError(`Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`, [
-        { path: 'sectionStatus', message: current.status },
-      ]);
+      throw new ConflictError(
+        `Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`,
+        [{ path: 'sectionStatus', message: current.status }],
+      );
     }
     const after = await this.syncStatus(tx, row, row.review_status);
     await announceDecision(tx, row.review_status, after, ctx);
@@ -263,10 +350,19 @@ export class ReviewService {
     return this.whole(ctx, id, 'reject', { reason });
   }
 
-  private async whole(ctx: ServiceContext, id: string, command: 'claim' | 'approve' | 'reject', input: { reason?: string }): Promise<SubmissionView> {
+  private async whole(
+    ctx: ServiceContext,
+    id: string,
+    command: 'claim' | 'approve' | 'reject',
+    input: { reason?: string },
+  ): Promise<SubmissionView> {
     const peek = await findSubmission(this.deps.pool, id);
     if (!peek) throw new NotFoundError('Submission', id);
-    const mode = (await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [peek.template_id])).rows[0]?.review_mode;
+    const mode = (
+      await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [
+        peek.template_id,
+      ])
+    ).rows[0]?.review_mode;
     if (mode !== 'section') return toSubmissionView(await this.transition(ctx, id, command, input));
     return withTransaction(this.deps.pool, async (tx) => {
       const { row } = await this.load(tx, ctx, id, 'read');
@@ -281,15 +377,18 @@ export class ReviewService {
       const sectionsIn = rulesFor(version, ctx).definition.sections;
       const label = (sectionId: string) => sectionsIn.find((s) => s.id === sectionId)?.label ?? sectionId;
       const open = sections.rows
-        .filter((s) => (command === 'claim' ? s.status === 'submitted' : s.status === 'submitted' || s.status === 'in_review'))
+        .filter((s) =>
+          command === 'claim' ? s.status === 'submitted' : s.status === 'submitted' || s.status === 'in_review',
+        )
         .sort((a, b) => (order.get(a.section_id) ?? 0) - (order.get(b.section_id) ?? 0));
       if (open.length === 0) throw this.conflict(row, command);
       if (command !== 'claim') {
         const unclaimed = open.filter((s) => s.status === 'submitted');
         if (unclaimed.length) {
-          throw new ConflictError(`Claim every section before deciding on the whole submission: ${unclaimed.map((s) => `"${label(s.section_id)}"`).join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not claimed`, [
-            { path: 'sections', message: unclaimed.map((s) => s.section_id).join(',') },
-          ]);
+          throw new ConflictError(
+            `Claim every section before deciding on the whole submission: ${unclaimed.map((s) => `"${label(s.section_id)}"`).join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not claimed`,
+            [{ path: 'sections', message: unclaimed.map((s) => s.section_id).join(',') }],
+          );
         }
       }
       let after = row;
@@ -303,13 +402,23 @@ export class ReviewService {
    * rejected sections' reasons, each after its section's label (what the submitter reads), never
    * after the section's internal id.
    */
-  private async syncStatus(tx: PoolClient, row: Pick<SubmissionRow, 'id' | 'template_id' | 'template_version'>, before: ReviewStatus): Promise<SubmissionRow> {
+  private async syncStatus(
+    tx: PoolClient,
+    row: Pick<SubmissionRow, 'id' | 'template_id' | 'template_version'>,
+    before: ReviewStatus,
+  ): Promise<SubmissionRow> {
     const id = row.id;
     const sections = await this.sectionRows(tx, id);
     const status = deriveSubmissionStatus(sections.map((s) => s.status));
     const rejected = sections.filter((s) => s.status === 'rejected' && s.reason);
     // The stored reason reads the section labels in the form's default language (the rules hold the definition localized).
-    const labels = rejected.length ? new Map((await this.deps.catalog.version(row.template_id, row.template_version)).rules.definition.sections.map((s) => [s.id, s.label])) : null;
+    const labels = rejected.length
+      ? new Map(
+          (await this.deps.catalog.version(row.template_id, row.template_version)).rules.definition.sections.map(
+            (s) => [s.id, s.label],
+          ),
+        )
+      : null;
     const reasons = rejected.map((s) => `${labels?.get(s.sectionId) ?? s.sectionId}: ${s.reason}`);
     const result = await tx.query<SubmissionRow>(
       `UPDATE submissions SET review_status = $2, review_reason = $3,
@@ -324,21 +433,34 @@ export class ReviewService {
 
   private conflict(row: SubmissionRow, command: ReviewCommand): ConflictError {
     const by = row.reviewer_id ? ` (reviewer ${row.reviewer_id})` : '';
-    return new ConflictError(`This submission is ${row.review_status}${by}: it cannot be ${TRANSITIONS[command].verb} now`, [
-      { path: 'reviewStatus', message: row.review_status },
-      ...(row.reviewer_id ? [{ path: 'reviewerId', message: row.reviewer_id }] : []),
-    ]);
+    return new ConflictError(
+      `This submission is ${row.review_status}${by}: it cannot be ${TRANSITIONS[command].verb} now`,
+      [
+        { path: 'reviewStatus', message: row.review_status },
+        ...(row.reviewer_id ? [{ path: 'reviewerId', message: row.reviewer_id }] : []),
+      ],
+    );
   }
 }
 
 /** A webhook event when a submission became approved or rejected (in the transition's transaction). */
-async function announceDecision(tx: PoolClient, before: ReviewStatus, after: SubmissionRow, ctx: ServiceContext): Promise<void> {
-  if (before === after.review_status || (after.review_status !== 'approved' && after.review_status !== 'rejected')) return;
+async function announceDecision(
+  tx: PoolClient,
+  before: ReviewStatus,
+  after: SubmissionRow,
+  ctx: ServiceContext,
+): Promise<void> {
+  if (before === after.review_status || (after.review_status !== 'approved' && after.review_status !== 'rejected'))
+    return;
   const event = after.review_status === 'approved' ? 'submission.approved' : 'submission.rejected';
   await recordWebhookEvents(tx, event, [
     submissionEvent(
       { id: after.id, gridId: after.grid_id, templateId: after.template_id, templateVersion: after.template_version },
-      { reviewStatus: after.review_status, reviewerId: after.reviewer_id ?? ctx.actor?.id ?? null, reason: after.review_reason },
+      {
+        reviewStatus: after.review_status,
+        reviewerId: after.reviewer_id ?? ctx.actor?.id ?? null,
+        reason: after.review_reason,
+      },
     ),
   ]);
 }

@@ -7,7 +7,9 @@ export function summarizeProblems(problems: Problem[]): string {
   if (!first) return 'The answer is accepted';
   const where = first.label || first.path;
   const head = where ? `${where}: ${first.message}` : first.message;
-  return problems.length === 1 ? head : `${head} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`;
+  return problems.length === 1
+    ? head
+    : `${head} (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})`;
 }
 
 /**

@@ -1,8 +1,22 @@
-import type { Definition, LocalizedDefinition, LocalizedField as Field, LocalizedSection as Section, LocalizedTable as RepeatingTable } from '../templates/definition.schema.js';
+import type {
+  Definition,
+  LocalizedDefinition,
+  LocalizedField as Field,
+  LocalizedSection as Section,
+  LocalizedTable as RepeatingTable,
+} from '../templates/definition.schema.js';
 import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
 import { languageFor, localize, localizedLanguage } from './language.js';
 import { messagesIn, type Messages } from './messages.js';
-import { compileExpressions, dropNotes, locate, noteKeys, prepareAnswer, type CompiledConstraint, type Expressions } from './prepare.js';
+import {
+  compileExpressions,
+  dropNotes,
+  locate,
+  noteKeys,
+  prepareAnswer,
+  type CompiledConstraint,
+  type Expressions,
+} from './prepare.js';
 import { compileRelevance, type Relevance } from './relevance.js';
 import { isBlank, valueCheck, type ValueCheck } from './values.js';
 
@@ -98,7 +112,6 @@ export interface CompiledRules {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-
 const compileField = (field: Field, x: Expressions, m: Messages): CompiledField => ({
   field,
   check: valueCheck(field, m),
@@ -113,7 +126,11 @@ function compileSection(section: Section, x: Expressions, m: Messages): Compiled
     tables: new Map(
       (section.tables ?? []).map((t) => [
         t.key,
-        { table: t, columns: new Map(t.columns.map((c) => [c.key, compileField(c, x, m)])), constraints: x.constraints.get(`${section.key}\u0000${t.key}`) ?? [] },
+        {
+          table: t,
+          columns: new Map(t.columns.map((c) => [c.key, compileField(c, x, m)])),
+          constraints: x.constraints.get(`${section.key}\u0000${t.key}`) ?? [],
+        },
       ]),
     ),
     relevance: compileRelevance(section, x.showIf),
@@ -134,7 +151,9 @@ function isRequired(compiled: CompiledField, shown: boolean, scope: Scope): bool
   if (scope.draft || !shown) return false;
   const rule = compiled.field.rules?.required;
   if (rule === true) return true;
-  return compiled.required !== undefined && compiled.required.holds(scope.answer, { row: scope.row, clock: scope.clock });
+  return (
+    compiled.required !== undefined && compiled.required.holds(scope.answer, { row: scope.row, clock: scope.clock })
+  );
 }
 
 /**
@@ -146,7 +165,15 @@ function failing(constraints: CompiledConstraint[], scope: Scope): CompiledConst
   return constraints.filter((c) => !c.expression.holds(scope.answer, { row: scope.row, clock: scope.clock }));
 }
 
-function checkValue(compiled: CompiledField, value: unknown, required: boolean, path: string, out: Problem[], m: Messages, scope: Scope | null): void {
+function checkValue(
+  compiled: CompiledField,
+  value: unknown,
+  required: boolean,
+  path: string,
+  out: Problem[],
+  m: Messages,
+  scope: Scope | null,
+): void {
   const { field } = compiled;
   if (required && isBlank(value)) {
     out.push({ path, label: field.label, message: m.required(field), code: 'required' });
@@ -155,13 +182,20 @@ function checkValue(compiled: CompiledField, value: unknown, required: boolean, 
   if (value !== undefined && value !== null) {
     const problem = compiled.check(value);
     if (problem) {
-      out.push({ path: problem[2] === undefined ? path : `${path}.${problem[2]}`, label: field.label, message: problem[1], code: problem[0] });
+      out.push({
+        path: problem[2] === undefined ? path : `${path}.${problem[2]}`,
+        label: field.label,
+        message: problem[1],
+        code: problem[0],
+      });
       return;
     }
   }
   // Constraints of a shown field (scope is null for a hidden one) with a well-formed answer: a
   // blank answer is `required`'s to judge, so `${end} >= ${start}` says nothing until end is given.
-  if (scope && !isBlank(value)) for (const c of failing(compiled.constraints, scope)) out.push({ path, label: field.label, message: c.message, code: 'constraint' });
+  if (scope && !isBlank(value))
+    for (const c of failing(compiled.constraints, scope))
+      out.push({ path, label: field.label, message: c.message, code: 'constraint' });
 }
 
 function checkTable(compiled: CompiledTable, value: unknown, path: string, scope: Scope, out: Problem[]): void {
@@ -186,14 +220,16 @@ function checkTable(compiled: CompiledTable, value: unknown, path: string, scope
       return;
     }
     for (const key of Object.keys(row)) {
-      if (!compiled.columns.has(key)) out.push({ path: `${rowPath}.${key}`, label: key, message: m.unknownColumn(), code: 'unknown' });
+      if (!compiled.columns.has(key))
+        out.push({ path: `${rowPath}.${key}`, label: key, message: m.unknownColumn(), code: 'unknown' });
     }
     const rowScope = { ...scope, row };
     for (const [key, column] of compiled.columns) {
       checkValue(column, own(row, key), isRequired(column, true, rowScope), `${rowPath}.${key}`, out, m, rowScope);
     }
   });
-  for (const c of failing(compiled.constraints, scope)) out.push({ path, label: table.label, message: c.message, code: 'constraint' });
+  for (const c of failing(compiled.constraints, scope))
+    out.push({ path, label: table.label, message: c.message, code: 'constraint' });
 }
 
 function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, out: Problem[]): void {
@@ -212,12 +248,20 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
   const shown = draft ? null : compiled.relevance((f) => own(values, f.key), scope.answer, scope.clock);
   for (const [key, field] of compiled.fields) {
     const isShown = shown !== null && shown.has(field.field.id);
-    checkValue(field, own(values, key), isRequired(field, isShown, scope), `${section.key}.${key}`, out, m, isShown ? scope : null);
+    checkValue(
+      field,
+      own(values, key),
+      isRequired(field, isShown, scope),
+      `${section.key}.${key}`,
+      out,
+      m,
+      isShown ? scope : null,
+    );
   }
   for (const [key, table] of compiled.tables) checkTable(table, own(values, key), `${section.key}.${key}`, scope, out);
-  for (const c of failing(compiled.constraints, scope)) out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
+  for (const c of failing(compiled.constraints, scope))
+    out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
 }
-
 
 function compile(definition: LocalizedDefinition, language: string | undefined): CompiledRules {
   const x = compileExpressions(definition);
@@ -232,7 +276,8 @@ function compile(definition: LocalizedDefinition, language: string | undefined):
   };
   const where = locate(definition, x);
   const notes = noteKeys(definition);
-  const prepare = (answer: unknown, options: CheckOptions = {}) => prepareAnswer(where, x, dropNotes(notes, answer), options.clock ?? DEFAULT_CLOCK);
+  const prepare = (answer: unknown, options: CheckOptions = {}) =>
+    prepareAnswer(where, x, dropNotes(notes, answer), options.clock ?? DEFAULT_CLOCK);
   const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
     const answer = prepare(input, options);
     const scope: Scope = { m, answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };

@@ -20,14 +20,30 @@ export interface DefinitionItem extends ExpressionItem {
   ofTable?: string;
 }
 
-function fieldItems(field: Field, path: string, section: string, table: string | undefined, out: DefinitionItem[]): void {
+function fieldItems(
+  field: Field,
+  path: string,
+  section: string,
+  table: string | undefined,
+  out: DefinitionItem[],
+): void {
   const base = { section, table, owner: field.id };
-  if (typeof field.showIf === 'string') out.push({ ...base, role: 'showIf', source: field.showIf, path: `${path}.showIf` });
-  if (typeof field.rules?.required === 'string') out.push({ ...base, role: 'required', source: field.rules.required, path: `${path}.rules.required` });
-  if (field.type === 'calculated' && field.expression !== undefined) out.push({ ...base, role: 'calculated', source: field.expression, path: `${path}.expression` });
-  if (field.default !== undefined) out.push({ ...base, role: 'default', source: field.default, path: `${path}.default` });
+  if (typeof field.showIf === 'string')
+    out.push({ ...base, role: 'showIf', source: field.showIf, path: `${path}.showIf` });
+  if (typeof field.rules?.required === 'string')
+    out.push({ ...base, role: 'required', source: field.rules.required, path: `${path}.rules.required` });
+  if (field.type === 'calculated' && field.expression !== undefined)
+    out.push({ ...base, role: 'calculated', source: field.expression, path: `${path}.expression` });
+  if (field.default !== undefined)
+    out.push({ ...base, role: 'default', source: field.default, path: `${path}.default` });
   (field.constraints ?? []).forEach((c, k) =>
-    out.push({ ...base, role: 'constraint', source: c.expression, message: c.message, path: `${path}.constraints[${k}].expression` }),
+    out.push({
+      ...base,
+      role: 'constraint',
+      source: c.expression,
+      message: c.message,
+      path: `${path}.constraints[${k}].expression`,
+    }),
   );
 }
 
@@ -40,11 +56,24 @@ export function expressionItems(definition: Definition): DefinitionItem[] {
       const tPath = `${sPath}.tables[${ti}]`;
       table.columns.forEach((c, ci) => fieldItems(c, `${tPath}.columns[${ci}]`, section.key, table.key, out));
       (table.constraints ?? []).forEach((c, k) =>
-        out.push({ role: 'constraint', source: c.expression, message: c.message, path: `${tPath}.constraints[${k}].expression`, section: section.key, ofTable: table.key }),
+        out.push({
+          role: 'constraint',
+          source: c.expression,
+          message: c.message,
+          path: `${tPath}.constraints[${k}].expression`,
+          section: section.key,
+          ofTable: table.key,
+        }),
       );
     });
     (section.constraints ?? []).forEach((c, k) =>
-      out.push({ role: 'constraint', source: c.expression, message: c.message, path: `${sPath}.constraints[${k}].expression`, section: section.key }),
+      out.push({
+        role: 'constraint',
+        source: c.expression,
+        message: c.message,
+        path: `${sPath}.constraints[${k}].expression`,
+        section: section.key,
+      }),
     );
   });
   return out;

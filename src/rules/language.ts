@@ -28,7 +28,8 @@ export type Localized<T> = T extends string | number | boolean | null | undefine
       ? string
       : { [K in keyof T]: Localized<T[K]> };
 
-const isMap = (text: unknown): text is Record<string, string> => text !== null && typeof text === 'object' && !Array.isArray(text);
+const isMap = (text: unknown): text is Record<string, string> =>
+  text !== null && typeof text === 'object' && !Array.isArray(text);
 
 /** The default language of a definition (its first declared one when none is named), or undefined when it declares none. */
 export const defaultLanguageOf = (def: Languages): string | undefined => def.defaultLanguage ?? def.languages?.[0];
@@ -39,7 +40,11 @@ export function languageFor(def: Languages, wanted: string | undefined): string 
 }
 
 /** A text in a language: that translation, else the default language's, else the first there is. */
-export function textIn(text: LocalText | undefined, language: string | undefined, fallback: string | undefined): string {
+export function textIn(
+  text: LocalText | undefined,
+  language: string | undefined,
+  fallback: string | undefined,
+): string {
   if (text === undefined || typeof text === 'string') return text ?? '';
   if (language !== undefined && Object.hasOwn(text, language)) return text[language]!;
   if (fallback !== undefined && Object.hasOwn(text, fallback)) return text[fallback]!;
@@ -90,7 +95,13 @@ const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
 function slot(out: TextSlot[], owner: Obj, key: string, path: string, kind: TextSlot['kind']): void {
   const text = owner[key];
-  if (typeof text === 'string' || isMap(text)) out.push({ path: `${path}.${key}`.replace(/^\./, ''), kind, text: text as LocalText, set: (t) => (owner[key] = t) });
+  if (typeof text === 'string' || isMap(text))
+    out.push({
+      path: `${path}.${key}`.replace(/^\./, ''),
+      kind,
+      text: text as LocalText,
+      set: (t) => (owner[key] = t),
+    });
 }
 
 function constraintSlots(owner: Obj, path: string, out: TextSlot[]): void {
@@ -140,7 +151,10 @@ export interface LanguageProblem {
  * What is wrong with a definition's languages (errors: the definition is refused) and which
  * translations are missing (warnings: it is saved, and the builder shows them).
  */
-export function checkLanguages(definition: Languages & Obj): { errors: LanguageProblem[]; warnings: LanguageProblem[] } {
+export function checkLanguages(definition: Languages & Obj): {
+  errors: LanguageProblem[];
+  warnings: LanguageProblem[];
+} {
   const errors: LanguageProblem[] = [];
   const warnings: LanguageProblem[] = [];
   const declared = definition.languages ?? [];
@@ -149,14 +163,28 @@ export function checkLanguages(definition: Languages & Obj): { errors: LanguageP
     if (declared.indexOf(l) !== i) errors.push({ path: `languages[${i}]`, message: `"${l}" is listed twice` });
   });
   if (definition.defaultLanguage !== undefined && !known.has(definition.defaultLanguage)) {
-    errors.push({ path: 'defaultLanguage', message: `"${definition.defaultLanguage}" is not one of the form's languages (${declared.join(', ') || 'none declared'})` });
+    errors.push({
+      path: 'defaultLanguage',
+      message: `"${definition.defaultLanguage}" is not one of the form's languages (${declared.join(', ') || 'none declared'})`,
+    });
   }
   for (const s of textSlots(definition)) {
     if (typeof s.text === 'string') continue;
     for (const l of Object.keys(s.text)) {
-      if (!known.has(l)) errors.push({ path: `${s.path}.${l}`, message: declared.length ? `"${l}" is not one of the form's languages (${declared.join(', ')})` : `a text by language needs the form's "languages" declared` });
+      if (!known.has(l))
+        errors.push({
+          path: `${s.path}.${l}`,
+          message: declared.length
+            ? `"${l}" is not one of the form's languages (${declared.join(', ')})`
+            : `a text by language needs the form's "languages" declared`,
+        });
     }
-    for (const l of declared) if (!Object.hasOwn(s.text, l)) warnings.push({ path: s.path, message: `no ${l} translation: the ${defaultLanguageOf(definition)} text is shown` });
+    for (const l of declared)
+      if (!Object.hasOwn(s.text, l))
+        warnings.push({
+          path: s.path,
+          message: `no ${l} translation: the ${defaultLanguageOf(definition)} text is shown`,
+        });
   }
   return { errors, warnings };
 }
@@ -199,7 +227,12 @@ export function localize<D extends Languages & object>(definition: D, language?:
  * a map (the string becomes the default's). An emptied translation other than the default's is
  * removed, so it shows as missing rather than blank.
  */
-export function withTranslation(text: LocalText | undefined, language: string | undefined, value: string, def: Languages): LocalText {
+export function withTranslation(
+  text: LocalText | undefined,
+  language: string | undefined,
+  value: string,
+  def: Languages,
+): LocalText {
   const fallback = defaultLanguageOf(def);
   const lang = language ?? fallback;
   if (typeof text !== 'object') {

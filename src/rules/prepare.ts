@@ -1,7 +1,13 @@
 import type { Definition, Field, RepeatingTable, Section } from '../templates/definition.schema.js';
 import { expressionItems } from './expression-items.js';
 import { defaultLanguageOf, textIn } from './language.js';
-import { buildCatalog, checkExpressions, compileExpression, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
+import {
+  buildCatalog,
+  checkExpressions,
+  compileExpression,
+  type CompiledExpression,
+  type ExpressionClock,
+} from './expressions/index.js';
 
 /**
  * The expressions of a definition compiled for the engine (engine.ts), and the preparation of an
@@ -30,7 +36,14 @@ export interface Expressions {
 }
 
 export function compileExpressions(definition: Definition): Expressions {
-  const out: Expressions = { showIf: new Map(), required: new Map(), calculated: new Map(), defaults: new Map(), constraints: new Map(), order: [] };
+  const out: Expressions = {
+    showIf: new Map(),
+    required: new Map(),
+    calculated: new Map(),
+    defaults: new Map(),
+    constraints: new Map(),
+    order: [],
+  };
   const items = expressionItems(definition);
   if (!items.length) return out;
   const result = checkExpressions(buildCatalog(definition), items);
@@ -45,7 +58,9 @@ export function compileExpressions(definition: Definition): Expressions {
       out.constraints.set(owner, list);
       return;
     }
-    const byRole = { showIf: out.showIf, required: out.required, calculated: out.calculated, default: out.defaults }[item.role];
+    const byRole = { showIf: out.showIf, required: out.required, calculated: out.calculated, default: out.defaults }[
+      item.role
+    ];
     byRole.set(item.owner!, expression);
   });
   out.order = result.order;
@@ -66,7 +81,8 @@ export function locate(definition: Definition, x: Expressions): Where {
   if (!x.order.length) return where;
   for (const section of definition.sections) {
     for (const field of section.fields) where.set(field.id, { section, field });
-    for (const table of section.tables ?? []) for (const field of table.columns) where.set(field.id, { section, table, field });
+    for (const table of section.tables ?? [])
+      for (const field of table.columns) where.set(field.id, { section, table, field });
   }
   return where;
 }
@@ -93,7 +109,8 @@ export function dropNotes(notes: Map<string, string[]>, answer: unknown): unknow
     if (!isObject(values) || !keys.some((k) => Object.hasOwn(values, k))) continue;
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(values)) {
-      if (!keys.includes(key)) Object.defineProperty(copy, key, { value: values[key], enumerable: true, writable: true, configurable: true });
+      if (!keys.includes(key))
+        Object.defineProperty(copy, key, { value: values[key], enumerable: true, writable: true, configurable: true });
     }
     out ??= { ...answer };
     out[sectionKey] = copy;
@@ -135,7 +152,9 @@ export function prepareAnswer(where: Where, x: Expressions, answer: unknown, clo
     if (!Array.isArray(rows)) continue;
     if (!rowsCopied.has(at.table.id)) {
       rowsCopied.add(at.table.id);
-      values[at.table.key] = rows.map((r: unknown) => (isObject(r) ? Object.assign(Object.create(null) as Record<string, unknown>, r) : r));
+      values[at.table.key] = rows.map((r: unknown) =>
+        isObject(r) ? Object.assign(Object.create(null) as Record<string, unknown>, r) : r,
+      );
     }
     for (const row of values[at.table.key] as unknown[]) {
       if (!isObject(row)) continue;
@@ -156,6 +175,7 @@ function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(value))
+    Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true, writable: true, configurable: true });
   return out;
 }

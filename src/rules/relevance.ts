@@ -32,10 +32,13 @@ export function canonical(type: FieldType, value: unknown): Canonical {
     return undefined;
   }
   if (type === 'integer' || type === 'decimal') {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+    const n =
+      typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
     return Number.isFinite(n) ? String(n) : undefined;
   }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }
 
 /** Whether a dependency of this type, holding `actual`, satisfies the condition (rules 2 and 3). */
@@ -62,7 +65,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * compile, in a definition being edited, is shown). `answer`, when given, is the whole answer the
  * expressions read other sections and the section's tables from.
  */
-export function compileRelevance(section: Section, expressions: ReadonlyMap<string, CompiledExpression> = new Map()): Relevance {
+export function compileRelevance(
+  section: Section,
+  expressions: ReadonlyMap<string, CompiledExpression> = new Map(),
+): Relevance {
   const byId = new Map(section.fields.map((f) => [f.id, f]));
   const conditional = section.fields.some((f) => f.showIf);
   const all = new Set(section.fields.map((f) => f.id));
@@ -92,13 +98,15 @@ export function compileRelevance(section: Section, expressions: ReadonlyMap<stri
         if (expression) {
           for (const id of expression.dependencies) {
             const dependency = byId.get(id);
-            if (dependency && dependency.id !== field.id && (depth >= 100 || !shown(dependency, depth + 1))) delete values[dependency.key];
+            if (dependency && dependency.id !== field.id && (depth >= 100 || !shown(dependency, depth + 1)))
+              delete values[dependency.key];
           }
           result = depth < 100 && expression.holds(view, { clock });
         }
       } else if (showIf) {
         const target = byId.get(showIf.field);
-        result = !!target && depth < 100 && shown(target, depth + 1) && conditionHolds(showIf, target.type, read(target));
+        result =
+          !!target && depth < 100 && shown(target, depth + 1) && conditionHolds(showIf, target.type, read(target));
       }
       memo.set(field.id, result);
       if (!result && readsExpressions) delete values[field.key];

@@ -1,6 +1,13 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { LocalizedField as Field } from '../templates/definition.schema.js';
-import { asResultType, DECIMAL_ABS_MAX, GEOPOINT_PARTS, SAFE_INTEGER_MAX, SAFE_INTEGER_MIN, TIME_PATTERN } from '../templates/field-types.js';
+import {
+  asResultType,
+  DECIMAL_ABS_MAX,
+  GEOPOINT_PARTS,
+  SAFE_INTEGER_MAX,
+  SAFE_INTEGER_MIN,
+  TIME_PATTERN,
+} from '../templates/field-types.js';
 import { MESSAGES, type Messages } from './messages.js';
 import { compilePattern } from './pattern.js';
 
@@ -80,8 +87,14 @@ function patternCheck(field: Field): ((s: string) => boolean) | null {
 }
 
 function numberCheck(field: Field, integer: boolean, m: Messages): ValueCheck {
-  const min = Math.max(typeof field.rules?.min === 'number' ? field.rules.min : -Infinity, integer ? SAFE_INTEGER_MIN : -DECIMAL_ABS_MAX);
-  const max = Math.min(typeof field.rules?.max === 'number' ? field.rules.max : Infinity, integer ? SAFE_INTEGER_MAX : DECIMAL_ABS_MAX);
+  const min = Math.max(
+    typeof field.rules?.min === 'number' ? field.rules.min : -Infinity,
+    integer ? SAFE_INTEGER_MIN : -DECIMAL_ABS_MAX,
+  );
+  const max = Math.min(
+    typeof field.rules?.max === 'number' ? field.rules.max : Infinity,
+    integer ? SAFE_INTEGER_MAX : DECIMAL_ABS_MAX,
+  );
   // Messages are written only when a problem is found: compiling a 1,000-field version stays cheap.
   const message = () => (integer ? m.integer(field) : m.decimal(field));
   const code = integer ? 'integer' : 'number';
@@ -104,7 +117,12 @@ function textCheck(field: Field, defaultMax: number, m: Messages): ValueCheck {
 }
 
 /** For date and datetime: the format, what PostgreSQL stores, and the bounds (compared as ajv-formats compares). */
-function temporalCheck(field: Field, format: FormatDef, storable: (s: string) => boolean, message: () => string): ValueCheck {
+function temporalCheck(
+  field: Field,
+  format: FormatDef,
+  storable: (s: string) => boolean,
+  message: () => string,
+): ValueCheck {
   const min = typeof field.rules?.min === 'string' ? field.rules.min : undefined;
   const max = typeof field.rules?.max === 'string' ? field.rules.max : undefined;
   return (v) => {
@@ -131,9 +149,19 @@ export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
     case 'boolean':
       return (v) => (typeof v === 'boolean' ? null : ['type', m.boolean()]);
     case 'date':
-      return temporalCheck(field, dateFormat, (s) => !s.startsWith('0000-'), () => m.date(field));
+      return temporalCheck(
+        field,
+        dateFormat,
+        (s) => !s.startsWith('0000-'),
+        () => m.date(field),
+      );
     case 'datetime':
-      return temporalCheck(field, dateTimeFormat, (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s), () => m.datetime(field));
+      return temporalCheck(
+        field,
+        dateTimeFormat,
+        (s) => !s.startsWith('0000-') && STORABLE_OFFSET.test(s),
+        () => m.datetime(field),
+      );
     case 'time':
       return (v) => (typeof v === 'string' && TIME.test(v) ? null : ['format', m.time()]);
     case 'email':
@@ -159,7 +187,8 @@ export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
       const allowed = new Set((field.options ?? []).map((o) => o.value));
       const { minItems = 0, maxItems = Infinity } = field.rules ?? {};
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.has(x))) return ['option', m.multipleChoice(field)];
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && allowed.has(x)))
+          return ['option', m.multipleChoice(field)];
         if (new Set(v).size !== v.length) return ['unique', m.choiceTwice()];
         return v.length < minItems || v.length > maxItems ? ['count', m.choiceCount(field)] : null;
       };
@@ -169,7 +198,8 @@ export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
     // One drawing, uploaded as a PNG: a file field's value of one id.
     case 'signature':
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x))) return ['type', m.signature()];
+        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x)))
+          return ['type', m.signature()];
         return v.length > 1 ? ['count', m.signature()] : null;
       };
     // Display-only: a value sent for a note is ignored (prepare.ts drops it), so none is judged.
@@ -179,7 +209,12 @@ export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
       const max = field.multiple ? (field.rules?.maxItems ?? 100) : 1;
       const min = field.rules?.minItems ?? 0;
       return (v) => {
-        if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && FILE_ID.test(x)) || new Set(v).size !== v.length) return ['type', m.files()];
+        if (
+          !Array.isArray(v) ||
+          !v.every((x) => typeof x === 'string' && FILE_ID.test(x)) ||
+          new Set(v).size !== v.length
+        )
+          return ['type', m.files()];
         return v.length < min || v.length > max ? ['count', m.fileCount(field, max)] : null;
       };
     }
@@ -189,20 +224,28 @@ export function valueCheck(field: Field, m: Messages = MESSAGES): ValueCheck {
 const PART_KEYS = new Set<string>(GEOPOINT_PARTS.map((p) => p.key));
 
 /** A location: latitude and longitude (decimal degrees) required, altitude and accuracy (metres) optional, each in its range. */
-const geopointCheck = (m: Messages): ValueCheck => (v) => {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return ['type', m.geopoint()];
-  const point = v as Record<string, unknown>;
-  for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', m.geopointPart(), key];
-  for (const part of GEOPOINT_PARTS) {
-    const x = Object.hasOwn(point, part.key) ? point[part.key] : undefined;
-    // An optional part may be null (a browser reports an unknown altitude so).
-    if ((x === undefined || x === null) && !part.required) continue;
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max) return [x === undefined ? 'type' : 'range', m.geopointRange(part), part.key];
-  }
-  return null;
-};
+const geopointCheck =
+  (m: Messages): ValueCheck =>
+  (v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return ['type', m.geopoint()];
+    const point = v as Record<string, unknown>;
+    for (const key of Object.keys(point)) if (!PART_KEYS.has(key)) return ['unknown', m.geopointPart(), key];
+    for (const part of GEOPOINT_PARTS) {
+      const x = Object.hasOwn(point, part.key) ? point[part.key] : undefined;
+      // An optional part may be null (a browser reports an unknown altitude so).
+      if ((x === undefined || x === null) && !part.required) continue;
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < part.min || x > part.max)
+        return [x === undefined ? 'type' : 'range', m.geopointRange(part), part.key];
+    }
+    return null;
+  };
 
 /** Whether a value counts as no answer for `required`: absent, null, blank text, an empty list. */
 export function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+  return (
+    value === undefined ||
+    value === null ||
+    (typeof value === 'string' && value.trim() === '') ||
+    (Array.isArray(value) && value.length === 0)
+  );
 }

@@ -4,19 +4,34 @@ import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { isPgError } from '../db/pg-errors.js';
 import { withTransaction } from '../db/transaction.js';
-import { AppError, ConflictError, DuplicateValueError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
+import {
+  AppError,
+  ConflictError,
+  DuplicateValueError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors/app-error.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, VersionInfo } from '../templates/catalog.js';
 import type { TemplateHeader } from '../templates/templates.repository.js';
 import { compileValidator } from '../validation/validate.js';
 import type { Enqueue } from './enqueue.js';
 import { judgeNewAnswer, requestHashOf, templateOpenForAnswers, type Judged } from './intake.js';
-import { BATCH_MAX_ITEMS, BatchSubmissionItem, CreateSubmissionInput, type BatchItemResult, type BatchResult, type ReviewStatus } from './submissions.schema.js';
+import {
+  BATCH_MAX_ITEMS,
+  BatchSubmissionItem,
+  CreateSubmissionInput,
+  type BatchItemResult,
+  type BatchResult,
+  type ReviewStatus,
+} from './submissions.schema.js';
 import { duplicatesOf, normaliseAnswers, RESERVATION_CONSTRAINT, type UniqueAnswer } from './unique-values.js';
 
 // The envelope is checked as a whole; each item on its own, so one malformed answer is reported
 // with its index instead of refusing its 499 neighbours.
-const validateEnvelope = compileValidator(Type.Object({ items: Type.Array(Type.Unknown(), { minItems: 1, maxItems: BATCH_MAX_ITEMS }) }));
+const validateEnvelope = compileValidator(
+  Type.Object({ items: Type.Array(Type.Unknown(), { minItems: 1, maxItems: BATCH_MAX_ITEMS }) }),
+);
 const validateItem = compileValidator(BatchSubmissionItem);
 const validateInput = compileValidator(CreateSubmissionInput);
 
@@ -60,19 +75,26 @@ export class SubmissionBatchService {
     const template = await templateOpenForAnswers(this.deps.pool, ctx, templateId);
     const results = new Array<BatchItemResult>(items.length);
     const refuse = (index: number, key: string | null, error: AppError) => {
-      results[index] = { index, idempotencyKey: key, status: 'refused', error: { code: error.code, message: error.message, details: error.details } };
+      results[index] = {
+        index,
+        idempotencyKey: key,
+        status: 'refused',
+        error: { code: error.code, message: error.message, details: error.details },
+      };
     };
 
     // Shapes and keys, item by item.
     const candidates: Candidate[] = [];
     const keys = new Map<string, number>();
     items.forEach((rawItem, index) => {
-      const rawKey = rawItem && typeof rawItem === 'object' ? (rawItem as { idempotencyKey?: unknown }).idempotencyKey : undefined;
+      const rawKey =
+        rawItem && typeof rawItem === 'object' ? (rawItem as { idempotencyKey?: unknown }).idempotencyKey : undefined;
       const key = typeof rawKey === 'string' ? rawKey : null;
       try {
         const item = validateItem(rawItem);
         const earlier = keys.get(item.idempotencyKey);
-        if (earlier !== undefined) throw new ConflictError(`This idempotency key is already used by answer ${earlier} of this batch`);
+        if (earlier !== undefined)
+          throw new ConflictError(`This idempotency key is already used by answer ${earlier} of this batch`);
         keys.set(item.idempotencyKey, index);
         const input = validateInput({ data: item.data, draft: item.draft });
         candidates.push({ index, key: item.idempotencyKey, input, hash: requestHashOf(templateId, input) });
@@ -107,12 +129,19 @@ export class SubmissionBatchService {
       } catch (error) {
         if (!(error instanceof ReservationRaced)) throw error;
       }
-      if (!stored && attempt >= ATTEMPTS) throw new ConflictError('The template or its unique values changed while this batch was stored: send it again');
+      if (!stored && attempt >= ATTEMPTS)
+        throw new ConflictError('The template or its unique values changed while this batch was stored: send it again');
     }
 
     for (const [index, error] of stored.refused) refuse(index, fresh.find((c) => c.index === index)!.key, error);
     for (const [index, created] of stored.created) {
-      results[index] = { index, idempotencyKey: fresh.find((c) => c.index === index)!.key, status: 'created', submissionId: created.id, reviewStatus: created.reviewStatus };
+      results[index] = {
+        index,
+        idempotencyKey: fresh.find((c) => c.index === index)!.key,
+        status: 'created',
+        submissionId: created.id,
+        reviewStatus: created.reviewStatus,
+      };
     }
     if (stored.raced.length) await this.replays(ctx.actor.id, stored.raced, results, refuse, true);
 
@@ -140,7 +169,12 @@ export class SubmissionBatchService {
     mustExist = false,
   ): Promise<Candidate[]> {
     if (candidates.length === 0) return [];
-    const found = await this.deps.pool.query<{ id: string; idempotency_key: string; idempotency_hash: string | null; review_status: ReviewStatus }>(
+    const found = await this.deps.pool.query<{
+      id: string;
+      idempotency_key: string;
+      idempotency_hash: string | null;
+      review_status: ReviewStatus;
+    }>(
       'SELECT id, idempotency_key, idempotency_hash, review_status FROM submissions WHERE submitted_by = $1 AND idempotency_key = ANY ($2::text[])',
       [userId, candidates.map((c) => c.key)],
     );
@@ -149,12 +183,23 @@ export class SubmissionBatchService {
     for (const c of candidates) {
       const row = byKey.get(c.key);
       if (!row) {
-        if (mustExist) refuse(c.index, c.key, new ConflictError('Another request with this idempotency key was under way: send it again'));
+        if (mustExist)
+          refuse(
+            c.index,
+            c.key,
+            new ConflictError('Another request with this idempotency key was under way: send it again'),
+          );
         else rest.push(c);
       } else if (row.idempotency_hash !== c.hash) {
         refuse(c.index, c.key, new ConflictError('This Idempotency-Key was already used for a different request'));
       } else {
-        results[c.index] = { index: c.index, idempotencyKey: c.key, status: 'replayed', submissionId: String(row.id), reviewStatus: row.review_status };
+        results[c.index] = {
+          index: c.index,
+          idempotencyKey: c.key,
+          status: 'replayed',
+          submissionId: String(row.id),
+          reviewStatus: row.review_status,
+        };
       }
     }
     return rest;
@@ -166,9 +211,17 @@ export class SubmissionBatchService {
    * way finish first). A unique value taken by a concurrent request between the check and the
    * insert rolls it back with ReservationRaced (the caller tries again).
    */
-  private async store(ctx: ServiceContext, template: TemplateHeader, version: VersionInfo, accepted: Accepted[]): Promise<Stored | number> {
+  private async store(
+    ctx: ServiceContext,
+    template: TemplateHeader,
+    version: VersionInfo,
+    accepted: Accepted[],
+  ): Promise<Stored | number> {
     return withTransaction(this.deps.pool, async (tx) => {
-      const locked = await tx.query<{ current_version: number | null }>('SELECT current_version FROM templates WHERE id = $1 FOR KEY SHARE', [template.id]);
+      const locked = await tx.query<{ current_version: number | null }>(
+        'SELECT current_version FROM templates WHERE id = $1 FOR KEY SHARE',
+        [template.id],
+      );
       const current = locked.rows[0]?.current_version;
       if (!current) throw new ConflictError('This template is not published: there is no version to submit to');
       if (current !== version.version) return current;
@@ -191,7 +244,14 @@ export class SubmissionBatchService {
           version.version,
           template.grid_id,
           ctx.actor!.id,
-          JSON.stringify(kept.map((a) => ({ payload: a.data, review_status: a.draft ? 'draft' : 'submitted', key: a.key, hash: a.hash }))),
+          JSON.stringify(
+            kept.map((a) => ({
+              payload: a.data,
+              review_status: a.draft ? 'draft' : 'submitted',
+              key: a.key,
+              hash: a.hash,
+            })),
+          ),
         ],
       );
       const ids = new Map(rows.rows.map((r) => [r.idempotency_key, String(r.id)]));
@@ -200,18 +260,24 @@ export class SubmissionBatchService {
       for (const a of stored) created.set(a.index, { id: a.id, reviewStatus: a.draft ? 'draft' : 'submitted' });
       const submitted = stored.filter((a) => !a.draft);
 
-      const reservations = submitted.flatMap((a) => a.unique.map((u) => ({ submission_id: a.id, field_id: u.fieldId, field_type: u.fieldType, value: u.value })));
+      const reservations = submitted.flatMap((a) =>
+        a.unique.map((u) => ({ submission_id: a.id, field_id: u.fieldId, field_type: u.fieldType, value: u.value })),
+      );
       if (reservations.length) {
-        await tx.query(
-          `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
+        await tx
+          .query(
+            `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)
            SELECT $1, w.field_id, w.value, w.submission_id
              FROM (SELECT a.submission_id, a.field_id, gridbook_unique_value(a.field_type, a.value) AS value
                      FROM jsonb_to_recordset($2::jsonb) AS a(submission_id bigint, field_id text, field_type text, value jsonb)) w
             WHERE w.value IS NOT NULL`,
-          [template.id, JSON.stringify(reservations)],
-        ).catch((error: unknown) => {
-          throw isPgError(error) && error.code === '23505' && error.constraint === RESERVATION_CONSTRAINT ? new ReservationRaced() : error;
-        });
+            [template.id, JSON.stringify(reservations)],
+          )
+          .catch((error: unknown) => {
+            throw isPgError(error) && error.code === '23505' && error.constraint === RESERVATION_CONSTRAINT
+              ? new ReservationRaced()
+              : error;
+          });
       }
       if (template.review_mode === 'section' && submitted.length) {
         await tx.query(
@@ -223,15 +289,18 @@ export class SubmissionBatchService {
       await recordAuditBatch(
         tx,
         ctx,
-        stored.map(
-          (a): AuditInput => ({
-            action: a.draft ? 'submission.save_draft' : 'submission.create',
-            entityType: 'submission',
-            entityId: a.id,
-            gridId: template.grid_id,
-            after: { templateId: template.id, version: version.version, reviewStatus: a.draft ? 'draft' : 'submitted', batch: true },
-          }),
-        ),
+        stored.map((a): AuditInput => ({
+          action: a.draft ? 'submission.save_draft' : 'submission.create',
+          entityType: 'submission',
+          entityId: a.id,
+          gridId: template.grid_id,
+          after: {
+            templateId: template.id,
+            version: version.version,
+            reviewStatus: a.draft ? 'draft' : 'submitted',
+            batch: true,
+          },
+        })),
       );
       return { created, refused, raced };
     });
@@ -242,12 +311,23 @@ export class SubmissionBatchService {
    * submission holds, or one an earlier kept answer of this batch holds. Values are compared as
    * reservations compare them (normaliseAnswers).
    */
-  private async uniqueRefusals(tx: Queryable, ctx: ServiceContext, templateId: string, accepted: Accepted[]): Promise<Map<number, AppError>> {
+  private async uniqueRefusals(
+    tx: Queryable,
+    ctx: ServiceContext,
+    templateId: string,
+    accepted: Accepted[],
+  ): Promise<Map<number, AppError>> {
     const refused = new Map<number, AppError>();
     const owners = accepted.flatMap((a) => a.unique.map((answer) => ({ a, answer })));
     if (owners.length === 0) return refused;
-    const normalised = await normaliseAnswers(tx, templateId, owners.map((o) => o.answer));
-    const byAnswer = new Map<UniqueAnswer, { value: string | null; held: boolean }>(owners.map((o, i) => [o.answer, normalised[i]!]));
+    const normalised = await normaliseAnswers(
+      tx,
+      templateId,
+      owners.map((o) => o.answer),
+    );
+    const byAnswer = new Map<UniqueAnswer, { value: string | null; held: boolean }>(
+      owners.map((o, i) => [o.answer, normalised[i]!]),
+    );
     const taken = new Map<string, number>(); // field id + value -> index of the answer holding it
     for (const a of accepted) {
       const mine = a.unique.map((answer) => ({ answer, ...byAnswer.get(answer)! })).filter((u) => u.value !== null);
@@ -270,7 +350,12 @@ export class SubmissionBatchService {
           message: `answer ${holder} of this batch already has this value (${answer.label} must be unique in this form)`,
         })),
       ];
-      refused.set(a.index, details.length ? new DuplicateValueError(details as ConstructorParameters<typeof DuplicateValueError>[0]) : new ConflictError('A unique value of this answer changed hands meanwhile: send it again'));
+      refused.set(
+        a.index,
+        details.length
+          ? new DuplicateValueError(details as ConstructorParameters<typeof DuplicateValueError>[0])
+          : new ConflictError('A unique value of this answer changed hands meanwhile: send it again'),
+      );
     }
     return refused;
   }

@@ -20,7 +20,11 @@ export function createEnqueuer(queue: Queue, logger: Logger): Enqueue {
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
       try {
-        const jobs = chunk.map((id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } }));
+        const jobs = chunk.map((id) => ({
+          name: SUBMISSION_JOB,
+          data: { submissionId: id },
+          opts: { jobId: submissionJobId(id) },
+        }));
         // One job goes without addBulk's transaction around it.
         if (jobs.length === 1) await queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
         else await queue.addBulk(jobs);

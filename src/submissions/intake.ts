@@ -35,7 +35,11 @@ export function requestHashOf(templateId: string, input: CreateSubmissionInput):
 }
 
 /** The template, when the caller may submit answers to it and it has a published version. */
-export async function templateOpenForAnswers(db: Queryable, ctx: ServiceContext, templateId: string): Promise<TemplateHeader & { current_version: number }> {
+export async function templateOpenForAnswers(
+  db: Queryable,
+  ctx: ServiceContext,
+  templateId: string,
+): Promise<TemplateHeader & { current_version: number }> {
   const { template, role } = await authorizeTemplateHeader(db, ctx, templateId, 'read');
   if (!can(ctx.actor, 'create', { type: 'submission', gridRole: role, own: true })) {
     throw new ForbiddenError('Only submitters, builders and managers of this grid submit forms');
@@ -57,7 +61,12 @@ export interface Judged {
  * Judges a new answer against `version` (the template's current one); throws ValidationError,
  * its messages in the language the caller reads (`ctx.languages`) when the form has it.
  */
-export function judgeNewAnswer(version: VersionInfo, answer: Record<string, unknown>, draft: boolean, ctx: { languages?: readonly string[] }): Judged {
+export function judgeNewAnswer(
+  version: VersionInfo,
+  answer: Record<string, unknown>,
+  draft: boolean,
+  ctx: { languages?: readonly string[] },
+): Judged {
   assertNoFilesOnCreate(version.definition, answer);
   const rules = rulesFor(version, ctx);
   const data = assertAnswer(rules, answer, { draft });

@@ -67,7 +67,11 @@ function renameRow(row: unknown, columns: [string, string][]): Record<string, un
 }
 
 /** `payload` (an answer to version `from`) under the keys of version `to`. */
-export function answerUnderKeys(payload: Record<string, unknown>, from: Definition, to: Definition): Record<string, unknown> {
+export function answerUnderKeys(
+  payload: Record<string, unknown>,
+  from: Definition,
+  to: Definition,
+): Record<string, unknown> {
   if (from === to) return payload;
   const out: Record<string, unknown> = {};
   for (const [sectionKey, section] of keyMap(from, to)) {

@@ -38,14 +38,19 @@ function display(field: Field, value: unknown): string {
   if (field.type === 'single_choice') return option(value);
   if (field.type === 'multiple_choice' && Array.isArray(value)) return value.map(option).join(', ');
   if (field.type === 'boolean') return value ? 'Yes' : 'No';
-  if (field.type === 'file' && Array.isArray(value)) return value.length ? `${value.length} file${value.length > 1 ? 's' : ''}` : '—';
+  if (field.type === 'file' && Array.isArray(value))
+    return value.length ? `${value.length} file${value.length > 1 ? 's' : ''}` : '—';
   if (field.type === 'signature' && Array.isArray(value)) return value.length ? 'Signed' : '—';
   if (field.type === 'geopoint') return geopointText(value);
   if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-export function buildPayloadView(definition: LocalizedDefinition, payload: Record<string, unknown>, meta: { title: string; version: number }): PayloadView {
+export function buildPayloadView(
+  definition: LocalizedDefinition,
+  payload: Record<string, unknown>,
+  meta: { title: string; version: number },
+): PayloadView {
   const known = new Set(definition.sections.map((s) => s.key));
   return {
     templateTitle: meta.title,
@@ -57,11 +62,24 @@ export function buildPayloadView(definition: LocalizedDefinition, payload: Recor
         key: section.key,
         label: section.label,
         // Notes are display-only text, not answers.
-        fields: section.fields.filter((f) => f.type !== 'note').map((f) => ({ key: f.key, label: f.label, type: f.type, value: own(values, f.key) ?? null, display: display(f, own(values, f.key)) })),
+        fields: section.fields
+          .filter((f) => f.type !== 'note')
+          .map((f) => ({
+            key: f.key,
+            label: f.label,
+            type: f.type,
+            value: own(values, f.key) ?? null,
+            display: display(f, own(values, f.key)),
+          })),
         tables: (section.tables ?? []).map((t) => {
           const list = own(values, t.key);
           const rows = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
-          return { key: t.key, label: t.label, columns: t.columns.map((c) => c.label), rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key)))) };
+          return {
+            key: t.key,
+            label: t.label,
+            columns: t.columns.map((c) => c.label),
+            rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key)))),
+          };
         }),
       };
     }),
@@ -75,5 +93,8 @@ export async function payloadViewOf(
 ): Promise<PayloadView> {
   const version = await catalog.version(submission.template_id, submission.template_version);
   const definition = localize(version.definition, language);
-  return buildPayloadView(definition, submission.payload, { title: definition.title ?? version.title, version: version.version });
+  return buildPayloadView(definition, submission.payload, {
+    title: definition.title ?? version.title,
+    version: version.version,
+  });
 }

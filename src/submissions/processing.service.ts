@@ -9,7 +9,15 @@ import type { Metrics } from '../observability/metrics.js';
 import type { TemplateCatalog, TemplateLayout, VersionInfo } from '../templates/catalog.js';
 import { columnLabel, columnOwner } from '../templates/field-types.js';
 import { recordWebhookEvents, submissionEvent } from '../webhooks/outbox.js';
-import { deleteProjection, insertProjectedRows, projectableInDatabase, projectInDatabase, projectPayload, type Payload, type ProjectedRows } from './projection.js';
+import {
+  deleteProjection,
+  insertProjectedRows,
+  projectableInDatabase,
+  projectInDatabase,
+  projectPayload,
+  type Payload,
+  type ProjectedRows,
+} from './projection.js';
 import { runSteps, stepApplies, type ProcessingStep } from './steps.js';
 
 /**
@@ -30,7 +38,8 @@ import { runSteps, stepApplies, type ProcessingStep } from './steps.js';
  * retries it with backoff.
  */
 
-export type Outcome = { status: 'processed' } | { status: 'failed'; reason: string } | { status: 'skipped'; reason: string };
+export type Outcome =
+  { status: 'processed' } | { status: 'failed'; reason: string } | { status: 'skipped'; reason: string };
 
 interface SubmissionRow {
   id: string;
@@ -66,12 +75,15 @@ function describePgError(
         const section = version.rules.definition.sections.find((s) => s.id === sectionId);
         const { fieldId, part } = columnOwner(columnId);
         const f = section?.fields.find((x) => x.id === fieldId);
-        if (section && f) field = `${columnLabel(f.label, part)} (${section.key}.${f.key}${part ? `.${part.key}` : ''})`;
+        if (section && f)
+          field = `${columnLabel(f.label, part)} (${section.key}.${f.key}${part ? `.${part.key}` : ''})`;
       }
     }
   }
   const said = [error.message, error.detail].filter(Boolean).join(': ');
-  const where = field ?? (error.constraint ? `constraint ${error.constraint}` : error.table ? `table ${error.table}` : 'a form table');
+  const where =
+    field ??
+    (error.constraint ? `constraint ${error.constraint}` : error.table ? `table ${error.table}` : 'a form table');
   return (
     `The database refused to store this answer in ${where}: ${said}. ` +
     'The answer itself was accepted and is kept: change what refuses it (a constraint or column added to the form table, ' +
@@ -144,12 +156,16 @@ export class ProcessingService {
       [ids],
     );
     const found = new Set(result.rows.map((r) => r.id));
-    for (const id of ids) if (!found.has(id)) outcomes.set(id, { status: 'skipped', reason: 'no such submission (deleted?)' });
+    for (const id of ids)
+      if (!found.has(id)) outcomes.set(id, { status: 'skipped', reason: 'no such submission (deleted?)' });
 
     const byTemplate = new Map<string, SubmissionRow[]>();
     for (const row of result.rows) {
       if (row.processing_status !== 0) {
-        outcomes.set(row.id, { status: 'skipped', reason: `already ${row.processing_status === 1 ? 'processed' : 'failed'}` });
+        outcomes.set(row.id, {
+          status: 'skipped',
+          reason: `already ${row.processing_status === 1 ? 'processed' : 'failed'}`,
+        });
         continue;
       }
       if (row.review_status === 'draft') {
@@ -172,7 +188,9 @@ export class ProcessingService {
       const inNode: SubmissionRow[] = [];
       for (const row of rows) {
         const version = await this.deps.catalog.version(templateId, row.template_version);
-        const steps = (this.deps.steps ?? []).some((step) => stepApplies(step, { templateId, definition: version.definition }));
+        const steps = (this.deps.steps ?? []).some((step) =>
+          stepApplies(step, { templateId, definition: version.definition }),
+        );
         if (!projectableInDatabase(version.definition, steps)) {
           inNode.push(row);
           continue;
@@ -184,18 +202,27 @@ export class ProcessingService {
       }
       const projected: ProjectedRows = { byTable: new Map() };
       const ok = [...inDatabase.values()].flat();
-      const payloads = await this.payloadsOf(tx, inNode.map((r) => r.id));
+      const payloads = await this.payloadsOf(
+        tx,
+        inNode.map((r) => r.id),
+      );
       for (const row of inNode) {
         const version = await this.deps.catalog.version(templateId, row.template_version);
         try {
           // No validation here: the API judged this answer when it accepted it.
-          const payload = await runSteps(this.deps.steps ?? [], { submissionId: row.id, templateId, payload: payloads.get(row.id) ?? {}, definition: version.definition });
+          const payload = await runSteps(this.deps.steps ?? [], {
+            submissionId: row.id,
+            templateId,
+            payload: payloads.get(row.id) ?? {},
+            definition: version.definition,
+          });
           projectPayload(row.id, payload, version.definition, layout, projected);
           ok.push(row.id);
           processed.push({ id: row.id, templateId, gridId: version.gridId, version: row.template_version });
         } catch (error) {
           if (!(error instanceof ValidationError || error instanceof PermanentFailure)) throw error;
-          const reason = error instanceof ValidationError ? `A processing step refused it: ${error.message}` : error.message;
+          const reason =
+            error instanceof ValidationError ? `A processing step refused it: ${error.message}` : error.message;
           failed.push({ id: row.id, reason, gridId: version.gridId, templateId, version: row.template_version });
         }
       }
@@ -203,7 +230,8 @@ export class ProcessingService {
       try {
         await deleteProjection(tx, layout, ok);
         await insertProjectedRows(tx, layout, projected);
-        for (const [version, versionIds] of inDatabase) await projectInDatabase(tx, layout, version.definition, versionIds);
+        for (const [version, versionIds] of inDatabase)
+          await projectInDatabase(tx, layout, version.definition, versionIds);
       } catch (error) {
         if (isPgError(error) && error.code && PERMANENT_PG_CLASSES.includes(error.code.slice(0, 2))) {
           const version = await this.deps.catalog.version(templateId, rows[0]!.template_version);
@@ -251,7 +279,10 @@ export class ProcessingService {
   /** The stored payloads of submissions whose rows are built in Node (already locked by the caller). */
   private async payloadsOf(tx: PoolClient, ids: string[]): Promise<Map<string, Payload>> {
     if (ids.length === 0) return new Map();
-    const result = await tx.query<{ id: string; payload: Payload }>('SELECT id, payload FROM submissions WHERE id = ANY ($1::bigint[])', [ids]);
+    const result = await tx.query<{ id: string; payload: Payload }>(
+      'SELECT id, payload FROM submissions WHERE id = ANY ($1::bigint[])',
+      [ids],
+    );
     return new Map(result.rows.map((r) => [r.id, r.payload]));
   }
 
@@ -260,7 +291,12 @@ export class ProcessingService {
     return withTransaction(
       this.deps.pool,
       async (client) => {
-        const row = await client.query<{ grid_id: string; template_id: string; template_version: number; processing_status: number }>(
+        const row = await client.query<{
+          grid_id: string;
+          template_id: string;
+          template_version: number;
+          processing_status: number;
+        }>(
           'SELECT grid_id, template_id, template_version, processing_status FROM submissions WHERE id = $1 FOR UPDATE',
           [id],
         );
@@ -272,7 +308,13 @@ export class ProcessingService {
             [id, reason],
           );
           await recordAuditBatch(client, WORKER_CONTEXT, [
-            { action: 'submission.processing_failed', entityType: 'submission', entityId: id, gridId, after: { processingStatus: 2, error: reason } },
+            {
+              action: 'submission.processing_failed',
+              entityType: 'submission',
+              entityId: id,
+              gridId,
+              after: { processingStatus: 2, error: reason },
+            },
           ]);
         }
         return new Map<string, Outcome>([[id, { status: 'failed', reason }]]);
@@ -288,10 +330,20 @@ async function announce(
   processed: { id: string; gridId: string; templateId: string; version: number }[],
   failed: { id: string; gridId: string; templateId: string; version: number; reason: string }[],
 ): Promise<void> {
-  const event = (s: { id: string; gridId: string; templateId: string; version: number }, extra: Record<string, unknown>) =>
-    submissionEvent({ id: s.id, gridId: s.gridId, templateId: s.templateId, templateVersion: s.version }, extra);
-  await recordWebhookEvents(tx, 'submission.processed', processed.map((p) => event(p, { processingStatus: 'processed' })));
-  await recordWebhookEvents(tx, 'submission.failed', failed.map((f) => event(f, { processingStatus: 'failed', error: f.reason })));
+  const event = (
+    s: { id: string; gridId: string; templateId: string; version: number },
+    extra: Record<string, unknown>,
+  ) => submissionEvent({ id: s.id, gridId: s.gridId, templateId: s.templateId, templateVersion: s.version }, extra);
+  await recordWebhookEvents(
+    tx,
+    'submission.processed',
+    processed.map((p) => event(p, { processingStatus: 'processed' })),
+  );
+  await recordWebhookEvents(
+    tx,
+    'submission.failed',
+    failed.map((f) => event(f, { processingStatus: 'failed', error: f.reason })),
+  );
 }
 
 /** The worker acts as the system; its audit entries name no user. */

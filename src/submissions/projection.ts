@@ -29,7 +29,8 @@ export interface ProjectedRows {
 /** JSON value as jsonb_to_recordset will read it into the column's type. */
 function toColumnValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  if (Array.isArray(value)) return value.length === 0 ? [] : (value as unknown[]).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
+  if (Array.isArray(value))
+    return value.length === 0 ? [] : (value as unknown[]).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
   return value;
 }
 
@@ -92,9 +93,10 @@ export function layoutTables(layout: TemplateLayout): TableLayout[] {
 /** Deletes the rows of `submissionIds` from every table of the layout (before they are written again). */
 export async function deleteProjection(tx: Queryable, layout: TemplateLayout, submissionIds: string[]): Promise<void> {
   for (const table of layoutTables(layout)) {
-    await tx.query(`DELETE FROM ${qualifiedName(layout.schema, table.name)} WHERE ${quoteIdent(SYSTEM_COLUMNS.submissionId)} = ANY ($1::bigint[])`, [
-      submissionIds,
-    ]);
+    await tx.query(
+      `DELETE FROM ${qualifiedName(layout.schema, table.name)} WHERE ${quoteIdent(SYSTEM_COLUMNS.submissionId)} = ANY ($1::bigint[])`,
+      [submissionIds],
+    );
   }
 }
 
@@ -118,7 +120,12 @@ export async function insertProjectedRows(tx: Queryable, layout: TemplateLayout,
  * then one INSERT per table fed by a single jsonb parameter (no parameter-count limit, one round
  * trip per table whatever the batch size).
  */
-export async function writeProjection(tx: Queryable, layout: TemplateLayout, submissionIds: string[], rows: ProjectedRows): Promise<void> {
+export async function writeProjection(
+  tx: Queryable,
+  layout: TemplateLayout,
+  submissionIds: string[],
+  rows: ProjectedRows,
+): Promise<void> {
   await deleteProjection(tx, layout, submissionIds);
   await insertProjectedRows(tx, layout, rows);
 }
@@ -143,7 +150,12 @@ export function projectableInDatabase(definition: Definition, stepsApply: boolea
  * may be any letters and longer than an identifier; column names come from the naming module).
  * Call deleteProjection first.
  */
-export async function projectInDatabase(tx: Queryable, layout: TemplateLayout, definition: Definition, submissionIds: string[]): Promise<void> {
+export async function projectInDatabase(
+  tx: Queryable,
+  layout: TemplateLayout,
+  definition: Definition,
+  submissionIds: string[],
+): Promise<void> {
   const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
   for (const section of definition.sections) {
     const table = layout.sections.get(section.id);
@@ -181,7 +193,8 @@ function columnMap(fields: Field[], table: TableLayout): ColumnSource[] {
   for (const field of fields) {
     for (const c of fieldColumns(field)) {
       const column = table.naming.columns[c.id];
-      if (column && table.types.has(column.name)) map.push({ key: field.key, part: c.part?.key ?? null, col: column.name });
+      if (column && table.types.has(column.name))
+        map.push({ key: field.key, part: c.part?.key ?? null, col: column.name });
     }
   }
   return map;

@@ -51,7 +51,9 @@ export async function runSteps(steps: ProcessingStep[], input: StepInput): Promi
 export const rowCountStep: ProcessingStep = {
   name: 'row-counts',
   appliesTo: ({ definition }) =>
-    definition.sections.some((s) => (s.tables ?? []).some((t) => s.fields.some((f) => f.key === `${t.key}_count` && f.type === 'integer'))),
+    definition.sections.some((s) =>
+      (s.tables ?? []).some((t) => s.fields.some((f) => f.key === `${t.key}_count` && f.type === 'integer')),
+    ),
   run: ({ payload, definition }) => {
     const next: Payload = { ...payload };
     for (const section of definition.sections) {

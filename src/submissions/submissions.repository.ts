@@ -51,7 +51,11 @@ export function toSubmissionView(row: SubmissionRow): SubmissionView {
   };
 }
 
-export async function findSubmission(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<SubmissionRow | null> {
+export async function findSubmission(
+  db: Queryable,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<SubmissionRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<SubmissionRow>(
     // A submission of a template in the trash (src/templates/trash.ts) is in the trash with it.

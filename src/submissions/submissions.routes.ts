@@ -2,14 +2,27 @@ import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { SubmissionsService } from './submissions.service.js';
 import type { SubmissionBatchService } from './batch.service.js';
-import { AnswerKeysQuery, BATCH_MAX_ITEMS, BatchResult, CreateSubmissionBatchInput, CreateSubmissionInput, ListSubmissionsQuery, SubmissionPage, SubmissionView, UpdateSubmissionInput } from './submissions.schema.js';
+import {
+  AnswerKeysQuery,
+  BATCH_MAX_ITEMS,
+  BatchResult,
+  CreateSubmissionBatchInput,
+  CreateSubmissionInput,
+  ListSubmissionsQuery,
+  SubmissionPage,
+  SubmissionView,
+  UpdateSubmissionInput,
+} from './submissions.schema.js';
 
 /** The batch endpoint, below /api/v1: its body limit is its own (api.ts parses its body apart). */
 export const SUBMISSION_BATCH_PATH = '/templates/:templateId/submissions/batch';
 /** 500 answers of 300 fields are about 4 MB of JSON. */
 export const SUBMISSION_BATCH_BODY_LIMIT = '8mb';
 
-export function submissionsRoutes(services: { submissions: SubmissionsService; submissionBatches: SubmissionBatchService }): RouteSpec[] {
+export function submissionsRoutes(services: {
+  submissions: SubmissionsService;
+  submissionBatches: SubmissionBatchService;
+}): RouteSpec[] {
   const { submissions, submissionBatches } = services;
   return [
     route({
@@ -23,7 +36,10 @@ export function submissionsRoutes(services: { submissions: SubmissionsService; s
       bodyCheckedBy: 'service',
       response: SubmissionView,
       errors: [
-        { status: 422, description: 'VALIDATION_FAILED: the answer breaks a rule of the version; details name each field path' },
+        {
+          status: 422,
+          description: 'VALIDATION_FAILED: the answer breaks a rule of the version; details name each field path',
+        },
         {
           status: 409,
           description:
@@ -33,9 +49,13 @@ export function submissionsRoutes(services: { submissions: SubmissionsService; s
       ],
       raw: true,
       handler: async ({ ctx, params, body, req, res }) => {
-        const result = await submissions.create(ctx, params.templateId!, body, { idempotencyKey: req.get('idempotency-key') ?? undefined });
+        const result = await submissions.create(ctx, params.templateId!, body, {
+          idempotencyKey: req.get('idempotency-key') ?? undefined,
+        });
         if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-        res.status(result.submission.reviewStatus === 'draft' ? 201 : 202).json({ success: true, data: result.submission });
+        res
+          .status(result.submission.reviewStatus === 'draft' ? 201 : 202)
+          .json({ success: true, data: result.submission });
       },
     }),
     route({
@@ -46,13 +66,18 @@ export function submissionsRoutes(services: { submissions: SubmissionsService; s
         `Submit up to ${BATCH_MAX_ITEMS} answers at once (devices that sync, imports). Each answer has its own idempotencyKey and is judged ` +
         'on its own, as POST .../submissions judges one: the valid ones are stored (one transaction) and queued, the others reported ' +
         'by index with their error (VALIDATION_FAILED, DUPLICATE_VALUE, CONFLICT); never all or nothing. Sending a batch again ' +
-        'replays the answers it stored (`replayed`) and stores nothing twice. Bodies up to ' + SUBMISSION_BATCH_BODY_LIMIT + '.',
+        'replays the answers it stored (`replayed`) and stores nothing twice. Bodies up to ' +
+        SUBMISSION_BATCH_BODY_LIMIT +
+        '.',
       body: CreateSubmissionBatchInput,
       bodyCheckedBy: 'service',
       response: BatchResult,
       errors: [
         { status: 413, description: `PAYLOAD_TOO_LARGE: the body is over ${SUBMISSION_BATCH_BODY_LIMIT}` },
-        { status: 422, description: `VALIDATION_FAILED: \`items\` is not a list of 1 to ${BATCH_MAX_ITEMS} answers (problems of one answer are reported in its item)` },
+        {
+          status: 422,
+          description: `VALIDATION_FAILED: \`items\` is not a list of 1 to ${BATCH_MAX_ITEMS} answers (problems of one answer are reported in its item)`,
+        },
       ],
       handler: ({ ctx, params, body }) => submissionBatches.create(ctx, params.templateId!, body),
     }),
@@ -88,7 +113,8 @@ export function submissionsRoutes(services: { submissions: SubmissionsService; s
       method: 'patch',
       path: '/submissions/:submissionId',
       tag: 'submissions',
-      summary: 'Edit a draft or a rejected submission (a rejected one re-checks its unique values: 409 DUPLICATE_VALUE)',
+      summary:
+        'Edit a draft or a rejected submission (a rejected one re-checks its unique values: 409 DUPLICATE_VALUE)',
       body: UpdateSubmissionInput,
       bodyCheckedBy: 'service',
       response: SubmissionView,
@@ -109,7 +135,9 @@ export function submissionsRoutes(services: { submissions: SubmissionsService; s
       path: '/submissions/retry',
       tag: 'submissions',
       summary: 'Queue failed submissions for processing again',
-      body: Type.Object({ ids: Type.Array(Type.String({ pattern: '^[0-9]{1,18}$' }), { minItems: 1, maxItems: 1000 }) }),
+      body: Type.Object({
+        ids: Type.Array(Type.String({ pattern: '^[0-9]{1,18}$' }), { minItems: 1, maxItems: 1000 }),
+      }),
       handler: ({ ctx, body }) => submissions.retry(ctx, body.ids),
     }),
     route({

@@ -21,7 +21,10 @@ export const UpdateSubmissionInput = Type.Object({
 });
 
 const StatusList = (values: readonly string[]) =>
-  Type.String({ pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`, description: `comma-separated: ${values.join(', ')}` });
+  Type.String({
+    pattern: `^(${values.join('|')})(,(${values.join('|')}))*$`,
+    description: `comma-separated: ${values.join(', ')}`,
+  });
 
 /** Keys of the answers returned: the current version's (default) or those they were sent with. */
 const AnswerKeysParam = Type.Union(
@@ -73,7 +76,10 @@ export const BATCH_MAX_ITEMS = 500;
 
 /** One answer of a batch: its own idempotency key (required: a sync may be sent again), the answer, draft or not. */
 export const BatchSubmissionItem = Type.Object({
-  idempotencyKey: Type.String({ pattern: '^[A-Za-z0-9._:-]{1,200}$', description: 'unique per answer; sending it again returns the first result' }),
+  idempotencyKey: Type.String({
+    pattern: '^[A-Za-z0-9._:-]{1,200}$',
+    description: 'unique per answer; sending it again returns the first result',
+  }),
   data: Type.Record(Type.String(), Type.Unknown()),
   draft: Type.Optional(Type.Boolean({ default: false })),
 });
@@ -94,7 +100,8 @@ export const BatchItemResult = Type.Object({
   index: Type.Integer(),
   idempotencyKey: Type.Union([Type.String(), Type.Null()]),
   status: Type.Union([Type.Literal('created'), Type.Literal('replayed'), Type.Literal('refused')], {
-    description: '`created`: stored now; `replayed`: stored by an earlier request with this key (nothing new); `refused`: not stored, see `error`',
+    description:
+      '`created`: stored now; `replayed`: stored by an earlier request with this key (nothing new); `refused`: not stored, see `error`',
   }),
   submissionId: Type.Optional(Type.String()),
   reviewStatus: Type.Optional(Type.Union(REVIEW_STATUSES.map((s) => Type.Literal(s)))),

@@ -15,9 +15,21 @@ import { reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
-import { SUBMISSION_COLUMNS, SUBMISSION_COLUMNS_WITHOUT_PAYLOAD, toSubmissionView, type SubmissionRow } from './submissions.repository.js';
+import {
+  SUBMISSION_COLUMNS,
+  SUBMISSION_COLUMNS_WITHOUT_PAYLOAD,
+  toSubmissionView,
+  type SubmissionRow,
+} from './submissions.repository.js';
 import { own } from '../templates/own.js';
-import { duplicatesOf, normalisedAnswers, RESERVATION_CONSTRAINT, syncReservations, uniqueAnswers, type UniqueAnswer } from './unique-values.js';
+import {
+  duplicatesOf,
+  normalisedAnswers,
+  RESERVATION_CONSTRAINT,
+  syncReservations,
+  uniqueAnswers,
+  type UniqueAnswer,
+} from './unique-values.js';
 import {
   CreateSubmissionInput,
   ListSubmissionsQuery,
@@ -44,7 +56,12 @@ export interface CreateResult {
 export class SubmissionsService {
   constructor(private readonly deps: { pool: Pool; catalog: TemplateCatalog; enqueue: Enqueue; metrics?: Metrics }) {}
 
-  async create(ctx: ServiceContext, templateId: string, raw: unknown, options: { idempotencyKey?: string } = {}): Promise<CreateResult> {
+  async create(
+    ctx: ServiceContext,
+    templateId: string,
+    raw: unknown,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<CreateResult> {
     if (!ctx.actor) throw new UnauthenticatedError();
     const key = options.idempotencyKey;
     assertIdempotencyKey(key);
@@ -62,13 +79,22 @@ export class SubmissionsService {
     // A publish or a rolled-back holder of a unique value between the checks and the insert: look
     // again (the insert changed nothing). Twice in a row is already unheard of.
     for (let attempt = 1; !row; attempt++) {
-      const current = attempt === 1 ? template.current_version : (await this.currentVersion(templateId));
+      const current = attempt === 1 ? template.current_version : await this.currentVersion(templateId);
       const version = await this.deps.catalog.version(templateId, current);
       // Judged once, here: the stored payload is the answer as judged (defaults, calculated values).
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
       const { data, unique } = judgeNewAnswer(version, input.data, draft, ctx);
       try {
-        row = await this.insert(ctx, { templateId, gridId: template.grid_id, reviewMode: template.review_mode }, version, data, draft, unique, key, requestHash);
+        row = await this.insert(
+          ctx,
+          { templateId, gridId: template.grid_id, reviewMode: template.review_mode },
+          version,
+          data,
+          draft,
+          unique,
+          key,
+          requestHash,
+        );
       } catch (error) {
         // Two requests with one Idempotency-Key at once: the second finds the first's row.
         if (key && requestHash && error instanceof ConflictError) {
@@ -79,7 +105,8 @@ export class SubmissionsService {
         const duplicate = await duplicatesOf(this.deps.pool, ctx, templateId, unique);
         if (duplicate) throw duplicate;
       }
-      if (!row && attempt >= 3) throw new ConflictError('The template changed while this answer was stored: send it again');
+      if (!row && attempt >= 3)
+        throw new ConflictError('The template changed while this answer was stored: send it again');
     }
     this.deps.metrics?.submissionsCreated.inc({ kind: draft ? 'draft' : 'submitted' });
     if (!draft) await this.deps.enqueue([row.id]);
@@ -113,8 +140,9 @@ export class SubmissionsService {
     });
     const { templateId } = template;
     // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
-    const result = await this.deps.pool.query<Omit<SubmissionRow, 'payload'>>(
-      sql`WITH current AS (
+    const result = await this.deps.pool
+      .query<Omit<SubmissionRow, 'payload'>>(
+        sql`WITH current AS (
             SELECT id FROM templates WHERE id = ${templateId} AND current_version = ${version.version} FOR KEY SHARE
           ), created AS (
             INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status,
@@ -131,14 +159,18 @@ export class SubmissionsService {
             SELECT ${templateId}, u.field_id, u.value, created.id FROM created, (${normalisedAnswers(unique)}) u WHERE u.value IS NOT NULL
           ), audited AS (${audit})
           SELECT * FROM created`,
-    ).catch((error: unknown) => {
-      throw isPgError(error) && error.constraint === RESERVATION_CONSTRAINT ? error : translatePgError(error);
-    });
+      )
+      .catch((error: unknown) => {
+        throw isPgError(error) && error.constraint === RESERVATION_CONSTRAINT ? error : translatePgError(error);
+      });
     return result.rows[0] ? { ...result.rows[0], payload: data } : null;
   }
 
   private async currentVersion(templateId: string): Promise<number> {
-    const result = await this.deps.pool.query<{ current_version: number | null }>('SELECT current_version FROM templates WHERE id = $1', [templateId]);
+    const result = await this.deps.pool.query<{ current_version: number | null }>(
+      'SELECT current_version FROM templates WHERE id = $1',
+      [templateId],
+    );
     const current = result.rows[0]?.current_version;
     if (!current) throw new ConflictError('This template is not published: there is no version to submit to');
     return current;
@@ -175,13 +207,21 @@ export class SubmissionsService {
   }
 
   /** Newest first, keyset-paginated (the cursor is the last id of the previous page). */
-  async list(ctx: ServiceContext, templateId: string, rawQuery: unknown): Promise<{ items: SubmissionView[]; nextCursor: string | null }> {
+  async list(
+    ctx: ServiceContext,
+    templateId: string,
+    rawQuery: unknown,
+  ): Promise<{ items: SubmissionView[]; nextCursor: string | null }> {
     const query = validateList(rawQuery ?? {});
     const { template, role } = await authorizeTemplateHeader(this.deps.pool, ctx, templateId, 'read');
     const visible = visibleInGrid(visibleScope(ctx.actor, role ? { [template.grid_id]: role } : {}), template.grid_id);
     const limit = query.limit ?? 50;
-    const where = [sql`template_id = ${templateId}`, visibleScopeSql(visible, { gridId: 'grid_id', submittedBy: 'submitted_by' })];
-    if (query.processingStatus) where.push(sql`processing_status = ANY (${query.processingStatus.split(',').map(Number)}::smallint[])`);
+    const where = [
+      sql`template_id = ${templateId}`,
+      visibleScopeSql(visible, { gridId: 'grid_id', submittedBy: 'submitted_by' }),
+    ];
+    if (query.processingStatus)
+      where.push(sql`processing_status = ANY (${query.processingStatus.split(',').map(Number)}::smallint[])`);
     if (query.reviewStatus) where.push(sql`review_status = ANY (${query.reviewStatus.split(',')}::text[])`);
     if (query.createdAfter) where.push(sql`created_at >= ${query.createdAfter}`);
     if (query.createdBefore) where.push(sql`created_at < ${query.createdBefore}`);
@@ -190,7 +230,10 @@ export class SubmissionsService {
       sql`SELECT ${raw(SUBMISSION_COLUMNS)} FROM submissions WHERE ${join(where, ' AND ')} ORDER BY id DESC LIMIT ${limit + 1}`,
     );
     const rows = result.rows.slice(0, limit);
-    return { items: await this.present(rows, query.as ?? 'current'), nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null };
+    return {
+      items: await this.present(rows, query.as ?? 'current'),
+      nextCursor: result.rows.length > limit ? rows[rows.length - 1]!.id : null,
+    };
   }
 
   /**
@@ -202,15 +245,20 @@ export class SubmissionsService {
     const row = await withTransaction(this.deps.pool, async (tx) => {
       const { row: before } = await authorizeSubmission(tx, ctx, id, 'edit', { forUpdate: true });
       if (before.review_status !== 'draft' && before.review_status !== 'rejected') {
-        throw new ConflictError(`Only drafts and rejected submissions can be edited (this one is ${before.review_status})`);
+        throw new ConflictError(
+          `Only drafts and rejected submissions can be edited (this one is ${before.review_status})`,
+        );
       }
       // FOR KEY SHARE: a publish under way finishes first (its unique fields are the ones to check).
-      const template = await tx.query<{ current_version: number; review_mode: string }>('SELECT current_version, review_mode FROM templates WHERE id = $1 FOR KEY SHARE', [
-        before.template_id,
-      ]);
+      const template = await tx.query<{ current_version: number; review_mode: string }>(
+        'SELECT current_version, review_mode FROM templates WHERE id = $1 FOR KEY SHARE',
+        [before.template_id],
+      );
       const version = await this.deps.catalog.version(before.template_id, template.rows[0]!.current_version);
       const rules = rulesFor(version, ctx);
-      const data = assertAnswer(rules, await reconcileFileFields(tx, ctx, before, version.definition, input.data), { draft: before.review_status === 'draft' });
+      const data = assertAnswer(rules, await reconcileFileFields(tx, ctx, before, version.definition, input.data), {
+        draft: before.review_status === 'draft',
+      });
       if (before.review_status === 'rejected' && template.rows[0]!.review_mode === 'section') {
         await this.assertOnlyRejectedSectionsChange(tx, before, data);
       }
@@ -223,7 +271,12 @@ export class SubmissionsService {
       // A rejected submission keeps its unique values while rejected; its edit moves them (a value
       // it keeps stays its own, a new one must be free). Drafts reserve nothing.
       if (before.review_status === 'rejected') {
-        await syncReservations(tx, ctx, { id, templateId: before.template_id }, uniqueAnswers(version.definition, data, rules));
+        await syncReservations(
+          tx,
+          ctx,
+          { id, templateId: before.template_id },
+          uniqueAnswers(version.definition, data, rules),
+        );
       }
       await recordAudit(tx, ctx, {
         action: 'submission.update',
@@ -238,7 +291,11 @@ export class SubmissionsService {
     return toSubmissionView(row);
   }
 
-  private async assertOnlyRejectedSectionsChange(tx: Queryable, before: SubmissionRow, data: Record<string, unknown>): Promise<void> {
+  private async assertOnlyRejectedSectionsChange(
+    tx: Queryable,
+    before: SubmissionRow,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const version = await this.deps.catalog.version(before.template_id, before.template_version);
     const decided = await tx.query<{ section_id: string }>(
       `SELECT section_id FROM submission_section_reviews WHERE submission_id = $1 AND status <> 'rejected'`,
@@ -246,7 +303,10 @@ export class SubmissionsService {
     );
     for (const { section_id } of decided.rows) {
       const section = version.rules.definition.sections.find((s) => s.id === section_id);
-      if (section && JSON.stringify(own(before.payload, section.key) ?? null) !== JSON.stringify(own(data, section.key) ?? null)) {
+      if (
+        section &&
+        JSON.stringify(own(before.payload, section.key) ?? null) !== JSON.stringify(own(data, section.key) ?? null)
+      ) {
         throw new ConflictError(`Section "${section.label}" was not rejected: only the rejected sections can change`, [
           { path: section.key, message: 'this section was not rejected' },
         ]);
@@ -271,15 +331,22 @@ export class SubmissionsService {
   }
 
   /** Queues failed submissions again (after the data or the template was fixed). */
-  async retry(ctx: ServiceContext, ids: string[]): Promise<{ retried: string[]; refused: { id: string; reason: string }[] }> {
+  async retry(
+    ctx: ServiceContext,
+    ids: string[],
+  ): Promise<{ retried: string[]; refused: { id: string; reason: string }[] }> {
     const retried: string[] = [];
     const refused: { id: string; reason: string }[] = [];
     for (const id of ids) {
       try {
         await withTransaction(this.deps.pool, async (tx) => {
           const { row } = await authorizeSubmission(tx, ctx, id, 'retry', { forUpdate: true });
-          if (row.processing_status !== PROCESSING_STATUS.failed) throw new ConflictError(`Submission ${id} has not failed`);
-          await tx.query(`UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now() WHERE id = $1`, [id]);
+          if (row.processing_status !== PROCESSING_STATUS.failed)
+            throw new ConflictError(`Submission ${id} has not failed`);
+          await tx.query(
+            `UPDATE submissions SET processing_status = 0, processing_error = NULL, updated_at = now() WHERE id = $1`,
+            [id],
+          );
           await recordAudit(tx, ctx, {
             action: 'submission.retry_processing',
             entityType: 'submission',

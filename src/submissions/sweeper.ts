@@ -10,7 +10,12 @@ import { requeueLost } from '../jobs/requeue.js';
  * sweeper finds those older than `afterSeconds` and queues them again. A submission whose job is
  * still waiting or running is left alone (the job id is the submission's), so nothing is doubled.
  */
-export async function sweepPendingSubmissions(db: Queryable, queue: Queue, afterSeconds: number, limit = 5000): Promise<{ checked: number; queued: number }> {
+export async function sweepPendingSubmissions(
+  db: Queryable,
+  queue: Queue,
+  afterSeconds: number,
+  limit = 5000,
+): Promise<{ checked: number; queued: number }> {
   const pending = await db.query<{ id: string }>(
     `SELECT id FROM submissions
       WHERE processing_status = 0 AND review_status <> 'draft' AND updated_at < now() - make_interval(secs => $1)
@@ -18,6 +23,10 @@ export async function sweepPendingSubmissions(db: Queryable, queue: Queue, after
     [afterSeconds, limit],
   );
   const ids = pending.rows.map((r) => r.id);
-  const queued = await requeueLost(queue, ids, (id) => ({ name: SUBMISSION_JOB, data: { submissionId: id }, opts: { jobId: submissionJobId(id) } }));
+  const queued = await requeueLost(queue, ids, (id) => ({
+    name: SUBMISSION_JOB,
+    data: { submissionId: id },
+    opts: { jobId: submissionJobId(id) },
+  }));
   return { checked: ids.length, queued: queued.length };
 }

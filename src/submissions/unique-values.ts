@@ -41,7 +41,10 @@ export interface UniqueAnswer {
   label: string;
 }
 
-function locate<D extends Definition>(definition: D, fieldId: string): { section: D['sections'][number]; field: D['sections'][number]['fields'][number] } | null {
+function locate<D extends Definition>(
+  definition: D,
+  fieldId: string,
+): { section: D['sections'][number]; field: D['sections'][number]['fields'][number] } | null {
   for (const section of definition.sections) {
     const field = section.fields.find((f) => f.id === fieldId);
     if (field) return { section, field };
@@ -55,9 +58,17 @@ function locate<D extends Definition>(definition: D, fieldId: string): { section
  * by its condition (`showIf`, decided by the rules engine as the projection decides it) holds
  * nothing: its value is stored with the answer but projected as NULL, so it reserves nothing.
  */
-export function uniqueAnswers(current: Definition, payload: Record<string, unknown>, ownRules: CompiledRules): UniqueAnswer[] {
+export function uniqueAnswers(
+  current: Definition,
+  payload: Record<string, unknown>,
+  ownRules: CompiledRules,
+): UniqueAnswer[] {
   // Table columns cannot be unique (definition.validate.ts refuses it): section fields only.
-  return answersOf(current.sections.flatMap((s) => s.fields.filter((f) => f.rules?.unique)), payload, ownRules);
+  return answersOf(
+    current.sections.flatMap((s) => s.fields.filter((f) => f.rules?.unique)),
+    payload,
+    ownRules,
+  );
 }
 
 /** What `payload` answers for `fields` (as the current version defines them), read as uniqueAnswers reads them. */
@@ -68,11 +79,18 @@ function answersOf(fields: Field[], payload: Record<string, unknown>, ownRules: 
     const at = locate(ownRules.definition, field.id);
     if (!at) continue;
     const values = own(payload, at.section.key);
-    const value = values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
+    const value =
+      values && typeof values === 'object' ? own(values as Record<string, unknown>, at.field.key) : undefined;
     if (value === undefined || value === null) continue;
     if (!shown.has(at.section.id)) shown.set(at.section.id, ownRules.shownFields(at.section.id, values, payload));
     if (!shown.get(at.section.id)!.has(field.id)) continue;
-    answers.push({ fieldId: field.id, fieldType: field.type, value, path: `${at.section.key}.${at.field.key}`, label: at.field.label });
+    answers.push({
+      fieldId: field.id,
+      fieldType: field.type,
+      value,
+      path: `${at.section.key}.${at.field.key}`,
+      label: at.field.label,
+    });
   }
   return answers;
 }
@@ -96,7 +114,11 @@ export function normalisedAnswers(answers: UniqueAnswer[]): Sql {
  * whether a stored submission already holds it; `value` is null for a blank answer, which
  * reserves nothing. For a batch of new answers, which must also not repeat each other.
  */
-export async function normaliseAnswers(db: Queryable, templateId: string, answers: UniqueAnswer[]): Promise<{ value: string | null; held: boolean }[]> {
+export async function normaliseAnswers(
+  db: Queryable,
+  templateId: string,
+  answers: UniqueAnswer[],
+): Promise<{ value: string | null; held: boolean }[]> {
   if (answers.length === 0) return [];
   const result = await db.query<{ value: string | null; held: boolean }>(
     `SELECT w.value, EXISTS (SELECT 1 FROM submission_unique_values r
@@ -145,7 +167,8 @@ export async function duplicatesOf(
     const answer = answers[Number(row.i) - 1]!;
     let visible = false;
     if (actor) {
-      if (actor.role !== 'admin' && !roles.has(row.grid_id)) roles.set(row.grid_id, await gridRoleOf(db, row.grid_id, actor.id));
+      if (actor.role !== 'admin' && !roles.has(row.grid_id))
+        roles.set(row.grid_id, await gridRoleOf(db, row.grid_id, actor.id));
       const gridRole = actor.role === 'admin' ? null : (roles.get(row.grid_id) ?? null);
       visible = can(actor, 'read', { type: 'submission', gridRole, own: row.submitted_by === actor.id });
     }
@@ -206,11 +229,20 @@ const SCAN_BATCH = 2000;
  * version's keys and relevance) and normalised by PostgreSQL: value key -> submission ids, oldest
  * first. For publishing, under the template row's lock.
  */
-async function answeredValues(db: Queryable, templateId: string, fields: Field[]): Promise<Map<string, { fieldId: string; value: string; ids: string[] }>> {
+async function answeredValues(
+  db: Queryable,
+  templateId: string,
+  fields: Field[],
+): Promise<Map<string, { fieldId: string; value: string; ids: string[] }>> {
   const found = new Map<string, { fieldId: string; value: string; ids: string[] }>();
   if (fields.length === 0) return found;
   const versions = new Map<number, CompiledRules>();
-  for (const row of (await db.query<{ version: number; definition: Definition }>('SELECT version, definition FROM template_versions WHERE template_id = $1', [templateId])).rows) {
+  for (const row of (
+    await db.query<{ version: number; definition: Definition }>(
+      'SELECT version, definition FROM template_versions WHERE template_id = $1',
+      [templateId],
+    )
+  ).rows) {
     versions.set(row.version, compileRules(row.definition));
   }
   let last = '0';
@@ -223,7 +255,9 @@ async function answeredValues(db: Queryable, templateId: string, fields: Field[]
     const answers: { submissionId: string; answer: UniqueAnswer }[] = [];
     for (const row of batch.rows) {
       const rules = versions.get(row.template_version);
-      if (rules) for (const answer of answersOf(fields, row.payload, rules)) answers.push({ submissionId: String(row.id), answer });
+      if (rules)
+        for (const answer of answersOf(fields, row.payload, rules))
+          answers.push({ submissionId: String(row.id), answer });
     }
     if (answers.length) {
       const normalised = await db.query<{ i: string; value: string | null }>(
@@ -255,7 +289,11 @@ function sectionField(definition: Definition, fieldId: string): Field | null {
  * The publish check "the submitted answers hold no value of this field twice", compared as
  * reservations compare values: the submissions that repeat one (all of them), oldest first.
  */
-export async function repeatedValues(db: Queryable, templateId: string, field: Field): Promise<{ id: string; value: string }[]> {
+export async function repeatedValues(
+  db: Queryable,
+  templateId: string,
+  field: Field,
+): Promise<{ id: string; value: string }[]> {
   const values = await answeredValues(db, templateId, [field]);
   return [...values.values()]
     .filter((v) => v.ids.length > 1)
@@ -270,16 +308,28 @@ export async function repeatedValues(db: Queryable, templateId: string, field: F
  * have already refused duplicates among them (the `unique` check of plan.ts), and the template
  * row's lock keeps new submissions out until the publish commits.
  */
-export async function reconcileReservations(tx: Queryable, templateId: string, previous: Definition | null, next: Definition): Promise<void> {
+export async function reconcileReservations(
+  tx: Queryable,
+  templateId: string,
+  previous: Definition | null,
+  next: Definition,
+): Promise<void> {
   const before = uniqueFieldTypes(previous);
   const after = uniqueFieldTypes(next);
   const freed = [...before].filter(([id, type]) => after.get(id) !== type).map(([id]) => id);
   const taken = [...after].filter(([id, type]) => before.get(id) !== type).map(([id]) => sectionField(next, id)!);
   if (freed.length) {
-    await tx.query('DELETE FROM submission_unique_values WHERE template_id = $1 AND field_id = ANY ($2::text[])', [templateId, freed]);
+    await tx.query('DELETE FROM submission_unique_values WHERE template_id = $1 AND field_id = ANY ($2::text[])', [
+      templateId,
+      freed,
+    ]);
   }
   if (taken.length === 0) return;
-  const rows = [...(await answeredValues(tx, templateId, taken)).values()].map((v) => ({ field_id: v.fieldId, value: v.value, submission_id: v.ids[0] }));
+  const rows = [...(await answeredValues(tx, templateId, taken)).values()].map((v) => ({
+    field_id: v.fieldId,
+    value: v.value,
+    submission_id: v.ids[0],
+  }));
   for (let i = 0; i < rows.length; i += 5000) {
     await tx.query(
       `INSERT INTO submission_unique_values (template_id, field_id, value, submission_id)

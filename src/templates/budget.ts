@@ -70,7 +70,11 @@ export interface CatalogColumn {
 }
 
 /** The columns (pg_attribute rows, attnum > 0, dropped ones included) of tables of one schema. */
-export async function catalogColumns(db: Queryable, schema: string, tables: string[]): Promise<Map<string, CatalogColumn[]>> {
+export async function catalogColumns(
+  db: Queryable,
+  schema: string,
+  tables: string[],
+): Promise<Map<string, CatalogColumn[]>> {
   const found = await db.query<{ table_name: string; name: string; dropped: boolean; length: number }>(
     `SELECT c.relname AS table_name, a.attname AS name, a.attisdropped AS dropped, a.attlen::int AS length
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -114,10 +118,18 @@ function entries(naming: Naming, definition: Definition): TableEntry[] {
     return types;
   };
   const sections = new Map(definition.sections.map((s) => [s.id, s]));
-  const childKeys = new Map(definition.sections.flatMap((s) => (s.tables ?? []).map((t) => [t.id, { section: s, table: t }] as const)));
+  const childKeys = new Map(
+    definition.sections.flatMap((s) => (s.tables ?? []).map((t) => [t.id, { section: s, table: t }] as const)),
+  );
   for (const [id, table] of Object.entries(naming.sections)) {
     const section = sections.get(id);
-    out.push({ naming: table, kind: 'section', key: section?.key ?? table.name, types: typesOf(table, section?.fields ?? []), system: [SYSTEM_COLUMNS.submissionId] });
+    out.push({
+      naming: table,
+      kind: 'section',
+      key: section?.key ?? table.name,
+      types: typesOf(table, section?.fields ?? []),
+      system: [SYSTEM_COLUMNS.submissionId],
+    });
   }
   for (const [id, table] of Object.entries(naming.tables)) {
     const found = childKeys.get(id);
@@ -138,8 +150,14 @@ function judge(slots: ColumnSlots, bytes: number): Pick<TableBudget, 'level' | '
   if (slots.used > slots.limit || bytes > ROW_BYTES_LIMIT) level = 'full';
   else if (slots.used >= slots.limit * WARN_SHARE || bytes >= ROW_BYTES_LIMIT * WARN_SHARE) level = 'warning';
   if (level === 'ok') return { level };
-  if (slots.dropped > 0) advice.push(`compact the table to reclaim its ${slots.dropped} dropped column slot${slots.dropped === 1 ? '' : 's'}`);
-  if (slots.retired > 0) advice.push(`purge the ${slots.retired} retired column${slots.retired === 1 ? '' : 's'} (their data is dropped), then compact`);
+  if (slots.dropped > 0)
+    advice.push(
+      `compact the table to reclaim its ${slots.dropped} dropped column slot${slots.dropped === 1 ? '' : 's'}`,
+    );
+  if (slots.retired > 0)
+    advice.push(
+      `purge the ${slots.retired} retired column${slots.retired === 1 ? '' : 's'} (their data is dropped), then compact`,
+    );
   advice.push('or move fields to a new section (a table of its own)');
   return { level, advice: advice.join('; ') };
 }
@@ -149,7 +167,11 @@ function judge(slots: ColumnSlots, bytes: number): Pick<TableBudget, 'level' | '
  * naming names but the table does not have yet, which the publish would add. Tables purged or not
  * yet created count from their system columns.
  */
-export function tableBudgets(naming: Naming, definition: Definition, catalog: Map<string, CatalogColumn[]>): TableBudget[] {
+export function tableBudgets(
+  naming: Naming,
+  definition: Definition,
+  catalog: Map<string, CatalogColumn[]>,
+): TableBudget[] {
   // A removed section's table that a purge dropped has no budget any more.
   const kept = entries(naming, definition).filter((e) => !e.naming.retired || catalog.has(e.naming.name));
   return kept.map((entry) => {
@@ -157,8 +179,16 @@ export function tableBudgets(naming: Naming, definition: Definition, catalog: Ma
     const physical = catalog.get(table.name) ?? [];
     // A removed section's table is retired whole: its field columns count as retired.
     const kept = Object.values(table.columns).filter((c) => !c.retired && !table.retired);
-    const liveNames = new Set([...entry.system, ...kept.map((c) => c.name), ...(table.retired ? [] : Object.values(table.quarantine ?? {}))]);
-    const retiredNames = new Set(Object.values(table.columns).filter((c) => c.retired || table.retired).map((c) => c.name));
+    const liveNames = new Set([
+      ...entry.system,
+      ...kept.map((c) => c.name),
+      ...(table.retired ? [] : Object.values(table.quarantine ?? {})),
+    ]);
+    const retiredNames = new Set(
+      Object.values(table.columns)
+        .filter((c) => c.retired || table.retired)
+        .map((c) => c.name),
+    );
     const slots: ColumnSlots = { live: 0, retired: 0, dropped: 0, other: 0, used: 0, limit: COLUMN_LIMIT };
     let bytes = ROW_HEADER;
     const present = new Set<string>();
@@ -180,7 +210,11 @@ export function tableBudgets(naming: Naming, definition: Definition, catalog: Ma
         if (present.has(name)) continue;
         added++;
         slots.live++;
-        const type = entry.system.includes(name) ? (name === SYSTEM_COLUMNS.rowIndex ? 'integer' : 'bigint') : (entry.types.get(name) ?? 'text');
+        const type = entry.system.includes(name)
+          ? name === SYSTEM_COLUMNS.rowIndex
+            ? 'integer'
+            : 'bigint'
+          : (entry.types.get(name) ?? 'text');
         bytes += type === 'integer' ? 4 : rowBytes(type);
       }
     }
@@ -218,7 +252,11 @@ export class ColumnBudgetError extends ConflictError {
         : `would need rows of at least ${first.rowBytes} bytes, more than the ${first.rowBytesLimit} a page holds`;
     super(
       `Publish refused: table ${first.table} (${first.key}) ${what}: ${first.advice}`,
-      over.map((b) => ({ path: b.key, code: 'column_budget', message: `${b.table}: ${b.slots.used}/${b.slots.limit} column slots, ${b.rowBytes} bytes a row: ${b.advice}` })),
+      over.map((b) => ({
+        path: b.key,
+        code: 'column_budget',
+        message: `${b.table}: ${b.slots.used}/${b.slots.limit} column slots, ${b.rowBytes} bytes a row: ${b.advice}`,
+      })),
     );
   }
 }

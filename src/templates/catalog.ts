@@ -119,7 +119,13 @@ export class TemplateCatalog {
     const row = result.rows[0];
     if (!row) throw new NotFoundError(`Version ${version} of template`, templateId);
     const meta = { templateId, version, title: row.title };
-    return { ...meta, gridId: row.grid_id, definition: row.definition, naming: row.naming, rules: compileRules(row.definition) };
+    return {
+      ...meta,
+      gridId: row.grid_id,
+      definition: row.definition,
+      naming: row.naming,
+      rules: compileRules(row.definition),
+    };
   }
 
   private async loadLayout(templateId: string, version: number): Promise<TemplateLayout> {

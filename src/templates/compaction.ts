@@ -114,7 +114,9 @@ async function liveColumns(db: Queryable, schema: string, table: string): Promis
 }
 
 export class CompactionService {
-  constructor(private readonly deps: { pool: Pool; enqueue: (compactionId: string) => Promise<void>; batchSize?: number }) {}
+  constructor(
+    private readonly deps: { pool: Pool; enqueue: (compactionId: string) => Promise<void>; batchSize?: number },
+  ) {}
 
   /** Starts a compaction of one of the template's tables (its builders); 202 with its progress. */
   async start(ctx: ServiceContext, templateId: string, table: string): Promise<CompactionView> {
@@ -123,8 +125,12 @@ export class CompactionService {
       const naming = await this.namingOf(tx, templateId, template.current_version);
       const known = [...Object.values(naming.sections), ...Object.values(naming.tables)].find((t) => t.name === table);
       if (!known) throw new NotFoundError(`Table of template ${templateId}`, table);
-      if ((await liveColumns(tx, naming.schema, table)).length === 0) throw new NotFoundError(`Table of template ${templateId}`, table);
-      const active = await tx.query('SELECT 1 FROM table_compactions WHERE table_name = $1 AND status IN ($2, $3, $4)', [table, 'queued', 'copying', 'swapping']);
+      if ((await liveColumns(tx, naming.schema, table)).length === 0)
+        throw new NotFoundError(`Table of template ${templateId}`, table);
+      const active = await tx.query(
+        'SELECT 1 FROM table_compactions WHERE table_name = $1 AND status IN ($2, $3, $4)',
+        [table, 'queued', 'copying', 'swapping'],
+      );
       if (active.rowCount) throw new ConflictError(`A compaction of ${table} is already under way`);
       const inserted = await tx.query<CompactionRow>(
         `INSERT INTO table_compactions (template_id, table_name, requested_by, slots_before) VALUES ($1, $2, $3, $4) RETURNING *`,
@@ -146,14 +152,20 @@ export class CompactionService {
   /** The template's compactions, newest first (progress of the running one included). */
   async list(ctx: ServiceContext, templateId: string): Promise<CompactionView[]> {
     await authorizeTemplate(this.deps.pool, ctx, templateId, 'publish');
-    const r = await this.deps.pool.query<CompactionRow>('SELECT * FROM table_compactions WHERE template_id = $1 ORDER BY id DESC LIMIT 50', [templateId]);
+    const r = await this.deps.pool.query<CompactionRow>(
+      'SELECT * FROM table_compactions WHERE template_id = $1 ORDER BY id DESC LIMIT 50',
+      [templateId],
+    );
     return r.rows.map(toView);
   }
 
   async get(ctx: ServiceContext, templateId: string, id: string): Promise<CompactionView> {
     await authorizeTemplate(this.deps.pool, ctx, templateId, 'publish');
     const r = /^\d{1,18}$/.test(id)
-      ? await this.deps.pool.query<CompactionRow>('SELECT * FROM table_compactions WHERE template_id = $1 AND id = $2', [templateId, id])
+      ? await this.deps.pool.query<CompactionRow>(
+          'SELECT * FROM table_compactions WHERE template_id = $1 AND id = $2',
+          [templateId, id],
+        )
       : { rows: [] };
     if (!r.rows[0]) throw new NotFoundError('Compaction', id);
     return toView(r.rows[0]);
@@ -163,7 +175,8 @@ export class CompactionService {
   async run(id: string): Promise<CompactionView> {
     const found = await this.deps.pool.query<CompactionRow>('SELECT * FROM table_compactions WHERE id = $1', [id]);
     const job = found.rows[0];
-    if (!job || job.status === 'done' || job.status === 'failed') return job ? toView(job) : Promise.reject(new NotFoundError('Compaction', id));
+    if (!job || job.status === 'done' || job.status === 'failed')
+      return job ? toView(job) : Promise.reject(new NotFoundError('Compaction', id));
     const template = await findTemplate(this.deps.pool, job.template_id);
     try {
       if (!template) throw new ConflictError('The template is no longer there (deleted)');
@@ -191,7 +204,9 @@ export class CompactionService {
   }
 
   private async view(id: string): Promise<CompactionView> {
-    return toView((await this.deps.pool.query<CompactionRow>('SELECT * FROM table_compactions WHERE id = $1', [id])).rows[0]!);
+    return toView(
+      (await this.deps.pool.query<CompactionRow>('SELECT * FROM table_compactions WHERE id = $1', [id])).rows[0]!,
+    );
   }
 
   private async namingOf(db: Queryable, templateId: string, version: number | null): Promise<Naming> {
@@ -202,12 +217,18 @@ export class CompactionService {
   /** Step 1: the new table, the log and its trigger (skipped when a crashed run made them already). */
   private async prepare(schema: string, job: CompactionRow, names: ReturnType<typeof helperNames>): Promise<void> {
     await withTransaction(this.deps.pool, async (tx) => {
-      const exists = await tx.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, names.next]);
-      const total = await tx.query<{ n: string }>(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass`, [qualifiedName(schema, job.table_name)]);
-      await tx.query(`UPDATE table_compactions SET status = 'copying', started_at = coalesce(started_at, now()), rows_total = greatest($2::bigint, 0) WHERE id = $1`, [
-        job.id,
-        total.rows[0]?.n ?? 0,
+      const exists = await tx.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [
+        schema,
+        names.next,
       ]);
+      const total = await tx.query<{ n: string }>(
+        `SELECT reltuples::bigint AS n FROM pg_class WHERE oid = $1::regclass`,
+        [qualifiedName(schema, job.table_name)],
+      );
+      await tx.query(
+        `UPDATE table_compactions SET status = 'copying', started_at = coalesce(started_at, now()), rows_total = greatest($2::bigint, 0) WHERE id = $1`,
+        [job.id, total.rows[0]?.n ?? 0],
+      );
       if (exists.rowCount) return;
       const old = qualifiedName(schema, job.table_name);
       const log = qualifiedName(schema, names.log);
@@ -246,7 +267,9 @@ END $fn$`,
     const into = qualifiedName(schema, names.next);
     const batch = this.deps.batchSize ?? COMPACTION_BATCH;
     // Where a crashed run stopped (read once: the new table has no index until the copy is done).
-    const resumed = await this.deps.pool.query<{ k: string | null; n: string }>(`SELECT max(${k})::text AS k, count(*) AS n FROM ${into}`);
+    const resumed = await this.deps.pool.query<{ k: string | null; n: string }>(
+      `SELECT max(${k})::text AS k, count(*) AS n FROM ${into}`,
+    );
     let last = resumed.rows[0]!.k;
     let total = Number(resumed.rows[0]!.n);
     for (;;) {
@@ -277,7 +300,9 @@ END $fn$`,
       if (existing.has(temp)) continue;
       // pg_get_indexdef: `CREATE [UNIQUE] INDEX name ON schema.table USING method (...)`: what follows USING names no table.
       const using = index.def.slice(index.def.indexOf(' USING '));
-      await this.deps.pool.query(`CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(temp)} ON ${qualifiedName(schema, next)}${using}`);
+      await this.deps.pool.query(
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(temp)} ON ${qualifiedName(schema, next)}${using}`,
+      );
     }
   }
 
@@ -293,7 +318,14 @@ END $fn$`,
   }
 
   /** Step 3: the rows of logged submissions replaced in the new table, in rounds, until fewer than `until` are left. */
-  private async catchUp(schema: string, table: string, names: ReturnType<typeof helperNames>, _key: string, until: number, tx?: PoolClient): Promise<void> {
+  private async catchUp(
+    schema: string,
+    table: string,
+    names: ReturnType<typeof helperNames>,
+    _key: string,
+    until: number,
+    tx?: PoolClient,
+  ): Promise<void> {
     const columns = (await liveColumns(tx ?? this.deps.pool, schema, names.next)).map(quoteIdent).join(', ');
     const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
     const round = async (db: Queryable) => {
@@ -321,7 +353,13 @@ END $fn$`,
   }
 
   /** Step 4: the swap, in one short transaction. */
-  private async swap(schema: string, job: CompactionRow, names: ReturnType<typeof helperNames>, key: string, templateId: string): Promise<void> {
+  private async swap(
+    schema: string,
+    job: CompactionRow,
+    names: ReturnType<typeof helperNames>,
+    key: string,
+    templateId: string,
+  ): Promise<void> {
     const old = qualifiedName(schema, job.table_name);
     const fks = await this.deps.pool.query<{ name: string; def: string }>(
       `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`,
@@ -337,7 +375,9 @@ END $fn$`,
       await tx.query(`LOCK TABLE ${old} IN ACCESS EXCLUSIVE MODE`);
       const [was, is] = [await liveColumns(tx, schema, job.table_name), await liveColumns(tx, schema, names.next)];
       if (JSON.stringify(was) !== JSON.stringify(is)) {
-        throw new ConflictError(`The columns of ${job.table_name} changed during the compaction (a publish or a purge): compact it again`);
+        throw new ConflictError(
+          `The columns of ${job.table_name} changed during the compaction (a publish or a purge): compact it again`,
+        );
       }
       await this.catchUp(schema, job.table_name, names, key, 0, tx);
       const indexes = await this.indexesOf(tx, schema, job.table_name);
@@ -356,12 +396,18 @@ END $fn$`,
       ];
       for (const index of indexes) {
         const temp = quoteIdent(fitName(`${index.name}__c`, `${index.name}:compact`));
-        if (index.constraint_type === 'p') ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(index.name)} PRIMARY KEY USING INDEX ${temp}`);
-        else if (index.constraint_type === 'u') ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(index.name)} UNIQUE USING INDEX ${temp}`);
-        else ddl.push(`ALTER INDEX ${qualifiedName(schema, fitName(`${index.name}__c`, `${index.name}:compact`))} RENAME TO ${quoteIdent(index.name)}`);
+        if (index.constraint_type === 'p')
+          ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(index.name)} PRIMARY KEY USING INDEX ${temp}`);
+        else if (index.constraint_type === 'u')
+          ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(index.name)} UNIQUE USING INDEX ${temp}`);
+        else
+          ddl.push(
+            `ALTER INDEX ${qualifiedName(schema, fitName(`${index.name}__c`, `${index.name}:compact`))} RENAME TO ${quoteIdent(index.name)}`,
+          );
       }
       // Checked after the commit (VALIDATE takes no lock that stops writers).
-      for (const fk of fks.rows) ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.def} NOT VALID`);
+      for (const fk of fks.rows)
+        ddl.push(`ALTER TABLE ${old} ADD CONSTRAINT ${quoteIdent(fk.name)} ${fk.def} NOT VALID`);
       const PRIVILEGES = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']);
       for (const g of acl.rows) {
         if (!PRIVILEGES.has(g.privilege)) continue;
@@ -370,7 +416,10 @@ END $fn$`,
       await runSchemaDdl(tx, schema, ddl);
       // A repeating table's identity goes on from the highest id copied.
       if (key === SYSTEM_COLUMNS.rowId) {
-        await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), greatest((SELECT max(${quoteIdent(key)}) FROM ${old}), 1))`, [old, key]);
+        await tx.query(
+          `SELECT setval(pg_get_serial_sequence($1, $2), greatest((SELECT max(${quoteIdent(key)}) FROM ${old}), 1))`,
+          [old, key],
+        );
       }
       if (views) await createCurrentViews(tx, templateId);
       await tx.query(
@@ -381,28 +430,43 @@ END $fn$`,
         action: 'template.compacted',
         entityType: 'template',
         entityId: templateId,
-        after: { table: job.table_name, compactionId: job.id, slotsBefore: job.slots_before, slotsAfter: await slotsOf(tx, schema, job.table_name) },
+        after: {
+          table: job.table_name,
+          compactionId: job.id,
+          slotsBefore: job.slots_before,
+          slotsAfter: await slotsOf(tx, schema, job.table_name),
+        },
       });
       await tx.query('SELECT pg_notify($1, $2)', [SCHEMA_CHANNEL, templateId]);
     });
-    for (const fk of fks.rows) await this.deps.pool.query(`ALTER TABLE ${old} VALIDATE CONSTRAINT ${quoteIdent(fk.name)}`);
+    for (const fk of fks.rows)
+      await this.deps.pool.query(`ALTER TABLE ${old} VALIDATE CONSTRAINT ${quoteIdent(fk.name)}`);
   }
-
 
   /** A compaction that cannot finish: its helpers dropped (the old table untouched), the reason recorded. */
   private async abandon(job: CompactionRow, error: Error): Promise<void> {
     const template = await findTemplate(this.deps.pool, job.template_id, { includeDeleted: true });
-    const schema = template?.current_version ? (await this.namingOf(this.deps.pool, template.id, template.current_version)).schema : 'forms';
+    const schema = template?.current_version
+      ? (await this.namingOf(this.deps.pool, template.id, template.current_version)).schema
+      : 'forms';
     const names = helperNames(job.table_name);
     await withTransaction(this.deps.pool, async (tx) => {
-      const old = await tx.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, job.table_name]);
+      const old = await tx.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [
+        schema,
+        job.table_name,
+      ]);
       await runSchemaDdl(tx, schema, [
-        ...(old.rowCount ? [`DROP TRIGGER IF EXISTS ${quoteIdent(names.trigger)} ON ${qualifiedName(schema, job.table_name)}`] : []),
+        ...(old.rowCount
+          ? [`DROP TRIGGER IF EXISTS ${quoteIdent(names.trigger)} ON ${qualifiedName(schema, job.table_name)}`]
+          : []),
         `DROP FUNCTION IF EXISTS ${qualifiedName(schema, names.fn)}()`,
         `DROP TABLE IF EXISTS ${qualifiedName(schema, names.log)}`,
         `DROP TABLE IF EXISTS ${qualifiedName(schema, names.next)}`,
       ]);
-      await tx.query(`UPDATE table_compactions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [job.id, error.message.slice(0, 2000)]);
+      await tx.query(`UPDATE table_compactions SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [
+        job.id,
+        error.message.slice(0, 2000),
+      ]);
     });
   }
 }

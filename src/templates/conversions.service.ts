@@ -150,10 +150,18 @@ function present(row: ConversionRow): ConversionView {
 }
 
 /** Of the given tables, those with at least `minRows` rows (counted up to that, so the cost is bounded). */
-export async function bigTables(db: Queryable, schema: string, tables: string[], minRows: number): Promise<Set<string>> {
+export async function bigTables(
+  db: Queryable,
+  schema: string,
+  tables: string[],
+  minRows: number,
+): Promise<Set<string>> {
   const big = new Set<string>();
   for (const table of tables) {
-    const counted = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${qualifiedName(schema, table)} LIMIT $1) r`, [minRows]);
+    const counted = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ${qualifiedName(schema, table)} LIMIT $1) r`,
+      [minRows],
+    );
     if (Number(counted.rows[0]!.n) >= minRows) big.add(table);
   }
   return big;
@@ -211,7 +219,10 @@ export async function recordConversions(
  * Whether a template has a conversion in progress, or one that failed and still has its column and
  * trigger (a publish waits for it to finish, or for a cancel).
  */
-export async function runningConversion(db: Queryable, templateId: string): Promise<{ id: string; field: string; state: string } | null> {
+export async function runningConversion(
+  db: Queryable,
+  templateId: string,
+): Promise<{ id: string; field: string; state: string } | null> {
   const found = await db.query<{ id: string; field: string; state: string }>(
     `SELECT id, field, state FROM schema_conversions WHERE template_id = $1 AND state IN ('backfilling', 'failed') ORDER BY id LIMIT 1`,
     [templateId],
@@ -249,13 +260,19 @@ export class ConversionService {
   /** Queues the jobs of conversions just recorded; a failure is left to the sweeper. */
   async enqueue(ids: string[]): Promise<void> {
     for (const id of ids) {
-      await this.deps.enqueue?.(id).catch((err: unknown) => this.deps.logger?.warn({ err, conversionId: id }, 'cannot queue a conversion; the sweeper will'));
+      await this.deps
+        .enqueue?.(id)
+        .catch((err: unknown) =>
+          this.deps.logger?.warn({ err, conversionId: id }, 'cannot queue a conversion; the sweeper will'),
+        );
     }
   }
 
   /** Queues again every conversion still in progress (after a lost job, a flushed Redis); jobs are deduplicated by id. */
   async sweep(): Promise<number> {
-    const found = await this.deps.pool.query<{ id: string }>(`SELECT id FROM schema_conversions WHERE state = 'backfilling' ORDER BY id`);
+    const found = await this.deps.pool.query<{ id: string }>(
+      `SELECT id FROM schema_conversions WHERE state = 'backfilling' ORDER BY id`,
+    );
     for (const row of found.rows) await this.deps.enqueue?.(row.id);
     return found.rows.length;
   }
@@ -263,9 +280,10 @@ export class ConversionService {
   /** The conversions of a template, newest first, with their progress. */
   async list(ctx: ServiceContext, templateId: string): Promise<ConversionView[]> {
     await authorizeTemplate(this.deps.pool, ctx, templateId, 'publish');
-    const rows = await this.deps.pool.query<ConversionRow>(`SELECT * FROM schema_conversions WHERE template_id = $1 ORDER BY id DESC LIMIT 100`, [
-      templateId,
-    ]);
+    const rows = await this.deps.pool.query<ConversionRow>(
+      `SELECT * FROM schema_conversions WHERE template_id = $1 ORDER BY id DESC LIMIT 100`,
+      [templateId],
+    );
     return rows.rows.map(present);
   }
 
@@ -291,7 +309,9 @@ export class ConversionService {
   }
 
   /** One batch in its own transaction: the next `batchRows` keys after the last one done. */
-  private async batch(id: string): Promise<{ stop: true; state: ConversionState | 'missing' } | { stop: false; rows: number }> {
+  private async batch(
+    id: string,
+  ): Promise<{ stop: true; state: ConversionState | 'missing' } | { stop: false; rows: number }> {
     return withTransaction(
       this.deps.pool,
       async (tx) => {
@@ -305,9 +325,15 @@ export class ConversionService {
         if (row.end_key === null) {
           // Where the backfill ends, and its size for the progress, once: the rows written from the
           // publish on come with the trigger's value (and the keys of new rows are greater).
-          const total = await tx.query<{ n: string; end_key: string | null }>(`SELECT count(*) AS n, max(${key}) AS end_key FROM ${table}`);
+          const total = await tx.query<{ n: string; end_key: string | null }>(
+            `SELECT count(*) AS n, max(${key}) AS end_key FROM ${table}`,
+          );
           row.end_key = total.rows[0]!.end_key ?? '0';
-          await tx.query('UPDATE schema_conversions SET total_rows = $2, end_key = $3 WHERE id = $1', [id, total.rows[0]!.n, row.end_key]);
+          await tx.query('UPDATE schema_conversions SET total_rows = $2, end_key = $3 WHERE id = $1', [
+            id,
+            total.rows[0]!.n,
+            row.end_key,
+          ]);
         }
         const run = (set: string, returning: string) =>
           tx.query<{ last: string | null; n: string; late: string }>(
@@ -324,7 +350,8 @@ export class ConversionService {
         } catch (error) {
           // `refuse`: every row passed the checks at publish; a value that fails here was written
           // after them. It is set to null in the new column, counted, and kept in the retired one.
-          if (!row.careful_set_sql || !row.failing_sql || !isPgError(error) || !String(error.code).startsWith('22')) throw error;
+          if (!row.careful_set_sql || !row.failing_sql || !isPgError(error) || !String(error.code).startsWith('22'))
+            throw error;
           await tx.query('ROLLBACK TO SAVEPOINT batch');
           result = await run(row.careful_set_sql, `(${row.failing_sql})`);
         }
@@ -351,10 +378,10 @@ export class ConversionService {
   }
 
   private async fail(id: string, message: string): Promise<void> {
-    await this.deps.pool.query(`UPDATE schema_conversions SET state = 'failed', error = $2, updated_at = now() WHERE id = $1 AND state = 'backfilling'`, [
-      id,
-      message,
-    ]);
+    await this.deps.pool.query(
+      `UPDATE schema_conversions SET state = 'failed', error = $2, updated_at = now() WHERE id = $1 AND state = 'backfilling'`,
+      [id, message],
+    );
     this.deps.logger?.warn({ conversionId: id, error: message }, 'conversion failed');
   }
 
@@ -368,7 +395,9 @@ export class ConversionService {
         this.deps.pool,
         async (tx): Promise<ConversionState | 'missing'> => {
           await this.setLockTimeout(tx);
-          const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 FOR UPDATE', [id]);
+          const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 FOR UPDATE', [
+            id,
+          ]);
           const row = found.rows[0];
           if (!row) return 'missing';
           if (row.state !== 'backfilling') return row.state;
@@ -390,7 +419,8 @@ export class ConversionService {
     try {
       return await retryWhenLocked(swapOnce, {
         attempts: this.settings.swapAttempts,
-        onRetry: (attempt) => this.deps.logger?.info({ conversionId: id, attempt }, 'swap waited too long for its lock; trying again'),
+        onRetry: (attempt) =>
+          this.deps.logger?.info({ conversionId: id, attempt }, 'swap waited too long for its lock; trying again'),
       });
     } catch (error) {
       // What the database refuses (a view it cannot create, a name taken) is recorded; lock waits and lost connections are tried again later.
@@ -431,19 +461,23 @@ export class ConversionService {
         async (tx) => {
           await authorizeTemplate(tx, ctx, templateId, 'publish');
           await this.setLockTimeout(tx);
-          const found = await tx.query<ConversionRow>('SELECT * FROM schema_conversions WHERE id = $1 AND template_id = $2 FOR UPDATE', [
-            conversionId,
-            templateId,
-          ]);
+          const found = await tx.query<ConversionRow>(
+            'SELECT * FROM schema_conversions WHERE id = $1 AND template_id = $2 FOR UPDATE',
+            [conversionId, templateId],
+          );
           const row = found.rows[0];
           if (!row) throw new NotFoundError('Conversion', conversionId);
           if (row.state !== 'backfilling' && row.state !== 'failed') {
-            throw new ConflictError(`Conversion ${conversionId} is ${row.state}: only one in progress (or failed) can be cancelled`);
+            throw new ConflictError(
+              `Conversion ${conversionId} is ${row.state}: only one in progress (or failed) can be cancelled`,
+            );
           }
           const table = qualifiedName(FORMS_SCHEMA, row.table_name);
           await this.endTrigger(tx, row, [
             `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(row.shadow_column)}` +
-              (row.quarantine_added && row.quarantine_column ? `, DROP COLUMN IF EXISTS ${quoteIdent(row.quarantine_column)}` : ''),
+              (row.quarantine_added && row.quarantine_column
+                ? `, DROP COLUMN IF EXISTS ${quoteIdent(row.quarantine_column)}`
+                : ''),
           ]);
           const cancelled = await tx.query<ConversionRow>(
             `UPDATE schema_conversions SET state = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
@@ -457,8 +491,6 @@ export class ConversionService {
       );
     return retryWhenLocked(cancelOnce, { attempts: this.settings.swapAttempts });
   }
-
-
 
   /**
    * The template's views for its current version, over the columns as they are now: a quarantine
@@ -477,10 +509,19 @@ export class ConversionService {
       Object.fromEntries(
         Object.entries(tables).map(([id, t]) => [
           id,
-          { ...t, quarantine: Object.fromEntries(Object.entries(t.quarantine ?? {}).filter(([, column]) => has.has(`${t.name}.${column}`))) },
+          {
+            ...t,
+            quarantine: Object.fromEntries(
+              Object.entries(t.quarantine ?? {}).filter(([, column]) => has.has(`${t.name}.${column}`)),
+            ),
+          },
         ]),
       ) as Record<string, T>;
-    const naming: Naming = { ...version.naming, sections: strip(version.naming.sections), tables: strip(version.naming.tables) };
+    const naming: Naming = {
+      ...version.naming,
+      sections: strip(version.naming.sections),
+      tables: strip(version.naming.tables),
+    };
     await createTemplateViews(tx, template, naming, version.definition);
   }
 

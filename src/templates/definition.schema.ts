@@ -41,17 +41,28 @@ export const MAX_KEY_LENGTH = 100;
 
 const Id = Type.String({ pattern: STABLE_ID, description: 'stable id: generated once, never reused' });
 const Key = Type.String({ minLength: 1, maxLength: MAX_KEY_LENGTH });
-const Language = Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35, description: 'a language code: en, sw, pt-BR' });
+const Language = Type.String({
+  pattern: LANGUAGE_PATTERN,
+  maxLength: 35,
+  description: 'a language code: en, sw, pt-BR',
+});
 /** A text people read: a string, or a map by language (`{ "en": "Village", "sw": "Kijiji" }`, src/rules/language.ts). */
 const LocalText = (limits: { minLength?: number; maxLength: number }) =>
-  Type.Union([Type.String(limits), Type.Record(Type.String({ pattern: LANGUAGE_PATTERN }), Type.String(limits), { minProperties: 1 })]);
+  Type.Union([
+    Type.String(limits),
+    Type.Record(Type.String({ pattern: LANGUAGE_PATTERN }), Type.String(limits), { minProperties: 1 }),
+  ]);
 export const LABEL_MAX = 300;
 /** A note's text is its label, and may be long. */
 export const NOTE_LABEL_MAX = 5000;
 const Label = LocalText({ minLength: 1, maxLength: LABEL_MAX });
 const Help = LocalText({ maxLength: 2000 });
 /** A form expression (docs/expressions.md), checked by src/rules/expressions at save and at publish. */
-const Expression = Type.String({ minLength: 1, maxLength: 10_000, description: 'a form expression: ${key} references, operators, functions (docs/expressions.md)' });
+const Expression = Type.String({
+  minLength: 1,
+  maxLength: 10_000,
+  description: 'a form expression: ${key} references, operators, functions (docs/expressions.md)',
+});
 
 /** Result types of a calculated field (each stored in the column type of that field type). */
 export const RESULT_TYPES = ['decimal', 'integer', 'text', 'boolean', 'date'] as const;
@@ -104,7 +115,9 @@ export const ShowIfSchema = Type.Object(
   {
     field: Id,
     equals: Type.Optional(Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
-    in: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { minItems: 1, maxItems: 100 })),
+    in: Type.Optional(
+      Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { minItems: 1, maxItems: 100 }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,14 @@ import { buildCatalog, checkExpressions } from '../rules/expressions/index.js';
 import { checkLanguages, type LanguageProblem } from '../rules/language.js';
 import { patternProblem } from '../rules/pattern.js';
 import { compileValidator } from '../validation/validate.js';
-import { DefinitionSchema, KEY_PATTERN, LABEL_MAX, type Definition, type Field, type Section } from './definition.schema.js';
+import {
+  DefinitionSchema,
+  KEY_PATTERN,
+  LABEL_MAX,
+  type Definition,
+  type Field,
+  type Section,
+} from './definition.schema.js';
 import { FIELD_TYPE_SPECS, fieldColumns, holdsFiles, isChoice, isSearchable, rowBytes } from './field-types.js';
 
 /**
@@ -70,13 +77,19 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     }
   }
   if (!KEY_RE.test(field.key)) {
-    problems.push({ path: `${path}.key`, message: `"${field.key}" must start with a letter or underscore and hold only letters, digits and underscores` });
+    problems.push({
+      path: `${path}.key`,
+      message: `"${field.key}" must start with a letter or underscore and hold only letters, digits and underscores`,
+    });
   }
   // Patterns run on RE2 (linear time, src/rules/pattern.ts): one it cannot run is refused here, at save and at publish.
   const badPattern = rules.pattern !== undefined ? patternProblem(rules.pattern) : null;
   if (badPattern) problems.push({ path: `${path}.rules.pattern`, message: badPattern });
   if (rules.patternMessage !== undefined && rules.pattern === undefined) {
-    problems.push({ path: `${path}.rules.patternMessage`, message: 'is shown when an answer does not match the pattern: give a pattern too' });
+    problems.push({
+      path: `${path}.rules.patternMessage`,
+      message: 'is shown when an answer does not match the pattern: give a pattern too',
+    });
   }
   if (rules.minLength !== undefined && rules.maxLength !== undefined && rules.minLength > rules.maxLength) {
     problems.push({ path: `${path}.rules.minLength`, message: 'must not exceed maxLength' });
@@ -90,12 +103,21 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     for (const bound of ['min', 'max'] as const) {
       const value = rules[bound];
       if (value === undefined) continue;
-      if (numeric && typeof value !== 'number') problems.push({ path: `${path}.rules.${bound}`, message: 'must be a number' });
+      if (numeric && typeof value !== 'number')
+        problems.push({ path: `${path}.rules.${bound}`, message: 'must be a number' });
       if (!numeric && (typeof value !== 'string' || Number.isNaN(Date.parse(value)))) {
-        problems.push({ path: `${path}.rules.${bound}`, message: `must be a ${field.type === 'date' ? 'date (YYYY-MM-DD)' : 'date-time'}` });
+        problems.push({
+          path: `${path}.rules.${bound}`,
+          message: `must be a ${field.type === 'date' ? 'date (YYYY-MM-DD)' : 'date-time'}`,
+        });
       }
     }
-    if (typeof rules.min === typeof rules.max && rules.min !== undefined && rules.max !== undefined && rules.min > rules.max) {
+    if (
+      typeof rules.min === typeof rules.max &&
+      rules.min !== undefined &&
+      rules.max !== undefined &&
+      rules.min > rules.max
+    ) {
       problems.push({ path: `${path}.rules.min`, message: 'must not exceed max' });
     }
   }
@@ -105,7 +127,8 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     } else {
       const seen = new Set<string>();
       field.options.forEach((o, i) => {
-        if (seen.has(o.value)) problems.push({ path: `${path}.options[${i}].value`, message: `duplicate option "${o.value}"` });
+        if (seen.has(o.value))
+          problems.push({ path: `${path}.options[${i}].value`, message: `duplicate option "${o.value}"` });
         seen.add(o.value);
       });
     }
@@ -116,12 +139,21 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     problems.push({ path: `${path}.multiple`, message: 'only file fields take several values this way' });
   }
   if (field.searchable !== undefined && !isSearchable(field.type)) {
-    problems.push({ path: `${path}.searchable`, message: `only text, long text, email and URL fields can be searchable, not ${article(field.type)} field` });
+    problems.push({
+      path: `${path}.searchable`,
+      message: `only text, long text, email and URL fields can be searchable, not ${article(field.type)} field`,
+    });
   } else if (field.searchable !== undefined && inTable) {
-    problems.push({ path: `${path}.searchable`, message: 'is not supported on table columns (only on section fields)' });
+    problems.push({
+      path: `${path}.searchable`,
+      message: 'is not supported on table columns (only on section fields)',
+    });
   }
   if (inTable && rules.unique) {
-    problems.push({ path: `${path}.rules.unique`, message: 'is not supported on table columns (only on section fields)' });
+    problems.push({
+      path: `${path}.rules.unique`,
+      message: 'is not supported on table columns (only on section fields)',
+    });
   }
   if (inTable && (holdsFiles(field.type) || field.type === 'note')) {
     problems.push({ path: `${path}.type`, message: `${field.type} fields go in sections, not in repeating tables` });
@@ -129,7 +161,10 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
   // A note's text is its label, which may be long; every other label is a short question.
   const labelTexts = typeof field.label === 'string' ? [field.label] : Object.values(field.label);
   if (field.type !== 'note' && labelTexts.some((text) => text.length > LABEL_MAX)) {
-    problems.push({ path: `${path}.label`, message: `must have at most ${LABEL_MAX} characters (a longer text is a note)` });
+    problems.push({
+      path: `${path}.label`,
+      message: `must have at most ${LABEL_MAX} characters (a longer text is a note)`,
+    });
   }
   if (field.type === 'note' && field.constraints?.length) {
     problems.push({ path: `${path}.constraints`, message: 'a note holds no answer: it has no constraints' });
@@ -138,12 +173,23 @@ function checkField(field: Field, path: string, inTable: boolean, problems: Erro
     problems.push({ path: `${path}.showIf`, message: 'is not supported on table columns' });
   }
   if (field.type === 'calculated') {
-    if (field.resultType === undefined) problems.push({ path: `${path}.resultType`, message: 'a calculated field needs a resultType: decimal, integer, text, boolean or date' });
-    if (field.expression === undefined) problems.push({ path: `${path}.expression`, message: 'a calculated field needs an expression' });
-    if (field.default !== undefined) problems.push({ path: `${path}.default`, message: 'a calculated field is always computed: it has no default' });
+    if (field.resultType === undefined)
+      problems.push({
+        path: `${path}.resultType`,
+        message: 'a calculated field needs a resultType: decimal, integer, text, boolean or date',
+      });
+    if (field.expression === undefined)
+      problems.push({ path: `${path}.expression`, message: 'a calculated field needs an expression' });
+    if (field.default !== undefined)
+      problems.push({ path: `${path}.default`, message: 'a calculated field is always computed: it has no default' });
   } else {
-    if (field.resultType !== undefined) problems.push({ path: `${path}.resultType`, message: 'only calculated fields have a resultType' });
-    if (field.expression !== undefined) problems.push({ path: `${path}.expression`, message: 'only calculated fields have an expression (a condition goes in showIf, a check in constraints)' });
+    if (field.resultType !== undefined)
+      problems.push({ path: `${path}.resultType`, message: 'only calculated fields have a resultType' });
+    if (field.expression !== undefined)
+      problems.push({
+        path: `${path}.expression`,
+        message: 'only calculated fields have an expression (a condition goes in showIf, a check in constraints)',
+      });
   }
   if (field.default !== undefined && (holdsFiles(field.type) || field.type === 'geopoint' || field.type === 'note')) {
     problems.push({ path: `${path}.default`, message: `${article(field.type)} field has no default` });
@@ -179,7 +225,10 @@ function checkShowIf(section: Section, sPath: string, problems: ErrorDetail[]): 
     const path = `${sPath}.fields[${i}].showIf`;
     const target = byId.get(field.showIf.field);
     if (!target) {
-      problems.push({ path: `${path}.field`, message: `refers to "${field.showIf.field}", which is not a field of this section` });
+      problems.push({
+        path: `${path}.field`,
+        message: `refers to "${field.showIf.field}", which is not a field of this section`,
+      });
       return;
     }
     if (target.id === field.id) problems.push({ path: `${path}.field`, message: 'a field cannot depend on itself' });
@@ -196,7 +245,10 @@ function checkShowIf(section: Section, sPath: string, problems: ErrorDetail[]): 
     let current: Field | undefined = field;
     while (current?.showIf && typeof current.showIf !== 'string') {
       if (seen.has(current.id)) {
-        problems.push({ path: `${sPath}.fields[${section.fields.indexOf(field)}].showIf`, message: 'conditions form a cycle' });
+        problems.push({
+          path: `${sPath}.fields[${section.fields.indexOf(field)}].showIf`,
+          message: 'conditions form a cycle',
+        });
         break;
       }
       seen.add(current.id);
@@ -216,7 +268,10 @@ function checkSize(section: Section, sPath: string, problems: ErrorDetail[]): vo
   // A geopoint takes one column per part.
   const columns = section.fields.reduce((n, f) => n + fieldColumns(f).length, 0);
   if (columns > MAX_FIELDS_PER_SECTION) {
-    problems.push({ path: `${sPath}.fields`, message: `needs ${columns} columns (a geopoint takes 4); a section holds at most ${MAX_FIELDS_PER_SECTION}: split it into several sections` });
+    problems.push({
+      path: `${sPath}.fields`,
+      message: `needs ${columns} columns (a geopoint takes 4); a section holds at most ${MAX_FIELDS_PER_SECTION}: split it into several sections`,
+    });
     return;
   }
   const bytes = section.fields.reduce((sum, f) => fieldColumns(f).reduce((n, c) => n + rowBytes(c.pgType), sum), 24);
@@ -245,7 +300,8 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
   const claimId = (id: string, path: string) => {
     if (ids.has(id)) problems.push({ path: `${path}.id`, message: `duplicate id "${id}" (also at ${ids.get(id)})` });
     else ids.set(id, path);
-    if (retiredIds.has(id)) problems.push({ path: `${path}.id`, message: `"${id}" belonged to a removed item; ids are never reused` });
+    if (retiredIds.has(id))
+      problems.push({ path: `${path}.id`, message: `"${id}" belonged to a removed item; ids are never reused` });
   };
 
   checkKeys(definition.sections, (i) => `sections[${i}]`, 'section', problems);
@@ -253,11 +309,19 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
     const sPath = `sections[${si}]`;
     claimId(section.id, sPath);
     if (!KEY_RE.test(section.key)) {
-      problems.push({ path: `${sPath}.key`, message: `"${section.key}" must start with a letter or underscore and hold only letters, digits and underscores` });
+      problems.push({
+        path: `${sPath}.key`,
+        message: `"${section.key}" must start with a letter or underscore and hold only letters, digits and underscores`,
+      });
     }
     const tables = section.tables ?? [];
     // Fields and tables share the section's JSON object: their keys must differ.
-    checkKeys([...section.fields, ...tables], (i) => (i < section.fields.length ? `${sPath}.fields[${i}]` : `${sPath}.tables[${i - section.fields.length}]`), 'field', problems);
+    checkKeys(
+      [...section.fields, ...tables],
+      (i) => (i < section.fields.length ? `${sPath}.fields[${i}]` : `${sPath}.tables[${i - section.fields.length}]`),
+      'field',
+      problems,
+    );
     section.fields.forEach((field, fi) => {
       const path = `${sPath}.fields[${fi}]`;
       claimId(field.id, path);
@@ -266,7 +330,11 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
     tables.forEach((table, ti) => {
       const tPath = `${sPath}.tables[${ti}]`;
       claimId(table.id, tPath);
-      if (!KEY_RE.test(table.key)) problems.push({ path: `${tPath}.key`, message: `"${table.key}" must start with a letter or underscore and hold only letters, digits and underscores` });
+      if (!KEY_RE.test(table.key))
+        problems.push({
+          path: `${tPath}.key`,
+          message: `"${table.key}" must start with a letter or underscore and hold only letters, digits and underscores`,
+        });
       if (table.minRows !== undefined && table.maxRows !== undefined && table.minRows > table.maxRows) {
         problems.push({ path: `${tPath}.minRows`, message: 'must not exceed maxRows' });
       }
@@ -287,7 +355,10 @@ export function validateDefinition(raw: unknown, retiredIds: ReadonlySet<string>
 
   if (problems.length) {
     const head = `${problems[0]!.path}: ${problems[0]!.message}`;
-    throw new ValidationError(problems.length === 1 ? head : `${head} (and ${problems.length - 1} more problems)`, problems);
+    throw new ValidationError(
+      problems.length === 1 ? head : `${head} (and ${problems.length - 1} more problems)`,
+      problems,
+    );
   }
   return definition;
 }

@@ -71,8 +71,16 @@ export function asResultType<F extends Pick<Field, 'type' | 'resultType'>>(field
 }
 
 export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
-  text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 10_000 }) },
-  long_text: { pgType: 'text', rules: LENGTH_RULES, valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 1_000_000 }) },
+  text: {
+    pgType: 'text',
+    rules: LENGTH_RULES,
+    valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 10_000 }),
+  },
+  long_text: {
+    pgType: 'text',
+    rules: LENGTH_RULES,
+    valueSchema: (f) => stringSchema(f, { maxLength: f.rules?.maxLength ?? 1_000_000 }),
+  },
   integer: {
     pgType: 'bigint',
     rules: RANGE_RULES,
@@ -84,7 +92,11 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
     valueSchema: (f) => ({ type: 'number', ...bounds(f, -DECIMAL_ABS_MAX, DECIMAL_ABS_MAX) }),
   },
   boolean: { pgType: 'boolean', rules: ['required'], valueSchema: () => ({ type: 'boolean' }) },
-  date: { pgType: 'date', rules: RANGE_RULES, valueSchema: (f) => ({ type: 'string', format: 'date', pattern: STORABLE_DATE, ...formatBounds(f) }) },
+  date: {
+    pgType: 'date',
+    rules: RANGE_RULES,
+    valueSchema: (f) => ({ type: 'string', format: 'date', pattern: STORABLE_DATE, ...formatBounds(f) }),
+  },
   datetime: {
     pgType: 'timestamptz',
     rules: RANGE_RULES,
@@ -103,7 +115,10 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
   url: {
     pgType: 'text',
     rules: ['required', 'maxLength', 'pattern', 'patternMessage', 'unique'],
-    valueSchema: (f) => ({ ...stringSchema(f, { format: 'uri', maxLength: f.rules?.maxLength ?? 2048 }), allOf: [{ pattern: '^https?://' }] }),
+    valueSchema: (f) => ({
+      ...stringSchema(f, { format: 'uri', maxLength: f.rules?.maxLength ?? 2048 }),
+      allOf: [{ pattern: '^https?://' }],
+    }),
   },
   single_choice: {
     pgType: 'text',
@@ -146,14 +161,24 @@ export const FIELD_TYPE_SPECS: Record<FieldType, TypeSpec> = {
       type: 'object',
       additionalProperties: false,
       required: ['latitude', 'longitude'],
-      properties: Object.fromEntries(GEOPOINT_PARTS.map((p) => [p.key, { type: p.required ? 'number' : ['number', 'null'], minimum: p.min, maximum: p.max }])),
+      properties: Object.fromEntries(
+        GEOPOINT_PARTS.map((p) => [
+          p.key,
+          { type: p.required ? 'number' : ['number', 'null'], minimum: p.min, maximum: p.max },
+        ]),
+      ),
     }),
   },
   // One PNG, uploaded through the files pipeline: the value is a file field's (a list of one id).
   signature: {
     pgType: 'bigint[]',
     rules: ['required'],
-    valueSchema: () => ({ type: 'array', items: { type: 'string', pattern: '^[0-9]{1,18}$' }, uniqueItems: true, maxItems: 1 }),
+    valueSchema: () => ({
+      type: 'array',
+      items: { type: 'string', pattern: '^[0-9]{1,18}$' },
+      uniqueItems: true,
+      maxItems: 1,
+    }),
   },
   // Display-only: no column, no value (one sent is ignored, as for a calculated field).
   note: {
@@ -190,7 +215,12 @@ export interface FieldColumn {
  */
 export function fieldColumns(field: Pick<Field, 'id' | 'type' | 'resultType'>): FieldColumn[] {
   if (field.type === 'note') return [];
-  if (field.type === 'geopoint') return GEOPOINT_PARTS.map((part) => ({ id: `${field.id}.${part.suffix}`, pgType: FIELD_TYPE_SPECS.geopoint.pgType, part }));
+  if (field.type === 'geopoint')
+    return GEOPOINT_PARTS.map((part) => ({
+      id: `${field.id}.${part.suffix}`,
+      pgType: FIELD_TYPE_SPECS.geopoint.pgType,
+      part,
+    }));
   return [{ id: field.id, pgType: pgTypeOf(field) }];
 }
 
@@ -206,7 +236,9 @@ export const columnLabel = (label: string, part: GeopointPart | undefined) => (p
 /** The value a column takes from a field's answer (a geopoint's part, or the value itself). */
 export function columnValue(column: FieldColumn, value: unknown): unknown {
   if (!column.part) return value;
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, column.part.key) ? (value as Record<string, unknown>)[column.part.key] : null;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, column.part.key)
+    ? (value as Record<string, unknown>)[column.part.key]
+    : null;
 }
 
 export function pgTypeOf(field: Pick<Field, 'type' | 'resultType'>): string {
@@ -216,12 +248,14 @@ export function pgTypeOf(field: Pick<Field, 'type' | 'resultType'>): string {
 /** Fields whose answer is file ids uploaded to the submission (the files pipeline's fields). */
 export const holdsFiles = (type: FieldType) => type === 'file' || type === 'signature';
 /** What a field's files may be, by content: a signature is always a PNG. */
-export const acceptedTypes = (field: Pick<Field, 'type' | 'rules'>): string[] | undefined => (field.type === 'signature' ? ['image/png'] : field.rules?.accept);
+export const acceptedTypes = (field: Pick<Field, 'type' | 'rules'>): string[] | undefined =>
+  field.type === 'signature' ? ['image/png'] : field.rules?.accept;
 /** Fields the answer leaves out: computed (calculated) or display-only (note). */
 export const takesNoAnswer = (type: FieldType) => type === 'calculated' || type === 'note';
 
 /** The field types whose answers a list search can find (`searchable: true`, docs/search.md): text people type. */
-export const isSearchable = (type: FieldType) => type === 'text' || type === 'long_text' || type === 'email' || type === 'url';
+export const isSearchable = (type: FieldType) =>
+  type === 'text' || type === 'long_text' || type === 'email' || type === 'url';
 export const isChoice = (type: FieldType) => type === 'single_choice' || type === 'multiple_choice';
 export const isDateLike = (type: FieldType) => type === 'date' || type === 'datetime' || type === 'time';
 export const isNumeric = (type: FieldType) => type === 'integer' || type === 'decimal';

@@ -21,7 +21,8 @@ type JsonSchema = Record<string, unknown>;
 function conditionComment(section: Section, field: Field): string {
   const showIf = field.showIf!;
   const what = field.rules?.required ? 'Shown, and then required,' : 'Shown';
-  if (typeof showIf === 'string') return `${what} only when ${JSON.stringify(showIf)} holds; when hidden, its value is not stored.`;
+  if (typeof showIf === 'string')
+    return `${what} only when ${JSON.stringify(showIf)} holds; when hidden, its value is not stored.`;
   const dependency = section.fields.find((f) => f.id === showIf.field);
   const values = (showIf.in ?? [showIf.equals]).map((v) => JSON.stringify(v)).join(' or ');
   return `${what} only when "${dependency?.key ?? showIf.field}" is shown and is ${values}; when hidden, its value is not stored.`;
@@ -30,9 +31,12 @@ function conditionComment(section: Section, field: Field): string {
 /** What the engine judges beyond the schema: expression rules, said in words. */
 function expressionComments(field: Field): string[] {
   const out: string[] = [];
-  if (typeof field.rules?.required === 'string') out.push(`Required when ${JSON.stringify(field.rules.required)} holds.`);
-  if (field.default !== undefined) out.push(`When left out, the server fills it with ${JSON.stringify(field.default)}.`);
-  for (const c of field.constraints ?? []) out.push(`Refused with "${c.message}" when ${JSON.stringify(c.expression)} is false.`);
+  if (typeof field.rules?.required === 'string')
+    out.push(`Required when ${JSON.stringify(field.rules.required)} holds.`);
+  if (field.default !== undefined)
+    out.push(`When left out, the server fills it with ${JSON.stringify(field.default)}.`);
+  for (const c of field.constraints ?? [])
+    out.push(`Refused with "${c.message}" when ${JSON.stringify(c.expression)} is false.`);
   return out;
 }
 
@@ -40,7 +44,8 @@ function expressionComments(field: Field): string[] {
  * A field the answer must leave out or that is filled for it: a calculated field (always computed;
  * a value sent is ignored, so anything validates) and a field with a default are never `required`.
  */
-const mayBeAbsent = (field: Field) => takesNoAnswer(field.type) || field.default !== undefined || typeof field.rules?.required === 'string';
+const mayBeAbsent = (field: Field) =>
+  takesNoAnswer(field.type) || field.default !== undefined || typeof field.rules?.required === 'string';
 
 function fieldSchema(section: Section | null, field: Field, draft: boolean): JsonSchema {
   if (field.type === 'calculated') {
@@ -51,9 +56,17 @@ function fieldSchema(section: Section | null, field: Field, draft: boolean): Jso
       $comment: `Calculated by the server as ${JSON.stringify(field.expression ?? '')} (${field.resultType ?? 'text'}); a value sent for it is ignored.`,
     };
   }
-  if (field.type === 'note') return { title: field.label, readOnly: true, $comment: 'A note: display-only text; a value sent for it is ignored.' };
+  if (field.type === 'note')
+    return {
+      title: field.label,
+      readOnly: true,
+      $comment: 'A note: display-only text; a value sent for it is ignored.',
+    };
   const value = FIELD_TYPE_SPECS[field.type].valueSchema(field);
-  const comments = [...(section && field.showIf ? [conditionComment(section, field)] : []), ...expressionComments(field)];
+  const comments = [
+    ...(section && field.showIf ? [conditionComment(section, field)] : []),
+    ...expressionComments(field),
+  ];
   const described = {
     title: field.label,
     ...(field.help ? { description: field.help } : {}),
@@ -71,7 +84,9 @@ function sectionSchema(section: Section, draft: boolean): JsonSchema {
     if (!draft && field.rules?.required === true && !field.showIf && !mayBeAbsent(field)) required.push(field.key);
   }
   for (const table of section.tables ?? []) {
-    const rowRequired = draft ? [] : table.columns.filter((c) => c.rules?.required === true && !mayBeAbsent(c)).map((c) => c.key);
+    const rowRequired = draft
+      ? []
+      : table.columns.filter((c) => c.rules?.required === true && !mayBeAbsent(c)).map((c) => c.key);
     properties[table.key] = {
       title: table.label,
       type: 'array',

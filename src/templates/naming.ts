@@ -114,7 +114,11 @@ export interface TableNaming {
  * converts the rows written meanwhile. Column names are reserved in the table's `used`, so they are
  * never given again.
  */
-export function conversionNames(table: TableNaming, column: string, fromVersion: number): { shadow: string; retired: string; trigger: string } {
+export function conversionNames(
+  table: TableNaming,
+  column: string,
+  fromVersion: number,
+): { shadow: string; retired: string; trigger: string } {
   const used = new Set(table.used);
   const shadow = uniqueName(`${column}__converting`, used, `${table.name}.${column}:shadow:${fromVersion}`);
   used.add(shadow);
@@ -194,7 +198,11 @@ export function deriveNaming(templateId: string, definition: Definition, previou
     for (const table of section.tables ?? []) {
       const prevTable = prev.tables[table.id];
       const childName =
-        prevTable?.name ?? nameTable(`${snakeCase(section.key) || section.id}__${snakeCase(table.key) || table.id}`, `${section.key}.${table.key}`);
+        prevTable?.name ??
+        nameTable(
+          `${snakeCase(section.key) || section.id}__${snakeCase(table.key) || table.id}`,
+          `${section.key}.${table.key}`,
+        );
       next.tables[table.id] = { name: childName, sectionId: section.id, ...nameColumns(table.columns, prevTable) };
     }
   }

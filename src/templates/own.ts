@@ -4,5 +4,7 @@
  * Object.prototype: a field left out reads as undefined, not as a function.
  */
 export function own(obj: unknown, key: string): unknown {
-  return obj !== null && typeof obj === 'object' && Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+  return obj !== null && typeof obj === 'object' && Object.hasOwn(obj, key)
+    ? (obj as Record<string, unknown>)[key]
+    : undefined;
 }

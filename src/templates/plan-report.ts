@@ -32,7 +32,8 @@ export function encodeCursor(last: FailingRow): string {
 export function decodeCursor(cursor: string | undefined): ReportCursor | null {
   if (cursor === undefined) return null;
   const match = /^([0-9]{1,18})\.(-1|[0-9]{1,9})$/.exec(cursor);
-  if (!match) throw new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor this report returned' }]);
+  if (!match)
+    throw new ValidationError('Invalid cursor', [{ path: 'cursor', message: 'is not a cursor this report returned' }]);
   return { id: match[1]!, row: Number(match[2]) };
 }
 
@@ -73,7 +74,12 @@ export async function failingPage(
 }
 
 /** JavaScript semantics (patterns, formats): the column scanned in keyset batches of (submission, row). */
-async function scanPage(db: Queryable, check: PlannedCheck, cursor: ReportCursor | null, limit: number): Promise<FailingRow[]> {
+async function scanPage(
+  db: Queryable,
+  check: PlannedCheck,
+  cursor: ReportCursor | null,
+  limit: number,
+): Promise<FailingRow[]> {
   const { column, failing } = check.js!;
   const table = qualifiedName('forms', check.table);
   const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
@@ -99,7 +105,12 @@ async function scanPage(db: Queryable, check: PlannedCheck, cursor: ReportCursor
 }
 
 /** Every failing row of a check, page by page (for the CSV and for counting). */
-export async function* failingRows(db: Queryable, check: PlannedCheck, templateId: string, pageSize = SCAN_BATCH): AsyncGenerator<FailingRow[]> {
+export async function* failingRows(
+  db: Queryable,
+  check: PlannedCheck,
+  templateId: string,
+  pageSize = SCAN_BATCH,
+): AsyncGenerator<FailingRow[]> {
   let cursor: ReportCursor | null = null;
   for (;;) {
     const page = await failingPage(db, check, templateId, cursor, pageSize);

@@ -3,7 +3,15 @@ import { qualifiedName, quoteIdent } from '../db/identifiers.js';
 import { ValidationError } from '../errors/app-error.js';
 import type { Definition, Field, Section } from './definition.schema.js';
 import { fieldColumns, holdsFiles, isChoice, pgTypeOf } from './field-types.js';
-import { conversionNames, fitName, retiredConversionId, SYSTEM_COLUMNS, uniqueName, type Naming, type TableNaming } from './naming.js';
+import {
+  conversionNames,
+  fitName,
+  retiredConversionId,
+  SYSTEM_COLUMNS,
+  uniqueName,
+  type Naming,
+  type TableNaming,
+} from './naming.js';
 
 /**
  * The plan of a publish: the DDL that turns the tables of the previous version into those of the
@@ -145,11 +153,17 @@ function locateFields(definition: Definition, naming: Naming): Map<string, Locat
   const located = new Map<string, Located>();
   for (const section of definition.sections) {
     const table = naming.sections[section.id]!;
-    for (const field of section.fields) located.set(field.id, { field, path: `${section.key}.${field.key}`, table, isChild: false });
+    for (const field of section.fields)
+      located.set(field.id, { field, path: `${section.key}.${field.key}`, table, isChild: false });
     for (const t of section.tables ?? []) {
       const child = naming.tables[t.id]!;
       for (const column of t.columns) {
-        located.set(column.id, { field: column, path: `${section.key}.${t.key}.${column.key}`, table: child, isChild: true });
+        located.set(column.id, {
+          field: column,
+          path: `${section.key}.${t.key}.${column.key}`,
+          table: child,
+          isChild: true,
+        });
       }
     }
   }
@@ -174,7 +188,8 @@ function conversion(from: Field, to: Field, c: string): { using: string; castTyp
   const a = pgTypeOf(from);
   const b = pgTypeOf(to);
   if (from.type === 'file' || to.type === 'file') return null;
-  if (a === 'text' && b === 'text[]') return { using: `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}] END`, castType: null };
+  if (a === 'text' && b === 'text[]')
+    return { using: `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}] END`, castType: null };
   if (a === 'text[]' && b === 'text') return { using: `${c}[1]`, castType: null };
   if (a === 'text[]' || b === 'text[]') return null;
   if (b === 'text') return { using: `${c}::text`, castType: null };
@@ -194,7 +209,12 @@ function ruleChecks(
   const checks: PlannedCheck[] = [];
   const r = field.rules ?? {};
   const p = prev?.rules ?? {};
-  const base = { field: loc.path, table: loc.table.name, after, ...(loc.isChild ? { rowColumn: SYSTEM_COLUMNS.rowIndex } : {}) };
+  const base = {
+    field: loc.path,
+    table: loc.table.name,
+    after,
+    ...(loc.isChild ? { rowColumn: SYSTEM_COLUMNS.rowIndex } : {}),
+  };
   const column = loc.table.columns[field.id]!.name;
   const typeChanged = prev !== null && prev.type !== field.type;
   const add = (rule: string, description: string, where: string, params?: unknown[]) =>
@@ -202,7 +222,8 @@ function ruleChecks(
 
   // Only `required: true` is a rule of stored values; an expression (required when it holds) is the engine's to judge at the door.
   if (r.required === true && !field.showIf && (p.required !== true || prev?.showIf || prev === null)) {
-    if (field.type === 'multiple_choice' || holdsFiles(field.type)) add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
+    if (field.type === 'multiple_choice' || holdsFiles(field.type))
+      add('required', 'has a value', `${expr} IS NULL OR cardinality(${expr}) = 0`);
     else add('required', 'has a value', `${expr} IS NULL`);
   }
   if (r.unique && !loc.isChild && (!p.unique || typeChanged)) {
@@ -233,21 +254,38 @@ function ruleChecks(
     const prevValues = new Set((prev?.options ?? []).map((o) => o.value));
     const narrowed = typeChanged || !prev || [...prevValues].some((v) => !values.includes(v));
     if (narrowed) {
-      if (field.type === 'single_choice') add('options', `is one of the options`, `${expr} IS NOT NULL AND NOT (${expr} = ANY ($1::text[]))`, [values]);
+      if (field.type === 'single_choice')
+        add('options', `is one of the options`, `${expr} IS NOT NULL AND NOT (${expr} = ANY ($1::text[]))`, [values]);
       else add('options', `holds only options`, `${expr} IS NOT NULL AND NOT (${expr} <@ $1::text[])`, [values]);
     }
   }
   // Patterns and formats are JavaScript semantics (as the JSON Schema checks them): checked in JS.
   if (r.pattern !== undefined && (r.pattern !== p.pattern || typeChanged)) {
     const re = new RegExp(r.pattern, 'u');
-    checks.push({ ...base, rule: 'pattern', description: `matches ${r.pattern}`, js: { column, failing: (v) => !re.test(v) } });
+    checks.push({
+      ...base,
+      rule: 'pattern',
+      description: `matches ${r.pattern}`,
+      js: { column, failing: (v) => !re.test(v) },
+    });
   }
   if (field.type === 'email' && (typeChanged || prev === null)) {
-    const re = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-    checks.push({ ...base, rule: 'format', description: 'is an email address', js: { column, failing: (v) => !re.test(v) } });
+    const re =
+      /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+    checks.push({
+      ...base,
+      rule: 'format',
+      description: 'is an email address',
+      js: { column, failing: (v) => !re.test(v) },
+    });
   }
   if (field.type === 'url' && (typeChanged || prev === null)) {
-    checks.push({ ...base, rule: 'format', description: 'is an http(s) URL', js: { column, failing: (v) => !/^https?:\/\/\S+$/.test(v) } });
+    checks.push({
+      ...base,
+      rule: 'format',
+      description: 'is an http(s) URL',
+      js: { column, failing: (v) => !/^https?:\/\/\S+$/.test(v) },
+    });
   }
   return checks;
 }
@@ -275,11 +313,15 @@ export function planPublish(
   const after = locateFields(definition, naming);
   const submissions = qualifiedName('public', 'submissions');
 
-  if (!previous) statements.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${q(naming.schema)}`, reason: 'schema for form data' });
+  if (!previous)
+    statements.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${q(naming.schema)}`, reason: 'schema for form data' });
 
   const createSection = (section: Section) => {
     const t = naming.sections[section.id]!;
-    const cols = [`${q(SYSTEM_COLUMNS.submissionId)} bigint PRIMARY KEY REFERENCES ${submissions} (id) ON DELETE CASCADE`, ...columnDefs(section.fields, t)];
+    const cols = [
+      `${q(SYSTEM_COLUMNS.submissionId)} bigint PRIMARY KEY REFERENCES ${submissions} (id) ON DELETE CASCADE`,
+      ...columnDefs(section.fields, t),
+    ];
     statements.push({
       sql: `CREATE TABLE ${qualifiedName(naming.schema, t.name)} (\n  ${cols.join(',\n  ')}\n)`,
       reason: `table for section "${section.key}" (${section.fields.length} fields)`,
@@ -311,16 +353,31 @@ export function planPublish(
     // New fields of existing tables: one ALTER TABLE per table.
     const tables: { naming: TableNaming; previous: TableNaming; fields: Field[]; paths: string[] }[] = [];
     if (!isNewSection) {
-      tables.push({ naming: naming.sections[section.id]!, previous: previous!.naming.sections[section.id]!, fields: section.fields, paths: section.fields.map((f) => `${section.key}.${f.key}`) });
+      tables.push({
+        naming: naming.sections[section.id]!,
+        previous: previous!.naming.sections[section.id]!,
+        fields: section.fields,
+        paths: section.fields.map((f) => `${section.key}.${f.key}`),
+      });
     }
     for (const t of section.tables ?? []) {
       const prevTable = previous?.naming.tables[t.id];
-      if (prevTable) tables.push({ naming: naming.tables[t.id]!, previous: prevTable, fields: t.columns, paths: t.columns.map((c) => `${section.key}.${t.key}.${c.key}`) });
+      if (prevTable)
+        tables.push({
+          naming: naming.tables[t.id]!,
+          previous: prevTable,
+          fields: t.columns,
+          paths: t.columns.map((c) => `${section.key}.${t.key}.${c.key}`),
+        });
     }
     for (const table of tables) {
       // Columns the table never had: those of new fields, and of a field that became a geopoint (or stopped being one).
       const added = table.fields
-        .map((f, i) => ({ path: table.paths[i]!, isNew: !before.has(f.id), columns: fieldColumns(f).filter((c) => !table.previous.columns[c.id]) }))
+        .map((f, i) => ({
+          path: table.paths[i]!,
+          isNew: !before.has(f.id),
+          columns: fieldColumns(f).filter((c) => !table.previous.columns[c.id]),
+        }))
         .filter((a) => a.columns.length > 0);
       if (added.length === 0) continue;
       statements.push({
@@ -345,12 +402,19 @@ export function planPublish(
       if (prev.field.key !== loc.field.key) changes.push(`rename ${prev.path} to ${loc.path} (columns kept)`);
       if (prev.field.type !== loc.field.type) {
         // Nothing converts: the new type's columns are added (above), the old ones retired with their data.
-        changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (new columns; the old ones are kept, retired)`);
+        changes.push(
+          `change ${loc.path} from ${prev.field.type} to ${loc.field.type} (new columns; the old ones are kept, retired)`,
+        );
         continue;
       }
       // A geopoint newly required: every existing row has its latitude (the parts come together).
       const lat = fieldColumns(loc.field)[0];
-      if (lat && loc.field.rules?.required === true && !loc.field.showIf && (prev.field.rules?.required !== true || prev.field.showIf)) {
+      if (
+        lat &&
+        loc.field.rules?.required === true &&
+        !loc.field.showIf &&
+        (prev.field.rules?.required !== true || prev.field.showIf)
+      ) {
         checks.push({
           field: loc.path,
           rule: 'required',
@@ -405,10 +469,20 @@ export function planPublish(
       expr = `(${using})`;
       rewrites.add(loc.table.name);
       if (goOnline) {
-        const planned = onlineConversion(loc, prev, column, naming.schema, previous!.version, cast ?? null, (ref) => conversion(prev.field, loc.field, ref)!.using);
+        const planned = onlineConversion(
+          loc,
+          prev,
+          column,
+          naming.schema,
+          previous!.version,
+          cast ?? null,
+          (ref) => conversion(prev.field, loc.field, ref)!.using,
+        );
         online.push(planned.conversion);
         statements.push(...planned.statements);
-        changes.push(`change ${loc.path} from ${prev.field.type} to ${loc.field.type} (online: a new column filled in the background, then swapped)`);
+        changes.push(
+          `change ${loc.path} from ${prev.field.type} to ${loc.field.type} (online: a new column filled in the background, then swapped)`,
+        );
       } else {
         statements.push({
           sql: `ALTER TABLE ${tableName} ALTER COLUMN ${q(column)} TYPE ${pgTypeOf(loc.field)} USING ${using}`,
@@ -421,28 +495,46 @@ export function planPublish(
     }
     checks.push(...ruleChecks(loc.field, prev.field, loc, expr, castCheck));
 
-    if (JSON.stringify(prev.field.rules ?? {}) !== JSON.stringify(loc.field.rules ?? {})) changes.push(`change rules of ${loc.path}`);
+    if (JSON.stringify(prev.field.rules ?? {}) !== JSON.stringify(loc.field.rules ?? {}))
+      changes.push(`change rules of ${loc.path}`);
   }
 
   // Removed fields: the column stays, retired (its unique values, if any, are freed by publishing).
   for (const [id, prev] of before) {
     if (after.has(id)) continue;
-    const kept = fieldColumns(prev.field).map((c) => prev.table.columns[c.id]?.name).filter((n) => n !== undefined);
-    if (kept.length) changes.push(`remove ${prev.path} (column${kept.length > 1 ? 's' : ''} ${kept.join(', ')} kept, retired)`);
+    const kept = fieldColumns(prev.field)
+      .map((c) => prev.table.columns[c.id]?.name)
+      .filter((n) => n !== undefined);
+    if (kept.length)
+      changes.push(`remove ${prev.path} (column${kept.length > 1 ? 's' : ''} ${kept.join(', ')} kept, retired)`);
     else changes.push(`remove ${prev.path}`);
   }
   for (const section of previous?.definition.sections ?? []) {
-    if (!definition.sections.some((s) => s.id === section.id)) changes.push(`remove section ${section.key} (table kept, retired)`);
+    if (!definition.sections.some((s) => s.id === section.id))
+      changes.push(`remove section ${section.key} (table kept, retired)`);
   }
 
   const unused = Object.keys(choices).filter((path) => !chosen.has(path));
   if (unused.length) {
     throw new ValidationError(
       'A conversion choice names no type change of this plan',
-      unused.map((path) => ({ path: `conversions.${path}`, message: 'this plan converts no values of this field (a choice applies to a type change that can fail)' })),
+      unused.map((path) => ({
+        path: `conversions.${path}`,
+        message: 'this plan converts no values of this field (a choice applies to a type change that can fail)',
+      })),
     );
   }
-  return { fromVersion: previous?.version ?? null, toVersion, naming, statements, checks, changes, conversions, rewrites: [...rewrites], online };
+  return {
+    fromVersion: previous?.version ?? null,
+    toVersion,
+    naming,
+    statements,
+    checks,
+    changes,
+    conversions,
+    rewrites: [...rewrites],
+    online,
+  };
 }
 
 const literal = (value: string) => pg.escapeLiteral(value);
@@ -453,10 +545,17 @@ const literal = (value: string) => pg.escapeLiteral(value);
  * not convert and is not mapped). Only literals: the builder's values are escaped, types are names
  * from the field type table.
  */
-function castExpressions(c: string, type: string, onFailure: 'refuse' | 'null' | 'quarantine', map: (readonly [string, string | null])[]) {
+function castExpressions(
+  c: string,
+  type: string,
+  onFailure: 'refuse' | 'null' | 'quarantine',
+  map: (readonly [string, string | null])[],
+) {
   // Blank text converts to null, as the cast below does.
   const converts = `public.gridbook_can_cast(NULLIF(btrim(${c}::text), ''), ${literal(type)}::regtype)`;
-  const unmappedLiteral = map.length ? ` AND btrim(${c}::text) NOT IN (${map.map(([from]) => literal(from)).join(', ')})` : '';
+  const unmappedLiteral = map.length
+    ? ` AND btrim(${c}::text) NOT IN (${map.map(([from]) => literal(from)).join(', ')})`
+    : '';
   const failing = `${c} IS NOT NULL AND NOT ${converts}`;
   const cast = `NULLIF(btrim(${c}::text), '')::${type}`;
   const mapped = (otherwise: string) =>
@@ -475,7 +574,9 @@ function castExpressions(c: string, type: string, onFailure: 'refuse' | 'null' |
 function castConversion(loc: Located, column: string, type: string, choice: ConversionChoice, online = false) {
   const c = q(column);
   const onFailure = choice.onFailure ?? 'refuse';
-  const map = Object.entries(choice.map ?? {}).map(([from, to]) => [from.trim(), to === null ? null : String(to)] as const);
+  const map = Object.entries(choice.map ?? {}).map(
+    ([from, to]) => [from.trim(), to === null ? null : String(to)] as const,
+  );
   const forRef = (ref: string) => castExpressions(ref, type, onFailure, map);
   const { failing, unmappedLiteral, using } = forRef(c);
   const unmapped = map.length ? ` AND btrim(${c}::text) <> ALL($1::text[])` : '';
@@ -485,12 +586,16 @@ function castConversion(loc: Located, column: string, type: string, choice: Conv
   let quarantineAdded = false;
   if (onFailure === 'quarantine') {
     const kept = loc.table.quarantine?.[loc.field.id];
-    quarantineColumn = kept ?? uniqueName(`${column}__unconverted`, new Set(loc.table.used), `${loc.table.name}.${column}:quarantine`);
+    quarantineColumn =
+      kept ?? uniqueName(`${column}__unconverted`, new Set(loc.table.used), `${loc.table.name}.${column}:quarantine`);
     quarantineAdded = !kept;
     if (!kept) {
       loc.table.quarantine = { ...loc.table.quarantine, [loc.field.id]: quarantineColumn };
       loc.table.used = [...loc.table.used, quarantineColumn];
-      before.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${q(quarantineColumn)} text`, reason: `${loc.path}: a column for the values that do not convert` });
+      before.push({
+        sql: `ALTER TABLE ${table} ADD COLUMN ${q(quarantineColumn)} text`,
+        reason: `${loc.path}: a column for the values that do not convert`,
+      });
     }
     if (!online) {
       before.push({
@@ -528,7 +633,10 @@ function castConversion(loc: Located, column: string, type: string, choice: Conv
           onFailure,
           ...(quarantineColumn ? { quarantineColumn } : {}),
           ...(map.length
-            ? { mappedSql: `SELECT count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL AND btrim(${c}::text) = ANY($1::text[])`, params: [map.map(([from]) => from)] }
+            ? {
+                mappedSql: `SELECT count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL AND btrim(${c}::text) = ANY($1::text[])`,
+                params: [map.map(([from]) => from)],
+              }
             : {}),
         }
       : undefined,
@@ -566,12 +674,19 @@ function onlineConversion(
     const list: [string, string][] = [[names.shadow, cast ? cast.forRef(value).using : usingFor(value)]];
     if (cast?.quarantineColumn) {
       const e = cast.forRef(value);
-      list.push([cast.quarantineColumn, `CASE WHEN ${e.failing}${e.unmappedLiteral} THEN ${value}::text ELSE ${ref(q(cast.quarantineColumn))} END`]);
+      list.push([
+        cast.quarantineColumn,
+        `CASE WHEN ${e.failing}${e.unmappedLiteral} THEN ${value}::text ELSE ${ref(q(cast.quarantineColumn))} END`,
+      ]);
     }
     return list;
   };
-  const setSql = assignments((col) => col).map(([col, e]) => `${q(col)} = ${e}`).join(', ');
-  const body = `BEGIN\n${assignments((col) => `NEW.${col}`).map(([col, e]) => `  NEW.${q(col)} := ${e};`).join('\n')}\n  RETURN NEW;\nEND`;
+  const setSql = assignments((col) => col)
+    .map(([col, e]) => `${q(col)} = ${e}`)
+    .join(', ');
+  const body = `BEGIN\n${assignments((col) => `NEW.${col}`)
+    .map(([col, e]) => `  NEW.${q(col)} := ${e};`)
+    .join('\n')}\n  RETURN NEW;\nEND`;
   const tag = dollarTag(body);
   const fn = qualifiedName(schema, names.trigger);
   const refuse = cast !== null && cast.onFailure === 'refuse';
@@ -592,10 +707,18 @@ function onlineConversion(
       targetType,
       onFailure: cast?.onFailure ?? 'refuse',
       setSql,
-      ...(careful ? { carefulSetSql: `${q(names.shadow)} = ${careful.careful}`, failingSql: `${careful.failing}${careful.unmappedLiteral}` } : {}),
+      ...(careful
+        ? {
+            carefulSetSql: `${q(names.shadow)} = ${careful.careful}`,
+            failingSql: `${careful.failing}${careful.unmappedLiteral}`,
+          }
+        : {}),
     },
     statements: [
-      { sql: `ALTER TABLE ${table} ADD COLUMN ${q(names.shadow)} ${targetType}`, reason: `${loc.path}: the column of the new type, filled in the background` },
+      {
+        sql: `ALTER TABLE ${table} ADD COLUMN ${q(names.shadow)} ${targetType}`,
+        reason: `${loc.path}: the column of the new type, filled in the background`,
+      },
       {
         sql: `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${tag}\n${body}\n${tag}`,
         reason: `${loc.path}: converts the rows written while the background job runs`,

@@ -111,7 +111,11 @@ export interface FailuresPage {
 
 const reportUrl = (templateId: string, check: { field: string; rule: string }) =>
   `/api/v1/templates/${templateId}/plan/failures?${new URLSearchParams({ field: check.field, rule: check.rule }).toString()}`;
-const present = (row: FailingRow): FailureView => ({ submissionId: row.submissionId, row: row.row === null ? null : row.row + 1, value: row.value });
+const present = (row: FailingRow): FailureView => ({
+  submissionId: row.submissionId,
+  row: row.row === null ? null : row.row + 1,
+  value: row.value,
+});
 const REPORT_PAGE = { default: 100, max: 1000 };
 
 export interface PublishResult {
@@ -145,7 +149,11 @@ export class PublishRefusedError extends AppError {
         code: c.rule,
         message:
           `${c.failing} existing row${c.failing === 1 ? '' : 's'} fail "${c.description}"` +
-          (c.examples.length ? ` (for example submissions ${c.examples.join(', ')})` : c.rule === 'map' ? `: ${c.values?.join(', ')}` : ''),
+          (c.examples.length
+            ? ` (for example submissions ${c.examples.join(', ')})`
+            : c.rule === 'map'
+              ? `: ${c.values?.join(', ')}`
+              : ''),
       })),
     );
   }
@@ -159,13 +167,22 @@ export function applyPurges(naming: Naming, purged: { tables: Set<string>; colum
         .filter(([, t]) => !purged.tables.has(t.name))
         .map(([id, t]) => [
           id,
-          { ...t, columns: Object.fromEntries(Object.entries(t.columns).filter(([, c]) => !purged.columns.has(`${t.name}.${c.name}`))) },
+          {
+            ...t,
+            columns: Object.fromEntries(
+              Object.entries(t.columns).filter(([, c]) => !purged.columns.has(`${t.name}.${c.name}`)),
+            ),
+          },
         ]),
     ) as Record<string, T>;
   return { ...naming, sections: strip(naming.sections), tables: strip(naming.tables) };
 }
 
-async function runCheck(db: Queryable, check: PlannedCheck, templateId: string): Promise<{ failing: number; examples: string[] }> {
+async function runCheck(
+  db: Queryable,
+  check: PlannedCheck,
+  templateId: string,
+): Promise<{ failing: number; examples: string[] }> {
   if (check.sql) {
     const count = await db.query<{ n: string }>(`SELECT count(*) AS n FROM (${check.sql}) failing`, check.params ?? []);
     const failing = Number(count.rows[0]!.n);
@@ -206,7 +223,12 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
     if (check.rule === 'map') {
       // About the builder's own map, not stored rows: the values that do not convert are the example.
       const rows = await failingPage(db, check, templateId, null, EXAMPLES);
-      results.push({ ...base, failing: rows.length, examples: [], ...(rows.length ? { values: rows.map((r) => r.value) } : {}) });
+      results.push({
+        ...base,
+        failing: rows.length,
+        examples: [],
+        ...(rows.length ? { values: rows.map((r) => r.value) } : {}),
+      });
       continue;
     }
     const { failing, examples } = await runCheck(db, check, templateId);
@@ -223,7 +245,9 @@ export async function runChecks(db: Queryable, checks: PlannedCheck[], templateI
  * entry, and announces the change. Any failure rolls all of it back: no half-created table.
  */
 export class PublishService {
-  constructor(private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics; conversions?: ConversionService }) {}
+  constructor(
+    private readonly deps: { pool: Pool; lockTimeoutMs?: number; metrics?: Metrics; conversions?: ConversionService },
+  ) {}
 
   private async prepare(
     db: Queryable,
@@ -238,10 +262,18 @@ export class PublishService {
       throw new ConflictError(`Nothing to publish: the working definition is the same as version ${latest.version}`);
     }
     const previous = latest
-      ? { version: latest.version, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(db, template.id)) }
+      ? {
+          version: latest.version,
+          definition: latest.definition,
+          naming: applyPurges(latest.naming, await purgedObjects(db, template.id)),
+        }
       : null;
     const naming = deriveNaming(template.id, definition, previous?.naming ?? null);
-    return { plan: planPublish(definition, naming, previous, choices, { online }), definition, previous: latest?.definition ?? null };
+    return {
+      plan: planPublish(definition, naming, previous, choices, { online }),
+      definition,
+      previous: latest?.definition ?? null,
+    };
   }
 
   /** Runs the plan's checks and counts what its conversion choices do: the plan as the API shows it. */
@@ -253,18 +285,27 @@ export class PublishService {
     known?: { tables: ReadonlySet<string>; view: PlanView },
   ): Promise<PlanView> {
     // The checks of tables converting online ran before the publish's transaction (`known`).
-    const ran = await runChecks(db, known ? plan.checks.filter((c) => !known.tables.has(c.table)) : plan.checks, template.id);
+    const ran = await runChecks(
+      db,
+      known ? plan.checks.filter((c) => !known.tables.has(c.table)) : plan.checks,
+      template.id,
+    );
     const before = known ? known.view.checks.filter((c) => known.tables.has(c.table)) : [];
     const checks = plan.checks.map((c) => (known?.tables.has(c.table) ? before.shift()! : ran.shift()!));
     const onlineFields = new Set(plan.online.map((c) => c.field));
     const conversions: ConversionSummary[] = [];
     for (const conversion of plan.conversions) {
-      const counted = known && onlineFields.has(conversion.field) ? known.view.conversions.find((c) => c.field === conversion.field) : undefined;
+      const counted =
+        known && onlineFields.has(conversion.field)
+          ? known.view.conversions.find((c) => c.field === conversion.field)
+          : undefined;
       if (counted) {
         conversions.push(counted);
         continue;
       }
-      const mapped = conversion.mappedSql ? await db.query<{ n: string }>(conversion.mappedSql, conversion.params) : null;
+      const mapped = conversion.mappedSql
+        ? await db.query<{ n: string }>(conversion.mappedSql, conversion.params)
+        : null;
       conversions.push({
         field: conversion.field,
         onFailure: conversion.onFailure,
@@ -281,7 +322,9 @@ export class PublishService {
       ok: !checks.some(refuses) && !budget.some((b) => b.level === 'full'),
       changes: plan.changes,
       statements: plan.statements,
-      checks: checks.map((c) => (c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c)),
+      checks: checks.map((c) =>
+        c.failing > 0 && c.rule !== 'map' ? { ...c, reportUrl: reportUrl(template.id, c) } : c,
+      ),
       conversions,
       fields: countFields(definition),
       warnings: translationWarnings(definition),
@@ -324,14 +367,22 @@ export class PublishService {
    * backpressure. `open` is called once the check is found (so a refusal can still be a JSON error)
    * and returns where to write.
    */
-  async failuresCsv(ctx: ServiceContext, id: string, query: FailuresQuery, open: (fileName: string) => Writable): Promise<void> {
+  async failuresCsv(
+    ctx: ServiceContext,
+    id: string,
+    query: FailuresQuery,
+    open: (fileName: string) => Writable,
+  ): Promise<void> {
     await this.inSnapshot(async (client) => {
       const { check, templateId } = await this.findCheck(client, ctx, id, query);
       const kinds = ['number', 'number', 'text'] as const;
       async function* lines(): AsyncGenerator<string> {
         yield csvLine(['submission_id', 'row', 'value'], ['text', 'text', 'text']);
         for await (const page of failingRows(client, check, templateId)) {
-          yield page.map((r) => present(r)).map((r) => csvLine([r.submissionId, r.row, r.value], [...kinds])).join('');
+          yield page
+            .map((r) => present(r))
+            .map((r) => csvLine([r.submissionId, r.row, r.value], [...kinds]))
+            .join('');
         }
       }
       const fileName = `template-${templateId}-${check.field}-${check.rule}-failures.csv`.replace(/[^\w.-]+/g, '_');
@@ -339,7 +390,12 @@ export class PublishService {
     });
   }
 
-  private async findCheck(client: PoolClient, ctx: ServiceContext, id: string, query: FailuresQuery): Promise<{ check: PlannedCheck; templateId: string }> {
+  private async findCheck(
+    client: PoolClient,
+    ctx: ServiceContext,
+    id: string,
+    query: FailuresQuery,
+  ): Promise<{ check: PlannedCheck; templateId: string }> {
     const template = await authorizeTemplate(client, ctx, id, 'publish');
     const { plan } = await this.prepare(client, template);
     const check = plan.checks.find((c) => c.field === query.field && c.rule === query.rule);
@@ -348,7 +404,8 @@ export class PublishService {
       throw new AppError(
         'NOT_FOUND',
         404,
-        `The plan of template ${id} has no check "${query.rule}" on ${query.field}` + (known.length ? ` (its checks: ${known.join(', ')})` : ' (it has no checks)'),
+        `The plan of template ${id} has no check "${query.rule}" on ${query.field}` +
+          (known.length ? ` (its checks: ${known.join(', ')})` : ' (it has no checks)'),
       );
     }
     return { check, templateId: template.id };
@@ -373,7 +430,10 @@ export class PublishService {
       this.deps.metrics?.publishDuration.observe({ outcome: 'published' }, (Date.now() - started) / 1000);
       return result;
     } catch (error) {
-      this.deps.metrics?.publishDuration.observe({ outcome: error instanceof PublishRefusedError ? 'refused' : 'failed' }, (Date.now() - started) / 1000);
+      this.deps.metrics?.publishDuration.observe(
+        { outcome: error instanceof PublishRefusedError ? 'refused' : 'failed' },
+        (Date.now() - started) / 1000,
+      );
       throw error;
     }
   }
@@ -387,7 +447,12 @@ export class PublishService {
    * job with the same expression (with `refuse`, one that does not convert is counted, left null
    * in the new column and kept in the retired one).
    */
-  private async publishInTransaction(ctx: ServiceContext, id: string, raw: unknown, started: number): Promise<PublishResult> {
+  private async publishInTransaction(
+    ctx: ServiceContext,
+    id: string,
+    raw: unknown,
+    started: number,
+  ): Promise<PublishResult> {
     const input = validatePublishInput(raw ?? {});
     const prechecked = await this.precheck(ctx, id, input.conversions);
     return retryWhenLocked(
@@ -401,7 +466,11 @@ export class PublishService {
   }
 
   /** The checks of an online publish (see publishInTransaction); null when no table converts online. */
-  private async precheck(ctx: ServiceContext, id: string, choices: ConversionChoices | undefined): Promise<Prechecked | null> {
+  private async precheck(
+    ctx: ServiceContext,
+    id: string,
+    choices: ConversionChoices | undefined,
+  ): Promise<Prechecked | null> {
     const conversions = this.deps.conversions;
     if (!conversions) return null;
     return this.inSnapshot(async (client) => {
@@ -443,28 +512,47 @@ export class PublishService {
             : `A type change of ${running.field} is still converting in the background (conversion ${running.id}): publish once it is done, or cancel it`,
         );
       }
-      if (prechecked && (prechecked.version !== template.current_version || prechecked.definition !== JSON.stringify(template.definition))) {
+      if (
+        prechecked &&
+        (prechecked.version !== template.current_version ||
+          prechecked.definition !== JSON.stringify(template.definition))
+      ) {
         throw new ConflictError(`Template ${id} changed while its checks ran: publish again`);
       }
       const { plan, definition, previous } = await this.prepare(tx, template, input.conversions, prechecked?.big);
       const onlineTables = new Set(plan.online.map((c) => c.table));
       await this.lockTables(tx, plan, onlineTables);
-      const view = await this.view(tx, template, plan, definition, prechecked ? { tables: onlineTables, view: prechecked.view } : undefined);
+      const view = await this.view(
+        tx,
+        template,
+        plan,
+        definition,
+        prechecked ? { tables: onlineTables, view: prechecked.view } : undefined,
+      );
       assertWithinBudget(view.budget);
       if (!view.ok) throw new PublishRefusedError(view);
       // The DDL of an online change waits this long at most for the table's lock (then the publish is tried again).
-      if (plan.online.length) await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, this.deps.conversions!.swapLockTimeoutMs)}`);
+      if (plan.online.length)
+        await tx.query(`SET LOCAL lock_timeout = ${Math.max(10, this.deps.conversions!.swapLockTimeoutMs)}`);
 
       // As the role owning the form data schema, so the runtime login owns nothing (src/db/roles.ts).
       // The views under current names read the tables: out of the way of the DDL, then made again.
       const views = await hasCurrentSchema(tx);
       if (views) await runSchemaDdl(tx, CURRENT_SCHEMA, await dropViewStatements(tx, id));
-      await runSchemaDdl(tx, plan.naming.schema, plan.statements.map((statement) => statement.sql));
+      await runSchemaDdl(
+        tx,
+        plan.naming.schema,
+        plan.statements.map((statement) => statement.sql),
+      );
       if (views) await createTemplateViews(tx, template, plan.naming, definition);
       // The row lock taken above also holds off new submissions of this template (their foreign
       // key locks the row FOR KEY SHARE), so no answer slips in between the check and this.
       await reconcileReservations(tx, id, previous, definition);
-      const jsonSchema = compileJsonSchema(localize(definition), { templateId: id, version: plan.toVersion, title: template.title });
+      const jsonSchema = compileJsonSchema(localize(definition), {
+        templateId: id,
+        version: plan.toVersion,
+        title: template.title,
+      });
       await tx.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -489,10 +577,10 @@ export class PublishService {
           })
         : [];
       const online = plan.online.map((c, i) => ({ id: conversionIds[i]!, field: c.field }));
-      await tx.query(`UPDATE templates SET current_version = $2, status = 'published', updated_at = now() WHERE id = $1`, [
-        id,
-        plan.toVersion,
-      ]);
+      await tx.query(
+        `UPDATE templates SET current_version = $2, status = 'published', updated_at = now() WHERE id = $1`,
+        [id, plan.toVersion],
+      );
       await recordAudit(tx, ctx, {
         action: 'template.publish',
         entityType: 'template',
@@ -536,10 +624,14 @@ export class PublishService {
    * Drops the columns (and tables) of removed fields (and sections), which publishing keeps.
    * Explicit, confirmed by the caller, audited with the exact DDL; the names stay used for ever.
    */
-  async purgeRetired(ctx: ServiceContext, id: string): Promise<{ dropped: { table: string; column?: string }[]; ddl: string[] }> {
+  async purgeRetired(
+    ctx: ServiceContext,
+    id: string,
+  ): Promise<{ dropped: { table: string; column?: string }[]; ddl: string[] }> {
     return withTransaction(this.deps.pool, async (tx) => {
       const template = await authorizeTemplate(tx, ctx, id, 'purge', { forUpdate: true });
-      if (!template.current_version) throw new ConflictError('This template has never been published: nothing to purge');
+      if (!template.current_version)
+        throw new ConflictError('This template has never been published: nothing to purge');
       const latest = (await findVersion(tx, id, template.current_version))!;
       const naming = applyPurges(latest.naming, await purgedObjects(tx, id));
       const dropped: { table: string; column?: string }[] = [];

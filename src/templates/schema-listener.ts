@@ -11,7 +11,11 @@ export type SchemaListener = Listener;
  * `onChange` with the template id; after a reconnect it runs once with null, since
  * notifications sent meanwhile were missed.
  */
-export function listenForSchemaChanges(databaseUrl: string, onChange: (templateId: string | null) => void, logger: Logger): SchemaListener {
+export function listenForSchemaChanges(
+  databaseUrl: string,
+  onChange: (templateId: string | null) => void,
+  logger: Logger,
+): SchemaListener {
   return listen(
     databaseUrl,
     SCHEMA_CHANNEL,

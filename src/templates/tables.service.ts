@@ -18,6 +18,10 @@ export class TablesService {
     const template = await authorizeTemplate(this.deps.pool, ctx, id, 'publish');
     if (!template.current_version) return { templateId: id, version: null, tables: [] };
     const version = (await findVersion(this.deps.pool, id, template.current_version))!;
-    return { templateId: id, version: version.version, tables: await readBudgets(this.deps.pool, version.naming, version.definition) };
+    return {
+      templateId: id,
+      version: version.version,
+      tables: await readBudgets(this.deps.pool, version.naming, version.definition),
+    };
   }
 }

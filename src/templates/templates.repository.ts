@@ -39,7 +39,11 @@ export const TEMPLATE_COLUMNS =
   'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, created_at, updated_at, is_deleted, deleted_on, purged_on';
 
 /** A template; one in the trash only with `includeDeleted` (restoring it): for everything else it does not exist. */
-export async function findTemplate(db: Queryable, id: string, opts: { forUpdate?: boolean; includeDeleted?: boolean } = {}): Promise<TemplateRow | null> {
+export async function findTemplate(
+  db: Queryable,
+  id: string,
+  opts: { forUpdate?: boolean; includeDeleted?: boolean } = {},
+): Promise<TemplateRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<TemplateRow>(
     `SELECT ${TEMPLATE_COLUMNS} FROM templates WHERE id = $1${opts.includeDeleted ? '' : ' AND NOT is_deleted'}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
@@ -53,7 +57,11 @@ export type TemplateHeader = Omit<TemplateRow, 'definition'>;
 const HEADER_COLUMNS = TEMPLATE_COLUMNS.replace(' definition,', '');
 
 /** A template's header, with the grid role of `userId` in the template's grid (null when not a member). */
-export async function findTemplateHeader(db: Queryable, id: string, userId: string): Promise<(TemplateHeader & { member_role: GridRole | null }) | null> {
+export async function findTemplateHeader(
+  db: Queryable,
+  id: string,
+  userId: string,
+): Promise<(TemplateHeader & { member_role: GridRole | null }) | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<TemplateHeader & { member_role: GridRole | null }>(
     `SELECT ${HEADER_COLUMNS}, (SELECT role FROM grid_members m WHERE m.grid_id = t.grid_id AND m.user_id = $2) AS member_role
@@ -64,11 +72,16 @@ export async function findTemplateHeader(db: Queryable, id: string, userId: stri
 }
 
 export async function findVersion(db: Queryable, templateId: string, version: number): Promise<VersionRow | null> {
-  const result = await db.query<VersionRow>('SELECT * FROM template_versions WHERE template_id = $1 AND version = $2', [templateId, version]);
+  const result = await db.query<VersionRow>('SELECT * FROM template_versions WHERE template_id = $1 AND version = $2', [
+    templateId,
+    version,
+  ]);
   return result.rows[0] ?? null;
 }
 
-export type VersionListRow = Omit<VersionRow, 'definition' | 'json_schema' | 'naming'> & { published_by_name: string | null };
+export type VersionListRow = Omit<VersionRow, 'definition' | 'json_schema' | 'naming'> & {
+  published_by_name: string | null;
+};
 
 /** A template's versions, newest first, with the publisher's name (or email) for people to read. */
 export async function listVersions(db: Queryable, templateId: string): Promise<VersionListRow[]> {
@@ -84,7 +97,9 @@ export async function listVersions(db: Queryable, templateId: string): Promise<V
 
 /** Every stable id any published version of the template has used. */
 export async function idsEverPublished(db: Queryable, templateId: string): Promise<Set<string>> {
-  const result = await db.query<{ naming: Naming }>('SELECT naming FROM template_versions WHERE template_id = $1', [templateId]);
+  const result = await db.query<{ naming: Naming }>('SELECT naming FROM template_versions WHERE template_id = $1', [
+    templateId,
+  ]);
   const ids = new Set<string>();
   for (const { naming } of result.rows) {
     for (const [sectionId, t] of Object.entries(naming.sections)) {
@@ -128,7 +143,10 @@ export async function retiredIds(db: Queryable, templateId: string): Promise<Set
 }
 
 /** Columns and tables dropped by purges, which the next naming must know are gone. */
-export async function purgedObjects(db: Queryable, templateId: string): Promise<{ tables: Set<string>; columns: Set<string> }> {
+export async function purgedObjects(
+  db: Queryable,
+  templateId: string,
+): Promise<{ tables: Set<string>; columns: Set<string> }> {
   const result = await db.query<{ columns: { table: string; column?: string }[] }>(
     'SELECT columns FROM template_purges WHERE template_id = $1',
     [templateId],

@@ -11,7 +11,14 @@ import { UnpublishInput, type UnpublishService } from './unpublish.js';
 import type { TablesService } from './tables.service.js';
 import type { TemplateTrash } from './trash.js';
 import type { CompactionService } from './compaction.js';
-import { CreateTemplateInput, PatchTemplateInput, PlanInput, PublishInput, ReviewMode, TemplateStatus } from './templates.schema.js';
+import {
+  CreateTemplateInput,
+  PatchTemplateInput,
+  PlanInput,
+  PublishInput,
+  ReviewMode,
+  TemplateStatus,
+} from './templates.schema.js';
 
 const Warning = Type.Object({ path: Type.String(), message: Type.String() });
 
@@ -25,10 +32,14 @@ const TemplateView = Type.Object({
   reviewMode: ReviewMode,
   currentVersion: Type.Union([Type.Integer(), Type.Null()]),
   definition: DefinitionSchema,
-  warnings: Type.Array(Warning, { description: 'missing translations: the definition is saved, the default language is shown' }),
+  warnings: Type.Array(Warning, {
+    description: 'missing translations: the definition is saved, the default language is shown',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  deletedOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'when it went to the trash' }),
+  deletedOn: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'when it went to the trash',
+  }),
 });
 
 /** A form data table's column slots and row size (src/templates/budget.ts). */
@@ -41,7 +52,9 @@ export const TableBudgetView = Type.Object({
     {
       live: Type.Integer(),
       retired: Type.Integer({ description: 'columns of removed fields, kept with their data' }),
-      dropped: Type.Integer({ description: 'dropped columns PostgreSQL still counts (pg_attribute.attisdropped); compaction reclaims them' }),
+      dropped: Type.Integer({
+        description: 'dropped columns PostgreSQL still counts (pg_attribute.attisdropped); compaction reclaims them',
+      }),
       other: Type.Integer({ description: 'columns the names do not know (a conversion in progress)' }),
       used: Type.Integer(),
       limit: Type.Integer({ description: "PostgreSQL's 1,600 columns a table" }),
@@ -49,9 +62,13 @@ export const TableBudgetView = Type.Object({
     { description: 'column slots: PostgreSQL counts every pg_attribute row with attnum > 0, dropped ones included' },
   ),
   added: Type.Optional(Type.Integer({ description: 'slots the plan adds' })),
-  rowBytes: Type.Integer({ description: 'the least a fully filled row takes (variable-length values as 18-byte TOAST pointers)' }),
+  rowBytes: Type.Integer({
+    description: 'the least a fully filled row takes (variable-length values as 18-byte TOAST pointers)',
+  }),
   rowBytesLimit: Type.Integer(),
-  level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('full')], { description: 'warning from 80%; full refuses a publish' }),
+  level: Type.Union([Type.Literal('ok'), Type.Literal('warning'), Type.Literal('full')], {
+    description: 'warning from 80%; full refuses a publish',
+  }),
   advice: Type.Optional(Type.String()),
 });
 
@@ -85,9 +102,17 @@ const PlanView = Type.Object({
       failing: Type.Integer(),
       examples: Type.Array(Type.String(), { description: 'ids of up to 20 failing submissions' }),
       skipped: Type.Optional(Type.Boolean()),
-      reportUrl: Type.Optional(Type.String({ description: 'every failing row with its value: paged JSON, or `&format=csv`' })),
-      resolution: Type.Optional(Type.Union([Type.Literal('null'), Type.Literal('quarantine')], { description: 'failing rows resolved by a choice' })),
-      values: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'map values that do not convert' })),
+      reportUrl: Type.Optional(
+        Type.String({ description: 'every failing row with its value: paged JSON, or `&format=csv`' }),
+      ),
+      resolution: Type.Optional(
+        Type.Union([Type.Literal('null'), Type.Literal('quarantine')], {
+          description: 'failing rows resolved by a choice',
+        }),
+      ),
+      values: Type.Optional(
+        Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'map values that do not convert' }),
+      ),
     }),
   ),
   conversions: Type.Array(
@@ -101,7 +126,9 @@ const PlanView = Type.Object({
   ),
   fields: Type.Integer(),
   warnings: Type.Array(Warning),
-  budget: Type.Array(TableBudgetView, { description: 'each table once published; a table over a limit makes `ok` false' }),
+  budget: Type.Array(TableBudgetView, {
+    description: 'each table once published; a table over a limit makes `ok` false',
+  }),
 });
 
 const ConversionView = Type.Object({
@@ -115,14 +142,21 @@ const ConversionView = Type.Object({
   targetType: Type.String(),
   onFailure: Type.Union([Type.Literal('refuse'), Type.Literal('null'), Type.Literal('quarantine')]),
   quarantineColumn: Type.Union([Type.String(), Type.Null()]),
-  state: Type.Union([Type.Literal('backfilling'), Type.Literal('done'), Type.Literal('cancelled'), Type.Literal('failed')]),
+  state: Type.Union([
+    Type.Literal('backfilling'),
+    Type.Literal('done'),
+    Type.Literal('cancelled'),
+    Type.Literal('failed'),
+  ]),
   totalRows: Type.Integer({ description: 'rows of the table when the backfill started' }),
   rowsDone: Type.Integer(),
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   batches: Type.Integer(),
   mappedRows: Type.Integer(),
   unconvertedRows: Type.Integer(),
-  lateUnconvertedRows: Type.Integer({ description: 'refuse: rows written after the checks whose value did not convert (kept in the retired column)' }),
+  lateUnconvertedRows: Type.Integer({
+    description: 'refuse: rows written after the checks whose value did not convert (kept in the retired column)',
+  }),
   error: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -265,7 +299,8 @@ export function templatesRoutes(services: {
       method: 'post',
       path: '/templates/:templateId/conversions/:conversionId/cancel',
       tag: 'templates',
-      summary: 'Cancel a conversion in progress: its new column and trigger are dropped, the column keeps its old type (audited)',
+      summary:
+        'Cancel a conversion in progress: its new column and trigger are dropped, the column keeps its old type (audited)',
       response: ConversionView,
       handler: ({ ctx, params }) => conversions.cancel(ctx, params.templateId!, params.conversionId!),
     }),
@@ -298,8 +333,13 @@ export function templatesRoutes(services: {
       method: 'get',
       path: '/templates/:templateId/tables',
       tag: 'templates',
-      summary: "The template's form data tables: column slots (live, retired, dropped but still counted, of 1,600) and estimated row size",
-      response: Type.Object({ templateId: Type.String(), version: Type.Union([Type.Integer(), Type.Null()]), tables: Type.Array(TableBudgetView) }),
+      summary:
+        "The template's form data tables: column slots (live, retired, dropped but still counted, of 1,600) and estimated row size",
+      response: Type.Object({
+        templateId: Type.String(),
+        version: Type.Union([Type.Integer(), Type.Null()]),
+        tables: Type.Array(TableBudgetView),
+      }),
       handler: ({ ctx, params }) => tables.list(ctx, params.templateId!),
     }),
     route({
@@ -333,7 +373,8 @@ export function templatesRoutes(services: {
       method: 'get',
       path: '/templates/:templateId/schema',
       tag: 'templates',
-      summary: 'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N; titles in ?lang= (or Accept-Language) when the form has it',
+      summary:
+        'The JSON Schema (draft 2020-12) of the latest version, or of ?version=N; titles in ?lang= (or Accept-Language) when the form has it',
       query: Type.Object({
         version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
         lang: Type.Optional(Type.String({ pattern: LANGUAGE_PATTERN, maxLength: 35 })),

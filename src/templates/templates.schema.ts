@@ -24,10 +24,14 @@ export const ConversionChoice = Type.Object(
       }),
     ),
     map: Type.Optional(
-      Type.Record(Type.String({ maxLength: 1000 }), Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]), {
-        maxProperties: 1000,
-        description: 'values replaced before converting, compared after trimming spaces: {"N/A": null, "twelve": 12}',
-      }),
+      Type.Record(
+        Type.String({ maxLength: 1000 }),
+        Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]),
+        {
+          maxProperties: 1000,
+          description: 'values replaced before converting, compared after trimming spaces: {"N/A": null, "twelve": 12}',
+        },
+      ),
     ),
   },
   { additionalProperties: false },

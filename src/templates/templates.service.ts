@@ -11,13 +11,7 @@ import { compileValidator } from '../validation/validate.js';
 import type { Definition } from './definition.schema.js';
 import { assignMissingIds, translationWarnings, newStableId, validateDefinition } from './definition.validate.js';
 import { compileJsonSchema } from './json-schema.js';
-import {
-  findVersion,
-  retiredIds,
-  listVersions,
-  TEMPLATE_COLUMNS,
-  type TemplateRow,
-} from './templates.repository.js';
+import { findVersion, retiredIds, listVersions, TEMPLATE_COLUMNS, type TemplateRow } from './templates.repository.js';
 import { CreateTemplateInput, PatchTemplateInput } from './templates.schema.js';
 
 const validateCreate = compileValidator(CreateTemplateInput);
@@ -106,7 +100,8 @@ export class TemplatesService {
 
   async create(ctx: ServiceContext, gridId: string, raw: unknown): Promise<TemplateView> {
     const input = validateCreate(raw);
-    const definition = input.definition === undefined ? starterDefinition() : validateDefinition(assignMissingIds(input.definition));
+    const definition =
+      input.definition === undefined ? starterDefinition() : validateDefinition(assignMissingIds(input.definition));
     return withTransaction(this.deps.pool, async (tx) => {
       const grid = await findGrid(tx, gridId);
       if (!grid || grid.is_deleted) throw new NotFoundError('Grid', gridId);
@@ -116,7 +111,15 @@ export class TemplatesService {
       const result = await tx.query<TemplateRow>(
         `INSERT INTO templates (grid_id, slug, title, description, definition, created_by, review_mode)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${TEMPLATE_COLUMNS}`,
-        [gridId, input.slug, input.title.trim(), input.description, JSON.stringify(definition), ctx.actor!.id, input.reviewMode ?? 'submission'],
+        [
+          gridId,
+          input.slug,
+          input.title.trim(),
+          input.description,
+          JSON.stringify(definition),
+          ctx.actor!.id,
+          input.reviewMode ?? 'submission',
+        ],
       );
       const row = result.rows[0]!;
       await recordAudit(tx, ctx, {
@@ -155,8 +158,14 @@ export class TemplatesService {
     return withTransaction(this.deps.pool, async (tx) => {
       const before = await authorizeTemplate(tx, ctx, id, 'edit', { forUpdate: true });
       if (patch.reviewMode && patch.reviewMode !== before.review_mode) {
-        const inReview = await tx.query(`SELECT 1 FROM submissions WHERE template_id = $1 AND review_status IN ('submitted', 'in_review') LIMIT 1`, [id]);
-        if (inReview.rowCount) throw new ConflictError('Submissions of this template are waiting for or in review: finish them before changing the review mode');
+        const inReview = await tx.query(
+          `SELECT 1 FROM submissions WHERE template_id = $1 AND review_status IN ('submitted', 'in_review') LIMIT 1`,
+          [id],
+        );
+        if (inReview.rowCount)
+          throw new ConflictError(
+            'Submissions of this template are waiting for or in review: finish them before changing the review mode',
+          );
       }
       const result = await tx.query<TemplateRow>(
         `UPDATE templates SET title = COALESCE($2, title), description = COALESCE($3, description),
@@ -168,7 +177,13 @@ export class TemplatesService {
       const snapshot = (t: TemplateRow) => ({ title: t.title, description: t.description, reviewMode: t.review_mode });
       const diff = changedFields(snapshot(before), snapshot(after));
       if (Object.keys(diff.after).length) {
-        await recordAudit(tx, ctx, { action: 'template.update', entityType: 'template', entityId: id, gridId: before.grid_id, ...diff });
+        await recordAudit(tx, ctx, {
+          action: 'template.update',
+          entityType: 'template',
+          entityId: id,
+          gridId: before.grid_id,
+          ...diff,
+        });
       }
       return toTemplateView(after);
     });
@@ -187,13 +202,21 @@ export class TemplatesService {
     if (!row) throw new NotFoundError(`Version ${wanted} of template`, id);
     const language = pickLanguage(row.definition, ...(ctx.languages ?? []));
     if (language === undefined || language === defaultLanguageOf(row.definition)) return row.json_schema;
-    return compileJsonSchema(localize(row.definition, language), { templateId: id, version: wanted, title: template.title });
+    return compileJsonSchema(localize(row.definition, language), {
+      templateId: id,
+      version: wanted,
+      title: template.title,
+    });
   }
 
   /** The schema the working definition would compile to (a preview before publishing). */
   async previewSchema(ctx: ServiceContext, id: string): Promise<Record<string, unknown>> {
     const template = await authorizeTemplate(this.deps.pool, ctx, id, 'read');
-    return compileJsonSchema(localize(template.definition), { templateId: id, version: (template.current_version ?? 0) + 1, title: template.title });
+    return compileJsonSchema(localize(template.definition), {
+      templateId: id,
+      version: (template.current_version ?? 0) + 1,
+      title: template.title,
+    });
   }
 }
 

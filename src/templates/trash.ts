@@ -50,7 +50,9 @@ export class TemplateTrash {
       const template = await authorizeTemplate(tx, ctx, id, 'restore', { forUpdate: true, includeDeleted: true });
       if (!template.is_deleted) throw new ConflictError('This template is not in the trash');
       if (template.purged_on) {
-        throw new ConflictError(`This template was purged from the trash on ${template.purged_on.toISOString()}: its tables and submissions are gone`);
+        throw new ConflictError(
+          `This template was purged from the trash on ${template.purged_on.toISOString()}: its tables and submissions are gone`,
+        );
       }
       const result = await tx.query<TemplateRow>(
         `UPDATE templates SET is_deleted = false, deleted_on = NULL, deleted_by = NULL, updated_at = now() WHERE id = $1 RETURNING ${TEMPLATE_COLUMNS}`,
@@ -95,7 +97,9 @@ export class TemplateTrash {
       if (template.current_version) {
         // Every table the template ever had (usedTables), purged ones included: IF EXISTS.
         const latest = (await findVersion(tx, id, template.current_version))!;
-        ddl.push(...latest.naming.usedTables.map((t) => `DROP TABLE IF EXISTS ${qualifiedName(latest.naming.schema, t)}`));
+        ddl.push(
+          ...latest.naming.usedTables.map((t) => `DROP TABLE IF EXISTS ${qualifiedName(latest.naming.schema, t)}`),
+        );
         await dropTemplateViews(tx, id);
         await runSchemaDdl(tx, latest.naming.schema, ddl);
       }
@@ -114,5 +118,4 @@ export class TemplateTrash {
       return true;
     });
   }
-
 }

@@ -58,7 +58,8 @@ function locate(definition: Definition): Map<string, Located> {
   const found = new Map<string, Located>();
   for (const s of definition.sections) {
     for (const f of s.fields) found.set(f.id, { field: f, path: `${s.key}.${f.key}` });
-    for (const t of s.tables ?? []) for (const c of t.columns) found.set(c.id, { field: c, path: `${s.key}.${t.key}.${c.key}` });
+    for (const t of s.tables ?? [])
+      for (const c of t.columns) found.set(c.id, { field: c, path: `${s.key}.${t.key}.${c.key}` });
   }
   return found;
 }
@@ -70,13 +71,17 @@ function physicalNames(naming: Naming, definition: Definition): Map<string, stri
     const table = naming.sections[s.id];
     if (table) {
       names.set(s.id, table.name);
-      for (const f of s.fields) for (const c of fieldColumns(f)) if (table.columns[c.id]) names.set(c.id, `${table.name}.${table.columns[c.id]!.name}`);
+      for (const f of s.fields)
+        for (const c of fieldColumns(f))
+          if (table.columns[c.id]) names.set(c.id, `${table.name}.${table.columns[c.id]!.name}`);
     }
     for (const t of s.tables ?? []) {
       const child = naming.tables[t.id];
       if (!child) continue;
       names.set(t.id, child.name);
-      for (const f of t.columns) for (const c of fieldColumns(f)) if (child.columns[c.id]) names.set(c.id, `${child.name}.${child.columns[c.id]!.name}`);
+      for (const f of t.columns)
+        for (const c of fieldColumns(f))
+          if (child.columns[c.id]) names.set(c.id, `${child.name}.${child.columns[c.id]!.name}`);
     }
   }
   return names;
@@ -114,8 +119,12 @@ export function irreversible(latest: VersionRow, target: VersionRow, restored: N
 function describe(latest: Definition, target: Definition, plan: Plan): string[] {
   const before = locate(latest);
   const after = locate(target);
-  const back = [...after].filter(([id]) => !before.has(id)).map(([, l]) => `restore ${l.path} (its column comes back with its data)`);
-  const sections = target.sections.filter((s) => !latest.sections.some((l) => l.id === s.id)).map((s) => `restore section ${s.key} (its table comes back with its data)`);
+  const back = [...after]
+    .filter(([id]) => !before.has(id))
+    .map(([, l]) => `restore ${l.path} (its column comes back with its data)`);
+  const sections = target.sections
+    .filter((s) => !latest.sections.some((l) => l.id === s.id))
+    .map((s) => `restore section ${s.key} (its table comes back with its data)`);
   return [...sections, ...back, ...plan.changes];
 }
 
@@ -130,9 +139,12 @@ export class UnpublishService {
       const current = template.current_version;
       if (!current) throw new ConflictError('This template has never been published: there is nothing to unpublish');
       if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
-        throw new ConflictError(`Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile`);
+        throw new ConflictError(
+          `Template ${id} is at version ${current}, not ${input.expectedVersion}: someone published meanwhile`,
+        );
       }
-      if (current < 2) throw new ConflictError('Version 1 is the first version: there is no previous version to go back to');
+      if (current < 2)
+        throw new ConflictError('Version 1 is the first version: there is no previous version to go back to');
       const latest = (await findVersion(tx, id, current))!;
       const target = (await findVersion(tx, id, current - 1))!;
       if (JSON.stringify(template.definition) !== JSON.stringify(latest.definition)) {
@@ -140,11 +152,18 @@ export class UnpublishService {
           `The working definition has changes not published in version ${current}: publish or undo them before unpublishing (unpublishing replaces the working definition)`,
         );
       }
-      const previous = { version: current, definition: latest.definition, naming: applyPurges(latest.naming, await purgedObjects(tx, id)) };
+      const previous = {
+        version: current,
+        definition: latest.definition,
+        naming: applyPurges(latest.naming, await purgedObjects(tx, id)),
+      };
       const naming = deriveNaming(id, target.definition, previous.naming);
       const reasons = irreversible(latest, target, naming);
       if (reasons.length) {
-        throw new ConflictError(`Version ${current} cannot be unpublished: ${reasons[0]!.message}${reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : ''}`, reasons);
+        throw new ConflictError(
+          `Version ${current} cannot be unpublished: ${reasons[0]!.message}${reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : ''}`,
+          reasons,
+        );
       }
       const plan = planPublish(target.definition, naming, previous);
       // Going back may tighten a rule the latest version loosened: existing rows must pass it.
@@ -152,7 +171,11 @@ export class UnpublishService {
       if (failing.length) {
         throw new ConflictError(
           `Version ${current} cannot be unpublished: ${failing[0]!.failing} existing row(s) of ${failing[0]!.field} fail "${failing[0]!.description}" of version ${target.version}`,
-          failing.map((c) => ({ path: c.field, code: c.rule, message: `${c.failing} existing row(s) fail "${c.description}" (for example submissions ${c.examples.join(', ')})` })),
+          failing.map((c) => ({
+            path: c.field,
+            code: c.rule,
+            message: `${c.failing} existing row(s) fail "${c.description}" (for example submissions ${c.examples.join(', ')})`,
+          })),
         );
       }
       assertWithinBudget(await readBudgets(tx, naming, target.definition));
@@ -162,17 +185,28 @@ export class UnpublishService {
       if (views) await createTemplateViews(tx, template, naming, target.definition);
       await reconcileReservations(tx, id, latest.definition, target.definition);
       const version = current + 1;
-      const jsonSchema = compileJsonSchema(localize(target.definition), { templateId: id, version, title: template.title });
+      const jsonSchema = compileJsonSchema(localize(target.definition), {
+        templateId: id,
+        version,
+        title: template.title,
+      });
       await tx.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)
          VALUES ($1, $2, $3, $4, $5, $6, '[]', $7)`,
-        [id, version, JSON.stringify(target.definition), JSON.stringify(jsonSchema), JSON.stringify(naming), statements, ctx.actor!.id],
+        [
+          id,
+          version,
+          JSON.stringify(target.definition),
+          JSON.stringify(jsonSchema),
+          JSON.stringify(naming),
+          statements,
+          ctx.actor!.id,
+        ],
       );
-      await tx.query(`UPDATE templates SET current_version = $2, definition = $3, status = 'published', updated_at = now() WHERE id = $1`, [
-        id,
-        version,
-        JSON.stringify(target.definition),
-      ]);
+      await tx.query(
+        `UPDATE templates SET current_version = $2, definition = $3, status = 'published', updated_at = now() WHERE id = $1`,
+        [id, version, JSON.stringify(target.definition)],
+      );
       const changes = describe(latest.definition, target.definition, plan);
       await recordAudit(tx, ctx, {
         action: 'template.unpublish',
@@ -186,5 +220,4 @@ export class UnpublishService {
       return { version, restores: target.version, unpublished: current, changes, statements };
     });
   }
-
 }

@@ -46,7 +46,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function findUserById(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<UserRow | null> {
+export async function findUserById(
+  db: Queryable,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<UserRow | null> {
   if (!/^\d{1,18}$/.test(id)) return null;
   const result = await db.query<UserRow>(
     `SELECT ${PUBLIC_USER_COLUMNS} FROM users WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,

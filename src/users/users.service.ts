@@ -17,12 +17,7 @@ import {
   toPublicUser,
   type UserRow,
 } from './users.repository.js';
-import {
-  ChangeOwnPasswordInput,
-  CreateUserInput,
-  PatchUserInput,
-  type PublicUser,
-} from './users.schema.js';
+import { ChangeOwnPasswordInput, CreateUserInput, PatchUserInput, type PublicUser } from './users.schema.js';
 
 const validateCreate = compileValidator(CreateUserInput);
 const validatePatch = compileValidator(PatchUserInput);
@@ -72,7 +67,12 @@ export class UsersService {
         [normalizeEmail(input.email), input.name.trim(), input.role, hash, input.active],
       );
       const row = result.rows[0]!;
-      await recordAudit(tx, ctx, { action: 'user.create', entityType: 'user', entityId: row.id, after: auditSnapshot(row) });
+      await recordAudit(tx, ctx, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: row.id,
+        after: auditSnapshot(row),
+      });
       return toPublicUser(row);
     });
   }
@@ -89,7 +89,10 @@ export class UsersService {
     return withTransaction(this.deps.pool, async (tx) => {
       const before = await findUserById(tx, id, { forUpdate: true });
       if (!before) throw new NotFoundError('User', id);
-      if (ctx.actor?.id === id && (patch.active === false || (patch.role && patch.role !== 'admin' && before.role === 'admin'))) {
+      if (
+        ctx.actor?.id === id &&
+        (patch.active === false || (patch.role && patch.role !== 'admin' && before.role === 'admin'))
+      ) {
         throw new ConflictError('You cannot disable yourself or remove your own admin role');
       }
       if (before.role === 'admin' && ((patch.role && patch.role !== 'admin') || patch.active === false)) {
@@ -179,7 +182,11 @@ export class UsersService {
    * Creates the first admin when none exists: from ADMIN_EMAIL/ADMIN_PASSWORD when given, otherwise
    * with a generated password returned once. Safe to run at every start, on every node.
    */
-  async ensureFirstAdmin(ctx: ServiceContext, email: string | undefined, password: string | undefined): Promise<FirstAdminResult> {
+  async ensureFirstAdmin(
+    ctx: ServiceContext,
+    email: string | undefined,
+    password: string | undefined,
+  ): Promise<FirstAdminResult> {
     return withTransaction(this.deps.pool, async (tx) => {
       // Serializes concurrent starts so that exactly one of them creates the admin.
       await tx.query(`SELECT pg_advisory_xact_lock(7114201002)`);
@@ -216,7 +223,9 @@ export class UsersService {
   }
 
   private async assertAnotherActiveAdmin(tx: Queryable, exceptId: string): Promise<void> {
-    const others = await tx.query(`SELECT 1 FROM users WHERE role = 'admin' AND active AND id <> $1 LIMIT 1`, [exceptId]);
+    const others = await tx.query(`SELECT 1 FROM users WHERE role = 'admin' AND active AND id <> $1 LIMIT 1`, [
+      exceptId,
+    ]);
     if (!others.rowCount) throw new ConflictError('This is the last active admin: make another admin first');
   }
 }

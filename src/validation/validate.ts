@@ -24,11 +24,24 @@ export const ajv = new Ajv2020({
 addFormats(ajv);
 
 /** For documents whose unknown properties are mistakes to report (a template definition), not noise to drop. */
-export const strictAjv = new Ajv2020({ allErrors: true, useDefaults: false, coerceTypes: false, strict: false, ownProperties: true });
+export const strictAjv = new Ajv2020({
+  allErrors: true,
+  useDefaults: false,
+  coerceTypes: false,
+  strict: false,
+  ownProperties: true,
+});
 addFormats(strictAjv);
 
 /** For query strings, where every value arrives as text: numbers and booleans are coerced. */
-export const queryAjv = new Ajv2020({ allErrors: true, removeAdditional: 'all', useDefaults: true, coerceTypes: 'array', strict: false, ownProperties: true });
+export const queryAjv = new Ajv2020({
+  allErrors: true,
+  removeAdditional: 'all',
+  useDefaults: true,
+  coerceTypes: 'array',
+  strict: false,
+  ownProperties: true,
+});
 addFormats(queryAjv);
 
 /** `/sections/2/fields/5/key` -> `sections[2].fields[5].key` */
@@ -64,7 +77,9 @@ export function summarize(details: ErrorDetail[]): string {
   const first = details[0];
   if (!first) return 'Invalid input';
   const head = first.path ? `${first.path}: ${first.message}` : first.message;
-  return details.length === 1 ? head : `${head} (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''})`;
+  return details.length === 1
+    ? head
+    : `${head} (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''})`;
 }
 
 export type Validator<T> = (input: unknown) => T;

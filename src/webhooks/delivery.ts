@@ -75,11 +75,21 @@ export class WebhookDeliverer {
     // Deleted with its webhook, or already settled (a duplicate job after a re-queue): nothing to do.
     if (!row || row.status === 'succeeded' || row.status === 'failed') return 'skipped';
     if (!row.active) {
-      await this.record(deliveryId, { status: 'failed', error: 'the webhook is disabled', durationMs: null, response: null });
+      await this.record(deliveryId, {
+        status: 'failed',
+        error: 'the webhook is disabled',
+        durationMs: null,
+        response: null,
+      });
       return 'failed';
     }
 
-    const body = JSON.stringify({ id: row.redelivery_of ?? row.id, event: row.event, createdAt: row.created_at.toISOString(), data: row.payload });
+    const body = JSON.stringify({
+      id: row.redelivery_of ?? row.id,
+      event: row.event,
+      createdAt: row.created_at.toISOString(),
+      data: row.payload,
+    });
     const started = performance.now();
     let response: HttpResult | null = null;
     let error: Error | null = null;
@@ -108,14 +118,26 @@ export class WebhookDeliverer {
       this.deps.logger.warn({ deliveryId, attempts: attempt, reason }, 'webhook delivery failed for good');
       return 'failed';
     }
-    await this.record(deliveryId, { status: 'retrying', error: reason, durationMs, response, retryInMs: retryDelayMs(settings.backoffMs, attempt) });
+    await this.record(deliveryId, {
+      status: 'retrying',
+      error: reason,
+      durationMs,
+      response,
+      retryInMs: retryDelayMs(settings.backoffMs, attempt),
+    });
     this.deps.metrics?.webhookDeliveries.inc({ outcome: 'retrying' });
     throw new Error(`webhook delivery ${deliveryId}: ${reason}; retrying`);
   }
 
   private async record(
     id: string,
-    r: { status: 'succeeded' | 'retrying' | 'failed'; error: string | null; durationMs: number | null; response: HttpResult | null; retryInMs?: number },
+    r: {
+      status: 'succeeded' | 'retrying' | 'failed';
+      error: string | null;
+      durationMs: number | null;
+      response: HttpResult | null;
+      retryInMs?: number;
+    },
   ): Promise<void> {
     await this.deps.pool.query(
       `UPDATE webhook_deliveries
@@ -141,7 +163,12 @@ export class WebhookDeliverer {
           method: 'POST',
           lookup: guardedLookup(allowPrivate) as never,
           signal: AbortSignal.timeout(timeoutMs),
-          headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'User-Agent': USER_AGENT, ...headers },
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            'User-Agent': USER_AGENT,
+            ...headers,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -151,14 +178,16 @@ export class WebhookDeliverer {
             if (read <= MAX_READ) chunks.push(chunk);
             else res.destroy();
           });
-          const done = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, KEPT_BODY) });
+          const done = () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8').slice(0, KEPT_BODY) });
           res.on('end', done);
           res.on('close', done);
           res.on('error', done);
         },
       );
       req.on('error', (err) => {
-        if (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR') reject(new Error(`no answer within ${timeoutMs} ms`));
+        if (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR')
+          reject(new Error(`no answer within ${timeoutMs} ms`));
         else reject(err);
       });
       req.end(body);

@@ -13,7 +13,11 @@ export function deliveryJob(id: string, settings: Pick<DeliverySettings, 'attemp
   return {
     name: DELIVERY_JOB,
     data: { deliveryId: id },
-    opts: { jobId: deliveryJobId(id), attempts: settings.attempts, backoff: { type: 'exponential', delay: settings.backoffMs } },
+    opts: {
+      jobId: deliveryJobId(id),
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.backoffMs },
+    },
   };
 }
 
@@ -30,7 +34,13 @@ export class WebhookDispatcher {
   private again = false;
 
   constructor(
-    private readonly deps: { pool: Pool; queue: Queue; databaseUrl: string; settings: DeliverySettings; logger: Logger },
+    private readonly deps: {
+      pool: Pool;
+      queue: Queue;
+      databaseUrl: string;
+      settings: DeliverySettings;
+      logger: Logger;
+    },
   ) {}
 
   start(): void {
@@ -74,7 +84,9 @@ export class WebhookDispatcher {
       ).rows.map((r) => r.id);
       if (ids.length === 0) return;
       await this.deps.queue.addBulk(ids.map((id) => deliveryJob(id, this.deps.settings)));
-      await this.deps.pool.query('UPDATE webhook_deliveries SET queued_at = now() WHERE id = ANY ($1::bigint[])', [ids]);
+      await this.deps.pool.query('UPDATE webhook_deliveries SET queued_at = now() WHERE id = ANY ($1::bigint[])', [
+        ids,
+      ]);
       if (ids.length < 1000) return;
     }
   }
@@ -89,7 +101,12 @@ export class WebhookDispatcher {
  * Re-queues open deliveries (pending or retrying) whose next attempt is more than `graceSeconds`
  * overdue and whose job is gone (a Redis flush, a crash between commit and queueing).
  */
-export async function sweepWebhookDeliveries(pool: Pool, queue: Queue, settings: DeliverySettings, graceSeconds: number): Promise<{ checked: number; queued: number }> {
+export async function sweepWebhookDeliveries(
+  pool: Pool,
+  queue: Queue,
+  settings: DeliverySettings,
+  graceSeconds: number,
+): Promise<{ checked: number; queued: number }> {
   const open = await pool.query<{ id: string }>(
     `SELECT id FROM webhook_deliveries
       WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - make_interval(secs => $1)
@@ -98,6 +115,7 @@ export async function sweepWebhookDeliveries(pool: Pool, queue: Queue, settings:
   );
   const ids = open.rows.map((r) => r.id);
   const queued = await requeueLost(queue, ids, (id) => deliveryJob(id, settings));
-  if (queued.length) await pool.query('UPDATE webhook_deliveries SET queued_at = now() WHERE id = ANY ($1::bigint[])', [queued]);
+  if (queued.length)
+    await pool.query('UPDATE webhook_deliveries SET queued_at = now() WHERE id = ANY ($1::bigint[])', [queued]);
   return { checked: ids.length, queued: queued.length };
 }

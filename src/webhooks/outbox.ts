@@ -17,7 +17,11 @@ export interface SubmissionEvent {
  * pattern), so a rolled-back change announces nothing and a committed one is never lost.
  * Returns how many deliveries were written.
  */
-export async function recordWebhookEvents(tx: Queryable, event: WebhookEvent, items: SubmissionEvent[]): Promise<number> {
+export async function recordWebhookEvents(
+  tx: Queryable,
+  event: WebhookEvent,
+  items: SubmissionEvent[],
+): Promise<number> {
   if (items.length === 0) return 0;
   const result = await tx.query(
     `INSERT INTO webhook_deliveries (webhook_id, grid_id, event, submission_id, payload)
@@ -39,6 +43,14 @@ export function submissionEvent(
   return {
     submissionId: s.id,
     gridId: s.gridId,
-    data: { submission: { id: s.id, gridId: s.gridId, templateId: s.templateId, templateVersion: s.templateVersion, ...extra } },
+    data: {
+      submission: {
+        id: s.id,
+        gridId: s.gridId,
+        templateId: s.templateId,
+        templateVersion: s.templateVersion,
+        ...extra,
+      },
+    },
   };
 }

@@ -45,7 +45,8 @@ export function verifySignature(
   const t = Number(parts.get('t')?.[0]);
   if (!Number.isInteger(t)) return { ok: false, reason: 'no timestamp in the signature' };
   const now = options.now ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - t) > (options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) return { ok: false, reason: 'timestamp outside the tolerance (a replay?)' };
+  if (Math.abs(now - t) > (options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS))
+    return { ok: false, reason: 'timestamp outside the tolerance (a replay?)' };
   const expected = Buffer.from(hmac(secret, t, body), 'hex');
   const matches = (parts.get('v1') ?? []).some((candidate) => {
     const got = Buffer.from(candidate, 'hex');

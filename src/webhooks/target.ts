@@ -58,7 +58,8 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | null {
     return 'must be an absolute http(s) URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
-  if (url.username || url.password) return 'must not hold a user name or password (the signature authenticates deliveries)';
+  if (url.username || url.password)
+    return 'must not hold a user name or password (the signature authenticates deliveries)';
   if (url.hash) return 'must not have a #fragment';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || isPrivateAddress(host))) {
@@ -67,7 +68,11 @@ export function urlProblem(raw: string, allowPrivate: boolean): string | null {
   return null;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for http.request that refuses private addresses (unless allowed). Node calls it for
@@ -80,7 +85,12 @@ export function guardedLookup(allowPrivate: boolean) {
       const list = addresses as dns.LookupAddress[];
       const blocked = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address));
       if (blocked) {
-        return callback(new BlockedTargetError(`${hostname} resolves to ${blocked.address}, a private or loopback address`) as NodeJS.ErrnoException, []);
+        return callback(
+          new BlockedTargetError(
+            `${hostname} resolves to ${blocked.address}, a private or loopback address`,
+          ) as NodeJS.ErrnoException,
+          [],
+        );
       }
       if (options.all) return callback(null, list);
       const first = list[0];

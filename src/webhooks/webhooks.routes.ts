@@ -1,7 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { route, type RouteSpec } from '../http/routes.js';
 import type { WebhooksService } from './webhooks.service.js';
-import { CreateWebhookInput, DELIVERY_STATUSES, DeliveryView, PatchWebhookInput, WebhookView, WebhookWithSecret } from './webhooks.schema.js';
+import {
+  CreateWebhookInput,
+  DELIVERY_STATUSES,
+  DeliveryView,
+  PatchWebhookInput,
+  WebhookView,
+  WebhookWithSecret,
+} from './webhooks.schema.js';
 
 export function webhooksRoutes(services: { webhooks: WebhooksService }): RouteSpec[] {
   const { webhooks } = services;
@@ -79,7 +86,9 @@ export function webhooksRoutes(services: { webhooks: WebhooksService }): RouteSp
       summary: 'Its deliveries, newest first, with status, attempts and response code',
       query: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        before: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$', description: 'deliveries older than this id (paging)' })),
+        before: Type.Optional(
+          Type.String({ pattern: '^[0-9]{1,18}$', description: 'deliveries older than this id (paging)' }),
+        ),
         status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
       }),
       response: Type.Array(DeliveryView),

@@ -1,7 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 /** The submission events a webhook may subscribe to. */
-export const WEBHOOK_EVENTS = ['submission.processed', 'submission.failed', 'submission.approved', 'submission.rejected'] as const;
+export const WEBHOOK_EVENTS = [
+  'submission.processed',
+  'submission.failed',
+  'submission.approved',
+  'submission.rejected',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 /** Sent on request ("send a test delivery"), to whichever events a webhook listens to. */
 export const PING_EVENT = 'ping';

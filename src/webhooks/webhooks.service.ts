@@ -2,7 +2,13 @@ import { changedFields, recordAudit } from '../audit/audit.service.js';
 import type { ServiceContext } from '../context.js';
 import type { Pool, Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/transaction.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors/app-error.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../errors/app-error.js';
 import { findGrid, isId } from '../grids/grids.repository.js';
 import { authorizeInGrid } from '../permissions/grid-access.js';
 import { can, type Action } from '../permissions/policy.js';
@@ -80,14 +86,20 @@ function toDeliveryView(row: DeliveryRow): DeliveryView {
     durationMs: row.duration_ms,
     lastError: row.last_error,
     createdAt: row.created_at.toISOString(),
-    nextAttemptAt: row.status === 'pending' || row.status === 'retrying' ? (row.next_attempt_at?.toISOString() ?? null) : null,
+    nextAttemptAt:
+      row.status === 'pending' || row.status === 'retrying' ? (row.next_attempt_at?.toISOString() ?? null) : null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     redeliveryOf: row.redelivery_of,
   };
 }
 
 /** What the audit log keeps of a webhook: everything but its secret. */
-const snapshot = (row: WebhookRow) => ({ url: row.url, description: row.description, events: row.events, active: row.active });
+const snapshot = (row: WebhookRow) => ({
+  url: row.url,
+  description: row.description,
+  events: row.events,
+  active: row.active,
+});
 
 /**
  * Webhooks of a grid, managed by its managers (and admins): register a URL for submission
@@ -100,7 +112,10 @@ export class WebhooksService {
 
   async list(ctx: ServiceContext, gridId: string): Promise<WebhookView[]> {
     await this.authorizeGrid(this.deps.pool, ctx, gridId, 'read');
-    const result = await this.deps.pool.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE grid_id = $1 ORDER BY id`, [gridId]);
+    const result = await this.deps.pool.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE grid_id = $1 ORDER BY id`,
+      [gridId],
+    );
     return result.rows.map(toView);
   }
 
@@ -125,7 +140,13 @@ export class WebhooksService {
           [gridId, input.url, input.description.trim(), input.events, input.active, newWebhookSecret(), ctx.actor!.id],
         )
       ).rows[0]!;
-      await recordAudit(tx, ctx, { action: 'webhook.create', entityType: 'webhook', entityId: row.id, gridId, after: snapshot(row) });
+      await recordAudit(tx, ctx, {
+        action: 'webhook.create',
+        entityType: 'webhook',
+        entityId: row.id,
+        gridId,
+        after: snapshot(row),
+      });
       return { ...toView(row), secret: row.secret };
     });
   }
@@ -145,7 +166,13 @@ export class WebhooksService {
       ).rows[0]!;
       const diff = changedFields(snapshot(before), snapshot(after));
       if (Object.keys(diff.after).length > 0) {
-        await recordAudit(tx, ctx, { action: 'webhook.update', entityType: 'webhook', entityId: id, gridId: before.grid_id, ...diff });
+        await recordAudit(tx, ctx, {
+          action: 'webhook.update',
+          entityType: 'webhook',
+          entityId: id,
+          gridId: before.grid_id,
+          ...diff,
+        });
       }
       return toView(after);
     });
@@ -156,7 +183,13 @@ export class WebhooksService {
     await withTransaction(this.deps.pool, async (tx) => {
       const before = await this.load(tx, ctx, id, 'delete', { forUpdate: true });
       await tx.query('DELETE FROM webhooks WHERE id = $1', [id]);
-      await recordAudit(tx, ctx, { action: 'webhook.delete', entityType: 'webhook', entityId: id, gridId: before.grid_id, before: snapshot(before) });
+      await recordAudit(tx, ctx, {
+        action: 'webhook.delete',
+        entityType: 'webhook',
+        entityId: id,
+        gridId: before.grid_id,
+        before: snapshot(before),
+      });
     });
   }
 
@@ -165,14 +198,27 @@ export class WebhooksService {
     return withTransaction(this.deps.pool, async (tx) => {
       const before = await this.load(tx, ctx, id, 'edit', { forUpdate: true });
       const row = (
-        await tx.query<WebhookRow>(`UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`, [id, newWebhookSecret()])
+        await tx.query<WebhookRow>(
+          `UPDATE webhooks SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+          [id, newWebhookSecret()],
+        )
       ).rows[0]!;
-      await recordAudit(tx, ctx, { action: 'webhook.rotate_secret', entityType: 'webhook', entityId: id, gridId: before.grid_id, after: { secretRotated: true } });
+      await recordAudit(tx, ctx, {
+        action: 'webhook.rotate_secret',
+        entityType: 'webhook',
+        entityId: id,
+        gridId: before.grid_id,
+        after: { secretRotated: true },
+      });
       return { ...toView(row), secret: row.secret };
     });
   }
 
-  async deliveries(ctx: ServiceContext, webhookId: string, opts: { limit?: number; before?: string; status?: DeliveryStatus } = {}): Promise<DeliveryView[]> {
+  async deliveries(
+    ctx: ServiceContext,
+    webhookId: string,
+    opts: { limit?: number; before?: string; status?: DeliveryStatus } = {},
+  ): Promise<DeliveryView[]> {
     await this.load(this.deps.pool, ctx, webhookId, 'read');
     const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
     const result = await this.deps.pool.query<DeliveryRow>(
@@ -188,14 +234,21 @@ export class WebhooksService {
   async redeliver(ctx: ServiceContext, deliveryId: string): Promise<DeliveryView> {
     if (!isId(deliveryId)) throw new NotFoundError('Delivery', deliveryId);
     return withTransaction(this.deps.pool, async (tx) => {
-      const original = (await tx.query<{ webhook_id: string; status: DeliveryStatus }>('SELECT webhook_id, status FROM webhook_deliveries WHERE id = $1', [deliveryId])).rows[0];
+      const original = (
+        await tx.query<{ webhook_id: string; status: DeliveryStatus }>(
+          'SELECT webhook_id, status FROM webhook_deliveries WHERE id = $1',
+          [deliveryId],
+        )
+      ).rows[0];
       if (!original) throw new NotFoundError('Delivery', deliveryId);
       const hook = await this.load(tx, ctx, original.webhook_id, 'edit').catch((error: unknown) => {
         throw error instanceof NotFoundError ? new NotFoundError('Delivery', deliveryId) : error;
       });
       if (!hook.active) throw new ConflictError('This webhook is disabled: enable it before sending deliveries again');
       if (original.status === 'pending' || original.status === 'retrying') {
-        throw new ConflictError(`This delivery is still ${original.status}: wait for it to settle before sending it again`);
+        throw new ConflictError(
+          `This delivery is still ${original.status}: wait for it to settle before sending it again`,
+        );
       }
       const row = (
         await tx.query<DeliveryRow>(
@@ -225,7 +278,15 @@ export class WebhooksService {
       const row = (
         await tx.query<DeliveryRow>(
           `INSERT INTO webhook_deliveries (webhook_id, grid_id, event, payload) VALUES ($1, $2, $3, $4) RETURNING ${DELIVERY_COLUMNS}`,
-          [id, hook.grid_id, PING_EVENT, JSON.stringify({ webhook: { id: hook.id, gridId: hook.grid_id, events: hook.events }, message: 'Hello from Gridbook' })],
+          [
+            id,
+            hook.grid_id,
+            PING_EVENT,
+            JSON.stringify({
+              webhook: { id: hook.id, gridId: hook.grid_id, events: hook.events },
+              message: 'Hello from Gridbook',
+            }),
+          ],
         )
       ).rows[0]!;
       await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, PING_EVENT]);
@@ -246,15 +307,33 @@ export class WebhooksService {
   }
 
   /** Members of the grid see that its webhooks exist (404 for others); only its managers touch them (403). */
-  private async authorize(db: Queryable, ctx: ServiceContext, gridId: string, action: Action, notFound: () => NotFoundError): Promise<void> {
+  private async authorize(
+    db: Queryable,
+    ctx: ServiceContext,
+    gridId: string,
+    action: Action,
+    notFound: () => NotFoundError,
+  ): Promise<void> {
     const role = await authorizeInGrid(db, ctx, gridId, 'grid', 'read', notFound);
-    if (!can(ctx.actor, action, { type: 'webhook', gridRole: role })) throw new ForbiddenError("Only the grid's managers manage its webhooks");
+    if (!can(ctx.actor, action, { type: 'webhook', gridRole: role }))
+      throw new ForbiddenError("Only the grid's managers manage its webhooks");
   }
 
-  private async load(db: Queryable, ctx: ServiceContext, id: string, action: Action, opts: { forUpdate?: boolean } = {}): Promise<WebhookRow> {
+  private async load(
+    db: Queryable,
+    ctx: ServiceContext,
+    id: string,
+    action: Action,
+    opts: { forUpdate?: boolean } = {},
+  ): Promise<WebhookRow> {
     if (!ctx.actor) throw new UnauthenticatedError();
     const row = isId(id)
-      ? (await db.query<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])).rows[0]
+      ? (
+          await db.query<WebhookRow>(
+            `SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+            [id],
+          )
+        ).rows[0]
       : undefined;
     if (!row) throw new NotFoundError('Webhook', id);
     await this.authorize(db, ctx, row.grid_id, action, () => new NotFoundError('Webhook', id));

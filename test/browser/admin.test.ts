@@ -5,7 +5,6 @@ import { setupApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
 import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
 
-
 describe('the admin panel in a browser', () => {
   let t: TestApp;
   let browser: Browser;
@@ -59,7 +58,9 @@ describe('the admin panel in a browser', () => {
     await page.getByTestId('confirm-submit').click();
     await page.waitForURL(/\/records\/\d+\/show$/);
     await expect
-      .poll(async () => (await t.rt.pool.query('SELECT is_deleted FROM grids WHERE id = $1', [gridId])).rows[0].is_deleted)
+      .poll(
+        async () => (await t.rt.pool.query('SELECT is_deleted FROM grids WHERE id = $1', [gridId])).rows[0].is_deleted,
+      )
       .toBe(true);
 
     await page.goto(`${t.baseUrl}/admin/resources/grids/records/${gridId}/history`);

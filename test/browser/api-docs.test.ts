@@ -14,7 +14,10 @@ async function tryGetMe(page: Page): Promise<{ status: string; body: string }> {
   await op.getByRole('button', { name: 'Execute' }).click();
   const status = op.locator('.live-responses-table .response .response-col_status').first();
   await status.waitFor();
-  return { status: (await status.innerText()).trim(), body: await op.locator('.live-responses-table .microlight').first().innerText() };
+  return {
+    status: (await status.innerText()).trim(),
+    body: await op.locator('.live-responses-table .microlight').first().innerText(),
+  };
 }
 
 describe('the interactive API docs', () => {
@@ -32,33 +35,37 @@ describe('the interactive API docs', () => {
     await t?.close();
   });
 
-  it('lists the operations, tries a GET with the panel session, and leads back to the panel', { timeout: 240_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(t.baseUrl) && !/^(data|blob):/.test(r.url())) problems.push(`other origin: ${r.url()}`);
-    });
-    await signIn(page, t.baseUrl, admin);
-    await page.goto(`${t.baseUrl}/api/docs`);
-    await page.locator('#operations-auth-getMe').waitFor();
-    // Operations of every tag are listed, from the document the routes generate.
-    expect(await page.locator('.opblock').count()).toBeGreaterThan(30);
-    await page.locator('#operations-templates-postTemplatesTemplateIdPublish').waitFor();
+  it(
+    'lists the operations, tries a GET with the panel session, and leads back to the panel',
+    { timeout: 240_000 },
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+      });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(t.baseUrl) && !/^(data|blob):/.test(r.url())) problems.push(`other origin: ${r.url()}`);
+      });
+      await signIn(page, t.baseUrl, admin);
+      await page.goto(`${t.baseUrl}/api/docs`);
+      await page.locator('#operations-auth-getMe').waitFor();
+      // Operations of every tag are listed, from the document the routes generate.
+      expect(await page.locator('.opblock').count()).toBeGreaterThan(30);
+      await page.locator('#operations-templates-postTemplatesTemplateIdPublish').waitFor();
 
-    const me = await tryGetMe(page);
-    expect(me.status).toBe('200');
-    expect(me.body).toContain(admin.email);
-    await page.screenshot({ path: `${SCREENSHOTS}/api-docs.png` });
+      const me = await tryGetMe(page);
+      expect(me.status).toBe('200');
+      expect(me.body).toContain(admin.email);
+      await page.screenshot({ path: `${SCREENSHOTS}/api-docs.png` });
 
-    await page.getByTestId('back-to-panel').click();
-    await page.waitForURL(`${t.baseUrl}/admin`);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
+      await page.getByTestId('back-to-panel').click();
+      await page.waitForURL(`${t.baseUrl}/admin`);
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('tries a request with a pasted token (Authorize), without any session', { timeout: 240_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -76,7 +83,9 @@ describe('the interactive API docs', () => {
     await page.locator('#operations-auth-getMe .execute').click();
     const status = page.locator('#operations-auth-getMe .live-responses-table .response .response-col_status').first();
     await expect.poll(async () => (await status.innerText()).trim()).toBe('200');
-    expect(await page.locator('#operations-auth-getMe .live-responses-table .microlight').first().innerText()).toContain(admin.email);
+    expect(
+      await page.locator('#operations-auth-getMe .live-responses-table .microlight').first().innerText(),
+    ).toContain(admin.email);
     await page.close();
   });
 });

@@ -25,12 +25,21 @@ describe('the dashboard and submissions in a browser', () => {
 
   it('shows the counts after submissions are posted, the answer by sections, and the failure reason', async () => {
     for (let i = 0; i < 12; i++) {
-      expect((await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status).toBe(202);
+      expect(
+        (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status,
+      ).toBe(202);
     }
     // One answer that storage refuses (a constraint added to the form table) fails in the worker.
-    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`);
-    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...householdPayload(12).household, village: 'Refusedville' } } });
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 12 && c['2'] === 1);
+    await t.rt.pool.query(
+      `ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`,
+    );
+    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { household: { ...householdPayload(12).household, village: 'Refusedville' } },
+    });
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 12 && c['2'] === 1,
+    );
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
@@ -45,7 +54,8 @@ describe('the dashboard and submissions in a browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/dashboard-submissions.png`, fullPage: true });
 
     // A processed submission: its answer by sections, with labels.
-    const first = (await t.rt.pool.query(`SELECT id FROM submissions WHERE processing_status = 1 ORDER BY id LIMIT 1`)).rows[0].id;
+    const first = (await t.rt.pool.query(`SELECT id FROM submissions WHERE processing_status = 1 ORDER BY id LIMIT 1`))
+      .rows[0].id;
     await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${first}/show`);
     await page.getByTestId('submission-payload').getByText('Household size').waitFor();
     await page.getByTestId('submission-payload').getByText('Village 0').waitFor();

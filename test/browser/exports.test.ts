@@ -19,9 +19,14 @@ describe('the export action on templates', () => {
     s = await publishedSurvey(t);
     admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
     for (let i = 0; i < 5; i++) {
-      expect((await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status).toBe(202);
+      expect(
+        (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status,
+      ).toBe(202);
     }
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 5);
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 5,
+    );
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -58,9 +63,14 @@ describe('the export action on templates', () => {
 
   it("offers the form's languages for headers and option labels, and downloads in the one picked", async () => {
     const form = await publishedSurvey(t, structuredClone(FORMS.lang));
-    const sent = await form.submitterApi.post(`/templates/${form.templateId}/submissions`, { data: { h: { adults: 2, children: 1, water: 'well' } } });
+    const sent = await form.submitterApi.post(`/templates/${form.templateId}/submissions`, {
+      data: { h: { adults: 2, children: 1, water: 'well' } },
+    });
     expect(sent.status).toBe(202);
-    await waitFor(() => statusCounts(t.rt.pool, form.templateId), (c) => c['1'] === 1);
+    await waitFor(
+      () => statusCounts(t.rt.pool, form.templateId),
+      (c) => c['1'] === 1,
+    );
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     // A busy two-core machine: navigations of the admin panel can take half a minute.
     page.setDefaultTimeout(90_000);
@@ -71,7 +81,11 @@ describe('the export action on templates', () => {
     const picker = page.getByTestId('export-language');
     await picker.waitFor();
     // The form's languages, its default chosen; a form with one language has no picker (the first test's).
-    expect(await picker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['en', 'sw', 'fr']);
+    expect(await picker.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      'en',
+      'sw',
+      'fr',
+    ]);
     expect(await picker.inputValue()).toBe('en');
     const csvLink = page.getByTestId('export-download-csv');
     expect(await csvLink.getAttribute('href')).not.toContain('lang=');
@@ -82,7 +96,10 @@ describe('the export action on templates', () => {
       const [file] = await Promise.all([page.waitForEvent('download'), csvLink.click()]);
       const chunks: Buffer[] = [];
       for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+      return Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
     };
     const sw = await download();
     expect(sw[0]).toContain('Watu wazima,Watoto,Jumla');

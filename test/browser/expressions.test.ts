@@ -26,7 +26,9 @@ describe('expressions in the admin panel', () => {
   });
 
   it('fills a form: calculated values live, defaults, constraint messages, then submits', async () => {
-    const draft = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { h: { adults: 1 } } })).body.data.id;
+    const draft = (
+      await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { h: { adults: 1 } } })
+    ).body.data.id;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -56,9 +58,23 @@ describe('expressions in the admin panel', () => {
 
     await id('input-h-phone').fill('555 0100');
     await id('fill-submit').click();
-    await expect.poll(async () => (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [draft])).rows[0].review_status).toBe('submitted');
+    await expect
+      .poll(
+        async () =>
+          (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [draft])).rows[0].review_status,
+      )
+      .toBe('submitted');
     const payload = (await t.rt.pool.query('SELECT payload FROM submissions WHERE id = $1', [draft])).rows[0].payload;
-    expect(payload.h).toMatchObject({ adults: 2, children: 3, total: 5, big: true, size: 'large', nights: 2, due: '2024-05-09', town: 'Springfield' });
+    expect(payload.h).toMatchObject({
+      adults: 2,
+      children: 3,
+      total: 5,
+      big: true,
+      size: 'large',
+      nights: 2,
+      due: '2024-05-09',
+      town: 'Springfield',
+    });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -79,10 +95,12 @@ describe('expressions in the admin panel', () => {
     await id('field-0-2-expression').fill('${adults} * 2');
     await expect.poll(() => id('field-0-2-expression-error').count()).toBe(0);
     // A section's constraint, and a table's, with the same checker.
-    expect(await id('section-0-constraint-0-expression').inputValue()).toBe('coalesce(${adults}, 0) + coalesce(${children}, 0) <= 12');
+    expect(await id('section-0-constraint-0-expression').inputValue()).toBe(
+      'coalesce(${adults}, 0) + coalesce(${children}, 0) <= 12',
+    );
     await id('section-0-constraint-0-expression').fill('${nobody} <= 12');
     await expect.poll(() => id('section-0-constraint-0-expression-error').first().textContent()).toMatch(/nobody/);
-    await id('table-0-0-constraint-0-expression').fill("sum(${items.name}) <= 1000");
+    await id('table-0-0-constraint-0-expression').fill('sum(${items.name}) <= 1000');
     await expect.poll(() => id('table-0-0-constraint-0-expression-error').count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
@@ -128,7 +146,9 @@ describe('expressions in the admin panel', () => {
     const crowd = id('field-1-5-showif-expression');
     await crowd.fill('');
     await crowd.pressSequentially('${h.to');
-    await expect.poll(() => id('field-1-5-showif-expression-suggestion').first().getAttribute('data-ref')).toBe('h.total');
+    await expect
+      .poll(() => id('field-1-5-showif-expression-suggestion').first().getAttribute('data-ref'))
+      .toBe('h.total');
     await page.keyboard.press('Tab');
     await expect.poll(() => crowd.inputValue()).toBe('${h.total}');
     expect(errors).toEqual([]);

@@ -31,14 +31,25 @@ describe('files in the admin panel', () => {
           label: 'Visit',
           fields: [
             { id: 'f_n', key: 'note', label: 'Note', type: 'text', rules: { required: true } },
-            { id: 'f_p', key: 'photo', label: 'Photo of the well', type: 'file', rules: { accept: ['image/*'], required: true } },
+            {
+              id: 'f_p',
+              key: 'photo',
+              label: 'Photo of the well',
+              type: 'file',
+              rules: { accept: ['image/*'], required: true },
+            },
           ],
         },
       ],
     });
     const reviewer = await createUser(t.rt.pool, { role: 'reviewer' });
     await t.rt.services.grids.addMember(ctxFor(s.builder), s.gridId, { userId: reviewer.id, role: 'reviewer' });
-    const draft = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { visit: { note: 'Well by the school' } } })).body.data.id;
+    const draft = (
+      await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+        draft: true,
+        data: { visit: { note: 'Well by the school' } },
+      })
+    ).body.data.id;
     const photo = path.join(os.tmpdir(), `well-${Date.now()}.png`);
     await writeFile(photo, png('browser upload'));
 
@@ -51,8 +62,18 @@ describe('files in the admin panel', () => {
     await page.getByTestId('input-visit-photo-upload').setInputFiles(photo);
     await page.getByTestId('input-visit-photo-file').first().waitFor();
     await page.getByTestId('fill-submit').click();
-    await expect.poll(async () => (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [draft])).rows[0].review_status).toBe('submitted');
-    const files = (await t.rt.pool.query('SELECT f.original_name, f.detected_type FROM submission_files sf JOIN files f ON f.id = sf.file_id WHERE sf.submission_id = $1', [draft])).rows;
+    await expect
+      .poll(
+        async () =>
+          (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [draft])).rows[0].review_status,
+      )
+      .toBe('submitted');
+    const files = (
+      await t.rt.pool.query(
+        'SELECT f.original_name, f.detected_type FROM submission_files sf JOIN files f ON f.id = sf.file_id WHERE sf.submission_id = $1',
+        [draft],
+      )
+    ).rows;
     expect(files).toEqual([{ original_name: path.basename(photo), detected_type: 'image/png' }]);
 
     const reviewerPage = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -25,8 +25,14 @@ describe('the form builder in a browser', () => {
     t = await setupApp();
     builder = await createUser(t.rt.pool, { role: 'builder', name: 'Bea Builder' });
     reviewer = await createUser(t.rt.pool, { role: 'reviewer', name: 'Rex Reviewer' });
-    const grid = await createGrid(t.rt, builder, [{ user: reviewer, role: 'reviewer' }], { slug: 'household-census', title: 'Household census' });
-    const template = await t.rt.services.templates.create(ctxFor(builder), grid.id, { slug: 'household', title: 'Household visit' });
+    const grid = await createGrid(t.rt, builder, [{ user: reviewer, role: 'reviewer' }], {
+      slug: 'household-census',
+      title: 'Household census',
+    });
+    const template = await t.rt.services.templates.create(ctxFor(builder), grid.id, {
+      slug: 'household',
+      title: 'Household visit',
+    });
     templateId = template.id;
     browser = await launchBrowser();
   });
@@ -90,8 +96,12 @@ describe('the form builder in a browser', () => {
     expect(await id('field-key-0-1').inputValue()).toBe('1household');
     await id('save').click();
     await id('builder-errors').waitFor();
-    await expect.poll(() => id('builder-errors').textContent()).toMatch(/Section "Main" › field "Household size" · key: "1household" must start/);
-    await expect.poll(() => id('field-errors-0-1').textContent()).toMatch(/key: "1household" must start with a letter or underscore/);
+    await expect
+      .poll(() => id('builder-errors').textContent())
+      .toMatch(/Section "Main" › field "Household size" · key: "1household" must start/);
+    await expect
+      .poll(() => id('field-errors-0-1').textContent())
+      .toMatch(/key: "1household" must start with a letter or underscore/);
     expect(await id('field-key-0-1').getAttribute('class')).toContain('invalid');
     expect(await id('plan').isDisabled()).toBe(true);
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-errors.png`, fullPage: true });
@@ -101,7 +111,12 @@ describe('the form builder in a browser', () => {
     await expect.poll(() => id('builder').getAttribute('data-dirty')).toBe('false');
     expect(await id('builder-errors').count()).toBe(0);
     const saved = await t.rt.pool.query(`SELECT definition FROM templates WHERE id = $1`, [templateId]);
-    const fields = saved.rows[0].definition.sections[0].fields as { key: string; type: string; id: string; showIf?: unknown }[];
+    const fields = saved.rows[0].definition.sections[0].fields as {
+      key: string;
+      type: string;
+      id: string;
+      showIf?: unknown;
+    }[];
     expect(fields.map((f) => [f.key, f.type])).toEqual([
       ['village', 'text'],
       ['household_size', 'integer'],
@@ -110,7 +125,11 @@ describe('the form builder in a browser', () => {
     ]);
     expect(fields[3]!.showIf).toEqual({ field: wellId, equals: true });
     const table = saved.rows[0].definition.sections[0].tables[0];
-    expect([table.key, table.maxRows, table.columns.map((c: { key: string }) => c.key)]).toEqual(['members', 30, ['name', 'age']]);
+    expect([table.key, table.maxRows, table.columns.map((c: { key: string }) => c.key)]).toEqual([
+      'members',
+      30,
+      ['name', 'age'],
+    ]);
     expect(fields.every((f) => /^f_[0-9a-f]{12}$/.test(f.id))).toBe(true);
 
     // Preview: the conditional field appears once its condition holds.
@@ -122,7 +141,9 @@ describe('the form builder in a browser', () => {
     await id('preview-field-0-3').waitFor();
     // A typed value is judged at once by the API's rules engine, in its words.
     await id('preview-input-0-1').fill('61');
-    await expect.poll(() => id('preview-field-0-1').getByTestId('preview-problem').textContent()).toBe('Enter a whole number from 1 to 60');
+    await expect
+      .poll(() => id('preview-field-0-1').getByTestId('preview-problem').textContent())
+      .toBe('Enter a whole number from 1 to 60');
     await id('preview-input-0-1').fill('6');
     expect(await id('preview-field-0-1').getByTestId('preview-problem').count()).toBe(0);
     await id('preview-table-0-0-add-row').click();
@@ -154,14 +175,23 @@ describe('the form builder in a browser', () => {
     expect(await id('publish-result').getAttribute('data-ok')).toBe('true');
     expect(await id('publish-result').textContent()).toContain('Published version 1');
     await expect.poll(() => id('current-version').textContent()).toBe('published v1');
-    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-published.png`, fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: `${SCREENSHOTS}/form-builder-published.png`,
+      fullPage: true,
+    });
 
     const columns = await t.rt.pool.query<{ column_name: string; data_type: string }>(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'forms' AND table_name = $1`,
       [`f${templateId}_main`],
     );
     const types = Object.fromEntries(columns.rows.map((r) => [r.column_name, r.data_type]));
-    expect(types).toMatchObject({ village: 'text', household_size: 'bigint', has_a_well: 'boolean', well_depth_m: 'numeric' });
+    expect(types).toMatchObject({
+      village: 'text',
+      household_size: 'bigint',
+      has_a_well: 'boolean',
+      well_depth_m: 'numeric',
+    });
     const child = await t.rt.pool.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'forms' AND table_name = $1`,
       [`f${templateId}_main__members`],
@@ -193,11 +223,18 @@ describe('the form builder in a browser', () => {
        SELECT $1, 1, grid_id, created_by, '{}', 1 FROM templates WHERE id = $1 RETURNING id`,
       [templateId],
     );
-    await t.rt.pool.query(`INSERT INTO forms."f${templateId}_main" (submission_id, village, household_size) VALUES ($1, 'Kibera', 6)`, [sub.rows[0]!.id]);
+    await t.rt.pool.query(
+      `INSERT INTO forms."f${templateId}_main" (submission_id, village, household_size) VALUES ($1, 'Kibera', 6)`,
+      [sub.rows[0]!.id],
+    );
     await page.goto(`${t.baseUrl}/admin/resources/f${templateId}_main`);
     await page.getByText('Kibera').first().waitFor();
     await page.getByText('Household size').first().waitFor();
-    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-table-resource.png`, fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: `${SCREENSHOTS}/form-builder-table-resource.png`,
+      fullPage: true,
+    });
 
     expect(errors).toEqual([]);
     await page.close();
@@ -215,7 +252,11 @@ describe('the form builder in a browser', () => {
     expect(await id('add-field-0').count()).toBe(0);
     expect(await id('field-label-0-0').isDisabled()).toBe(true);
     expect(await id('field-type-0-0').isDisabled()).toBe(true);
-    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-read-only.png`, fullPage: true });
+    await page.screenshot({
+      animations: 'disabled',
+      path: `${SCREENSHOTS}/form-builder-read-only.png`,
+      fullPage: true,
+    });
 
     await id('tab-preview').click();
     await id('preview-input-0-0').fill('Kisumu');
@@ -231,11 +272,19 @@ describe('the form builder in a browser', () => {
       sections: Array.from({ length: 4 }, (_, s) => ({
         key: `part_${s + 1}`,
         label: `Part ${s + 1}`,
-        fields: Array.from({ length: 250 }, (_, f) => ({ key: `q_${s + 1}_${f + 1}`, label: `Question ${s + 1}.${f + 1}`, type: types[f % types.length] })),
+        fields: Array.from({ length: 250 }, (_, f) => ({
+          key: `q_${s + 1}_${f + 1}`,
+          label: `Question ${s + 1}.${f + 1}`,
+          type: types[f % types.length],
+        })),
       })),
     };
     const grid = await createGrid(t.rt, builder, [], { slug: 'big-survey' });
-    const big = await t.rt.services.templates.create(ctxFor(builder), grid.id, { slug: 'big', title: 'Big survey', definition });
+    const big = await t.rt.services.templates.create(ctxFor(builder), grid.id, {
+      slug: 'big',
+      title: 'Big survey',
+      definition,
+    });
 
     const { page, errors } = await openAs(t, browser, builder);
     const id = (testId: string) => page.getByTestId(testId);
@@ -271,7 +320,9 @@ describe('the form builder in a browser', () => {
     const tpl = await t.rt.services.templates.create(ctx, grid.id, {
       slug: 'checked',
       title: 'Checked survey',
-      definition: { sections: [{ key: 'main', label: 'Main', fields: [{ key: 'village', label: 'Village', type: 'text' }] }] },
+      definition: {
+        sections: [{ key: 'main', label: 'Main', fields: [{ key: 'village', label: 'Village', type: 'text' }] }],
+      },
     });
     await t.rt.services.publisher.publish(ctx, tpl.id, {});
     const seed = async (village: string | null) => {
@@ -280,7 +331,10 @@ describe('the form builder in a browser', () => {
          VALUES ($1, 1, $2, $3, $4, 1) RETURNING id`,
         [tpl.id, grid.id, builder.id, JSON.stringify({ main: { village } })],
       );
-      await t.rt.pool.query(`INSERT INTO forms."f${tpl.id}_main" (submission_id, village) VALUES ($1, $2)`, [sub.rows[0]!.id, village]);
+      await t.rt.pool.query(`INSERT INTO forms."f${tpl.id}_main" (submission_id, village) VALUES ($1, $2)`, [
+        sub.rows[0]!.id,
+        village,
+      ]);
       return sub.rows[0]!.id;
     };
     await seed('Alpha');
@@ -305,7 +359,9 @@ describe('the form builder in a browser', () => {
     expect(await id('plan-checks').textContent()).toContain(failing);
     expect(await id('publish').isDisabled()).toBe(true);
     await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-refused.png`, fullPage: true });
-    expect((await t.rt.pool.query(`SELECT current_version FROM templates WHERE id = $1`, [tpl.id])).rows[0].current_version).toBe(1);
+    expect(
+      (await t.rt.pool.query(`SELECT current_version FROM templates WHERE id = $1`, [tpl.id])).rows[0].current_version,
+    ).toBe(1);
 
     await id('plan').click();
     await expect.poll(() => id('plan-result').getAttribute('data-ok')).toBe('false');
@@ -317,9 +373,15 @@ describe('the form builder in a browser', () => {
     const grid = await createGrid(t.rt, builder, [], { slug: 'conversions' });
     const ctx = ctxFor(builder);
     const definition = (type: string) => ({
-      sections: [{ id: 's_main', key: 'main', label: 'Main', fields: [{ id: 'f_count', key: 'count', label: 'Count', type }] }],
+      sections: [
+        { id: 's_main', key: 'main', label: 'Main', fields: [{ id: 'f_count', key: 'count', label: 'Count', type }] },
+      ],
     });
-    const tpl = await t.rt.services.templates.create(ctx, grid.id, { slug: 'counted', title: 'Counted', definition: definition('text') });
+    const tpl = await t.rt.services.templates.create(ctx, grid.id, {
+      slug: 'counted',
+      title: 'Counted',
+      definition: definition('text'),
+    });
     await t.rt.services.publisher.publish(ctx, tpl.id, {});
     for (const count of ['3', 'twelve', 'x']) {
       const sub = await t.rt.pool.query<{ id: string }>(
@@ -327,7 +389,10 @@ describe('the form builder in a browser', () => {
          VALUES ($1, 1, $2, $3, $4, 1) RETURNING id`,
         [tpl.id, grid.id, builder.id, JSON.stringify({ main: { count } })],
       );
-      await t.rt.pool.query(`INSERT INTO forms."f${tpl.id}_main" (submission_id, count) VALUES ($1, $2)`, [sub.rows[0]!.id, count]);
+      await t.rt.pool.query(`INSERT INTO forms."f${tpl.id}_main" (submission_id, count) VALUES ($1, $2)`, [
+        sub.rows[0]!.id,
+        count,
+      ]);
     }
     await t.rt.services.templates.updateDefinition(ctx, tpl.id, definition('integer'));
 
@@ -336,7 +401,9 @@ describe('the form builder in a browser', () => {
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${tpl.id}/builder`);
     await id('plan').click();
     await expect.poll(() => id('plan-result').getAttribute('data-ok')).toBe('false');
-    expect(await id('plan-report-csv').getAttribute('href')).toBe(`/api/v1/templates/${tpl.id}/plan/failures?field=main.count&rule=type&format=csv`);
+    expect(await id('plan-report-csv').getAttribute('href')).toBe(
+      `/api/v1/templates/${tpl.id}/plan/failures?field=main.count&rule=type&format=csv`,
+    );
     await id('conversion-map').fill('twelve = 12');
     await id('conversion-map').blur();
     await id('conversion-on-failure').selectOption('quarantine');
@@ -344,12 +411,20 @@ describe('the form builder in a browser', () => {
     expect(await id('publish').isDisabled()).toBe(true);
     await id('plan').click();
     await expect.poll(() => id('plan-result').getAttribute('data-ok')).toBe('true');
-    expect(await id('plan-conversions').textContent()).toContain('1 value replaced by the map; 1 that do not convert kept in count__unconverted');
-    await page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/form-builder-conversion-choice.png`, fullPage: true });
+    expect(await id('plan-conversions').textContent()).toContain(
+      '1 value replaced by the map; 1 that do not convert kept in count__unconverted',
+    );
+    await page.screenshot({
+      animations: 'disabled',
+      path: `${SCREENSHOTS}/form-builder-conversion-choice.png`,
+      fullPage: true,
+    });
     page.once('dialog', (dialog) => void dialog.accept());
     await id('publish').click();
     await expect.poll(() => id('publish-result').getAttribute('data-ok')).toBe('true');
-    const rows = await t.rt.pool.query(`SELECT count, count__unconverted AS kept FROM forms."f${tpl.id}_main" ORDER BY submission_id`);
+    const rows = await t.rt.pool.query(
+      `SELECT count, count__unconverted AS kept FROM forms."f${tpl.id}_main" ORDER BY submission_id`,
+    );
     expect(rows.rows).toEqual([
       { count: '3', kept: null },
       { count: '12', kept: null },

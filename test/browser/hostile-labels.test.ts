@@ -13,7 +13,7 @@ import { HOSTILE, hostileGrid, type HostileGrid } from '../helpers/hostile-words
  * separators. An admin opens every page those words reach: each reads as text, nothing of them
  * runs, no request leaves the page, and the browser reports no CSP violation.
  */
-describe('builders\' words in the admin panel, in a browser', () => {
+describe("builders' words in the admin panel, in a browser", () => {
   let t: TestApp;
   let browser: Browser;
   let admin: TestUser;
@@ -27,12 +27,22 @@ describe('builders\' words in the admin panel, in a browser', () => {
     g = await hostileGrid(t, 'hostile1');
     const submitter = await new ApiClient(t.baseUrl).login(g.submitter.email, g.submitter.password);
     const created = await submitter.post(`/templates/${g.templateId}/submissions`, {
-      data: { main: { weight: 4.5, photo_note: HOSTILE.image, lines: HOSTILE.separators, source: 'tap', rows: [{ item: HOSTILE.script }] } },
+      data: {
+        main: {
+          weight: 4.5,
+          photo_note: HOSTILE.image,
+          lines: HOSTILE.separators,
+          source: 'tap',
+          rows: [{ item: HOSTILE.script }],
+        },
+      },
     });
     if (created.status !== 202) throw new Error(JSON.stringify(created.body));
     submissionId = created.body.data.id;
     await waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0].processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0]
+          .processing_status,
       (s) => s === 1,
       30_000,
       'submission processed',
@@ -51,7 +61,8 @@ describe('builders\' words in the admin panel, in a browser', () => {
     const apiWrites: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) problems.push(`console: ${m.text()}`);
+      if (m.type() === 'error' && /Content Security Policy|Refused to (execute|load|apply)/i.test(m.text()))
+        problems.push(`console: ${m.text()}`);
     });
     page.on('request', (r) => {
       const url = r.url();
@@ -64,8 +75,16 @@ describe('builders\' words in the admin panel, in a browser', () => {
     await signIn(page, t.baseUrl, admin);
     const visits: { name: string; path: string; shows: string }[] = [
       { name: 'dashboard', path: '/admin', shows: 'Welcome, Ada Admin' },
-      { name: 'data', path: `/admin/resources/f${g.templateId}_main`, shows: `${g.templateTitle}: Section hostile1 ${HOSTILE.script}` },
-      { name: 'builder', path: `/admin/resources/templates/records/${g.templateId}/builder`, shows: `${HOSTILE.script} hostile1-field` },
+      {
+        name: 'data',
+        path: `/admin/resources/f${g.templateId}_main`,
+        shows: `${g.templateTitle}: Section hostile1 ${HOSTILE.script}`,
+      },
+      {
+        name: 'builder',
+        path: `/admin/resources/templates/records/${g.templateId}/builder`,
+        shows: `${HOSTILE.script} hostile1-field`,
+      },
       { name: 'review', path: `/admin/resources/submissions/records/${submissionId}/review`, shows: HOSTILE.image },
       { name: 'audit-log', path: '/admin/resources/audit_log', shows: 'Audit log' },
     ];
@@ -73,13 +92,18 @@ describe('builders\' words in the admin panel, in a browser', () => {
       await page.goto(`${t.baseUrl}${visit.path}`);
       // The words are on the page as text, or as the value of an input (the builder edits them).
       await page.waitForFunction(
-        (text) => document.body.innerText.includes(text) || [...document.querySelectorAll('input, textarea')].some((e) => (e as HTMLInputElement).value === text),
+        (text) =>
+          document.body.innerText.includes(text) ||
+          [...document.querySelectorAll('input, textarea')].some((e) => (e as HTMLInputElement).value === text),
         visit.shows,
         { timeout: 20_000 },
       );
       await page.waitForLoadState('networkidle');
       await page.screenshot({ path: `${SCREENSHOTS}/hostile-${visit.name}.png` });
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), visit.name).toBeUndefined();
+      expect(
+        await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+        visit.name,
+      ).toBeUndefined();
       // No element made from the words: the only images are the panel's own.
       expect(await page.locator('img[src="x"]').count(), visit.name).toBe(0);
     }

@@ -27,8 +27,18 @@ describe('a household form, from the builder to the reviewer, in two languages',
     builder = await createUser(t.rt.pool, { role: 'builder', name: 'Bea Builder' });
     submitter = await createUser(t.rt.pool, { role: 'submitter', name: 'Sam Submitter' });
     reviewer = await createUser(t.rt.pool, { role: 'reviewer', name: 'Rex Reviewer' });
-    const grid = await createGrid(t.rt, builder, [{ user: submitter, role: 'submitter' }, { user: reviewer, role: 'reviewer' }], { slug: 'household-visits', title: 'Household visits' });
-    templateId = (await t.rt.services.templates.create(ctxFor(builder), grid.id, { slug: 'household', title: 'Household visit' })).id;
+    const grid = await createGrid(
+      t.rt,
+      builder,
+      [
+        { user: submitter, role: 'submitter' },
+        { user: reviewer, role: 'reviewer' },
+      ],
+      { slug: 'household-visits', title: 'Household visits' },
+    );
+    templateId = (
+      await t.rt.services.templates.create(ctxFor(builder), grid.id, { slug: 'household', title: 'Household visit' })
+    ).id;
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -45,7 +55,8 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await signIn(page, t.baseUrl, user);
     return page;
   }
-  const shot = (page: Page, name: string) => page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/journey-household-${name}.png`, fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ animations: 'disabled', path: `${SCREENSHOTS}/journey-household-${name}.png`, fullPage: true });
 
   it('is built, published, filled in Swahili and reviewed', { timeout: 900_000 }, async () => {
     // ---- the builder
@@ -123,9 +134,18 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await id('publish-result').waitFor();
     expect(await id('publish-result').getAttribute('data-ok')).toBe('true');
     await shot(b, '3-builder-published');
-    const saved = (await t.rt.pool.query('SELECT definition FROM template_versions WHERE template_id = $1 AND version = 1', [templateId])).rows[0].definition;
+    const saved = (
+      await t.rt.pool.query('SELECT definition FROM template_versions WHERE template_id = $1 AND version = 1', [
+        templateId,
+      ])
+    ).rows[0].definition;
     expect([saved.languages, saved.defaultLanguage]).toEqual([['en', 'sw'], 'en']);
-    expect(saved.sections[0].fields[4].constraints).toEqual([{ expression: '${end} >= ${start}', message: { en: 'The end comes on or after the start', sw: 'Mwisho ni siku ya mwanzo au baadaye' } }]);
+    expect(saved.sections[0].fields[4].constraints).toEqual([
+      {
+        expression: '${end} >= ${start}',
+        message: { en: 'The end comes on or after the start', sw: 'Mwisho ni siku ya mwanzo au baadaye' },
+      },
+    ]);
     await b.close();
 
     // ---- the submitter, in Swahili
@@ -171,18 +191,24 @@ describe('a household form, from the builder to the reviewer, in two languages',
     const box = (await pad.boundingBox())!;
     await s.mouse.move(box.x + 30, box.y + box.height * 0.7);
     await s.mouse.down();
-    for (let i = 1; i <= 24; i++) await s.mouse.move(box.x + 30 + i * 14, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 3)), { steps: 2 });
+    for (let i = 1; i <= 24; i++)
+      await s.mouse.move(box.x + 30 + i * 14, box.y + box.height * (0.7 - 0.4 * Math.sin(i / 3)), { steps: 2 });
     await s.mouse.up();
     await sid('input-visit-signature-save').click();
     const drawn = sid('input-visit-signature-image');
     await expect.poll(() => drawn.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
     await shot(s, '6-fill-signed');
     await sid('fill-submit').click();
-    const submitted = async () => (await t.rt.pool.query('SELECT id, review_status, payload FROM submissions WHERE template_id = $1', [templateId])).rows;
+    const submitted = async () =>
+      (await t.rt.pool.query('SELECT id, review_status, payload FROM submissions WHERE template_id = $1', [templateId]))
+        .rows;
     await expect.poll(async () => (await submitted())[0]?.review_status, { timeout: 60_000 }).toBe('submitted');
     const [row] = await submitted();
     expect(row.payload.household).toEqual({ adults: 2, children: 4, total: 6, start: '2024-05-10', end: '2024-05-12' });
-    expect(row.payload.visit).toMatchObject({ location: { latitude: -1.286389, longitude: 36.817223, accuracy: 8 }, sleeping: 'Two rooms' });
+    expect(row.payload.visit).toMatchObject({
+      location: { latitude: -1.286389, longitude: 36.817223, accuracy: 8 },
+      sleeping: 'Two rooms',
+    });
     expect(row.payload.visit.signature).toHaveLength(1);
     await s.close();
 

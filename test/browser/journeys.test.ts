@@ -8,8 +8,18 @@ import { publishedSurvey, type Survey } from '../helpers/forms.js';
 
 const TWO_SECTIONS = {
   sections: [
-    { id: 's_site', key: 'site', label: 'Site', fields: [{ id: 'f_name', key: 'name', label: 'Site name', type: 'text' }] },
-    { id: 's_count', key: 'count', label: 'Count', fields: [{ id: 'f_n', key: 'n', label: 'Birds counted', type: 'integer' }] },
+    {
+      id: 's_site',
+      key: 'site',
+      label: 'Site',
+      fields: [{ id: 'f_name', key: 'name', label: 'Site name', type: 'text' }],
+    },
+    {
+      id: 's_count',
+      key: 'count',
+      label: 'Count',
+      fields: [{ id: 'f_n', key: 'n', label: 'Birds counted', type: 'integer' }],
+    },
   ],
 };
 
@@ -33,7 +43,9 @@ describe('journeys: the review queue, the submitter home, the unsaved-changes gu
   let s: Survey;
   let reviewer: TestUser;
   let browser: Browser;
-  const statusOf = async (id: string) => (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [id])).rows[0].review_status as string;
+  const statusOf = async (id: string) =>
+    (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [id])).rows[0]
+      .review_status as string;
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -50,13 +62,21 @@ describe('journeys: the review queue, the submitter home, the unsaved-changes gu
   });
 
   it('a reviewer works the queue with Claim next and the keyboard, and finds a resubmitted submission', async () => {
-    const post = async (name: string, n: number) => (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { site: { name }, count: { n } } })).body.data.id as string;
+    const post = async (name: string, n: number) =>
+      (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { site: { name }, count: { n } } }))
+        .body.data.id as string;
     // One rejected on its count, edited and sent back: in review, its "Count" section unclaimed.
     const resubmitted = await post('Marsh', 3);
     await t.rt.services.review.claimWhole(ctxFor(reviewer), resubmitted);
     await t.rt.services.review.approve(ctxFor(reviewer), resubmitted, { sectionId: 's_site' });
     await t.rt.services.review.reject(ctxFor(reviewer), resubmitted, { sectionId: 's_count', reason: 'Count again' });
-    expect((await s.submitterApi.patch(`/submissions/${resubmitted}`, { data: { site: { name: 'Marsh' }, count: { n: 4 } } })).status).toBe(200);
+    expect(
+      (
+        await s.submitterApi.patch(`/submissions/${resubmitted}`, {
+          data: { site: { name: 'Marsh' }, count: { n: 4 } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await s.submitterApi.post(`/submissions/${resubmitted}/submit`)).body.data.reviewStatus).toBe('in_review');
     await t.rt.pool.query('UPDATE submissions SET review_overdue_at = now() WHERE id = $1', [resubmitted]);
     const second = await post('Lake', 10);
@@ -132,7 +152,11 @@ describe('journeys: the review queue, the submitter home, the unsaved-changes gu
     await page.getByTestId('input-site-name').fill('Dune');
     await page.getByTestId('fill-save').click();
     await page.waitForURL('**/submissions/records/*/show');
-    const draft = (await t.rt.pool.query(`SELECT id, payload FROM submissions WHERE submitted_by = $1 AND review_status = 'draft'`, [s.submitter.id])).rows;
+    const draft = (
+      await t.rt.pool.query(`SELECT id, payload FROM submissions WHERE submitted_by = $1 AND review_status = 'draft'`, [
+        s.submitter.id,
+      ])
+    ).rows;
     expect(draft.map((d) => d.payload.site.name)).toEqual(['Dune']);
 
     // Back home, the drafts card counts it and links to the filtered list.
@@ -172,7 +196,8 @@ describe('journeys: the review queue, the submitter home, the unsaved-changes gu
     await sidebarLink.click();
     await page.waitForURL('**/admin/pages/account');
     // Nothing was saved behind the user's back.
-    const definition = (await t.rt.pool.query('SELECT definition FROM templates WHERE id = $1', [s.templateId])).rows[0].definition;
+    const definition = (await t.rt.pool.query('SELECT definition FROM templates WHERE id = $1', [s.templateId])).rows[0]
+      .definition;
     expect(definition.sections[0].fields[0].label).toBe('Site name');
     expect(errors).toEqual([]);
     await page.close();

@@ -42,9 +42,12 @@ describe('every page of the panel, under its CSP', () => {
     t = await setupApp({ worker: true });
     admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
     s = await publishedSurvey(t);
-    submissionId = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) })).body.data.id;
+    submissionId = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) }))
+      .body.data.id;
     await waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0].processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0]
+          .processing_status,
       (v) => v === 1,
     );
     browser = await launchBrowser();
@@ -62,11 +65,16 @@ describe('every page of the panel, under its CSP', () => {
     await page.getByText('Welcome to Gridbook').waitFor();
     await signIn(page, t.baseUrl, admin);
 
-    const resources = await page.evaluate(() => (window as unknown as { REDUX_STATE: { resources: { id: string }[] } }).REDUX_STATE.resources.map((r) => r.id));
+    const resources = await page.evaluate(() =>
+      (window as unknown as { REDUX_STATE: { resources: { id: string }[] } }).REDUX_STATE.resources.map((r) => r.id),
+    );
     expect(resources.length).toBeGreaterThan(8);
     const pages: [string, string][] = [
       ['/admin', '[data-testid="dashboard"]'],
-      ...resources.map((id): [string, string] => [`/admin/resources/${encodeURIComponent(id)}`, 'section[data-css$="-list"], [data-testid="keyset-list"]']),
+      ...resources.map((id): [string, string] => [
+        `/admin/resources/${encodeURIComponent(id)}`,
+        'section[data-css$="-list"], [data-testid="keyset-list"]',
+      ]),
       [`/admin/resources/submissions/records/${submissionId}/show`, '[data-css="submissions-show-drawer-content"]'],
       [`/admin/resources/grids/records/${s.gridId}/edit`, 'form'],
       [`/admin/resources/templates/records/${s.templateId}/builder`, '[data-testid="builder"]'],
@@ -90,33 +98,48 @@ describe('every page of the panel, under its CSP', () => {
     await page.close();
   });
 
-  it('shows Gridbook on the sign-in page and in the header, and lists scroll sideways at 1440 px', { timeout: 300_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(60_000);
-    await page.goto(`${t.baseUrl}/admin/login`);
-    await page.getByText('Welcome to Gridbook').waitFor();
-    await expect.poll(() => page.locator('img[src="/admin/assets/gridbook/logo.svg"]').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/admin/assets/gridbook/favicon.svg');
-    await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
-    await signIn(page, t.baseUrl, admin);
-    await page.locator('[data-css="sidebar"] img[src="/admin/assets/gridbook/logo.svg"], section img[src="/admin/assets/gridbook/logo.svg"]').first().waitFor();
+  it(
+    'shows Gridbook on the sign-in page and in the header, and lists scroll sideways at 1440 px',
+    { timeout: 300_000 },
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      page.setDefaultTimeout(60_000);
+      await page.goto(`${t.baseUrl}/admin/login`);
+      await page.getByText('Welcome to Gridbook').waitFor();
+      await expect
+        .poll(() =>
+          page
+            .locator('img[src="/admin/assets/gridbook/logo.svg"]')
+            .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+        )
+        .toBe(true);
+      expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/admin/assets/gridbook/favicon.svg');
+      await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
+      await signIn(page, t.baseUrl, admin);
+      await page
+        .locator(
+          '[data-css="sidebar"] img[src="/admin/assets/gridbook/logo.svg"], section img[src="/admin/assets/gridbook/logo.svg"]',
+        )
+        .first()
+        .waitFor();
 
-    // The submissions list is wider than the page: its last column is reached by scrolling the table.
-    await page.goto(`${t.baseUrl}/admin/resources/submissions`);
-    const wrapper = page.locator('[data-css="submissions-list-table-wrapper"]');
-    await wrapper.locator('tbody tr').first().waitFor();
-    const fits = await wrapper.evaluate((el) => {
-      el.scrollLeft = el.scrollWidth;
-      const box = el.getBoundingClientRect();
-      const headers = el.querySelectorAll('thead tr > *');
-      const last = headers[headers.length - 1]!.getBoundingClientRect();
-      return { lastRight: Math.round(last.right), boxRight: Math.round(box.right), viewport: window.innerWidth };
-    });
-    expect(fits.boxRight).toBeLessThanOrEqual(fits.viewport);
-    expect(fits.lastRight).toBeLessThanOrEqual(fits.boxRight + 1);
-    await page.screenshot({ path: `${SCREENSHOTS}/submissions-list-1440.png` });
-    await page.close();
-  });
+      // The submissions list is wider than the page: its last column is reached by scrolling the table.
+      await page.goto(`${t.baseUrl}/admin/resources/submissions`);
+      const wrapper = page.locator('[data-css="submissions-list-table-wrapper"]');
+      await wrapper.locator('tbody tr').first().waitFor();
+      const fits = await wrapper.evaluate((el) => {
+        el.scrollLeft = el.scrollWidth;
+        const box = el.getBoundingClientRect();
+        const headers = el.querySelectorAll('thead tr > *');
+        const last = headers[headers.length - 1]!.getBoundingClientRect();
+        return { lastRight: Math.round(last.right), boxRight: Math.round(box.right), viewport: window.innerWidth };
+      });
+      expect(fits.boxRight).toBeLessThanOrEqual(fits.viewport);
+      expect(fits.lastRight).toBeLessThanOrEqual(fits.boxRight + 1);
+      await page.screenshot({ path: `${SCREENSHOTS}/submissions-list-1440.png` });
+      await page.close();
+    },
+  );
 
   it('fills the slug from the title until it is edited by hand', { timeout: 300_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -145,29 +168,37 @@ describe('every page of the panel, under its CSP', () => {
     await page.close();
   });
 
-  it('answers pages that are not open to someone with a page in words, inside the panel', { timeout: 300_000 }, async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(60_000);
-    await signIn(page, t.baseUrl, s.submitter);
-    for (const path of ['/admin/resources/users', '/admin/resources/no-such-list', `/admin/resources/grids/records/${s.gridId}/edit`]) {
-      await page.goto(`${t.baseUrl}${path}`);
-      await page.getByText('This page does not exist, or it is not open to you.').waitFor();
-      // Still inside the panel: its menu is there.
-      await page.locator('[data-css="sidebar"]').waitFor();
-      expect(await page.locator('body').innerText()).not.toMatch(/Resource of given id|does not have an action|\{\{/);
-    }
-    await page.screenshot({ path: `${SCREENSHOTS}/refusal.png` });
-    await page.goto(`${t.baseUrl}/admin/resources/submissions/records/999999/show`);
-    await page.getByText('This record does not exist').first().waitFor();
-    expect(await page.locator('body').innerText()).not.toMatch(/Record with given id|Resource of given id/);
+  it(
+    'answers pages that are not open to someone with a page in words, inside the panel',
+    { timeout: 300_000 },
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      page.setDefaultTimeout(60_000);
+      await signIn(page, t.baseUrl, s.submitter);
+      for (const path of [
+        '/admin/resources/users',
+        '/admin/resources/no-such-list',
+        `/admin/resources/grids/records/${s.gridId}/edit`,
+      ]) {
+        await page.goto(`${t.baseUrl}${path}`);
+        await page.getByText('This page does not exist, or it is not open to you.').waitFor();
+        // Still inside the panel: its menu is there.
+        await page.locator('[data-css="sidebar"]').waitFor();
+        expect(await page.locator('body').innerText()).not.toMatch(/Resource of given id|does not have an action|\{\{/);
+      }
+      await page.screenshot({ path: `${SCREENSHOTS}/refusal.png` });
+      await page.goto(`${t.baseUrl}/admin/resources/submissions/records/999999/show`);
+      await page.getByText('This record does not exist').first().waitFor();
+      expect(await page.locator('body').innerText()).not.toMatch(/Record with given id|Resource of given id/);
 
-    // The queue board refuses a non-admin with a page that leads back.
-    await page.goto(`${t.baseUrl}/admin/queues`);
-    await page.getByText('The queue board is for administrators').waitFor();
-    await page.getByTestId('back-to-panel').click();
-    await page.waitForURL(`${t.baseUrl}/admin`);
-    await page.close();
-  });
+      // The queue board refuses a non-admin with a page that leads back.
+      await page.goto(`${t.baseUrl}/admin/queues`);
+      await page.getByText('The queue board is for administrators').waitFor();
+      await page.getByTestId('back-to-panel').click();
+      await page.waitForURL(`${t.baseUrl}/admin`);
+      await page.close();
+    },
+  );
 
   it('leads back to the panel from the queue board', { timeout: 300_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -21,8 +21,14 @@ async function openAs(t: TestApp, browser: Browser, user: TestUser): Promise<{ p
  */
 async function shot(page: Page, name: string): Promise<void> {
   const closers = page.locator('[data-testid="notice-wrapper"] button');
-  while ((await closers.count()) > 0) await closers.first().click({ timeout: 1000 }).catch(() => {});
-  const height = await page.evaluate(() => Math.max(...Array.from(document.querySelectorAll('body *')).map((e) => e.scrollHeight)));
+  while ((await closers.count()) > 0)
+    await closers
+      .first()
+      .click({ timeout: 1000 })
+      .catch(() => {});
+  const height = await page.evaluate(() =>
+    Math.max(...Array.from(document.querySelectorAll('body *')).map((e) => e.scrollHeight)),
+  );
   const size = page.viewportSize()!;
   await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, size.height), 4000) });
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -36,7 +42,12 @@ describe('the review page and the answer page in a browser', () => {
   let browser: Browser;
 
   const submission = async (id: string) =>
-    (await t.rt.pool.query(`SELECT review_status, reviewer_id, review_reason, payload FROM submissions WHERE id = $1`, [id])).rows[0];
+    (
+      await t.rt.pool.query(
+        `SELECT review_status, reviewer_id, review_reason, payload FROM submissions WHERE id = $1`,
+        [id],
+      )
+    ).rows[0];
 
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -57,7 +68,12 @@ describe('the review page and the answer page in a browser', () => {
     const id = created.body.data.id as string;
     expect((await submission(id)).review_status).toBe('submitted');
     // Processed by the worker: the page then shows "Processed".
-    await waitFor(async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0].processing_status, (v) => v === 1);
+    await waitFor(
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
+          .processing_status,
+      (v) => v === 1,
+    );
     const reviewUrl = `${t.baseUrl}/admin/resources/submissions/records/${id}/review`;
 
     // The reviewer opens the review page: the answer by sections, the status, the commands.
@@ -88,17 +104,28 @@ describe('the review page and the answer page in a browser', () => {
     await rid('followup-due').fill('2030-06-30');
     await rid('followup-create').click();
     await rid('followups').getByText('Confirm the household size on the next visit').waitFor();
-    const followUp = (await t.rt.pool.query('SELECT id, assignee_id, due_on::text AS due FROM follow_ups WHERE submission_id = $1', [id])).rows[0];
+    const followUp = (
+      await t.rt.pool.query('SELECT id, assignee_id, due_on::text AS due FROM follow_ups WHERE submission_id = $1', [
+        id,
+      ])
+    ).rows[0];
     expect(followUp).toMatchObject({ assignee_id: s.submitter.id, due: '2030-06-30' });
 
     // Reject: the reason is asked for first.
     await rid('cmd-reject').click();
     expect(await rid('cmd-reject-confirm').isDisabled()).toBe(true);
-    await rid('reject-reason').fill('Household size says 2 but 2 members are listed with a third mentioned in the notes: please check the size.');
+    await rid('reject-reason').fill(
+      'Household size says 2 but 2 members are listed with a third mentioned in the notes: please check the size.',
+    );
     await rid('cmd-reject-confirm').click();
     await expect.poll(() => rid('review-status').textContent()).toBe('Rejected');
-    expect(await submission(id)).toMatchObject({ review_status: 'rejected', review_reason: expect.stringMatching(/^Household size says 2/) });
-    await rid('review-reason').getByText(/Household size says 2/).waitFor();
+    expect(await submission(id)).toMatchObject({
+      review_status: 'rejected',
+      review_reason: expect.stringMatching(/^Household size says 2/),
+    });
+    await rid('review-reason')
+      .getByText(/Household size says 2/)
+      .waitFor();
     expect(await rid('cmd-approve').count()).toBe(0);
     await shot(r.page, 'review-rejected');
 
@@ -112,8 +139,12 @@ describe('the review page and the answer page in a browser', () => {
     await sid(`followup-resolve-${followUp.id}`).click();
     await sid('followup-resolution').fill('Size is 3: the grandmother was missing');
     await sid('followup-resolve-confirm').click();
-    await sid('followups').getByText(/Resolved .*Size is 3/).waitFor();
-    expect((await t.rt.pool.query('SELECT resolution FROM follow_ups WHERE id = $1', [followUp.id])).rows[0].resolution).toBe('Size is 3: the grandmother was missing');
+    await sid('followups')
+      .getByText(/Resolved .*Size is 3/)
+      .waitFor();
+    expect(
+      (await t.rt.pool.query('SELECT resolution FROM follow_ups WHERE id = $1', [followUp.id])).rows[0].resolution,
+    ).toBe('Size is 3: the grandmother was missing');
     await sid('edit-answer-link').click();
     await sub.page.waitForURL(`${t.baseUrl}/admin/resources/submissions/records/${id}/answer`);
 
@@ -133,7 +164,11 @@ describe('the review page and the answer page in a browser', () => {
     await sid('fill-dirty').waitFor({ state: 'detached' });
     const saved = await submission(id);
     expect(saved.review_status).toBe('rejected');
-    expect(saved.payload.household).toMatchObject({ village: 'Village 1', size: 3, members: [{ name: 'Ann 1' }, { name: 'Bob 1' }, { name: 'Gran 1', age: 81 }] });
+    expect(saved.payload.household).toMatchObject({
+      village: 'Village 1',
+      size: 3,
+      members: [{ name: 'Ann 1' }, { name: 'Bob 1' }, { name: 'Gran 1', age: 81 }],
+    });
     await sid('fill-submit').click();
     await sid('fill-readonly').waitFor();
     expect(await sid('fill-status').textContent()).toBe('Submitted');
@@ -152,8 +187,19 @@ describe('the review page and the answer page in a browser', () => {
     expect((await submission(id)).review_status).toBe('approved');
     expect(await rid('cmd-claim').count()).toBe(0);
     expect(await rid('cmd-reject').count()).toBe(0);
-    const history = await rid('history').getByTestId('history-entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
-    expect(history).toEqual(expect.arrayContaining(['submission.approve', 'submission.reject', 'submission.update', 'submission.comment', 'follow_up.create', 'follow_up.resolve']));
+    const history = await rid('history')
+      .getByTestId('history-entry')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
+    expect(history).toEqual(
+      expect.arrayContaining([
+        'submission.approve',
+        'submission.reject',
+        'submission.update',
+        'submission.comment',
+        'follow_up.create',
+        'follow_up.resolve',
+      ]),
+    );
     expect(history[0]).toBe('submission.approve');
     await shot(r.page, 'review-approved');
 
@@ -166,15 +212,32 @@ describe('the review page and the answer page in a browser', () => {
   it('reviews section by section; the approved section is read-only while the submitter fixes the rejected one', async () => {
     const definition = {
       sections: [
-        { id: 's_site', key: 'site', label: 'Site', fields: [{ id: 'f_name', key: 'name', label: 'Site name', type: 'text', rules: { required: true } }] },
+        {
+          id: 's_site',
+          key: 'site',
+          label: 'Site',
+          fields: [{ id: 'f_name', key: 'name', label: 'Site name', type: 'text', rules: { required: true } }],
+        },
         {
           id: 's_water',
           key: 'water',
           label: 'Water',
           fields: [
             { id: 'f_has_well', key: 'has_well', label: 'Has a well', type: 'boolean' },
-            { id: 'f_depth', key: 'depth', label: 'Well depth (m)', type: 'decimal', showIf: { field: 'f_has_well', equals: true } },
-            { id: 'f_tested', key: 'tested_at', label: 'Tested at', type: 'datetime', help: 'When the water was last tested' },
+            {
+              id: 'f_depth',
+              key: 'depth',
+              label: 'Well depth (m)',
+              type: 'decimal',
+              showIf: { field: 'f_has_well', equals: true },
+            },
+            {
+              id: 'f_tested',
+              key: 'tested_at',
+              label: 'Tested at',
+              type: 'datetime',
+              help: 'When the water was last tested',
+            },
           ],
         },
       ],
@@ -182,11 +245,19 @@ describe('the review page and the answer page in a browser', () => {
     const s2 = await publishedSurvey(t, definition);
     expect((await s2.builderApi.patch(`/templates/${s2.templateId}`, { reviewMode: 'section' })).status).toBe(200);
     await t.rt.services.grids.addMember(ctxFor(s2.builder), s2.gridId, { userId: reviewer.id, role: 'reviewer' });
-    const created = await s2.submitterApi.post(`/templates/${s2.templateId}/submissions`, { data: { site: { name: 'North' }, water: { has_well: true, depth: 12.5 } } });
+    const created = await s2.submitterApi.post(`/templates/${s2.templateId}/submissions`, {
+      data: { site: { name: 'North' }, water: { has_well: true, depth: 12.5 } },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const id = created.body.data.id as string;
     const sectionStatuses = async () =>
-      Object.fromEntries((await t.rt.pool.query('SELECT section_id, status FROM submission_section_reviews WHERE submission_id = $1', [id])).rows.map((x) => [x.section_id, x.status]));
+      Object.fromEntries(
+        (
+          await t.rt.pool.query('SELECT section_id, status FROM submission_section_reviews WHERE submission_id = $1', [
+            id,
+          ])
+        ).rows.map((x) => [x.section_id, x.status]),
+      );
 
     const r = await openAs(t, browser, reviewer);
     const site = r.page.getByTestId('section-site');
@@ -229,7 +300,10 @@ describe('the review page and the answer page in a browser', () => {
     expect(after.review_status).toBe('in_review');
     expect(await sid('fill-status').textContent()).toBe('In review');
     expect(after.payload.site).toEqual({ name: 'North' });
-    expect(after.payload.water).toEqual({ has_well: false, tested_at: expect.stringMatching(/^2025-03-0[345]T\d\d:30:00\.000Z$/) });
+    expect(after.payload.water).toEqual({
+      has_well: false,
+      tested_at: expect.stringMatching(/^2025-03-0[345]T\d\d:30:00\.000Z$/),
+    });
     expect(await sectionStatuses()).toEqual({ s_site: 'approved', s_water: 'submitted' });
 
     expect(r.errors).toEqual([]);
@@ -264,18 +338,34 @@ describe('the review page and the answer page in a browser', () => {
     await id('fill-errors').getByText('Household › Household size').waitFor();
     expect(await id('input-household-village').inputValue()).toBe('Village created in the browser');
     await shot(page, 'answer-create-errors');
-    const before = Number((await t.rt.pool.query('SELECT count(*) FROM submissions WHERE template_id = $1', [s.templateId])).rows[0].count);
+    const before = Number(
+      (await t.rt.pool.query('SELECT count(*) FROM submissions WHERE template_id = $1', [s.templateId])).rows[0].count,
+    );
 
     await id('input-household-size').fill('4');
     await id('fill-submit').click();
     await page.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/show/);
-    const created = (await t.rt.pool.query(
-      `SELECT review_status, payload, jsonb_typeof(payload->'household'->'size') AS size_type FROM submissions WHERE template_id = $1 ORDER BY id DESC LIMIT 1`,
-      [s.templateId],
-    )).rows[0];
-    expect(Number((await t.rt.pool.query('SELECT count(*) FROM submissions WHERE template_id = $1', [s.templateId])).rows[0].count)).toBe(before + 1);
+    const created = (
+      await t.rt.pool.query(
+        `SELECT review_status, payload, jsonb_typeof(payload->'household'->'size') AS size_type FROM submissions WHERE template_id = $1 ORDER BY id DESC LIMIT 1`,
+        [s.templateId],
+      )
+    ).rows[0];
+    expect(
+      Number(
+        (await t.rt.pool.query('SELECT count(*) FROM submissions WHERE template_id = $1', [s.templateId])).rows[0]
+          .count,
+      ),
+    ).toBe(before + 1);
     expect(created).toMatchObject({ review_status: 'submitted', size_type: 'number' });
-    expect(created.payload).toEqual({ household: { village: 'Village created in the browser', size: 4, water: 'well', members: [{ name: 'Cleo', age: 40 }] } });
+    expect(created.payload).toEqual({
+      household: {
+        village: 'Village created in the browser',
+        size: 4,
+        water: 'well',
+        members: [{ name: 'Cleo', age: 40 }],
+      },
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

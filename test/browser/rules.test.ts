@@ -44,10 +44,16 @@ describe('the rules engine in Chromium', () => {
     await page.addScriptTag({ content: bundle });
     const verdicts = await page.evaluate(
       ({ forms, cases, clock }) => {
-        const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') }).GridbookRules;
+        const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') })
+          .GridbookRules;
         return cases.map((c) => {
-          const verdict = engine.compileRules(forms[c.form] as never, c.lang).judge(c.answer, { draft: c.draft === true, clock: engine.fixedClock(clock) });
-          return { answer: verdict.answer, problems: verdict.problems.map((p) => ({ path: p.path, label: p.label, message: p.message })) };
+          const verdict = engine
+            .compileRules(forms[c.form] as never, c.lang)
+            .judge(c.answer, { draft: c.draft === true, clock: engine.fixedClock(clock) });
+          return {
+            answer: verdict.answer,
+            problems: verdict.problems.map((p) => ({ path: p.path, label: p.label, message: p.message })),
+          };
         });
       },
       { forms: FORMS as Record<string, unknown>, cases: CASES, clock: CLOCK },
@@ -55,17 +61,28 @@ describe('the rules engine in Chromium', () => {
     expect(verdicts).toHaveLength(CASES.length);
     // Problems, and the values the engine computed (calculations, defaults), case by case.
     const valueAt = (answer: unknown, path: string) =>
-      path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), answer);
+      path
+        .split(/\.|\[(\d+)\]/)
+        .filter((p) => p !== undefined && p !== '')
+        .reduce<unknown>(
+          (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+          answer,
+        );
     const mismatches = CASES.flatMap((c, i) => {
       const verdict = verdicts[i] as Verdict;
       const got = verdict.problems.map((p) => `${p.path} (${p.label}): ${p.message}`);
-      const computed = Object.entries(c.computed ?? {}).filter(([path, value]) => JSON.stringify(valueAt(verdict.answer, path)) !== JSON.stringify(value));
-      return JSON.stringify(got) === JSON.stringify(c.expect) && !computed.length ? [] : [{ case: i, answer: c.answer, expected: c.expect, got, computed }];
+      const computed = Object.entries(c.computed ?? {}).filter(
+        ([path, value]) => JSON.stringify(valueAt(verdict.answer, path)) !== JSON.stringify(value),
+      );
+      return JSON.stringify(got) === JSON.stringify(c.expect) && !computed.length
+        ? []
+        : [{ case: i, answer: c.answer, expected: c.expect, got, computed }];
     });
     expect(mismatches).toEqual([]);
     // The same chain of conditions, read as the preview reads it (values by field id).
     const shown = await page.evaluate((form) => {
-      const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') }).GridbookRules;
+      const engine = (globalThis as unknown as { GridbookRules: typeof import('../../src/rules/index.js') })
+        .GridbookRules;
       const rules = engine.compileRules(form as never);
       return [
         [...rules.shownFieldsById('s_chain', {})],

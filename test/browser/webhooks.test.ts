@@ -16,7 +16,10 @@ describe('webhooks in the admin panel', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
-    t = await setupApp({ worker: true, env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ATTEMPTS: '2', WEBHOOK_BACKOFF_MS: '100' } });
+    t = await setupApp({
+      worker: true,
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ATTEMPTS: '2', WEBHOOK_BACKOFF_MS: '100' },
+    });
     s = await publishedSurvey(t);
     manager = await createUser(t.rt.pool, { role: 'builder', name: 'Mia Manager' });
     reviewer = await createUser(t.rt.pool, { role: 'reviewer' });
@@ -44,7 +47,11 @@ describe('webhooks in the admin panel', () => {
     await page.goto(`${t.baseUrl}/admin/resources/webhooks/actions/new`);
     // The grid (a reference: type to search, pick), the URL, one event.
     await page.locator('[data-testid="property-edit-grid_id"] input').first().fill('Grid');
-    await page.locator('[data-testid="property-edit-grid_id"]').getByText(/Grid grid-/).first().click();
+    await page
+      .locator('[data-testid="property-edit-grid_id"]')
+      .getByText(/Grid grid-/)
+      .first()
+      .click();
     await page.fill('input[name=url]', receiver.url('/from-admin'));
     await page.locator('[data-testid="property-edit-events"] button').first().click();
     await page.locator('[data-testid="property-edit-events"] input').first().fill('submission.processed');
@@ -71,7 +78,10 @@ describe('webhooks in the admin panel', () => {
     // A submission is processed: the first attempt gets a 500, the retry a 200.
     await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
     await waitFor(
-      () => t.rt.pool.query('SELECT status FROM webhook_deliveries WHERE webhook_id = $1', [id]).then((r) => r.rows[0]?.status),
+      () =>
+        t.rt.pool
+          .query('SELECT status FROM webhook_deliveries WHERE webhook_id = $1', [id])
+          .then((r) => r.rows[0]?.status),
       (status) => status === 'succeeded',
     );
     await page.goto(`${t.baseUrl}/admin/resources/webhooks/records/${id}/show`);

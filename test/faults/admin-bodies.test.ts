@@ -17,14 +17,22 @@ const MB = 1024 * 1024;
  * the server takes them, and stops at the first answer: a server that answers 413 early and closes
  * ends the upload there.
  */
-function flood(url: string, contentType: string, total: number, declared: boolean): Promise<{ status: number; sent: number; body: string }> {
+function flood(
+  url: string,
+  contentType: string,
+  total: number,
+  declared: boolean,
+): Promise<{ status: number; sent: number; body: string }> {
   return new Promise((resolve, reject) => {
     const chunk = Buffer.alloc(MB, contentType.includes('json') ? ' ' : 'a');
     let sent = 0;
     let answered = false;
     const req = http.request(url, {
       method: 'POST',
-      headers: { 'content-type': contentType, ...(declared ? { 'content-length': String(total) } : { 'transfer-encoding': 'chunked' }) },
+      headers: {
+        'content-type': contentType,
+        ...(declared ? { 'content-length': String(total) } : { 'transfer-encoding': 'chunked' }),
+      },
     });
     req.on('response', (res) => {
       answered = true;
@@ -33,7 +41,8 @@ function flood(url: string, contentType: string, total: number, declared: boolea
       res.on('end', () => resolve({ status: res.statusCode ?? 0, sent, body }));
     });
     req.on('error', (e: NodeJS.ErrnoException) => {
-      if (!answered) reject(new Error(`the upload ended without an answer after ${sent} bytes: ${e.code ?? e.message}`));
+      if (!answered)
+        reject(new Error(`the upload ended without an answer after ${sent} bytes: ${e.code ?? e.message}`));
     });
     // A JSON body that opens a string and never ends it: a parser that reads it whole holds it all.
     if (contentType.includes('json')) {
@@ -81,7 +90,15 @@ describe('anonymous bodies on /admin against a real web process', () => {
       HOST: '127.0.0.1',
       NODE_OPTIONS: '--max-old-space-size=256',
     });
-    await waitFor(() => fetch(`${base}/readyz`).then((r) => r.status).catch(() => 0), (s) => s === 200, 90_000, 'web ready');
+    await waitFor(
+      () =>
+        fetch(`${base}/readyz`)
+          .then((r) => r.status)
+          .catch(() => 0),
+      (s) => s === 200,
+      90_000,
+      'web ready',
+    );
   });
   afterAll(async () => {
     await web?.stop('SIGTERM');
@@ -102,7 +119,11 @@ describe('anonymous bodies on /admin against a real web process', () => {
     const sampler = (async () => {
       while (sampling) {
         const started = Date.now();
-        ready.push(await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status).catch(() => 0));
+        ready.push(
+          await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5000) })
+            .then((r) => r.status)
+            .catch(() => 0),
+        );
         heap.push(await heapUsed().catch(() => Number.NaN));
         await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
       }
@@ -115,7 +136,8 @@ describe('anonymous bodies on /admin against a real web process', () => {
     ];
     const results = [];
     try {
-      for (const a of attempts) results.push({ ...a, ...(await flood(`${base}/admin/login`, a.type, 300 * MB, a.declared)) });
+      for (const a of attempts)
+        results.push({ ...a, ...(await flood(`${base}/admin/login`, a.type, 300 * MB, a.declared)) });
       // Keep sampling a little after the last answer.
       await new Promise((r) => setTimeout(r, 500));
     } finally {

@@ -18,7 +18,12 @@ import { createUser, type TestUser } from '../helpers/factories.js';
 import { householdDefinition, householdPayload } from '../helpers/forms.js';
 import { prepareTestRoles } from '../helpers/database.js';
 import { freePort, spawnCli, type Spawned } from '../helpers/process.js';
-import { startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from '../helpers/throwaway.js';
+import {
+  startThrowawayPostgres,
+  startThrowawayRedis,
+  type ThrowawayPostgres,
+  type ThrowawayRedis,
+} from '../helpers/throwaway.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -143,7 +148,10 @@ export interface RemoteSurvey {
 export async function remoteSurvey(baseUrl: string, pool: Pool, submitterCount = 2): Promise<RemoteSurvey> {
   const builder = await createUser(pool, { role: 'builder' });
   const builderApi = await new ApiClient(baseUrl).login(builder.email, builder.password);
-  const grid = await builderApi.post('/grids', { slug: `faults-${randomBytes(3).toString('hex')}`, title: 'Fault tests' });
+  const grid = await builderApi.post('/grids', {
+    slug: `faults-${randomBytes(3).toString('hex')}`,
+    title: 'Fault tests',
+  });
   if (grid.status !== 201) throw new Error(`grid: ${JSON.stringify(grid.body)}`);
   const submitters: RemoteSurvey['submitters'] = [];
   for (let i = 0; i < submitterCount; i++) {
@@ -152,7 +160,11 @@ export async function remoteSurvey(baseUrl: string, pool: Pool, submitterCount =
     if (added.status !== 201) throw new Error(`member: ${JSON.stringify(added.body)}`);
     submitters.push({ user, api: await new ApiClient(baseUrl).login(user.email, user.password) });
   }
-  const created = await builderApi.post(`/grids/${grid.body.data.id}/templates`, { slug: 'household', title: 'Household survey', definition: householdDefinition() });
+  const created = await builderApi.post(`/grids/${grid.body.data.id}/templates`, {
+    slug: 'household',
+    title: 'Household survey',
+    definition: householdDefinition(),
+  });
   if (created.status !== 201) throw new Error(`template: ${JSON.stringify(created.body)}`);
   const templateId = created.body.data.id as string;
   const published = await builderApi.post(`/templates/${templateId}/publish`);
@@ -269,7 +281,13 @@ export class SubmissionStream {
       });
       const text = await res.text();
       const attempt: Attempt = { status: res.status, at, replayed: res.headers.get('idempotent-replayed') === 'true' };
-      let body: { success?: boolean; data?: { id?: string }; error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined;
+      let body:
+        | {
+            success?: boolean;
+            data?: { id?: string };
+            error?: { code?: unknown; message?: unknown; details?: unknown };
+          }
+        | undefined;
       try {
         body = JSON.parse(text);
       } catch {
@@ -277,8 +295,10 @@ export class SubmissionStream {
       }
       if (STACK.test(text)) this.anomalies.push(`${res.status} carries a stack trace: ${text.slice(0, 300)}`);
       if (res.status >= 500 && res.status !== 503) this.anomalies.push(`${res.status}: ${text.slice(0, 300)}`);
-      if (res.status >= 400 && body && !isEnvelopeError(body)) this.anomalies.push(`${res.status} outside the envelope: ${text.slice(0, 200)}`);
-      if (res.status === 503 && body?.error?.code !== 'SERVICE_UNAVAILABLE') this.anomalies.push(`503 with code ${String(body?.error?.code)}`);
+      if (res.status >= 400 && body && !isEnvelopeError(body))
+        this.anomalies.push(`${res.status} outside the envelope: ${text.slice(0, 200)}`);
+      if (res.status === 503 && body?.error?.code !== 'SERVICE_UNAVAILABLE')
+        this.anomalies.push(`503 with code ${String(body?.error?.code)}`);
       if (res.status >= 400) attempt.body = text.slice(0, 300);
       return { attempt, id: body?.data?.id };
     } catch (error) {
@@ -340,7 +360,10 @@ interface SubmissionState {
 
 /** Submissions of the template still pending (accepted or not: a commit whose answer was lost counts too). */
 export async function pendingCount(pool: Pool, templateId: string): Promise<number> {
-  const r = await pool.query<{ n: string }>('SELECT count(*) AS n FROM submissions WHERE template_id = $1 AND processing_status = 0', [templateId]);
+  const r = await pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM submissions WHERE template_id = $1 AND processing_status = 0',
+    [templateId],
+  );
   return Number(r.rows[0]!.n);
 }
 
@@ -351,7 +374,13 @@ export async function pendingCount(pool: Pool, templateId: string): Promise<numb
  * otherwise, one creation and at most one processing audit entry; the chain verifies after
  * sealing; the integrity check passes.
  */
-export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream: SubmissionStream, storageDir: string, timeoutMs = 120_000): Promise<Verification> {
+export async function verifyNothingLost(
+  pool: Pool,
+  survey: RemoteSurvey,
+  stream: SubmissionStream,
+  storageDir: string,
+  timeoutMs = 120_000,
+): Promise<Verification> {
   const problems: string[] = [];
   const accepted = stream.accepted();
   const started = Date.now();
@@ -371,7 +400,8 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
   ).rows;
   const byId = new Map(rows.map((r) => [r.id, r]));
   const keyCount = new Map<string, number>();
-  for (const r of rows) if (r.idempotency_key) keyCount.set(r.idempotency_key, (keyCount.get(r.idempotency_key) ?? 0) + 1);
+  for (const r of rows)
+    if (r.idempotency_key) keyCount.set(r.idempotency_key, (keyCount.get(r.idempotency_key) ?? 0) + 1);
 
   let lost = 0;
   const lose = (why: string) => {
@@ -384,9 +414,11 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
       lose(`accepted ${e.key} (id ${e.id}) is not in the database`);
       continue;
     }
-    if (row.idempotency_key !== e.key) lose(`accepted ${e.key} answered with submission ${e.id}, which holds key ${row.idempotency_key}`);
+    if (row.idempotency_key !== e.key)
+      lose(`accepted ${e.key} answered with submission ${e.id}, which holds key ${row.idempotency_key}`);
     if (row.processing_status === 0) lose(`accepted ${e.key} (submission ${row.id}) is still pending`);
-    if (row.processing_status === 2 && !row.processing_error?.trim()) lose(`submission ${row.id} failed without a reason`);
+    if (row.processing_status === 2 && !row.processing_error?.trim())
+      lose(`submission ${row.id} failed without a reason`);
   }
   for (const [key, n] of keyCount) if (n > 1) problems.push(`Idempotency-Key ${key} has ${n} submissions`);
   const acceptedKeys = new Set(accepted.map((e) => e.key));
@@ -397,12 +429,18 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
 
   // Typed rows, exactly once.
   const sectionRows = new Map(
-    (await pool.query<{ id: string; n: string }>(`SELECT submission_id AS id, count(*) AS n FROM ${survey.sectionTable} GROUP BY 1`)).rows.map((r) => [r.id, Number(r.n)]),
+    (
+      await pool.query<{ id: string; n: string }>(
+        `SELECT submission_id AS id, count(*) AS n FROM ${survey.sectionTable} GROUP BY 1`,
+      )
+    ).rows.map((r) => [r.id, Number(r.n)]),
   );
   const memberRows = new Map(
-    (await pool.query<{ id: string; n: string; d: string }>(
-      `SELECT submission_id AS id, count(*) AS n, count(DISTINCT row_index) AS d FROM ${survey.membersTable} GROUP BY 1`,
-    )).rows.map((r) => [r.id, { n: Number(r.n), distinct: Number(r.d) }]),
+    (
+      await pool.query<{ id: string; n: string; d: string }>(
+        `SELECT submission_id AS id, count(*) AS n, count(DISTINCT row_index) AS d FROM ${survey.membersTable} GROUP BY 1`,
+      )
+    ).rows.map((r) => [r.id, { n: Number(r.n), distinct: Number(r.d) }]),
   );
   let processed = 0;
   let failed = 0;
@@ -412,10 +450,12 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
     if (r.processing_status === 1) {
       processed++;
       if (section !== 1) problems.push(`processed submission ${r.id} has ${section} section rows (expected 1)`);
-      if (members.n !== 2 || members.distinct !== 2) problems.push(`processed submission ${r.id} has ${members.n} member rows (expected 2)`);
+      if (members.n !== 2 || members.distinct !== 2)
+        problems.push(`processed submission ${r.id} has ${members.n} member rows (expected 2)`);
     } else {
       if (r.processing_status === 2) failed++;
-      if (r.processing_status === 0 && !acceptedIds.has(r.id)) problems.push(`submission ${r.id} (committed, answer lost) is still pending`);
+      if (r.processing_status === 0 && !acceptedIds.has(r.id))
+        problems.push(`submission ${r.id} (committed, answer lost) is still pending`);
       if (section || members.n) problems.push(`submission ${r.id} (status ${r.processing_status}) has typed rows`);
     }
   }
@@ -430,9 +470,11 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
   const processedEntries = new Map<string, number>();
   for (const a of audit.rows) (a.action === 'submission.create' ? created : processedEntries).set(a.id, Number(a.n));
   for (const r of rows) {
-    if ((created.get(r.id) ?? 0) !== 1) problems.push(`submission ${r.id} has ${created.get(r.id) ?? 0} creation audit entries`);
+    if ((created.get(r.id) ?? 0) !== 1)
+      problems.push(`submission ${r.id} has ${created.get(r.id) ?? 0} creation audit entries`);
     const p = processedEntries.get(r.id) ?? 0;
-    if (r.processing_status === 1 ? p !== 1 : p !== 0) problems.push(`submission ${r.id} (status ${r.processing_status}) has ${p} 'submission.processed' entries`);
+    if (r.processing_status === 1 ? p !== 1 : p !== 0)
+      problems.push(`submission ${r.id} (status ${r.processing_status}) has ${p} 'submission.processed' entries`);
   }
 
   // The chain, after sealing what is waiting (the worker's sealer may be sealing at the same time).
@@ -449,7 +491,17 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
   const integrity = await checkIntegrity(pool, new LocalBlobStore(storageDir), { auditKeys: auditKey });
   if (!integrity.ok) problems.push(`integrity:\n${formatIntegrityReport(integrity)}`);
 
-  return { problems, accepted: accepted.length, processed, failed, lost, unacknowledged, convergedMs, audit: chain, integrity };
+  return {
+    problems,
+    accepted: accepted.length,
+    processed,
+    failed,
+    lost,
+    unacknowledged,
+    convergedMs,
+    audit: chain,
+    integrity,
+  };
 }
 
 /**
@@ -459,20 +511,30 @@ export async function verifyNothingLost(pool: Pool, survey: RemoteSurvey, stream
  */
 export async function diagnose(c: Cluster, templateId: string): Promise<string> {
   const lines: string[] = [];
-  const queue = new Queue(QUEUES.submissions, { connection: { url: c.env.REDIS_URL, maxRetriesPerRequest: 1 }, prefix: c.env.QUEUE_PREFIX });
+  const queue = new Queue(QUEUES.submissions, {
+    connection: { url: c.env.REDIS_URL, maxRetriesPerRequest: 1 },
+    prefix: c.env.QUEUE_PREFIX,
+  });
   queue.on('error', () => {});
-  const maintenance = new Queue(QUEUES.maintenance, { connection: { url: c.env.REDIS_URL, maxRetriesPerRequest: 1 }, prefix: c.env.QUEUE_PREFIX });
+  const maintenance = new Queue(QUEUES.maintenance, {
+    connection: { url: c.env.REDIS_URL, maxRetriesPerRequest: 1 },
+    prefix: c.env.QUEUE_PREFIX,
+  });
   maintenance.on('error', () => {});
   try {
     lines.push(`submission jobs: ${JSON.stringify(await queue.getJobCounts())}`);
-    lines.push(`maintenance jobs: ${JSON.stringify(await maintenance.getJobCounts())}, schedulers: ${(await maintenance.getJobSchedulers()).map((j) => j.key).join(', ')}`);
+    lines.push(
+      `maintenance jobs: ${JSON.stringify(await maintenance.getJobCounts())}, schedulers: ${(await maintenance.getJobSchedulers()).map((j) => j.key).join(', ')}`,
+    );
     const pending = await c.pool.query<{ id: string; updated_at: Date }>(
       'SELECT id, updated_at FROM submissions WHERE template_id = $1 AND processing_status = 0 ORDER BY id LIMIT 5',
       [templateId],
     );
     for (const row of pending.rows) {
       const job = await queue.getJob(submissionJobId(row.id));
-      lines.push(`pending submission ${row.id} (updated ${row.updated_at.toISOString()}): job ${job ? `${await job.getState()}, attempts ${job.attemptsMade}, failed: ${job.failedReason ?? '-'}` : 'absent'}`);
+      lines.push(
+        `pending submission ${row.id} (updated ${row.updated_at.toISOString()}): job ${job ? `${await job.getState()}, attempts ${job.attemptsMade}, failed: ${job.failedReason ?? '-'}` : 'absent'}`,
+      );
     }
   } catch (error) {
     lines.push(`queues unreadable: ${(error as Error).message}`);
@@ -484,10 +546,16 @@ export async function diagnose(c: Cluster, templateId: string): Promise<string> 
     `SELECT application_name, coalesce(state, '?') AS state, count(*) AS n, max(now() - state_change)::text AS oldest
        FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1, 2 ORDER BY 1, 2`,
   );
-  for (const a of activity.rows) lines.push(`connections ${a.application_name || '-'} ${a.state}: ${a.n} (oldest ${a.oldest})`);
+  for (const a of activity.rows)
+    lines.push(`connections ${a.application_name || '-'} ${a.state}: ${a.n} (oldest ${a.oldest})`);
   for (const w of c.workers) {
-    const warnings = w.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l));
-    lines.push(`worker ${w.child.pid} (${w.child.exitCode === null ? 'running' : `exited ${w.child.exitCode}`}): ${warnings.length} warnings; last:`);
+    const warnings = w
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(40|50|60)/.test(l));
+    lines.push(
+      `worker ${w.child.pid} (${w.child.exitCode === null ? 'running' : `exited ${w.child.exitCode}`}): ${warnings.length} warnings; last:`,
+    );
     for (const l of warnings.slice(-4)) lines.push(`    ${l.slice(0, 400)}`);
     if (w.child.exitCode !== null) {
       lines.push('  its last output:');

@@ -52,7 +52,11 @@ describe('check:integrity finds each kind of damage', () => {
       const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) });
       ids.push(res.body.data.id);
     }
-    await new ProcessingService({ pool: t.rt.pool, catalog: t.rt.catalog, logger: createLogger('silent') }).processBatch(ids);
+    await new ProcessingService({
+      pool: t.rt.pool,
+      catalog: t.rt.catalog,
+      logger: createLogger('silent'),
+    }).processBatch(ids);
     await sealAll(t.rt.pool, t.config.audit.key!);
   });
   afterAll(async () => {
@@ -65,7 +69,13 @@ describe('check:integrity finds each kind of damage', () => {
     const { report, failed } = await failing();
     expect(failed, formatIntegrityReport(report)).toEqual([]);
     expect(report.checks.find((c) => c.name === 'processed-submissions-projected')!.checked).toBe(8);
-    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', AUDIT_KEY: t.config.audit.key! });
+    const cli = spawnCli('src/cli/check-integrity.ts', {
+      DATABASE_URL: t.db.url,
+      STORAGE_DIR: t.config.storageDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      AUDIT_KEY: t.config.audit.key!,
+    });
     expect(await cli.exited, cli.output()).toBe(0);
     expect(cli.output()).toMatch(/Integrity OK/);
   });
@@ -77,9 +87,15 @@ describe('check:integrity finds each kind of damage', () => {
     // 2. A typed row whose submission is gone (foreign keys bypassed).
     await tamper(`DELETE FROM submissions WHERE id = $1`, [ids[1]]);
     // 3. A repeating-table row stored twice (its unique constraint dropped first).
-    const unique = await t.rt.pool.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'u'`, [s.membersTable]);
+    const unique = await t.rt.pool.query<{ conname: string }>(
+      `SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'u'`,
+      [s.membersTable],
+    );
     for (const { conname } of unique.rows) await tamper(`ALTER TABLE ${s.membersTable} DROP CONSTRAINT "${conname}"`);
-    await tamper(`INSERT INTO ${s.membersTable} (submission_id, row_index, name) SELECT submission_id, row_index, name FROM ${s.membersTable} WHERE submission_id = $1 AND row_index = 0`, [ids[2]]);
+    await tamper(
+      `INSERT INTO ${s.membersTable} (submission_id, row_index, name) SELECT submission_id, row_index, name FROM ${s.membersTable} WHERE submission_id = $1 AND row_index = 0`,
+      [ids[2]],
+    );
     // 4. A submission without its creation audit entry (written around the service).
     const grid = await t.rt.pool.query<{ id: string }>(
       `INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status, submitted_at)
@@ -89,7 +105,10 @@ describe('check:integrity finds each kind of damage', () => {
     // 5. A file whose blob row is there but whose content is not in the store.
     const missing = createHash('sha256').update('content that was lost').digest('hex');
     await t.rt.pool.query(`INSERT INTO blobs (sha256, size, detected_type) VALUES ($1, 21, 'text/plain')`, [missing]);
-    const file = await t.rt.pool.query<{ id: string }>(`INSERT INTO files (sha256, original_name, size, detected_type) VALUES ($1, 'lost.txt', 21, 'text/plain') RETURNING id`, [missing]);
+    const file = await t.rt.pool.query<{ id: string }>(
+      `INSERT INTO files (sha256, original_name, size, detected_type) VALUES ($1, 'lost.txt', 21, 'text/plain') RETURNING id`,
+      [missing],
+    );
     // 6. Stored content without a blob row, older than the grace period (and a young one, left alone).
     const stray = createHash('sha256').update('an orphan').digest('hex');
     const young = createHash('sha256').update('an upload in progress').digest('hex');
@@ -100,7 +119,9 @@ describe('check:integrity finds each kind of damage', () => {
     const old = new Date(Date.now() - 3 * 3_600_000);
     await utimes(store.pathOf(stray), old, old);
     // 7. An audit entry altered after it was sealed.
-    const sealed = await t.rt.pool.query<{ entry_id: string }>('SELECT entry_id FROM audit_chain ORDER BY seq LIMIT 1 OFFSET 3');
+    const sealed = await t.rt.pool.query<{ entry_id: string }>(
+      'SELECT entry_id FROM audit_chain ORDER BY seq LIMIT 1 OFFSET 3',
+    );
     await tamper(`UPDATE audit_log SET after = '{"forged": true}' WHERE id = $1`, [sealed.rows[0]!.entry_id]);
 
     const { report, failed } = await failing();
@@ -130,7 +151,14 @@ describe('check:integrity finds each kind of damage', () => {
     expect(examples('audit-chain')).toContain(`audit entry ${sealed.rows[0]!.entry_id}`);
     expect(file.rows[0]!.id).toBeTruthy();
 
-    const cli = spawnCli('src/cli/check-integrity.ts', { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, NODE_ENV: 'test', LOG_LEVEL: 'silent', FILE_GRACE_HOURS: '1', AUDIT_KEY: t.config.audit.key! });
+    const cli = spawnCli('src/cli/check-integrity.ts', {
+      DATABASE_URL: t.db.url,
+      STORAGE_DIR: t.config.storageDir,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      FILE_GRACE_HOURS: '1',
+      AUDIT_KEY: t.config.audit.key!,
+    });
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/Integrity check FAILED: 8 checks found problems/);
   });

@@ -24,11 +24,35 @@ const definition = {
       key: 'site',
       label: 'Site',
       fields: [
-        { id: 'f_ref', key: 'ref', label: 'Reference', type: 'text', rules: { required: true, unique: true, pattern: '^[A-Z]{3}-[0-9]{5}$' } },
-        { id: 'f_phone', key: 'phone', label: 'Phone', type: 'text', rules: { pattern: '^\\+?[0-9][0-9 ]{6,18}[0-9]$' } },
+        {
+          id: 'f_ref',
+          key: 'ref',
+          label: 'Reference',
+          type: 'text',
+          rules: { required: true, unique: true, pattern: '^[A-Z]{3}-[0-9]{5}$' },
+        },
+        {
+          id: 'f_phone',
+          key: 'phone',
+          label: 'Phone',
+          type: 'text',
+          rules: { pattern: '^\\+?[0-9][0-9 ]{6,18}[0-9]$' },
+        },
         { id: 'f_email', key: 'email', label: 'Email', type: 'email', rules: { pattern: '@example\\.(org|test)$' } },
-        { id: 'f_post', key: 'postcode', label: 'Postcode', type: 'text', rules: { required: true, pattern: '^([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})$' } },
-        { id: 'f_note', key: 'note', label: 'Note', type: 'long_text', rules: { pattern: '^[^<>]*$', maxLength: 2000 } },
+        {
+          id: 'f_post',
+          key: 'postcode',
+          label: 'Postcode',
+          type: 'text',
+          rules: { required: true, pattern: '^([A-Z]{1,2}[0-9][0-9A-Z]?) ?([0-9][A-Z]{2})$' },
+        },
+        {
+          id: 'f_note',
+          key: 'note',
+          label: 'Note',
+          type: 'long_text',
+          rules: { pattern: '^[^<>]*$', maxLength: 2000 },
+        },
         { id: 'f_count', key: 'count', label: 'Count', type: 'integer', rules: { min: 0, max: 10_000 } },
       ],
       tables: [
@@ -38,7 +62,13 @@ const definition = {
           label: 'Items',
           maxRows: 20,
           columns: [
-            { id: 'f_sku', key: 'sku', label: 'SKU', type: 'text', rules: { required: true, pattern: '^[a-z]{2,4}-[a-z0-9]{2,6}-[a-z]{2}$' } },
+            {
+              id: 'f_sku',
+              key: 'sku',
+              label: 'SKU',
+              type: 'text',
+              rules: { required: true, pattern: '^[a-z]{2,4}-[a-z0-9]{2,6}-[a-z]{2}$' },
+            },
             { id: 'f_qty', key: 'qty', label: 'Quantity', type: 'integer', rules: { min: 1 } },
           ],
         },
@@ -79,14 +109,20 @@ describe('answers with pattern rules on a busy machine', () => {
     const submitter = await createUser(t.rt.pool, { role: 'submitter' });
     const grid = await createGrid(t.rt, builder, [{ user: submitter, role: 'submitter' }]);
     const builderApi = await new ApiClient(t.baseUrl).login(builder.email, builder.password);
-    const created = await builderApi.post(`/grids/${grid.id}/templates`, { slug: 'sites', title: 'Site visits', definition });
+    const created = await builderApi.post(`/grids/${grid.id}/templates`, {
+      slug: 'sites',
+      title: 'Site visits',
+      definition,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const templateId = created.body.data.id as string;
     expect((await builderApi.post(`/templates/${templateId}/publish`)).status).toBe(201);
     const api = await new ApiClient(t.baseUrl).login(submitter.email, submitter.password);
 
     // Another process keeps a core busy for the whole run (bounded: it ends by itself).
-    spinner = spawn(process.execPath, ['-e', `const end = Date.now() + ${SPIN_MS}; while (Date.now() < end) {}`], { stdio: 'ignore' });
+    spinner = spawn(process.execPath, ['-e', `const end = Date.now() + ${SPIN_MS}; while (Date.now() < end) {}`], {
+      stdio: 'ignore',
+    });
     const started = performance.now();
     const refused: string[] = [];
     let next = 0;
@@ -101,7 +137,12 @@ describe('answers with pattern rules on a busy machine', () => {
     const postedMs = performance.now() - started;
     expect(refused).toEqual([]);
 
-    const counts = await waitFor(() => statusCounts(t.rt.pool, templateId), (c) => (c['1'] ?? 0) + (c['2'] ?? 0) === ANSWERS, 90_000, 'every answer processed');
+    const counts = await waitFor(
+      () => statusCounts(t.rt.pool, templateId),
+      (c) => (c['1'] ?? 0) + (c['2'] ?? 0) === ANSWERS,
+      90_000,
+      'every answer processed',
+    );
     const processedMs = performance.now() - started;
     expect(spinner.exitCode).toBeNull(); // it was still spinning
     spinner.kill('SIGKILL');

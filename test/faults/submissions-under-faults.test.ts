@@ -68,9 +68,15 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
     tally.publish();
     if (c) {
       // Errors the processes logged (not the access log's lines about the 503s we caused).
-      const errorsOf = (p: Spawned) => p.output().split('\n').filter((l) => /"level":(50|60)/.test(l) && !/"msg":"request errored"/.test(l));
+      const errorsOf = (p: Spawned) =>
+        p
+          .output()
+          .split('\n')
+          .filter((l) => /"level":(50|60)/.test(l) && !/"msg":"request errored"/.test(l));
       for (const p of [c.web, ...c.workers].filter((p): p is Spawned => !!p && errorsOf(p).length > 0)) {
-        console.log(`--- process ${p.child.pid} logged ${errorsOf(p).length} error(s), first ones:\n${errorsOf(p).slice(0, 5).join('\n').slice(0, 4000)}`);
+        console.log(
+          `--- process ${p.child.pid} logged ${errorsOf(p).length} error(s), first ones:\n${errorsOf(p).slice(0, 5).join('\n').slice(0, 4000)}`,
+        );
       }
       await c.destroy();
     }
@@ -93,7 +99,10 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
     const dead = [c.web!, ...c.workers].filter((p) => p.child.exitCode !== null);
     for (let i = 0; i < dead.length; i++) tally.add('processes that died of a fault');
     expect(
-      dead.map((p) => `process ${p.child.pid} exited ${p.child.exitCode}:\n${p.output().trimEnd().split('\n').slice(-16).join('\n')}`),
+      dead.map(
+        (p) =>
+          `process ${p.child.pid} exited ${p.child.exitCode}:\n${p.output().trimEnd().split('\n').slice(-16).join('\n')}`,
+      ),
       `${name}: the web and worker processes survive the fault`,
     ).toEqual([]);
     const v = await verifyNothingLost(c.pool, s, stream, c.storageDir);
@@ -139,7 +148,9 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
         await sleep(5);
       }
       await c.killWorker(victim);
-      tally.note(`A. worker killed ${caughtOpen ? 'with a batch transaction open' : '(no open transaction caught within 10 s)'}`);
+      tally.note(
+        `A. worker killed ${caughtOpen ? 'with a batch transaction open' : '(no open transaction caught within 10 s)'}`,
+      );
       // "Start another": two from now on.
       await Promise.all([c.startWorker(), c.startWorker()]);
     });
@@ -161,7 +172,10 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
       [s.templateId, new Date(restartedAt)],
     );
     expect(resumed.rows[0]!.first, 'something created after the Redis restart was processed').not.toBeNull();
-    tally.set('first processing after the Redis restart (ms)', Math.max(0, resumed.rows[0]!.first!.getTime() - restartedAt));
+    tally.set(
+      'first processing after the Redis restart (ms)',
+      Math.max(0, resumed.rows[0]!.first!.getTime() - restartedAt),
+    );
 
     // Each worker process on its own (the others paused) still takes work: none of them stayed
     // disconnected after the restart (bullmq#2466).
@@ -172,13 +186,20 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
         stream.start();
         await sleep(1000);
         await stream.stop();
-        await waitFor(() => pendingCount(c.pool, s.templateId), (n) => n === 0, 30_000, `worker ${worker.child.pid} alone processing after the Redis restart`);
+        await waitFor(
+          () => pendingCount(c.pool, s.templateId),
+          (n) => n === 0,
+          30_000,
+          `worker ${worker.child.pid} alone processing after the Redis restart`,
+        );
       } finally {
         for (const o of others) o.child.kill('SIGCONT');
       }
       expect(worker.child.exitCode).toBeNull();
     }
-    tally.note(`B. each of the ${c.workers.length} worker processes processed submissions on its own after the restart`);
+    tally.note(
+      `B. each of the ${c.workers.length} worker processes processed submissions on its own after the restart`,
+    );
   });
 
   it('C. FLUSHALL of that Redis: jobs and job schedulers are gone; the sweeper re-queues from PostgreSQL', async () => {
@@ -227,7 +248,9 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
         await Promise.all([
           probe('GET', '/api/v1/me'),
           probe('GET', `/api/v1/templates/${s.templateId}/submissions?limit=1`),
-          probe('POST', `/api/v1/templates/${s.templateId}/submissions`, { data: { household: { village: `probe ${n++}` } } }),
+          probe('POST', `/api/v1/templates/${s.templateId}/submissions`, {
+            data: { household: { village: `probe ${n++}` } },
+          }),
           probe('GET', '/readyz'),
         ]);
         await sleep(200);
@@ -240,7 +263,11 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
       const me = new ApiClient(c.baseUrl);
       me.token = token;
       await waitFor(
-        () => me.get('/me').then((r) => r.status, () => 0),
+        () =>
+          me.get('/me').then(
+            (r) => r.status,
+            () => 0,
+          ),
         (status) => status === 200,
         30_000,
         'the API answering again after PostgreSQL came back',
@@ -259,7 +286,9 @@ describe('submissions under faults (real processes, throwaway PostgreSQL and Red
     });
     const bad = probes.filter((p) => !p.ok);
     expect(probes.length).toBeGreaterThan(20);
-    expect(bad, 'every request while PostgreSQL is down: 503 SERVICE_UNAVAILABLE in the envelope, no stack').toEqual([]);
+    expect(bad, 'every request while PostgreSQL is down: 503 SERVICE_UNAVAILABLE in the envelope, no stack').toEqual(
+      [],
+    );
     expect(recoveredMs).toBeGreaterThanOrEqual(0);
   });
 

@@ -5,7 +5,10 @@
 export class AdminClient {
   cookie: string | null = null;
 
-  constructor(readonly baseUrl: string, private readonly origin: string = baseUrl) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly origin: string = baseUrl,
+  ) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return { ...(this.cookie ? { cookie: this.cookie } : {}), ...extra };
@@ -47,7 +50,11 @@ export class AdminClient {
   }
 
   /** POSTs form fields the way the admin panel does (multipart). */
-  async post(path: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  async post(
+    path: string,
+    fields: Record<string, string> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     const res = await fetch(`${this.baseUrl}${path}`, {

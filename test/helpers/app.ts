@@ -78,7 +78,11 @@ export async function setupRuntime(
       : {}),
     ...env,
   });
-  const rt = await createRuntime(config, { logger: options.logger ?? createLogger('silent'), poolSize: 10, store: options.store?.(config) });
+  const rt = await createRuntime(config, {
+    logger: options.logger ?? createLogger('silent'),
+    poolSize: 10,
+    store: options.store?.(config),
+  });
   return {
     db,
     config,
@@ -103,7 +107,13 @@ export interface TestApp extends TestContext {
 
 /** The web app on a random port, on a fresh database (or another app's: a second node); optionally the worker too. */
 export async function setupApp(
-  options: { env?: Record<string, string>; worker?: boolean; sharing?: TestContext; store?: (config: Config) => BlobStore; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    worker?: boolean;
+    sharing?: TestContext;
+    store?: (config: Config) => BlobStore;
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const ctx = await setupRuntime(options.env, options.sharing, { store: options.store, logger: options.logger });
   const web = await createWebApp(ctx.rt);

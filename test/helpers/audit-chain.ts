@@ -34,7 +34,9 @@ export async function sealedChain(): Promise<SealedChain> {
   const ids = await withTransaction(pool, async (tx) => {
     const out: string[] = [];
     for (let i = 0; i < 10; i++) {
-      out.push(await recordAudit(tx, ctxFor(null), { action: `test.e${i}`, entityType: 'thing', entityId: i, after: { i } }));
+      out.push(
+        await recordAudit(tx, ctxFor(null), { action: `test.e${i}`, entityType: 'thing', entityId: i, after: { i } }),
+      );
     }
     return out;
   });

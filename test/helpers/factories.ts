@@ -32,7 +32,11 @@ export async function createUser(
 }
 
 export function ctxFor(actor: Actor | null): ServiceContext {
-  return { actor: actor ? { id: actor.id, email: actor.email, role: actor.role } : null, requestId: 'test', ip: '127.0.0.1' };
+  return {
+    actor: actor ? { id: actor.id, email: actor.email, role: actor.role } : null,
+    requestId: 'test',
+    ip: '127.0.0.1',
+  };
 }
 
 /** A grid owned by `owner` (through the service, so the owner is its manager), with extra members. */

@@ -12,9 +12,24 @@ export function householdDefinition() {
         key: 'household',
         label: 'Household',
         fields: [
-          { id: 'f_village', key: 'village', label: 'Village', type: 'text', rules: { required: true, unique: true, maxLength: 100 } },
+          {
+            id: 'f_village',
+            key: 'village',
+            label: 'Village',
+            type: 'text',
+            rules: { required: true, unique: true, maxLength: 100 },
+          },
           { id: 'f_size', key: 'size', label: 'Household size', type: 'integer', rules: { min: 1, max: 50 } },
-          { id: 'f_water', key: 'water', label: 'Water source', type: 'single_choice', options: [{ value: 'well', label: 'Well' }, { value: 'tap', label: 'Tap' }] },
+          {
+            id: 'f_water',
+            key: 'water',
+            label: 'Water source',
+            type: 'single_choice',
+            options: [
+              { value: 'well', label: 'Well' },
+              { value: 'tap', label: 'Tap' },
+            ],
+          },
           { id: 'f_mcount', key: 'members_count', label: 'Members (counted)', type: 'integer' },
         ],
         tables: [
@@ -65,7 +80,11 @@ export async function publishedSurvey(t: TestApp, definition: unknown = househol
   const submitter = await createUser(t.rt.pool, { role: 'submitter' });
   const grid = await createGrid(t.rt, builder, [{ user: submitter, role: 'submitter' }]);
   const builderApi = await new ApiClient(t.baseUrl).login(builder.email, builder.password);
-  const created = await builderApi.post(`/grids/${grid.id}/templates`, { slug: 'household', title: 'Household survey', definition });
+  const created = await builderApi.post(`/grids/${grid.id}/templates`, {
+    slug: 'household',
+    title: 'Household survey',
+    definition,
+  });
   if (created.status !== 201) throw new Error(JSON.stringify(created.body));
   const templateId = created.body.data.id as string;
   const published = await builderApi.post(`/templates/${templateId}/publish`);
@@ -83,12 +102,18 @@ export async function publishedSurvey(t: TestApp, definition: unknown = househol
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} not reached within ${timeoutMs} ms (last: ${JSON.stringify(value).slice(0, 300)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -56,9 +56,9 @@ export async function teardown(): Promise<void> {
         WHERE r.rolname ~ '^gridbook_test_[a-z0-9_]+_(app|forms)$'
           AND NOT EXISTS (SELECT 1 FROM pg_database d WHERE d.datname = regexp_replace(r.rolname, '_(app|forms)$', ''))`,
     );
-    for (const { rolname } of stale.rows) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`).catch(() => {});
+    for (const { rolname } of stale.rows)
+      await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(rolname)}`).catch(() => {});
   } finally {
     await admin.end();
   }
 }
-

@@ -52,7 +52,14 @@ export function hostileDefinition(marker: string) {
             ],
           },
         ],
-        tables: [{ id: 't_rows', key: 'rows', label: `Rows ${HOSTILE.image}`, columns: [{ id: 'f_item', key: 'item', label: HOSTILE.script, type: 'text' }] }],
+        tables: [
+          {
+            id: 't_rows',
+            key: 'rows',
+            label: `Rows ${HOSTILE.image}`,
+            columns: [{ id: 'f_item', key: 'item', label: HOSTILE.script, type: 'text' }],
+          },
+        ],
       },
     ],
   };
@@ -64,9 +71,16 @@ export async function hostileGrid(t: TestApp, marker: string): Promise<HostileGr
   const submitter = await createUser(t.rt.pool, { role: 'submitter' });
   const gridTitle = `Grid ${marker} ${HOSTILE.script}`;
   const templateTitle = `Form ${marker} ${HOSTILE.image}`;
-  const grid = await createGrid(t.rt, builder, [{ user: submitter, role: 'submitter' }], { slug: `grid-${marker}`, title: gridTitle });
+  const grid = await createGrid(t.rt, builder, [{ user: submitter, role: 'submitter' }], {
+    slug: `grid-${marker}`,
+    title: gridTitle,
+  });
   const builderApi = await new ApiClient(t.baseUrl).login(builder.email, builder.password);
-  const created = await builderApi.post(`/grids/${grid.id}/templates`, { slug: `form-${marker}`, title: templateTitle, definition: hostileDefinition(marker) });
+  const created = await builderApi.post(`/grids/${grid.id}/templates`, {
+    slug: `form-${marker}`,
+    title: templateTitle,
+    definition: hostileDefinition(marker),
+  });
   if (created.status !== 201) throw new Error(JSON.stringify(created.body));
   const templateId = created.body.data.id as string;
   const published = await builderApi.post(`/templates/${templateId}/publish`);

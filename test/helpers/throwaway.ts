@@ -54,7 +54,11 @@ function osUserIds(name: string): { uid: number; gid: number } {
 function runPg(bin: string, args: string[], timeoutMs = 60_000): string {
   const command = path.join(PG_BIN, bin);
   const [file, argv] = isRoot ? ['runuser', ['-u', PG_USER, '--', command, ...args]] : [command, args];
-  const result = spawnSync(file, argv, { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+  const result = spawnSync(file, argv, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+  });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.error) throw new Error(`${bin} ${args.join(' ')}: ${result.error.message}\n${output}`);
   if (result.status !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${result.status}:\n${output}`);
@@ -87,7 +91,9 @@ export interface ThrowawayPostgres {
 }
 
 /** initdb + pg_ctl start on a free loopback port, trust authentication, fsync on (as in production). */
-export async function startThrowawayPostgres(options: { settings?: Record<string, string> } = {}): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(
+  options: { settings?: Record<string, string> } = {},
+): Promise<ThrowawayPostgres> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gb-pg-'));
   const data = path.join(dir, 'data');
   const log = path.join(dir, 'server.log');
@@ -118,7 +124,16 @@ export async function startThrowawayPostgres(options: { settings?: Record<string
   });
 
   try {
-    runPg('initdb', ['-D', data, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions']);
+    runPg('initdb', [
+      '-D',
+      data,
+      '--auth=trust',
+      '--username=postgres',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--no-sync',
+      '--no-instructions',
+    ]);
   } catch (error) {
     unhook();
     rmSync(dir, { recursive: true, force: true });
@@ -236,7 +251,12 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
   });
 
   const ping = async () => {
-    const client = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      connectTimeout: 1000,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -250,7 +270,22 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     let output = '';
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', '--loglevel', 'warning'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--protected-mode',
+        'yes',
+        '--loglevel',
+        'warning',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -259,10 +294,14 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
     child = proc;
     try {
       // A port just released by a killed server may take a moment to be free again.
-      await waitUntil(async () => {
-        if (proc.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
-        return ping();
-      }, 20_000, `Redis on port ${port}`);
+      await waitUntil(
+        async () => {
+          if (proc.exitCode !== null) throw new Error(`redis-server exited: ${output}`);
+          return ping();
+        },
+        20_000,
+        `Redis on port ${port}`,
+      );
     } catch (error) {
       proc.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${output}`, { cause: error });

@@ -29,8 +29,12 @@ export function png(extra = ''): Buffer {
   ]);
 }
 
-export const HTML_PAGE = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
-export const SVG_WITH_SCRIPT = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="4"/></svg>');
+export const HTML_PAGE = Buffer.from(
+  '<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>',
+);
+export const SVG_WITH_SCRIPT = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="4"/></svg>',
+);
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 export interface Part {
@@ -75,7 +79,10 @@ export function rawRequest(
   options: { method?: string; headers?: Record<string, string>; body?: Buffer; chunkDelayMs?: number },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers: { ...options.headers, ...(options.body ? { 'content-length': String(options.body.length) } : {}) } });
+    const req = http.request(url, {
+      method: options.method ?? 'GET',
+      headers: { ...options.headers, ...(options.body ? { 'content-length': String(options.body.length) } : {}) },
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

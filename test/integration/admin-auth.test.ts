@@ -7,7 +7,9 @@ describe('admin sign-in', () => {
   let t: TestApp;
   let admin: TestUser;
   beforeAll(async () => {
-    t = await setupApp({ env: { LOGIN_MAX_FAILURES: '5', LOGIN_LOCK_MINUTES: '15', LOGIN_MAX_FAILURES_PER_IP: '1000' } });
+    t = await setupApp({
+      env: { LOGIN_MAX_FAILURES: '5', LOGIN_LOCK_MINUTES: '15', LOGIN_MAX_FAILURES_PER_IP: '1000' },
+    });
     admin = await createUser(t.rt.pool, { role: 'admin' });
   });
   afterAll(() => t.close());
@@ -112,7 +114,13 @@ describe('admin sign-in', () => {
   it('creates no session rows for anonymous traffic', async () => {
     const before = await sessionRows();
     const anonymous = new AdminClient(t.baseUrl);
-    const paths = ['/admin', '/admin/login', '/admin/api/resources/users/actions/list', '/admin/resources/grids', '/api/v1/nothing'];
+    const paths = [
+      '/admin',
+      '/admin/login',
+      '/admin/api/resources/users/actions/list',
+      '/admin/resources/grids',
+      '/api/v1/nothing',
+    ];
     await Promise.all(Array.from({ length: 200 }, (_, i) => anonymous.get(paths[i % paths.length]!)));
     expect(await sessionRows()).toBe(before);
     expect(anonymous.cookie).toBeNull();
@@ -126,7 +134,11 @@ describe('admin sign-in', () => {
     const res = await client.post('/admin/api/resources/grids/actions/new', { slug: 'evil', title: 'Evil' });
     expect(res.status).toBe(403);
     expect(await res.text()).toMatch(/Cross-site request refused/);
-    const crossSiteFetch = await client.post('/admin/api/resources/grids/actions/new', { slug: 'evil', title: 'Evil' }, { origin: t.baseUrl, 'sec-fetch-site': 'cross-site' });
+    const crossSiteFetch = await client.post(
+      '/admin/api/resources/grids/actions/new',
+      { slug: 'evil', title: 'Evil' },
+      { origin: t.baseUrl, 'sec-fetch-site': 'cross-site' },
+    );
     expect(crossSiteFetch.status).toBe(403);
     const grids = await t.rt.pool.query(`SELECT 1 FROM grids WHERE slug = 'evil'`);
     expect(grids.rowCount).toBe(0);
@@ -173,14 +185,23 @@ describe('changing my own password', () => {
     await here.login(user.email, user.password);
     await elsewhere.login(user.email, user.password);
 
-    const wrong = await here.postJson('/admin/api/pages/account', { currentPassword: 'not it at all', newPassword: 'a brand new passphrase' });
+    const wrong = await here.postJson('/admin/api/pages/account', {
+      currentPassword: 'not it at all',
+      newPassword: 'a brand new passphrase',
+    });
     expect(wrong.body.notice.type).toBe('error');
     expect(wrong.body.errors).toEqual([{ path: 'currentPassword', message: 'is not your current password' }]);
 
-    const short = await here.postJson('/admin/api/pages/account', { currentPassword: user.password, newPassword: 'short' });
+    const short = await here.postJson('/admin/api/pages/account', {
+      currentPassword: user.password,
+      newPassword: 'short',
+    });
     expect(short.body.errors[0].path).toBe('newPassword');
 
-    const ok = await here.postJson('/admin/api/pages/account', { currentPassword: user.password, newPassword: 'a brand new passphrase' });
+    const ok = await here.postJson('/admin/api/pages/account', {
+      currentPassword: user.password,
+      newPassword: 'a brand new passphrase',
+    });
     expect(ok.body.notice).toMatchObject({ type: 'success' });
     expect((await here.get('/admin')).status).toBe(200);
     expect((await elsewhere.get('/admin')).status).toBe(302);

@@ -9,7 +9,8 @@ async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean,
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
+    if (Date.now() > deadline)
+      throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -24,7 +25,14 @@ const definition = {
         { id: 'f_village', key: 'village', label: 'Village name', type: 'text' },
         { id: 'f_people', key: 'people', label: 'People met', type: 'integer' },
       ],
-      tables: [{ id: 't_items', key: 'items', label: 'Items', columns: [{ id: 'f_item', key: 'item', label: 'Item', type: 'text' }] }],
+      tables: [
+        {
+          id: 't_items',
+          key: 'items',
+          label: 'Items',
+          columns: [{ id: 'f_item', key: 'item', label: 'Item', type: 'text' }],
+        },
+      ],
     },
   ],
 };
@@ -40,7 +48,8 @@ describe('published tables in the admin panel', () => {
     node2 = await setupApp({ sharing: node1 });
     builder = await createUser(node1.rt.pool, { role: 'builder' });
     submitter = await createUser(node1.rt.pool, { role: 'submitter' });
-    gridId = (await createGrid(node1.rt, builder, [{ user: submitter, role: 'submitter' }], { title: 'Field work' })).id;
+    gridId = (await createGrid(node1.rt, builder, [{ user: submitter, role: 'submitter' }], { title: 'Field work' }))
+      .id;
   });
   afterAll(async () => {
     await node2?.close();
@@ -63,10 +72,10 @@ describe('published tables in the admin panel', () => {
       `INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, processing_status) VALUES ($1, 1, $2, $3, '{}', 1) RETURNING id`,
       [id, gridId, builder.id],
     );
-    await node1.rt.pool.query(`INSERT INTO forms."${table}" (submission_id, village, people) VALUES ($1, 'Mine', 3), ($2, 'Theirs', 5)`, [
-      mine.rows[0]!.id,
-      theirs.rows[0]!.id,
-    ]);
+    await node1.rt.pool.query(
+      `INSERT INTO forms."${table}" (submission_id, village, people) VALUES ($1, 'Mine', 3), ($2, 'Theirs', 5)`,
+      [mine.rows[0]!.id, theirs.rows[0]!.id],
+    );
 
     for (const node of [node1, node2]) {
       const client = new AdminClient(node.baseUrl);
@@ -75,7 +84,10 @@ describe('published tables in the admin panel', () => {
         () => client.getJson(`/admin/api/resources/${table}/actions/list`),
         (r) => r.status === 200 && Array.isArray(r.body?.records),
       );
-      expect(list.body.records.map((r: { params: { village: string } }) => r.params.village).sort()).toEqual(['Mine', 'Theirs']);
+      expect(list.body.records.map((r: { params: { village: string } }) => r.params.village).sort()).toEqual([
+        'Mine',
+        'Theirs',
+      ]);
       const page = await (await client.get(`/admin/resources/${table}`)).text();
       expect(page).toContain('Village name');
       expect(page).toContain('Visits: Visit');
@@ -83,7 +95,9 @@ describe('published tables in the admin panel', () => {
       const child = await client.getJson(`/admin/api/resources/${table}__items/actions/list`);
       expect(child.status).toBe(200);
       // Read-only: no edit or delete is possible.
-      const edit = await client.postJson(`/admin/api/resources/${table}/records/${mine.rows[0]!.id}/edit`, { village: 'Changed' });
+      const edit = await client.postJson(`/admin/api/resources/${table}/records/${mine.rows[0]!.id}/edit`, {
+        village: 'Changed',
+      });
       expect(JSON.stringify(edit.body)).toMatch(/ForbiddenError/);
     }
 
@@ -101,7 +115,8 @@ describe('published tables in the admin panel', () => {
   it('rebuilds without leaking connections or listeners', async () => {
     const countConnections = async () =>
       Number(
-        (await node1.rt.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()`)).rows[0].n,
+        (await node1.rt.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()`))
+          .rows[0].n,
       );
     await node1.web.adminHost.rebuild();
     await node2.web.adminHost.rebuild();
@@ -120,7 +135,11 @@ describe('published tables in the admin panel', () => {
   });
 
   it('shows a template published by the service on another node too', async () => {
-    const t = await node2.rt.services.templates.create(ctxFor(builder), gridId, { slug: 'second', title: 'Second', definition });
+    const t = await node2.rt.services.templates.create(ctxFor(builder), gridId, {
+      slug: 'second',
+      title: 'Second',
+      definition,
+    });
     await node2.rt.services.publisher.publish(ctxFor(builder), t.id, {});
     const client = new AdminClient(node1.baseUrl);
     await client.login(builder.email, builder.password);

@@ -29,9 +29,15 @@ describe('grids in the admin panel', () => {
     });
     expect(res.body.notice).toMatchObject({ type: 'success' });
     const id = res.body.record.id;
-    const member = await t.rt.pool.query('SELECT role FROM grid_members WHERE grid_id = $1 AND user_id = $2', [id, builder.id]);
+    const member = await t.rt.pool.query('SELECT role FROM grid_members WHERE grid_id = $1 AND user_id = $2', [
+      id,
+      builder.id,
+    ]);
     expect(member.rows[0].role).toBe('manager');
-    const audit = await t.rt.pool.query(`SELECT actor_id, action, request_id, ip FROM audit_log WHERE entity_type = 'grid' AND entity_id = $1`, [id]);
+    const audit = await t.rt.pool.query(
+      `SELECT actor_id, action, request_id, ip FROM audit_log WHERE entity_type = 'grid' AND entity_id = $1`,
+      [id],
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]).toMatchObject({ actor_id: builder.id, action: 'grid.create' });
     expect(audit.rows[0].request_id).toMatch(/^[0-9a-f-]{36}$/);
@@ -43,7 +49,10 @@ describe('grids in the admin panel', () => {
     const bad = await asBuilder.postJson('/admin/api/resources/grids/actions/new', { slug: 'Not A Slug!', title: 'x' });
     expect(bad.body.notice.type).toBe('error');
     expect(bad.body.record.errors.slug.message).toMatch(/must match pattern/);
-    const dup = await asBuilder.postJson('/admin/api/resources/grids/actions/new', { slug: 'field-survey', title: 'Again' });
+    const dup = await asBuilder.postJson('/admin/api/resources/grids/actions/new', {
+      slug: 'field-survey',
+      title: 'Again',
+    });
     expect(dup.body.notice.message).toMatch(/slug: a grid with this slug already exists/);
     expect(dup.body.record.errors.slug.message).toBe('a grid with this slug already exists');
     expect(await gridsCount()).toBe(before);
@@ -56,7 +65,9 @@ describe('grids in the admin panel', () => {
     // GET renders the confirmation: nothing changes.
     const confirmPage = await asBuilder.getJson(`${base}/softDelete`);
     expect(confirmPage.body.record.params.is_deleted).toBe(false);
-    expect((await t.rt.pool.query('SELECT is_deleted FROM grids WHERE id = $1', [grid.id])).rows[0].is_deleted).toBe(false);
+    expect((await t.rt.pool.query('SELECT is_deleted FROM grids WHERE id = $1', [grid.id])).rows[0].is_deleted).toBe(
+      false,
+    );
 
     const deleted = await asBuilder.postJson(`${base}/softDelete`);
     expect(deleted.body.notice).toMatchObject({ type: 'success' });
@@ -73,17 +84,25 @@ describe('grids in the admin panel', () => {
     // says why when asked directly.
     const again = await asBuilder.postJson(`${base}/softDelete`);
     expect(again.body.notice).toMatchObject({ type: 'error' });
-    await expect(t.rt.services.grids.softDelete(ctxFor(builder), grid.id)).rejects.toThrow('This grid is already deleted');
+    await expect(t.rt.services.grids.softDelete(ctxFor(builder), grid.id)).rejects.toThrow(
+      'This grid is already deleted',
+    );
 
     const restored = await asBuilder.postJson(`${base}/restore`);
     expect(restored.body.notice).toMatchObject({ type: 'success' });
-    expect((await t.rt.pool.query('SELECT is_deleted, deleted_on FROM grids WHERE id = $1', [grid.id])).rows[0]).toEqual({
+    expect(
+      (await t.rt.pool.query('SELECT is_deleted, deleted_on FROM grids WHERE id = $1', [grid.id])).rows[0],
+    ).toEqual({
       is_deleted: false,
       deleted_on: null,
     });
 
     const history = await asBuilder.getJson(`${base}/history`);
-    expect(history.body.entries.map((e: { action: string }) => e.action)).toEqual(['grid.restore', 'grid.soft_delete', 'grid.create']);
+    expect(history.body.entries.map((e: { action: string }) => e.action)).toEqual([
+      'grid.restore',
+      'grid.soft_delete',
+      'grid.create',
+    ]);
   });
 
   it('scopes grids to members and enforces grid roles on every action', async () => {
@@ -113,7 +132,10 @@ describe('grids in the admin panel', () => {
     const submitter = await createUser(t.rt.pool, { role: 'submitter' });
     const asSubmitter = new AdminClient(t.baseUrl);
     await asSubmitter.login(submitter.email, submitter.password);
-    const create = await asSubmitter.postJson('/admin/api/resources/grids/actions/new', { slug: 'nope', title: 'Nope' });
+    const create = await asSubmitter.postJson('/admin/api/resources/grids/actions/new', {
+      slug: 'nope',
+      title: 'Nope',
+    });
     expect(JSON.stringify(create.body)).toMatch(/ForbiddenError|not allowed/i);
     expect((await t.rt.pool.query(`SELECT 1 FROM grids WHERE slug = 'nope'`)).rowCount).toBe(0);
   });
@@ -138,9 +160,13 @@ describe('grids in the admin panel', () => {
 
     const asNewcomer = new AdminClient(t.baseUrl);
     await asNewcomer.login(newcomer.email, newcomer.password);
-    const selfPromote = await asNewcomer.postJson(`/admin/api/resources/grid_members/records/${memberId}/edit`, { role: 'manager' });
+    const selfPromote = await asNewcomer.postJson(`/admin/api/resources/grid_members/records/${memberId}/edit`, {
+      role: 'manager',
+    });
     expect(JSON.stringify(selfPromote.body)).toMatch(/ForbiddenError|not allowed/i);
-    expect((await t.rt.pool.query('SELECT role FROM grid_members WHERE id = $1', [memberId])).rows[0].role).toBe('submitter');
+    expect((await t.rt.pool.query('SELECT role FROM grid_members WHERE id = $1', [memberId])).rows[0].role).toBe(
+      'submitter',
+    );
 
     const removed = await asBuilder.postJson(`/admin/api/resources/grid_members/records/${memberId}/delete`);
     expect(removed.body.notice).toMatchObject({ type: 'success' });
@@ -173,7 +199,10 @@ describe('the audit log in the admin panel', () => {
     expect(JSON.stringify(edit.body)).toMatch(/ForbiddenError/);
     const del = await client.postJson(`/admin/api/resources/audit_log/records/${entry.id}/delete`);
     expect(JSON.stringify(del.body)).toMatch(/ForbiddenError/);
-    const create = await client.postJson('/admin/api/resources/audit_log/actions/new', { action: 'forged', entity_type: 'x' });
+    const create = await client.postJson('/admin/api/resources/audit_log/actions/new', {
+      action: 'forged',
+      entity_type: 'x',
+    });
     expect(JSON.stringify(create.body)).toMatch(/ForbiddenError/);
     const rows = await t.rt.pool.query(`SELECT action FROM audit_log WHERE action = 'forged'`);
     expect(rows.rowCount).toBe(0);

@@ -16,14 +16,21 @@ describe('admin lists of large tables', () => {
   let t: TestApp;
   let client: AdminClient;
   const ROWS = EXACT_COUNT_LIMIT + 5_000;
-  type ListBody = { records: { id: string }[]; meta: { total: number; page: number; cursors: { prev: string | null; next: string | null }; keysetDepth: number } };
+  type ListBody = {
+    records: { id: string }[];
+    meta: { total: number; page: number; cursors: { prev: string | null; next: string | null }; keysetDepth: number };
+  };
   const list = async (query: string) => {
     const res = await client.getJson<ListBody>(`/admin/api/resources/users/actions/list?${query}`);
     expect(res.status).toBe(200);
     return res.body;
   };
   const sqlIds = async (orderBy: string, offset: number, where = 'true') =>
-    (await t.rt.pool.query<{ id: string }>(`SELECT id FROM users WHERE ${where} ORDER BY ${orderBy} LIMIT 20 OFFSET ${offset}`)).rows.map((r) => r.id);
+    (
+      await t.rt.pool.query<{ id: string }>(
+        `SELECT id FROM users WHERE ${where} ORDER BY ${orderBy} LIMIT 20 OFFSET ${offset}`,
+      )
+    ).rows.map((r) => r.id);
 
   beforeAll(async () => {
     t = await setupApp();
@@ -52,10 +59,18 @@ describe('admin lists of large tables', () => {
   it('gives the same rows and order on deep pages as the plain query', async () => {
     for (const page of [1, 50, 51, 300, 1200]) {
       const offset = (page - 1) * 20;
-      expect((await list(`page=${page}&perPage=20&sortBy=id&direction=desc`)).records.map((r) => r.id), `page ${page} by id`).toEqual(await sqlIds('id DESC', offset));
-      expect((await list(`page=${page}&perPage=20&sortBy=name&direction=asc`)).records.map((r) => r.id), `page ${page} by name`).toEqual(await sqlIds('name ASC, id ASC', offset));
       expect(
-        (await list(`page=${page}&perPage=20&sortBy=email&direction=desc&filters.active=false`)).records.map((r) => r.id),
+        (await list(`page=${page}&perPage=20&sortBy=id&direction=desc`)).records.map((r) => r.id),
+        `page ${page} by id`,
+      ).toEqual(await sqlIds('id DESC', offset));
+      expect(
+        (await list(`page=${page}&perPage=20&sortBy=name&direction=asc`)).records.map((r) => r.id),
+        `page ${page} by name`,
+      ).toEqual(await sqlIds('name ASC, id ASC', offset));
+      expect(
+        (await list(`page=${page}&perPage=20&sortBy=email&direction=desc&filters.active=false`)).records.map(
+          (r) => r.id,
+        ),
         `page ${page} filtered`,
       ).toEqual(await sqlIds('email DESC, id ASC', offset, 'NOT active'));
     }
@@ -69,25 +84,36 @@ describe('admin lists of large tables', () => {
     expect(meta.total).not.toBe(exact);
     expect(Math.abs(meta.total - exact) / exact).toBeLessThan(0.1);
     const few = await list('filters.email=bulk123%40');
-    const exactFew = Number((await t.rt.pool.query<{ n: string }>(`SELECT count(*) AS n FROM users WHERE email ILIKE '%bulk123@%'`)).rows[0]!.n);
+    const exactFew = Number(
+      (await t.rt.pool.query<{ n: string }>(`SELECT count(*) AS n FROM users WHERE email ILIKE '%bulk123@%'`)).rows[0]!
+        .n,
+    );
     expect(few.meta.total).toBe(exactFew);
     expect(exactFew).toBe(1);
   });
 
   it('leaves large columns out of lists and populated references, not out of a record', async () => {
     const survey = await publishedSurvey(t);
-    const sent = await survey.submitterApi.post(`/templates/${survey.templateId}/submissions`, { data: householdPayload(1) });
+    const sent = await survey.submitterApi.post(`/templates/${survey.templateId}/submissions`, {
+      data: householdPayload(1),
+    });
     expect(sent.status).toBe(202);
     const id = sent.body.data.id as string;
-    const listed = await client.getJson<{ records: { id: string; params: Record<string, unknown>; populated: Record<string, { params: Record<string, unknown> } | null> }[] }>(
-      '/admin/api/resources/submissions/actions/list',
-    );
+    const listed = await client.getJson<{
+      records: {
+        id: string;
+        params: Record<string, unknown>;
+        populated: Record<string, { params: Record<string, unknown> } | null>;
+      }[];
+    }>('/admin/api/resources/submissions/actions/list');
     const record = listed.body.records.find((r) => r.id === id)!;
     expect(Object.keys(record.params).some((k) => k.startsWith('payload'))).toBe(false);
     // The populated template: its title, not its definition.
     expect(record.populated.template_id?.params.title).toBe('Household survey');
     expect(Object.keys(record.populated.template_id!.params).some((k) => k.startsWith('definition'))).toBe(false);
-    const shown = await client.getJson<{ record: { params: Record<string, unknown> } }>(`/admin/api/resources/submissions/records/${id}/show`);
+    const shown = await client.getJson<{ record: { params: Record<string, unknown> } }>(
+      `/admin/api/resources/submissions/records/${id}/show`,
+    );
     expect(Object.keys(shown.body.record.params).some((k) => k.startsWith('payload.'))).toBe(true);
   });
 
@@ -107,22 +133,37 @@ describe('admin lists of large tables', () => {
       for (let page = depth + 1; page <= depth + 3; page++) {
         current = await list(`page=${page}&perPage=20&${sort.query}&after=${current.meta.cursors.next}`);
         expect(current.meta.page).toBe(page);
-        expect(current.records.map((r) => r.id), `${sort.query}: next to page ${page}`).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
+        expect(
+          current.records.map((r) => r.id),
+          `${sort.query}: next to page ${page}`,
+        ).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
       }
       for (let page = depth + 2; page > depth; page--) {
         current = await list(`page=${page}&perPage=20&${sort.query}&before=${current.meta.cursors.prev}`);
-        expect(current.records.map((r) => r.id), `${sort.query}: previous to page ${page}`).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
+        expect(
+          current.records.map((r) => r.id),
+          `${sort.query}: previous to page ${page}`,
+        ).toEqual(await sqlIds(sort.orderBy, (page - 1) * 20, sort.where));
       }
       // A deep page (1,000 pages in, past every NULL and tie) reached from its neighbour's cursor.
       const deep = await list(`page=1000&perPage=20&${sort.query}`);
       const after = await list(`page=1001&perPage=20&${sort.query}&after=${deep.meta.cursors.next}`);
-      expect(after.records.map((r) => r.id), `${sort.query}: page 1001`).toEqual(await sqlIds(sort.orderBy, 1000 * 20, sort.where));
+      expect(
+        after.records.map((r) => r.id),
+        `${sort.query}: page 1001`,
+      ).toEqual(await sqlIds(sort.orderBy, 1000 * 20, sort.where));
       const before = await list(`page=999&perPage=20&${sort.query}&before=${deep.meta.cursors.prev}`);
-      expect(before.records.map((r) => r.id), `${sort.query}: page 999`).toEqual(await sqlIds(sort.orderBy, 998 * 20, sort.where));
+      expect(
+        before.records.map((r) => r.id),
+        `${sort.query}: page 999`,
+      ).toEqual(await sqlIds(sort.orderBy, 998 * 20, sort.where));
       // The cursor places the page, not the number that travels with it (which is only shown).
       const placed = await list(`page=5000&perPage=20&${sort.query}&after=${deep.meta.cursors.next}`);
       expect(placed.meta.page).toBe(5000);
-      expect(placed.records.map((r) => r.id), `${sort.query}: by cursor`).toEqual(after.records.map((r) => r.id));
+      expect(
+        placed.records.map((r) => r.id),
+        `${sort.query}: by cursor`,
+      ).toEqual(after.records.map((r) => r.id));
     }
   });
 
@@ -132,13 +173,22 @@ describe('admin lists of large tables', () => {
     expect(byName.records.map((r) => r.id)).toEqual(await sqlIds('name ASC, id ASC', 100 * 20));
     const cursor = (key: object) => Buffer.from(JSON.stringify(key)).toString('base64url');
     const forged = [
-      { sortBy: 'last_login_at', orderBy: 'last_login_at DESC, id ASC', cursor: cursor({ s: 'last_login_at', d: 'desc', v: 'not a time', id: '5' }) },
+      {
+        sortBy: 'last_login_at',
+        orderBy: 'last_login_at DESC, id ASC',
+        cursor: cursor({ s: 'last_login_at', d: 'desc', v: 'not a time', id: '5' }),
+      },
       { sortBy: 'id', orderBy: 'id DESC', cursor: cursor({ s: 'id', d: 'desc', v: null, id: '1; DROP TABLE users' }) },
       { sortBy: 'id', orderBy: 'id DESC', cursor: 'not-base64-json' },
     ];
     for (const f of forged) {
-      const page = await list(`page=101&perPage=20&sortBy=${f.sortBy}&direction=desc&after=${encodeURIComponent(f.cursor)}`);
-      expect(page.records.map((r) => r.id), f.cursor).toEqual(await sqlIds(f.orderBy, 100 * 20));
+      const page = await list(
+        `page=101&perPage=20&sortBy=${f.sortBy}&direction=desc&after=${encodeURIComponent(f.cursor)}`,
+      );
+      expect(
+        page.records.map((r) => r.id),
+        f.cursor,
+      ).toEqual(await sqlIds(f.orderBy, 100 * 20));
     }
   });
 });

@@ -35,9 +35,14 @@ describe('users in the admin panel', () => {
     });
     expect(ok.body.notice.type).toBe('success');
     expect(JSON.stringify(ok.body)).not.toMatch(/\$2b\$|passphrase/);
-    const row = (await t.rt.pool.query(`SELECT id, email, password_hash FROM users WHERE email = 'new.person@example.test'`)).rows[0];
+    const row = (
+      await t.rt.pool.query(`SELECT id, email, password_hash FROM users WHERE email = 'new.person@example.test'`)
+    ).rows[0];
     expect(row.password_hash).toMatch(/^\$2b\$/);
-    const audit = await t.rt.pool.query(`SELECT after::text AS after FROM audit_log WHERE action = 'user.create' AND entity_id = $1`, [row.id]);
+    const audit = await t.rt.pool.query(
+      `SELECT after::text AS after FROM audit_log WHERE action = 'user.create' AND entity_id = $1`,
+      [row.id],
+    );
     expect(audit.rows[0].after).not.toMatch(/passphrase|\$2b\$/);
 
     const signIn = new AdminClient(t.baseUrl);
@@ -56,8 +61,13 @@ describe('users in the admin panel', () => {
     expect(res.body.notice.type).toBe('success');
     const signIn = new AdminClient(t.baseUrl);
     expect((await signIn.login(user.email, user.password)).status).toBe(302);
-    const audit = await t.rt.pool.query(`SELECT before, after FROM audit_log WHERE action = 'user.update' AND entity_id = $1`, [user.id]);
-    expect(audit.rows).toEqual([{ before: { name: user.name, role: 'submitter' }, after: { name: 'Renamed', role: 'reviewer' } }]);
+    const audit = await t.rt.pool.query(
+      `SELECT before, after FROM audit_log WHERE action = 'user.update' AND entity_id = $1`,
+      [user.id],
+    );
+    expect(audit.rows).toEqual([
+      { before: { name: user.name, role: 'submitter' }, after: { name: 'Renamed', role: 'reviewer' } },
+    ]);
     // A role change applies to a signed-in user on their next request.
     await t.rt.services.users.update(ctxFor(admin), user.id, { role: 'builder' });
     const me = await signIn.getJson('/admin/api/pages/account');
@@ -80,7 +90,9 @@ describe('users in the admin panel', () => {
   });
 
   it('never lets the last active admin be demoted or disabled', async () => {
-    await expect(t.rt.services.users.update(ctxFor(admin), admin.id, { role: 'builder' })).rejects.toThrow(/cannot disable yourself/);
+    await expect(t.rt.services.users.update(ctxFor(admin), admin.id, { role: 'builder' })).rejects.toThrow(
+      /cannot disable yourself/,
+    );
     const other = await createUser(t.rt.pool, { role: 'admin' });
     await t.rt.services.users.update(ctxFor(other), admin.id, { active: false });
     await expect(t.rt.services.users.update(ctxFor(admin), other.id, { active: false })).rejects.toThrow();
@@ -121,15 +133,22 @@ describe('the worked extension example: sign-in throttling resource and its Clea
     expect(list.body.records[0].params.failures).toBe(3);
     expect(list.body.records[0].recordActions.map((a: { name: string }) => a.name)).toContain('clearThrottle');
 
-    const cleared = await client.postJson(`/admin/api/resources/login_throttle/records/${encodeURIComponent(ip)}/clearThrottle`);
+    const cleared = await client.postJson(
+      `/admin/api/resources/login_throttle/records/${encodeURIComponent(ip)}/clearThrottle`,
+    );
     expect(cleared.body.notice).toMatchObject({ type: 'success' });
     expect((await new AdminClient(t.baseUrl).login(admin.email, admin.password)).status).toBe(302);
-    const audit = await t.rt.pool.query(`SELECT actor_id FROM audit_log WHERE action = 'auth.clear_ip_throttle' AND entity_id = $1`, [ip]);
+    const audit = await t.rt.pool.query(
+      `SELECT actor_id FROM audit_log WHERE action = 'auth.clear_ip_throttle' AND entity_id = $1`,
+      [ip],
+    );
     expect(audit.rows).toEqual([{ actor_id: admin.id }]);
 
     const reviewer = await createUser(t.rt.pool, { role: 'reviewer' });
     const asReviewer = new AdminClient(t.baseUrl);
     await asReviewer.login(reviewer.email, reviewer.password);
-    expect(JSON.stringify((await asReviewer.getJson('/admin/api/resources/login_throttle/actions/list')).body)).toMatch(/ForbiddenError/);
+    expect(JSON.stringify((await asReviewer.getJson('/admin/api/resources/login_throttle/actions/list')).body)).toMatch(
+      /ForbiddenError/,
+    );
   });
 });

@@ -17,17 +17,34 @@ describe('API authentication', () => {
   });
   afterAll(() => t.close());
 
-  const sign = (claims: { sub?: string; aud?: string; iss?: string; exp?: number }, secret = t.rt.secrets.jwtSecret, alg = 'HS256') => {
+  const sign = (
+    claims: { sub?: string; aud?: string; iss?: string; exp?: number },
+    secret = t.rt.secrets.jwtSecret,
+    alg = 'HS256',
+  ) => {
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({}).setProtectedHeader({ alg }).setSubject(claims.sub ?? user.id).setAudience(claims.aud ?? ACCESS_TOKEN_AUDIENCE).setIssuer(claims.iss ?? ACCESS_TOKEN_ISSUER).setIssuedAt(now - 10).setExpirationTime(claims.exp ?? now + 600);
+    const jwt = new SignJWT({})
+      .setProtectedHeader({ alg })
+      .setSubject(claims.sub ?? user.id)
+      .setAudience(claims.aud ?? ACCESS_TOKEN_AUDIENCE)
+      .setIssuer(claims.iss ?? ACCESS_TOKEN_ISSUER)
+      .setIssuedAt(now - 10)
+      .setExpirationTime(claims.exp ?? now + 600);
     return jwt.sign(new TextEncoder().encode(secret));
   };
-  const me = (token: string) => new ApiClient(t.baseUrl).request('GET', '/me', undefined, { authorization: `Bearer ${token}` });
+  const me = (token: string) =>
+    new ApiClient(t.baseUrl).request('GET', '/me', undefined, { authorization: `Bearer ${token}` });
 
   it('issues a token pair for the right password only, in the envelope, with no secrets in responses', async () => {
-    const wrong = await new ApiClient(t.baseUrl).post('/auth/token', { email: user.email, password: 'not the password' });
+    const wrong = await new ApiClient(t.baseUrl).post('/auth/token', {
+      email: user.email,
+      password: 'not the password',
+    });
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ success: false, error: { code: 'INVALID_CREDENTIALS', message: 'Wrong email or password', details: [] } });
+    expect(wrong.body).toEqual({
+      success: false,
+      error: { code: 'INVALID_CREDENTIALS', message: 'Wrong email or password', details: [] },
+    });
     const api = await new ApiClient(t.baseUrl).login(user.email, user.password);
     expect(api.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const res = await api.get('/me');
@@ -43,14 +60,20 @@ describe('API authentication', () => {
     const expired = await me(await sign({ exp: Math.floor(Date.now() / 1000) - 5 }));
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toBe('Access token expired; refresh it');
-    const none = new UnsecuredJWT({ sub: user.id }).setAudience(ACCESS_TOKEN_AUDIENCE).setIssuer(ACCESS_TOKEN_ISSUER).setExpirationTime('10m').encode();
+    const none = new UnsecuredJWT({ sub: user.id })
+      .setAudience(ACCESS_TOKEN_AUDIENCE)
+      .setIssuer(ACCESS_TOKEN_ISSUER)
+      .setExpirationTime('10m')
+      .encode();
     expect((await me(none)).status).toBe(401);
-    expect((await me(await sign({}, 'another secret of at least thirty-two characters')))).toMatchObject({ status: 401 });
+    expect(await me(await sign({}, 'another secret of at least thirty-two characters'))).toMatchObject({ status: 401 });
     expect((await me(await sign({ aud: 'someone-else' }))).status).toBe(401);
     expect((await me(await sign({ iss: 'someone-else' }))).status).toBe(401);
     expect((await me(await sign({}, t.rt.secrets.jwtSecret, 'HS512'))).status).toBe(401);
     expect((await me('not.a.token')).status).toBe(401);
-    const basic = await new ApiClient(t.baseUrl).request('GET', '/me', undefined, { authorization: 'Basic dXNlcjpwYXNz' });
+    const basic = await new ApiClient(t.baseUrl).request('GET', '/me', undefined, {
+      authorization: 'Basic dXNlcjpwYXNz',
+    });
     expect(basic.status).toBe(401);
     expect((await new ApiClient(t.baseUrl).get('/me')).status).toBe(401);
   });
@@ -71,7 +94,10 @@ describe('API authentication', () => {
     const afterReuse = await api.post('/auth/refresh', { refreshToken: second });
     expect(afterReuse.status).toBe(401);
     expect(afterReuse.body.error.message).toMatch(/signed out/);
-    const audit = await t.rt.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.refresh_token_reused' AND entity_id = $1`, [user.id]);
+    const audit = await t.rt.pool.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auth.refresh_token_reused' AND entity_id = $1`,
+      [user.id],
+    );
     expect(audit.rows[0].n).toBe(1);
   });
 
@@ -121,8 +147,13 @@ describe('API authentication', () => {
   it('serves the OpenAPI document generated from the routes, and a readable page', async () => {
     const doc = await (await fetch(`${t.baseUrl}/api/v1/openapi.json`)).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/auth/token', '/templates/{templateId}/submissions', '/templates/{templateId}/publish']));
-    expect(doc.paths['/templates/{templateId}/submissions'].post.requestBody.content['application/json'].schema.properties.data).toBeDefined();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/auth/token', '/templates/{templateId}/submissions', '/templates/{templateId}/publish']),
+    );
+    expect(
+      doc.paths['/templates/{templateId}/submissions'].post.requestBody.content['application/json'].schema.properties
+        .data,
+    ).toBeDefined();
     expect(doc.servers[0].url).toBe('/api/v1');
   });
 
@@ -144,7 +175,13 @@ describe('API authentication', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).toContain('href="/admin"');
     const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
-    expect(assets).toEqual(expect.arrayContaining(['/api/docs/assets/swagger-ui-bundle.js', '/api/docs/assets/swagger-ui.css', '/api/docs/assets/api-docs.js']));
+    expect(assets).toEqual(
+      expect.arrayContaining([
+        '/api/docs/assets/swagger-ui-bundle.js',
+        '/api/docs/assets/swagger-ui.css',
+        '/api/docs/assets/api-docs.js',
+      ]),
+    );
     for (const asset of assets.filter((a) => a !== '/admin')) {
       const res = await fetch(`${t.baseUrl}${asset}`);
       expect(res.status, asset).toBe(200);

@@ -34,7 +34,9 @@ describe('audit log', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE: the runtime role has no such privilege, and the triggers stop even the owner', async () => {
     const [id] = await write(1);
-    await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(t.rt.pool.query(`UPDATE audit_log SET action = 'x' WHERE id = $1`, [id])).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(t.rt.pool.query(`DELETE FROM audit_log WHERE id = $1`, [id])).rejects.toThrow(/permission denied/);
     await expect(t.rt.pool.query(`TRUNCATE audit_log CASCADE`)).rejects.toThrow(/permission denied/);
     await sealAll(t.rt.pool, t.config.audit.key!);
@@ -51,7 +53,15 @@ describe('audit log', () => {
   });
 
   it('computes the canonical text of an entry exactly as the SQL definition does, whatever the values', async () => {
-    const texts = ['plain', 'quote " and \\ backslash', 'newline\n tab\t cr\r', '\u0001\u001f\u007f controls', 'é 名前 😀 \u2028\u2029', '</script>', ''];
+    const texts = [
+      'plain',
+      'quote " and \\ backslash',
+      'newline\n tab\t cr\r',
+      '\u0001\u001f\u007f controls',
+      'é 名前 😀 \u2028\u2029',
+      '</script>',
+      '',
+    ];
     const ids: string[] = [];
     for (const [i, text] of texts.entries()) {
       const row = await t.rt.pool.query<{ id: string }>(
@@ -63,7 +73,15 @@ describe('audit log', () => {
           text || 'thing',
           i % 3 ? text : null,
           i % 2 ? String(1000 + i) : null,
-          i % 2 ? null : JSON.stringify({ [text]: text, n: 1.5, big: 12345678901234567000, list: [true, null, { z: 1, a: [] }], nested: { bb: 1, a: 2 } }),
+          i % 2
+            ? null
+            : JSON.stringify({
+                [text]: text,
+                n: 1.5,
+                big: 12345678901234567000,
+                list: [true, null, { z: 1, a: [] }],
+                nested: { bb: 1, a: 2 },
+              }),
           JSON.stringify({ i, text, keys: { [`k${text}`]: text } }),
           text || null,
           i % 2 ? '203.0.113.9' : null,
@@ -71,7 +89,10 @@ describe('audit log', () => {
       );
       ids.push(row.rows[0]!.id);
     }
-    const rows = await t.rt.pool.query(`SELECT audit_entry_canonical(a) AS sql, ${ENTRY_COLUMNS} FROM audit_log a WHERE a.id = ANY($1::bigint[]) ORDER BY a.id`, [ids]);
+    const rows = await t.rt.pool.query(
+      `SELECT audit_entry_canonical(a) AS sql, ${ENTRY_COLUMNS} FROM audit_log a WHERE a.id = ANY($1::bigint[]) ORDER BY a.id`,
+      [ids],
+    );
     expect(rows.rowCount).toBe(texts.length);
     for (const row of rows.rows) expect(canonicalEntry(row)).toBe(row.sql);
   });
@@ -130,7 +151,10 @@ describe('a sealed chain, tampered with', () => {
     expect(report0.ok).toBe(true);
     // Swap which entries links 2 and 3 point to.
     await chain.tamper(`UPDATE audit_chain SET entry_id = -entry_id WHERE seq IN (2, 3)`);
-    await chain.tamper(`UPDATE audit_chain SET entry_id = CASE seq WHEN 2 THEN $2::bigint ELSE $1::bigint END WHERE seq IN (2, 3)`, [chain.ids[1], chain.ids[2]]);
+    await chain.tamper(
+      `UPDATE audit_chain SET entry_id = CASE seq WHEN 2 THEN $2::bigint ELSE $1::bigint END WHERE seq IN (2, 3)`,
+      [chain.ids[1], chain.ids[2]],
+    );
     const reordered = await verifyAuditChain(chain.pool, chain.key);
     expect(reordered.ok).toBe(false);
     expect(reordered.problem?.seq).toBe('2');
@@ -154,7 +178,8 @@ describe('audit key rotation', () => {
     const pool = new pg.Pool(connectionConfig(db.url));
     try {
       const [oldKey, newKey] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
-      const write = () => withTransaction(pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.rotate', entityType: 'thing' }));
+      const write = () =>
+        withTransaction(pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.rotate', entityType: 'thing' }));
       await write();
       await sealAll(pool, oldKey);
       await write();
@@ -162,7 +187,9 @@ describe('audit key rotation', () => {
       expect(await verifyAuditChain(pool, auditKeys(newKey, [oldKey]))).toMatchObject({ ok: true, checked: 2 });
       const alone = await verifyAuditChain(pool, newKey);
       expect(alone.problem).toMatchObject({ kind: 'unknown_key', seq: '1' });
-      expect(alone.problem!.message).toMatch(/sealed with key [0-9a-f]{16}, which is neither AUDIT_KEY nor one of AUDIT_PREVIOUS_KEYS/);
+      expect(alone.problem!.message).toMatch(
+        /sealed with key [0-9a-f]{16}, which is neither AUDIT_KEY nor one of AUDIT_PREVIOUS_KEYS/,
+      );
       const links = await pool.query<{ key_id: string }>('SELECT key_id FROM audit_chain ORDER BY seq');
       expect(links.rows.map((r) => r.key_id)).toEqual([auditKeys(oldKey).current.id, auditKeys(newKey).current.id]);
     } finally {
@@ -183,7 +210,8 @@ describe('a chain sealed before it was keyed', () => {
       const store = new LocalBlobStore(storageDir);
       const write = (n: number) =>
         withTransaction(pool, async (tx) => {
-          for (let i = 0; i < n; i++) await recordAudit(tx, ctxFor(null), { action: 'test.legacy', entityType: 'thing', entityId: i });
+          for (let i = 0; i < n; i++)
+            await recordAudit(tx, ctxFor(null), { action: 'test.legacy', entityType: 'thing', entityId: i });
         });
       // Three links as the sealer made them before the chain was keyed: plain SHA-256, no key id.
       await write(3);
@@ -206,7 +234,9 @@ describe('a chain sealed before it was keyed', () => {
       // The owner edits a legacy entry and recomputes the legacy links: the first keyed link no longer follows.
       await pool.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
       await pool.query('ALTER TABLE audit_chain DISABLE TRIGGER USER');
-      await pool.query(`UPDATE audit_log SET entity_id = 'forged' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`);
+      await pool.query(
+        `UPDATE audit_log SET entity_id = 'forged' WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)`,
+      );
       await pool.query(`
         DO $$ DECLARE r record; prev text; BEGIN
           SELECT hash INTO prev FROM audit_chain WHERE seq = 1;

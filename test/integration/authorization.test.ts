@@ -112,7 +112,11 @@ describe('authorization, as a table: role x action x inside/outside, through the
 
   async function publishedTemplate(place: Place, publish = true): Promise<string> {
     const ctx = ctxFor(owner);
-    const template = await t.rt.services.templates.create(ctx, grids[place], { slug: `household-${n++}`, title: 'Household', definition: householdDefinition() });
+    const template = await t.rt.services.templates.create(ctx, grids[place], {
+      slug: `household-${n++}`,
+      title: 'Household',
+      definition: householdDefinition(),
+    });
     if (publish) await t.rt.services.publisher.publish(ctx, template.id, {});
     return template.id;
   }
@@ -121,11 +125,15 @@ describe('authorization, as a table: role x action x inside/outside, through the
   const submitted = async (place: Place) =>
     (await t.rt.services.submissions.create(ctxFor(author), templates[place], { data: payload() })).submission.id;
   const draftOf = async (place: Place, who: TestUser) => {
-    const id = (await t.rt.services.submissions.create(ctxFor(author), templates[place], { data: payload(), draft: true })).submission.id;
-    if (who.id !== author.id) await t.rt.pool.query('UPDATE submissions SET submitted_by = $2 WHERE id = $1', [id, who.id]);
+    const id = (
+      await t.rt.services.submissions.create(ctxFor(author), templates[place], { data: payload(), draft: true })
+    ).submission.id;
+    if (who.id !== author.id)
+      await t.rt.pool.query('UPDATE submissions SET submitted_by = $2 WHERE id = $1', [id, who.id]);
     return id;
   };
-  const mayClaim = (role: Role, place: Place) => role === 'admin' || (place === 'inside' && (role === 'reviewer' || role === 'manager'));
+  const mayClaim = (role: Role, place: Place) =>
+    role === 'admin' || (place === 'inside' && (role === 'reviewer' || role === 'manager'));
   const inReview = async (role: Role, place: Place) => {
     const id = await submitted(place);
     const claimer = mayClaim(role, place) ? users[role as Exclude<Role, 'anonymous'>] : thirdReviewer;
@@ -172,12 +180,22 @@ describe('authorization, as a table: role x action x inside/outside, through the
 
   /** What a change would touch, to check that a refused one touched nothing. */
   async function state(act: Act, target: Target): Promise<unknown> {
-    if (act === 'create') return (await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [target.templateId])).rows[0];
-    if (act === 'publish') return (await t.rt.pool.query('SELECT current_version FROM templates WHERE id = $1', [target.templateId])).rows[0];
+    if (act === 'create')
+      return (
+        await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [target.templateId])
+      ).rows[0];
+    if (act === 'publish')
+      return (await t.rt.pool.query('SELECT current_version FROM templates WHERE id = $1', [target.templateId]))
+        .rows[0];
     if (!target.submissionId) return null;
     return (
-      await t.rt.pool.query('SELECT review_status, reviewer_id, review_reason, payload, submitted_by FROM submissions WHERE id = $1', [target.submissionId])
-    ).rows[0] ?? 'deleted';
+      (
+        await t.rt.pool.query(
+          'SELECT review_status, reviewer_id, review_reason, payload, submitted_by FROM submissions WHERE id = $1',
+          [target.submissionId],
+        )
+      ).rows[0] ?? 'deleted'
+    );
   }
 
   const api = async (role: Role): Promise<ApiClient> => {
@@ -229,7 +247,10 @@ describe('authorization, as a table: role x action x inside/outside, through the
           headers: client.token ? { authorization: `Bearer ${client.token}` } : {},
         });
         const text = await res.text();
-        return { allowed: res.status === 200 && res.headers.get('content-type')?.startsWith('text/csv') === true, detail: `${res.status} ${text.slice(0, 120)}` };
+        return {
+          allowed: res.status === 200 && res.headers.get('content-type')?.startsWith('text/csv') === true,
+          detail: `${res.status} ${text.slice(0, 120)}`,
+        };
       }
       case 'publish':
         return status(201)(await client.post(`/templates/${target.templateId}/publish`));
@@ -246,22 +267,37 @@ describe('authorization, as a table: role x action x inside/outside, through the
     switch (act) {
       case 'read': {
         const res = await client.getJson(record(`submissions/records/${s}/show`));
-        return { allowed: res.status === 200 && res.body?.record?.id === s, detail: `${res.status} ${res.text.slice(0, 160)}` };
+        return {
+          allowed: res.status === 200 && res.body?.record?.id === s,
+          detail: `${res.status} ${res.text.slice(0, 160)}`,
+        };
       }
       case 'read audit': {
         const res = await client.getJson(record(`submissions/records/${s}/history`));
-        return { allowed: res.status === 200 && Array.isArray(res.body?.entries) && res.body.entries.length > 0, detail: `${res.status} ${res.text.slice(0, 160)}` };
+        return {
+          allowed: res.status === 200 && Array.isArray(res.body?.entries) && res.body.entries.length > 0,
+          detail: `${res.status} ${res.text.slice(0, 160)}`,
+        };
       }
       case 'list': {
-        const res = await client.getJson(record(`submissions/actions/list?filters.template_id=${target.templateId}&perPage=500`));
+        const res = await client.getJson(
+          record(`submissions/actions/list?filters.template_id=${target.templateId}&perPage=500`),
+        );
         const ids = res.status === 200 ? ((res.body?.records ?? []) as { id: string }[]).map((r) => r.id) : [];
         return { allowed: ids.includes(s!), detail: `${res.status}, ${ids.length} rows` };
       }
       case 'create':
-        return success(await client.postJson(record(`templates/records/${target.templateId}/fill`), { data: JSON.stringify(payload()), submit: 'true' }));
+        return success(
+          await client.postJson(record(`templates/records/${target.templateId}/fill`), {
+            data: JSON.stringify(payload()),
+            submit: 'true',
+          }),
+        );
       case 'edit own':
       case 'edit other':
-        return success(await client.postJson(record(`submissions/records/${s}/answer`), { data: JSON.stringify(payload()) }));
+        return success(
+          await client.postJson(record(`submissions/records/${s}/answer`), { data: JSON.stringify(payload()) }),
+        );
       case 'delete own':
       case 'delete other':
         return success(await client.postJson(record(`submissions/records/${s}/deleteDraft`)));
@@ -273,14 +309,22 @@ describe('authorization, as a table: role x action x inside/outside, through the
         return success(await client.postJson(record(`submissions/records/${s}/${act}`)));
       case 'reject':
       case 'reopen':
-        return success(await client.postJson(record(`submissions/records/${s}/${act}`), { reason: 'Because the table says so' }));
+        return success(
+          await client.postJson(record(`submissions/records/${s}/${act}`), { reason: 'Because the table says so' }),
+        );
       case 'export': {
         const res = await client.getJson(record(`templates/records/${target.templateId}/export`));
-        return { allowed: res.status === 200 && typeof res.body?.rows === 'number', detail: `${res.status} ${res.text.slice(0, 160)}` };
+        return {
+          allowed: res.status === 200 && typeof res.body?.rows === 'number',
+          detail: `${res.status} ${res.text.slice(0, 160)}`,
+        };
       }
       case 'publish': {
         const res = await client.postJson(record(`templates/records/${target.templateId}/builder`), { op: 'publish' });
-        return { allowed: res.status === 200 && res.body?.published !== undefined, detail: `${res.status} ${res.text.slice(0, 160)}` };
+        return {
+          allowed: res.status === 200 && res.body?.published !== undefined,
+          detail: `${res.status} ${res.text.slice(0, 160)}`,
+        };
       }
     }
   }
@@ -294,13 +338,21 @@ describe('authorization, as a table: role x action x inside/outside, through the
           for (const place of PLACES) {
             const target = await fixture(role, act, place);
             const before = await state(act, target);
-            const outcome = channel === 'api' ? await viaApi(client as ApiClient, act, target) : await viaAdmin(client as AdminClient, act, target);
+            const outcome =
+              channel === 'api'
+                ? await viaApi(client as ApiClient, act, target)
+                : await viaAdmin(client as AdminClient, act, target);
             const want = expected(role, act, place);
             if (outcome.allowed !== want) {
-              mismatches.push(`${channel} ${role} ${act} ${place}: expected ${want ? 'allowed' : 'refused'}, got ${outcome.detail}`);
+              mismatches.push(
+                `${channel} ${role} ${act} ${place}: expected ${want ? 'allowed' : 'refused'}, got ${outcome.detail}`,
+              );
             } else if (!want && !['read', 'list', 'read audit', 'export'].includes(act)) {
               const after = await state(act, target);
-              if (JSON.stringify(after) !== JSON.stringify(before)) mismatches.push(`${channel} ${role} ${act} ${place}: refused, but changed ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+              if (JSON.stringify(after) !== JSON.stringify(before))
+                mismatches.push(
+                  `${channel} ${role} ${act} ${place}: refused, but changed ${JSON.stringify(before)} -> ${JSON.stringify(after)}`,
+                );
             }
           }
         }
@@ -310,23 +362,31 @@ describe('authorization, as a table: role x action x inside/outside, through the
   }
 
   it('a submitter lists and reads their own submissions only', async () => {
-    const own = (await t.rt.services.submissions.create(ctxFor(users.submitter), templates.inside, { data: payload() })).submission.id;
+    const own = (await t.rt.services.submissions.create(ctxFor(users.submitter), templates.inside, { data: payload() }))
+      .submission.id;
     const other = await submitted('inside');
     const client = await api('submitter');
-    const ids = (await client.get(`/templates/${templates.inside}/submissions?limit=200`)).body.data.items.map((r: { id: string }) => r.id);
+    const ids = (await client.get(`/templates/${templates.inside}/submissions?limit=200`)).body.data.items.map(
+      (r: { id: string }) => r.id,
+    );
     expect(ids).toContain(own);
     expect(ids).not.toContain(other);
     expect((await client.get(`/submissions/${own}`)).status).toBe(200);
     expect((await client.get(`/submissions/${other}`)).status).toBe(404);
     const panel = await admin('submitter');
-    const listed = (await panel.getJson(`/admin/api/resources/submissions/actions/list?filters.template_id=${templates.inside}&perPage=500`)).body.records.map((r: { id: string }) => r.id);
+    const listed = (
+      await panel.getJson(
+        `/admin/api/resources/submissions/actions/list?filters.template_id=${templates.inside}&perPage=500`,
+      )
+    ).body.records.map((r: { id: string }) => r.id);
     expect(listed).toContain(own);
     expect(listed).not.toContain(other);
   });
 
   it('nobody reviews their own submission, admins included', async () => {
     for (const role of ['manager', 'admin'] as const) {
-      const own = (await t.rt.services.submissions.create(ctxFor(users[role]), templates.inside, { data: payload() })).submission.id;
+      const own = (await t.rt.services.submissions.create(ctxFor(users[role]), templates.inside, { data: payload() }))
+        .submission.id;
       const client = await api(role);
       const res = await client.post(`/submissions/${own}/claim`);
       expect(res.status).toBe(403);
@@ -345,6 +405,8 @@ describe('authorization, as a table: role x action x inside/outside, through the
     expect((await panel.getJson(`/admin/api/resources/submissions/records/${id}/show`)).body.record.id).toBe(id);
     await t.rt.services.grids.changeMemberRole(ctxFor(owner), grids.inside, user.id, { role: 'submitter' });
     expect((await client.get(`/submissions/${id}`)).status).toBe(404);
-    expect((await panel.getJson(`/admin/api/resources/submissions/records/${id}/show`)).body?.record?.id).toBeUndefined();
+    expect(
+      (await panel.getJson(`/admin/api/resources/submissions/records/${id}/show`)).body?.record?.id,
+    ).toBeUndefined();
   });
 });

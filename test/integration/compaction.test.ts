@@ -25,7 +25,9 @@ describe('compaction', () => {
     (await t.rt.pool.query(`SELECT * FROM forms.${quoteIdent(table)} ORDER BY ${quoteIdent(key)}`)).rows;
   const processed = (id: string) =>
     waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]?.processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
+          ?.processing_status,
       (status) => status === 1,
       60_000,
       `submission ${id} processed`,
@@ -51,7 +53,8 @@ describe('compaction', () => {
     expect((await s.builderApi.put(`/templates/${s.templateId}/definition`, householdDefinition())).status).toBe(200);
     expect((await s.builderApi.post(`/templates/${s.templateId}/publish`)).status).toBe(201);
     expect((await s.builderApi.post(`/templates/${s.templateId}/purge-retired`)).status).toBe(200);
-    const grid = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!.slug;
+    const grid = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!
+      .slug;
     viewName = `${grid.replace(/-/g, '_')}__household__household`;
   }, 180_000);
   afterAll(async () => {
@@ -76,9 +79,14 @@ describe('compaction', () => {
     expect(await slots(section)).toEqual({ all: 5, dropped: 0 });
     expect(await contents(section, 'submission_id')).toEqual(before);
     // The budget says so, the helper objects are gone, the primary key and foreign key are back.
-    const tables = (await s.builderApi.get(`/templates/${s.templateId}/tables`)).body.data.tables as { table: string; slots: { dropped: number; used: number } }[];
+    const tables = (await s.builderApi.get(`/templates/${s.templateId}/tables`)).body.data.tables as {
+      table: string;
+      slots: { dropped: number; used: number };
+    }[];
     expect(tables.find((b) => b.table === section)!.slots).toMatchObject({ dropped: 0, used: 5 });
-    const leftovers = await t.rt.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE $1`, [`${section}__compact%`]);
+    const leftovers = await t.rt.pool.query(`SELECT relname FROM pg_class WHERE relname LIKE $1`, [
+      `${section}__compact%`,
+    ]);
     expect(leftovers.rows).toEqual([]);
     const constraints = await t.rt.pool.query<{ contype: string; convalidated: boolean }>(
       `SELECT contype, convalidated FROM pg_constraint WHERE conrelid = ('forms.' || quote_ident($1))::regclass ORDER BY contype`,
@@ -98,7 +106,10 @@ describe('compaction', () => {
     const again = await s.builderApi.get(`/templates/${s.templateId}/compactions`);
     expect(again.body.data[0]).toMatchObject({ id: started.body.data.id, status: 'done' });
     // Audit: who asked, and what it reclaimed.
-    const audit = await t.rt.pool.query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'template.compact%' ORDER BY id`, [s.templateId]);
+    const audit = await t.rt.pool.query(
+      `SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'template.compact%' ORDER BY id`,
+      [s.templateId],
+    );
     expect(audit.rows.map((r) => r.action)).toEqual(['template.compact', 'template.compacted']);
   }, 120_000);
 
@@ -106,7 +117,11 @@ describe('compaction', () => {
     expect(await slots(members)).toMatchObject({ dropped: 1 });
     // A service of its own with tiny batches, so the copy takes many rounds while answers are projected.
     const service = new CompactionService({ pool: t.rt.pool, enqueue: async () => undefined, batchSize: 3 });
-    const builderCtx = { actor: { id: s.builder.id, email: s.builder.email, role: 'builder' as const }, requestId: null, ip: null };
+    const builderCtx = {
+      actor: { id: s.builder.id, email: s.builder.email, role: 'builder' as const },
+      requestId: null,
+      ip: null,
+    };
     const job = await service.start(builderCtx, s.templateId, members);
     const arriving = (async () => {
       const ids: string[] = [];
@@ -122,14 +137,23 @@ describe('compaction', () => {
     const rows = await t.rt.pool.query<{ submission_id: string; n: number }>(
       `SELECT submission_id::text, count(*)::int AS n FROM forms.${quoteIdent(members)} GROUP BY 1 ORDER BY 1`,
     );
-    const submissions = await t.rt.pool.query<{ id: string }>('SELECT id::text FROM submissions WHERE template_id = $1 ORDER BY id', [s.templateId]);
+    const submissions = await t.rt.pool.query<{ id: string }>(
+      'SELECT id::text FROM submissions WHERE template_id = $1 ORDER BY id',
+      [s.templateId],
+    );
     expect(rows.rows.map((r) => r.submission_id)).toEqual(submissions.rows.map((r) => r.id));
     expect(rows.rows.every((r) => r.n === 2)).toBe(true);
-    const names = await t.rt.pool.query(`SELECT name FROM forms.${quoteIdent(members)} WHERE submission_id = $1 ORDER BY row_index`, [ids[0]]);
+    const names = await t.rt.pool.query(
+      `SELECT name FROM forms.${quoteIdent(members)} WHERE submission_id = $1 ORDER BY row_index`,
+      [ids[0]],
+    );
     expect(names.rows).toEqual([{ name: 'Ann 100' }, { name: 'Bob 100' }]);
     const next = await submit(200);
     await processed(next);
-    const added = await t.rt.pool.query(`SELECT count(*)::int AS n FROM forms.${quoteIdent(members)} WHERE submission_id = $1`, [next]);
+    const added = await t.rt.pool.query(
+      `SELECT count(*)::int AS n FROM forms.${quoteIdent(members)} WHERE submission_id = $1`,
+      [next],
+    );
     expect(added.rows[0]!.n).toBe(2);
   }, 180_000);
 

@@ -40,7 +40,9 @@ describe('current names: forms_current views and answers under the current keys'
   };
   const processed = (id: string) =>
     waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]?.processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
+          ?.processing_status,
       (status) => status === 1,
       30_000,
       `submission ${id} processed`,
@@ -51,7 +53,8 @@ describe('current names: forms_current views and answers under the current keys'
     s = await publishedSurvey(t);
     owner = new pg.Client(connectionConfig(t.db.url));
     await owner.connect();
-    gridSlug = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!.slug;
+    gridSlug = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!
+      .slug;
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     firstId = res.body.data.id;
@@ -67,9 +70,13 @@ describe('current names: forms_current views and answers under the current keys'
     expect(await viewsOf(s.templateId)).toEqual([section, `${section}__members`]);
     expect(await columnsOf(section)).toEqual(['submission_id', 'village', 'size', 'water', 'members_count']);
     expect(await columnsOf(`${section}__members`)).toEqual(['id', 'submission_id', 'row_index', 'name', 'age']);
-    const rows = await owner.query(`SELECT village, size::int AS size, water FROM forms_current.${quoteIdent(section)}`);
+    const rows = await owner.query(
+      `SELECT village, size::int AS size, water FROM forms_current.${quoteIdent(section)}`,
+    );
     expect(rows.rows).toEqual([{ village: 'Village 1', size: 2, water: 'well' }]);
-    const members = await owner.query(`SELECT name, age::int AS age FROM forms_current.${quoteIdent(`${section}__members`)} ORDER BY row_index`);
+    const members = await owner.query(
+      `SELECT name, age::int AS age FROM forms_current.${quoteIdent(`${section}__members`)} ORDER BY row_index`,
+    );
     expect(members.rows).toEqual([
       { name: 'Ann 1', age: 30 },
       { name: 'Bob 1', age: 7 },
@@ -81,7 +88,7 @@ describe('current names: forms_current views and answers under the current keys'
     const fields = next.sections[0]!.fields as { id: string; key: string; type: string; label: string }[];
     fields.find((f) => f.id === 'f_village')!.key = 'settlement';
     fields.find((f) => f.id === 'f_size')!.type = 'decimal';
-    next.sections[0]!.fields = fields.filter((f) => f.id !== 'f_mcount') as typeof next.sections[0]['fields'];
+    next.sections[0]!.fields = fields.filter((f) => f.id !== 'f_mcount') as (typeof next.sections)[0]['fields'];
     next.sections[0]!.tables[0]!.columns[0]!.key = 'full_name';
     await publish(next);
 
@@ -91,7 +98,9 @@ describe('current names: forms_current views and answers under the current keys'
     const rows = await owner.query(`SELECT settlement, size::text AS size FROM forms_current.${quoteIdent(section)}`);
     expect(rows.rows).toEqual([{ settlement: 'Village 1', size: '2' }]);
     // The table itself kept the column names the fields first had.
-    const table = await owner.query(`SELECT village, members_count FROM forms.${quoteIdent(`f${s.templateId}_household`)}`);
+    const table = await owner.query(
+      `SELECT village, members_count FROM forms.${quoteIdent(`f${s.templateId}_household`)}`,
+    );
     expect(table.rows).toHaveLength(1);
   });
 
@@ -106,7 +115,9 @@ describe('current names: forms_current views and answers under the current keys'
       await owner.query(`SET LOCAL ROLE ${quoteIdent(reader)}`);
       const rows = await owner.query(`SELECT settlement FROM forms_current.${quoteIdent(section)}`);
       expect(rows.rows).toEqual([{ settlement: 'Village 1' }]);
-      await expect(owner.query(`SELECT * FROM forms.${quoteIdent(`f${s.templateId}_household`)}`)).rejects.toThrow(/permission denied/);
+      await expect(owner.query(`SELECT * FROM forms.${quoteIdent(`f${s.templateId}_household`)}`)).rejects.toThrow(
+        /permission denied/,
+      );
       await owner.query('ROLLBACK');
     } finally {
       await owner.query('ROLLBACK').catch(() => {});
@@ -149,7 +160,9 @@ describe('current names: forms_current views and answers under the current keys'
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     await processed(res.body.data.id);
     const section = `${gridSlug.replace(/-/g, '_')}__household__household`;
-    const rows = await owner.query(`SELECT settlement, size::text AS size FROM forms_current.${quoteIdent(section)} ORDER BY submission_id`);
+    const rows = await owner.query(
+      `SELECT settlement, size::text AS size FROM forms_current.${quoteIdent(section)} ORDER BY submission_id`,
+    );
     expect(rows.rows).toEqual([
       { settlement: 'Village 1', size: '2' },
       { settlement: 'Village 2', size: '2.5' },

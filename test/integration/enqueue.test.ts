@@ -14,7 +14,10 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('queueing submissions for processing', () => {
   let queue: Queue;
   beforeAll(() => {
-    queue = new Queue('submissions', { connection: { url: REDIS_URL }, prefix: `gbtest:enqueue:${randomBytes(4).toString('hex')}` });
+    queue = new Queue('submissions', {
+      connection: { url: REDIS_URL },
+      prefix: `gbtest:enqueue:${randomBytes(4).toString('hex')}`,
+    });
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });

@@ -55,29 +55,46 @@ describe('geopoint, signature and note, through the API and the worker', () => {
   });
 
   it('refuses an out-of-range latitude with 422 at the path of the part, storing nothing', async () => {
-    const before = await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [s.templateId]);
-    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { g: { loc: { latitude: 91, longitude: 0 }, spring: { latitude: 0, longitude: -190 }, consent: true } } });
+    const before = await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [
+      s.templateId,
+    ]);
+    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { g: { loc: { latitude: 91, longitude: 0 }, spring: { latitude: 0, longitude: -190 }, consent: true } },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toEqual([
       { path: 'g.loc.latitude', label: 'Location', message: 'Enter a latitude from -90 to 90', code: 'range' },
       { path: 'g.spring.longitude', label: 'Spring', message: 'Enter a longitude from -180 to 180', code: 'range' },
       { path: 'g.sig', label: 'Signature', message: 'This answer is required: sign in the box', code: 'required' },
     ]);
-    const after = await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [s.templateId]);
+    const after = await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [
+      s.templateId,
+    ]);
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
   it('takes a signature as an uploaded PNG (and nothing else), refers to it from the answer, and projects the point into its columns', async () => {
-    const draft = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { g: { loc: LOC, consent: true, intro: 'echoed back' } } });
+    const draft = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { g: { loc: LOC, consent: true, intro: 'echoed back' } },
+    });
     expect(draft.status, JSON.stringify(draft.body)).toBe(201);
     const id = draft.body.data.id as string;
 
     // The same content checks as any file: HTML named .png is refused by its content.
-    const html = await upload(id, [{ name: 'field', value: 'g.sig' }, { name: 'file', filename: 'signature.png', contentType: 'image/png', data: HTML_PAGE }]);
+    const html = await upload(id, [
+      { name: 'field', value: 'g.sig' },
+      { name: 'file', filename: 'signature.png', contentType: 'image/png', data: HTML_PAGE },
+    ]);
     expect(html.status).toBe(415);
-    expect(html.json().error.message).toMatch(/text\/html by its content, which g\.sig does not accept \(accepted: image\/png\)/);
+    expect(html.json().error.message).toMatch(
+      /text\/html by its content, which g\.sig does not accept \(accepted: image\/png\)/,
+    );
 
-    const res = await upload(id, [{ name: 'field', value: 'g.sig' }, { name: 'file', filename: 'signature.png', contentType: 'image/png', data: png('signed by Ann') }]);
+    const res = await upload(id, [
+      { name: 'field', value: 'g.sig' },
+      { name: 'file', filename: 'signature.png', contentType: 'image/png', data: png('signed by Ann') },
+    ]);
     expect(res.status, res.body.toString()).toBe(201);
     const fileId = res.json().data.files[0].id as string;
 
@@ -88,30 +105,65 @@ describe('geopoint, signature and note, through the API and the worker', () => {
     const submitted = await s.submitterApi.post(`/submissions/${id}/submit`);
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
 
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 1, 30_000, 'projected');
-    const row = await t.rt.pool.query(`SELECT loc_lat, loc_lon, loc_alt, loc_acc, spring_lat, sig::text[] AS sig, signed FROM ${table} WHERE submission_id = $1`, [id]);
-    expect(row.rows).toEqual([{ loc_lat: -1.286389, loc_lon: 36.817223, loc_alt: 1661.5, loc_acc: 12, spring_lat: null, sig: [fileId], signed: true }]);
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 1,
+      30_000,
+      'projected',
+    );
+    const row = await t.rt.pool.query(
+      `SELECT loc_lat, loc_lon, loc_alt, loc_acc, spring_lat, sig::text[] AS sig, signed FROM ${table} WHERE submission_id = $1`,
+      [id],
+    );
+    expect(row.rows).toEqual([
+      {
+        loc_lat: -1.286389,
+        loc_lon: 36.817223,
+        loc_alt: 1661.5,
+        loc_acc: 12,
+        spring_lat: null,
+        sig: [fileId],
+        signed: true,
+      },
+    ]);
 
     // The signature is served by our own files route, to whoever may read the submission.
-    const image = await rawRequest(`${t.baseUrl}/api/v1/files/${fileId}?inline=1`, { headers: { authorization: `Bearer ${s.builderApi.token}` } });
+    const image = await rawRequest(`${t.baseUrl}/api/v1/files/${fileId}?inline=1`, {
+      headers: { authorization: `Bearer ${s.builderApi.token}` },
+    });
     expect(image.status).toBe(200);
     expect(image.headers['content-type']).toBe('image/png');
   });
 
   it('refuses a file id that was not uploaded to the submission as its signature', async () => {
-    const draft = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { g: { loc: LOC, consent: true } } });
+    const draft = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { g: { loc: LOC, consent: true } },
+    });
     const id = draft.body.data.id as string;
-    const edit = await s.submitterApi.patch(`/submissions/${id}`, { data: { g: { loc: LOC, consent: true, sig: ['1'] } } });
+    const edit = await s.submitterApi.patch(`/submissions/${id}`, {
+      data: { g: { loc: LOC, consent: true, sig: ['1'] } },
+    });
     expect(edit.status).toBe(422);
-    expect(edit.body.error.details[0]).toMatchObject({ path: 'g.sig', message: 'file 1 is not attached to this submission' });
+    expect(edit.body.error.details[0]).toMatchObject({
+      path: 'g.sig',
+      message: 'file 1 is not attached to this submission',
+    });
   });
 
   it('shows the point in the current view and the export, one column per part', async () => {
-    const view = await t.rt.pool.query(`SELECT loc_lat, loc_lon FROM forms_current."${(await slugOf()).grid}__household__g"`);
+    const view = await t.rt.pool.query(
+      `SELECT loc_lat, loc_lon FROM forms_current."${(await slugOf()).grid}__household__g"`,
+    );
     expect(view.rows).toEqual([{ loc_lat: -1.286389, loc_lon: 36.817223 }]);
-    const csv = await rawRequest(`${t.baseUrl}/api/v1/templates/${s.templateId}/export?format=csv`, { headers: { authorization: `Bearer ${s.builderApi.token}` } });
+    const csv = await rawRequest(`${t.baseUrl}/api/v1/templates/${s.templateId}/export?format=csv`, {
+      headers: { authorization: `Bearer ${s.builderApi.token}` },
+    });
     expect(csv.status).toBe(200);
-    const [header, first] = csv.body.toString('utf8').replace(/^\uFEFF/, '').split('\r\n');
+    const [header, first] = csv.body
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
     expect(header).toBe(
       'Submission,Submitted by,Submitted at,Review status,Location (latitude),Location (longitude),Location (altitude),Location (accuracy),Spring (latitude),Spring (longitude),Spring (altitude),Spring (accuracy),Consent,Signature,Witness,Signed',
     );
@@ -133,11 +185,27 @@ describe('geopoint, signature and note, through the API and the worker', () => {
         },
       ],
     });
-    const sent = await plain.submitterApi.post(`/templates/${plain.templateId}/submissions`, { data: { spot: { intro: 'dropped', point: { latitude: 51.5, longitude: -0.12, altitude: null }, depth: 3 } } });
+    const sent = await plain.submitterApi.post(`/templates/${plain.templateId}/submissions`, {
+      data: { spot: { intro: 'dropped', point: { latitude: 51.5, longitude: -0.12, altitude: null }, depth: 3 } },
+    });
     expect(sent.status, JSON.stringify(sent.body)).toBe(202);
-    await waitFor(() => statusCounts(t.rt.pool, plain.templateId), (c) => c['1'] === 1, 30_000, 'projected');
+    await waitFor(
+      () => statusCounts(t.rt.pool, plain.templateId),
+      (c) => c['1'] === 1,
+      30_000,
+      'projected',
+    );
     const row = await t.rt.pool.query(`SELECT * FROM forms."f${plain.templateId}_spot"`);
-    expect(row.rows).toEqual([{ submission_id: sent.body.data.id, point_lat: 51.5, point_lon: -0.12, point_alt: null, point_acc: null, depth: '3' }]);
+    expect(row.rows).toEqual([
+      {
+        submission_id: sent.body.data.id,
+        point_lat: 51.5,
+        point_lon: -0.12,
+        point_alt: null,
+        point_acc: null,
+        depth: '3',
+      },
+    ]);
   });
 
   const slugOf = async () => {

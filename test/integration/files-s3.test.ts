@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../src/audit/audit-chain.js';
 import { auditKeys } from '../../src/audit/audit-key.js';
 import { recordAudit } from '../../src/audit/audit.service.js';
-import { CHECKPOINT_LATEST, latestCheckpoint, verifyAgainstStore, writeCheckpoint } from '../../src/audit/checkpoints.js';
+import {
+  CHECKPOINT_LATEST,
+  latestCheckpoint,
+  verifyAgainstStore,
+  writeCheckpoint,
+} from '../../src/audit/checkpoints.js';
 import { withTransaction } from '../../src/db/transaction.js';
 import { S3BlobStore } from '../../src/files/storage.s3.js';
 import { ctxFor } from '../helpers/factories.js';
@@ -25,7 +30,13 @@ describe('files in an S3-compatible bucket', () => {
   let t: TestApp;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gridbook-s3-'));
-    server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'gridbook-test', configs: [] }] });
+    server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'gridbook-test', configs: [] }],
+    });
     const address = (await server.run()) as { port: number };
     endpoint = `http://127.0.0.1:${address.port}`;
     t = await setupApp({
@@ -47,7 +58,15 @@ describe('files in an S3-compatible bucket', () => {
   });
 
   it('stores, lists, reads and deletes blobs by hash', async () => {
-    const store = new S3BlobStore({ endpoint, region: 'us-east-1', bucket: 'gridbook-test', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, prefix: 'unit/' });
+    const store = new S3BlobStore({
+      endpoint,
+      region: 'us-east-1',
+      bucket: 'gridbook-test',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      forcePathStyle: true,
+      prefix: 'unit/',
+    });
     const sha = 'a'.repeat(64);
     const staged = path.join(dir, 'staged.bin');
     await writeFile(staged, 'hello');
@@ -69,15 +88,32 @@ describe('files in an S3-compatible bucket', () => {
   it('runs the upload, download and clean-up through the API', async () => {
     expect(t.rt.store.kind).toBe('s3');
     const s = await publishedSurvey(t, {
-      sections: [{ id: 's_v', key: 'visit', label: 'Visit', fields: [{ id: 'f_p', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'] } }] }],
+      sections: [
+        {
+          id: 's_v',
+          key: 'visit',
+          label: 'Visit',
+          fields: [{ id: 'f_p', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'] } }],
+        },
+      ],
     });
-    const id = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: {} })).body.data.id;
-    const { body, contentType } = multipart([{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'p.png', data: png('s3') }]);
-    const up = await rawRequest(`${t.baseUrl}/api/v1/submissions/${id}/files`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` }, body });
+    const id = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: {} })).body
+      .data.id;
+    const { body, contentType } = multipart([
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'p.png', data: png('s3') },
+    ]);
+    const up = await rawRequest(`${t.baseUrl}/api/v1/submissions/${id}/files`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` },
+      body,
+    });
     expect(up.status, up.body.toString()).toBe(201);
     const file = up.json().data.files[0];
     expect(await t.rt.store.has(file.sha256)).toBe(true);
-    const down = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
+    const down = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, {
+      headers: { authorization: `Bearer ${s.submitterApi.token}` },
+    });
     expect(down.body.equals(png('s3'))).toBe(true);
 
     await s.submitterApi.delete(`/submissions/${id}`);

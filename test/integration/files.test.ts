@@ -17,7 +17,14 @@ const definition = {
       fields: [
         { id: 'f_note', key: 'note', label: 'Note', type: 'text' },
         { id: 'f_photo', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'], maxSize: 200_000 } },
-        { id: 'f_docs', key: 'docs', label: 'Documents', type: 'file', multiple: true, rules: { accept: ['application/pdf', 'image/*'] } },
+        {
+          id: 'f_docs',
+          key: 'docs',
+          label: 'Documents',
+          type: 'file',
+          multiple: true,
+          rules: { accept: ['application/pdf', 'image/*'] },
+        },
       ],
     },
   ],
@@ -42,7 +49,9 @@ describe('files: the whole lifecycle of attachments', () => {
   });
   afterAll(() => t.close());
 
-  const newDraft = async (api = s.submitterApi) => (await api.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { visit: { note: 'x' } } })).body.data.id as string;
+  const newDraft = async (api = s.submitterApi) =>
+    (await api.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { visit: { note: 'x' } } })).body
+      .data.id as string;
   const upload = (submissionId: string, parts: Part[], api = s.submitterApi) => {
     const { body, contentType } = multipart(parts);
     return rawRequest(`${t.baseUrl}/api/v1/submissions/${submissionId}/files`, {
@@ -57,7 +66,10 @@ describe('files: the whole lifecycle of attachments', () => {
 
   it('stores an accepted image once, by its hash, under a generated name, and attaches it', async () => {
     const id = await newDraft();
-    const res = await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'well.png', contentType: 'image/png', data: png('a') }]);
+    const res = await upload(id, [
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'well.png', contentType: 'image/png', data: png('a') },
+    ]);
     expect(res.status, res.body.toString()).toBe(201);
     const file = res.json().data.files[0];
     expect(file).toMatchObject({ name: 'well.png', type: 'image/png', field: 'visit.photo' });
@@ -66,14 +78,20 @@ describe('files: the whole lifecycle of attachments', () => {
     expect(path.basename(blobs[0]!)).toBe(file.sha256);
     const sub = (await s.submitterApi.get(`/submissions/${id}`)).body.data;
     expect(sub.data.visit.photo).toEqual([file.id]);
-    expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'file.upload' AND entity_id = $1`, [id])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'file.upload' AND entity_id = $1`, [id]),
+    ).toBe(1);
 
-    const download = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
+    const download = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, {
+      headers: { authorization: `Bearer ${s.submitterApi.token}` },
+    });
     expect(download.status).toBe(200);
     expect(download.body.equals(png('a'))).toBe(true);
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="well.png"/);
     expect(download.headers['x-content-type-options']).toBe('nosniff');
-    const inline = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}?inline=1`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
+    const inline = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}?inline=1`, {
+      headers: { authorization: `Bearer ${s.submitterApi.token}` },
+    });
     expect(inline.headers['content-disposition']).toMatch(/^inline/);
     expect(inline.headers['content-type']).toBe('image/png');
     expect(inline.headers['content-security-policy']).toMatch(/sandbox/);
@@ -82,9 +100,14 @@ describe('files: the whole lifecycle of attachments', () => {
   it('refuses an HTML page named photo.jpg for an image field, storing nothing', async () => {
     const id = await newDraft();
     const before = { files: await count('SELECT count(*) AS n FROM files'), blobs: (await stored()).length };
-    const res = await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'photo.jpg', contentType: 'image/jpeg', data: HTML_PAGE }]);
+    const res = await upload(id, [
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'photo.jpg', contentType: 'image/jpeg', data: HTML_PAGE },
+    ]);
     expect(res.status).toBe(415);
-    expect(res.json().error.message).toBe('photo.jpg is text/html by its content, which visit.photo does not accept (accepted: image/*)');
+    expect(res.json().error.message).toBe(
+      'photo.jpg is text/html by its content, which visit.photo does not accept (accepted: image/*)',
+    );
     expect(await count('SELECT count(*) AS n FROM files')).toBe(before.files);
     expect((await stored()).length).toBe(before.blobs);
     expect(await staged()).toEqual([]);
@@ -92,11 +115,16 @@ describe('files: the whole lifecycle of attachments', () => {
 
   it('never serves an SVG with a script inline', async () => {
     const id = await newDraft();
-    const res = await upload(id, [{ name: 'field', value: 'visit.docs' }, { name: 'file', filename: 'logo.svg', contentType: 'image/svg+xml', data: SVG_WITH_SCRIPT }]);
+    const res = await upload(id, [
+      { name: 'field', value: 'visit.docs' },
+      { name: 'file', filename: 'logo.svg', contentType: 'image/svg+xml', data: SVG_WITH_SCRIPT },
+    ]);
     expect(res.status).toBe(201);
     const file = res.json().data.files[0];
     expect(file.type).toBe('image/svg+xml');
-    const inline = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}?inline=1`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
+    const inline = await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}?inline=1`, {
+      headers: { authorization: `Bearer ${s.submitterApi.token}` },
+    });
     expect(inline.status).toBe(200);
     expect(inline.headers['content-disposition']).toMatch(/^attachment/);
     expect(inline.headers['content-type']).toBe('application/octet-stream');
@@ -106,10 +134,22 @@ describe('files: the whole lifecycle of attachments', () => {
 
   it('keeps hostile file names out of the file system: generated names inside the storage root', async () => {
     const id = await newDraft();
-    const names = ['../../x', '..\\x', 'a\u0000b.png', '/etc/passwd', 'C:\\Windows\\evil.png', '../../../../tmp/escape.png'];
+    const names = [
+      '../../x',
+      '..\\x',
+      'a\u0000b.png',
+      '/etc/passwd',
+      'C:\\Windows\\evil.png',
+      '../../../../tmp/escape.png',
+    ];
     const res = await upload(id, [
       { name: 'field', value: 'visit.docs' },
-      ...names.map((filename, i) => ({ name: 'file', filenameStar: filename, contentType: 'image/png', data: png(`name-${i}`) })),
+      ...names.map((filename, i) => ({
+        name: 'file',
+        filenameStar: filename,
+        contentType: 'image/png',
+        data: png(`name-${i}`),
+      })),
     ]);
     expect(res.status, res.body.toString()).toBe(201);
     const saved = res.json().data.files.map((f: { name: string }) => f.name);
@@ -126,7 +166,10 @@ describe('files: the whole lifecycle of attachments', () => {
     const id = await newDraft();
     const before = await count('SELECT count(*) AS n FROM files');
     const big = Buffer.concat([png(), Buffer.alloc(5 * 1024 * 1024, 7)]);
-    const { body, contentType } = multipart([{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'big.png', contentType: 'image/png', data: big }]);
+    const { body, contentType } = multipart([
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'big.png', contentType: 'image/png', data: big },
+    ]);
     const started = Date.now();
     const res = await rawRequest(`${t.baseUrl}/api/v1/submissions/${id}/files`, {
       method: 'POST',
@@ -146,41 +189,84 @@ describe('files: the whole lifecycle of attachments', () => {
     const a = await newDraft();
     const b = await newDraft();
     const blobsBefore = (await stored()).length;
-    const first = await upload(a, [{ name: 'field', value: 'visit.docs' }, { name: 'file', filename: 'report.pdf', data: PDF }]);
-    const second = await upload(b, [{ name: 'field', value: 'visit.docs' }, { name: 'file', filename: 'same-report.pdf', data: PDF }]);
+    const first = await upload(a, [
+      { name: 'field', value: 'visit.docs' },
+      { name: 'file', filename: 'report.pdf', data: PDF },
+    ]);
+    const second = await upload(b, [
+      { name: 'field', value: 'visit.docs' },
+      { name: 'file', filename: 'same-report.pdf', data: PDF },
+    ]);
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect((await stored()).length).toBe(blobsBefore + 1);
-    expect(await count('SELECT count(*) AS n FROM blobs WHERE sha256 = $1', [second.json().data.files[0].sha256])).toBe(1);
-    expect(second.json().data.duplicates).toEqual([{ fileId: first.json().data.files[0].id, submissionId: a, field: 'visit.docs' }]);
+    expect(await count('SELECT count(*) AS n FROM blobs WHERE sha256 = $1', [second.json().data.files[0].sha256])).toBe(
+      1,
+    );
+    expect(second.json().data.duplicates).toEqual([
+      { fileId: first.json().data.files[0].id, submissionId: a, field: 'visit.docs' },
+    ]);
   });
 
   it('replaces a single file keeping the old one in the history, keeps files across edits, refuses foreign ids', async () => {
     const id = await newDraft();
-    const one = (await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'one.png', data: png('one') }])).json().data.files[0];
-    const two = await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'two.png', data: png('two') }]);
+    const one = (
+      await upload(id, [
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'one.png', data: png('one') },
+      ])
+    ).json().data.files[0];
+    const two = await upload(id, [
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'two.png', data: png('two') },
+    ]);
     expect(two.json().data.replaced).toEqual([one.id]);
     const history = (await s.submitterApi.get(`/submissions/${id}/history`)).body.data;
-    expect(history.find((e: { action: string }) => e.action === 'file.replace').before).toEqual({ field: 'visit.photo', fileIds: [one.id] });
+    expect(history.find((e: { action: string }) => e.action === 'file.replace').before).toEqual({
+      field: 'visit.photo',
+      fileIds: [one.id],
+    });
     // The replaced file is still readable through the submission's history.
-    expect((await rawRequest(`${t.baseUrl}/api/v1/files/${one.id}`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } })).status).toBe(200);
+    expect(
+      (
+        await rawRequest(`${t.baseUrl}/api/v1/files/${one.id}`, {
+          headers: { authorization: `Bearer ${s.submitterApi.token}` },
+        })
+      ).status,
+    ).toBe(200);
 
     const edited = await s.submitterApi.patch(`/submissions/${id}`, { data: { visit: { note: 'changed' } } });
     expect(edited.status).toBe(200);
     expect(edited.body.data.data.visit.photo).toEqual([two.json().data.files[0].id]);
 
     const other = await newDraft();
-    const foreign = (await upload(other, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'f.png', data: png('foreign') }])).json().data.files[0];
+    const foreign = (
+      await upload(other, [
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'f.png', data: png('foreign') },
+      ])
+    ).json().data.files[0];
     const steal = await s.submitterApi.patch(`/submissions/${id}`, { data: { visit: { photo: [foreign.id] } } });
     expect(steal.status).toBe(422);
-    expect(steal.body.error.details[0]).toEqual({ path: 'visit.photo', message: `file ${foreign.id} is not attached to this submission` });
-    const create = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { visit: { photo: [foreign.id] } } });
+    expect(steal.body.error.details[0]).toEqual({
+      path: 'visit.photo',
+      message: `file ${foreign.id} is not attached to this submission`,
+    });
+    const create = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { photo: [foreign.id] } },
+    });
     expect(create.status).toBe(422);
   });
 
   it('hides files from anyone outside the grid and from other submitters (404)', async () => {
     const id = await newDraft();
-    const file = (await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'secret.png', data: png('secret') }])).json().data.files[0];
+    const file = (
+      await upload(id, [
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'secret.png', data: png('secret') },
+      ])
+    ).json().data.files[0];
     const outsider = await createUser(t.rt.pool, { role: 'submitter' });
     const asOutsider = await new ApiClient(t.baseUrl).login(outsider.email, outsider.password);
     expect((await asOutsider.get(`/files/${file.id}`)).status).toBe(404);
@@ -189,12 +275,23 @@ describe('files: the whole lifecycle of attachments', () => {
     const asPeer = await new ApiClient(t.baseUrl).login(peer.email, peer.password);
     expect((await asPeer.get(`/files/${file.id}`)).status).toBe(404);
     // The grid's builder may read the submission, so the file.
-    expect((await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${s.builderApi.token}` } })).status).toBe(200);
+    expect(
+      (
+        await rawRequest(`${t.baseUrl}/api/v1/files/${file.id}`, {
+          headers: { authorization: `Bearer ${s.builderApi.token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('cleans up: after the only submission holding a file is deleted, the blob leaves the disk and the table', async () => {
     const id = await newDraft();
-    const file = (await upload(id, [{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'gone.png', data: png('only-here') }])).json().data.files[0];
+    const file = (
+      await upload(id, [
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'gone.png', data: png('only-here') },
+      ])
+    ).json().data.files[0];
     const blobPath = new LocalBlobStore(t.config.storageDir).pathOf(file.sha256);
     await stat(blobPath);
     expect((await s.submitterApi.delete(`/submissions/${id}`)).status).toBe(200);
@@ -205,7 +302,9 @@ describe('files: the whole lifecycle of attachments', () => {
     expect(await count('SELECT count(*) AS n FROM files WHERE id = $1', [file.id])).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'files.cleanup'`)).toBeGreaterThan(0);
     // No row points to a missing blob, and no blob lacks its row.
-    const rows = (await t.rt.pool.query<{ sha256: string }>('SELECT sha256 FROM blobs')).rows.map((r) => r.sha256).sort();
+    const rows = (await t.rt.pool.query<{ sha256: string }>('SELECT sha256 FROM blobs')).rows
+      .map((r) => r.sha256)
+      .sort();
     const onDisk = (await stored()).map((f) => path.basename(f)).sort();
     expect(onDisk).toEqual(rows);
   });
@@ -228,11 +327,22 @@ describe('a full file store', () => {
 
   it('answers 507 with the envelope, writes no metadata row and leaves no partial file', async () => {
     const s = await publishedSurvey(t, definition);
-    const id = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: {} })).body.data.id;
-    const { body, contentType } = multipart([{ name: 'field', value: 'visit.photo' }, { name: 'file', filename: 'a.png', data: png('full') }]);
-    const res = await rawRequest(`${t.baseUrl}/api/v1/submissions/${id}/files`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` }, body });
+    const id = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: {} })).body
+      .data.id;
+    const { body, contentType } = multipart([
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'a.png', data: png('full') },
+    ]);
+    const res = await rawRequest(`${t.baseUrl}/api/v1/submissions/${id}/files`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` },
+      body,
+    });
     expect(res.status).toBe(507);
-    expect(res.json()).toMatchObject({ success: false, error: { message: expect.stringMatching(/file store is full/) } });
+    expect(res.json()).toMatchObject({
+      success: false,
+      error: { message: expect.stringMatching(/file store is full/) },
+    });
     expect(Number((await t.rt.pool.query('SELECT count(*) AS n FROM files')).rows[0].n)).toBe(0);
     expect(Number((await t.rt.pool.query('SELECT count(*) AS n FROM blobs')).rows[0].n)).toBe(0);
     expect(await walk(t.config.storageDir)).toEqual([]);

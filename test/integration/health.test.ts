@@ -33,7 +33,10 @@ describe('health and readiness', () => {
     const res = await fetch(`${t.baseUrl}/api/v1/nowhere`, { headers: { 'x-request-id': 'trace-me-123' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
-    expect(await res.json()).toEqual({ success: false, error: { code: 'NOT_FOUND', message: 'No such route', details: [] } });
+    expect(await res.json()).toEqual({
+      success: false,
+      error: { code: 'NOT_FOUND', message: 'No such route', details: [] },
+    });
     const odd = await fetch(`${t.baseUrl}/healthz`, { headers: { 'x-request-id': 'bad id with spaces and $igns' } });
     expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -47,7 +50,9 @@ describe('readiness says what is wrong', () => {
     const { Client } = (await import('pg')).default;
     const client = new Client(connectionConfig(db.url));
     await client.connect();
-    await client.query('CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz DEFAULT now())');
+    await client.query(
+      'CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz DEFAULT now())',
+    );
     await client.end();
     const rt = await createRuntime(config, { logger: createLogger('silent') });
     const web = await createWebApp(rt).catch((e) => e as Error);

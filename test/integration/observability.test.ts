@@ -34,7 +34,12 @@ describe('logs, metrics and the queue board', () => {
 
   it('puts the request id on every line of a request, accepted from X-Request-Id when sane, and returns it', async () => {
     const api = new ApiClient(t.baseUrl);
-    const res = await api.request('POST', '/auth/token', { email: 'nobody@example.test', password: 'hunter2hunter2' }, { 'x-request-id': 'trace-42' });
+    const res = await api.request(
+      'POST',
+      '/auth/token',
+      { email: 'nobody@example.test', password: 'hunter2hunter2' },
+      { 'x-request-id': 'trace-42' },
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get('x-request-id')).toBe('trace-42');
     const mine = log.lines.filter((l) => l.requestId === 'trace-42');
@@ -51,8 +56,14 @@ describe('logs, metrics and the queue board', () => {
     await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_village_2 CHECK (village <> 'Village 2')`);
     await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
     await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(2) });
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 1 && c['2'] === 1);
-    await waitFor(async () => log.lines.filter((l) => l.msg === 'submission failed'), (found) => found.length === 1);
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 1 && c['2'] === 1,
+    );
+    await waitFor(
+      async () => log.lines.filter((l) => l.msg === 'submission failed'),
+      (found) => found.length === 1,
+    );
     const failed = log.lines.find((l) => l.msg === 'submission failed')!;
     expect(failed.jobId).toMatch(/^sub-\d+$/);
     const all = log.raw.join('\n');
@@ -65,7 +76,9 @@ describe('logs, metrics and the queue board', () => {
     const res = await fetch(`${t.baseUrl}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/gridbook_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/templates\/:templateId\/submissions",status="202"\} 2/);
+    expect(text).toMatch(
+      /gridbook_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/templates\/:templateId\/submissions",status="202"\} 2/,
+    );
     expect(text).toMatch(/gridbook_submissions_created_total\{kind="submitted"\} 2/);
     expect(text).toMatch(/gridbook_submissions_processed_total 1/);
     expect(text).toMatch(/gridbook_submissions_failed_total 1/);
@@ -118,7 +131,9 @@ describe('metrics with a token', () => {
   it('needs the bearer token', async () => {
     expect((await fetch(`${t.baseUrl}/metrics`)).status).toBe(401);
     expect((await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-    const ok = await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: 'Bearer scrape-me-please-0123456789' } });
+    const ok = await fetch(`${t.baseUrl}/metrics`, {
+      headers: { authorization: 'Bearer scrape-me-please-0123456789' },
+    });
     expect(ok.status).toBe(200);
   });
 });

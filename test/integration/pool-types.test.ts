@@ -12,7 +12,7 @@ describe('our pools read values their own way, without changing pg for everyone'
     await Promise.all([ours.end(), theirs.end()]);
   });
 
-  it('a date stays YYYY-MM-DD in our pools; other pools (a library\'s) keep pg\'s default', async () => {
+  it("a date stays YYYY-MM-DD in our pools; other pools (a library's) keep pg's default", async () => {
     const query = "SELECT '2024-02-29'::date AS day, 9007199254740993::int8 AS big, 1.10::numeric AS exact";
     expect((await ours.query(query)).rows[0]).toEqual({ day: '2024-02-29', big: '9007199254740993', exact: '1.10' });
     expect((await theirs.query(query)).rows[0].day).toBeInstanceOf(Date);

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qualifiedName } from '../../src/db/identifiers.js';
-import { insertProjectedRows, layoutTables, projectableInDatabase, projectPayload } from '../../src/submissions/projection.js';
+import {
+  insertProjectedRows,
+  layoutTables,
+  projectableInDatabase,
+  projectPayload,
+} from '../../src/submissions/projection.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
 
@@ -8,7 +13,11 @@ import { publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
 const LONG_KEY = `région_${'é'.repeat(24)}`;
 
 function visitDefinition() {
-  const options = [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }, { value: 'c', label: 'C' }];
+  const options = [
+    { value: 'a', label: 'A' },
+    { value: 'b', label: 'B' },
+    { value: 'c', label: 'C' },
+  ];
   return {
     sections: [
       {
@@ -43,7 +52,12 @@ function visitDefinition() {
           },
         ],
       },
-      { id: 's_other', key: 'other', label: 'Other', fields: [{ id: 'f_remark', key: 'remark', label: 'Remark', type: 'text' }] },
+      {
+        id: 's_other',
+        key: 'other',
+        label: 'Other',
+        fields: [{ id: 'f_remark', key: 'remark', label: 'Remark', type: 'text' }],
+      },
     ],
   };
 }
@@ -90,36 +104,55 @@ describe('projection built by PostgreSQL from the stored payloads', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     expect(res.body.data.created).toBe(40);
     const ids: string[] = res.body.data.items.map((x: { submissionId: string }) => x.submissionId);
-    await waitFor(() => count('SELECT count(*) AS n FROM submissions WHERE id = ANY ($1::bigint[]) AND processing_status = 1', [ids]), (n) => n === 40, 30_000, 'processed');
+    await waitFor(
+      () =>
+        count('SELECT count(*) AS n FROM submissions WHERE id = ANY ($1::bigint[]) AND processing_status = 1', [ids]),
+      (n) => n === 40,
+      30_000,
+      'processed',
+    );
 
     // The Node projection of the same stored payloads, into empty copies of the tables.
     const layout = await t.rt.catalog.layout(s.templateId);
     const client = await t.rt.pool.connect();
     try {
       for (const table of layoutTables(layout)) {
-        await client.query(`CREATE TEMP TABLE ${qualifiedName('pg_temp', table.name)} AS SELECT * FROM ${qualifiedName(layout.schema, table.name)} WITH NO DATA`);
+        await client.query(
+          `CREATE TEMP TABLE ${qualifiedName('pg_temp', table.name)} AS SELECT * FROM ${qualifiedName(layout.schema, table.name)} WITH NO DATA`,
+        );
       }
-      const stored = await client.query<{ id: string; payload: Record<string, unknown> }>('SELECT id, payload FROM submissions WHERE id = ANY ($1::bigint[])', [ids]);
+      const stored = await client.query<{ id: string; payload: Record<string, unknown> }>(
+        'SELECT id, payload FROM submissions WHERE id = ANY ($1::bigint[])',
+        [ids],
+      );
       const rows = { byTable: new Map() };
       for (const row of stored.rows) projectPayload(String(row.id), row.payload, version.definition, layout, rows);
       await insertProjectedRows(client, { ...layout, schema: 'pg_temp' }, rows);
       let childRows = 0;
       for (const table of layoutTables(layout)) {
         const read = (schema: string) =>
-          client.query(`SELECT to_jsonb(x) - 'id' AS r FROM ${qualifiedName(schema, table.name)} x ORDER BY x.submission_id, (to_jsonb(x) - 'id')::text`);
+          client.query(
+            `SELECT to_jsonb(x) - 'id' AS r FROM ${qualifiedName(schema, table.name)} x ORDER BY x.submission_id, (to_jsonb(x) - 'id')::text`,
+          );
         const [sql, node] = [await read(layout.schema), await read('pg_temp')];
         expect(sql.rows.length, table.name).toBe(node.rows.length);
         expect(sql.rows, table.name).toEqual(node.rows);
         if (table.name.endsWith('readings')) childRows = sql.rows.length;
       }
-      expect(childRows).toBe(Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? 0 : i % 4)).reduce((a, b) => a + b, 0));
+      expect(childRows).toBe(
+        Array.from({ length: 40 }, (_, i) => (i % 7 === 3 ? 0 : i % 4)).reduce((a, b) => a + b, 0),
+      );
     } finally {
       await client.query('DISCARD TEMP').catch(() => {});
       client.release();
     }
     // Values kept exactly (a decimal beyond a double's precision, a long key's column).
     const section = layout.sections.get('s_visit')!;
-    const row = (await t.rt.pool.query(`SELECT * FROM ${qualifiedName(layout.schema, section.name)} WHERE submission_id = $1`, [ids[1]])).rows[0];
+    const row = (
+      await t.rt.pool.query(`SELECT * FROM ${qualifiedName(layout.schema, section.name)} WHERE submission_id = $1`, [
+        ids[1],
+      ])
+    ).rows[0];
     expect(row[section.naming.columns.f_weight!.name]).toBe('12345678901234.125');
     expect(row[section.naming.columns.f_long!.name]).toBe('long 1');
     expect(row[section.naming.columns.f_many!.name]).toEqual(['a', 'c']);
@@ -129,7 +162,9 @@ describe('projection built by PostgreSQL from the stored payloads', () => {
     const layout = await t.rt.catalog.layout(s.templateId);
     const table = qualifiedName(layout.schema, layout.tables.get('t_readings')!.name);
     const before = await count(`SELECT count(*) AS n FROM ${table}`);
-    const ids = (await t.rt.pool.query<{ id: string }>('SELECT id FROM submissions WHERE template_id = $1', [s.templateId])).rows.map((r) => String(r.id));
+    const ids = (
+      await t.rt.pool.query<{ id: string }>('SELECT id FROM submissions WHERE template_id = $1', [s.templateId])
+    ).rows.map((r) => String(r.id));
     await t.rt.pool.query('UPDATE submissions SET processing_status = 0 WHERE id = ANY ($1::bigint[])', [ids]);
     const outcomes = await t.worker!.processing.processBatch(ids);
     expect([...outcomes.values()].every((o) => o.status === 'processed')).toBe(true);
@@ -140,23 +175,38 @@ describe('projection built by PostgreSQL from the stored payloads', () => {
     const layout = await t.rt.catalog.layout(s.templateId);
     const section = layout.sections.get('s_visit')!;
     const column = section.naming.columns.f_count!.name;
-    await t.rt.pool.query(`ALTER TABLE ${qualifiedName(layout.schema, section.name)} ADD CONSTRAINT "${column}_small" CHECK ("${column}" < 1000) NOT VALID`);
+    await t.rt.pool.query(
+      `ALTER TABLE ${qualifiedName(layout.schema, section.name)} ADD CONSTRAINT "${column}_small" CHECK ("${column}" < 1000) NOT VALID`,
+    );
     try {
       const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions/batch`, {
         items: [2, 3000, 4].map((n, i) => ({ idempotencyKey: `f-${i}`, data: { visit: { name: `F${i}`, count: n } } })),
       });
       const ids: string[] = res.body.data.items.map((x: { submissionId: string }) => x.submissionId);
       const statuses = await waitFor(
-        async () => (await t.rt.pool.query('SELECT id, processing_status, processing_error FROM submissions WHERE id = ANY ($1::bigint[]) ORDER BY id', [ids])).rows,
+        async () =>
+          (
+            await t.rt.pool.query(
+              'SELECT id, processing_status, processing_error FROM submissions WHERE id = ANY ($1::bigint[]) ORDER BY id',
+              [ids],
+            )
+          ).rows,
         (rows) => rows.every((r) => r.processing_status !== 0),
         30_000,
         'settled',
       );
       expect(statuses.map((r) => r.processing_status)).toEqual([1, 2, 1]);
       expect(statuses[1].processing_error).toContain('Count (visit.count)');
-      expect(await count(`SELECT count(*) AS n FROM ${qualifiedName(layout.schema, section.name)} WHERE submission_id = ANY ($1::bigint[])`, [ids])).toBe(2);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM ${qualifiedName(layout.schema, section.name)} WHERE submission_id = ANY ($1::bigint[])`,
+          [ids],
+        ),
+      ).toBe(2);
     } finally {
-      await t.rt.pool.query(`ALTER TABLE ${qualifiedName(layout.schema, section.name)} DROP CONSTRAINT "${column}_small"`);
+      await t.rt.pool.query(
+        `ALTER TABLE ${qualifiedName(layout.schema, section.name)} DROP CONSTRAINT "${column}_small"`,
+      );
     }
   });
 });

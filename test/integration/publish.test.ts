@@ -5,7 +5,13 @@ import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
 
-const text = (id: string, key: string, rules: Record<string, unknown> = {}) => ({ id, key, label: key, type: 'text', rules });
+const text = (id: string, key: string, rules: Record<string, unknown> = {}) => ({
+  id,
+  key,
+  label: key,
+  type: 'text',
+  rules,
+});
 
 function surveyDefinition() {
   return {
@@ -18,7 +24,16 @@ function surveyDefinition() {
           { id: 'f_village', key: 'village', label: 'Village', type: 'text', rules: { required: true } },
           { id: 'f_age', key: 'age', label: 'Age', type: 'integer' },
           { id: 'f_code', key: 'code', label: 'Code', type: 'text' },
-          { id: 'f_water', key: 'water', label: 'Water', type: 'single_choice', options: [{ value: 'well', label: 'Well' }, { value: 'tap', label: 'Tap' }] },
+          {
+            id: 'f_water',
+            key: 'water',
+            label: 'Water',
+            type: 'single_choice',
+            options: [
+              { value: 'well', label: 'Well' },
+              { value: 'tap', label: 'Tap' },
+            ],
+          },
         ],
         tables: [
           {
@@ -37,7 +52,14 @@ function surveyDefinition() {
 }
 
 /** Inserts processed submissions with their section rows directly (the worker's job, issue 4). */
-async function seedRows(pool: Pool, templateId: string, table: string, rows: Record<string, unknown>[], user: TestUser, gridId: string) {
+async function seedRows(
+  pool: Pool,
+  templateId: string,
+  table: string,
+  rows: Record<string, unknown>[],
+  user: TestUser,
+  gridId: string,
+) {
   const ids: string[] = [];
   for (const row of rows) {
     const sub = await pool.query<{ id: string }>(
@@ -121,11 +143,18 @@ describe('publishing templates into real tables', () => {
     expect(version.rows[0].ddl).toHaveLength(3);
     // The version says who published it in words (the builder's versions tab shows this, not a user id).
     const template = await api.get(`/templates/${id}`);
-    expect(template.body.data.versions[0]).toMatchObject({ version: 1, publishedBy: builder.id, publishedByName: builder.name });
+    expect(template.body.data.versions[0]).toMatchObject({
+      version: 1,
+      publishedBy: builder.id,
+      publishedByName: builder.name,
+    });
     expect(version.rows[0].naming.sections.s_household.columns.f_village).toEqual({ name: 'village' });
     const schema = await api.get(`/templates/${id}/schema`);
     expect(schema.body.data.properties.household.required).toEqual(['village']);
-    const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1`, [id]);
+    const audit = await t.rt.pool.query(
+      `SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1`,
+      [id],
+    );
     expect(audit.rows[0].after.version).toBe(1);
 
     // Compiled rules are kept per version (versions never change).
@@ -185,25 +214,41 @@ describe('publishing templates into real tables', () => {
     const before = await columnsOf(t.rt.pool, table);
     const refused = await api.post(`/templates/${id}/publish`);
     expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toBe('Publish refused: 1 existing row of household.code fails "converts from text to integer"');
+    expect(refused.body.error.message).toBe(
+      'Publish refused: 1 existing row of household.code fails "converts from text to integer"',
+    );
     expect(refused.body.error.details[0]).toMatchObject({ path: 'household.code', code: 'type' });
     expect(refused.body.error.details[0].message).toContain(`for example submissions ${subs[1]}`);
     // Nothing changed: no column added, no version written.
     expect(await columnsOf(t.rt.pool, table)).toEqual(before);
-    expect((await t.rt.pool.query('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [id])).rows[0].n).toBe(1);
+    expect(
+      (await t.rt.pool.query('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [id])).rows[0]
+        .n,
+    ).toBe(1);
 
     // Fix the data; the same retype now passes and converts the values.
     await t.rt.pool.query(`UPDATE forms."${table}" SET code = '9' WHERE submission_id = $1`, [subs[1]]);
     const ok = await api.post(`/templates/${id}/publish`, { expectedVersion: 1 });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(await columnsOf(t.rt.pool, table)).toEqual(['submission_id:bigint', 'village:text', 'age:bigint', 'code:bigint', 'water:text', 'notes:text']);
-    const rows = await t.rt.pool.query(`SELECT submission_id, village, age, code, water, notes FROM forms."${table}" ORDER BY submission_id`);
+    expect(await columnsOf(t.rt.pool, table)).toEqual([
+      'submission_id:bigint',
+      'village:text',
+      'age:bigint',
+      'code:bigint',
+      'water:text',
+      'notes:text',
+    ]);
+    const rows = await t.rt.pool.query(
+      `SELECT submission_id, village, age, code, water, notes FROM forms."${table}" ORDER BY submission_id`,
+    );
     expect(rows.rows).toEqual([
       { submission_id: subs[0], village: 'Alpha', age: '30', code: '12', water: 'well', notes: null },
       { submission_id: subs[1], village: 'Beta', age: '41', code: '9', water: 'tap', notes: null },
       { submission_id: subs[2], village: 'Gamma', age: '52', code: '7', water: 'tap', notes: null },
     ]);
-    const naming = (await t.rt.pool.query('SELECT naming FROM template_versions WHERE template_id = $1 AND version = 2', [id])).rows[0].naming;
+    const naming = (
+      await t.rt.pool.query('SELECT naming FROM template_versions WHERE template_id = $1 AND version = 2', [id])
+    ).rows[0].naming;
     expect(naming.sections.s_household.columns.f_water).toEqual({ name: 'water', retired: true });
     expect(naming.sections.s_household.columns.f_village).toEqual({ name: 'village' });
   });
@@ -213,13 +258,23 @@ describe('publishing templates into real tables', () => {
     await api.post(`/templates/${id}/publish`);
     // 45 rows: 30 codes that do not convert to integer (more than the 20 examples), 15 that do.
     const codes = Array.from({ length: 45 }, (_, i) => (i % 3 === 0 ? String(i) : i === 1 ? '=1+1' : `code ${i}`));
-    const subs = await seedRows(t.rt.pool, id, `f${id}_household`, codes.map((code) => ({ village: 'V', code })), builder, gridId);
+    const subs = await seedRows(
+      t.rt.pool,
+      id,
+      `f${id}_household`,
+      codes.map((code) => ({ village: 'V', code })),
+      builder,
+      gridId,
+    );
     const failingCodes = codes.map((code, i) => ({ code, id: subs[i]! })).filter((r) => !/^[0-9]+$/.test(r.code));
     expect(failingCodes).toHaveLength(30);
     // Repeating-table rows breaking a pattern (a check of JavaScript semantics): two per submission.
     const members = `f${id}_household__members`;
     for (const sub of subs.slice(0, 12)) {
-      await t.rt.pool.query(`INSERT INTO forms."${members}" (submission_id, row_index, name) VALUES ($1, 0, 'Ann'), ($1, 1, 'bob'), ($1, 2, 'cy')`, [sub]);
+      await t.rt.pool.query(
+        `INSERT INTO forms."${members}" (submission_id, row_index, name) VALUES ($1, 0, 'Ann'), ($1, 1, 'bob'), ($1, 2, 'cy')`,
+        [sub],
+      );
     }
     const def = surveyDefinition();
     (def.sections[0]!.fields[2] as Record<string, unknown>).type = 'integer';
@@ -237,9 +292,15 @@ describe('publishing templates into real tables', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { status: number; body: any } = await api.get(`${typeCheck.reportUrl.replace('/api/v1', '')}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: any } = await api.get(
+        `${typeCheck.reportUrl.replace('/api/v1', '')}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.data).toMatchObject({ field: 'household.code', rule: 'type', description: 'converts from text to integer' });
+      expect(res.body.data).toMatchObject({
+        field: 'household.code',
+        rule: 'type',
+        description: 'converts from text to integer',
+      });
       seen.push(...res.body.data.rows);
       cursor = res.body.data.nextCursor;
       pages++;
@@ -248,7 +309,9 @@ describe('publishing templates into real tables', () => {
     expect(seen).toEqual(failingCodes.map((r) => ({ submissionId: r.id, row: null, value: r.code })));
 
     // Table rows: the row counts from 1, as in exports; 'bob' and 'cy' fail in each of 12 submissions.
-    const pattern = await api.get(`/templates/${id}/plan/failures?field=household.members.name&rule=pattern&limit=1000`);
+    const pattern = await api.get(
+      `/templates/${id}/plan/failures?field=household.members.name&rule=pattern&limit=1000`,
+    );
     expect(pattern.status).toBe(200);
     expect(pattern.body.data.rows).toHaveLength(24);
     expect(pattern.body.data.rows.slice(0, 2)).toEqual([
@@ -258,7 +321,10 @@ describe('publishing templates into real tables', () => {
     expect(pattern.body.data.nextCursor).toBeNull();
 
     // Whole, as CSV: a header, one line per failing row, a formula-like value neutralised.
-    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/plan/failures?field=household.code&rule=type&format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    const csv = await fetch(
+      `${t.baseUrl}/api/v1/templates/${id}/plan/failures?field=household.code&rule=type&format=csv`,
+      { headers: { authorization: `Bearer ${api.token}` } },
+    );
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toContain(`template-${id}-household.code-type-failures.csv`);
@@ -279,12 +345,19 @@ describe('publishing templates into real tables', () => {
     expect(badCursor.body.error.details).toEqual([{ path: 'cursor', message: 'is not a cursor this report returned' }]);
   });
 
-  it('converts with the builder\'s choices: map given values, then refuse, null or quarantine the rest, recorded with counts', async () => {
+  it("converts with the builder's choices: map given values, then refuse, null or quarantine the rest, recorded with counts", async () => {
     const id = await createTemplate('choices', surveyDefinition());
     await api.post(`/templates/${id}/publish`);
     const table = `f${id}_household`;
     const codes = ['12', ' 7 ', 'twelve', 'N/A', 'x', '', null];
-    const subs = await seedRows(t.rt.pool, id, table, codes.map((code) => ({ village: 'V', code })), builder, gridId);
+    const subs = await seedRows(
+      t.rt.pool,
+      id,
+      table,
+      codes.map((code) => ({ village: 'V', code })),
+      builder,
+      gridId,
+    );
     const def = surveyDefinition();
     (def.sections[0]!.fields[2] as Record<string, unknown>).type = 'integer';
     await setDefinition(id, def);
@@ -294,49 +367,95 @@ describe('publishing templates into real tables', () => {
     const mapped = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map } } });
     expect(mapped.status, JSON.stringify(mapped.body)).toBe(200);
     expect(mapped.body.data.ok).toBe(false);
-    expect(mapped.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, examples: [subs[4]] });
-    expect(mapped.body.data.conversions).toEqual([{ field: 'household.code', onFailure: 'refuse', mappedRows: 2, unconvertedRows: 1 }]);
+    expect(mapped.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({
+      failing: 1,
+      examples: [subs[4]],
+    });
+    expect(mapped.body.data.conversions).toEqual([
+      { field: 'household.code', onFailure: 'refuse', mappedRows: 2, unconvertedRows: 1 },
+    ]);
 
     // A map value that is no integer, or a choice for a field with no type change: refused, nothing changed.
-    const badMap = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { map: { twelve: 'dozen' }, onFailure: 'null' } } });
+    const badMap = await api.post(`/templates/${id}/publish`, {
+      conversions: { 'household.code': { map: { twelve: 'dozen' }, onFailure: 'null' } },
+    });
     expect(badMap.status).toBe(409);
     expect(badMap.body.error.details).toEqual([
-      { path: 'household.code', code: 'map', message: '1 existing row fail "each value the map gives converts to integer": dozen' },
+      {
+        path: 'household.code',
+        code: 'map',
+        message: '1 existing row fail "each value the map gives converts to integer": dozen',
+      },
     ]);
     const stray = await api.post(`/templates/${id}/plan`, { conversions: { 'household.age': { onFailure: 'null' } } });
     expect(stray.status).toBe(422);
     expect(stray.body.error.details[0].path).toBe('conversions.household.age');
-    expect((await columnsOf(t.rt.pool, table))).toContain('code:text');
+    expect(await columnsOf(t.rt.pool, table)).toContain('code:text');
 
     // Quarantine: converted where it converts or is mapped, the rest kept as text beside it.
-    const plan = await api.post(`/templates/${id}/plan`, { conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    const plan = await api.post(`/templates/${id}/plan`, {
+      conversions: { 'household.code': { map, onFailure: 'quarantine' } },
+    });
     expect(plan.body.data.ok).toBe(true);
-    expect(plan.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
-    const published = await api.post(`/templates/${id}/publish`, { expectedVersion: 1, conversions: { 'household.code': { map, onFailure: 'quarantine' } } });
+    expect(plan.body.data.checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({
+      failing: 1,
+      resolution: 'quarantine',
+    });
+    const published = await api.post(`/templates/${id}/publish`, {
+      expectedVersion: 1,
+      conversions: { 'household.code': { map, onFailure: 'quarantine' } },
+    });
     expect(published.status, JSON.stringify(published.body)).toBe(201);
-    const summary = { field: 'household.code', onFailure: 'quarantine', quarantineColumn: 'code__unconverted', mappedRows: 2, unconvertedRows: 1 };
+    const summary = {
+      field: 'household.code',
+      onFailure: 'quarantine',
+      quarantineColumn: 'code__unconverted',
+      mappedRows: 2,
+      unconvertedRows: 1,
+    };
     expect(published.body.data.plan.conversions).toEqual([summary]);
-    const rows = await t.rt.pool.query(`SELECT submission_id, code, code__unconverted FROM forms."${table}" ORDER BY submission_id`);
+    const rows = await t.rt.pool.query(
+      `SELECT submission_id, code, code__unconverted FROM forms."${table}" ORDER BY submission_id`,
+    );
     expect(rows.rows).toEqual(
-      [['12', null], ['7', null], ['12', null], [null, null], [null, 'x'], [null, null], [null, null]].map(([code, kept], i) => ({
+      [
+        ['12', null],
+        ['7', null],
+        ['12', null],
+        [null, null],
+        [null, 'x'],
+        [null, null],
+        [null, null],
+      ].map(([code, kept], i) => ({
         submission_id: subs[i],
         code,
         code__unconverted: kept,
       })),
     );
     // Recorded in the version and the audit entry; shown in exports beside the field.
-    const version = await t.rt.pool.query(`SELECT checks, naming FROM template_versions WHERE template_id = $1 AND version = 2`, [id]);
-    expect(version.rows[0].checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({ failing: 1, resolution: 'quarantine' });
+    const version = await t.rt.pool.query(
+      `SELECT checks, naming FROM template_versions WHERE template_id = $1 AND version = 2`,
+      [id],
+    );
+    expect(version.rows[0].checks.find((c: { rule: string }) => c.rule === 'type')).toMatchObject({
+      failing: 1,
+      resolution: 'quarantine',
+    });
     expect(version.rows[0].naming.sections.s_household.quarantine).toEqual({ f_code: 'code__unconverted' });
     // The view under current names shows them too.
     const view = await t.rt.pool.query(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'forms_current' AND table_name LIKE '%choices__household' ORDER BY ordinal_position`,
     );
     expect(view.rows.map((r) => r.column_name)).toContain('code__unconverted');
-    const audit = await t.rt.pool.query(`SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [id]);
+    const audit = await t.rt.pool.query(
+      `SELECT after FROM audit_log WHERE action = 'template.publish' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
     expect(audit.rows[0].after.conversions).toEqual([summary]);
     await t.rt.pool.query(`UPDATE submissions SET processing_status = 1 WHERE template_id = $1`, [id]);
-    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/export?format=csv`, { headers: { authorization: `Bearer ${api.token}` } });
+    const csv = await fetch(`${t.baseUrl}/api/v1/templates/${id}/export?format=csv`, {
+      headers: { authorization: `Bearer ${api.token}` },
+    });
     const lines = (await csv.text()).trimEnd().split('\r\n');
     expect(lines[0]).toContain(',Code,Code (unconverted),');
     expect(lines[5]).toContain(',,x,');
@@ -346,13 +465,22 @@ describe('publishing templates into real tables', () => {
     (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'text';
     await setDefinition(id, def3);
     expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
-    await t.rt.pool.query(`UPDATE forms."${table}" SET code = CASE WHEN submission_id = $1 THEN '2024-02-29' ELSE 'soon' END WHERE code IS NOT NULL`, [subs[0]]);
+    await t.rt.pool.query(
+      `UPDATE forms."${table}" SET code = CASE WHEN submission_id = $1 THEN '2024-02-29' ELSE 'soon' END WHERE code IS NOT NULL`,
+      [subs[0]],
+    );
     (def3.sections[0]!.fields[2] as Record<string, unknown>).type = 'date';
     await setDefinition(id, def3);
-    const nulled = await api.post(`/templates/${id}/publish`, { conversions: { 'household.code': { onFailure: 'null' } } });
+    const nulled = await api.post(`/templates/${id}/publish`, {
+      conversions: { 'household.code': { onFailure: 'null' } },
+    });
     expect(nulled.status, JSON.stringify(nulled.body)).toBe(201);
-    expect(nulled.body.data.plan.conversions).toEqual([{ field: 'household.code', onFailure: 'null', mappedRows: 0, unconvertedRows: 2 }]);
-    const dates = await t.rt.pool.query(`SELECT to_char(code, 'YYYY-MM-DD') AS code FROM forms."${table}" WHERE code IS NOT NULL`);
+    expect(nulled.body.data.plan.conversions).toEqual([
+      { field: 'household.code', onFailure: 'null', mappedRows: 0, unconvertedRows: 2 },
+    ]);
+    const dates = await t.rt.pool.query(
+      `SELECT to_char(code, 'YYYY-MM-DD') AS code FROM forms."${table}" WHERE code IS NOT NULL`,
+    );
     expect(dates.rows).toEqual([{ code: '2024-02-29' }]);
   });
 
@@ -377,7 +505,12 @@ describe('publishing templates into real tables', () => {
     fields[1]!.rules = { required: true, max: 120 };
     await setDefinition(id, def);
     const plan = await api.post(`/templates/${id}/plan`);
-    const byRule = Object.fromEntries(plan.body.data.checks.map((c: { field: string; rule: string; failing: number; examples: string[] }) => [`${c.field}:${c.rule}`, c]));
+    const byRule = Object.fromEntries(
+      plan.body.data.checks.map((c: { field: string; rule: string; failing: number; examples: string[] }) => [
+        `${c.field}:${c.rule}`,
+        c,
+      ]),
+    );
     expect(byRule['household.village:unique']).toMatchObject({ failing: 2, examples: [subs[0], subs[1]] });
     expect(byRule['household.age:required']).toMatchObject({ failing: 1, examples: [subs[2]] });
     expect(byRule['household.age:max']).toMatchObject({ failing: 1, examples: [subs[1]] });
@@ -388,25 +521,41 @@ describe('publishing templates into real tables', () => {
       'household.age:required',
       'household.age:max',
     ]);
-    const indexes = await t.rt.pool.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'forms' AND tablename = $1 AND indexname LIKE '%village%'`, [`f${id}_household`]);
+    const indexes = await t.rt.pool.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'forms' AND tablename = $1 AND indexname LIKE '%village%'`,
+      [`f${id}_household`],
+    );
     expect(indexes.rowCount).toBe(0);
 
     // With the data fixed the unique rule lands: the answers' values are reserved (the unique
     // check reads the answers themselves; the other rules, the typed rows), and a new duplicate is
     // refused at the door. The typed table gets no unique index.
-    await t.rt.pool.query(`UPDATE submissions SET payload = jsonb_set(payload, '{household,village}', '"Third"') WHERE id = $1`, [subs[1]]);
-    await t.rt.pool.query(`UPDATE forms."f${id}_household" SET village = 'Third', age = 99 WHERE submission_id = $1`, [subs[1]]);
+    await t.rt.pool.query(
+      `UPDATE submissions SET payload = jsonb_set(payload, '{household,village}', '"Third"') WHERE id = $1`,
+      [subs[1]],
+    );
+    await t.rt.pool.query(`UPDATE forms."f${id}_household" SET village = 'Third', age = 99 WHERE submission_id = $1`, [
+      subs[1],
+    ]);
     await t.rt.pool.query(`UPDATE forms."f${id}_household" SET age = 5 WHERE submission_id = $1`, [subs[2]]);
     expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
-    const reserved = await t.rt.pool.query(`SELECT value, submission_id FROM submission_unique_values WHERE template_id = $1 ORDER BY submission_id`, [id]);
+    const reserved = await t.rt.pool.query(
+      `SELECT value, submission_id FROM submission_unique_values WHERE template_id = $1 ORDER BY submission_id`,
+      [id],
+    );
     expect(reserved.rows).toEqual([
       { value: 'same', submission_id: subs[0] },
       { value: 'third', submission_id: subs[1] },
       { value: 'other', submission_id: subs[2] },
     ]);
-    const duplicate = await api.post(`/templates/${id}/submissions`, { data: { household: { village: ' SAME', age: 30 } } });
+    const duplicate = await api.post(`/templates/${id}/submissions`, {
+      data: { household: { village: ' SAME', age: 30 } },
+    });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.error).toMatchObject({ code: 'DUPLICATE_VALUE', details: [{ path: 'household.village', submissionId: subs[0] }] });
+    expect(duplicate.body.error).toMatchObject({
+      code: 'DUPLICATE_VALUE',
+      details: [{ path: 'household.village', submissionId: subs[0] }],
+    });
     const uniqueIndexes = await t.rt.pool.query(
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'forms' AND tablename = $1 AND indexdef LIKE 'CREATE UNIQUE%' AND indexname <> $2`,
       [`f${id}_household`, `f${id}_household_pkey`],
@@ -416,7 +565,11 @@ describe('publishing templates into real tables', () => {
 
   it('serializes concurrent publishes of one template: clean versions or a clear conflict, never half a table', async () => {
     const id = await createTemplate('race', surveyDefinition());
-    const results = await Promise.all([api.post(`/templates/${id}/publish`), api.post(`/templates/${id}/publish`), api.post(`/templates/${id}/publish`)]);
+    const results = await Promise.all([
+      api.post(`/templates/${id}/publish`),
+      api.post(`/templates/${id}/publish`),
+      api.post(`/templates/${id}/publish`),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409]);
     for (const r of results.filter((r) => r.status === 409)) expect(r.body.error.message).toMatch(/Nothing to publish/);
@@ -427,7 +580,10 @@ describe('publishing templates into real tables', () => {
     const def = surveyDefinition();
     (def.sections[0]!.fields as unknown[]).push(text('f_extra', 'extra'));
     await setDefinition(id, def);
-    const [a, b] = await Promise.all([api.post(`/templates/${id}/publish`, { expectedVersion: 1 }), api.post(`/templates/${id}/publish`, { expectedVersion: 1 })]);
+    const [a, b] = await Promise.all([
+      api.post(`/templates/${id}/publish`, { expectedVersion: 1 }),
+      api.post(`/templates/${id}/publish`, { expectedVersion: 1 }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
     const loser = a.status === 409 ? a : b;
     expect(loser.body.error.message).toMatch(/is at version 2, not 1: someone published meanwhile|Nothing to publish/);
@@ -439,7 +595,13 @@ describe('publishing templates into real tables', () => {
     await api.post(`/templates/${id}/publish`);
     const def = surveyDefinition();
     (def.sections[0]!.fields as unknown[]).push(text('f_added', 'added'));
-    def.sections.push({ id: 's_second', key: 'second', label: 'Second', fields: [text('f_s1', 'one')], tables: [] } as never);
+    def.sections.push({
+      id: 's_second',
+      key: 'second',
+      label: 'Second',
+      fields: [text('f_s1', 'one')],
+      tables: [],
+    } as never);
     await setDefinition(id, def);
     // Something else already holds the name the new section's table will take.
     await t.rt.pool.query(`CREATE TABLE forms."f${id}_second" (x int)`);
@@ -448,8 +610,13 @@ describe('publishing templates into real tables', () => {
     expect(res.body.error.code).toBe('INTERNAL');
     expect(JSON.stringify(res.body)).not.toMatch(/CREATE TABLE|at .*\.ts/);
     expect(await columnsOf(t.rt.pool, `f${id}_household`)).not.toContain('added:text');
-    expect((await t.rt.pool.query('SELECT current_version FROM templates WHERE id = $1', [id])).rows[0].current_version).toBe(1);
-    expect((await t.rt.pool.query('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [id])).rows[0].n).toBe(1);
+    expect(
+      (await t.rt.pool.query('SELECT current_version FROM templates WHERE id = $1', [id])).rows[0].current_version,
+    ).toBe(1);
+    expect(
+      (await t.rt.pool.query('SELECT count(*)::int AS n FROM template_versions WHERE template_id = $1', [id])).rows[0]
+        .n,
+    ).toBe(1);
     await t.rt.pool.query(`DROP TABLE forms."f${id}_second"`);
     expect((await api.post(`/templates/${id}/publish`)).status).toBe(201);
   });
@@ -457,12 +624,22 @@ describe('publishing templates into real tables', () => {
   it('publishes hostile keys safely, and refuses the ones that cannot be keys', async () => {
     const long = 'k'.repeat(70);
     const keys = ['select', 'user', 'id', 'xmin', 'Straße', '名前', `${long}aaaaaaaaaa`, `${long}bbbbbbbbbb`];
-    const def = { sections: [{ id: 's_hostile', key: 'from', label: 'From', fields: keys.map((k, i) => text(`f_h${i}x`, k)) }] };
+    const def = {
+      sections: [{ id: 's_hostile', key: 'from', label: 'From', fields: keys.map((k, i) => text(`f_h${i}x`, k)) }],
+    };
     const id = await createTemplate('hostile', def);
     const res = await api.post(`/templates/${id}/publish`);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const cols = await columnsOf(t.rt.pool, `f${id}_from`);
-    expect(cols.slice(0, 7)).toEqual(['submission_id:bigint', 'select:text', 'user:text', 'id_:text', 'xmin_:text', 'strasse:text', 'f_h5x:text']);
+    expect(cols.slice(0, 7)).toEqual([
+      'submission_id:bigint',
+      'select:text',
+      'user:text',
+      'id_:text',
+      'xmin_:text',
+      'strasse:text',
+      'f_h5x:text',
+    ]);
     expect(cols[7]).not.toBe(cols[8]);
     expect(cols.every((c) => Buffer.byteLength(c.split(':')[0]!) <= 63)).toBe(true);
 
@@ -472,7 +649,8 @@ describe('publishing templates into real tables', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0]).toEqual({
       path: 'sections[0].fields[0].key',
-      message: '"a";drop table x;--" must start with a letter or underscore and hold only letters, digits and underscores',
+      message:
+        '"a";drop table x;--" must start with a letter or underscore and hold only letters, digits and underscores',
     });
   });
 
@@ -482,7 +660,12 @@ describe('publishing templates into real tables', () => {
       id: `s_w${s}xx`,
       key: `part_${s}`,
       label: `Part ${s}`,
-      fields: Array.from({ length: 250 }, (_, i) => ({ id: `f_w${s}_${i}`, key: `q${i}`, label: `Question ${i}`, type: types[i % 5] })),
+      fields: Array.from({ length: 250 }, (_, i) => ({
+        id: `f_w${s}_${i}`,
+        key: `q${i}`,
+        label: `Question ${i}`,
+        type: types[i % 5],
+      })),
     }));
     const id = await createTemplate('wide', { sections });
     const res = await api.post(`/templates/${id}/publish`);
@@ -490,10 +673,21 @@ describe('publishing templates into real tables', () => {
     expect(res.body.data.plan.fields).toBe(1000);
     expect((await columnsOf(t.rt.pool, `f${id}_part_3`)).length).toBe(251);
 
-    const tooMany = Array.from({ length: 1200 }, (_, i) => ({ id: `f_t${i}x`, key: `q${i}`, label: `Q${i}`, type: 'boolean' }));
-    const refused = await api.post(`/grids/${gridId}/templates`, { slug: 'too-wide', title: 'Too wide', definition: { sections: [{ id: 's_big', key: 'big', label: 'Big', fields: tooMany }] } });
+    const tooMany = Array.from({ length: 1200 }, (_, i) => ({
+      id: `f_t${i}x`,
+      key: `q${i}`,
+      label: `Q${i}`,
+      type: 'boolean',
+    }));
+    const refused = await api.post(`/grids/${gridId}/templates`, {
+      slug: 'too-wide',
+      title: 'Too wide',
+      definition: { sections: [{ id: 's_big', key: 'big', label: 'Big', fields: tooMany }] },
+    });
     expect(refused.status).toBe(422);
-    expect(refused.body.error.message).toMatch(/sections\[0\]\.fields: has 1200 fields; a section holds at most 1000 .* split it into several sections/);
+    expect(refused.body.error.message).toMatch(
+      /sections\[0\]\.fields: has 1200 fields; a section holds at most 1000 .* split it into several sections/,
+    );
   });
 
   it('purges retired columns only when asked, audited', async () => {
@@ -520,7 +714,11 @@ describe('publishing templates into real tables', () => {
   it('lets only the grid builders and managers publish; others do not see the template', async () => {
     const id = await createTemplate('guarded', surveyDefinition());
     const submitter = await createUser(t.rt.pool, { role: 'submitter' });
-    await t.rt.services.grids.addMember({ actor: { id: builder.id, email: builder.email, role: 'builder' }, requestId: null, ip: null }, gridId, { userId: submitter.id, role: 'submitter' });
+    await t.rt.services.grids.addMember(
+      { actor: { id: builder.id, email: builder.email, role: 'builder' }, requestId: null, ip: null },
+      gridId,
+      { userId: submitter.id, role: 'submitter' },
+    );
     const asSubmitter = await new ApiClient(t.baseUrl).login(submitter.email, submitter.password);
     expect((await asSubmitter.get(`/templates/${id}`)).status).toBe(200);
     const denied = await asSubmitter.post(`/templates/${id}/publish`);

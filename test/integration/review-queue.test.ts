@@ -29,22 +29,39 @@ describe('the review queue and decisions on the whole submission', () => {
     reviewer2 = await createUser(t.rt.pool, { role: 'reviewer' });
     outsider = await createUser(t.rt.pool, { role: 'reviewer' });
     for (const survey of [s, sec]) {
-      for (const user of [reviewer, reviewer2]) await t.rt.services.grids.addMember(ctxFor(survey.builder), survey.gridId, { userId: user.id, role: 'reviewer' });
+      for (const user of [reviewer, reviewer2])
+        await t.rt.services.grids.addMember(ctxFor(survey.builder), survey.gridId, {
+          userId: user.id,
+          role: 'reviewer',
+        });
     }
     // A reviewer of another grid only: sees none of these.
     await createGrid(t.rt, await createUser(t.rt.pool, { role: 'builder' }), [{ user: outsider, role: 'reviewer' }]);
   });
   afterAll(() => t?.close());
 
-  const submitWhole = async () => (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(n++) })).body.data.id as string;
-  const submitSections = async () => (await sec.submitterApi.post(`/templates/${sec.templateId}/submissions`, { data: { one: { a: `x${n++}` }, two: { b: 1 } } })).body.data.id as string;
+  const submitWhole = async () =>
+    (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(n++) })).body.data
+      .id as string;
+  const submitSections = async () =>
+    (
+      await sec.submitterApi.post(`/templates/${sec.templateId}/submissions`, {
+        data: { one: { a: `x${n++}` }, two: { b: 1 } },
+      })
+    ).body.data.id as string;
   const queueOf = (user: TestUser) => t.rt.services.reviewQueue.queue(ctxFor(user));
   const ids = (items: { id: string }[]) => items.map((i) => i.id);
   const sectionStates = async (id: string) =>
     Object.fromEntries(
-      (await t.rt.pool.query('SELECT section_id, status FROM submission_section_reviews WHERE submission_id = $1', [id])).rows.map((r) => [r.section_id, r.status]),
+      (
+        await t.rt.pool.query('SELECT section_id, status FROM submission_section_reviews WHERE submission_id = $1', [
+          id,
+        ])
+      ).rows.map((r) => [r.section_id, r.status]),
     );
-  const statusOf = async (id: string) => (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [id])).rows[0].review_status as string;
+  const statusOf = async (id: string) =>
+    (await t.rt.pool.query('SELECT review_status FROM submissions WHERE id = $1', [id])).rows[0]
+      .review_status as string;
 
   it('lists what waits, overdue first, and what I claimed; claim next takes the first waiting; nobody sees their own or other grids', async () => {
     const first = await submitWhole();
@@ -55,7 +72,12 @@ describe('the review queue and decisions on the whole submission', () => {
     const q = await queueOf(reviewer);
     expect(ids(q.waiting.items)).toEqual([late, first, second]);
     expect(q.waiting).toMatchObject({ count: 3, overdue: 1 });
-    expect(q.waiting.items[0]).toMatchObject({ templateTitle: 'Household survey', overdue: true, reviewMode: 'submission', submitterName: s.submitter.name });
+    expect(q.waiting.items[0]).toMatchObject({
+      templateTitle: 'Household survey',
+      overdue: true,
+      reviewMode: 'submission',
+      submitterName: s.submitter.name,
+    });
     expect(q.claimed.count).toBe(0);
     expect((await queueOf(outsider)).waiting.count).toBe(0);
     expect((await queueOf(s.submitter)).waiting.count).toBe(0);
@@ -87,7 +109,18 @@ describe('the review queue and decisions on the whole submission', () => {
     expect(await statusOf(id)).toBe('rejected');
     expect(ids((await queueOf(reviewer)).waiting.items)).not.toContain(id);
 
-    expect((await sec.submitterApi.patch(`/submissions/${id}`, { data: { one: { a: (await t.rt.pool.query('SELECT payload FROM submissions WHERE id = $1', [id])).rows[0].payload.one.a }, two: { b: 5 } } })).status).toBe(200);
+    expect(
+      (
+        await sec.submitterApi.patch(`/submissions/${id}`, {
+          data: {
+            one: {
+              a: (await t.rt.pool.query('SELECT payload FROM submissions WHERE id = $1', [id])).rows[0].payload.one.a,
+            },
+            two: { b: 5 },
+          },
+        })
+      ).status,
+    ).toBe(200);
     expect((await sec.submitterApi.post(`/submissions/${id}/submit`)).body.data.reviewStatus).toBe('in_review');
 
     const q = await queueOf(reviewer2);
@@ -103,15 +136,26 @@ describe('the review queue and decisions on the whole submission', () => {
   it('approves every section of a section-reviewed submission at once, or refuses and changes nothing', async () => {
     const id = await submitSections();
     await t.rt.services.review.claim(ctxFor(reviewer), id, { sectionId: 's_one' });
-    const audits = async () => Number((await t.rt.pool.query(`SELECT count(*) FROM audit_log WHERE entity_id = $1 AND entity_type = 'submission'`, [id])).rows[0].count);
+    const audits = async () =>
+      Number(
+        (
+          await t.rt.pool.query(`SELECT count(*) FROM audit_log WHERE entity_id = $1 AND entity_type = 'submission'`, [
+            id,
+          ])
+        ).rows[0].count,
+      );
     const before = await audits();
 
     // A section nobody claimed: refused, with its label; nothing changed.
-    await expect(t.rt.services.review.approveWhole(ctxFor(reviewer), id)).rejects.toThrow(/Claim every section before deciding on the whole submission: "Two" is not claimed/);
+    await expect(t.rt.services.review.approveWhole(ctxFor(reviewer), id)).rejects.toThrow(
+      /Claim every section before deciding on the whole submission: "Two" is not claimed/,
+    );
     expect(await sectionStates(id)).toEqual({ s_one: 'in_review', s_two: 'submitted' });
     // Another reviewer's section: refused for the whole, nothing changed.
     await t.rt.services.review.claim(ctxFor(reviewer2), id, { sectionId: 's_two' });
-    await expect(t.rt.services.review.approveWhole(ctxFor(reviewer), id)).rejects.toThrow(/Only the reviewer who claimed it/);
+    await expect(t.rt.services.review.approveWhole(ctxFor(reviewer), id)).rejects.toThrow(
+      /Only the reviewer who claimed it/,
+    );
     expect(await sectionStates(id)).toEqual({ s_one: 'in_review', s_two: 'in_review' });
     expect(await audits()).toBe(before + 1);
 
@@ -123,7 +167,9 @@ describe('the review queue and decisions on the whole submission', () => {
 
     const third = await submitSections();
     await t.rt.services.review.claimWhole(ctxFor(reviewer), third);
-    await expect(t.rt.services.review.rejectWhole(ctxFor(reviewer), third, { reason: ' ' })).rejects.toThrow(/needs a reason/);
+    await expect(t.rt.services.review.rejectWhole(ctxFor(reviewer), third, { reason: ' ' })).rejects.toThrow(
+      /needs a reason/,
+    );
     const rejected = await t.rt.services.review.rejectWhole(ctxFor(reviewer), third, { reason: 'all wrong' });
     expect(rejected.reviewStatus).toBe('rejected');
     expect(await sectionStates(third)).toEqual({ s_one: 'rejected', s_two: 'rejected' });
@@ -138,9 +184,13 @@ describe('the review queue and decisions on the whole submission', () => {
     const whole = await submitWhole();
     await t.rt.services.review.claim(ctxFor(reviewer), whole);
 
-    const res = await admin.postJson(`/admin/api/resources/submissions/bulk/approveBulk?recordIds=${[ready, unclaimed, whole].join(',')}`);
+    const res = await admin.postJson(
+      `/admin/api/resources/submissions/bulk/approveBulk?recordIds=${[ready, unclaimed, whole].join(',')}`,
+    );
     expect(res.status, res.text).toBe(200);
-    const results = Object.fromEntries((res.body.results as { id: string; ok: boolean; message: string }[]).map((r) => [r.id, r]));
+    const results = Object.fromEntries(
+      (res.body.results as { id: string; ok: boolean; message: string }[]).map((r) => [r.id, r]),
+    );
     expect(results[ready]).toMatchObject({ ok: true });
     expect(results[whole]).toMatchObject({ ok: true });
     expect(results[unclaimed]).toMatchObject({ ok: false });

@@ -38,9 +38,16 @@ describe('the review workflow', () => {
   });
   afterAll(() => t.close());
 
-  const submit = async (api = s.submitterApi) => (await api.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(10_000 + n++) })).body.data.id as string;
+  const submit = async (api = s.submitterApi) =>
+    (await api.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(10_000 + n++) })).body.data
+      .id as string;
   const actions = async (id: string) =>
-    (await t.rt.pool.query(`SELECT action FROM audit_log WHERE entity_type = 'submission' AND entity_id = $1 AND action LIKE 'submission.%' ORDER BY id`, [id])).rows.map((r) => r.action);
+    (
+      await t.rt.pool.query(
+        `SELECT action FROM audit_log WHERE entity_type = 'submission' AND entity_id = $1 AND action LIKE 'submission.%' ORDER BY id`,
+        [id],
+      )
+    ).rows.map((r) => r.action);
 
   it('goes submitted -> in_review -> rejected (with a reason) -> edited -> submitted -> in_review -> approved, audited', async () => {
     const id = await submit();
@@ -49,8 +56,13 @@ describe('the review workflow', () => {
 
     const noReason = await asReviewer.post(`/submissions/${id}/reject`, {});
     expect(noReason.status).toBe(422);
-    const rejected = await asReviewer.post(`/submissions/${id}/reject`, { reason: 'Household size does not match the members' });
-    expect(rejected.body.data).toMatchObject({ reviewStatus: 'rejected', reviewReason: 'Household size does not match the members' });
+    const rejected = await asReviewer.post(`/submissions/${id}/reject`, {
+      reason: 'Household size does not match the members',
+    });
+    expect(rejected.body.data).toMatchObject({
+      reviewStatus: 'rejected',
+      reviewReason: 'Household size does not match the members',
+    });
 
     // Not again without an edit.
     const early = await s.submitterApi.post(`/submissions/${id}/submit`);
@@ -115,7 +127,10 @@ describe('the review workflow', () => {
     }
     // The claiming manager approves while the second manager... we use the manager and an admin, both entitled.
     const results = await Promise.all(
-      ids.flatMap((id) => [asManager.post(`/submissions/${id}/approve`), asAdmin.post(`/submissions/${id}/reject`, { reason: 'race' })]),
+      ids.flatMap((id) => [
+        asManager.post(`/submissions/${id}/approve`),
+        asAdmin.post(`/submissions/${id}/reject`, { reason: 'race' }),
+      ]),
     );
     for (let i = 0; i < ids.length; i++) {
       const pair = [results[2 * i]!, results[2 * i + 1]!];
@@ -136,12 +151,20 @@ describe('the review workflow', () => {
 
   it('supports comments and follow-ups, and flags overdue ones and slow reviews', async () => {
     const id = await submit();
-    expect((await s.submitterApi.post(`/submissions/${id}/comments`, { body: 'Reading 4 was taken at night' })).status).toBe(201);
-    const followUp = await asReviewer.post(`/submissions/${id}/follow-ups`, { title: 'Re-measure reading 4', assigneeId: s.submitter.id, dueOn: '2020-01-01' });
+    expect(
+      (await s.submitterApi.post(`/submissions/${id}/comments`, { body: 'Reading 4 was taken at night' })).status,
+    ).toBe(201);
+    const followUp = await asReviewer.post(`/submissions/${id}/follow-ups`, {
+      title: 'Re-measure reading 4',
+      assigneeId: s.submitter.id,
+      dueOn: '2020-01-01',
+    });
     expect(followUp.status).toBe(201);
     expect((await s.submitterApi.post(`/submissions/${id}/follow-ups`, { title: 'I may not' })).status).toBe(403);
     const outsider = await createUser(t.rt.pool, { role: 'builder' });
-    expect((await asReviewer.post(`/submissions/${id}/follow-ups`, { title: 'x', assigneeId: outsider.id })).status).toBe(422);
+    expect(
+      (await asReviewer.post(`/submissions/${id}/follow-ups`, { title: 'x', assigneeId: outsider.id })).status,
+    ).toBe(422);
 
     // Make this submission wait "too long", then run the overdue job.
     await t.rt.pool.query(`UPDATE submissions SET submitted_at = now() - interval '1000 hours' WHERE id = $1`, [id]);
@@ -152,14 +175,23 @@ describe('the review workflow', () => {
     expect(mine.body.data[0]).toMatchObject({ title: 'Re-measure reading 4', overdue: true });
     expect((await s.submitterApi.get(`/submissions/${id}`)).body.data.reviewOverdue).toBe(true);
 
-    const resolved = await s.submitterApi.post(`/follow-ups/${followUp.body.data.id}/resolve`, { resolution: 'Re-measured: 12.4' });
+    const resolved = await s.submitterApi.post(`/follow-ups/${followUp.body.data.id}/resolve`, {
+      resolution: 'Re-measured: 12.4',
+    });
     expect(resolved.body.data).toMatchObject({ overdue: false, resolution: 'Re-measured: 12.4' });
     // Claiming clears the overdue flag.
     await asReviewer.post(`/submissions/${id}/claim`);
     expect((await s.submitterApi.get(`/submissions/${id}`)).body.data.reviewOverdue).toBe(false);
     expect(await actions(id)).toEqual(expect.arrayContaining(['submission.comment', 'submission.review_overdue']));
-    const followUpActions = await t.rt.pool.query(`SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'follow_up.%' ORDER BY id`, [id]);
-    expect(followUpActions.rows.map((r) => r.action)).toEqual(['follow_up.create', 'follow_up.overdue', 'follow_up.resolve']);
+    const followUpActions = await t.rt.pool.query(
+      `SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'follow_up.%' ORDER BY id`,
+      [id],
+    );
+    expect(followUpActions.rows.map((r) => r.action)).toEqual([
+      'follow_up.create',
+      'follow_up.overdue',
+      'follow_up.resolve',
+    ]);
   });
 });
 
@@ -183,7 +215,9 @@ describe('section-wise review', () => {
     await t.rt.services.grids.addMember(ctxFor(s.builder), s.gridId, { userId: reviewer.id, role: 'reviewer' });
     const asReviewer = await new ApiClient(t.baseUrl).login(reviewer.email, reviewer.password);
 
-    const created = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { one: { a: 'x' }, two: { b: 1 } } });
+    const created = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { one: { a: 'x' }, two: { b: 1 } },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const id = created.body.data.id;
     const sections = await asReviewer.get(`/submissions/${id}/sections`);
@@ -195,18 +229,27 @@ describe('section-wise review', () => {
     expect(claimed.body.data.reviewStatus).toBe('in_review');
     await asReviewer.post(`/submissions/${id}/approve`, { sectionId: 's_one' });
     await asReviewer.post(`/submissions/${id}/claim`, { sectionId: 's_two' });
-    const rejected = await asReviewer.post(`/submissions/${id}/reject`, { sectionId: 's_two', reason: 'b must be larger' });
+    const rejected = await asReviewer.post(`/submissions/${id}/reject`, {
+      sectionId: 's_two',
+      reason: 'b must be larger',
+    });
     expect(rejected.body.data).toMatchObject({ reviewStatus: 'rejected', reviewReason: 'Two: b must be larger' });
 
     // Changing the approved section is refused; changing the rejected one is fine.
-    const touchApproved = await s.submitterApi.patch(`/submissions/${id}`, { data: { one: { a: 'changed' }, two: { b: 5 } } });
+    const touchApproved = await s.submitterApi.patch(`/submissions/${id}`, {
+      data: { one: { a: 'changed' }, two: { b: 5 } },
+    });
     expect(touchApproved.status).toBe(409);
     expect(touchApproved.body.error.message).toMatch(/Section "One" was not rejected/);
-    expect((await s.submitterApi.patch(`/submissions/${id}`, { data: { one: { a: 'x' }, two: { b: 5 } } })).status).toBe(200);
+    expect(
+      (await s.submitterApi.patch(`/submissions/${id}`, { data: { one: { a: 'x' }, two: { b: 5 } } })).status,
+    ).toBe(200);
     const resubmitted = await s.submitterApi.post(`/submissions/${id}/submit`);
     expect(resubmitted.body.data.reviewStatus).toBe('in_review');
     const after = (await asReviewer.get(`/submissions/${id}/sections`)).body.data;
-    expect(Object.fromEntries(after.map((x: { sectionId: string; status: string }) => [x.sectionId, x.status]))).toEqual({ s_one: 'approved', s_two: 'submitted' });
+    expect(
+      Object.fromEntries(after.map((x: { sectionId: string; status: string }) => [x.sectionId, x.status])),
+    ).toEqual({ s_one: 'approved', s_two: 'submitted' });
 
     await asReviewer.post(`/submissions/${id}/claim`, { sectionId: 's_two' });
     const approved = await asReviewer.post(`/submissions/${id}/approve`, { sectionId: 's_two' });

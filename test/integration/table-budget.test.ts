@@ -15,7 +15,12 @@ interface Budget {
 }
 
 const wide = (prefix: string, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ id: `f_${prefix}${i}`, key: `${prefix}_${i}`, label: `${prefix} ${i}`, type: 'boolean' }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `f_${prefix}${i}`,
+    key: `${prefix}_${i}`,
+    label: `${prefix} ${i}`,
+    type: 'boolean',
+  }));
 
 describe('column budget', () => {
   let t: TestApp;
@@ -76,7 +81,10 @@ describe('column budget', () => {
   it('the plan shows the slots a publish adds, and warns from 80%', async () => {
     const next = householdDefinition();
     // 3 fields + 997 new ones: 1,000 fields, the most a section holds.
-    next.sections[0]!.fields = [...next.sections[0]!.fields.slice(0, 3), ...(wide('w', 997) as typeof next.sections[0]['fields'])];
+    next.sections[0]!.fields = [
+      ...next.sections[0]!.fields.slice(0, 3),
+      ...(wide('w', 997) as (typeof next.sections)[0]['fields']),
+    ];
     await put(next);
     const plan = await s.builderApi.post(`/templates/${s.templateId}/plan`, {});
     expect(plan.status, JSON.stringify(plan.body)).toBe(200);
@@ -88,7 +96,11 @@ describe('column budget', () => {
     expect((await s.builderApi.post(`/templates/${s.templateId}/publish`)).status).toBe(201);
     // 1,002 slots used; 300 more fields (in place of 300 removed, which stay retired) reach 1,302: over 80%.
     const more = householdDefinition();
-    more.sections[0]!.fields = [...more.sections[0]!.fields.slice(0, 3), ...(wide('w', 997).slice(300) as typeof more.sections[0]['fields']), ...(wide('x', 300) as typeof more.sections[0]['fields'])];
+    more.sections[0]!.fields = [
+      ...more.sections[0]!.fields.slice(0, 3),
+      ...(wide('w', 997).slice(300) as (typeof more.sections)[0]['fields']),
+      ...(wide('x', 300) as (typeof more.sections)[0]['fields']),
+    ];
     await put(more);
     const warned = await s.builderApi.post(`/templates/${s.templateId}/plan`, {});
     const w = (warned.body.data.budget as Budget[]).find((b) => b.key === 'household')!;
@@ -103,14 +115,19 @@ describe('column budget', () => {
     const before = await attributes(section);
     const version = (await s.builderApi.get(`/templates/${s.templateId}`)).body.data.currentVersion as number;
     const over = householdDefinition();
-    over.sections[0]!.fields = [...over.sections[0]!.fields.slice(0, 3), ...(wide('y', 997) as typeof over.sections[0]['fields'])];
+    over.sections[0]!.fields = [
+      ...over.sections[0]!.fields.slice(0, 3),
+      ...(wide('y', 997) as (typeof over.sections)[0]['fields']),
+    ];
     await put(over);
     const plan = await s.builderApi.post(`/templates/${s.templateId}/plan`, {});
     expect(plan.body.data.ok).toBe(false);
     expect((plan.body.data.budget as Budget[]).find((b) => b.key === 'household')!.level).toBe('full');
     const res = await s.builderApi.post(`/templates/${s.templateId}/publish`);
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(new RegExp(`table ${section} \\(household\\) would need 1999 column slots of PostgreSQL's 1600`));
+    expect(res.body.error.message).toMatch(
+      new RegExp(`table ${section} \\(household\\) would need 1999 column slots of PostgreSQL's 1600`),
+    );
     expect(res.body.error.message).toMatch(/compact the table.*purge the 997 retired columns/);
     expect(res.body.error.details[0]).toMatchObject({ path: 'household', code: 'column_budget' });
     expect(await attributes(section)).toBe(before);

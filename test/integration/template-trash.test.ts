@@ -10,7 +10,8 @@ describe('template trash', () => {
   let submissionId: string;
 
   const tableExists = async (name: string) =>
-    ((await t.rt.pool.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'forms' AND tablename = $1`, [name])).rowCount ?? 0) > 0;
+    ((await t.rt.pool.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'forms' AND tablename = $1`, [name]))
+      .rowCount ?? 0) > 0;
   const views = async () =>
     Number(
       (
@@ -22,9 +23,12 @@ describe('template trash', () => {
       ).rows[0]!.n,
     );
   const audits = async () =>
-    (await t.rt.pool.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_type = 'template' AND entity_id = $1 ORDER BY id`, [s.templateId])).rows.map(
-      (r) => r.action,
-    );
+    (
+      await t.rt.pool.query<{ action: string }>(
+        `SELECT action FROM audit_log WHERE entity_type = 'template' AND entity_id = $1 ORDER BY id`,
+        [s.templateId],
+      )
+    ).rows.map((r) => r.action);
 
   beforeAll(async () => {
     t = await setupApp({ worker: true, env: { TEMPLATE_TRASH_RETENTION_DAYS: '30' } });
@@ -33,7 +37,9 @@ describe('template trash', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     submissionId = res.body.data.id;
     await waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0]?.processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0]
+          ?.processing_status,
       (status) => status === 1,
       30_000,
       'submission processed',
@@ -57,14 +63,18 @@ describe('template trash', () => {
 
     expect((await s.builderApi.get(`/templates/${s.templateId}`)).status).toBe(404);
     expect((await s.submitterApi.get(`/submissions/${submissionId}`)).status).toBe(404);
-    expect((await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(2) })).status).toBe(404);
+    expect(
+      (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(2) })).status,
+    ).toBe(404);
     const listed = await s.builderApi.get(`/grids/${s.gridId}/templates`);
     expect(listed.body.data.map((x: { id: string }) => x.id)).not.toContain(s.templateId);
     const trash = await s.builderApi.get(`/grids/${s.gridId}/templates?deleted=true`);
     expect(trash.body.data.map((x: { id: string }) => x.id)).toEqual([s.templateId]);
     expect(await views()).toBe(0);
     expect(await tableExists(`f${s.templateId}_household`)).toBe(true);
-    expect((await t.rt.pool.query(`SELECT count(*)::int AS n FROM forms."f${s.templateId}_household"`)).rows[0]!.n).toBe(1);
+    expect(
+      (await t.rt.pool.query(`SELECT count(*)::int AS n FROM forms."f${s.templateId}_household"`)).rows[0]!.n,
+    ).toBe(1);
     // Not purged before its time.
     expect(await t.rt.services.templateTrash.purgeExpired()).toEqual({ purged: [] });
 
@@ -86,7 +96,10 @@ describe('template trash', () => {
     expect(await t.rt.services.templateTrash.purgeExpired()).toEqual({ purged: [s.templateId] });
     expect(await tableExists(`f${s.templateId}_household`)).toBe(false);
     expect(await tableExists(`f${s.templateId}_household__members`)).toBe(false);
-    expect((await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [s.templateId])).rows[0]!.n).toBe(0);
+    expect(
+      (await t.rt.pool.query('SELECT count(*)::int AS n FROM submissions WHERE template_id = $1', [s.templateId]))
+        .rows[0]!.n,
+    ).toBe(0);
     const restore = await s.builderApi.post(`/templates/${s.templateId}/restore`);
     expect(restore.status).toBe(409);
     expect(restore.body.error.message).toMatch(/purged from the trash.*its tables and submissions are gone/);

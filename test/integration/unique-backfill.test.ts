@@ -15,7 +15,13 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const MIGRATION = '1764410400000_unique_value_reservations';
 
-const field = (id: string, key: string, type: string, unique = true) => ({ id, key, label: key, type, rules: unique ? { unique: true } : {} });
+const field = (id: string, key: string, type: string, unique = true) => ({
+  id,
+  key,
+  label: key,
+  type,
+  rules: unique ? { unique: true } : {},
+});
 
 describe('migration: unique-value reservations backfill', () => {
   let db: TestDatabase;
@@ -27,22 +33,68 @@ describe('migration: unique-value reservations backfill', () => {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     const before = files.indexOf(`${MIGRATION}.sql`);
     expect(before).toBeGreaterThan(0);
-    await runner({ databaseUrl: connectionConfig(db.url), dir: MIGRATIONS_DIR, migrationsTable: MIGRATIONS_TABLE, direction: 'up', count: before, log: () => {} });
+    await runner({
+      databaseUrl: connectionConfig(db.url),
+      dir: MIGRATIONS_DIR,
+      migrationsTable: MIGRATIONS_TABLE,
+      direction: 'up',
+      count: before,
+      log: () => {},
+    });
     client = new pg.Client(connectionConfig(db.url));
     await client.connect();
 
     // A template published twice (v2 renamed the section and the village's key), a typed table
     // with the unique index publishing used to create, and answers of both versions.
-    await client.query(`INSERT INTO users (email, name, role, password_hash) VALUES ('a@example.test', 'A', 'admin', 'x')`);
+    await client.query(
+      `INSERT INTO users (email, name, role, password_hash) VALUES ('a@example.test', 'A', 'admin', 'x')`,
+    );
     await client.query(`INSERT INTO grids (owner, slug, title) SELECT id, 'g', 'G' FROM users`);
-    const v1 = { sections: [{ id: 's_h', key: 'household', label: 'H', fields: [field('f_village', 'village', 'text'), field('f_n', 'n', 'integer'), field('f_note', 'note', 'text', false)] }] };
-    const v2 = { sections: [{ id: 's_h', key: 'hh', label: 'H', fields: [field('f_village', 'place', 'text'), field('f_n', 'n', 'integer'), field('f_note', 'note', 'text', false)] }] };
-    const t = await client.query(`INSERT INTO templates (grid_id, slug, title, status, definition, current_version) SELECT id, 't', 'T', 'published', $1, 2 FROM grids RETURNING id`, [v2]);
+    const v1 = {
+      sections: [
+        {
+          id: 's_h',
+          key: 'household',
+          label: 'H',
+          fields: [
+            field('f_village', 'village', 'text'),
+            field('f_n', 'n', 'integer'),
+            field('f_note', 'note', 'text', false),
+          ],
+        },
+      ],
+    };
+    const v2 = {
+      sections: [
+        {
+          id: 's_h',
+          key: 'hh',
+          label: 'H',
+          fields: [
+            field('f_village', 'place', 'text'),
+            field('f_n', 'n', 'integer'),
+            field('f_note', 'note', 'text', false),
+          ],
+        },
+      ],
+    };
+    const t = await client.query(
+      `INSERT INTO templates (grid_id, slug, title, status, definition, current_version) SELECT id, 't', 'T', 'published', $1, 2 FROM grids RETURNING id`,
+      [v2],
+    );
     const templateId = t.rows[0].id;
-    for (const [version, definition] of [[1, v1], [2, v2]] as const) {
-      await client.query(`INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl) VALUES ($1, $2, $3, '{}', '{}', '{}')`, [templateId, version, definition]);
+    for (const [version, definition] of [
+      [1, v1],
+      [2, v2],
+    ] as const) {
+      await client.query(
+        `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl) VALUES ($1, $2, $3, '{}', '{}', '{}')`,
+        [templateId, version, definition],
+      );
     }
-    await client.query(`CREATE TABLE forms.f${templateId}_hh (submission_id bigint PRIMARY KEY REFERENCES submissions (id) ON DELETE CASCADE, place text)`);
+    await client.query(
+      `CREATE TABLE forms.f${templateId}_hh (submission_id bigint PRIMARY KEY REFERENCES submissions (id) ON DELETE CASCADE, place text)`,
+    );
     await client.query(`CREATE UNIQUE INDEX f${templateId}_hh_place_key ON forms.f${templateId}_hh (place)`);
     const add = async (name: string, version: number, payload: unknown, status = 'submitted') => {
       const r = await client.query(
@@ -71,14 +123,18 @@ describe('migration: unique-value reservations backfill', () => {
     await applyMigrations(db.url, { info: (m) => notices.push(m) });
     expect(notices.some((m) => m.includes(MIGRATION))).toBe(true);
 
-    const reserved = await client.query(`SELECT field_id, value, submission_id::text FROM submission_unique_values ORDER BY field_id COLLATE "C", value COLLATE "C"`);
+    const reserved = await client.query(
+      `SELECT field_id, value, submission_id::text FROM submission_unique_values ORDER BY field_id COLLATE "C", value COLLATE "C"`,
+    );
     expect(reserved.rows).toEqual([
       { field_id: 'f_n', value: '3', submission_id: ids.first },
       { field_id: 'f_n', value: '4', submission_id: ids.other },
       { field_id: 'f_village', value: 'kibera', submission_id: ids.first },
       { field_id: 'f_village', value: 'other', submission_id: ids.other },
     ]);
-    const conflicts = await client.query(`SELECT field_id, value, submission_id::text, kept_by::text FROM unique_value_conflicts ORDER BY field_id COLLATE "C"`);
+    const conflicts = await client.query(
+      `SELECT field_id, value, submission_id::text, kept_by::text FROM unique_value_conflicts ORDER BY field_id COLLATE "C"`,
+    );
     expect(conflicts.rows).toEqual([
       { field_id: 'f_n', value: '3', submission_id: ids.repeat, kept_by: ids.first },
       { field_id: 'f_village', value: 'kibera', submission_id: ids.repeat, kept_by: ids.first },

@@ -34,7 +34,9 @@ describe('unpublish', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const id = res.body.data.id as string;
     await waitFor(
-      async () => (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]?.processing_status,
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
+          ?.processing_status,
       (status) => status === 1,
       30_000,
       `submission ${id} processed`,
@@ -47,7 +49,8 @@ describe('unpublish', () => {
     s = await publishedSurvey(t);
     owner = new pg.Client(connectionConfig(t.db.url));
     await owner.connect();
-    const grid = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!.slug;
+    const grid = (await t.rt.pool.query<{ slug: string }>('SELECT slug FROM grids WHERE id = $1', [s.gridId])).rows[0]!
+      .slug;
     viewName = `${grid.replace(/-/g, '_')}__household__household`;
   }, 120_000);
   afterAll(async () => {
@@ -68,23 +71,43 @@ describe('unpublish', () => {
     const v2 = householdDefinition() as Definition & { sections: { fields: unknown[] }[] };
     const fields = v2.sections[0]!.fields as { id: string; key: string }[];
     fields.find((f) => f.id === 'f_village')!.key = 'settlement';
-    v2.sections[0]!.fields = [...fields.filter((f) => f.id !== 'f_mcount'), { id: 'f_notes', key: 'notes', label: 'Notes', type: 'text' }] as never;
+    v2.sections[0]!.fields = [
+      ...fields.filter((f) => f.id !== 'f_mcount'),
+      { id: 'f_notes', key: 'notes', label: 'Notes', type: 'text' },
+    ] as never;
     expect(await publish(v2)).toBe(2);
     const { household: h2 } = householdPayload(2);
-    const v2Id = await submit({ household: { settlement: h2.village, size: h2.size, water: h2.water, members: h2.members, notes: 'kept' } });
-    expect(await columnsOf('forms_current', viewName)).toEqual(['submission_id', 'settlement', 'size', 'water', 'notes']);
+    const v2Id = await submit({
+      household: { settlement: h2.village, size: h2.size, water: h2.water, members: h2.members, notes: 'kept' },
+    });
+    expect(await columnsOf('forms_current', viewName)).toEqual([
+      'submission_id',
+      'settlement',
+      'size',
+      'water',
+      'notes',
+    ]);
 
     const res = await s.builderApi.post(`/templates/${s.templateId}/unpublish`, { expectedVersion: 2 });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.data).toMatchObject({ version: 3, restores: 1, unpublished: 2 });
     expect(res.body.data.changes).toEqual(
-      expect.arrayContaining(['restore household.members_count (its column comes back with its data)', expect.stringMatching(/^remove household\.notes/)]),
+      expect.arrayContaining([
+        'restore household.members_count (its column comes back with its data)',
+        expect.stringMatching(/^remove household\.notes/),
+      ]),
     );
     // No DDL was needed: nothing was dropped, nothing converted.
     expect(res.body.data.statements).toEqual([]);
 
     // The shape of version 1: its keys in the views, the template's working definition and schema.
-    expect(await columnsOf('forms_current', viewName)).toEqual(['submission_id', 'village', 'size', 'water', 'members_count']);
+    expect(await columnsOf('forms_current', viewName)).toEqual([
+      'submission_id',
+      'village',
+      'size',
+      'water',
+      'members_count',
+    ]);
     const template = await s.builderApi.get(`/templates/${s.templateId}`);
     expect(template.body.data.currentVersion).toBe(3);
     expect(template.body.data.definition).toEqual(householdDefinition());
@@ -96,7 +119,9 @@ describe('unpublish', () => {
       { id: v1Id, village: 'Village 1', mc: 2, notes: null },
       { id: v2Id, village: 'Village 2', mc: null, notes: 'kept' },
     ]);
-    const viewRows = await owner.query(`SELECT submission_id::text AS id, members_count::int AS mc FROM forms_current.${quoteIdent(viewName)} ORDER BY 1`);
+    const viewRows = await owner.query(
+      `SELECT submission_id::text AS id, members_count::int AS mc FROM forms_current.${quoteIdent(viewName)} ORDER BY 1`,
+    );
     expect(viewRows.rows).toEqual([
       { id: v1Id, mc: 2 },
       { id: v2Id, mc: null },
@@ -105,12 +130,20 @@ describe('unpublish', () => {
     const three = householdPayload(3);
     three.household.members.push({ name: 'Cy 3', age: 1 });
     const v3Id = await submit(three);
-    const v3 = await owner.query(`SELECT members_count::int AS mc FROM forms.${quoteIdent(`f${s.templateId}_household`)} WHERE submission_id = $1`, [v3Id]);
+    const v3 = await owner.query(
+      `SELECT members_count::int AS mc FROM forms.${quoteIdent(`f${s.templateId}_household`)} WHERE submission_id = $1`,
+      [v3Id],
+    );
     expect(v3.rows).toEqual([{ mc: 3 }]);
-    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...householdPayload(4).household, notes: 'x' } } });
+    const refused = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { household: { ...householdPayload(4).household, notes: 'x' } },
+    });
     expect(refused.status).toBe(422);
 
-    const audit = await t.rt.pool.query(`SELECT before, after FROM audit_log WHERE action = 'template.unpublish' AND entity_id = $1`, [s.templateId]);
+    const audit = await t.rt.pool.query(
+      `SELECT before, after FROM audit_log WHERE action = 'template.unpublish' AND entity_id = $1`,
+      [s.templateId],
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0]).toMatchObject({ before: { version: 2 }, after: { version: 3, restores: 1 } });
   }, 120_000);
@@ -121,7 +154,9 @@ describe('unpublish', () => {
     expect(await publish(v4)).toBe(4);
     const res = await s.builderApi.post(`/templates/${s.templateId}/unpublish`, {});
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(/Version 4 cannot be unpublished: version 4 converted household\.size from integer to decimal in place/);
+    expect(res.body.error.message).toMatch(
+      /Version 4 cannot be unpublished: version 4 converted household\.size from integer to decimal in place/,
+    );
     expect(res.body.error.details[0]).toMatchObject({ path: 'household.size', code: 'type_converted' });
     expect((await s.builderApi.get(`/templates/${s.templateId}`)).body.data.currentVersion).toBe(4);
   }, 60_000);
@@ -135,7 +170,13 @@ describe('unpublish', () => {
     const res = await s.builderApi.post(`/templates/${s.templateId}/unpublish`, {});
     expect(res.status).toBe(409);
     expect(res.body.error.details).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: 'household.water', code: 'purged', message: expect.stringMatching(/was dropped by a purge/) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: 'household.water',
+          code: 'purged',
+          message: expect.stringMatching(/was dropped by a purge/),
+        }),
+      ]),
     );
   }, 60_000);
 

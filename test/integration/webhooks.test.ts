@@ -24,7 +24,12 @@ describe('webhooks', () => {
   beforeAll(async () => {
     t = await setupApp({
       worker: true,
-      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_ATTEMPTS: '3', WEBHOOK_BACKOFF_MS: '100', WEBHOOK_TIMEOUT_MS: '2000' },
+      env: {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_ATTEMPTS: '3',
+        WEBHOOK_BACKOFF_MS: '100',
+        WEBHOOK_TIMEOUT_MS: '2000',
+      },
     });
     s = await publishedSurvey(t);
     manager = await createUser(t.rt.pool, { role: 'builder' });
@@ -43,7 +48,9 @@ describe('webhooks', () => {
   });
 
   const submit = async () => {
-    const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(50_000 + n++) });
+    const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: householdPayload(50_000 + n++),
+    });
     expect(res.status).toBe(202);
     return res.body.data.id as string;
   };
@@ -52,24 +59,48 @@ describe('webhooks', () => {
     expect(res.status).toBe(201);
     return res.body.data as { id: string; secret: string };
   };
-  const deliveries = (webhookId: string) => t.rt.pool.query(`SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id`, [webhookId]).then((r) => r.rows);
+  const deliveries = (webhookId: string) =>
+    t.rt.pool
+      .query(`SELECT * FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id`, [webhookId])
+      .then((r) => r.rows);
   const at = (path: string) => receiver.received.filter((r) => r.path === path);
 
   it('delivers a signed, timestamped POST when a submission is processed, and lists it with its response code', async () => {
     const hook = await register('/processed', ['submission.processed']);
     expect(hook.secret).toMatch(/^whsec_/);
     const id = await submit();
-    await waitFor(async () => at('/processed').length, (k) => k === 1, 20_000, 'the delivery');
+    await waitFor(
+      async () => at('/processed').length,
+      (k) => k === 1,
+      20_000,
+      'the delivery',
+    );
 
     const got = at('/processed')[0]!;
     expect(got.headers['gridbook-event']).toBe('submission.processed');
     expect(got.headers['content-type']).toBe('application/json');
-    expect(got.json).toMatchObject({ event: 'submission.processed', data: { submission: { id, gridId: s.gridId, templateId: s.templateId, processingStatus: 'processed' } } });
-    expect(verifySignature(hook.secret, got.headers['gridbook-signature'] as string, got.body)).toEqual({ ok: true, timestamp: expect.any(Number) });
+    expect(got.json).toMatchObject({
+      event: 'submission.processed',
+      data: { submission: { id, gridId: s.gridId, templateId: s.templateId, processingStatus: 'processed' } },
+    });
+    expect(verifySignature(hook.secret, got.headers['gridbook-signature'] as string, got.body)).toEqual({
+      ok: true,
+      timestamp: expect.any(Number),
+    });
     // A changed body, another secret, or an old timestamp do not verify.
-    expect(verifySignature(hook.secret, got.headers['gridbook-signature'] as string, got.body.replace('"processingStatus":"processed"', '"processingStatus":"failed"')).ok).toBe(false);
+    expect(
+      verifySignature(
+        hook.secret,
+        got.headers['gridbook-signature'] as string,
+        got.body.replace('"processingStatus":"processed"', '"processingStatus":"failed"'),
+      ).ok,
+    ).toBe(false);
     expect(verifySignature('whsec_other', got.headers['gridbook-signature'] as string, got.body).ok).toBe(false);
-    expect(verifySignature(hook.secret, got.headers['gridbook-signature'] as string, got.body, { now: Math.floor(Date.now() / 1000) + 3600 })).toEqual({
+    expect(
+      verifySignature(hook.secret, got.headers['gridbook-signature'] as string, got.body, {
+        now: Math.floor(Date.now() / 1000) + 3600,
+      }),
+    ).toEqual({
       ok: false,
       reason: expect.stringMatching(/replay/),
     });
@@ -79,9 +110,18 @@ describe('webhooks', () => {
       (d) => d[0]?.status === 'succeeded',
     );
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ event: 'submission.processed', submissionId: id, status: 'succeeded', attempts: 1, responseCode: 200 });
+    expect(listed[0]).toMatchObject({
+      event: 'submission.processed',
+      submissionId: id,
+      status: 'succeeded',
+      attempts: 1,
+      responseCode: 200,
+    });
     // The secret never shows in the audit log.
-    const audit = await t.rt.pool.query(`SELECT after::text AS a FROM audit_log WHERE action = 'webhook.create' AND entity_id = $1`, [hook.id]);
+    const audit = await t.rt.pool.query(
+      `SELECT after::text AS a FROM audit_log WHERE action = 'webhook.create' AND entity_id = $1`,
+      [hook.id],
+    );
     expect(audit.rows[0].a).not.toContain(hook.secret);
   });
 
@@ -91,20 +131,38 @@ describe('webhooks', () => {
     const flaky = await register('/flaky', ['submission.processed']);
     const down = await register('/down', ['submission.processed']);
     await submit();
-    const [ok] = await waitFor(() => deliveries(flaky.id), (d) => d[0]?.status === 'succeeded', 20_000, 'the flaky delivery');
+    const [ok] = await waitFor(
+      () => deliveries(flaky.id),
+      (d) => d[0]?.status === 'succeeded',
+      20_000,
+      'the flaky delivery',
+    );
     expect(ok).toMatchObject({ attempts: 3, response_code: 200, last_error: null });
     expect(at('/flaky')).toHaveLength(3);
     // Every attempt is signed afresh, with the same event id in the body.
     expect(new Set(at('/flaky').map((r) => r.json.id)).size).toBe(1);
 
-    const [failed] = await waitFor(() => deliveries(down.id), (d) => d[0]?.status === 'failed', 20_000, 'the failing delivery');
-    expect(failed).toMatchObject({ attempts: 3, response_code: 500, last_error: 'the receiver answered 500', response_body: 'nope 500' });
+    const [failed] = await waitFor(
+      () => deliveries(down.id),
+      (d) => d[0]?.status === 'failed',
+      20_000,
+      'the failing delivery',
+    );
+    expect(failed).toMatchObject({
+      attempts: 3,
+      response_code: 500,
+      last_error: 'the receiver answered 500',
+      response_body: 'nope 500',
+    });
     expect(at('/down')).toHaveLength(3);
 
     // A settled delivery can be sent again: a new delivery, the same event id.
     const again = await asManager.post(`/webhook-deliveries/${failed.id}/redeliver`);
     expect(again.status).toBe(202);
-    await waitFor(() => deliveries(down.id), (d) => d.length === 2 && d[1].status === 'succeeded');
+    await waitFor(
+      () => deliveries(down.id),
+      (d) => d.length === 2 && d[1].status === 'succeeded',
+    );
     expect(at('/down')[3]!.json.id).toBe(at('/down')[0]!.json.id);
     expect(at('/down')[3]!.headers['gridbook-delivery']).toBe(again.body.data.id);
     await asManager.patch(`/webhooks/${flaky.id}`, { active: false });
@@ -119,14 +177,31 @@ describe('webhooks', () => {
     expect((await asReviewer.post(`/submissions/${a}/approve`)).status).toBe(200);
     expect((await asReviewer.post(`/submissions/${b}/reject`, { reason: 'Village is misspelt' })).status).toBe(200);
     // Storage refuses one (a constraint added to the form table): processing fails.
-    await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`);
-    const dup = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: { household: { ...householdPayload(50_001).household, village: 'Refusedville' } } });
+    await t.rt.pool.query(
+      `ALTER TABLE ${s.sectionTable} ADD CONSTRAINT no_refused_villages CHECK (village <> 'Refusedville')`,
+    );
+    const dup = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { household: { ...householdPayload(50_001).household, village: 'Refusedville' } },
+    });
     expect(dup.status).toBe(202);
-    await waitFor(async () => at('/review').length, (k) => k === 3, 20_000, 'three deliveries');
+    await waitFor(
+      async () => at('/review').length,
+      (k) => k === 3,
+      20_000,
+      'three deliveries',
+    );
     const byEvent = Object.fromEntries(at('/review').map((r) => [r.json.event, r.json.data.submission]));
     expect(byEvent['submission.approved']).toMatchObject({ id: a, reviewStatus: 'approved', reviewerId: reviewer.id });
-    expect(byEvent['submission.rejected']).toMatchObject({ id: b, reviewStatus: 'rejected', reason: 'Village is misspelt' });
-    expect(byEvent['submission.failed']).toMatchObject({ id: dup.body.data.id, processingStatus: 'failed', error: expect.stringMatching(/refused to store this answer in Village/) });
+    expect(byEvent['submission.rejected']).toMatchObject({
+      id: b,
+      reviewStatus: 'rejected',
+      reason: 'Village is misspelt',
+    });
+    expect(byEvent['submission.failed']).toMatchObject({
+      id: dup.body.data.id,
+      processingStatus: 'failed',
+      error: expect.stringMatching(/refused to store this answer in Village/),
+    });
     await t.rt.pool.query(`ALTER TABLE ${s.sectionTable} DROP CONSTRAINT no_refused_villages`);
     // Nothing for the events it did not subscribe to (processed).
     expect(at('/review').some((r) => r.json.event === 'submission.processed')).toBe(false);
@@ -145,7 +220,10 @@ describe('webhooks', () => {
     ).rows;
     const swept = await sweepWebhookDeliveries(t.rt.pool, t.rt.queues.webhooks, t.config.webhooks, 60);
     expect(swept.queued).toBeGreaterThanOrEqual(1);
-    await waitFor(async () => at('/lost').length, (k) => k === 1);
+    await waitFor(
+      async () => at('/lost').length,
+      (k) => k === 1,
+    );
     expect(at('/lost')[0]!.json).toMatchObject({ id: row.id, data: { lost: true } });
     // Swept again: it is settled, nothing is sent twice.
     await sweepWebhookDeliveries(t.rt.pool, t.rt.queues.webhooks, t.config.webhooks, 60);
@@ -159,14 +237,23 @@ describe('webhooks', () => {
     const hook = await register('/quiet', ['submission.processed']);
     expect((await asManager.patch(`/webhooks/${hook.id}`, { active: false })).body.data.active).toBe(false);
     const id = await submit();
-    await waitFor(() => t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id]).then((r) => r.rows[0].processing_status), (st) => st === 1);
+    await waitFor(
+      () =>
+        t.rt.pool
+          .query('SELECT processing_status FROM submissions WHERE id = $1', [id])
+          .then((r) => r.rows[0].processing_status),
+      (st) => st === 1,
+    );
     expect(await deliveries(hook.id)).toEqual([]);
     expect((await asManager.post(`/webhooks/${hook.id}/ping`)).status).toBe(409);
 
     await asManager.patch(`/webhooks/${hook.id}`, { active: true });
     const ping = await asManager.post(`/webhooks/${hook.id}/ping`);
     expect(ping.status).toBe(202);
-    await waitFor(async () => at('/quiet').length, (k) => k === 1);
+    await waitFor(
+      async () => at('/quiet').length,
+      (k) => k === 1,
+    );
     expect(at('/quiet')[0]!.json).toMatchObject({ event: 'ping', data: { webhook: { id: hook.id } } });
     await asManager.delete(`/webhooks/${hook.id}`);
   });
@@ -188,7 +275,10 @@ describe('webhooks', () => {
     expect(await count()).toBe(before);
 
     const hook = await register('/perm', ['submission.processed']);
-    expect((await asReviewer.post(`/grids/${s.gridId}/webhooks`, { url: receiver.url(), events: ['submission.processed'] })).status).toBe(403);
+    expect(
+      (await asReviewer.post(`/grids/${s.gridId}/webhooks`, { url: receiver.url(), events: ['submission.processed'] }))
+        .status,
+    ).toBe(403);
     expect((await asReviewer.get(`/webhooks/${hook.id}/deliveries`)).status).toBe(403);
     expect((await asReviewer.patch(`/webhooks/${hook.id}`, { active: false })).status).toBe(403);
     expect((await asOutsider.get(`/grids/${s.gridId}/webhooks`)).status).toBe(404);
@@ -200,7 +290,12 @@ describe('webhooks', () => {
     expect(rotated.body.data.secret).not.toBe(hook.secret);
     expect((await asManager.delete(`/webhooks/${hook.id}`)).status).toBe(200);
     expect((await asManager.get(`/webhooks/${hook.id}`)).status).toBe(404);
-    const actions = (await t.rt.pool.query(`SELECT action FROM audit_log WHERE entity_type = 'webhook' AND entity_id = $1 ORDER BY id`, [hook.id])).rows.map((r) => r.action);
+    const actions = (
+      await t.rt.pool.query(
+        `SELECT action FROM audit_log WHERE entity_type = 'webhook' AND entity_id = $1 ORDER BY id`,
+        [hook.id],
+      )
+    ).rows.map((r) => r.action);
     expect(actions).toEqual(['webhook.create', 'webhook.rotate_secret', 'webhook.delete']);
   });
 });

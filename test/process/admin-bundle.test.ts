@@ -15,11 +15,17 @@ describe('the admin bundle on a fresh clone', () => {
 
   it('two processes starting at once: one bundles, the other waits for it and finds it fresh', async () => {
     const env = { ADMIN_JS_TMP_DIR: dir, NODE_ENV: 'development' };
-    const both = [spawnCli('test/process/fixtures/ensure-bundle.ts', env), spawnCli('test/process/fixtures/ensure-bundle.ts', env)];
+    const both = [
+      spawnCli('test/process/fixtures/ensure-bundle.ts', env),
+      spawnCli('test/process/fixtures/ensure-bundle.ts', env),
+    ];
     const codes = await Promise.all(both.map((p) => p.exited));
     const outputs = both.map((p) => p.output());
     expect(codes, outputs.join('\n---\n')).toEqual([0, 0]);
-    expect(outputs.filter((o) => o.includes('Bundling admin components')), outputs.join('\n---\n')).toHaveLength(1);
+    expect(
+      outputs.filter((o) => o.includes('Bundling admin components')),
+      outputs.join('\n---\n'),
+    ).toHaveLength(1);
     expect(outputs.map((o) => o.match(/result: (.+)/)?.[1]).sort()).toEqual(['built', 'found fresh']);
     expect((await readFile(path.join(dir, 'bundle.fingerprint'), 'utf8')).trim()).toBe(await currentFingerprint());
     expect((await readFile(path.join(dir, 'bundle.js'), 'utf8')).length).toBeGreaterThan(1000);

@@ -11,7 +11,12 @@ describe('npm run audit:verify', () => {
 
   /** The command against the chain's database, with its key and its file store: exit code and output. */
   const verify = async () => {
-    const run = spawnCli('src/cli/audit-verify.ts', { DATABASE_URL: chain.db.url, NODE_ENV: 'test', AUDIT_KEY: chain.key, STORAGE_DIR: chain.storageDir });
+    const run = spawnCli('src/cli/audit-verify.ts', {
+      DATABASE_URL: chain.db.url,
+      NODE_ENV: 'test',
+      AUDIT_KEY: chain.key,
+      STORAGE_DIR: chain.storageDir,
+    });
     return { code: await run.exited, output: run.output() };
   };
 
@@ -26,13 +31,17 @@ describe('npm run audit:verify', () => {
     await chain.tamper(`UPDATE audit_log SET after = '{"i": 999}' WHERE id = $1`, [chain.ids[6]]);
     const result = await verify();
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`Audit chain BROKEN (altered): audit entry ${chain.ids[6]} (chain link 7) was altered after it was sealed`);
+    expect(result.output).toContain(
+      `Audit chain BROKEN (altered): audit entry ${chain.ids[6]} (chain link 7) was altered after it was sealed`,
+    );
   });
 
   it('names an entry removed by a superuser', async () => {
     await chain.tamper('DELETE FROM audit_log WHERE id = $1', [chain.ids[3]]);
     const result = await verify();
     expect(result.code).toBe(1);
-    expect(result.output).toContain(`Audit chain BROKEN (removed): audit entry ${chain.ids[3]} (chain link 4) was removed`);
+    expect(result.output).toContain(
+      `Audit chain BROKEN (removed): audit entry ${chain.ids[3]} (chain link 4) was removed`,
+    );
   });
 });

@@ -14,7 +14,14 @@ import { connectionConfig } from '../../src/db/pool.js';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { databaseName } from '../../src/config/config.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { publishedSurvey, householdDefinition, householdPayload, waitFor, statusCounts, type Survey } from '../helpers/forms.js';
+import {
+  publishedSurvey,
+  householdDefinition,
+  householdPayload,
+  waitFor,
+  statusCounts,
+  type Survey,
+} from '../helpers/forms.js';
 import { spawnCli } from '../helpers/process.js';
 import { TEST_SERVER_URL } from '../helpers/test-env.js';
 import { multipart, png, rawRequest } from '../helpers/upload.js';
@@ -39,9 +46,12 @@ describe('backup and restore', () => {
   const backupDirs: string[] = [];
   let env: Record<string, string>;
   const snapshot = async (pool: pg.Pool) => ({
-    submissions: (await pool.query('SELECT id, processing_status, review_status, payload FROM submissions ORDER BY id')).rows,
+    submissions: (await pool.query('SELECT id, processing_status, review_status, payload FROM submissions ORDER BY id'))
+      .rows,
     typed: (await pool.query(`SELECT submission_id, village, size FROM ${s.sectionTable} ORDER BY submission_id`)).rows,
-    members: (await pool.query(`SELECT submission_id, row_index, name FROM ${s.membersTable} ORDER BY submission_id, row_index`)).rows,
+    members: (
+      await pool.query(`SELECT submission_id, row_index, name FROM ${s.membersTable} ORDER BY submission_id, row_index`)
+    ).rows,
     audit: Number((await pool.query('SELECT count(*) AS n FROM audit_log')).rows[0].n),
     files: (await pool.query('SELECT id, sha256, original_name FROM files ORDER BY id')).rows,
   });
@@ -53,19 +63,41 @@ describe('backup and restore', () => {
     t = await setupApp({ worker: true });
     s = await publishedSurvey(t, definition);
     for (let i = 0; i < 5; i++) {
-      expect((await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status).toBe(202);
+      expect(
+        (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) })).status,
+      ).toBe(202);
     }
     // A draft with a photo, then submitted.
-    const draft = (await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: householdPayload(9) })).body.data.id as string;
+    const draft = (
+      await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: householdPayload(9) })
+    ).body.data.id as string;
     photo = png(randomBytes(8).toString('hex'));
-    const { body, contentType } = multipart([{ name: 'field', value: 'household.photo' }, { name: 'file', filename: 'house.png', contentType: 'image/png', data: photo }]);
-    const up = await rawRequest(`${t.baseUrl}/api/v1/submissions/${draft}/files`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` }, body });
+    const { body, contentType } = multipart([
+      { name: 'field', value: 'household.photo' },
+      { name: 'file', filename: 'house.png', contentType: 'image/png', data: photo },
+    ]);
+    const up = await rawRequest(`${t.baseUrl}/api/v1/submissions/${draft}/files`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${s.submitterApi.token}` },
+      body,
+    });
     expect(up.status).toBe(201);
     expect((await s.submitterApi.post(`/submissions/${draft}/submit`)).status).toBe(200);
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 6, 30_000, 'processing');
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 6,
+      30_000,
+      'processing',
+    );
     await sealAll(t.rt.pool, t.config.audit.key!);
     stored = (await snapshot(t.rt.pool)).files[0] as typeof stored;
-    env = { DATABASE_URL: t.db.url, STORAGE_DIR: t.config.storageDir, REDIS_URL: t.config.redisUrl, LOG_LEVEL: 'warn', AUDIT_KEY: t.config.audit.key! };
+    env = {
+      DATABASE_URL: t.db.url,
+      STORAGE_DIR: t.config.storageDir,
+      REDIS_URL: t.config.redisUrl,
+      LOG_LEVEL: 'warn',
+      AUDIT_KEY: t.config.audit.key!,
+    };
   });
   afterAll(async () => {
     for (const dir of backupDirs) await rm(dir, { recursive: true, force: true });
@@ -86,12 +118,18 @@ describe('backup and restore', () => {
     const before = await snapshot(t.rt.pool);
     const backupDir = await backup();
     const manifest = JSON.parse(await readFile(path.join(backupDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ format: 'gridbook-backup/1', counts: { submissions: 6, files: 1 }, blobs: { count: 1, missing: [] } });
+    expect(manifest).toMatchObject({
+      format: 'gridbook-backup/1',
+      counts: { submissions: 6, files: 1 },
+      blobs: { count: 1, missing: [] },
+    });
 
     // Work goes on after the backup: an entry sealed and checkpointed, which the restore cannot bring back.
     await t.worker?.close();
     t.worker = null;
-    await withTransaction(t.rt.pool, (tx) => recordAudit(tx, ctxFor(null), { action: 'test.after_backup', entityType: 'thing' }));
+    await withTransaction(t.rt.pool, (tx) =>
+      recordAudit(tx, ctxFor(null), { action: 'test.after_backup', entityType: 'thing' }),
+    );
     await sealAll(t.rt.pool, t.config.audit.key!);
     const keys = auditKeys(t.config.audit.key!);
     await writeCheckpoint(t.rt.pool, t.rt.store, keys);
@@ -106,7 +144,9 @@ describe('backup and restore', () => {
     expect(restored.output()).toMatch(/Restored the backup of .* \(1 files\)/);
     expect(restored.output()).toMatch(/ok +audit-chain: the audit hash chain verifies/);
     // The newer checkpoint is kept aside, saying what the restore lost; one of the restored chain replaces it.
-    expect(restored.output()).toContain(`The newest audit checkpoint (link ${newer.seq}, written ${newer.at}) covers entries written after this backup`);
+    expect(restored.output()).toContain(
+      `The newest audit checkpoint (link ${newer.seq}, written ${newer.at}) covers entries written after this backup`,
+    );
     expect((await latestCheckpoint(t.rt.store, keys))!.seq).toBe(String(Number(newer.seq) - 1));
     expect(restored.output()).toMatch(/Integrity OK/);
 
@@ -123,7 +163,9 @@ describe('backup and restore', () => {
     const fresh = await setupApp({ sharing: t });
     try {
       const file = stored;
-      const download = await rawRequest(`${fresh.baseUrl}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${s.submitterApi.token}` } });
+      const download = await rawRequest(`${fresh.baseUrl}/api/v1/files/${file.id}`, {
+        headers: { authorization: `Bearer ${s.submitterApi.token}` },
+      });
       expect(download.status).toBe(200);
       expect(download.body.equals(photo)).toBe(true);
     } finally {

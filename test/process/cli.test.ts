@@ -30,61 +30,67 @@ describe('the one-command start', () => {
     await clearRedisPrefix(TEST_REDIS_URL, prefix);
   });
 
-  it('creates the database, migrates, creates an admin, prints how to sign in, serves, and stops on SIGTERM', { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const env = {
-      DATABASE_URL: databaseUrlFor(name),
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      BCRYPT_ROUNDS: '4',
-      LOG_LEVEL: 'warn',
-    };
-    const app = spawnCli('src/cli/start.ts', env);
-    try {
-      await app.waitFor(/Press Ctrl\+C to stop/, 90_000);
-      const out = app.output();
-      expect(out).toMatch(/Created database/);
-      expect(out).toContain(`Applied ${(await migrationFiles()).length} migration(s): ${(await migrationFiles()).join(', ')}`);
-      expect(out).toContain(`Gridbook is running: http://localhost:${port}/admin`);
-      // It set up the runtime role itself, and serves logged in as it, not as the owner.
-      expect(out).toContain(`Created database role ${name}_app`);
-      const admin = new pg.Client(connectionConfig(TEST_SERVER_URL));
-      await admin.connect();
-      const logins = await admin.query<{ usename: string }>(
-        `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'gridbook%'`,
-        [name],
-      );
-      await admin.end();
-      expect(logins.rows.map((r) => r.usename)).toEqual([`${name}_app`]);
-      const [, email, password] = out.match(/email:\s+(\S+)\n\s+password: (\S+)/)!;
-      expect(email).toBe('admin@example.com');
-      expect(password!.length).toBeGreaterThanOrEqual(16);
+  it(
+    'creates the database, migrates, creates an admin, prints how to sign in, serves, and stops on SIGTERM',
+    { timeout: 120_000 },
+    async () => {
+      const port = await freePort();
+      const env = {
+        DATABASE_URL: databaseUrlFor(name),
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'development',
+        BCRYPT_ROUNDS: '4',
+        LOG_LEVEL: 'warn',
+      };
+      const app = spawnCli('src/cli/start.ts', env);
+      try {
+        await app.waitFor(/Press Ctrl\+C to stop/, 90_000);
+        const out = app.output();
+        expect(out).toMatch(/Created database/);
+        expect(out).toContain(
+          `Applied ${(await migrationFiles()).length} migration(s): ${(await migrationFiles()).join(', ')}`,
+        );
+        expect(out).toContain(`Gridbook is running: http://localhost:${port}/admin`);
+        // It set up the runtime role itself, and serves logged in as it, not as the owner.
+        expect(out).toContain(`Created database role ${name}_app`);
+        const admin = new pg.Client(connectionConfig(TEST_SERVER_URL));
+        await admin.connect();
+        const logins = await admin.query<{ usename: string }>(
+          `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'gridbook%'`,
+          [name],
+        );
+        await admin.end();
+        expect(logins.rows.map((r) => r.usename)).toEqual([`${name}_app`]);
+        const [, email, password] = out.match(/email:\s+(\S+)\n\s+password: (\S+)/)!;
+        expect(email).toBe('admin@example.com');
+        expect(password!.length).toBeGreaterThanOrEqual(16);
 
-      const base = `http://127.0.0.1:${port}`;
-      expect((await fetch(`${base}/readyz`)).status).toBe(200);
-      const client = new AdminClient(base);
-      expect((await client.login(email!, password!)).status).toBe(302);
-      expect((await client.get('/admin/api/resources/users/actions/list')).status).toBe(200);
+        const base = `http://127.0.0.1:${port}`;
+        expect((await fetch(`${base}/readyz`)).status).toBe(200);
+        const client = new AdminClient(base);
+        expect((await client.login(email!, password!)).status).toBe(302);
+        expect((await client.get('/admin/api/resources/users/actions/list')).status).toBe(200);
 
-      expect(await app.stop('SIGTERM')).toBe(0);
-    } finally {
-      await app.stop('SIGKILL');
-    }
+        expect(await app.stop('SIGTERM')).toBe(0);
+      } finally {
+        await app.stop('SIGKILL');
+      }
 
-    // A second start finds everything in place: no new admin, no password printed.
-    const again = spawnCli('src/cli/start.ts', { ...env, PORT: String(await freePort()) });
-    try {
-      await again.waitFor(/Press Ctrl\+C to stop/, 60_000);
-      expect(again.output()).toMatch(/Database schema is up to date/);
-      expect(again.output()).toMatch(/Sign in as an existing admin \(for example admin@example.com\)/);
-      expect(again.output()).not.toMatch(/password:/);
-    } finally {
-      await again.stop('SIGKILL');
-    }
-  });
+      // A second start finds everything in place: no new admin, no password printed.
+      const again = spawnCli('src/cli/start.ts', { ...env, PORT: String(await freePort()) });
+      try {
+        await again.waitFor(/Press Ctrl\+C to stop/, 60_000);
+        expect(again.output()).toMatch(/Database schema is up to date/);
+        expect(again.output()).toMatch(/Sign in as an existing admin \(for example admin@example.com\)/);
+        expect(again.output()).not.toMatch(/password:/);
+      } finally {
+        await again.stop('SIGKILL');
+      }
+    },
+  );
 });
 
 describe('the separate web process', { timeout: 90_000 }, () => {
@@ -94,7 +100,13 @@ describe('the separate web process', { timeout: 90_000 }, () => {
     try {
       await buildServer();
       const port = await freePort();
-      const env = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, PORT: String(port), NODE_ENV: 'development', LOG_LEVEL: 'info' };
+      const env = {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        PORT: String(port),
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+      };
       const web = spawnCli('dist/src/cli/web.js', env);
       try {
         await web.waitFor(/web process listening/, 60_000);
@@ -126,7 +138,9 @@ describe('the separate web process', { timeout: 90_000 }, () => {
       // instance_secrets alone, so that the refusal is about migrations and nothing else.
       const client = new pg.Client(connectionConfig(db.url));
       await client.connect();
-      await client.query('CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz DEFAULT now())');
+      await client.query(
+        'CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL, created_at timestamptz DEFAULT now())',
+      );
       await client.end();
       const web = spawnCli('src/cli/web.ts', {
         DATABASE_URL: db.url,
@@ -136,7 +150,9 @@ describe('the separate web process', { timeout: 90_000 }, () => {
         LOG_LEVEL: 'silent',
       });
       expect(await web.exited).toBe(1);
-      expect(web.output()).toContain(`pending migrations: ${(await migrationFiles()).join(', ')}. Run \`npm run migrate\` first`);
+      expect(web.output()).toContain(
+        `pending migrations: ${(await migrationFiles()).join(', ')}. Run \`npm run migrate\` first`,
+      );
     } finally {
       await db.drop();
     }

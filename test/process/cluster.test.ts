@@ -56,7 +56,10 @@ describe('two web nodes and two workers', () => {
     for (let i = 0; i < 2; i++) procs.push(spawnCli('src/cli/worker.ts', env));
     for (const node of nodes) {
       await waitFor(
-        () => fetch(`${node}/readyz`).then((r) => r.status).catch(() => 0),
+        () =>
+          fetch(`${node}/readyz`)
+            .then((r) => r.status)
+            .catch(() => 0),
         (status) => status === 200,
         90_000,
         `${node} ready`,
@@ -84,23 +87,40 @@ describe('two web nodes and two workers', () => {
     // Publish through node A's API.
     const api = await new ApiClient(nodes[0]!).login(builder.email, builder.password);
     const grid = await api.post('/grids', { slug: 'cluster', title: 'Cluster' });
-    const template = await api.post(`/grids/${grid.body.data.id}/templates`, { slug: 'household', title: 'Household', definition: householdDefinition() });
+    const template = await api.post(`/grids/${grid.body.data.id}/templates`, {
+      slug: 'household',
+      title: 'Household',
+      definition: householdDefinition(),
+    });
     const templateId = template.body.data.id as string;
     // Node B's admin panel has no resource for the table yet...
     const resource = `/admin/api/resources/f${templateId}_household/actions/list`;
     expect((await onB.get(resource)).status).toBe(404);
     expect((await api.post(`/templates/${templateId}/publish`)).status).toBe(201);
     // ...and gets one once the publish is announced (LISTEN/NOTIFY), without a restart.
-    await waitFor(() => onB.get(resource).then((r) => r.status), (s) => s === 200, 20_000, "the table's resource on node B");
+    await waitFor(
+      () => onB.get(resource).then((r) => r.status),
+      (s) => s === 200,
+      20_000,
+      "the table's resource on node B",
+    );
 
     // A webhook, to count deliveries too.
-    const hook = await api.post(`/grids/${grid.body.data.id}/webhooks`, { url: receiver.url('/cluster'), events: ['submission.processed'] });
+    const hook = await api.post(`/grids/${grid.body.data.id}/webhooks`, {
+      url: receiver.url('/cluster'),
+      events: ['submission.processed'],
+    });
     expect(hook.status).toBe(201);
 
     // Both workers are on the queue.
     const queue = new Queue('submissions', { connection: { url: TEST_REDIS_URL }, prefix });
     try {
-      await waitFor(() => queue.getWorkersCount(), (n) => n === 2, 10_000, 'two workers on the submissions queue');
+      await waitFor(
+        () => queue.getWorkersCount(),
+        (n) => n === 2,
+        10_000,
+        'two workers on the submissions queue',
+      );
     } finally {
       await queue.close();
     }
@@ -111,7 +131,9 @@ describe('two web nodes and two workers', () => {
     const ids: string[] = [];
     for (let i = 0; i < total; i += 20) {
       const batch = await Promise.all(
-        Array.from({ length: 20 }, (_, k) => (k % 2 ? api : apiB).post(`/templates/${templateId}/submissions`, { data: householdPayload(i + k) })),
+        Array.from({ length: 20 }, (_, k) =>
+          (k % 2 ? api : apiB).post(`/templates/${templateId}/submissions`, { data: householdPayload(i + k) }),
+        ),
       );
       for (const res of batch) {
         expect(res.status).toBe(202);
@@ -119,7 +141,8 @@ describe('two web nodes and two workers', () => {
       }
     }
     await waitFor(
-      () => pool.query(`SELECT count(*)::int AS n FROM submissions WHERE processing_status = 1`).then((r) => r.rows[0].n),
+      () =>
+        pool.query(`SELECT count(*)::int AS n FROM submissions WHERE processing_status = 1`).then((r) => r.rows[0].n),
       (n) => n === total,
       60_000,
       'every submission processed',
@@ -132,7 +155,12 @@ describe('two web nodes and two workers', () => {
     );
     for (const row of once.rows) expect(row).toEqual({ attempts: 1, audited: 1, rows: 1 });
 
-    await waitFor(() => Promise.resolve(receiver.received.length), (n) => n >= total, 30_000, 'every delivery');
+    await waitFor(
+      () => Promise.resolve(receiver.received.length),
+      (n) => n >= total,
+      30_000,
+      'every delivery',
+    );
     await new Promise((r) => setTimeout(r, 500));
     const delivered = receiver.received.map((r) => r.json.data.submission.id as string);
     expect(delivered).toHaveLength(total);
@@ -147,7 +175,17 @@ describe('two web nodes and two workers', () => {
     // Half of the body now, the rest after SIGTERM: the request is in flight when the signal lands.
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: `/api/v1/templates/${template}/submissions`, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${api.token}` } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/templates/${template}/submissions`,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            authorization: `Bearer ${api.token}`,
+          },
+        },
         (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));

@@ -38,15 +38,27 @@ describe('an online conversion resumes after its worker is killed', () => {
     return w;
   };
   const conversion = async () =>
-    (await t.rt.pool.query<{ state: string; rows_done: string; total_rows: string; batches: number; last_key: string | null }>(
-      `SELECT state, rows_done, total_rows, batches, last_key FROM schema_conversions WHERE template_id = $1`,
-      [s.templateId],
-    )).rows[0]!;
+    (
+      await t.rt.pool.query<{
+        state: string;
+        rows_done: string;
+        total_rows: string;
+        batches: number;
+        last_key: string | null;
+      }>(`SELECT state, rows_done, total_rows, batches, last_key FROM schema_conversions WHERE template_id = $1`, [
+        s.templateId,
+      ])
+    ).rows[0]!;
 
   beforeAll(async () => {
     t = await setupApp({ env: { CONVERSION_ONLINE_MIN_ROWS: '1000', AUDIT_SEAL_INTERVAL_MS: '60000' } });
     const definition = householdDefinition();
-    definition.sections[0]!.fields.push({ id: 'f_code', key: 'code', label: 'Code', type: 'text' } as (typeof definition.sections)[0]['fields'][0]);
+    definition.sections[0]!.fields.push({
+      id: 'f_code',
+      key: 'code',
+      label: 'Code',
+      type: 'text',
+    } as (typeof definition.sections)[0]['fields'][0]);
     s = await publishedSurvey(t, definition);
     await t.rt.pool.query(
       `WITH s AS (
@@ -89,7 +101,10 @@ describe('an online conversion resumes after its worker is killed', () => {
       `SELECT count(*) FILTER (WHERE code IS DISTINCT FROM code__v1::bigint) AS wrong, count(*) AS n, pg_typeof(min(code))::text AS type FROM ${table}`,
     );
     expect(check.rows[0]).toEqual({ wrong: '0', n: String(ROWS), type: 'bigint' });
-    const finished = await t.rt.pool.query(`SELECT count(*) AS n FROM audit_log WHERE action = 'template.conversion_finish' AND entity_id = $1`, [s.templateId]);
+    const finished = await t.rt.pool.query(
+      `SELECT count(*) AS n FROM audit_log WHERE action = 'template.conversion_finish' AND entity_id = $1`,
+      [s.templateId],
+    );
     expect(finished.rows[0].n).toBe('1');
   }, 900_000);
 });

@@ -47,7 +47,9 @@ describe('submissions survive worker crashes and Redis loss', () => {
   const post = async (from: number, count: number) => {
     for (let i = from; i < from + count; i += 50) {
       const results = await Promise.all(
-        Array.from({ length: Math.min(50, from + count - i) }, (_, j) => s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i + j) })),
+        Array.from({ length: Math.min(50, from + count - i) }, (_, j) =>
+          s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i + j) }),
+        ),
       );
       for (const r of results) expect(r.status).toBe(202);
     }
@@ -58,20 +60,38 @@ describe('submissions survive worker crashes and Redis loss', () => {
     expect(await q(`SELECT count(*) AS n FROM ${s.sectionTable}`)).toBe(expected);
     expect(await q(`SELECT count(DISTINCT submission_id) AS n FROM ${s.sectionTable}`)).toBe(expected);
     expect(await q(`SELECT count(*) AS n FROM ${s.membersTable}`)).toBe(expected * 2);
-    expect(await q(`SELECT count(*) AS n FROM submissions s WHERE processing_status = 1 AND NOT EXISTS (SELECT 1 FROM ${s.sectionTable} f WHERE f.submission_id = s.id)`)).toBe(0);
-    expect(await q(`SELECT count(*) AS n FROM (SELECT entity_id FROM audit_log WHERE action = 'submission.processed' GROUP BY entity_id HAVING count(*) > 1) d`)).toBe(0);
+    expect(
+      await q(
+        `SELECT count(*) AS n FROM submissions s WHERE processing_status = 1 AND NOT EXISTS (SELECT 1 FROM ${s.sectionTable} f WHERE f.submission_id = s.id)`,
+      ),
+    ).toBe(0);
+    expect(
+      await q(
+        `SELECT count(*) AS n FROM (SELECT entity_id FROM audit_log WHERE action = 'submission.processed' GROUP BY entity_id HAVING count(*) > 1) d`,
+      ),
+    ).toBe(0);
   };
 
   it('a worker killed with SIGKILL mid-run: another one finishes, each submission processed once', async () => {
     await post(0, 1500);
     const first = await startWorkerProcess();
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => (c['1'] ?? 0) >= 200, 60_000, 'some processed');
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => (c['1'] ?? 0) >= 200,
+      60_000,
+      'some processed',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const partial = await statusCounts(t.rt.pool, s.templateId);
     expect(partial['1'] ?? 0).toBeLessThan(1500);
     await startWorkerProcess();
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 1500, 120_000, 'all 1,500 processed');
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 1500,
+      120_000,
+      'all 1,500 processed',
+    );
     await assertExactlyOnce(1500);
   }, 180_000);
 
@@ -85,7 +105,12 @@ describe('submissions survive worker crashes and Redis loss', () => {
     await clearRedisPrefix(t.config.redisUrl, t.config.queuePrefix);
     expect((await t.rt.queues.submissions.getJobCounts('waiting')).waiting).toBe(0);
     await startWorkerProcess();
-    await waitFor(() => statusCounts(t.rt.pool, s.templateId), (c) => c['1'] === 2300, 120_000, 'all 2,300 processed');
+    await waitFor(
+      () => statusCounts(t.rt.pool, s.templateId),
+      (c) => c['1'] === 2300,
+      120_000,
+      'all 2,300 processed',
+    );
     await assertExactlyOnce(2300);
     await sealAll(t.rt.pool, t.config.audit.key!);
     expect((await verifyAuditChain(t.rt.pool, t.config.audit.key!)).ok).toBe(true);

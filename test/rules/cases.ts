@@ -21,9 +21,11 @@ export interface RuleCase {
 export const CLOCK = '2024-06-15T12:00:00Z';
 
 export const CASES: RuleCase[] = [];
-const ok = (form: FormName, answer: unknown, draft = false) => CASES.push({ form, answer, expect: [], ...(draft ? { draft } : {}) });
+const ok = (form: FormName, answer: unknown, draft = false) =>
+  CASES.push({ form, answer, expect: [], ...(draft ? { draft } : {}) });
 const bad = (form: FormName, answer: unknown, ...expect: string[]) => CASES.push({ form, answer, expect });
-const badDraft = (form: FormName, answer: unknown, ...expect: string[]) => CASES.push({ form, answer, draft: true, expect });
+const badDraft = (form: FormName, answer: unknown, ...expect: string[]) =>
+  CASES.push({ form, answer, draft: true, expect });
 
 // ---- types: one optional field of each type, each value judged by its type and rules
 const S = (s: Record<string, unknown>) => ({ s });
@@ -61,16 +63,41 @@ for (const b of ['true', 0, 1, 'yes']) bad('types', S({ b }), 's.b (Piped): Answ
 
 const VISIT = 's.dt (Visit): Enter a date like 2024-03-31, from 2024-01-01 to 2024-12-31';
 for (const dt of ['2024-01-01', '2024-12-31', '2024-02-29']) ok('types', S({ dt }));
-for (const dt of ['2023-12-31', '2025-01-01', '2024-02-30', '2024-13-01', '2024/01/05', '2024-1-5', 20240105, '0000-01-01']) bad('types', S({ dt }), VISIT);
+for (const dt of [
+  '2023-12-31',
+  '2025-01-01',
+  '2024-02-30',
+  '2024-13-01',
+  '2024/01/05',
+  '2024-1-5',
+  20240105,
+  '0000-01-01',
+])
+  bad('types', S({ dt }), VISIT);
 for (const dmin of ['2024-01-01', '9999-12-31']) ok('types', S({ dmin }));
 bad('types', S({ dmin: '2023-06-30' }), 's.dmin (Since): Enter a date like 2024-03-31, on or after 2024-01-01');
 
 const TESTED = 's.dtt (Tested at): Enter a date and time with its time zone, like 2024-03-31T14:30:00Z';
-for (const dtt of ['2024-03-31T14:30:00Z', '2024-03-31T14:30:00.123+05:30', '2024-03-31t14:30:00z', '1970-01-01T00:00:00-12:00']) ok('types', S({ dtt }));
-for (const dtt of ['2024-03-31T14:30:00', '2024-03-31', '2024-03-31T24:00:00Z', '2024-03-31T10:00:00+16:00', '0000-01-01T00:00:00Z', 0]) bad('types', S({ dtt }), TESTED);
+for (const dtt of [
+  '2024-03-31T14:30:00Z',
+  '2024-03-31T14:30:00.123+05:30',
+  '2024-03-31t14:30:00z',
+  '1970-01-01T00:00:00-12:00',
+])
+  ok('types', S({ dtt }));
+for (const dtt of [
+  '2024-03-31T14:30:00',
+  '2024-03-31',
+  '2024-03-31T24:00:00Z',
+  '2024-03-31T10:00:00+16:00',
+  '0000-01-01T00:00:00Z',
+  0,
+])
+  bad('types', S({ dtt }), TESTED);
 
 for (const tm of ['00:00', '23:59', '14:30:15', '14:30:15.5']) ok('types', S({ tm }));
-for (const tm of ['24:00', '9:30', '14h30', '14:30:60', 1430]) bad('types', S({ tm }), 's.tm (Time): Enter a time like 14:30 or 14:30:15');
+for (const tm of ['24:00', '9:30', '14h30', '14:30:60', 1430])
+  bad('types', S({ tm }), 's.tm (Time): Enter a time like 14:30 or 14:30:15');
 
 const EMAIL = 's.em (Email): Enter an email address like name@example.org';
 for (const em of ['name@example.org', 'first.last+tag@sub.example.com']) ok('types', S({ em }));
@@ -79,7 +106,8 @@ bad('types', S({ em: `${'a'.repeat(250)}@example.org` }), 's.em (Email): Enter a
 
 const SITE = 's.u (Site): Enter a web address starting with http:// or https://, like https://example.org';
 for (const u of ['https://example.org', 'http://example.org/a?b=c#d']) ok('types', S({ u }));
-for (const u of ['example.org', 'ftp://example.org', 'javascript:alert(1)', 'https://exa mple.org', 3]) bad('types', S({ u }), SITE);
+for (const u of ['example.org', 'ftp://example.org', 'javascript:alert(1)', 'https://exa mple.org', 3])
+  bad('types', S({ u }), SITE);
 
 const SOURCE = 's.ch (Source): Choose one of: Well, Tap, River';
 for (const ch of ['well', 'tap', 'river']) ok('types', S({ ch }));
@@ -91,23 +119,32 @@ bad('types', S({ mc: ['a', 'a'] }), 's.mc (Uses): Choose each option once');
 for (const mc of [[], ['a', 'b', 'c']]) bad('types', S({ mc }), 's.mc (Uses): Choose from 1 to 2 options');
 
 for (const wp of ['WP-123456', 'WP-000000']) ok('types', S({ wp }));
-for (const wp of ['WP-12345', 'wp-123456', 'WP-1234567', ' WP-123456']) bad('types', S({ wp }), 's.wp (Permit): Use the format WP-123456');
+for (const wp of ['WP-12345', 'wp-123456', 'WP-1234567', ' WP-123456'])
+  bad('types', S({ wp }), 's.wp (Permit): Use the format WP-123456');
 
 for (const pp of ['a', 'aaaa']) ok('types', S({ pp }));
-for (const pp of ['aab', `${'a'.repeat(3000)}!`]) bad('types', S({ pp }), 's.pp (Letters): Enter the answer in the format this question asks for');
+for (const pp of ['aab', `${'a'.repeat(3000)}!`])
+  bad('types', S({ pp }), 's.pp (Letters): Enter the answer in the format this question asks for');
 
 ok('types', S({ f: ['12'] }));
 bad('types', S({ f: ['1', '2'] }), 's.f (Photo): Attach at most 1 file');
-for (const f of ['12', [12], ['x'], ['1', '1']]) bad('types', S({ f }), 's.f (Photo): Attach files by their ids (as returned by the upload)');
+for (const f of ['12', [12], ['x'], ['1', '1']])
+  bad('types', S({ f }), 's.f (Photo): Attach files by their ids (as returned by the upload)');
 
 // Several problems, every one in one pass, in the order of the form.
 bad('types', S({ n: 99, t: 'a', ch: 'lake', wp: 'x' }), COUNT, CODE, SOURCE, 's.wp (Permit): Use the format WP-123456');
 // Unknown keys and shapes.
 bad('types', S({ nope: 1 }), 's.nope (nope): This section has no question with this key');
 bad('types', { s: {}, extra: {} }, 'extra (extra): This form has no section with this key');
-for (const s of [[], 'x', 3, true]) bad('types', { s }, 's (Values): Enter the answers of this section as an object of its questions');
+for (const s of [[], 'x', 3, true])
+  bad('types', { s }, 's (Values): Enter the answers of this section as an object of its questions');
 for (const answer of [null, [], 'x', 7]) bad('types', answer, ' (): Send the answer as an object of its sections');
-bad('types', S({ constructor: 1, toString: 'x' }), 's.constructor (constructor): This section has no question with this key', 's.toString (toString): This section has no question with this key');
+bad(
+  'types',
+  S({ constructor: 1, toString: 'x' }),
+  's.constructor (constructor): This section has no question with this key',
+  's.toString (toString): This section has no question with this key',
+);
 // Drafts are judged the same way, without required answers.
 badDraft('types', S({ n: 31 }), COUNT);
 ok('types', S({ n: 3 }), true);
@@ -142,15 +179,39 @@ ok('required', R({ f: ['1', '2'] }));
 bad('required', R({ n: 'four' }), 'r.n (Size): Enter a whole number');
 for (const people of [undefined, []]) bad('required', R({ people }), REQ.people);
 bad('required', R({ people: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }), REQ.people);
-badDraft('required', { r: { people: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] } }, 'r.people (People): Add at most 2 rows');
-for (const people of [null, {}, 'Ann']) bad('required', R({ people }), 'r.people (People): Enter the rows of this table as a list');
+badDraft(
+  'required',
+  { r: { people: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] } },
+  'r.people (People): Add at most 2 rows',
+);
+for (const people of [null, {}, 'Ann'])
+  bad('required', R({ people }), 'r.people (People): Enter the rows of this table as a list');
 bad('required', R({ people: [{}] }), 'r.people[0].name (Name): This answer is required');
 ok('required', { r: { people: [{}] } }, true);
 bad('required', R({ people: [{ name: '' }] }), 'r.people[0].name (Name): This answer is required');
-bad('required', R({ people: [{ name: 'Ann', age: 121 }] }), 'r.people[0].age (Age): Enter a whole number from 0 to 120');
-bad('required', R({ people: [{ name: 'Ann', age: -1 }, { name: 'Bob', age: 1.5 }] }), 'r.people[0].age (Age): Enter a whole number from 0 to 120', 'r.people[1].age (Age): Enter a whole number from 0 to 120');
-bad('required', R({ people: [{ name: 'Ann', nick: 'A' }] }), 'r.people[0].nick (nick): This table has no column with this key');
-for (const row of [null, 'Ann', ['Ann']]) bad('required', R({ people: [row] }), 'r.people[0] (People): Enter this row as an object of its columns');
+bad(
+  'required',
+  R({ people: [{ name: 'Ann', age: 121 }] }),
+  'r.people[0].age (Age): Enter a whole number from 0 to 120',
+);
+bad(
+  'required',
+  R({
+    people: [
+      { name: 'Ann', age: -1 },
+      { name: 'Bob', age: 1.5 },
+    ],
+  }),
+  'r.people[0].age (Age): Enter a whole number from 0 to 120',
+  'r.people[1].age (Age): Enter a whole number from 0 to 120',
+);
+bad(
+  'required',
+  R({ people: [{ name: 'Ann', nick: 'A' }] }),
+  'r.people[0].nick (nick): This table has no column with this key',
+);
+for (const row of [null, 'Ann', ['Ann']])
+  bad('required', R({ people: [row] }), 'r.people[0] (People): Enter this row as an object of its columns');
 bad('required', { ...R({}), o: 'x' }, 'o (Other): Enter the answers of this section as an object of its questions');
 bad('required', { ...R({}), o: { note: 5 } }, 'o.note (Remark): Enter text');
 
@@ -197,11 +258,23 @@ ok('chain', { c: { u: true, v: 'cost' } });
 ok('chain', { c: { v: 'other' } });
 bad('chain', { c: { v: 'distance', w: 'last year' } }, 'c.w (Since when): Enter a date like 2024-03-31');
 // Everything at once, in the order of the form.
-bad('chain', { c: { a: true, b: 'x', num: 3, q: '2', extra: 1 } }, 'c.extra (extra): This section has no question with this key', REQ_C, 'c.m (Third room use): This answer is required', 'c.r (Stairs): This answer is required', REQ_V);
+bad(
+  'chain',
+  { c: { a: true, b: 'x', num: 3, q: '2', extra: 1 } },
+  'c.extra (extra): This section has no question with this key',
+  REQ_C,
+  'c.m (Third room use): This answer is required',
+  'c.r (Stairs): This answer is required',
+  REQ_V,
+);
 
 // ---- expressions: calculations, defaults, showIf and required as expressions, constraints
-const H = (h: Record<string, unknown> = {}, p?: Record<string, unknown>) => ({ h: { adults: 1, ...h }, ...(p ? { p } : {}) });
-const calc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'expr', answer, expect, computed });
+const H = (h: Record<string, unknown> = {}, p?: Record<string, unknown>) => ({
+  h: { adults: 1, ...h },
+  ...(p ? { p } : {}),
+});
+const calc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) =>
+  CASES.push({ form: 'expr', answer, expect, computed });
 const ex = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'expr', answer, expect });
 const PHONE = 'h.phone (Phone): This answer is required';
 const CROWD = 'p.crowd (Crowding): This answer is required';
@@ -213,19 +286,34 @@ for (let adults = 0; adults <= 5; adults++) {
   for (let children = 0; children <= 4; children++) {
     const total = adults + children;
     const phone = total > 3 ? { phone: '555 0100' } : {};
-    calc({ h: { adults, children, ...phone } }, { 'h.total': total, 'h.big': total >= 5, 'h.size': total >= 5 ? 'large' : 'small', 'h.share': total ? 100 / total : null }, ...(total > 8 ? [CROWD] : []));
+    calc(
+      { h: { adults, children, ...phone } },
+      {
+        'h.total': total,
+        'h.big': total >= 5,
+        'h.size': total >= 5 ? 'large' : 'small',
+        'h.share': total ? 100 / total : null,
+      },
+      ...(total > 8 ? [CROWD] : []),
+    );
   }
 }
 // A value sent for a calculated field is ignored: the server's value replaces it, whatever it was.
-for (const sent of [99, 'x', null, true, { n: 1 }, [1]]) calc(H({ children: 2, total: sent, big: sent, size: sent }), { 'h.total': 3, 'h.big': false, 'h.size': 'small' });
+for (const sent of [99, 'x', null, true, { n: 1 }, [1]])
+  calc(H({ children: 2, total: sent, big: sent, size: sent }), { 'h.total': 3, 'h.big': false, 'h.size': 'small' });
 // The required phone reads a calculated value: required when more than 3 people.
-for (const children of [3, 4, 7]) calc(H({ children }), { 'h.total': 1 + children }, PHONE, ...(1 + children > 8 ? [CROWD] : []));
+for (const children of [3, 4, 7])
+  calc(H({ children }), { 'h.total': 1 + children }, PHONE, ...(1 + children > 8 ? [CROWD] : []));
 for (const phone of ['', '   ', null]) ex(H({ children: 3, phone }), PHONE);
 ex(H({ children: 2 }));
 ex(H({ children: 3, phone: '555 0100' }));
 // A type error in an input makes the calculation null (it reads as no answer, and null + 1 is null); the input is refused for its type.
 calc(H({ children: 'two' }), { 'h.total': null }, 'h.children (Children): Enter a whole number from 0 to 20');
-calc(H({ adults: 'one' }), { 'h.total': null, 'h.share': null }, 'h.adults (Adults): Enter a whole number from 0 to 20');
+calc(
+  H({ adults: 'one' }),
+  { 'h.total': null, 'h.share': null },
+  'h.adults (Adults): Enter a whole number from 0 to 20',
+);
 
 // Dates: nights (integer from days_between), due (date: start + 7 days), and the end's constraint.
 const NIGHTS: [string, string, number, string][] = [
@@ -237,7 +325,12 @@ const NIGHTS: [string, string, number, string][] = [
   ['1999-12-31', '2000-01-01', 1, '2000-01-07'],
 ];
 for (const [start, end, nights, due] of NIGHTS) calc(H({ start, end }), { 'h.nights': nights, 'h.due': due });
-for (const [start, end] of [['2024-01-02', '2024-01-01'], ['2024-03-01', '2024-02-29'], ['2025-01-01', '2024-12-31'], ['2024-06-15', '2023-06-15']]) {
+for (const [start, end] of [
+  ['2024-01-02', '2024-01-01'],
+  ['2024-03-01', '2024-02-29'],
+  ['2025-01-01', '2024-12-31'],
+  ['2024-06-15', '2023-06-15'],
+]) {
   calc(H({ start, end }), { 'h.nights': -Math.round((Date.parse(start!) - Date.parse(end!)) / 86_400_000) }, END);
 }
 // A blank end is not judged by its constraint (required-ness is another rule); a start alone computes due.
@@ -249,7 +342,12 @@ ex(H({ end: '2024-05-01' }), END);
 // An end that is not a date is refused for its type only (its constraint runs on well-formed answers).
 ex(H({ start: '2024-05-01', end: 'soon' }), 'h.end (End): Enter a date like 2024-03-31');
 ex(H({ start: '2024-05-01', end: '2024-02-30' }), 'h.end (End): Enter a date like 2024-03-31');
-calc(H({ start: 'May', end: '2024-05-01' }), { 'h.due': null, 'h.nights': null }, 'h.start (Start): Enter a date like 2024-03-31', END);
+calc(
+  H({ start: 'May', end: '2024-05-01' }),
+  { 'h.due': null, 'h.nights': null },
+  'h.start (Start): Enter a date like 2024-03-31',
+  END,
+);
 
 // Defaults: applied when the answer leaves the field out (not when it sends null or a value).
 calc(H(), { 'h.children': 0, 'h.total': 1, 'h.visit': '2024-06-15', 'h.town': 'Springfield' });
@@ -259,8 +357,19 @@ calc(H({ town: 'Shelbyville' }), { 'h.town': 'Shelbyville' });
 calc(H({ town: null }), { 'h.town': null });
 calc(H({ visit: '2024-01-01' }), { 'h.visit': '2024-01-01' });
 calc(H({ visit: null }), { 'h.visit': null });
-calc({ p: { age: 40, idno: 'X1' } }, { 'h.children': 0, 'h.town': 'Springfield', 'h.total': null, 'p.adult': true }, 'h.adults (Adults): This answer is required');
-calc(H({ children: 25 }), { 'h.total': 26 }, 'h.children (Children): Enter a whole number from 0 to 20', PHONE, HOUSE, CROWD);
+calc(
+  { p: { age: 40, idno: 'X1' } },
+  { 'h.children': 0, 'h.town': 'Springfield', 'h.total': null, 'p.adult': true },
+  'h.adults (Adults): This answer is required',
+);
+calc(
+  H({ children: 25 }),
+  { 'h.total': 26 },
+  'h.children (Children): Enter a whole number from 0 to 20',
+  PHONE,
+  HOUSE,
+  CROWD,
+);
 
 // showIf as an expression, with required and a constraint: petCount shows when pets is ticked.
 const PETS = 'h.petCount (How many pets): This answer is required';
@@ -286,23 +395,57 @@ calc(H({ items: [{ name: 'rice', price: 2.5 }] }), { 'h.items[0].line': 2.5, 'h.
 calc(H({ items: [{ name: 'rice', price: 2.5, qty: null }] }), { 'h.items[0].line': null, 'h.items[0].qty': null });
 calc(H({ items: [{ price: 0 }, {}] }), { 'h.items[0].line': 0, 'h.items[1].line': null, 'h.items[1].qty': 1 });
 calc(H({ items: [{ price: 4 }] }), { 'h.items[0].line': 4 }, ITEM_NAME(0));
-calc(H({ items: [{ name: 'a', price: 1 }, { price: 2 }, { name: 'c', price: 3 }] }), { 'h.items[2].line': 3 }, ITEM_NAME(1));
+calc(
+  H({ items: [{ name: 'a', price: 1 }, { price: 2 }, { name: 'c', price: 3 }] }),
+  { 'h.items[2].line': 3 },
+  ITEM_NAME(1),
+);
 calc(H({ items: [{ name: 'a', price: 1, line: 500 }] }), { 'h.items[0].line': 1 });
 for (const qty of [1, 5, 10]) calc(H({ items: [{ name: 'a', price: 10, qty }] }), { 'h.items[0].line': 10 * qty });
 for (const qty of [11, 50, 1000]) ex(H({ items: [{ name: 'a', price: 1, qty }] }), QTY(0));
-ex(H({ items: [{ name: 'a', price: 1 }, { name: 'b', price: 1, qty: 12 }] }), QTY(1));
+ex(
+  H({
+    items: [
+      { name: 'a', price: 1 },
+      { name: 'b', price: 1, qty: 12 },
+    ],
+  }),
+  QTY(1),
+);
 ex(H({ items: [{ name: 'a', qty: 'many' }] }), 'h.items[0].qty (Quantity): Enter a whole number');
 ex(H({ items: [{ name: 'a', price: 500, qty: 2 }] }));
-ex(H({ items: [{ name: 'a', price: 500, qty: 2 }, { name: 'b', price: 0.01 }] }), ITEMS);
+ex(
+  H({
+    items: [
+      { name: 'a', price: 500, qty: 2 },
+      { name: 'b', price: 0.01 },
+    ],
+  }),
+  ITEMS,
+);
 ex(H({ items: [{ name: 'a', price: 200, qty: 6 }] }), ITEMS);
 ex(H({ items: [{ name: 'a', price: 200, qty: 11 }] }), QTY(0), ITEMS);
 ex(H({ items: [{ price: 600 }, { price: 600 }] }), ITEM_NAME(0), ITEM_NAME(1), ITEMS);
-for (const n of [1, 2, 3, 4]) calc(H({ items: Array.from({ length: n }, (_, i) => ({ name: `i${i}`, price: 250 })) }), { [`h.items[${n - 1}].line`]: 250 });
+for (const n of [1, 2, 3, 4])
+  calc(H({ items: Array.from({ length: n }, (_, i) => ({ name: `i${i}`, price: 250 })) }), {
+    [`h.items[${n - 1}].line`]: 250,
+  });
 ex(H({ items: Array.from({ length: 5 }, (_, i) => ({ name: `i${i}`, price: 250 })) }), ITEMS);
 
 // The section's constraint: at most 12 people (a blank count reads as 0 through coalesce).
-for (const [adults, children] of [[12, 0], [6, 6], [0, 12]] as const) ex({ h: { adults, children, phone: 'x' } }, CROWD);
-for (const [adults, children] of [[13, 0], [7, 6], [1, 12], [20, 20]] as const) ex({ h: { adults, children, phone: 'x' } }, HOUSE, CROWD);
+for (const [adults, children] of [
+  [12, 0],
+  [6, 6],
+  [0, 12],
+] as const)
+  ex({ h: { adults, children, phone: 'x' } }, CROWD);
+for (const [adults, children] of [
+  [13, 0],
+  [7, 6],
+  [1, 12],
+  [20, 20],
+] as const)
+  ex({ h: { adults, children, phone: 'x' } }, HOUSE, CROWD);
 ex({ h: { adults: 10, children: 3 } }, PHONE, HOUSE, CROWD);
 ex({ h: { adults: 3, children: null } });
 
@@ -335,18 +478,26 @@ ex(H({}, { age: 30, idno: 'X', guardian: 'Ann', school: 'El' }));
 ex(H({}, { age: 30, idno: 'X', guardian: 'Ann', school: 7 }), 'p.school (School): Enter text');
 
 // Drafts: no required answers (literal or expression), no constraints; values still checked for their type; defaults and calculations still computed.
-const draftCase = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'expr', answer, draft: true, expect, computed });
+const draftCase = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) =>
+  CASES.push({ form: 'expr', answer, draft: true, expect, computed });
 draftCase({}, { 'h.children': 0 });
 draftCase({ h: { adults: 10, children: 10 } }, { 'h.total': 20 });
 draftCase(H({ start: '2024-02-01', end: '2024-01-01' }), { 'h.nights': -31 });
 draftCase(H({ pets: true, petCount: 0 }), {});
 draftCase(H({ items: [{ price: 2000, qty: 50 }] }), { 'h.items[0].line': 100_000 });
-draftCase(H({ children: 'x' }, { age: 10 }), { 'h.total': null }, 'h.children (Children): Enter a whole number from 0 to 20');
+draftCase(
+  H({ children: 'x' }, { age: 10 }),
+  { 'h.total': null },
+  'h.children (Children): Enter a whole number from 0 to 20',
+);
 // today() reads the clock: a visit left out is today in UTC; a given one is kept.
 for (const visit of ['2024-06-14', '2024-06-16']) calc(H({ visit }), { 'h.visit': visit });
 // Unknown keys are still refused beside calculated ones.
 ex(H({ totals: 3 }), 'h.totals (totals): This section has no question with this key');
-ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines): This table has no column with this key');
+ex(
+  H({ items: [{ name: 'a', price: 1, lines: 2 }] }),
+  'h.items[0].lines (lines): This table has no column with this key',
+);
 
 // ---- languages: the same answers judged in each language of the form, in one it lacks (German:
 // the default, English) and in none; labels, option labels, patterns' and constraints' messages
@@ -354,31 +505,70 @@ ex(H({ items: [{ name: 'a', price: 1, lines: 2 }] }), 'h.items[0].lines (lines):
 // (required, ranges, options) in that language too.
 const TEXTS = {
   en: {
-    h: 'Household', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'End', END: 'The end comes on or after the start', HOUSE: 'At most 12 people', PERMIT: 'Use the format WP-123456',
-    REQUIRED: 'This answer is required', CHOOSE: 'Choose one of: Well, Tap', ADULTS: 'Enter a whole number from 0 to 20',
+    h: 'Household',
+    adults: 'Adults',
+    water: 'Water',
+    permit: 'Permit',
+    end: 'End',
+    END: 'The end comes on or after the start',
+    HOUSE: 'At most 12 people',
+    PERMIT: 'Use the format WP-123456',
+    REQUIRED: 'This answer is required',
+    CHOOSE: 'Choose one of: Well, Tap',
+    ADULTS: 'Enter a whole number from 0 to 20',
   },
   sw: {
-    h: 'Kaya', adults: 'Watu wazima', water: 'Water', permit: 'Kibali', end: 'Mwisho', END: 'Mwisho ni siku ya mwanzo au baadaye', HOUSE: 'Watu wasiozidi 12', PERMIT: 'Tumia muundo WP-123456',
-    REQUIRED: 'Jibu hili linahitajika', CHOOSE: 'Chagua moja kati ya: Kisima, Bomba', ADULTS: 'Weka namba kamili kuanzia 0 hadi 20',
+    h: 'Kaya',
+    adults: 'Watu wazima',
+    water: 'Water',
+    permit: 'Kibali',
+    end: 'Mwisho',
+    END: 'Mwisho ni siku ya mwanzo au baadaye',
+    HOUSE: 'Watu wasiozidi 12',
+    PERMIT: 'Tumia muundo WP-123456',
+    REQUIRED: 'Jibu hili linahitajika',
+    CHOOSE: 'Chagua moja kati ya: Kisima, Bomba',
+    ADULTS: 'Weka namba kamili kuanzia 0 hadi 20',
   },
   fr: {
-    h: 'Ménage', adults: 'Adults', water: 'Water', permit: 'Permit', end: 'Fin', END: 'La fin vient après le début', HOUSE: 'Au plus 12 personnes', PERMIT: 'Use the format WP-123456',
-    REQUIRED: 'Cette réponse est obligatoire', CHOOSE: 'Choisissez l’une des options : Puits, Tap', ADULTS: 'Saisissez un nombre entier de 0 à 20',
+    h: 'Ménage',
+    adults: 'Adults',
+    water: 'Water',
+    permit: 'Permit',
+    end: 'Fin',
+    END: 'La fin vient après le début',
+    HOUSE: 'Au plus 12 personnes',
+    PERMIT: 'Use the format WP-123456',
+    REQUIRED: 'Cette réponse est obligatoire',
+    CHOOSE: 'Choisissez l’une des options : Puits, Tap',
+    ADULTS: 'Saisissez un nombre entier de 0 à 20',
   },
 };
-const inLang = (lang: string | undefined, answer: unknown, expect: string[], extra: Partial<RuleCase> = {}) => CASES.push({ form: 'lang', answer, expect, ...(lang ? { lang } : {}), ...extra });
+const inLang = (lang: string | undefined, answer: unknown, expect: string[], extra: Partial<RuleCase> = {}) =>
+  CASES.push({ form: 'lang', answer, expect, ...(lang ? { lang } : {}), ...extra });
 for (const lang of ['en', 'sw', 'fr', 'de', undefined]) {
   const t = TEXTS[(lang ?? 'en') as keyof typeof TEXTS] ?? TEXTS.en;
   const L = (h: Record<string, unknown>) => ({ h: { adults: 2, ...h } });
-  inLang(lang, L({ children: 3, start: '2024-05-01', end: '2024-05-02', water: 'well', permit: 'WP-123456' }), [], { computed: { 'h.total': 5 } });
+  inLang(lang, L({ children: 3, start: '2024-05-01', end: '2024-05-02', water: 'well', permit: 'WP-123456' }), [], {
+    computed: { 'h.total': 5 },
+  });
   inLang(lang, L({ start: '2024-05-02', end: '2024-05-01' }), [`h.end (${t.end}): ${t.END}`]);
   inLang(lang, { h: { children: 1 } }, [`h.adults (${t.adults}): ${t.REQUIRED}`], { computed: { 'h.total': 1 } });
   inLang(lang, L({ water: 'river' }), [`h.water (${t.water}): ${t.CHOOSE}`]);
   inLang(lang, L({ permit: 'WP-12' }), [`h.permit (${t.permit}): ${t.PERMIT}`]);
   inLang(lang, L({ adults: 10, children: 5 }), [`h (${t.h}): ${t.HOUSE}`], { computed: { 'h.total': 15 } });
-  inLang(lang, L({ adults: 21, start: '2024-05-02', end: '2024-04-01' }), [`h.adults (${t.adults}): ${t.ADULTS}`, `h.end (${t.end}): ${t.END}`, `h (${t.h}): ${t.HOUSE}`]);
+  inLang(lang, L({ adults: 21, start: '2024-05-02', end: '2024-04-01' }), [
+    `h.adults (${t.adults}): ${t.ADULTS}`,
+    `h.end (${t.end}): ${t.END}`,
+    `h (${t.h}): ${t.HOUSE}`,
+  ]);
   // A draft skips constraints in every language, and still checks each value.
-  inLang(lang, { h: { start: '2024-05-02', end: '2024-05-01', water: 'lake' } }, [`h.water (${t.water}): ${t.CHOOSE}`], { draft: true });
+  inLang(
+    lang,
+    { h: { start: '2024-05-02', end: '2024-05-01', water: 'lake' } },
+    [`h.water (${t.water}): ${t.CHOOSE}`],
+    { draft: true },
+  );
   inLang(lang, L({ start: '2024-05-01', end: '2024-05-01' }), [], { computed: { 'h.total': 2 } });
 }
 
@@ -388,7 +578,8 @@ for (const lang of ['en', 'sw', 'fr', 'de', undefined]) {
 const LOC = { latitude: -1.286389, longitude: 36.817223 };
 const G = (g: Record<string, unknown> = {}) => ({ g: { loc: LOC, sig: ['12'], consent: true, ...g } });
 const place = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'places', answer, expect });
-const placeCalc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'places', answer, expect, computed });
+const placeCalc = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) =>
+  CASES.push({ form: 'places', answer, expect, computed });
 const LAT = 'g.loc.latitude (Location): Enter a latitude from -90 to 90';
 const LON = 'g.loc.longitude (Location): Enter a longitude from -180 to 180';
 const ACC = 'g.loc.accuracy (Location): Enter an accuracy in metres, from 0 to 100,000,000';
@@ -416,7 +607,10 @@ place(G({ loc: { latitude: -1.2 } }), LON);
 place(G({ loc: {} }), LAT);
 for (const accuracy of [-1, -0.5, 1e9, '5']) place(G({ loc: { ...LOC, accuracy } }), ACC);
 for (const altitude of [100_001, -200_000, 'high']) place(G({ loc: { ...LOC, altitude } }), ALT);
-place(G({ loc: { ...LOC, lng: 36.8 } }), 'g.loc.lng (Location): A location has only a latitude, a longitude, an altitude and an accuracy');
+place(
+  G({ loc: { ...LOC, lng: 36.8 } }),
+  'g.loc.lng (Location): A location has only a latitude, a longitude, an altitude and an accuracy',
+);
 for (const loc of [[-1.28, 36.8], '-1.28,36.8', 0, true]) place(G({ loc }), POINT);
 place(G({ loc: null }), LOC_REQ);
 place({ g: { sig: ['12'], consent: true } }, LOC_REQ);
@@ -430,7 +624,8 @@ place(G({ sig: undefined }), SIG_REQ);
 place(G({ sig: [] }), SIG_REQ);
 place(G({ sig: null }), SIG_REQ);
 place(G({ sig: ['1', '2'] }), SIG);
-for (const sig of ['12', ['x'], [12], { id: '12' }]) place(G({ sig }), 'g.sig (Signature): Sign once: a signature is one drawing, uploaded as a PNG (its file id)');
+for (const sig of ['12', ['x'], [12], { id: '12' }])
+  place(G({ sig }), 'g.sig (Signature): Sign once: a signature is one drawing, uploaded as a PNG (its file id)');
 // A witness signs when consent is refused (required as an expression).
 place(G({ consent: false }), 'g.wit (Witness): This answer is required: sign in the box');
 place(G({ consent: false, wit: ['13'] }));
@@ -451,14 +646,43 @@ place(G({ location: LOC }), 'g.location (location): This section has no question
 // by zero, round, coalesce, selected, matches() on RE2, lengths, dates and times, and a table's
 // columns read per row, over all rows, and reaching outside the table from a column's rule.
 const F = (f: Record<string, unknown>) => ({ f });
-const fn = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) => CASES.push({ form: 'fn', answer, expect, computed });
+const fn = (answer: unknown, computed: Record<string, unknown>, ...expect: string[]) =>
+  CASES.push({ form: 'fn', answer, expect, computed });
 // Nothing answered: every reference is null; null propagates through arithmetic and makes
 // comparisons false; coalesce, count and sum still give values; not() reads null as false.
-fn({}, {
-  'f.ratio': null, 'f.r2': null, 'f.r0': null, 'f.first': 'none', 'f.sumab': 0, 'f.plain': null, 'f.bigger': null, 'f.smaller': null, 'f.notgt': true, 'f.blank': true, 'f.noteq': false,
-  'f.water': false, 'f.well': false, 'f.nuses': 0, 'f.letters': false, 'f.digit': false, 'f.len': null, 'f.joined': null, 'f.days': null, 'f.ago': null, 'f.before': null, 'f.seen': null,
-  'f.total': 0, 'f.nrows': 0, 'f.maxq': null, 'f.minp': null, 'f.avg': null, 'f.kindb': false,
-});
+fn(
+  {},
+  {
+    'f.ratio': null,
+    'f.r2': null,
+    'f.r0': null,
+    'f.first': 'none',
+    'f.sumab': 0,
+    'f.plain': null,
+    'f.bigger': null,
+    'f.smaller': null,
+    'f.notgt': true,
+    'f.blank': true,
+    'f.noteq': false,
+    'f.water': false,
+    'f.well': false,
+    'f.nuses': 0,
+    'f.letters': false,
+    'f.digit': false,
+    'f.len': null,
+    'f.joined': null,
+    'f.days': null,
+    'f.ago': null,
+    'f.before': null,
+    'f.seen': null,
+    'f.total': 0,
+    'f.nrows': 0,
+    'f.maxq': null,
+    'f.minp': null,
+    'f.avg': null,
+    'f.kindb': false,
+  },
+);
 fn(F({ a: 2 }), { 'f.plain': null, 'f.sumab': 2, 'f.bigger': 2, 'f.smaller': 2, 'f.noteq': false, 'f.ratio': null });
 fn(F({ b: 4 }), { 'f.plain': null, 'f.sumab': 4, 'f.notgt': true, 'f.ratio': null });
 fn(F({ a: null, b: null }), { 'f.sumab': 0, 'f.plain': null, 'f.bigger': null });
@@ -472,11 +696,25 @@ fn(F({ a: -1, b: 3 }), { 'f.ratio': -1 / 3 });
 fn(F({ a: '6', b: 3 }), { 'f.ratio': 2 }, 'f.a (A): Enter a number');
 // round(x, n): halves away from zero, 1.005 as people mean it, negative places, no -0; an integer calculation rounds the same way.
 const ROUNDS: [number, number, number, number][] = [
-  [2.345, 2.35, 2, 0], [1.005, 1.01, 1, 0], [2.5, 2.5, 3, 0], [-2.5, -2.5, -3, 0], [0.125, 0.13, 0, 0], [-0.004, 0, 0, 0], [1250, 1250, 1250, 1300], [-1250, -1250, -1250, -1300], [149.999, 150, 150, 100],
+  [2.345, 2.35, 2, 0],
+  [1.005, 1.01, 1, 0],
+  [2.5, 2.5, 3, 0],
+  [-2.5, -2.5, -3, 0],
+  [0.125, 0.13, 0, 0],
+  [-0.004, 0, 0, 0],
+  [1250, 1250, 1250, 1300],
+  [-1250, -1250, -1250, -1300],
+  [149.999, 150, 150, 100],
 ];
 for (const [a, r2, r0, rh] of ROUNDS) fn(F({ a }), { 'f.r2': r2, 'f.r0': r0, 'f.rh': rh });
 // not (x > 3) holds for an empty x, and for 3; not for 5.
-for (const [a, notgt] of [[5, false], [3, true], [3.01, false], [-10, true]] as const) fn(F({ a }), { 'f.notgt': notgt });
+for (const [a, notgt] of [
+  [5, false],
+  [3, true],
+  [3.01, false],
+  [-10, true],
+] as const)
+  fn(F({ a }), { 'f.notgt': notgt });
 // coalesce: the first answer given; an empty text is no answer.
 fn(F({ word: '', code: 'AB-1' }), { 'f.first': 'AB-1', 'f.blank': true });
 fn(F({ word: 'hi' }), { 'f.first': 'hi', 'f.blank': false });
@@ -491,13 +729,22 @@ fn(F({ src: 'well' }), { 'f.well': true });
 fn(F({ src: 'lake' }), { 'f.well': false }, 'f.src (Source): Choose one of: Well, Tap');
 // matches() on RE2: Unicode letters by \p{L}, \d ASCII digits only, unanchored unless anchored,
 // nested repetition in linear time; a constraint with matches() refuses at its path.
-for (const [word, letters, digit] of [['Jambo', true, false], ['Añil', true, false], ['Ἀθῆναι', true, false], ['abc1', false, true], ['a b', false, false], ['٣', false, false], ['x9y', false, true]] as const) {
+for (const [word, letters, digit] of [
+  ['Jambo', true, false],
+  ['Añil', true, false],
+  ['Ἀθῆναι', true, false],
+  ['abc1', false, true],
+  ['a b', false, false],
+  ['٣', false, false],
+  ['x9y', false, true],
+] as const) {
   fn(F({ word }), { 'f.letters': letters, 'f.digit': digit });
 }
 fn(F({ word: 'aaaa' }), { 'f.nested': true });
 fn(F({ word: `${'a'.repeat(5000)}!` }), { 'f.nested': false, 'f.len': 5001 });
 for (const code of ['AB-12', 'ZZ-0', 'AB-1234567']) fn(F({ code }), {});
-for (const code of ['ab-12', 'AB-12x', 'XAB-12', 'AB12', 'AB-', 'AB-１２']) fn(F({ code }), {}, 'f.code (Code): A code looks like AB-12');
+for (const code of ['ab-12', 'AB-12x', 'XAB-12', 'AB12', 'AB-', 'AB-１２'])
+  fn(F({ code }), {}, 'f.code (Code): A code looks like AB-12');
 // An empty code is no answer: its constraint says nothing until it is given.
 fn(F({ code: '' }), { 'f.first': 'none' });
 // length() counts code points; + joins texts, and a missing part makes the whole null.
@@ -513,83 +760,295 @@ const DATES: [string, string, number, string][] = [
   ['2000-01-01', '2100-01-01', 36525, '2099-12-31'],
 ];
 for (const [d1, d2, days, before] of DATES) fn(F({ d1, d2 }), { 'f.days': days, 'f.before': before });
-for (const [d1, ago] of [['2024-06-15', 0], ['2024-06-16', -1], ['2023-06-15', 366], ['2024-01-01', 166]] as const) fn(F({ d1 }), { 'f.ago': ago });
+for (const [d1, ago] of [
+  ['2024-06-15', 0],
+  ['2024-06-16', -1],
+  ['2023-06-15', 366],
+  ['2024-01-01', 166],
+] as const)
+  fn(F({ d1 }), { 'f.ago': ago });
 fn(F({ d1: '2024-02-30' }), { 'f.ago': null, 'f.days': null }, 'f.d1 (From): Enter a date like 2024-03-31');
 // Dates and times: whole days to now() (2024-06-15T12:00Z), truncated towards zero, time zones read.
 const SEEN: [string, number][] = [
-  ['2024-06-14T12:00:00Z', 1], ['2024-06-14T12:00:01Z', 0], ['2024-06-15T13:00:00+02:00', 0], ['2024-06-16T12:00:00Z', -1], ['2024-06-13T00:00:00-12:00', 2], ['2024-06-16T11:59:59Z', 0],
+  ['2024-06-14T12:00:00Z', 1],
+  ['2024-06-14T12:00:01Z', 0],
+  ['2024-06-15T13:00:00+02:00', 0],
+  ['2024-06-16T12:00:00Z', -1],
+  ['2024-06-13T00:00:00-12:00', 2],
+  ['2024-06-16T11:59:59Z', 0],
 ];
 for (const [at, seen] of SEEN) fn(F({ at }), { 'f.seen': seen });
 // A table: per-row calculation (a missing quantity counts 1 through coalesce), and the column over all rows.
 fn(F({ rows: [] }), { 'f.total': 0, 'f.nrows': 0, 'f.maxq': null, 'f.minp': null, 'f.avg': null, 'f.kindb': false });
-fn(F({ rows: [{ qty: 2, price: 1.5 }, { price: 3 }] }), { 'f.rows[0].line': 3, 'f.rows[1].line': 3, 'f.total': 6, 'f.nrows': 1, 'f.maxq': 2, 'f.minp': 1.5, 'f.avg': 2.25 });
+fn(F({ rows: [{ qty: 2, price: 1.5 }, { price: 3 }] }), {
+  'f.rows[0].line': 3,
+  'f.rows[1].line': 3,
+  'f.total': 6,
+  'f.nrows': 1,
+  'f.maxq': 2,
+  'f.minp': 1.5,
+  'f.avg': 2.25,
+});
 // No price: the line is null, skipped by sum; the average divides by zero, so it is null.
 fn(F({ rows: [{ qty: 3 }] }), { 'f.rows[0].line': null, 'f.total': 0, 'f.nrows': 1, 'f.avg': null });
 fn(F({ rows: [{ price: 0.1 }, { price: 0.2 }] }), { 'f.avg': 0.15, 'f.minp': 0.1 });
-fn(F({ rows: [{ qty: 0, price: 9 }, { qty: -4, price: 1 }] }), { 'f.total': -4, 'f.maxq': 0, 'f.rows[0].line': 0 });
+fn(
+  F({
+    rows: [
+      { qty: 0, price: 9 },
+      { qty: -4, price: 1 },
+    ],
+  }),
+  { 'f.total': -4, 'f.maxq': 0, 'f.rows[0].line': 0 },
+);
 // selected over a column's values; a column required by an expression of its own row.
 fn(F({ rows: [{ kind: 'a' }, { kind: 'b', note: 'n' }] }), { 'f.kindb': true });
 fn(F({ rows: [{ kind: 'a' }] }), { 'f.kindb': false });
-fn(F({ rows: [{ kind: 'b' }, { kind: 'a' }, { kind: 'b', note: ' ' }] }), { 'f.kindb': true }, 'f.rows[0].note (Note): This answer is required', 'f.rows[2].note (Note): This answer is required');
+fn(
+  F({ rows: [{ kind: 'b' }, { kind: 'a' }, { kind: 'b', note: ' ' }] }),
+  { 'f.kindb': true },
+  'f.rows[0].note (Note): This answer is required',
+  'f.rows[2].note (Note): This answer is required',
+);
 // A column's constraint reaching outside its table (${f.cap}), per row, with coalesce for no cap.
 fn(F({ cap: 2, rows: [{ qty: 2 }, { qty: 3 }] }), {}, 'f.rows[1].qty (Quantity): Over the cap');
 fn(F({ cap: 0, rows: [{ qty: 0 }] }), {});
 fn(F({ rows: [{ qty: 100 }] }), {});
-fn(F({ rows: [{ qty: 101 }, { qty: 5 }, { qty: 102 }] }), {}, 'f.rows[0].qty (Quantity): Over the cap', 'f.rows[2].qty (Quantity): Over the cap');
+fn(
+  F({ rows: [{ qty: 101 }, { qty: 5 }, { qty: 102 }] }),
+  {},
+  'f.rows[0].qty (Quantity): Over the cap',
+  'f.rows[2].qty (Quantity): Over the cap',
+);
 fn(F({ cap: 'two', rows: [{ qty: 3 }] }), {}, 'f.cap (Cap): Enter a whole number');
 // The section's constraint over a column: at most 3 rows with a quantity (rows without one do not count).
 fn(F({ rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, {}] }), { 'f.nrows': 3 });
-fn(F({ rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 1 }] }), { 'f.nrows': 4, 'f.total': 0 }, 'f (Functions): At most 3 rows with a quantity');
+fn(
+  F({ rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 1 }] }),
+  { 'f.nrows': 4, 'f.total': 0 },
+  'f (Functions): At most 3 rows with a quantity',
+);
 // A value sent for a calculated column or field is replaced by the computed one.
-fn(F({ a: 1, b: 4, ratio: 99, rows: [{ qty: 2, price: 2, line: 1000 }] }), { 'f.ratio': 0.25, 'f.rows[0].line': 4, 'f.total': 4 });
+fn(F({ a: 1, b: 4, ratio: 99, rows: [{ qty: 2, price: 2, line: 1000 }] }), {
+  'f.ratio': 0.25,
+  'f.rows[0].line': 4,
+  'f.total': 4,
+});
 // A draft computes everything and runs no constraint.
-CASES.push({ form: 'fn', draft: true, answer: F({ code: 'bad', rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 500 }] }), expect: [], computed: { 'f.nrows': 4 } });
+CASES.push({
+  form: 'fn',
+  draft: true,
+  answer: F({ code: 'bad', rows: [{ qty: 1 }, { qty: 1 }, { qty: 1 }, { qty: 500 }] }),
+  expect: [],
+  computed: { 'f.nrows': 4 },
+});
 
 // ---- the engine's own messages in the form's language: English, Swahili, French; Portuguese has
 // none (its labels are Portuguese, the messages English); no language asked for is the default's.
-type BuiltIn = Record<'REQ' | 'REQ_CH' | 'REQ_OK' | 'ROWS' | 'N' | 'D' | 'T' | 'TEXT' | 'P' | 'EM' | 'U' | 'DT' | 'TM' | 'CH' | 'MC_COUNT' | 'MC_TWICE' | 'MC' | 'OK' | 'LAT' | 'POINT' | 'PART' | 'F_COUNT' | 'FILES' | 'ROWS_LIST' | 'ROW' | 'COLUMN' | 'FIELD' | 'SECTION_KEY' | 'SECTION' | 'ANSWER', string>;
+type BuiltIn = Record<
+  | 'REQ'
+  | 'REQ_CH'
+  | 'REQ_OK'
+  | 'ROWS'
+  | 'N'
+  | 'D'
+  | 'T'
+  | 'TEXT'
+  | 'P'
+  | 'EM'
+  | 'U'
+  | 'DT'
+  | 'TM'
+  | 'CH'
+  | 'MC_COUNT'
+  | 'MC_TWICE'
+  | 'MC'
+  | 'OK'
+  | 'LAT'
+  | 'POINT'
+  | 'PART'
+  | 'F_COUNT'
+  | 'FILES'
+  | 'ROWS_LIST'
+  | 'ROW'
+  | 'COLUMN'
+  | 'FIELD'
+  | 'SECTION_KEY'
+  | 'SECTION'
+  | 'ANSWER',
+  string
+>;
 const BUILT_IN: Record<'en' | 'sw' | 'fr', BuiltIn> = {
   en: {
-    REQ: 'This answer is required', REQ_CH: 'This answer is required: choose an option', REQ_OK: 'This answer is required: answer yes or no', ROWS: 'Add from 1 to 3 rows',
-    N: 'Enter a whole number from 1 to 1,500', D: 'Enter a number of at least 0.5', T: 'Enter from 2 to 5 characters', TEXT: 'Enter text', P: 'Enter the answer in the format this question asks for',
-    EM: 'Enter an email address like name@example.org', U: 'Enter a web address starting with http:// or https://, like https://example.org',
-    DT: 'Enter a date like 2024-03-31, from 2024-01-01 to 2024-12-31', TM: 'Enter a time like 14:30 or 14:30:15', CH: 'Choose one of: Well, Tap',
-    MC_COUNT: 'Choose from 1 to 2 options', MC_TWICE: 'Choose each option once', MC: 'Choose from: A, B, C', OK: 'Answer yes or no',
-    LAT: 'Enter a latitude from -90 to 90', POINT: 'Enter a location as latitude and longitude in decimal degrees', PART: 'A location has only a latitude, a longitude, an altitude and an accuracy',
-    F_COUNT: 'Attach at most 2 files', FILES: 'Attach files by their ids (as returned by the upload)', ROWS_LIST: 'Enter the rows of this table as a list', ROW: 'Enter this row as an object of its columns',
-    COLUMN: 'This table has no column with this key', FIELD: 'This section has no question with this key', SECTION_KEY: 'This form has no section with this key',
-    SECTION: 'Enter the answers of this section as an object of its questions', ANSWER: 'Send the answer as an object of its sections',
+    REQ: 'This answer is required',
+    REQ_CH: 'This answer is required: choose an option',
+    REQ_OK: 'This answer is required: answer yes or no',
+    ROWS: 'Add from 1 to 3 rows',
+    N: 'Enter a whole number from 1 to 1,500',
+    D: 'Enter a number of at least 0.5',
+    T: 'Enter from 2 to 5 characters',
+    TEXT: 'Enter text',
+    P: 'Enter the answer in the format this question asks for',
+    EM: 'Enter an email address like name@example.org',
+    U: 'Enter a web address starting with http:// or https://, like https://example.org',
+    DT: 'Enter a date like 2024-03-31, from 2024-01-01 to 2024-12-31',
+    TM: 'Enter a time like 14:30 or 14:30:15',
+    CH: 'Choose one of: Well, Tap',
+    MC_COUNT: 'Choose from 1 to 2 options',
+    MC_TWICE: 'Choose each option once',
+    MC: 'Choose from: A, B, C',
+    OK: 'Answer yes or no',
+    LAT: 'Enter a latitude from -90 to 90',
+    POINT: 'Enter a location as latitude and longitude in decimal degrees',
+    PART: 'A location has only a latitude, a longitude, an altitude and an accuracy',
+    F_COUNT: 'Attach at most 2 files',
+    FILES: 'Attach files by their ids (as returned by the upload)',
+    ROWS_LIST: 'Enter the rows of this table as a list',
+    ROW: 'Enter this row as an object of its columns',
+    COLUMN: 'This table has no column with this key',
+    FIELD: 'This section has no question with this key',
+    SECTION_KEY: 'This form has no section with this key',
+    SECTION: 'Enter the answers of this section as an object of its questions',
+    ANSWER: 'Send the answer as an object of its sections',
   },
   sw: {
-    REQ: 'Jibu hili linahitajika', REQ_CH: 'Jibu hili linahitajika: chagua chaguo', REQ_OK: 'Jibu hili linahitajika: jibu ndiyo au hapana', ROWS: 'Ongeza safu 1 hadi 3',
-    N: 'Weka namba kamili kuanzia 1 hadi 1,500', D: 'Weka namba isiyopungua 0.5', T: 'Weka herufi 2 hadi 5', TEXT: 'Weka maandishi', P: 'Weka jibu katika muundo unaoombwa na swali hili',
-    EM: 'Weka anwani ya barua pepe kama jina@example.org', U: 'Weka anwani ya wavuti inayoanza na http:// au https://, kama https://example.org',
-    DT: 'Weka tarehe kama 2024-03-31, kuanzia 2024-01-01 hadi 2024-12-31', TM: 'Weka saa kama 14:30 au 14:30:15', CH: 'Chagua moja kati ya: Kisima, Bomba',
-    MC_COUNT: 'Chagua machaguo 1 hadi 2', MC_TWICE: 'Chagua kila chaguo mara moja tu', MC: 'Chagua kutoka: A, B, C', OK: 'Jibu ndiyo au hapana',
-    LAT: 'Weka latitudo kuanzia -90 hadi 90', POINT: 'Weka mahali kama latitudo na longitudo kwa nyuzi za desimali', PART: 'Mahali pana latitudo, longitudo, mwinuko na usahihi tu',
-    F_COUNT: 'Ambatisha faili zisizozidi 2', FILES: 'Ambatisha faili kwa vitambulisho vyake (kama upakiaji ulivyovirudisha)', ROWS_LIST: 'Weka safu za jedwali hili kama orodha',
-    ROW: 'Weka safu hii kama kitu chenye safu wima zake', COLUMN: 'Jedwali hili halina safu wima yenye ufunguo huu', FIELD: 'Sehemu hii haina swali lenye ufunguo huu',
-    SECTION_KEY: 'Fomu hii haina sehemu yenye ufunguo huu', SECTION: 'Weka majibu ya sehemu hii kama kitu chenye maswali yake', ANSWER: 'Tuma jibu kama kitu chenye sehemu zake',
+    REQ: 'Jibu hili linahitajika',
+    REQ_CH: 'Jibu hili linahitajika: chagua chaguo',
+    REQ_OK: 'Jibu hili linahitajika: jibu ndiyo au hapana',
+    ROWS: 'Ongeza safu 1 hadi 3',
+    N: 'Weka namba kamili kuanzia 1 hadi 1,500',
+    D: 'Weka namba isiyopungua 0.5',
+    T: 'Weka herufi 2 hadi 5',
+    TEXT: 'Weka maandishi',
+    P: 'Weka jibu katika muundo unaoombwa na swali hili',
+    EM: 'Weka anwani ya barua pepe kama jina@example.org',
+    U: 'Weka anwani ya wavuti inayoanza na http:// au https://, kama https://example.org',
+    DT: 'Weka tarehe kama 2024-03-31, kuanzia 2024-01-01 hadi 2024-12-31',
+    TM: 'Weka saa kama 14:30 au 14:30:15',
+    CH: 'Chagua moja kati ya: Kisima, Bomba',
+    MC_COUNT: 'Chagua machaguo 1 hadi 2',
+    MC_TWICE: 'Chagua kila chaguo mara moja tu',
+    MC: 'Chagua kutoka: A, B, C',
+    OK: 'Jibu ndiyo au hapana',
+    LAT: 'Weka latitudo kuanzia -90 hadi 90',
+    POINT: 'Weka mahali kama latitudo na longitudo kwa nyuzi za desimali',
+    PART: 'Mahali pana latitudo, longitudo, mwinuko na usahihi tu',
+    F_COUNT: 'Ambatisha faili zisizozidi 2',
+    FILES: 'Ambatisha faili kwa vitambulisho vyake (kama upakiaji ulivyovirudisha)',
+    ROWS_LIST: 'Weka safu za jedwali hili kama orodha',
+    ROW: 'Weka safu hii kama kitu chenye safu wima zake',
+    COLUMN: 'Jedwali hili halina safu wima yenye ufunguo huu',
+    FIELD: 'Sehemu hii haina swali lenye ufunguo huu',
+    SECTION_KEY: 'Fomu hii haina sehemu yenye ufunguo huu',
+    SECTION: 'Weka majibu ya sehemu hii kama kitu chenye maswali yake',
+    ANSWER: 'Tuma jibu kama kitu chenye sehemu zake',
   },
   fr: {
-    REQ: 'Cette réponse est obligatoire', REQ_CH: 'Cette réponse est obligatoire : choisissez une option', REQ_OK: 'Cette réponse est obligatoire : répondez oui ou non', ROWS: 'Ajoutez de 1 à 3 lignes',
-    N: 'Saisissez un nombre entier de 1 à 1\u202f500', D: 'Saisissez un nombre supérieur ou égal à 0,5', T: 'Saisissez de 2 à 5 caractères', TEXT: 'Saisissez du texte',
-    P: 'Saisissez la réponse au format que demande cette question', EM: 'Saisissez une adresse e-mail comme nom@example.org',
-    U: 'Saisissez une adresse web commençant par http:// ou https://, comme https://example.org', DT: 'Saisissez une date comme 2024-03-31, du 2024-01-01 au 2024-12-31',
-    TM: 'Saisissez une heure comme 14:30 ou 14:30:15', CH: 'Choisissez l’une des options : Puits, Robinet', MC_COUNT: 'Choisissez de 1 à 2 options',
-    MC_TWICE: 'Choisissez chaque option une seule fois', MC: 'Choisissez parmi : A, B, C', OK: 'Répondez oui ou non', LAT: 'Saisissez une latitude de -90 à 90',
-    POINT: 'Saisissez un lieu par sa latitude et sa longitude en degrés décimaux', PART: 'Un lieu n’a qu’une latitude, une longitude, une altitude et une précision',
-    F_COUNT: 'Joignez au plus 2 fichiers', FILES: 'Joignez les fichiers par leurs identifiants (tels que le téléversement les a renvoyés)',
-    ROWS_LIST: 'Saisissez les lignes de ce tableau sous forme de liste', ROW: 'Saisissez cette ligne comme un objet de ses colonnes', COLUMN: 'Ce tableau n’a pas de colonne avec cette clé',
-    FIELD: 'Cette section n’a pas de question avec cette clé', SECTION_KEY: 'Ce formulaire n’a pas de section avec cette clé',
-    SECTION: 'Saisissez les réponses de cette section comme un objet de ses questions', ANSWER: 'Envoyez la réponse comme un objet de ses sections',
+    REQ: 'Cette réponse est obligatoire',
+    REQ_CH: 'Cette réponse est obligatoire : choisissez une option',
+    REQ_OK: 'Cette réponse est obligatoire : répondez oui ou non',
+    ROWS: 'Ajoutez de 1 à 3 lignes',
+    N: 'Saisissez un nombre entier de 1 à 1\u202f500',
+    D: 'Saisissez un nombre supérieur ou égal à 0,5',
+    T: 'Saisissez de 2 à 5 caractères',
+    TEXT: 'Saisissez du texte',
+    P: 'Saisissez la réponse au format que demande cette question',
+    EM: 'Saisissez une adresse e-mail comme nom@example.org',
+    U: 'Saisissez une adresse web commençant par http:// ou https://, comme https://example.org',
+    DT: 'Saisissez une date comme 2024-03-31, du 2024-01-01 au 2024-12-31',
+    TM: 'Saisissez une heure comme 14:30 ou 14:30:15',
+    CH: 'Choisissez l’une des options : Puits, Robinet',
+    MC_COUNT: 'Choisissez de 1 à 2 options',
+    MC_TWICE: 'Choisissez chaque option une seule fois',
+    MC: 'Choisissez parmi : A, B, C',
+    OK: 'Répondez oui ou non',
+    LAT: 'Saisissez une latitude de -90 à 90',
+    POINT: 'Saisissez un lieu par sa latitude et sa longitude en degrés décimaux',
+    PART: 'Un lieu n’a qu’une latitude, une longitude, une altitude et une précision',
+    F_COUNT: 'Joignez au plus 2 fichiers',
+    FILES: 'Joignez les fichiers par leurs identifiants (tels que le téléversement les a renvoyés)',
+    ROWS_LIST: 'Saisissez les lignes de ce tableau sous forme de liste',
+    ROW: 'Saisissez cette ligne comme un objet de ses colonnes',
+    COLUMN: 'Ce tableau n’a pas de colonne avec cette clé',
+    FIELD: 'Cette section n’a pas de question avec cette clé',
+    SECTION_KEY: 'Ce formulaire n’a pas de section avec cette clé',
+    SECTION: 'Saisissez les réponses de cette section comme un objet de ses questions',
+    ANSWER: 'Envoyez la réponse comme un objet de ses sections',
   },
 };
 const LABELS: Record<'en' | 'sw' | 'fr' | 'pt', Record<string, string>> = {
-  en: { em: 'Email', u: 'URL', v: 'Visit', n: 'Rooms', d: 'Depth', t: 'Code', p: 'Permit', dt: 'Date', tm: 'Time', ch: 'Water', mc: 'Uses', ok: 'Consent', loc: 'Place', f: 'Photos', people: 'People', name: 'Name' },
-  sw: { em: 'Email', u: 'URL', v: 'Ziara', n: 'Vyumba', d: 'Kina', t: 'Msimbo', p: 'Kibali', dt: 'Tarehe', tm: 'Saa', ch: 'Maji', mc: 'Matumizi', ok: 'Idhini', loc: 'Mahali', f: 'Picha', people: 'Watu', name: 'Jina' },
-  fr: { em: 'Email', u: 'URL', v: 'Visite', n: 'Pièces', d: 'Profondeur', t: 'Code', p: 'Permis', dt: 'Date', tm: 'Heure', ch: 'Eau', mc: 'Usages', ok: 'Accord', loc: 'Lieu', f: 'Photos', people: 'Personnes', name: 'Nom' },
-  pt: { em: 'Email', u: 'URL', v: 'Visita', n: 'Quartos', d: 'Profundidade', t: 'Código', p: 'Licença', dt: 'Data', tm: 'Hora', ch: 'Água', mc: 'Usos', ok: 'Acordo', loc: 'Local', f: 'Fotos', people: 'Pessoas', name: 'Nome' },
+  en: {
+    em: 'Email',
+    u: 'URL',
+    v: 'Visit',
+    n: 'Rooms',
+    d: 'Depth',
+    t: 'Code',
+    p: 'Permit',
+    dt: 'Date',
+    tm: 'Time',
+    ch: 'Water',
+    mc: 'Uses',
+    ok: 'Consent',
+    loc: 'Place',
+    f: 'Photos',
+    people: 'People',
+    name: 'Name',
+  },
+  sw: {
+    em: 'Email',
+    u: 'URL',
+    v: 'Ziara',
+    n: 'Vyumba',
+    d: 'Kina',
+    t: 'Msimbo',
+    p: 'Kibali',
+    dt: 'Tarehe',
+    tm: 'Saa',
+    ch: 'Maji',
+    mc: 'Matumizi',
+    ok: 'Idhini',
+    loc: 'Mahali',
+    f: 'Picha',
+    people: 'Watu',
+    name: 'Jina',
+  },
+  fr: {
+    em: 'Email',
+    u: 'URL',
+    v: 'Visite',
+    n: 'Pièces',
+    d: 'Profondeur',
+    t: 'Code',
+    p: 'Permis',
+    dt: 'Date',
+    tm: 'Heure',
+    ch: 'Eau',
+    mc: 'Usages',
+    ok: 'Accord',
+    loc: 'Lieu',
+    f: 'Photos',
+    people: 'Personnes',
+    name: 'Nom',
+  },
+  pt: {
+    em: 'Email',
+    u: 'URL',
+    v: 'Visita',
+    n: 'Quartos',
+    d: 'Profundidade',
+    t: 'Código',
+    p: 'Licença',
+    dt: 'Data',
+    tm: 'Hora',
+    ch: 'Água',
+    mc: 'Usos',
+    ok: 'Acordo',
+    loc: 'Local',
+    f: 'Fotos',
+    people: 'Pessoas',
+    name: 'Nome',
+  },
 };
 for (const lang of ['en', 'sw', 'fr', 'pt', undefined] as const) {
   const m = BUILT_IN[lang === 'sw' || lang === 'fr' ? lang : 'en'];
@@ -598,7 +1057,8 @@ for (const lang of ['en', 'sw', 'fr', 'pt', undefined] as const) {
   const CH = lang === 'pt' ? 'Choose one of: Poço, Torneira' : m.CH;
   const at = (key: string, message: string, path = `v.${key}`) => `${path} (${l[key] ?? key}): ${message}`;
   const V = (v: Record<string, unknown>) => ({ v: { n: 3, ch: 'well', ok: true, people: [{ name: 'Ann' }], ...v } });
-  const b = (answer: unknown, ...expect: string[]) => CASES.push({ form: 'builtin', answer, expect, ...(lang ? { lang } : {}) });
+  const b = (answer: unknown, ...expect: string[]) =>
+    CASES.push({ form: 'builtin', answer, expect, ...(lang ? { lang } : {}) });
   b(V({}));
   b({ v: {} }, at('n', m.REQ), at('ch', m.REQ_CH), at('ok', m.REQ_OK), at('people', m.ROWS));
   for (const n of [0, 1.5, 2000]) b(V({ n }), at('n', m.N));
@@ -629,13 +1089,41 @@ for (const lang of ['en', 'sw', 'fr', 'pt', undefined] as const) {
   b({ v: 'x' }, at('v', m.SECTION, 'v'));
   b([], ` (): ${m.ANSWER}`);
   // A draft: no required answers, the other messages still in the language.
-  CASES.push({ form: 'builtin', answer: { v: { n: 0 } }, draft: true, expect: [at('n', m.N)], ...(lang ? { lang } : {}) });
+  CASES.push({
+    form: 'builtin',
+    answer: { v: { n: 0 } },
+    draft: true,
+    expect: [at('n', m.N)],
+    ...(lang ? { lang } : {}),
+  });
 }
 // A form whose default language is Swahili: with no language asked for, Swahili throughout; a
 // label with no English translation keeps the Swahili one, the messages follow the language asked for.
-CASES.push({ form: 'kiswahili', answer: { k: {} }, expect: ['k.n (Watu): Jibu hili linahitajika', 'k.village (Kijiji): Jibu hili linahitajika'] });
-CASES.push({ form: 'kiswahili', answer: { k: {} }, lang: 'en', expect: ['k.n (People): This answer is required', 'k.village (Kijiji): This answer is required'] });
-CASES.push({ form: 'kiswahili', answer: { k: { n: 41, village: 'Kibera' } }, expect: ['k.n (Watu): Weka namba kamili kuanzia 1 hadi 40'] });
-CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'x'.repeat(21) } }, expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'] });
-CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'x'.repeat(21) } }, lang: 'fr', expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'] });
+CASES.push({
+  form: 'kiswahili',
+  answer: { k: {} },
+  expect: ['k.n (Watu): Jibu hili linahitajika', 'k.village (Kijiji): Jibu hili linahitajika'],
+});
+CASES.push({
+  form: 'kiswahili',
+  answer: { k: {} },
+  lang: 'en',
+  expect: ['k.n (People): This answer is required', 'k.village (Kijiji): This answer is required'],
+});
+CASES.push({
+  form: 'kiswahili',
+  answer: { k: { n: 41, village: 'Kibera' } },
+  expect: ['k.n (Watu): Weka namba kamili kuanzia 1 hadi 40'],
+});
+CASES.push({
+  form: 'kiswahili',
+  answer: { k: { n: 4, village: 'x'.repeat(21) } },
+  expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'],
+});
+CASES.push({
+  form: 'kiswahili',
+  answer: { k: { n: 4, village: 'x'.repeat(21) } },
+  lang: 'fr',
+  expect: ['k.village (Kijiji): Weka herufi zisizozidi 20'],
+});
 CASES.push({ form: 'kiswahili', answer: { k: { n: 4, village: 'Kibera' } }, lang: 'en', expect: [] });

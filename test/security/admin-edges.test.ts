@@ -15,7 +15,9 @@ import { multipart, png, rawRequest } from '../helpers/upload.js';
 
 /** The page's inline scripts, with their attributes and text. */
 function inlineScripts(html: string): { attrs: string; text: string }[] {
-  return [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/\ssrc=/.test(m[1]!)).map((m) => ({ attrs: m[1]!, text: m[2]! }));
+  return [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)]
+    .filter((m) => !/\ssrc=/.test(m[1]!))
+    .map((m) => ({ attrs: m[1]!, text: m[2]! }));
 }
 
 /** window.REDUX_STATE as the browser would read it. */
@@ -46,14 +48,21 @@ describe('admin panel edges', () => {
     return client;
   };
 
-  it('writes builders\' words into the page as data: escaped state, nonce-only scripts, no third-party origin', async () => {
+  it("writes builders' words into the page as data: escaped state, nonce-only scripts, no third-party origin", async () => {
     const client = await signedIn(admin);
-    for (const path of ['/admin', `/admin/resources/f${alpha.templateId}_main`, `/admin/resources/templates/records/${alpha.templateId}/show`]) {
+    for (const path of [
+      '/admin',
+      `/admin/resources/f${alpha.templateId}_main`,
+      `/admin/resources/templates/records/${alpha.templateId}/show`,
+    ]) {
       const res = await client.get(path);
       expect(res.status).toBe(200);
       const html = await res.text();
       const csp = res.headers.get('content-security-policy')!;
-      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))!;
+      const scriptSrc = csp
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith('script-src'))!;
       expect(scriptSrc).not.toContain('unsafe-inline');
       const nonce = scriptSrc.match(/'nonce-([^']+)'/)![1]!;
       // Exactly our two inline scripts, both with this response's nonce: no label opened another.
@@ -81,14 +90,15 @@ describe('admin panel edges', () => {
     const res = await fetch(`${t.baseUrl}/admin/login`);
     const html = await res.text();
     expect(res.status).toBe(200);
-    for (const marker of [...alpha.markers, ...bravo.markers, `f${alpha.templateId}_main`]) expect(html).not.toContain(marker);
+    for (const marker of [...alpha.markers, ...bravo.markers, `f${alpha.templateId}_main`])
+      expect(html).not.toContain(marker);
     const state = stateOf(html);
     expect(state.resources ?? []).toEqual([]);
     expect(JSON.stringify(state.locale)).not.toMatch(/alphaq7|bravoz9|Weight/);
     expect(inlineScripts(html)).toHaveLength(2);
   });
 
-  it('each signed-in user\'s pages carry only the grids they belong to', async () => {
+  it("each signed-in user's pages carry only the grids they belong to", async () => {
     const outsider = await createUser(t.rt.pool, { role: 'builder' });
     const cases: { user: TestUser; sees: HostileGrid[]; not: HostileGrid[] }[] = [
       { user: alpha.submitter, sees: [alpha], not: [bravo] },
@@ -107,7 +117,10 @@ describe('admin panel edges', () => {
           expect(html).toContain(`Form ${g.markers[0]}`);
         }
         for (const g of not) {
-          expect(ids.filter((id) => id.startsWith(`f${g.templateId}_`)), `${user.email} ${path}`).toEqual([]);
+          expect(
+            ids.filter((id) => id.startsWith(`f${g.templateId}_`)),
+            `${user.email} ${path}`,
+          ).toEqual([]);
           for (const marker of g.markers) expect(html, `${user.email} ${path} holds ${marker}`).not.toContain(marker);
         }
       }
@@ -123,7 +136,13 @@ describe('admin panel edges', () => {
     const client = await signedIn(admin);
     const grids = async () => Number((await t.rt.pool.query('SELECT count(*) AS n FROM grids')).rows[0].n);
     const before = await grids();
-    for (const query of ['filters.__proto__.x=1', 'filters.constructor.prototype.x=1', 'sortBy=__proto__', 'filters.slug.__proto__=1', '__proto__.polluted=1']) {
+    for (const query of [
+      'filters.__proto__.x=1',
+      'filters.constructor.prototype.x=1',
+      'sortBy=__proto__',
+      'filters.slug.__proto__=1',
+      '__proto__.polluted=1',
+    ]) {
       const res = await client.getJson(`/admin/api/resources/grids/actions/list?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.notice.type).toBe('error');
@@ -131,7 +150,11 @@ describe('admin panel edges', () => {
     // The same parameters on a page address.
     expect((await client.get('/admin/resources/grids?filters.__proto__.x=1')).status).toBe(400);
     for (const key of ['__proto__.x', 'constructor.prototype.polluted', 'slug.__proto__.y']) {
-      const multi = await client.postJson('/admin/api/resources/grids/actions/new', { slug: 'polluted-grid', title: 'P', [key]: '1' });
+      const multi = await client.postJson('/admin/api/resources/grids/actions/new', {
+        slug: 'polluted-grid',
+        title: 'P',
+        [key]: '1',
+      });
       expect(multi.status, key).toBe(400);
       const form = await fetch(`${t.baseUrl}/admin/api/resources/grids/actions/new`, {
         method: 'POST',
@@ -157,7 +180,11 @@ describe('admin panel edges', () => {
       { name: 'password', value: admin.password },
       { name: 'avatar', filename: 'a.png', contentType: 'image/png', data: png('x') },
     ]);
-    const anonymous = await rawRequest(`${t.baseUrl}/admin/login`, { method: 'POST', headers: { 'content-type': withFile.contentType }, body: withFile.body });
+    const anonymous = await rawRequest(`${t.baseUrl}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': withFile.contentType },
+      body: withFile.body,
+    });
     expect(anonymous.status).toBe(400);
     expect(anonymous.body.toString()).toMatch(/takes no files/);
 
@@ -181,7 +208,10 @@ describe('admin panel edges', () => {
       expect(res.status).toBe(413);
       expect(res.body.length).toBeLessThan(1000);
     }
-    const bigMultipart = multipart([{ name: 'slug', value: 'big' }, { name: 'title', value: 'x'.repeat(3 * 1024 * 1024) }]);
+    const bigMultipart = multipart([
+      { name: 'slug', value: 'big' },
+      { name: 'title', value: 'x'.repeat(3 * 1024 * 1024) },
+    ]);
     const res = await rawRequest(`${t.baseUrl}/admin/api/resources/grids/actions/new`, {
       method: 'POST',
       headers: { 'content-type': bigMultipart.contentType, cookie: client.cookie!, origin: t.baseUrl },
@@ -194,7 +224,16 @@ describe('admin panel edges', () => {
     const survey = await alpha.builderApi.post(`/grids/${alpha.gridId}/templates`, {
       slug: 'uploads',
       title: 'Uploads',
-      definition: { sections: [{ id: 's_u', key: 'u', label: 'U', fields: [{ id: 'f_p', key: 'photo', label: 'Photo', type: 'file', multiple: true }] }] },
+      definition: {
+        sections: [
+          {
+            id: 's_u',
+            key: 'u',
+            label: 'U',
+            fields: [{ id: 'f_p', key: 'photo', label: 'Photo', type: 'file', multiple: true }],
+          },
+        ],
+      },
     });
     const templateId = survey.body.data.id;
     expect((await alpha.builderApi.post(`/templates/${templateId}/publish`)).status).toBe(201);
@@ -214,6 +253,10 @@ describe('admin panel edges', () => {
       body,
     });
     expect(res.status).toBe(201);
-    expect(res.json().data.files.map((f: { name: string }) => f.name)).toEqual(['Résumé été 東京.png', 'gnp.exe', 'abcd.png']);
+    expect(res.json().data.files.map((f: { name: string }) => f.name)).toEqual([
+      'Résumé été 東京.png',
+      'gnp.exe',
+      'abcd.png',
+    ]);
   });
 });

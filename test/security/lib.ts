@@ -23,7 +23,9 @@ export async function send(
   const headers: Record<string, string> = {};
   let body: Buffer | undefined;
   if (options.body !== undefined) {
-    body = Buffer.isBuffer(options.body) ? options.body : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+    body = Buffer.isBuffer(options.body)
+      ? options.body
+      : Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
     if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
   }
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -47,7 +49,14 @@ export function notAClearRefusal(reply: Reply): string | null {
   if (reply.status < 400) return `accepted with ${reply.status}: ${reply.text.slice(0, 200)}`;
   if (STACK.test(reply.text)) return `${reply.status} carries a stack trace`;
   const b = reply.json;
-  if (!b || b.success !== false || typeof b.error?.code !== 'string' || typeof b.error?.message !== 'string' || !b.error.message || !Array.isArray(b.error.details)) {
+  if (
+    !b ||
+    b.success !== false ||
+    typeof b.error?.code !== 'string' ||
+    typeof b.error?.message !== 'string' ||
+    !b.error.message ||
+    !Array.isArray(b.error.details)
+  ) {
     return `${reply.status} outside the envelope: ${reply.text.slice(0, 200)}`;
   }
   return null;
@@ -71,7 +80,9 @@ export class Findings {
   }
 
   list(): string[] {
-    return [...this.byKind.entries()].map(([kind, { count, example }]) => `${kind} (${count}×), e.g. ${example.slice(0, 400)}`);
+    return [...this.byKind.entries()].map(
+      ([kind, { count, example }]) => `${kind} (${count}×), e.g. ${example.slice(0, 400)}`,
+    );
   }
 }
 
@@ -110,7 +121,9 @@ export async function snapshot(pool: Pool): Promise<Snapshot> {
   if (tables.rows.length) {
     // One round trip for every table of the forms schema (names come from the catalog, quoted).
     const counts = await pool.query<{ name: string; n: string }>(
-      tables.rows.map(({ name }) => `SELECT ${pgLiteral(name)} AS name, count(*)::text AS n FROM ${name}`).join(' UNION ALL '),
+      tables.rows
+        .map(({ name }) => `SELECT ${pgLiteral(name)} AS name, count(*)::text AS n FROM ${name}`)
+        .join(' UNION ALL '),
     );
     for (const { name, n } of counts.rows) snap[`rows ${name}`] = n;
   }
@@ -142,7 +155,8 @@ export async function expectRefused(
   if (problem) ctx.findings.add(`${label}: not a clear 4xx`, `${method} ${path.slice(0, 120)} -> ${problem}`);
   if (before) {
     const changed = diffSnapshots(before, await snapshot(ctx.pool));
-    if (changed.length) ctx.findings.add(`${label}: the database changed`, `${method} ${path.slice(0, 120)} -> ${changed.join('; ')}`);
+    if (changed.length)
+      ctx.findings.add(`${label}: the database changed`, `${method} ${path.slice(0, 120)} -> ${changed.join('; ')}`);
   }
   return reply;
 }

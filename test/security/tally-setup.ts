@@ -15,7 +15,10 @@ export default function setup(project: TestProject): () => void {
     try {
       const tallies = readdirSync(dir)
         .filter((f) => f.endsWith('.json'))
-        .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { suite: string; figures: Figures; notes: string[] });
+        .map(
+          (f) =>
+            JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { suite: string; figures: Figures; notes: string[] },
+        );
       if (tallies.length === 0) return;
       const totals: Figures = {};
       const lines: string[] = ['', '════ reliability and security figures ════'];

@@ -24,8 +24,10 @@ describe('web security', () => {
   let reviewer: TestUser;
   const tally = new Tally('security: web');
 
-  const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-  const sessionRows = async () => Number((await t.rt.pool.query<{ n: string }>('SELECT count(*) AS n FROM session')).rows[0]!.n);
+  const b64 = (value: unknown) =>
+    Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+  const sessionRows = async () =>
+    Number((await t.rt.pool.query<{ n: string }>('SELECT count(*) AS n FROM session')).rows[0]!.n);
   const cookieName = 'gridbook.sid';
 
   beforeAll(async () => {
@@ -42,11 +44,24 @@ describe('web security', () => {
   });
 
   /** A request as a browser on another site would send it, with the victim's cookie. */
-  async function forged(path: string, options: { method?: string; cookie: string; headers?: Record<string, string>; body?: BodyInit; contentType?: string }) {
+  async function forged(
+    path: string,
+    options: {
+      method?: string;
+      cookie: string;
+      headers?: Record<string, string>;
+      body?: BodyInit;
+      contentType?: string;
+    },
+  ) {
     const res = await fetch(`${t.baseUrl}${path}`, {
       method: options.method ?? 'POST',
       redirect: 'manual',
-      headers: { cookie: options.cookie, ...(options.contentType ? { 'content-type': options.contentType } : {}), ...options.headers },
+      headers: {
+        cookie: options.cookie,
+        ...(options.contentType ? { 'content-type': options.contentType } : {}),
+        ...options.headers,
+      },
       body: options.body,
     });
     const text = await res.text();
@@ -67,38 +82,139 @@ describe('web security', () => {
       return f;
     };
     const evil = 'https://evil.example';
-    const attempts: { name: string; path: string; method?: string; headers: Record<string, string>; body?: () => BodyInit; contentType?: string }[] = [
-      { name: 'AdminJS "new" (multipart) from another origin', path: '/admin/api/resources/grids/actions/new', headers: { origin: evil }, body: form },
-      { name: 'AdminJS "new" as a plain HTML form', path: '/admin/api/resources/grids/actions/new', headers: { origin: evil }, body: () => 'slug=evil-grid&title=Evil', contentType: 'application/x-www-form-urlencoded' },
-      { name: 'AdminJS "new" with only a foreign Referer', path: '/admin/api/resources/grids/actions/new', headers: { referer: `${evil}/page` }, body: form },
-      { name: 'AdminJS "new" from a sandboxed frame (Origin: null)', path: '/admin/api/resources/grids/actions/new', headers: { origin: 'null' }, body: form },
-      { name: 'AdminJS "new" with our Origin but Sec-Fetch-Site: cross-site', path: '/admin/api/resources/grids/actions/new', headers: { origin: t.baseUrl, 'sec-fetch-site': 'cross-site' }, body: form },
-      { name: 'AdminJS "new" from a sibling site (Sec-Fetch-Site: same-site)', path: '/admin/api/resources/grids/actions/new', headers: { origin: 'http://other.localhost', 'sec-fetch-site': 'same-site' }, body: form },
-      { name: 'AdminJS record delete', path: `/admin/api/resources/users/records/${victim.id}/delete`, headers: { origin: evil } },
-      { name: 'AdminJS record edit (make an admin)', path: `/admin/api/resources/users/records/${victim.id}/edit`, headers: { origin: evil }, body: () => 'role=admin', contentType: 'application/x-www-form-urlencoded' },
-      { name: 'AdminJS bulk delete', path: `/admin/api/resources/grids/bulk/delete?recordIds=${grid}`, headers: { origin: evil } },
-      { name: 'AdminJS account page (change my password)', path: '/admin/api/pages/account', headers: { origin: evil }, body: () => `currentPassword=${encodeURIComponent(admin.password)}&newPassword=attacker-chosen-pass`, contentType: 'application/x-www-form-urlencoded' },
+    const attempts: {
+      name: string;
+      path: string;
+      method?: string;
+      headers: Record<string, string>;
+      body?: () => BodyInit;
+      contentType?: string;
+    }[] = [
+      {
+        name: 'AdminJS "new" (multipart) from another origin',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { origin: evil },
+        body: form,
+      },
+      {
+        name: 'AdminJS "new" as a plain HTML form',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { origin: evil },
+        body: () => 'slug=evil-grid&title=Evil',
+        contentType: 'application/x-www-form-urlencoded',
+      },
+      {
+        name: 'AdminJS "new" with only a foreign Referer',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { referer: `${evil}/page` },
+        body: form,
+      },
+      {
+        name: 'AdminJS "new" from a sandboxed frame (Origin: null)',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { origin: 'null' },
+        body: form,
+      },
+      {
+        name: 'AdminJS "new" with our Origin but Sec-Fetch-Site: cross-site',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { origin: t.baseUrl, 'sec-fetch-site': 'cross-site' },
+        body: form,
+      },
+      {
+        name: 'AdminJS "new" from a sibling site (Sec-Fetch-Site: same-site)',
+        path: '/admin/api/resources/grids/actions/new',
+        headers: { origin: 'http://other.localhost', 'sec-fetch-site': 'same-site' },
+        body: form,
+      },
+      {
+        name: 'AdminJS record delete',
+        path: `/admin/api/resources/users/records/${victim.id}/delete`,
+        headers: { origin: evil },
+      },
+      {
+        name: 'AdminJS record edit (make an admin)',
+        path: `/admin/api/resources/users/records/${victim.id}/edit`,
+        headers: { origin: evil },
+        body: () => 'role=admin',
+        contentType: 'application/x-www-form-urlencoded',
+      },
+      {
+        name: 'AdminJS bulk delete',
+        path: `/admin/api/resources/grids/bulk/delete?recordIds=${grid}`,
+        headers: { origin: evil },
+      },
+      {
+        name: 'AdminJS account page (change my password)',
+        path: '/admin/api/pages/account',
+        headers: { origin: evil },
+        body: () => `currentPassword=${encodeURIComponent(admin.password)}&newPassword=attacker-chosen-pass`,
+        contentType: 'application/x-www-form-urlencoded',
+      },
       { name: 'sign-out', path: '/admin/logout', headers: { origin: evil } },
-      { name: 'API create (JSON)', path: '/api/v1/grids', headers: { origin: evil }, body: () => JSON.stringify({ slug: 'evil-api', title: 'Evil' }), contentType: 'application/json' },
-      { name: 'API create as an HTML form', path: '/api/v1/grids', headers: { origin: evil }, body: () => 'slug=evil-form&title=Evil', contentType: 'application/x-www-form-urlencoded' },
-      { name: 'API create as text/plain (no preflight)', path: '/api/v1/grids', headers: { origin: evil }, body: () => '{"slug":"evil-text","title":"Evil"}', contentType: 'text/plain' },
-      { name: 'API change a role', method: 'PATCH', path: `/api/v1/users/${victim.id}`, headers: { origin: evil }, body: () => JSON.stringify({ role: 'admin' }), contentType: 'application/json' },
+      {
+        name: 'API create (JSON)',
+        path: '/api/v1/grids',
+        headers: { origin: evil },
+        body: () => JSON.stringify({ slug: 'evil-api', title: 'Evil' }),
+        contentType: 'application/json',
+      },
+      {
+        name: 'API create as an HTML form',
+        path: '/api/v1/grids',
+        headers: { origin: evil },
+        body: () => 'slug=evil-form&title=Evil',
+        contentType: 'application/x-www-form-urlencoded',
+      },
+      {
+        name: 'API create as text/plain (no preflight)',
+        path: '/api/v1/grids',
+        headers: { origin: evil },
+        body: () => '{"slug":"evil-text","title":"Evil"}',
+        contentType: 'text/plain',
+      },
+      {
+        name: 'API change a role',
+        method: 'PATCH',
+        path: `/api/v1/users/${victim.id}`,
+        headers: { origin: evil },
+        body: () => JSON.stringify({ role: 'admin' }),
+        contentType: 'application/json',
+      },
       { name: 'API delete', method: 'DELETE', path: `/api/v1/grids/${grid}`, headers: { origin: evil } },
-      { name: 'API submission', path: `/api/v1/templates/${s.templateId}/submissions`, headers: { referer: `${evil}/x` }, body: () => JSON.stringify({ data: householdPayload(990_001) }), contentType: 'application/json' },
+      {
+        name: 'API submission',
+        path: `/api/v1/templates/${s.templateId}/submissions`,
+        headers: { referer: `${evil}/x` },
+        body: () => JSON.stringify({ data: householdPayload(990_001) }),
+        contentType: 'application/json',
+      },
     ];
     for (const a of attempts) {
       const before = await snapshot(t.rt.pool);
-      const res = await forged(a.path, { method: a.method, cookie, headers: a.headers, body: a.body?.(), contentType: a.contentType });
+      const res = await forged(a.path, {
+        method: a.method,
+        cookie,
+        headers: a.headers,
+        body: a.body?.(),
+        contentType: a.contentType,
+      });
       countOutcome(tally, res.status);
-      if (res.status !== 403) findings.add(`cross-site: ${a.name}`, `${a.method ?? 'POST'} ${a.path} -> ${res.status} ${res.text.slice(0, 160)}`);
-      if (a.path.startsWith('/api/') && res.status === 403 && JSON.parse(res.text)?.error?.code !== 'FORBIDDEN') findings.add('a refused API write outside the envelope', res.text.slice(0, 200));
+      if (res.status !== 403)
+        findings.add(
+          `cross-site: ${a.name}`,
+          `${a.method ?? 'POST'} ${a.path} -> ${res.status} ${res.text.slice(0, 160)}`,
+        );
+      if (a.path.startsWith('/api/') && res.status === 403 && JSON.parse(res.text)?.error?.code !== 'FORBIDDEN')
+        findings.add('a refused API write outside the envelope', res.text.slice(0, 200));
       const changed = diffSnapshots(before, await snapshot(t.rt.pool));
       if (changed.length) findings.add(`cross-site: ${a.name} changed the database`, changed.join('; '));
     }
     // A cross-site link to the sign-out (GET) asks instead of signing out.
     const link = await forged('/admin/logout', { method: 'GET', cookie, headers: { 'sec-fetch-site': 'cross-site' } });
     countIgnored(tally);
-    if (link.status !== 200 || !/<form method="post"/.test(link.text)) findings.add('a cross-site GET to the sign-out signs out', String(link.status));
+    if (link.status !== 200 || !/<form method="post"/.test(link.text))
+      findings.add('a cross-site GET to the sign-out signs out', String(link.status));
     // The cookie still works (nothing above signed it out), and same-origin writes with it do work:
     // the refusals above are the Origin check, not a broken session.
     expect((await panel.get('/admin')).status).toBe(200);
@@ -135,7 +251,11 @@ describe('web security', () => {
       const res2 = await fetch(`${https.baseUrl}/admin/login`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://gridbook.example', 'x-forwarded-proto': 'https' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://gridbook.example',
+          'x-forwarded-proto': 'https',
+        },
         body: new URLSearchParams({ email: user.email, password: user.password }).toString(),
       });
       expect(res2.status).toBe(302);
@@ -177,8 +297,13 @@ describe('web security', () => {
       const xfo = res.headers.get('x-frame-options')?.toUpperCase();
       const csp = res.headers.get('content-security-policy') ?? '';
       const framingRefused = xfo === 'DENY' || xfo === 'SAMEORIGIN' || /frame-ancestors\s+('none'|'self')/.test(csp);
-      if (!framingRefused) findings.add('a response can be framed', `${init.method ?? 'GET'} ${path} -> ${res.status} (x-frame-options ${xfo}, csp ${csp.slice(0, 80)})`);
-      if (res.headers.get('x-content-type-options') !== 'nosniff') findings.add('a response without nosniff', `${path} -> ${res.status}`);
+      if (!framingRefused)
+        findings.add(
+          'a response can be framed',
+          `${init.method ?? 'GET'} ${path} -> ${res.status} (x-frame-options ${xfo}, csp ${csp.slice(0, 80)})`,
+        );
+      if (res.headers.get('x-content-type-options') !== 'nosniff')
+        findings.add('a response without nosniff', `${path} -> ${res.status}`);
       if (res.headers.get('x-powered-by')) findings.add('X-Powered-By is sent', path);
     }
     expect(findings.list()).toEqual([]);
@@ -223,7 +348,12 @@ describe('web security', () => {
       tally.add('replayed cookies');
       return { status: res.status, location: res.headers.get('location'), text };
     };
-    for (const path of ['/admin', '/admin/api/resources/grids/actions/list', '/admin/api/pages/account', '/admin/api/dashboard']) {
+    for (const path of [
+      '/admin',
+      '/admin/api/resources/grids/actions/list',
+      '/admin/api/pages/account',
+      '/admin/api/dashboard',
+    ]) {
       const res = await replay(path);
       expect(res.status, path).toBe(302);
       expect(res.location).toBe('/admin/login');
@@ -250,7 +380,10 @@ describe('web security', () => {
       ['/healthz', {}],
       ['/admin', { headers: { cookie: `${cookieName}=garbage` } }],
       ['/api/v1/me', { headers: { cookie: `${cookieName}=s%3Aforged.signature` } }],
-      ['/admin/api/resources/users/actions/list', { headers: { cookie: `${cookieName}=s%3Anot-a-session.AAAA; other=1` } }],
+      [
+        '/admin/api/resources/users/actions/list',
+        { headers: { cookie: `${cookieName}=s%3Anot-a-session.AAAA; other=1` } },
+      ],
     ];
     let sent = 0;
     let cookies = 0;
@@ -277,8 +410,11 @@ describe('web security', () => {
     const secret = new TextEncoder().encode(t.rt.secrets.jwtSecret);
     const sub = s.submitter.id;
     const now = Math.floor(Date.now() / 1000);
-    const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256' }, key: Uint8Array = secret) =>
-      new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
+    const sign = (
+      claims: Record<string, unknown>,
+      header: Record<string, unknown> = { alg: 'HS256' },
+      key: Uint8Array = secret,
+    ) => new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
     const valid = { sub, aud: ACCESS_TOKEN_AUDIENCE, iss: ACCESS_TOKEN_ISSUER, iat: now - 5, exp: now + 600 };
     const hmacToken = (header: unknown, payload: unknown, alg = 'sha256') => {
       const input = `${b64(header)}.${b64(payload)}`;
@@ -292,8 +428,23 @@ describe('web security', () => {
       ['alg none', new UnsecuredJWT(valid).encode()],
       ['alg "None" with an empty signature', `${b64({ alg: 'None', typ: 'JWT' })}.${b64(valid)}.`],
       ['alg "none" with the real signature', `${b64({ alg: 'none' })}.${goodPayload}.${goodSignature}`],
-      ['signed with another key', await sign(valid, { alg: 'HS256' }, new TextEncoder().encode('another secret of at least thirty-two characters!'))],
-      ['signed with an empty key', hmacToken({ alg: 'HS256' }, valid).replace(/\.[^.]+$/, `.${createHmac('sha256', '').update(`${b64({ alg: 'HS256' })}.${b64(valid)}`).digest('base64url')}`)],
+      [
+        'signed with another key',
+        await sign(
+          valid,
+          { alg: 'HS256' },
+          new TextEncoder().encode('another secret of at least thirty-two characters!'),
+        ),
+      ],
+      [
+        'signed with an empty key',
+        hmacToken({ alg: 'HS256' }, valid).replace(
+          /\.[^.]+$/,
+          `.${createHmac('sha256', '')
+            .update(`${b64({ alg: 'HS256' })}.${b64(valid)}`)
+            .digest('base64url')}`,
+        ),
+      ],
       ['wrong audience', await sign({ ...valid, aud: 'someone-else' })],
       ['audience missing', await sign({ sub, iss: ACCESS_TOKEN_ISSUER, exp: now + 600 })],
       ['audience as a list without ours', await sign({ ...valid, aud: ['a', 'b'] })],
@@ -312,9 +463,23 @@ describe('web security', () => {
       ['RS256 header, HMAC signature (algorithm confusion)', hmacToken({ alg: 'RS256', typ: 'JWT' }, valid)],
       ['ES256 header, HMAC signature', hmacToken({ alg: 'ES256' }, valid)],
       ['unknown critical header', hmacToken({ alg: 'HS256', crit: ['x-evil'], 'x-evil': true }, valid)],
-      ['kid path traversal', hmacToken({ alg: 'HS256', kid: '../../../../dev/null' }, valid).replace(/\.[^.]+$/, `.${createHmac('sha256', '').update(`${b64({ alg: 'HS256', kid: '../../../../dev/null' })}.${b64(valid)}`).digest('base64url')}`)],
-      ['payload tampered (role admin), original signature', `${goodHeader}.${b64({ ...valid, role: 'admin', sub: admin.id })}.${goodSignature}`],
-      ['header tampered, original signature', `${b64({ alg: 'HS256', typ: 'JWT', x: 1 })}.${goodPayload}.${goodSignature}`],
+      [
+        'kid path traversal',
+        hmacToken({ alg: 'HS256', kid: '../../../../dev/null' }, valid).replace(
+          /\.[^.]+$/,
+          `.${createHmac('sha256', '')
+            .update(`${b64({ alg: 'HS256', kid: '../../../../dev/null' })}.${b64(valid)}`)
+            .digest('base64url')}`,
+        ),
+      ],
+      [
+        'payload tampered (role admin), original signature',
+        `${goodHeader}.${b64({ ...valid, role: 'admin', sub: admin.id })}.${goodSignature}`,
+      ],
+      [
+        'header tampered, original signature',
+        `${b64({ alg: 'HS256', typ: 'JWT', x: 1 })}.${goodPayload}.${goodSignature}`,
+      ],
       ['signature stripped', `${goodHeader}.${goodPayload}.`],
       ['four segments', `${good}.${goodSignature}`],
       ['two segments', `${goodHeader}.${goodPayload}`],
@@ -334,7 +499,10 @@ describe('web security', () => {
       ['token with a newline', `Bearer ${good}\tx`],
     ];
     for (const [name, authorization] of authorizations) {
-      const res = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { authorization } }).catch((e: Error) => ({ status: 0, text: async () => e.message }));
+      const res = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { authorization } }).catch((e: Error) => ({
+        status: 0,
+        text: async () => e.message,
+      }));
       const text = await res.text();
       countOutcome(tally, res.status);
       tally.add('JWT and Authorization forgeries');
@@ -345,14 +513,17 @@ describe('web security', () => {
         body = undefined;
       }
       if (res.status === 0 && /invalid header value|Headers/.test(text)) continue; // the client itself refuses to send it
-      if (res.status !== 401 || body?.error?.code !== 'UNAUTHENTICATED') findings.add(`JWT: ${name}`, `${res.status} ${text.slice(0, 160)}`);
+      if (res.status !== 401 || body?.error?.code !== 'UNAUTHENTICATED')
+        findings.add(`JWT: ${name}`, `${res.status} ${text.slice(0, 160)}`);
     }
     // A token in the query string is not a credential.
     const query = await fetch(`${t.baseUrl}/api/v1/me?access_token=${good}`);
     countOutcome(tally, query.status);
     if (query.status !== 401) findings.add('a token in the query string is accepted', String(query.status));
     // The control: the genuine token works, and the role comes from the database, not the token.
-    const me = await fetch(`${t.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${await sign({ ...valid, role: 'admin' })}` } });
+    const me = await fetch(`${t.baseUrl}/api/v1/me`, {
+      headers: { authorization: `Bearer ${await sign({ ...valid, role: 'admin' })}` },
+    });
     expect(me.status).toBe(200);
     expect((await me.json()).data.user.role).toBe('submitter');
     expect(findings.list()).toEqual([]);
@@ -361,13 +532,29 @@ describe('web security', () => {
   it('sorts and filters naming hidden columns (password_hash, idempotency_hash) are ignored, answer nothing different, and never leak', async () => {
     const findings = new Findings();
     // A submission with an Idempotency-Key, so that an idempotency hash exists.
-    const keyed = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(990_100) }, { 'idempotency-key': 'hidden-column-probe' });
+    const keyed = await s.submitterApi.post(
+      `/templates/${s.templateId}/submissions`,
+      { data: householdPayload(990_100) },
+      { 'idempotency-key': 'hidden-column-probe' },
+    );
     expect(keyed.status).toBe(202);
-    const idem = (await t.rt.pool.query<{ idempotency_hash: string }>('SELECT idempotency_hash FROM submissions WHERE id = $1', [keyed.body.data.id])).rows[0]!.idempotency_hash;
-    const hashes = (await t.rt.pool.query<{ password_hash: string }>('SELECT password_hash FROM users')).rows.map((r) => r.password_hash);
-    const adminHash = (await t.rt.pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [admin.id])).rows[0]!.password_hash;
+    const idem = (
+      await t.rt.pool.query<{ idempotency_hash: string }>('SELECT idempotency_hash FROM submissions WHERE id = $1', [
+        keyed.body.data.id,
+      ])
+    ).rows[0]!.idempotency_hash;
+    const hashes = (await t.rt.pool.query<{ password_hash: string }>('SELECT password_hash FROM users')).rows.map(
+      (r) => r.password_hash,
+    );
+    const adminHash = (
+      await t.rt.pool.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [admin.id])
+    ).rows[0]!.password_hash;
     const leaks = (text: string) =>
-      /\$2[aby]\$\d\d\$/.test(text) || text.includes('password_hash') || text.includes('idempotency_hash') || text.includes(idem) || hashes.some((h) => text.includes(h.slice(7)));
+      /\$2[aby]\$\d\d\$/.test(text) ||
+      text.includes('password_hash') ||
+      text.includes('idempotency_hash') ||
+      text.includes(idem) ||
+      hashes.some((h) => text.includes(h.slice(7)));
 
     const panel = new AdminClient(t.baseUrl);
     await panel.login(admin.email, admin.password);
@@ -376,7 +563,13 @@ describe('web security', () => {
       // The control for each probe: the same request without the hidden column (same direction).
       const controls = new Map<string, { status: number; body: any }>();
       const control = async (direction: string) => {
-        if (!controls.has(direction)) controls.set(direction, await panel.getJson(`/admin/api/resources/${resource}/actions/list?perPage=500${direction ? `&direction=${direction}` : ''}`));
+        if (!controls.has(direction))
+          controls.set(
+            direction,
+            await panel.getJson(
+              `/admin/api/resources/${resource}/actions/list?perPage=500${direction ? `&direction=${direction}` : ''}`,
+            ),
+          );
         return controls.get(direction)!;
       };
       const variants = [
@@ -395,14 +588,23 @@ describe('web security', () => {
         else countOutcome(tally, res.status);
         tally.add('hidden-column sort and filter probes');
         if (res.status !== 200) findings.add(`${resource}?${v.split('=')[0]}: ${res.status}`, res.text.slice(0, 200));
-        else if (res.body.meta.total !== base.body.meta.total || JSON.stringify(ids(res.body)) !== JSON.stringify(ids(base.body))) {
-          findings.add(`${resource}: a hidden column changes the answer (an oracle)`, `${v}: ${res.body.meta.total} vs ${base.body.meta.total}`);
+        else if (
+          res.body.meta.total !== base.body.meta.total ||
+          JSON.stringify(ids(res.body)) !== JSON.stringify(ids(base.body))
+        ) {
+          findings.add(
+            `${resource}: a hidden column changes the answer (an oracle)`,
+            `${v}: ${res.body.meta.total} vs ${base.body.meta.total}`,
+          );
         }
         if (leaks(res.text)) findings.add(`${resource}: a hidden column leaks`, v);
       }
-      const search = await panel.getJson(`/admin/api/resources/${resource}/actions/search/${encodeURIComponent(secretPrefix.slice(0, 10))}`);
+      const search = await panel.getJson(
+        `/admin/api/resources/${resource}/actions/search/${encodeURIComponent(secretPrefix.slice(0, 10))}`,
+      );
       tally.add('hidden-column sort and filter probes');
-      if (search.status >= 500 || leaks(search.text)) findings.add(`${resource}: search by a secret prefix`, `${search.status}`);
+      if (search.status >= 500 || leaks(search.text))
+        findings.add(`${resource}: search by a secret prefix`, `${search.status}`);
     };
     await probe('users', 'password_hash', adminHash.slice(0, 12));
     await probe('submissions', 'idempotency_hash', idem.slice(0, 8));
@@ -416,18 +618,32 @@ describe('web security', () => {
     // The API: unknown sort and filter parameters are dropped; the answer is the same.
     const api = await new ApiClient(t.baseUrl).login(admin.email, admin.password);
     const plain = await api.get(`/templates/${s.templateId}/submissions?limit=200`);
-    for (const q of [`sort=idempotency_hash`, `orderBy=idempotency_hash`, `idempotency_hash=${idem}`, `idempotencyHash=${idem.slice(0, 6)}`, `filter[idempotency_hash]=${idem}`]) {
+    for (const q of [
+      `sort=idempotency_hash`,
+      `orderBy=idempotency_hash`,
+      `idempotency_hash=${idem}`,
+      `idempotencyHash=${idem.slice(0, 6)}`,
+      `filter[idempotency_hash]=${idem}`,
+    ]) {
       const res = await api.get(`/templates/${s.templateId}/submissions?limit=200&${q}`);
       if (res.status === 200) countIgnored(tally);
       else countOutcome(tally, res.status);
       tally.add('hidden-column sort and filter probes');
       if (res.status >= 500) findings.add(`API ?${q}`, String(res.status));
-      else if (res.status === 200 && JSON.stringify(res.body.data.items.map((i: { id: string }) => i.id)) !== JSON.stringify(plain.body.data.items.map((i: { id: string }) => i.id))) {
+      else if (
+        res.status === 200 &&
+        JSON.stringify(res.body.data.items.map((i: { id: string }) => i.id)) !==
+          JSON.stringify(plain.body.data.items.map((i: { id: string }) => i.id))
+      ) {
         findings.add('API: a hidden column changes the answer', q);
       }
       if (leaks(JSON.stringify(res.body))) findings.add('API: a hidden column leaks', q);
     }
-    for (const q of ['sort=password_hash', `password_hash=${encodeURIComponent(adminHash)}`, 'orderBy=password_hash&direction=desc']) {
+    for (const q of [
+      'sort=password_hash',
+      `password_hash=${encodeURIComponent(adminHash)}`,
+      'orderBy=password_hash&direction=desc',
+    ]) {
       const res = await api.get(`/users?${q}`);
       if (res.status === 200) countIgnored(tally);
       else countOutcome(tally, res.status);

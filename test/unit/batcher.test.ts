@@ -5,7 +5,9 @@ import { Batcher } from '../../src/jobs/batcher.js';
 function controlled() {
   const batches: { keys: number[]; finish: () => void }[] = [];
   const run = (keys: number[]) =>
-    new Promise<Map<number, number>>((resolve) => batches.push({ keys, finish: () => resolve(new Map(keys.map((k) => [k, k * 10]))) }));
+    new Promise<Map<number, number>>((resolve) =>
+      batches.push({ keys, finish: () => resolve(new Map(keys.map((k) => [k, k * 10]))) }),
+    );
   return { batches, run };
 }
 /** Moves the fake clock on by `ms` and lets the promise callbacks due by then run. */

@@ -25,9 +25,9 @@ describe('configuration', () => {
   });
 
   it('requires AUDIT_KEY in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), JWT_SECRET: 'y'.repeat(32) })).toThrow(
-      /AUDIT_KEY is required in production/,
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), JWT_SECRET: 'y'.repeat(32) }),
+    ).toThrow(/AUDIT_KEY is required in production/);
   });
 
   it('refuses production without real secrets, listing every problem at once', () => {

@@ -60,7 +60,10 @@ describe('CSV cells', () => {
   it('reads back as the same cells for any text, with formulas neutralised and nothing else changed', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'grapheme' }), { minLength: 1, maxLength: 6 }), (cells) => {
-        const line = csvLine(cells, cells.map(() => 'text'));
+        const line = csvLine(
+          cells,
+          cells.map(() => 'text'),
+        );
         expect(line.endsWith('\r\n')).toBe(true);
         const back = parseCsvLine(line.slice(0, -2));
         expect(back).toEqual(cells.map((c) => neutralize(c)));

@@ -7,7 +7,6 @@ import { compileRules } from '../../src/rules/index.js';
 import { assignMissingIds, validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 
-
 const base = () => ({
   sections: [
     {
@@ -15,10 +14,32 @@ const base = () => ({
       key: 'household',
       label: 'Household',
       fields: [
-        { id: 'f_village', key: 'village', label: 'Village', type: 'text', rules: { required: true, unique: true, maxLength: 80 } },
+        {
+          id: 'f_village',
+          key: 'village',
+          label: 'Village',
+          type: 'text',
+          rules: { required: true, unique: true, maxLength: 80 },
+        },
         { id: 'f_size', key: 'size', label: 'Size', type: 'integer', rules: { min: 1, max: 50 } },
-        { id: 'f_water', key: 'water', label: 'Water source', type: 'single_choice', options: [{ value: 'well', label: 'Well' }, { value: 'tap', label: 'Tap' }] },
-        { id: 'f_wdist', key: 'well_distance', label: 'Distance to well (m)', type: 'decimal', rules: { required: true }, showIf: { field: 'f_water', equals: 'well' } },
+        {
+          id: 'f_water',
+          key: 'water',
+          label: 'Water source',
+          type: 'single_choice',
+          options: [
+            { value: 'well', label: 'Well' },
+            { value: 'tap', label: 'Tap' },
+          ],
+        },
+        {
+          id: 'f_wdist',
+          key: 'well_distance',
+          label: 'Distance to well (m)',
+          type: 'decimal',
+          rules: { required: true },
+          showIf: { field: 'f_water', equals: 'well' },
+        },
       ],
       tables: [
         {
@@ -48,7 +69,13 @@ describe('definition validation', () => {
     (def.sections[0]!.fields[1] as { rules: unknown }).rules = { min: 5, max: 2, pattern: '(' };
     def.sections[0]!.fields.push({ id: 'f_bad', key: 'a";drop table x;--', label: 'x', type: 'text' } as never);
     def.sections[0]!.fields.push({ id: 'f_ch', key: 'choice', label: 'c', type: 'single_choice' } as never);
-    def.sections[0]!.fields.push({ id: 'f_if', key: 'cond', label: 'c', type: 'text', showIf: { field: 'f_nowhere', equals: 1 } } as never);
+    def.sections[0]!.fields.push({
+      id: 'f_if',
+      key: 'cond',
+      label: 'c',
+      type: 'text',
+      showIf: { field: 'f_nowhere', equals: 1 },
+    } as never);
     expect(problems(def)).toEqual([
       'sections[0].fields[4].key: duplicate field key "village"',
       'sections[0].fields[1].rules.pattern: does not apply to an integer field',
@@ -74,14 +101,26 @@ describe('definition validation', () => {
     def.sections[0]!.fields[0]!.key = 'Straße';
     def.sections[0]!.fields[1]!.key = '名前';
     expect(problems(def)).toEqual([]);
-    expect(() => validateDefinition(base(), new Set(['f_size']))).toThrow('"f_size" belonged to a removed item; ids are never reused');
+    expect(() => validateDefinition(base(), new Set(['f_size']))).toThrow(
+      '"f_size" belonged to a removed item; ids are never reused',
+    );
   });
 
   it('refuses a section too wide for one PostgreSQL table, with a clear message', () => {
-    const fields = Array.from({ length: 1700 }, (_, i) => ({ id: `f_${i}x`, key: `q${i}`, label: `Q${i}`, type: 'integer' }));
+    const fields = Array.from({ length: 1700 }, (_, i) => ({
+      id: `f_${i}x`,
+      key: `q${i}`,
+      label: `Q${i}`,
+      type: 'integer',
+    }));
     const found = problems({ sections: [{ id: 's_wide', key: 'wide', label: 'Wide', fields: fields.slice(0, 1700) }] });
     expect(found.join('\n')).toMatch(/sections\[0\]\.fields: .*at most 1000.*split it into several sections|maxItems/);
-    const tooWide = Array.from({ length: 900 }, (_, i) => ({ id: `f_${i}y`, key: `t${i}`, label: `T${i}`, type: 'text' }));
+    const tooWide = Array.from({ length: 900 }, (_, i) => ({
+      id: `f_${i}y`,
+      key: `t${i}`,
+      label: `T${i}`,
+      type: 'text',
+    }));
     expect(problems({ sections: [{ id: 's_w2', key: 'w2', label: 'W', fields: tooWide }] })).toEqual([
       'sections[0].fields: needs up to 16224 bytes per row, more than the 7800 a PostgreSQL row can hold: split it into several sections',
     ]);
@@ -106,7 +145,18 @@ describe('definition validation', () => {
   });
 
   it('assigns ids to new items only', () => {
-    const raw = { sections: [{ key: 'a', label: 'A', fields: [{ key: 'b', label: 'B', type: 'text' }, { id: 'f_keep', key: 'c', label: 'C', type: 'text' }] }] };
+    const raw = {
+      sections: [
+        {
+          key: 'a',
+          label: 'A',
+          fields: [
+            { key: 'b', label: 'B', type: 'text' },
+            { id: 'f_keep', key: 'c', label: 'C', type: 'text' },
+          ],
+        },
+      ],
+    };
     assignMissingIds(raw);
     expect(raw.sections[0]).toMatchObject({ id: expect.stringMatching(/^s_[0-9a-f]{12}$/) });
     expect(raw.sections[0]!.fields[0]).toMatchObject({ id: expect.stringMatching(/^f_[0-9a-f]{12}$/) });
@@ -130,7 +180,9 @@ describe('JSON Schema compilation and the rules of a version', () => {
     expect(schema.properties.household.properties.village.title).toBe('Village');
     expect(schema.required).toEqual(['household']);
     expect(schema.properties.household.allOf).toBeUndefined();
-    expect(schema.properties.household.properties.well_distance.$comment).toBe('Shown, and then required, only when "water" is shown and is "well"; when hidden, its value is not stored.');
+    expect(schema.properties.household.properties.well_distance.$comment).toBe(
+      'Shown, and then required, only when "water" is shown and is "well"; when hidden, its value is not stored.',
+    );
   });
 
   it('accepts a valid payload and reports every problem per field path, with its label', () => {
@@ -141,14 +193,21 @@ describe('JSON Schema compilation and the rules of a version', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as ValidationError).details).toEqual([
-        { path: 'household.extra', label: 'extra', message: 'This section has no question with this key', code: 'unknown' },
+        {
+          path: 'household.extra',
+          label: 'extra',
+          message: 'This section has no question with this key',
+          code: 'unknown',
+        },
         { path: 'household.village', label: 'Village', message: 'This answer is required', code: 'required' },
         { path: 'household.size', label: 'Size', message: 'Enter a whole number from 1 to 50', code: 'range' },
         { path: 'household.water', label: 'Water source', message: 'Choose one of: Well, Tap', code: 'option' },
         { path: 'household.members[0].name', label: 'Name', message: 'This answer is required', code: 'required' },
         { path: 'household.members[0].born', label: 'Born', message: 'Enter a date like 2024-03-31', code: 'format' },
       ]);
-      expect((error as ValidationError).message).toBe('extra: This section has no question with this key (and 5 more problems)');
+      expect((error as ValidationError).message).toBe(
+        'extra: This section has no question with this key (and 5 more problems)',
+      );
     }
   });
 
@@ -167,13 +226,28 @@ describe('JSON Schema compilation and the rules of a version', () => {
 });
 
 describe('pattern rules', () => {
-  const withPattern = (pattern: string) => ({ sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key: 'code', label: 'Code', type: 'text', rules: { pattern } }] }] });
+  const withPattern = (pattern: string) => ({
+    sections: [
+      {
+        id: 's_a',
+        key: 'a',
+        label: 'A',
+        fields: [{ id: 'f_a', key: 'code', label: 'Code', type: 'text', rules: { pattern } }],
+      },
+    ],
+  });
 
-  it('refuses, on the rule\'s path, a pattern RE2 cannot run or that is not a regular expression', () => {
+  it("refuses, on the rule's path, a pattern RE2 cannot run or that is not a regular expression", () => {
     for (const p of ['(a)\\1', '(?<x>a)\\k<x>', '^(?!0000)', '(?=a)b', '(?<=a)b']) {
-      expect(problems(withPattern(p)), p).toEqual([expect.stringMatching(/^sections\[0\]\.fields\[0\]\.rules\.pattern: uses a construct that cannot be checked in linear time/)]);
+      expect(problems(withPattern(p)), p).toEqual([
+        expect.stringMatching(
+          /^sections\[0\]\.fields\[0\]\.rules\.pattern: uses a construct that cannot be checked in linear time/,
+        ),
+      ]);
     }
-    expect(problems(withPattern('('))).toEqual(['sections[0].fields[0].rules.pattern: is not a valid regular expression']);
+    expect(problems(withPattern('('))).toEqual([
+      'sections[0].fields[0].rules.pattern: is not a valid regular expression',
+    ]);
   });
 
   it('accepts nested repetitions, which RE2 runs in linear time: ^(a+)+$ on a long near-miss answers in milliseconds', () => {
@@ -188,15 +262,23 @@ describe('pattern rules', () => {
   it('says what the builder wrote when an answer does not match, and wants a pattern for a pattern message', () => {
     const def = withPattern('^WP-\\d{6}$') as any;
     def.sections[0].fields[0].rules.patternMessage = 'Use the format WP-123456';
-    expect(compileRules(validateDefinition(def)).check({ a: { code: 'WP-12' } }).map((p) => p.message)).toEqual(['Use the format WP-123456']);
+    expect(
+      compileRules(validateDefinition(def))
+        .check({ a: { code: 'WP-12' } })
+        .map((p) => p.message),
+    ).toEqual(['Use the format WP-123456']);
     delete def.sections[0].fields[0].rules.pattern;
-    expect(problems(def)).toEqual(['sections[0].fields[0].rules.patternMessage: is shown when an answer does not match the pattern: give a pattern too']);
+    expect(problems(def)).toEqual([
+      'sections[0].fields[0].rules.patternMessage: is shown when an answer does not match the pattern: give a pattern too',
+    ]);
   });
 });
 
 describe('field keys', () => {
   it('refuses "__proto__" and works with keys named like Object.prototype members', () => {
-    const field = (key: string) => ({ sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key, label: 'K', type: 'integer' }] }] });
+    const field = (key: string) => ({
+      sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key, label: 'K', type: 'integer' }] }],
+    });
     expect(() => validateDefinition(field('__proto__'))).toThrow(/"__proto__" is reserved/);
     const rules = compileRules(validateDefinition(field('constructor')));
     expect(() => assertAnswer(rules, { a: {} })).not.toThrow();

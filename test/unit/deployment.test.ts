@@ -5,7 +5,8 @@ import { parse } from 'yaml';
 /** Docker Compose's `${NAME:-default}` interpolation (nested defaults included), for the given environment. */
 function interpolate(text: string, env: Record<string, string>): string {
   let out = text;
-  for (let inner = /\$\{(\w+):-([^${}]*)\}/; inner.test(out); ) out = out.replace(inner, (_, name: string, fallback: string) => env[name] || fallback);
+  for (let inner = /\$\{(\w+):-([^${}]*)\}/; inner.test(out);)
+    out = out.replace(inner, (_, name: string, fallback: string) => env[name] || fallback);
   return out;
 }
 
@@ -25,7 +26,9 @@ describe('deployment files', () => {
       expect(compose.services[name].environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\/gridbook$/);
       expect(compose.services[name].environment.SESSION_SECRET).toMatch(/:\?/);
     }
-    expect(compose.services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+    expect(compose.services.redis.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']),
+    );
   });
 
   it('runs the web and worker processes as a runtime role, not as the owner, with the audit key required', async () => {
@@ -33,7 +36,10 @@ describe('deployment files', () => {
     const owner = compose.services.postgres.environment.POSTGRES_USER as string;
     for (const name of ['migrate', 'web', 'worker']) {
       const env = compose.services[name].environment;
-      expect(new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username, `${name} logs in as the runtime role`).not.toBe(owner);
+      expect(
+        new URL(env.DATABASE_URL.replace(/\$\{[^}]*\}/g, 'x')).username,
+        `${name} logs in as the runtime role`,
+      ).not.toBe(owner);
       expect(env.AUDIT_KEY).toMatch(/:\?/);
     }
     // Only setup logs in as the owner.
@@ -54,7 +60,9 @@ describe('deployment files', () => {
     const publicUrl = compose.services.web.environment.PUBLIC_URL as string;
     expect(interpolate(publicUrl, {})).toBe('http://localhost:3000');
     expect(interpolate(publicUrl, { PORT: '8080' })).toBe('http://localhost:8080');
-    expect(interpolate(publicUrl, { PORT: '8080', PUBLIC_URL: 'https://forms.example.org' })).toBe('https://forms.example.org');
+    expect(interpolate(publicUrl, { PORT: '8080', PUBLIC_URL: 'https://forms.example.org' })).toBe(
+      'https://forms.example.org',
+    );
     const [mount] = compose.services.proxy.volumes as string[];
     const conf = await readFile(mount!.split(':')[0]!, 'utf8');
     expect(conf).toMatch(/server web:3000;/);
@@ -67,7 +75,8 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toMatch(/RUN npm run build && npm run admin:bundle/);
     // The processes the image runs start from that build.
-    for (const script of ['web', 'worker']) expect(scripts[script]).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/\w+\.js$/);
+    for (const script of ['web', 'worker'])
+      expect(scripts[script]).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/\w+\.js$/);
     expect(scripts.build).toBeDefined();
     const cmd = dockerfile.match(/^CMD \["npm", "run", "([^"]+)"\]/m)![1]!;
     expect(scripts).toHaveProperty(cmd);
@@ -78,14 +87,26 @@ describe('deployment files', () => {
 
   it('the image that runs installs no development tools, and every command it runs starts from the build', async () => {
     const dockerfile = await readFile('Dockerfile', 'utf8');
-    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     const runtime = runtimeStage(dockerfile);
     expect(runtime).toMatch(/RUN npm ci --omit=dev/);
     expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
-    for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest', 'eslint']) expect(pkg.dependencies, tool).not.toHaveProperty(tool);
+    for (const tool of ['tsx', 'esbuild', 'typescript', 'vitest', 'eslint'])
+      expect(pkg.dependencies, tool).not.toHaveProperty(tool);
     const compose = parse(await readFile('docker-compose.yml', 'utf8'), { merge: true });
     const commands = ['migrate', 'web', 'worker'].map((name) => compose.services[name].command[2] as string);
-    for (const script of [...commands, 'setup', 'migrate', 'db:backup', 'db:restore', 'audit:verify', 'check:integrity']) {
+    for (const script of [
+      ...commands,
+      'setup',
+      'migrate',
+      'db:backup',
+      'db:restore',
+      'audit:verify',
+      'check:integrity',
+    ]) {
       expect(pkg.scripts[script], script).toMatch(/^node (--[\w-]+=\S+ )*dist\/src\/cli\/[\w-]+\.js$/);
     }
   });

@@ -16,7 +16,8 @@ describe('event-loop delay metric', () => {
     await sleep(50);
     drain();
     const text = await registry.metrics();
-    const bucket = (le: string) => Number(new RegExp(`^gridbook_event_loop_delay_seconds_bucket\\{le="${le}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    const bucket = (le: string) =>
+      Number(new RegExp(`^gridbook_event_loop_delay_seconds_bucket\\{le="${le}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
     const total = Number(/^gridbook_event_loop_delay_seconds_count (\d+)$/m.exec(text)?.[1]);
     expect(total).toBeGreaterThan(5);
     expect(bucket('0.005')).toBeGreaterThan(0);

@@ -112,7 +112,15 @@ Object.defineProperty(household, '__proto__', { value: 7, enumerable: true, writ
 /** The answer every case reads unless it brings its own. */
 export const ANSWER = {
   h: household,
-  p: { age: 40, name: 'Bo', adults: 1, visits: [{ date: '2024-01-05', cost: 10 }, { date: '2024-02-01', cost: 20.5 }] },
+  p: {
+    age: 40,
+    name: 'Bo',
+    adults: 1,
+    visits: [
+      { date: '2024-01-05', cost: 10 },
+      { date: '2024-02-01', cost: 20.5 },
+    ],
+  },
   items: { price: 99 },
 };
 
@@ -135,7 +143,8 @@ export interface ExpressionCase {
 /** Section h of ANSWER with some fields replaced (undefined: removed). */
 export function householdWith(changes: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(household)) Object.defineProperty(copy, key, { value: household[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(household))
+    Object.defineProperty(copy, key, { value: household[key], enumerable: true, writable: true, configurable: true });
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete copy[key];
     else copy[key] = value;
@@ -143,8 +152,16 @@ export function householdWith(changes: Record<string, unknown>): Record<string, 
   return copy;
 }
 
-const v = (expression: string, value: unknown, more: Partial<ExpressionCase> = {}): ExpressionCase => ({ expression, value, ...more });
-const e = (expression: string, error: string, more: Partial<ExpressionCase> = {}): ExpressionCase => ({ expression, error, ...more });
+const v = (expression: string, value: unknown, more: Partial<ExpressionCase> = {}): ExpressionCase => ({
+  expression,
+  value,
+  ...more,
+});
+const e = (expression: string, error: string, more: Partial<ExpressionCase> = {}): ExpressionCase => ({
+  expression,
+  error,
+  ...more,
+});
 const row = { table: 'items', row: { price: 2.5, qty: 2, name: 'a', when: '2024-01-01', ok: true } };
 
 export const CASES: ExpressionCase[] = [
@@ -160,7 +177,7 @@ export const CASES: ExpressionCase[] = [
   v('null', null),
   v(String.raw`'it\'s'`, "it's"),
   v(String.raw`"say \"hi\""`, 'say "hi"'),
-  v("'a \"quoted\" ${adults} text'", 'a "quoted" ${adults} text'),
+  v('\'a "quoted" ${adults} text\'', 'a "quoted" ${adults} text'),
   v(String.raw`'back\\slash'`, 'back\\slash'),
   v(String.raw`'^\d+$'`, '^\\d+$'),
   v(String.raw`'line\nbreak'`, 'line\nbreak'),
@@ -446,7 +463,7 @@ export const CASES: ExpressionCase[] = [
 
   // Type mismatches
   e("'a' + 1", "'a' + 1 at character 1: cannot add a text and a number"),
-  e("${start} + 'x'", "cannot add a date and a text"),
+  e("${start} + 'x'", 'cannot add a date and a text'),
   e('${start} - ${end}', 'use days_between(start, end)'),
   e('${start} > 3', 'cannot compare a date with a number'),
   e('${start} < ${at}', 'cannot compare a date with a date and time'),
@@ -482,7 +499,9 @@ export const CASES: ExpressionCase[] = [
   v("if(${adults} > 1, '2024-01-01', coalesce(null, '2024-02-01'))", '2024-01-01', { expect: 'date' }),
   v("if(${adults} > 5, '2024-01-01', null)", null, { expect: 'date' }),
   e("if(${adults} > 1, '2024-01-01', '2024-02-31')", "'2024-02-31' is not a date", { expect: 'date' }),
-  e("if(${adults} > 1, '2024-01-01', ${name})", 'the expression gives a text, but a date is needed here', { expect: 'date' }),
+  e("if(${adults} > 1, '2024-01-01', ${name})", 'the expression gives a text, but a date is needed here', {
+    expect: 'date',
+  }),
 
   // Syntax and hostile input
   e('', 'the expression is empty'),
@@ -542,13 +561,23 @@ export interface CycleCase {
   order?: string[];
 }
 
-const calc = (owner: string, source: string, path: string, section = 'h', table?: string): ExpressionItem => ({ role: 'calculated', owner, source, path, section, table });
+const calc = (owner: string, source: string, path: string, section = 'h', table?: string): ExpressionItem => ({
+  role: 'calculated',
+  owner,
+  source,
+  path,
+  section,
+  table,
+});
 const CYCLE = 'these expressions depend on each other in a cycle, so none can be evaluated: ';
 
 export const CYCLE_CASES: CycleCase[] = [
   {
     name: 'total -> subtotal -> total',
-    items: [calc('f_total', '${subtotal} + 1', 'sections[0].fields[16].expression'), calc('f_subtotal', '${total} * 2', 'sections[0].fields[17].expression')],
+    items: [
+      calc('f_total', '${subtotal} + 1', 'sections[0].fields[16].expression'),
+      calc('f_subtotal', '${total} * 2', 'sections[0].fields[17].expression'),
+    ],
     cycles: [{ path: 'sections[0].fields[16].expression', message: `${CYCLE}total -> subtotal -> total` }],
   },
   {
@@ -560,7 +589,7 @@ export const CYCLE_CASES: CycleCase[] = [
     name: 'three calculations in a ring',
     items: [
       calc('f_total', '${subtotal}', 'a'),
-      calc('f_subtotal', "if(${flag}, 1, 2)", 'b'),
+      calc('f_subtotal', 'if(${flag}, 1, 2)', 'b'),
       { role: 'calculated', owner: 'f_flag', source: '${total} > 3', path: 'c', section: 'h' },
     ],
     cycles: [{ path: 'a', message: `${CYCLE}total -> subtotal -> flag -> total` }],
@@ -568,8 +597,20 @@ export const CYCLE_CASES: CycleCase[] = [
   {
     name: 'showIf of two fields reading each other',
     items: [
-      { role: 'showIf', owner: 'f_name', source: "${code} != null", path: 'sections[0].fields[2].showIf', section: 'h' },
-      { role: 'showIf', owner: 'f_code', source: "${name} != null", path: 'sections[0].fields[13].showIf', section: 'h' },
+      {
+        role: 'showIf',
+        owner: 'f_name',
+        source: '${code} != null',
+        path: 'sections[0].fields[2].showIf',
+        section: 'h',
+      },
+      {
+        role: 'showIf',
+        owner: 'f_code',
+        source: '${name} != null',
+        path: 'sections[0].fields[13].showIf',
+        section: 'h',
+      },
     ],
     cycles: [{ path: 'sections[0].fields[2].showIf', message: `${CYCLE}name -> code -> name` }],
   },
@@ -598,14 +639,21 @@ export const CYCLE_CASES: CycleCase[] = [
     name: 'a column calculation and a column default of the same row',
     items: [
       calc('c_line', '${price} * ${qty}', 'sections[0].tables[0].columns[6].expression', 'h', 'items'),
-      { role: 'default', owner: 'c_price', source: '${line} / 2', path: 'sections[0].tables[0].columns[0].default', section: 'h', table: 'items' },
+      {
+        role: 'default',
+        owner: 'c_price',
+        source: '${line} / 2',
+        path: 'sections[0].tables[0].columns[0].default',
+        section: 'h',
+        table: 'items',
+      },
     ],
     cycles: [{ path: 'sections[0].tables[0].columns[6].expression', message: `${CYCLE}line -> price -> line` }],
   },
   {
     name: 'required and constraints may read their own field: no cycle',
     items: [
-      { role: 'required', owner: 'f_name', source: "${name} = null and ${code} != null", path: 'r', section: 'h' },
+      { role: 'required', owner: 'f_name', source: '${name} = null and ${code} != null', path: 'r', section: 'h' },
       { role: 'constraint', owner: 'f_total', source: '${total} >= ${subtotal}', path: 's', section: 'h' },
       calc('f_total', '${adults} + ${children}', 't'),
     ],
@@ -619,7 +667,7 @@ export const CYCLE_CASES: CycleCase[] = [
       calc('f_label', "if(${due} > today(), 'later', 'done')", 'b'),
       calc('f_subtotal', 'sum(${items.line}) * ${adults}', 'c'),
       calc('c_line', '${price} * ${qty}', 'd', 'h', 'items'),
-      { role: 'calculated', owner: 'f_due', source: "${start} + ${total}", path: 'e', section: 'h' },
+      { role: 'calculated', owner: 'f_due', source: '${start} + ${total}', path: 'e', section: 'h' },
     ],
     cycles: [],
     order: ['line', 'subtotal', 'total', 'due', 'label'],

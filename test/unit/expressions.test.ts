@@ -21,11 +21,14 @@ function run(c: ExpressionCase) {
   const context: ExpressionContext = { path: PATH, section: c.section ?? 'h', table: c.table, expect: c.expect };
   const result = checkExpression(c.expression, context, catalog);
   const answer = 'answer' in c ? c.answer : c.h ? { ...ANSWER, h: householdWith(c.h) } : ANSWER;
-  const value = result.expression ? compileExpression(result.expression).evaluate(answer, { row: c.row, clock }) : undefined;
+  const value = result.expression
+    ? compileExpression(result.expression).evaluate(answer, { row: c.row, clock })
+    : undefined;
   return { result, value };
 }
 
-const label = (c: ExpressionCase) => (c.expression.length > 80 ? `${c.expression.slice(0, 77)}... (${c.expression.length} characters)` : c.expression);
+const label = (c: ExpressionCase) =>
+  c.expression.length > 80 ? `${c.expression.slice(0, 77)}... (${c.expression.length} characters)` : c.expression;
 
 describe('the expression table', () => {
   it('holds at least 150 cases, values and refusals both', () => {
@@ -51,7 +54,9 @@ describe('cycles among calculations, defaults and showIf', () => {
   it.each(CYCLE_CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const checked = checkExpressions(catalog, c.items);
     expect(checked.problems.filter((p) => p.code !== 'cycle').map((p) => p.message)).toEqual([]);
-    expect(checked.problems.filter((p) => p.code === 'cycle').map(({ path, message }) => ({ path, message }))).toEqual(c.cycles);
+    expect(checked.problems.filter((p) => p.code === 'cycle').map(({ path, message }) => ({ path, message }))).toEqual(
+      c.cycles,
+    );
     expect(checked.checked.every((x) => x !== null)).toBe(true);
     if (c.order) expect(checked.order.map((id) => catalog.byId.get(id)!.key)).toEqual(c.order);
   });
@@ -59,8 +64,19 @@ describe('cycles among calculations, defaults and showIf', () => {
   it('reports a refused expression at its own path, beside the others', () => {
     const checked = checkExpressions(catalog, [
       { role: 'showIf', owner: 'f_name', source: '${adults} + 1', path: 'sections[0].fields[2].showIf', section: 'h' },
-      { role: 'constraint', source: "${end} >= ${start} and ${nope}", path: 'sections[0].constraints[0].expression', section: 'h' },
-      { role: 'calculated', owner: 'f_due', source: '${start} + 1', path: 'sections[0].fields[20].expression', section: 'h' },
+      {
+        role: 'constraint',
+        source: '${end} >= ${start} and ${nope}',
+        path: 'sections[0].constraints[0].expression',
+        section: 'h',
+      },
+      {
+        role: 'calculated',
+        owner: 'f_due',
+        source: '${start} + 1',
+        path: 'sections[0].fields[20].expression',
+        section: 'h',
+      },
     ]);
     expect(checked.problems.map((p) => [p.path, p.code])).toEqual([
       ['sections[0].fields[2].showIf', 'type'],
@@ -70,9 +86,20 @@ describe('cycles among calculations, defaults and showIf', () => {
   });
 
   it('finds a cycle through a chain of 2,000 calculations without running out of stack', () => {
-    const fields = Array.from({ length: 2000 }, (_, i) => ({ id: `f_${i}`, key: `k${i}`, type: 'calculated', resultType: 'decimal' }));
+    const fields = Array.from({ length: 2000 }, (_, i) => ({
+      id: `f_${i}`,
+      key: `k${i}`,
+      type: 'calculated',
+      resultType: 'decimal',
+    }));
     const wide = buildCatalog({ sections: [{ id: 's_w', key: 'w', fields }] });
-    const items = fields.map((f, i) => ({ role: 'calculated' as const, owner: f.id, source: `\${k${(i + 1) % fields.length}} + 1`, path: `sections[0].fields[${i}].expression`, section: 'w' }));
+    const items = fields.map((f, i) => ({
+      role: 'calculated' as const,
+      owner: f.id,
+      source: `\${k${(i + 1) % fields.length}} + 1`,
+      path: `sections[0].fields[${i}].expression`,
+      section: 'w',
+    }));
     const cycles = checkExpressions(wide, items).problems.filter((p) => p.code === 'cycle');
     expect(cycles).toHaveLength(1);
     expect(cycles[0]!.message).toMatch(/k0 -> k1 -> k2 -> .* -> k1999 -> k0$/);
@@ -90,7 +117,9 @@ describe('evaluation', () => {
   };
 
   it('returns the fields it reads, each once, by id', () => {
-    expect(compiled('${adults} + ${adults} + ${p.age} + sum(${items.price}) + count(${p.visits.cost})').dependencies).toEqual(['f_adults', 'f_age', 'c_price', 'c_vcost']);
+    expect(
+      compiled('${adults} + ${adults} + ${p.age} + sum(${items.price}) + count(${p.visits.cost})').dependencies,
+    ).toEqual(['f_adults', 'f_age', 'c_price', 'c_vcost']);
     expect(compiled('${price} * ${h.children}', { table: 'items' }).dependencies).toEqual(['c_price', 'f_children']);
     expect(compiled("'${adults}' = 'x'").dependencies).toEqual([]);
   });
@@ -108,7 +137,9 @@ describe('evaluation', () => {
     expect(rule.evaluate(ANSWER, { clock: fixedClock('2024-01-11T00:00:00Z') })).toBe(1);
     expect(rule.evaluate(ANSWER, { clock: fixedClock('2024-01-10T23:30:00Z', 60) })).toBe(1);
     expect(rule.evaluate(ANSWER, { clock: fixedClock('2024-01-10T23:30:00Z') })).toBe(0);
-    expect(compiled('now()').evaluate({}, { clock: fixedClock('2030-01-01T00:00:00+01:00') })).toBe('2029-12-31T23:00:00.000Z');
+    expect(compiled('now()').evaluate({}, { clock: fixedClock('2030-01-01T00:00:00+01:00') })).toBe(
+      '2029-12-31T23:00:00.000Z',
+    );
   });
 
   it('evaluates a column rule per row and the table over all rows', () => {
@@ -126,19 +157,30 @@ describe('evaluation', () => {
 
 describe('hostile input', () => {
   it('never throws, whatever the text: it is parsed or refused with a position inside it', () => {
-    const alphabet = fc.constantFrom(...'${}.()\'"\\ ,=!<>+-*/and or not 1 0.5 adults items.price h.x ? : [ ] & | ; @ e'.split(''), '${', '${adults}', 'sum(', "'", 'not ', ' and ');
+    const alphabet = fc.constantFrom(
+      ...'${}.()\'"\\ ,=!<>+-*/and or not 1 0.5 adults items.price h.x ? : [ ] & | ; @ e'.split(''),
+      '${',
+      '${adults}',
+      'sum(',
+      "'",
+      'not ',
+      ' and ',
+    );
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')), (source) => {
-        const result = checkExpression(source, { path: 'x', section: 'h' }, catalog);
-        if (result.expression) {
-          expect(() => compileExpression(result.expression!).evaluate(ANSWER, { clock })).not.toThrow();
-        } else {
-          for (const p of result.problems) {
-            expect(p.message.length).toBeGreaterThan(0);
-            if (p.position !== undefined) expect(p.position).toBeLessThanOrEqual(source.length);
+      fc.property(
+        fc.array(alphabet, { maxLength: 60 }).map((parts) => parts.join('')),
+        (source) => {
+          const result = checkExpression(source, { path: 'x', section: 'h' }, catalog);
+          if (result.expression) {
+            expect(() => compileExpression(result.expression!).evaluate(ANSWER, { clock })).not.toThrow();
+          } else {
+            for (const p of result.problems) {
+              expect(p.message.length).toBeGreaterThan(0);
+              if (p.position !== undefined) expect(p.position).toBeLessThanOrEqual(source.length);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -165,7 +207,9 @@ describe('hostile input', () => {
     const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/rules/expressions');
     for (const file of readdirSync(folder)) {
       const text = readFileSync(path.join(folder, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-      expect(text, file).not.toMatch(/\beval\s*\(|new Function|\bFunction\s*\(|from 'node:|\bprocess\.|\bBuffer\b|\brequire\(/);
+      expect(text, file).not.toMatch(
+        /\beval\s*\(|new Function|\bFunction\s*\(|from 'node:|\bprocess\.|\bBuffer\b|\brequire\(/,
+      );
     }
   });
 });

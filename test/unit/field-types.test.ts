@@ -15,9 +15,19 @@ import { definitionProblems } from '../helpers/definitions.js';
 /** Geopoint, signature and note: the definition, the engine, and the columns a geopoint takes. */
 
 const field = (f: Record<string, unknown>) => ({ id: 'f_one', key: 'one', label: 'One', ...f });
-const form = (...fields: Record<string, unknown>[]) => ({ sections: [{ id: 's_main', key: 'main', label: 'Main', fields }] });
+const form = (...fields: Record<string, unknown>[]) => ({
+  sections: [{ id: 's_main', key: 'main', label: 'Main', fields }],
+});
 const inTable = (column: Record<string, unknown>) => ({
-  sections: [{ id: 's_main', key: 'main', label: 'Main', fields: [], tables: [{ id: 't_rows', key: 'rows', label: 'Rows', columns: [column] }] }],
+  sections: [
+    {
+      id: 's_main',
+      key: 'main',
+      label: 'Main',
+      fields: [],
+      tables: [{ id: 't_rows', key: 'rows', label: 'Rows', columns: [column] }],
+    },
+  ],
 });
 
 const VISIT = validateDefinition(
@@ -35,23 +45,39 @@ describe('the definition of the new types', () => {
   });
 
   it('refuses what does not fit them, each on its path', () => {
-    expect(definitionProblems(form(field({ type: 'note', rules: { required: true } })))).toEqual(['sections[0].fields[0].rules.required: does not apply to a note field']);
-    expect(definitionProblems(form(field({ type: 'note', constraints: [{ expression: '1 = 1', message: 'm' }] })))).toEqual([
-      'sections[0].fields[0].constraints: a note holds no answer: it has no constraints',
+    expect(definitionProblems(form(field({ type: 'note', rules: { required: true } })))).toEqual([
+      'sections[0].fields[0].rules.required: does not apply to a note field',
     ]);
-    expect(definitionProblems(form(field({ type: 'note', default: "'x'" })))).toEqual(['sections[0].fields[0].default: a note field has no default']);
-    expect(definitionProblems(form(field({ type: 'geopoint', rules: { min: 0 } })))).toEqual(['sections[0].fields[0].rules.min: does not apply to a geopoint field']);
-    expect(definitionProblems(form(field({ type: 'geopoint', default: '1' })))).toEqual(['sections[0].fields[0].default: a geopoint field has no default']);
-    expect(definitionProblems(form(field({ type: 'signature', multiple: true })))).toEqual(['sections[0].fields[0].multiple: only file fields take several values this way']);
+    expect(
+      definitionProblems(form(field({ type: 'note', constraints: [{ expression: '1 = 1', message: 'm' }] }))),
+    ).toEqual(['sections[0].fields[0].constraints: a note holds no answer: it has no constraints']);
+    expect(definitionProblems(form(field({ type: 'note', default: "'x'" })))).toEqual([
+      'sections[0].fields[0].default: a note field has no default',
+    ]);
+    expect(definitionProblems(form(field({ type: 'geopoint', rules: { min: 0 } })))).toEqual([
+      'sections[0].fields[0].rules.min: does not apply to a geopoint field',
+    ]);
+    expect(definitionProblems(form(field({ type: 'geopoint', default: '1' })))).toEqual([
+      'sections[0].fields[0].default: a geopoint field has no default',
+    ]);
+    expect(definitionProblems(form(field({ type: 'signature', multiple: true })))).toEqual([
+      'sections[0].fields[0].multiple: only file fields take several values this way',
+    ]);
     expect(definitionProblems(form(field({ type: 'signature', rules: { accept: ['image/jpeg'] } })))).toEqual([
       'sections[0].fields[0].rules.accept: does not apply to a signature field',
     ]);
-    expect(definitionProblems(inTable(field({ type: 'signature' })))).toEqual(['sections[0].tables[0].columns[0].type: signature fields go in sections, not in repeating tables']);
-    expect(definitionProblems(inTable(field({ type: 'note' })))).toEqual(['sections[0].tables[0].columns[0].type: note fields go in sections, not in repeating tables']);
+    expect(definitionProblems(inTable(field({ type: 'signature' })))).toEqual([
+      'sections[0].tables[0].columns[0].type: signature fields go in sections, not in repeating tables',
+    ]);
+    expect(definitionProblems(inTable(field({ type: 'note' })))).toEqual([
+      'sections[0].tables[0].columns[0].type: note fields go in sections, not in repeating tables',
+    ]);
     expect(definitionProblems(form(field({ type: 'text', label: 'x'.repeat(301) })))).toEqual([
       'sections[0].fields[0].label: must have at most 300 characters (a longer text is a note)',
     ]);
-    expect(definitionProblems(form(field({ type: 'note', label: 'x'.repeat(5001) })))[0]).toMatch(/^\/sections\/0\/fields\/0\/label|^sections\[0\]\.fields\[0\]\.label/);
+    expect(definitionProblems(form(field({ type: 'note', label: 'x'.repeat(5001) })))[0]).toMatch(
+      /^\/sections\/0\/fields\/0\/label|^sections\[0\]\.fields\[0\]\.label/,
+    );
   });
 
   it('refuses an expression that reads a geopoint or a note, with the checker message', () => {
@@ -67,20 +93,33 @@ describe('the definition of the new types', () => {
     expect(reading('${location} != null')).toEqual([
       'sections[0].fields[3].showIf: ${location} at character 1: a geopoint (a location) cannot be read by an expression; make it required, or ask a question about it',
     ]);
-    expect(reading("${intro} = 'a'")).toEqual(['sections[0].fields[3].showIf: ${intro} at character 1: a note is display-only text and holds no answer to read']);
+    expect(reading("${intro} = 'a'")).toEqual([
+      'sections[0].fields[3].showIf: ${intro} at character 1: a note is display-only text and holds no answer to read',
+    ]);
     // A signature reads as the list of its file id: count() says whether it is signed.
     expect(reading('count(${sig}) > 0')).toEqual([]);
     // The object form of showIf cannot depend on them either.
     expect(
-      definitionProblems(form({ id: 'f_loc', key: 'location', label: 'Location', type: 'geopoint' }, { id: 'f_x', key: 'x', label: 'X', type: 'integer', showIf: { field: 'f_loc', equals: 1 } })),
+      definitionProblems(
+        form(
+          { id: 'f_loc', key: 'location', label: 'Location', type: 'geopoint' },
+          { id: 'f_x', key: 'x', label: 'X', type: 'integer', showIf: { field: 'f_loc', equals: 1 } },
+        ),
+      ),
     ).toEqual(['sections[0].fields[1].showIf.field: cannot depend on a geopoint field']);
   });
 
   it('publishes a JSON Schema of the point, the signature as a list of one file id, and the note as read-only', () => {
-    const schema = compileJsonSchema(localize(VISIT), { templateId: '1', version: 1, title: 'T' }) as { properties: { main: { properties: Record<string, Record<string, unknown>>; required: string[] } } };
+    const schema = compileJsonSchema(localize(VISIT), { templateId: '1', version: 1, title: 'T' }) as {
+      properties: { main: { properties: Record<string, Record<string, unknown>>; required: string[] } };
+    };
     const main = schema.properties.main;
     expect(main.required).toEqual(['location']);
-    expect(main.properties.location).toMatchObject({ type: 'object', required: ['latitude', 'longitude'], additionalProperties: false });
+    expect(main.properties.location).toMatchObject({
+      type: 'object',
+      required: ['latitude', 'longitude'],
+      additionalProperties: false,
+    });
     expect(main.properties.signature).toMatchObject({ anyOf: [{ type: 'array', maxItems: 1 }, { type: 'null' }] });
     expect(main.properties.intro).toMatchObject({ readOnly: true });
   });
@@ -89,8 +128,12 @@ describe('the definition of the new types', () => {
 describe('the engine on the new types', () => {
   const rules = compileRules(VISIT);
   it('refuses an out-of-range part at its own path, and drops a value sent for a note', () => {
-    const verdict = rules.judge({ main: { intro: 'echoed', location: { latitude: 12, longitude: 200 }, signature: ['4'] } });
-    expect(verdict.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['main.location.longitude: Enter a longitude from -180 to 180']);
+    const verdict = rules.judge({
+      main: { intro: 'echoed', location: { latitude: 12, longitude: 200 }, signature: ['4'] },
+    });
+    expect(verdict.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'main.location.longitude: Enter a longitude from -180 to 180',
+    ]);
     expect(verdict.answer).toEqual({ main: { location: { latitude: 12, longitude: 200 }, signature: ['4'] } });
   });
 });
@@ -109,7 +152,9 @@ describe('a geopoint in the tables', () => {
       f_size: { name: 'size' },
     });
     const plan = planPublish(VISIT, naming, null);
-    expect(plan.statements[1]!.sql).toContain('"location_lat" double precision,\n  "location_lon" double precision,\n  "location_alt" double precision,\n  "location_acc" double precision');
+    expect(plan.statements[1]!.sql).toContain(
+      '"location_lat" double precision,\n  "location_lon" double precision,\n  "location_alt" double precision,\n  "location_acc" double precision',
+    );
     expect(plan.statements[1]!.sql).toContain('"signature" bigint[]');
     expect(plan.statements[1]!.sql).not.toContain('intro');
   });
@@ -128,7 +173,9 @@ describe('a geopoint in the tables', () => {
     expect(n3.sections.s_main!.columns['f_loc.lat']).toEqual({ name: 'location_lat', retired: true });
     const removal = planPublish(v3, n3, { version: 2, definition: VISIT, naming: n2 });
     expect(removal.statements).toEqual([]);
-    expect(removal.changes).toContain('remove main.location (columns location_lat, location_lon, location_alt, location_acc kept, retired)');
+    expect(removal.changes).toContain(
+      'remove main.location (columns location_lat, location_lon, location_alt, location_acc kept, retired)',
+    );
     expect(removal.changes).toContain('remove main.intro');
   });
 
@@ -151,15 +198,44 @@ describe('a geopoint in the tables', () => {
       templateId: '7',
       version: 1,
       schema: 'forms',
-      sections: new Map([['s_main', { name: table.name, naming: table, types: new Map(Object.values(table.columns).map((c) => [c.name, 'double precision'])) }]]),
+      sections: new Map([
+        [
+          's_main',
+          {
+            name: table.name,
+            naming: table,
+            types: new Map(Object.values(table.columns).map((c) => [c.name, 'double precision'])),
+          },
+        ],
+      ]),
       tables: new Map(),
     } as unknown as TemplateLayout;
-    const rows = projectPayload('5', { main: { location: { latitude: -1.5, longitude: 36.8, accuracy: 4 }, signature: ['9'], size: 3 } }, VISIT, layout);
+    const rows = projectPayload(
+      '5',
+      { main: { location: { latitude: -1.5, longitude: 36.8, accuracy: 4 }, signature: ['9'], size: 3 } },
+      VISIT,
+      layout,
+    );
     expect(rows.byTable.get('f7_main')).toEqual([
-      { submission_id: '5', location_lat: -1.5, location_lon: 36.8, location_alt: null, location_acc: 4, signature: ['9'], size: 3 },
+      {
+        submission_id: '5',
+        location_lat: -1.5,
+        location_lon: 36.8,
+        location_alt: null,
+        location_acc: 4,
+        signature: ['9'],
+        size: 3,
+      },
     ]);
     const [main] = exportSheets(localize(VISIT), layout);
-    expect(main!.headers.slice(4)).toEqual(['Location (latitude)', 'Location (longitude)', 'Location (altitude)', 'Location (accuracy)', 'Signature', 'Size']);
+    expect(main!.headers.slice(4)).toEqual([
+      'Location (latitude)',
+      'Location (longitude)',
+      'Location (altitude)',
+      'Location (accuracy)',
+      'Signature',
+      'Size',
+    ]);
     expect(main!.kinds.slice(4)).toEqual(['number', 'number', 'number', 'number', 'list', 'number']);
     const [view] = currentViews(naming, VISIT as Definition, { grid: 'ops', template: 'visit' });
     expect(view!.columns).toEqual([

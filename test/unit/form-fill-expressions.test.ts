@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnswer, computedAnswer, constraintProblems, initialValues, shownKeys } from '../../admin/components/form-fill/values.js';
+import {
+  buildAnswer,
+  computedAnswer,
+  constraintProblems,
+  initialValues,
+  shownKeys,
+} from '../../admin/components/form-fill/values.js';
 import { expressionProblemList } from '../../admin/components/form-builder/expression-check.js';
 import type { Definition } from '../../src/templates/definition.schema.js';
 import { validateDefinition } from '../../src/templates/definition.validate.js';
@@ -32,7 +38,9 @@ describe('the fill page', () => {
   });
 
   it("shows the builder's constraint messages as the submitter types", () => {
-    expect(constraintProblems(definition, { h: { adults: 1, start: '2024-05-02', end: '2024-05-01' } })).toEqual([{ path: 'h.end', message: 'The end comes on or after the start' }]);
+    expect(constraintProblems(definition, { h: { adults: 1, start: '2024-05-02', end: '2024-05-01' } })).toEqual([
+      { path: 'h.end', message: 'The end comes on or after the start' },
+    ]);
     expect(constraintProblems(definition, { h: { adults: 1, start: '2024-05-01', end: '2024-05-01' } })).toEqual([]);
   });
 });

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../../src/rules/index.js';
-import { checkLanguages, localize, pickLanguage, textIn, textSlots, withTranslation } from '../../src/rules/language.js';
+import {
+  checkLanguages,
+  localize,
+  pickLanguage,
+  textIn,
+  textSlots,
+  withTranslation,
+} from '../../src/rules/language.js';
 import { translationWarnings, validateDefinition } from '../../src/templates/definition.validate.js';
 import { compileJsonSchema } from '../../src/templates/json-schema.js';
 import { definitionProblems as problems } from '../helpers/definitions.js';
 import { FORMS } from '../rules/forms.js';
 
-const form = () => structuredClone(FORMS.lang) as unknown as Parameters<typeof validateDefinition>[0] & Record<string, unknown>;
+const form = () =>
+  structuredClone(FORMS.lang) as unknown as Parameters<typeof validateDefinition>[0] & Record<string, unknown>;
 const LANGS = { languages: ['en', 'sw'], defaultLanguage: 'en' };
 
 describe('reading a text in a language', () => {
@@ -45,7 +53,12 @@ describe('reading a text in a language', () => {
 describe('a definition in several languages', () => {
   it('lists every text on its path, in the order of the form', () => {
     const paths = textSlots(form()).map((s) => `${s.kind} ${s.path}`);
-    expect(paths.slice(0, 4)).toEqual(['title title', 'label sections[0].label', 'label sections[0].fields[0].label', 'label sections[0].fields[1].label']);
+    expect(paths.slice(0, 4)).toEqual([
+      'title title',
+      'label sections[0].label',
+      'label sections[0].fields[0].label',
+      'label sections[0].fields[1].label',
+    ]);
     expect(paths).toContain('option sections[0].fields[5].options[1].label');
     expect(paths).toContain('message sections[0].fields[6].rules.patternMessage');
     expect(paths).toContain('message sections[0].fields[4].constraints[0].message');
@@ -57,9 +70,25 @@ describe('a definition in several languages', () => {
     const sw = localize(def, 'sw');
     expect(localize(def, 'sw')).toBe(sw);
     expect(sw.title).toBe('Utafiti wa kaya');
-    expect(sw.sections[0]!.fields.map((f) => f.label)).toEqual(['Watu wazima', 'Watoto', 'Jumla', 'Mwanzo', 'Mwisho', 'Water', 'Kibali']);
+    expect(sw.sections[0]!.fields.map((f) => f.label)).toEqual([
+      'Watu wazima',
+      'Watoto',
+      'Jumla',
+      'Mwanzo',
+      'Mwisho',
+      'Water',
+      'Kibali',
+    ]);
     const fr = localize(def, 'fr');
-    expect(fr.sections[0]!.fields.map((f) => f.label)).toEqual(['Adults', 'Enfants', 'Total', 'Start', 'Fin', 'Water', 'Permit']);
+    expect(fr.sections[0]!.fields.map((f) => f.label)).toEqual([
+      'Adults',
+      'Enfants',
+      'Total',
+      'Start',
+      'Fin',
+      'Water',
+      'Permit',
+    ]);
     expect(fr.sections[0]!.fields[5]!.options!.map((o) => o.label)).toEqual(['Puits', 'Tap']);
     expect(localize(def, 'de')).toBe(localize(def, 'en'));
     // The stored definition is left as it is.
@@ -78,9 +107,16 @@ describe('a definition in several languages', () => {
   });
 
   it('has a JSON Schema per language, titles and descriptions in it', () => {
-    const schema = compileJsonSchema(localize(validateDefinition(form()), 'sw'), { templateId: '1', version: 1, title: 'T' }) as { properties: { h: { title: string; properties: Record<string, { title: string; description?: string }> } } };
+    const schema = compileJsonSchema(localize(validateDefinition(form()), 'sw'), {
+      templateId: '1',
+      version: 1,
+      title: 'T',
+    }) as { properties: { h: { title: string; properties: Record<string, { title: string; description?: string }> } } };
     expect(schema.properties.h.title).toBe('Kaya');
-    expect(schema.properties.h.properties.children).toMatchObject({ title: 'Watoto', description: 'Chini ya miaka 18' });
+    expect(schema.properties.h.properties.children).toMatchObject({
+      title: 'Watoto',
+      description: 'Chini ya miaka 18',
+    });
   });
 });
 
@@ -88,8 +124,14 @@ describe('validating the languages of a definition', () => {
   it('accepts the three-language form, warning of each missing translation on its path', () => {
     const def = validateDefinition(form());
     const warnings = translationWarnings(def);
-    expect(warnings).toContainEqual({ path: 'sections[0].fields[0].label', message: 'no fr translation: the en text is shown' });
-    expect(warnings).toContainEqual({ path: 'sections[0].fields[5].options[1].label', message: 'no fr translation: the en text is shown' });
+    expect(warnings).toContainEqual({
+      path: 'sections[0].fields[0].label',
+      message: 'no fr translation: the en text is shown',
+    });
+    expect(warnings).toContainEqual({
+      path: 'sections[0].fields[5].options[1].label',
+      message: 'no fr translation: the en text is shown',
+    });
     expect(warnings.filter((w) => w.message.startsWith('no sw '))).toEqual([]); // Swahili is complete
     expect(warnings).toContainEqual({ path: 'title', message: 'no fr translation: the en text is shown' });
     expect(warnings.every((w) => !w.path.includes('fields[5].label'))).toBe(true); // a plain string is the same in every language
@@ -98,12 +140,18 @@ describe('validating the languages of a definition', () => {
   it('refuses a language a text is written in that the form does not declare, at its path', () => {
     const def = form();
     (def.sections as { fields: { label: unknown }[] }[])[0]!.fields[0]!.label = { en: 'Adults', de: 'Erwachsene' };
-    expect(problems(def)).toEqual(['sections[0].fields[0].label.de: "de" is not one of the form\'s languages (en, sw, fr)']);
+    expect(problems(def)).toEqual([
+      'sections[0].fields[0].label.de: "de" is not one of the form\'s languages (en, sw, fr)',
+    ]);
   });
 
   it('refuses a default language the form does not declare, and a language listed twice', () => {
-    expect(problems({ ...form(), defaultLanguage: 'de' })).toEqual(['defaultLanguage: "de" is not one of the form\'s languages (en, sw, fr)']);
-    expect(problems({ ...form(), languages: ['en', 'sw', 'fr', 'sw'] })).toEqual(['languages[3]: "sw" is listed twice']);
+    expect(problems({ ...form(), defaultLanguage: 'de' })).toEqual([
+      'defaultLanguage: "de" is not one of the form\'s languages (en, sw, fr)',
+    ]);
+    expect(problems({ ...form(), languages: ['en', 'sw', 'fr', 'sw'] })).toEqual([
+      'languages[3]: "sw" is listed twice',
+    ]);
   });
 
   it('refuses texts by language in a form that declares none', () => {
@@ -119,6 +167,9 @@ describe('validating the languages of a definition', () => {
   });
 
   it('warns of nothing in a form with one language', () => {
-    expect(checkLanguages(validateDefinition(structuredClone(FORMS.expr)) as never)).toEqual({ errors: [], warnings: [] });
+    expect(checkLanguages(validateDefinition(structuredClone(FORMS.expr)) as never)).toEqual({
+      errors: [],
+      warnings: [],
+    });
   });
 });

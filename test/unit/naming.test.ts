@@ -18,7 +18,18 @@ describe('naming of form data tables and columns', () => {
   });
 
   it('handles hostile keys: reserved words, system columns, non-Latin, injection attempts', () => {
-    const keys = ['select', 'user', 'id', 'xmin', 'ctid', 'submission_id', 'Straße', '名前', 'a";drop table x;--', '1st'];
+    const keys = [
+      'select',
+      'user',
+      'id',
+      'xmin',
+      'ctid',
+      'submission_id',
+      'Straße',
+      '名前',
+      'a";drop table x;--',
+      '1st',
+    ];
     const naming = deriveNaming('12', def(keys), null);
     const columns = keys.map((_, i) => naming.sections.s_main!.columns[`f_${i}`]!.name);
     expect(columns).toEqual([
@@ -62,7 +73,9 @@ describe('naming of form data tables and columns', () => {
     // v2: `village` renamed to `hamlet` (same id f_0), `age` removed, a new field keyed `age` added.
     const v2 = deriveNaming(
       '5',
-      { sections: [{ id: 's_main', key: 'main', label: 'Main', fields: [field('f_0', 'hamlet'), field('f_9', 'age')] }] },
+      {
+        sections: [{ id: 's_main', key: 'main', label: 'Main', fields: [field('f_0', 'hamlet'), field('f_9', 'age')] }],
+      },
       v1,
     );
     const cols = v2.sections.s_main!.columns;

@@ -6,7 +6,9 @@ import { planPublish } from '../../src/templates/plan.js';
 
 const definition = (type: 'text' | 'integer'): Definition =>
   validateDefinition({
-    sections: [{ id: 's_h', key: 'household', label: 'Household', fields: [{ id: 'f_code', key: 'code', label: 'Code', type }] }],
+    sections: [
+      { id: 's_h', key: 'household', label: 'Household', fields: [{ id: 'f_code', key: 'code', label: 'Code', type }] },
+    ],
   });
 
 function plans(online: boolean, choices = {}) {
@@ -14,7 +16,9 @@ function plans(online: boolean, choices = {}) {
   const n1 = deriveNaming('7', v1, null);
   const v2 = definition('integer');
   const n2 = deriveNaming('7', v2, n1);
-  return planPublish(v2, n2, { version: 1, definition: v1, naming: n1 }, choices, { online: new Set(online ? ['f7_household'] : []) });
+  return planPublish(v2, n2, { version: 1, definition: v1, naming: n1 }, choices, {
+    online: new Set(online ? ['f7_household'] : []),
+  });
 }
 
 describe('the plan of an online type change', () => {
@@ -22,7 +26,9 @@ describe('the plan of an online type change', () => {
     const plan = plans(false);
     expect(plan.rewrites).toEqual(['f7_household']);
     expect(plan.online).toEqual([]);
-    expect(plan.statements.map((s) => s.sql)).toEqual([expect.stringMatching(/^ALTER TABLE "forms"\."f7_household" ALTER COLUMN "code" TYPE bigint USING/)]);
+    expect(plan.statements.map((s) => s.sql)).toEqual([
+      expect.stringMatching(/^ALTER TABLE "forms"\."f7_household" ALTER COLUMN "code" TYPE bigint USING/),
+    ]);
   });
 
   it('online on a big table: a shadow column and a trigger using the same expression, names reserved', () => {
@@ -52,12 +58,18 @@ describe('the plan of an online type change', () => {
   });
 
   it("the builder's values stay literals, inside a dollar quote they cannot close", () => {
-    const plan = plans(true, { 'household.code': { onFailure: 'quarantine', map: { "$gb$'; DROP TABLE x; --": null } } });
+    const plan = plans(true, {
+      'household.code': { onFailure: 'quarantine', map: { "$gb$'; DROP TABLE x; --": null } },
+    });
     const fn = plan.statements.find((s) => s.sql.startsWith('CREATE FUNCTION'))!.sql;
     expect(fn).toMatch(/AS \$gb2\$\n/);
     expect(fn.endsWith('$gb2$')).toBe(true);
     expect(fn).toContain(`WHEN '$gb$''; DROP TABLE x; --' THEN NULL::bigint`);
-    expect(plan.online[0]).toMatchObject({ onFailure: 'quarantine', quarantineColumn: 'code__unconverted', quarantineAdded: true });
+    expect(plan.online[0]).toMatchObject({
+      onFailure: 'quarantine',
+      quarantineColumn: 'code__unconverted',
+      quarantineAdded: true,
+    });
     expect(plan.online[0]!.setSql).toContain('"code__unconverted" = CASE WHEN');
     // The quarantine column is added at publish; the backfill, not an UPDATE, fills it.
     expect(plan.statements.some((s) => s.sql.startsWith('UPDATE'))).toBe(false);

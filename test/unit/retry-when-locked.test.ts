@@ -20,10 +20,14 @@ describe('retryWhenLocked', () => {
 
   it('gives up after its attempts with the last error, and never retries another error', async () => {
     let calls = 0;
-    await expect(retryWhenLocked(() => ((calls++), Promise.reject(pgError(LOCK_NOT_AVAILABLE))), { attempts: 2, pauseMs: () => 0 })).rejects.toThrow('pg 55P03');
+    await expect(
+      retryWhenLocked(() => (calls++, Promise.reject(pgError(LOCK_NOT_AVAILABLE))), { attempts: 2, pauseMs: () => 0 }),
+    ).rejects.toThrow('pg 55P03');
     expect(calls).toBe(2);
     calls = 0;
-    await expect(retryWhenLocked(() => ((calls++), Promise.reject(pgError('23505'))), { attempts: 5, pauseMs: () => 0 })).rejects.toThrow('pg 23505');
+    await expect(
+      retryWhenLocked(() => (calls++, Promise.reject(pgError('23505'))), { attempts: 5, pauseMs: () => 0 }),
+    ).rejects.toThrow('pg 23505');
     expect(calls).toBe(1);
   });
 
@@ -34,7 +38,12 @@ describe('retryWhenLocked', () => {
       async () => {
         if (calls++ === 0) throw pgError(DEADLOCK_DETECTED);
       },
-      { attempts: 3, codes: [LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED], pauseMs: () => 0, onRetry: (a) => retried.push(a) },
+      {
+        attempts: 3,
+        codes: [LOCK_NOT_AVAILABLE, DEADLOCK_DETECTED],
+        pauseMs: () => 0,
+        onRetry: (a) => retried.push(a),
+      },
     );
     expect(retried).toEqual([1]);
   });

@@ -14,14 +14,21 @@ import { wideDefinition } from '../../bench/lib/template.js';
 import { CASES, CLOCK } from '../rules/cases.js';
 import { FORMS } from '../rules/forms.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  a: Ajv2020,
+) => Ajv2020;
 const ajv = new Ajv2020({ allErrors: true, strict: false, ownProperties: true, addUsedSchema: false });
 addFormats(ajv);
 
 const format = (problems: Problem[]) => problems.map((p) => `${p.path} (${p.label}): ${p.message}`);
-const definitions = Object.fromEntries(Object.entries(FORMS).map(([name, form]) => [name, validateDefinition(structuredClone(form))])) as Record<string, Definition>;
-const schemaOf = (definition: Definition, draft: boolean) => ajv.compile(compileJsonSchema(localize(definition), { templateId: '1', version: 1, title: 'T' }, { draft }));
-const schemas = Object.fromEntries(Object.entries(definitions).map(([name, d]) => [name, { full: schemaOf(d, false), draft: schemaOf(d, true) }]));
+const definitions = Object.fromEntries(
+  Object.entries(FORMS).map(([name, form]) => [name, validateDefinition(structuredClone(form))]),
+) as Record<string, Definition>;
+const schemaOf = (definition: Definition, draft: boolean) =>
+  ajv.compile(compileJsonSchema(localize(definition), { templateId: '1', version: 1, title: 'T' }, { draft }));
+const schemas = Object.fromEntries(
+  Object.entries(definitions).map(([name, d]) => [name, { full: schemaOf(d, false), draft: schemaOf(d, true) }]),
+);
 
 /** A layout whose columns are named by field id, as the worker's projection reads it. */
 function layoutOf(definition: Definition): TemplateLayout {
@@ -35,21 +42,36 @@ function layoutOf(definition: Definition): TemplateLayout {
     version: 1,
     schema: 'forms',
     sections: new Map(definition.sections.map((s) => [s.id, table(s.id, s.fields)])),
-    tables: new Map(definition.sections.flatMap((s) => (s.tables ?? []).map((t) => [t.id, { ...table(t.id, t.columns), naming: { ...table(t.id, t.columns).naming, parent: s.id } }] as const))),
+    tables: new Map(
+      definition.sections.flatMap((s) =>
+        (s.tables ?? []).map(
+          (t) =>
+            [t.id, { ...table(t.id, t.columns), naming: { ...table(t.id, t.columns).naming, parent: s.id } }] as const,
+        ),
+      ),
+    ),
   } as unknown as TemplateLayout;
 }
 
 /** A value of an answer by path: `h.total`, `h.items[0].line`. */
 function valueAt(answer: unknown, path: string): unknown {
-  return path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '').reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), answer);
+  return path
+    .split(/\.|\[(\d+)\]/)
+    .filter((p) => p !== undefined && p !== '')
+    .reduce<unknown>(
+      (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      answer,
+    );
 }
 
 describe('the rules table', () => {
   it('holds at least 200 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(200));
 
-  it('holds at least 40 cases in several languages', () => expect(CASES.filter((c) => c.form === 'lang').length).toBeGreaterThanOrEqual(40));
+  it('holds at least 40 cases in several languages', () =>
+    expect(CASES.filter((c) => c.form === 'lang').length).toBeGreaterThanOrEqual(40));
 
-  it('holds at least 150 cases of expressions, constraints, calculations and defaults', () => expect(CASES.filter((c) => c.form === 'expr').length).toBeGreaterThanOrEqual(150));
+  it('holds at least 150 cases of expressions, constraints, calculations and defaults', () =>
+    expect(CASES.filter((c) => c.form === 'expr').length).toBeGreaterThanOrEqual(150));
 
   // The forms-issue's own count: expressions, constraints, calculations, defaults and languages
   // (the engine's messages in each language included), each run in Node here and in Chromium.
@@ -60,23 +82,51 @@ describe('the rules table', () => {
     expect(byForm(['builtin', 'kiswahili'])).toBeGreaterThanOrEqual(150);
   });
 
-  it.each(CASES.map((c, i) => [i, `${c.form}${c.lang ? ` [${c.lang}]` : ''}${c.draft ? ' (draft)' : ''} ${JSON.stringify(c.answer)?.slice(0, 120)}`, c] as const))('%i %s', (_, __, c) => {
-    const verdict = compileRules(definitions[c.form]!, c.lang).judge(c.answer, { draft: c.draft === true, clock: fixedClock(CLOCK) });
+  it.each(
+    CASES.map(
+      (c, i) =>
+        [
+          i,
+          `${c.form}${c.lang ? ` [${c.lang}]` : ''}${c.draft ? ' (draft)' : ''} ${JSON.stringify(c.answer)?.slice(0, 120)}`,
+          c,
+        ] as const,
+    ),
+  )('%i %s', (_, __, c) => {
+    const verdict = compileRules(definitions[c.form]!, c.lang).judge(c.answer, {
+      draft: c.draft === true,
+      clock: fixedClock(CLOCK),
+    });
     const problems = verdict.problems;
     expect(format(problems)).toEqual(c.expect);
-    for (const [path, value] of Object.entries(c.computed ?? {})) expect(valueAt(verdict.answer, path), path).toEqual(value);
+    for (const [path, value] of Object.entries(c.computed ?? {}))
+      expect(valueAt(verdict.answer, path), path).toEqual(value);
     // The published JSON Schema is the contract: whatever the engine accepts validates against it,
     // and a value the engine refuses for its shape or rules (not for required-ness) is refused there too.
     const schema = schemas[c.form]![c.draft ? 'draft' : 'full'];
     if (!problems.length) expect(schema(c.answer), JSON.stringify(schema.errors)).toBe(true);
     // Constraints are the engine's alone: the schema says them in words ($comment).
-    else if (!problems.some((p) => p.code === 'required' || p.code === 'constraint') && !JSON.stringify(c.answer).includes('"pp"')) expect(schema(c.answer)).toBe(false);
+    else if (
+      !problems.some((p) => p.code === 'required' || p.code === 'constraint') &&
+      !JSON.stringify(c.answer).includes('"pp"')
+    )
+      expect(schema(c.answer)).toBe(false);
   });
 });
 
 describe('patterns run in linear time', () => {
   it('answers ^(a+)+$ on a 20,000-character near miss in milliseconds', () => {
-    const rules = compileRules(validateDefinition({ sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_a', key: 'p', label: 'P', type: 'long_text', rules: { pattern: '^(a+)+$' } }] }] }));
+    const rules = compileRules(
+      validateDefinition({
+        sections: [
+          {
+            id: 's_a',
+            key: 'a',
+            label: 'A',
+            fields: [{ id: 'f_a', key: 'p', label: 'P', type: 'long_text', rules: { pattern: '^(a+)+$' } }],
+          },
+        ],
+      }),
+    );
     for (const length of [30, 1000, 20_000]) {
       const started = performance.now();
       const verdict = rules.check({ a: { p: `${'a'.repeat(length)}!` } });
@@ -90,10 +140,21 @@ describe('patterns run in linear time', () => {
 
 describe('versions published before patterns ran on RE2', () => {
   it('keep their lookarounds working, though a definition can no longer be saved with one', () => {
-    const definition = { sections: [{ id: 's_a', key: 'a', label: 'A', fields: [{ id: 'f_y', key: 'y', label: 'Year', type: 'text', rules: { pattern: '^(?!0000)\\d{4}$' } }] }] } as Definition;
+    const definition = {
+      sections: [
+        {
+          id: 's_a',
+          key: 'a',
+          label: 'A',
+          fields: [{ id: 'f_y', key: 'y', label: 'Year', type: 'text', rules: { pattern: '^(?!0000)\\d{4}$' } }],
+        },
+      ],
+    } as Definition;
     const rules = compileRules(definition);
     expect(rules.check({ a: { y: '2024' } })).toEqual([]);
-    expect(format(rules.check({ a: { y: '0000' } }))).toEqual(['a.y (Year): Enter the answer in the format this question asks for']);
+    expect(format(rules.check({ a: { y: '0000' } }))).toEqual([
+      'a.y (Year): Enter the answer in the format this question asks for',
+    ]);
     expect(() => validateDefinition(definition)).toThrow(/cannot be checked in linear time/);
   });
 });
@@ -147,7 +208,10 @@ const arbForm = fc
         const dependency = specs[s.depends % i]!;
         const pool = CONDITION_VALUES[dependency.kind];
         const value = pool[s.condition % pool.length]!;
-        field.showIf = { field: `f_x${s.depends % i}`, ...(s.useIn ? { in: [value, pool[(s.condition + 1) % pool.length]!] } : { equals: value }) };
+        field.showIf = {
+          field: `f_x${s.depends % i}`,
+          ...(s.useIn ? { in: [value, pool[(s.condition + 1) % pool.length]!] } : { equals: value }),
+        };
       }
       return field;
     });
@@ -186,14 +250,28 @@ describe('chained showIf, generated', () => {
         const rules = compileRules(definition);
         const answer = { g: values };
         // The builder's preview holds values by field id.
-        const byId = Object.fromEntries(fields.filter((f) => values[f.key] !== undefined).map((f) => [f.id, values[f.key]]));
+        const byId = Object.fromEntries(
+          fields.filter((f) => values[f.key] !== undefined).map((f) => [f.id, values[f.key]]),
+        );
         expect(rules.shownFieldsById('s_gen', byId)).toEqual(expected);
         // The API: a required field is reported missing exactly when it shows and has no answer.
-        const missing = rules.check(answer).filter((p) => p.code === 'required').map((p) => p.path);
-        expect(missing).toEqual(fields.filter((f) => f.rules?.required && expected.has(f.id) && [undefined, null, ''].includes(values[f.key] as never)).map((f) => `g.${f.key}`));
+        const missing = rules
+          .check(answer)
+          .filter((p) => p.code === 'required')
+          .map((p) => p.path);
+        expect(missing).toEqual(
+          fields
+            .filter(
+              (f) => f.rules?.required && expected.has(f.id) && [undefined, null, ''].includes(values[f.key] as never),
+            )
+            .map((f) => `g.${f.key}`),
+        );
         // The fill page sends only what shows (its checkboxes always hold true or false).
         const sent = buildAnswer(localize(definition), { g: values }, {}, new Set());
-        const sentShown = shownBySpec(definition, { ...Object.fromEntries(fields.filter((f) => f.type === 'boolean').map((f) => [f.key, false])), ...(sent.g as object) });
+        const sentShown = shownBySpec(definition, {
+          ...Object.fromEntries(fields.filter((f) => f.type === 'boolean').map((f) => [f.key, false])),
+          ...(sent.g as object),
+        });
         expect(Object.keys(sent.g!).every((key) => sentShown.has(fields.find((f) => f.key === key)!.id))).toBe(true);
         // The worker stores NULL for every hidden field, the answer for every shown one.
         const rows = projectPayload('1', answer, definition, layoutOf(definition)).byTable.get('s_gen')![0]!;

@@ -12,7 +12,10 @@ describe('validation', () => {
 
   it('reports every problem by path, and drops unknown properties', () => {
     const validate = compileValidator(
-      Type.Object({ email: Type.String({ format: 'email' }), role: Type.Union([Type.Literal('a'), Type.Literal('b')]) }),
+      Type.Object({
+        email: Type.String({ format: 'email' }),
+        role: Type.Union([Type.Literal('a'), Type.Literal('b')]),
+      }),
     );
     try {
       validate({ email: 'nope', role: 'c' });

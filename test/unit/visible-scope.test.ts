@@ -21,10 +21,14 @@ describe('visibleScope: which submissions an actor sees, from the policy', () =>
 
   it('becomes one SQL condition with its values as parameters', () => {
     const condition = visibleScopeSql(visibleScope(actor('submitter'), { 5: 'submitter' }));
-    expect(condition.text).toBe('(s.grid_id = ANY ($1::bigint[]) OR (s.grid_id = ANY ($2::bigint[]) AND s.submitted_by = $3))');
+    expect(condition.text).toBe(
+      '(s.grid_id = ANY ($1::bigint[]) OR (s.grid_id = ANY ($2::bigint[]) AND s.submitted_by = $3))',
+    );
     expect(condition.values).toEqual([[], ['5'], '7']);
     expect(visibleScopeSql({ kind: 'all' }).text).toBe('true');
     expect(visibleScopeSql({ kind: 'none' }).text).toBe('false');
-    expect(() => visibleScopeSql(visibleScope(actor('submitter'), { 5: 'submitter' }), { gridId: 'x; DROP', submittedBy: 'u' })).toThrow(/not a column name/);
+    expect(() =>
+      visibleScopeSql(visibleScope(actor('submitter'), { 5: 'submitter' }), { gridId: 'x; DROP', submittedBy: 'u' }),
+    ).toThrow(/not a column name/);
   });
 });

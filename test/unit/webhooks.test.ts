@@ -12,16 +12,24 @@ describe('webhook signatures', () => {
   it('signs the timestamp and the body; a receiver verifies both', () => {
     const header = signatureHeader(secret, body, 1_700_000_000);
     expect(header).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
-    expect(verifySignature(secret, header, body, { now: 1_700_000_100 })).toEqual({ ok: true, timestamp: 1_700_000_000 });
+    expect(verifySignature(secret, header, body, { now: 1_700_000_100 })).toEqual({
+      ok: true,
+      timestamp: 1_700_000_000,
+    });
     expect(verifySignature(secret, header, `${body} `, { now: 1_700_000_100 }).ok).toBe(false);
     expect(verifySignature('whsec_wrong', header, body, { now: 1_700_000_100 }).ok).toBe(false);
     // The same signature with another timestamp does not verify: the timestamp is signed.
-    expect(verifySignature(secret, header.replace('t=1700000000', 't=1700000050'), body, { now: 1_700_000_100 }).ok).toBe(false);
+    expect(
+      verifySignature(secret, header.replace('t=1700000000', 't=1700000050'), body, { now: 1_700_000_100 }).ok,
+    ).toBe(false);
   });
 
   it('refuses replays outside the tolerance and malformed headers', () => {
     const header = signatureHeader(secret, body, 1_700_000_000);
-    expect(verifySignature(secret, header, body, { now: 1_700_000_301 })).toMatchObject({ ok: false, reason: expect.stringMatching(/replay/) });
+    expect(verifySignature(secret, header, body, { now: 1_700_000_301 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/replay/),
+    });
     expect(verifySignature(secret, header, body, { now: 1_700_000_301, toleranceSeconds: 600 }).ok).toBe(true);
     for (const bad of [undefined, '', 'v1=abc', 't=abc,v1=00', 't=1700000000']) {
       expect(verifySignature(secret, bad, body, { now: 1_700_000_000 }).ok).toBe(false);
@@ -40,7 +48,21 @@ describe('webhook signatures', () => {
 
 describe('webhook targets', () => {
   it('knows private, loopback, link-local and mapped addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
     for (const a of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) {
@@ -66,10 +88,13 @@ describe('webhook targets', () => {
     const { port } = server.address() as AddressInfo;
     const get = (allowPrivate: boolean) =>
       new Promise<string>((resolve, reject) => {
-        const req = http.request({ host: 'localhost', port, family: 4, lookup: guardedLookup(allowPrivate) as never }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(String(res.statusCode)));
-        });
+        const req = http.request(
+          { host: 'localhost', port, family: 4, lookup: guardedLookup(allowPrivate) as never },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(String(res.statusCode)));
+          },
+        );
         req.on('error', reject);
         req.end();
       });

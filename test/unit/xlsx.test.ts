@@ -9,7 +9,10 @@ async function* rowsOf(rows: unknown[][]) {
 }
 
 /** Writes sheets with our writer and reads them back with exceljs (an independent reader). */
-async function roundTrip(sheets: { name: string; headers: string[]; kinds: CellKind[]; rows: unknown[][] }[], maxRows?: number) {
+async function roundTrip(
+  sheets: { name: string; headers: string[]; kinds: CellKind[]; rows: unknown[][] }[],
+  maxRows?: number,
+) {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
@@ -23,7 +26,18 @@ async function roundTrip(sheets: { name: string; headers: string[]; kinds: CellK
 
 describe('the streaming XLSX writer', () => {
   it('names columns like a spreadsheet', () => {
-    expect([0, 1, 25, 26, 27, 51, 52, 701, 702, 16383].map(columnName)).toEqual(['A', 'B', 'Z', 'AA', 'AB', 'AZ', 'BA', 'ZZ', 'AAA', 'XFD']);
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702, 16383].map(columnName)).toEqual([
+      'A',
+      'B',
+      'Z',
+      'AA',
+      'AB',
+      'AZ',
+      'BA',
+      'ZZ',
+      'AAA',
+      'XFD',
+    ]);
   });
 
   it('escapes XML and drops the characters XML cannot hold', () => {
@@ -38,8 +52,26 @@ describe('the streaming XLSX writer', () => {
         headers: ['Id', 'Name', 'Size', 'Ok', 'Visited', 'At', 'Tags', 'Empty'],
         kinds: ['number', 'text', 'number', 'boolean', 'date', 'date', 'list', 'text'],
         rows: [
-          ['1', '=HYPERLINK("http://evil","x")', 12.5, true, '2026-03-01', new Date('2026-03-01T10:30:00Z'), ['a', 'b'], null],
-          ['2', 'Ünïcödé <tag> & "quotes"\nsecond line', -3, false, '1999-12-31', new Date('2000-01-01T00:00:00Z'), [], 'x'],
+          [
+            '1',
+            '=HYPERLINK("http://evil","x")',
+            12.5,
+            true,
+            '2026-03-01',
+            new Date('2026-03-01T10:30:00Z'),
+            ['a', 'b'],
+            null,
+          ],
+          [
+            '2',
+            'Ünïcödé <tag> & "quotes"\nsecond line',
+            -3,
+            false,
+            '1999-12-31',
+            new Date('2000-01-01T00:00:00Z'),
+            [],
+            'x',
+          ],
         ],
       },
     ]);
@@ -77,7 +109,12 @@ describe('the streaming XLSX writer', () => {
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['data', 'data (2)', 'data (3)', 'household.members']);
     expect(workbook.worksheets.map((w) => w.rowCount)).toEqual([4, 4, 2, 3]);
     expect(workbook.worksheets[1]!.getRow(1).getCell(1).value).toBe('N');
-    const all = workbook.worksheets.slice(0, 3).flatMap((w) => w.getSheetValues().slice(2).map((r) => (r as unknown[])[1]));
+    const all = workbook.worksheets.slice(0, 3).flatMap((w) =>
+      w
+        .getSheetValues()
+        .slice(2)
+        .map((r) => (r as unknown[])[1]),
+    );
     expect(all).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });

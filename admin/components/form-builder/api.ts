@@ -14,7 +14,12 @@ export function builderApi(resourceId: string, recordId: string) {
       data = new FormData();
       for (const [k, v] of Object.entries(fields)) data.append(k, v);
     }
-    const response = await client.recordAction({ resourceId, recordId, actionName: 'builder', ...(data ? { method: 'post', data } : {}) });
+    const response = await client.recordAction({
+      resourceId,
+      recordId,
+      actionName: 'builder',
+      ...(data ? { method: 'post', data } : {}),
+    });
     return response.data as BuilderResponse;
   };
   return {

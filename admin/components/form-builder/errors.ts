@@ -71,4 +71,5 @@ export function indexErrors(definition: Definition, errors: ApiError[]): ErrorIn
 }
 
 /** Whether one of an item's errors concerns this part (`key`, or anything under `rules.`). */
-export const hasPart = (errors: ItemError[], part: string) => errors.some((e) => e.part === part || e.part.startsWith(`${part}.`) || e.part.startsWith(`${part}[`));
+export const hasPart = (errors: ItemError[], part: string) =>
+  errors.some((e) => e.part === part || e.part.startsWith(`${part}.`) || e.part.startsWith(`${part}[`));

@@ -11,7 +11,10 @@ export function expressionProblemList(definition: Definition): { path: string; m
   try {
     const items = expressionItems(definition);
     if (!items.length) return [];
-    return checkExpressions(buildCatalog(definition), items).problems.map((p) => ({ path: p.path, message: p.message }));
+    return checkExpressions(buildCatalog(definition), items).problems.map((p) => ({
+      path: p.path,
+      message: p.message,
+    }));
   } catch {
     // A definition mid-edit may not have the shape yet (the JSON tab): the server will say what is wrong.
     return [];

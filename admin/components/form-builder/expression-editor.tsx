@@ -41,16 +41,28 @@ export const AUTOCOMPLETE_STYLES = `
  * where it is (key-suggestions.ts), filtered by what follows; arrows move, Enter or Tab (or a
  * click) completes `${key}`, Escape closes.
  */
-export const ExpressionInput: React.FC<{ label: string; hint?: string; value: string; itemId: string; part: string; testId: string; placeholder?: string; onChange: (v: string) => void }> = ({
-  label, hint, value, itemId, part, testId, placeholder, onChange,
-}) => {
+export const ExpressionInput: React.FC<{
+  label: string;
+  hint?: string;
+  value: string;
+  itemId: string;
+  part: string;
+  testId: string;
+  placeholder?: string;
+  onChange: (v: string) => void;
+}> = ({ label, hint, value, itemId, part, testId, placeholder, onChange }) => {
   const problems = (useContext(ExpressionProblems).get(itemId) ?? NO_ITEM_ERRORS).filter((e) => e.part === part);
   const definition = useContext(ExpressionDefinition);
   const readOnly = useContext(ReadOnly);
   const ref = useRef<HTMLInputElement>(null);
   const [typed, setTyped] = useState<string | null>(null);
   const [active, setActive] = useState(0);
-  const all = useMemo(() => (typed !== null && definition ? keySuggestions(definition, itemId) : []), [typed !== null, definition, itemId]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The keys are listed once per suggesting session, not again for every letter typed.
+  const suggesting = typed !== null;
+  const all = useMemo(
+    () => (suggesting && definition ? keySuggestions(definition, itemId) : []),
+    [suggesting, definition, itemId],
+  );
   const shown = typed === null ? [] : filterSuggestions(all, typed);
   const open = shown.length > 0;
 
@@ -89,23 +101,49 @@ export const ExpressionInput: React.FC<{ label: string; hint?: string; value: st
   return (
     <Labeled label={label} hint={hint}>
       <div className="gbfb-ac">
-        <input ref={ref} type="text" className={['gbfb-input', 'mono', problems.length ? 'invalid' : ''].filter(Boolean).join(' ')} value={value} placeholder={placeholder}
-          disabled={readOnly} data-testid={testId} role="combobox" aria-autocomplete="list" aria-expanded={open} aria-controls={`${testId}-suggestions`}
-          autoComplete="off" spellCheck={false}
+        <input
+          ref={ref}
+          type="text"
+          className={['gbfb-input', 'mono', problems.length ? 'invalid' : ''].filter(Boolean).join(' ')}
+          value={value}
+          placeholder={placeholder}
+          disabled={readOnly}
+          data-testid={testId}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls={`${testId}-suggestions`}
+          autoComplete="off"
+          spellCheck={false}
           onChange={(e) => {
             onChange(e.target.value);
             follow(e.target);
           }}
-          onKeyDown={onKeyDown} onClick={(e) => follow(e.currentTarget)} onBlur={() => setTyped(null)} />
+          onKeyDown={onKeyDown}
+          onClick={(e) => follow(e.currentTarget)}
+          onBlur={() => setTyped(null)}
+        />
         {open ? (
-          <ul className="gbfb-ac-list" role="listbox" id={`${testId}-suggestions`} data-testid={`${testId}-suggestions`}>
+          <ul
+            className="gbfb-ac-list"
+            role="listbox"
+            id={`${testId}-suggestions`}
+            data-testid={`${testId}-suggestions`}
+          >
             {shown.map((s, i) => (
-              <li key={s.ref} role="option" aria-selected={i === active} className={`gbfb-ac-item${i === active ? ' active' : ''}`} data-testid={`${testId}-suggestion`} data-ref={s.ref}
+              <li
+                key={s.ref}
+                role="option"
+                aria-selected={i === active}
+                className={`gbfb-ac-item${i === active ? ' active' : ''}`}
+                data-testid={`${testId}-suggestion`}
+                data-ref={s.ref}
                 // mousedown, not click: the input's blur (which closes the list) comes before a click.
                 onMouseDown={(e) => {
                   e.preventDefault();
                   pick(s.ref);
-                }}>
+                }}
+              >
                 <code>{`\${${s.ref}}`}</code>
                 <span>{s.label}</span>
                 <em>{s.type}</em>
@@ -115,7 +153,9 @@ export const ExpressionInput: React.FC<{ label: string; hint?: string; value: st
         ) : null}
       </div>
       {problems.map((p, i) => (
-        <div key={i} className="gbfb-error" data-testid={`${testId}-error`}>{p.message}</div>
+        <div key={i} className="gbfb-error" data-testid={`${testId}-error`}>
+          {p.message}
+        </div>
       ))}
     </Labeled>
   );
@@ -125,58 +165,133 @@ type Patch = Partial<Field>;
 type Constraints = NonNullable<Field['constraints']>;
 
 /** The constraints of a field, a column, a table or a section: each an expression and the message when it does not hold. */
-export const ConstraintsEditor: React.FC<{ itemId: string; constraints: Constraints | undefined; testPrefix: string; hint: string; onChange: (next: Constraints | undefined) => void }> = ({
-  itemId, constraints = [], testPrefix, hint, onChange,
-}) => {
+export const ConstraintsEditor: React.FC<{
+  itemId: string;
+  constraints: Constraints | undefined;
+  testPrefix: string;
+  hint: string;
+  onChange: (next: Constraints | undefined) => void;
+}> = ({ itemId, constraints = [], testPrefix, hint, onChange }) => {
   const set = (next: Constraints) => onChange(next.length ? next : undefined);
   const tx = useDefaultText();
   return (
     <div data-testid={`${testPrefix}-constraints`}>
       {constraints.map((c, k) => (
         <div key={k} data-testid={`${testPrefix}-constraint-${k}`}>
-          <ExpressionInput label={`Constraint ${k + 1}`} hint={hint} value={c.expression} itemId={itemId} part={`constraints[${k}].expression`}
-            testId={`${testPrefix}-constraint-${k}-expression`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, expression: v } : x)))} />
+          <ExpressionInput
+            label={`Constraint ${k + 1}`}
+            hint={hint}
+            value={c.expression}
+            itemId={itemId}
+            part={`constraints[${k}].expression`}
+            testId={`${testPrefix}-constraint-${k}-expression`}
+            onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, expression: v } : x)))}
+          />
           <Labeled label="Message when it does not hold">
-            <TextInput value={tx.show(c.message)} testId={`${testPrefix}-constraint-${k}-message`} onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, message: tx.edit(x.message, v) } : x)))} />
+            <TextInput
+              value={tx.show(c.message)}
+              testId={`${testPrefix}-constraint-${k}-message`}
+              onChange={(v) => set(constraints.map((x, i) => (i === k ? { ...x, message: tx.edit(x.message, v) } : x)))}
+            />
           </Labeled>
-          <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-${k}-remove`} onClick={() => set(constraints.filter((_, i) => i !== k))}>Remove constraint</button>
+          <button
+            type="button"
+            className="gbfb-link-btn"
+            data-testid={`${testPrefix}-constraint-${k}-remove`}
+            onClick={() => set(constraints.filter((_, i) => i !== k))}
+          >
+            Remove constraint
+          </button>
         </div>
       ))}
-      <button type="button" className="gbfb-link-btn" data-testid={`${testPrefix}-constraint-add`} onClick={() => set([...constraints, { expression: '', message: '' }])}>+ Add constraint</button>
+      <button
+        type="button"
+        className="gbfb-link-btn"
+        data-testid={`${testPrefix}-constraint-add`}
+        onClick={() => set([...constraints, { expression: '', message: '' }])}
+      >
+        + Add constraint
+      </button>
     </div>
   );
 };
 
 /** The expressions of one field or column. */
-export const FieldExpressions: React.FC<{ field: Field; inTable: boolean; testPrefix: string; onChange: (patch: Patch) => void }> = ({ field, inTable, testPrefix, onChange }) => {
+export const FieldExpressions: React.FC<{
+  field: Field;
+  inTable: boolean;
+  testPrefix: string;
+  onChange: (patch: Patch) => void;
+}> = ({ field, inTable, testPrefix, onChange }) => {
   const calculated = field.type === 'calculated';
   return (
     <div className="gbfb-sub" data-testid={`${testPrefix}-expressions`}>
       {calculated ? (
         <>
           <Labeled label="Result type">
-            <SelectInput value={field.resultType ?? ''} testId={`${testPrefix}-result-type`} options={[{ value: '', label: 'choose…' }, ...RESULT_TYPES]}
-              onChange={(v) => onChange({ resultType: (v || undefined) as Field['resultType'] })} />
+            <SelectInput
+              value={field.resultType ?? ''}
+              testId={`${testPrefix}-result-type`}
+              options={[{ value: '', label: 'choose…' }, ...RESULT_TYPES]}
+              onChange={(v) => onChange({ resultType: (v || undefined) as Field['resultType'] })}
+            />
           </Labeled>
-          <ExpressionInput label="Calculation" hint="Computed by the server from the answer, e.g. ${adults} + ${children}" value={field.expression ?? ''} itemId={field.id} part="expression"
-            testId={`${testPrefix}-expression`} onChange={(v) => onChange({ expression: v || undefined })} />
+          <ExpressionInput
+            label="Calculation"
+            hint="Computed by the server from the answer, e.g. ${adults} + ${children}"
+            value={field.expression ?? ''}
+            itemId={field.id}
+            part="expression"
+            testId={`${testPrefix}-expression`}
+            onChange={(v) => onChange({ expression: v || undefined })}
+          />
         </>
       ) : field.type !== 'file' ? (
-        <ExpressionInput label="Default" hint="Fills the answer when it is left out, e.g. today() or 'none'" value={field.default ?? ''} itemId={field.id} part="default"
-          testId={`${testPrefix}-default`} onChange={(v) => onChange({ default: v || undefined })} />
+        <ExpressionInput
+          label="Default"
+          hint="Fills the answer when it is left out, e.g. today() or 'none'"
+          value={field.default ?? ''}
+          itemId={field.id}
+          part="default"
+          testId={`${testPrefix}-default`}
+          onChange={(v) => onChange({ default: v || undefined })}
+        />
       ) : null}
       {!inTable ? (
-        <ExpressionInput label="Show if (expression)" hint={typeof field.showIf === 'object' ? 'Typing here replaces the condition above' : 'e.g. ${age} < 18'}
-          value={typeof field.showIf === 'string' ? field.showIf : ''} itemId={field.id} part="showIf" testId={`${testPrefix}-showif-expression`}
-          onChange={(v) => (v ? onChange({ showIf: v }) : typeof field.showIf === 'string' ? onChange({ showIf: undefined }) : undefined)} />
+        <ExpressionInput
+          label="Show if (expression)"
+          hint={typeof field.showIf === 'object' ? 'Typing here replaces the condition above' : 'e.g. ${age} < 18'}
+          value={typeof field.showIf === 'string' ? field.showIf : ''}
+          itemId={field.id}
+          part="showIf"
+          testId={`${testPrefix}-showif-expression`}
+          onChange={(v) =>
+            v ? onChange({ showIf: v }) : typeof field.showIf === 'string' ? onChange({ showIf: undefined }) : undefined
+          }
+        />
       ) : null}
       {!calculated ? (
-        <ExpressionInput label="Required if (expression)" hint="e.g. ${total} > 3; the Required box makes it always required" value={typeof field.rules?.required === 'string' ? field.rules.required : ''}
-          itemId={field.id} part="rules.required" testId={`${testPrefix}-required-expression`}
-          onChange={(v) => onChange({ rules: { ...field.rules, required: v ? v : field.rules?.required === true ? true : undefined } })} />
+        <ExpressionInput
+          label="Required if (expression)"
+          hint="e.g. ${total} > 3; the Required box makes it always required"
+          value={typeof field.rules?.required === 'string' ? field.rules.required : ''}
+          itemId={field.id}
+          part="rules.required"
+          testId={`${testPrefix}-required-expression`}
+          onChange={(v) =>
+            onChange({ rules: { ...field.rules, required: v ? v : field.rules?.required === true ? true : undefined } })
+          }
+        />
       ) : null}
-      <ConstraintsEditor itemId={field.id} constraints={field.constraints} testPrefix={testPrefix} hint={inTable ? 'Must hold for each row, e.g. ${qty} <= 10' : 'Must hold once answered, e.g. ${end} >= ${start}'}
-        onChange={(constraints) => onChange({ constraints })} />
+      <ConstraintsEditor
+        itemId={field.id}
+        constraints={field.constraints}
+        testPrefix={testPrefix}
+        hint={
+          inTable ? 'Must hold for each row, e.g. ${qty} <= 10' : 'Must hold once answered, e.g. ${end} >= ${start}'
+        }
+        onChange={(constraints) => onChange({ constraints })}
+      />
     </div>
   );
 };

@@ -61,12 +61,21 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   const { definition, savedJson } = state;
   const dirty = useMemo(() => JSON.stringify(definition) !== savedJson, [definition, savedJson]);
   // The same object while the languages stay: the memoized rows that read it do not re-render on every edit.
-  const languages = useMemo(() => ({ languages: definition.languages, defaultLanguage: definition.defaultLanguage }), [definition.languages, definition.defaultLanguage]);
-  const stats = useMemo(() => ({
-    sections: definition.sections.length,
-    fields: definition.sections.reduce((n, s) => n + s.fields.length + (s.tables ?? []).reduce((m, t) => m + t.columns.length, 0), 0),
-    tables: definition.sections.reduce((n, s) => n + (s.tables?.length ?? 0), 0),
-  }), [definition]);
+  const languages = useMemo(
+    () => ({ languages: definition.languages, defaultLanguage: definition.defaultLanguage }),
+    [definition.languages, definition.defaultLanguage],
+  );
+  const stats = useMemo(
+    () => ({
+      sections: definition.sections.length,
+      fields: definition.sections.reduce(
+        (n, s) => n + s.fields.length + (s.tables ?? []).reduce((m, t) => m + t.columns.length, 0),
+        0,
+      ),
+      tables: definition.sections.reduce((n, s) => n + (s.tables?.length ?? 0), 0),
+    }),
+    [definition],
+  );
 
   /** Runs one operation: one at a time, failures of the request itself shown as a notice. */
   const run = async (what: Exclude<Busy, null>, fn: () => Promise<void>) => {
@@ -80,45 +89,57 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
     }
   };
 
-  const save = () => run('save', async () => {
-    const submitted = definition;
-    const data = await api.save(submitted);
-    if (data.notice) addNotice(data.notice);
-    if (data.errors?.length || !data.template) {
-      setErrors(indexErrors(submitted, data.errors ?? [{ path: '', message: data.notice?.message ?? 'Not saved' }]));
-      setTab('editor');
-      return;
-    }
-    setErrors(NO_ERRORS);
-    setTemplate((t) => ({ ...data.template!, versions: data.template!.versions ?? t?.versions ?? [] }));
-    dispatch({ type: 'saved', submitted, stored: data.template.definition });
-    setPlan(null);
-    setChoices({});
-    setPlanFailure(null);
-    setOutcome(null);
-  });
-
-  const makePlan = () => run('plan', async () => {
-    const data = await api.plan(choices);
-    setOutcome(null);
-    if (data.plan && !data.errors) {
-      setPlan({ plan: data.plan, savedJson, choicesJson: JSON.stringify(choices) });
-      setPlanFailure(null);
-    } else {
+  const save = () =>
+    run('save', async () => {
+      const submitted = definition;
+      const data = await api.save(submitted);
+      if (data.notice) addNotice(data.notice);
+      if (data.errors?.length || !data.template) {
+        setErrors(indexErrors(submitted, data.errors ?? [{ path: '', message: data.notice?.message ?? 'Not saved' }]));
+        setTab('editor');
+        return;
+      }
+      setErrors(NO_ERRORS);
+      setTemplate((t) => ({ ...data.template!, versions: data.template!.versions ?? t?.versions ?? [] }));
+      dispatch({ type: 'saved', submitted, stored: data.template.definition });
       setPlan(null);
-      setPlanFailure({ ok: false, message: data.notice?.message ?? 'The plan failed', errors: data.errors ?? [] });
-    }
-  });
+      setChoices({});
+      setPlanFailure(null);
+      setOutcome(null);
+    });
+
+  const makePlan = () =>
+    run('plan', async () => {
+      const data = await api.plan(choices);
+      setOutcome(null);
+      if (data.plan && !data.errors) {
+        setPlan({ plan: data.plan, savedJson, choicesJson: JSON.stringify(choices) });
+        setPlanFailure(null);
+      } else {
+        setPlan(null);
+        setPlanFailure({ ok: false, message: data.notice?.message ?? 'The plan failed', errors: data.errors ?? [] });
+      }
+    });
 
   const publish = () => {
     if (!template || !plan) return;
     const n = plan.plan.statements.length;
-    if (!window.confirm(`Publish version ${plan.plan.toVersion} of "${template.title}"? This runs ${n} SQL statement${n === 1 ? '' : 's'} on the form tables.`)) return;
+    if (
+      !window.confirm(
+        `Publish version ${plan.plan.toVersion} of "${template.title}"? This runs ${n} SQL statement${n === 1 ? '' : 's'} on the form tables.`,
+      )
+    )
+      return;
     return run('publish', async () => {
       const data = await api.publish(template.currentVersion ?? 0, JSON.parse(plan.choicesJson) as ConversionChoices);
       if (data.notice) addNotice(data.notice);
       if (data.published) {
-        setOutcome({ ok: true, version: data.published.version, durationMs: data.published.durationMs, statements: data.published.plan.statements.length });
+        setOutcome({
+          ok: true,
+          version: data.published.version,
+          durationMs: data.published.durationMs,
+          statements: data.published.plan.statements.length,
+        });
         setPlan(null);
         await reload();
       } else {
@@ -145,7 +166,9 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
 
   const showError = useCallback((e: LocatedError) => {
     setTab('editor');
-    requestAnimationFrame(() => document.querySelector(`[data-item-id="${e.itemId}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }));
+    requestAnimationFrame(() =>
+      document.querySelector(`[data-item-id="${e.itemId}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' }),
+    );
   }, []);
   const applyJson = useCallback((next: Definition) => dispatch({ type: 'replace', definition: next }), []);
   const loadSchema = useCallback(async () => (await api.preview()).schema ?? null, [api]);
@@ -178,52 +201,104 @@ const FormBuilder: React.FC<ActionProps> = ({ resource, record }) => {
   return (
     <ReadOnly.Provider value={!canEdit}>
       <FormLanguages.Provider value={languages}>
-      <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
-        <style>{STYLES + AUTOCOMPLETE_STYLES}</style>
-        <Header template={template} stats={stats} canEdit={canEdit} dirty={dirty} busy={busy} canPublish={canPublish} publishHint={publishHint}
-          onSave={save} onPlan={makePlan} onPublish={publish} />
-        {!canEdit ? <MessageBox mb="lg" variant="info" message="You can look at this template but not change it: only builders and managers of its grid edit templates." /> : null}
-        {errors.list.length ? <ErrorSummary errors={errors.list} onShow={showError} /> : null}
-        {outcome ? <PublishResult outcome={outcome} /> : null}
-        {template.currentVersion !== null ? <Conversions api={api} refresh={template.currentVersion} canEdit={canEdit} /> : null}
-        {planFailure ? <PublishResult outcome={planFailure} /> : null}
-        {plan ? (
-          <div className="gbfb-card" style={{ padding: '14px 20px', marginBottom: 16 }}>
-            <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
-              <span style={{ fontWeight: 500, fontSize: 15, flex: 1 }}>Publish plan</span>
-              <button type="button" className="gbfb-link-btn" style={{ padding: '2px 10px' }} onClick={() => setPlan(null)}>Close</button>
+        <Box className="gbfb" p="xl" data-testid="builder" data-dirty={String(dirty)}>
+          <style>{STYLES + AUTOCOMPLETE_STYLES}</style>
+          <Header
+            template={template}
+            stats={stats}
+            canEdit={canEdit}
+            dirty={dirty}
+            busy={busy}
+            canPublish={canPublish}
+            publishHint={publishHint}
+            onSave={save}
+            onPlan={makePlan}
+            onPublish={publish}
+          />
+          {!canEdit ? (
+            <MessageBox
+              mb="lg"
+              variant="info"
+              message="You can look at this template but not change it: only builders and managers of its grid edit templates."
+            />
+          ) : null}
+          {errors.list.length ? <ErrorSummary errors={errors.list} onShow={showError} /> : null}
+          {outcome ? <PublishResult outcome={outcome} /> : null}
+          {template.currentVersion !== null ? (
+            <Conversions api={api} refresh={template.currentVersion} canEdit={canEdit} />
+          ) : null}
+          {planFailure ? <PublishResult outcome={planFailure} /> : null}
+          {plan ? (
+            <div className="gbfb-card" style={{ padding: '14px 20px', marginBottom: 16 }}>
+              <div style={{ display: 'flex', alignItems: 'center', marginBottom: 8 }}>
+                <span style={{ fontWeight: 500, fontSize: 15, flex: 1 }}>Publish plan</span>
+                <button
+                  type="button"
+                  className="gbfb-link-btn"
+                  style={{ padding: '2px 10px' }}
+                  onClick={() => setPlan(null)}
+                >
+                  Close
+                </button>
+              </div>
+              <PlanView
+                plan={plan.plan}
+                stale={!planCurrent || dirty}
+                choices={choices}
+                onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined}
+                compaction={canEdit ? api : undefined}
+              />
             </div>
-            <PlanView plan={plan.plan} stale={!planCurrent || dirty} choices={choices}
-              onChoose={canEdit ? (field, choice) => setChoices((all) => ({ ...all, [field]: choice })) : undefined}
-              compaction={canEdit ? api : undefined} />
+          ) : null}
+
+          <div className="gbfb-tabs" role="tablist">
+            {tabs.map((t) => (
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                aria-selected={tab === t.id}
+                className={`gbfb-tab${tab === t.id ? ' active' : ''}`}
+                data-testid={`tab-${t.id}`}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
           </div>
-        ) : null}
 
-        <div className="gbfb-tabs" role="tablist">
-          {tabs.map((t) => (
-            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} className={`gbfb-tab${tab === t.id ? ' active' : ''}`}
-              data-testid={`tab-${t.id}`} onClick={() => setTab(t.id)}>{t.label}</button>
-          ))}
-        </div>
-
-        {tab === 'editor' ? (
-          <ExpressionProblems.Provider value={checked}>
-          <ExpressionDefinition.Provider value={definition}>
-            <div data-testid="editor">
-              {definition.sections.map((section, s) => (
-                <SectionEditor key={sectionKeys[s]} section={section} s={s} isLast={s === definition.sections.length - 1} errors={errors}
-                  focusId={state.focusId} initiallyOpen={stats.fields <= OPEN_ALL_UP_TO || section.fields.length <= 20} dispatch={dispatch} />
-              ))}
-              <AddButton label="Add section" testId="add-section" onClick={() => dispatch({ type: 'section/add' })} />
-            </div>
-          </ExpressionDefinition.Provider>
-          </ExpressionProblems.Provider>
-        ) : null}
-        {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}
-        {tab === 'translations' ? <Translations definition={definition} readOnly={!canEdit} onChange={applyJson} /> : null}
-        {tab === 'json' ? <JsonTab definition={definition} onApply={applyJson} /> : null}
-        {tab === 'versions' ? <Versions versions={template.versions} current={template.currentVersion} /> : null}
-      </Box>
+          {tab === 'editor' ? (
+            <ExpressionProblems.Provider value={checked}>
+              <ExpressionDefinition.Provider value={definition}>
+                <div data-testid="editor">
+                  {definition.sections.map((section, s) => (
+                    <SectionEditor
+                      key={sectionKeys[s]}
+                      section={section}
+                      s={s}
+                      isLast={s === definition.sections.length - 1}
+                      errors={errors}
+                      focusId={state.focusId}
+                      initiallyOpen={stats.fields <= OPEN_ALL_UP_TO || section.fields.length <= 20}
+                      dispatch={dispatch}
+                    />
+                  ))}
+                  <AddButton
+                    label="Add section"
+                    testId="add-section"
+                    onClick={() => dispatch({ type: 'section/add' })}
+                  />
+                </div>
+              </ExpressionDefinition.Provider>
+            </ExpressionProblems.Provider>
+          ) : null}
+          {tab === 'preview' ? <Preview definition={definition} loadSchema={loadSchema} /> : null}
+          {tab === 'translations' ? (
+            <Translations definition={definition} readOnly={!canEdit} onChange={applyJson} />
+          ) : null}
+          {tab === 'json' ? <JsonTab definition={definition} onApply={applyJson} /> : null}
+          {tab === 'versions' ? <Versions versions={template.versions} current={template.currentVersion} /> : null}
+        </Box>
       </FormLanguages.Provider>
     </ReadOnly.Provider>
   );

@@ -35,14 +35,22 @@ export function keySuggestions(definition: Definition, itemId: string): KeySugge
   const inTable = where.table !== undefined ? here.tables![where.table]! : undefined;
   const out: KeySuggestion[] = [];
   const readable = (type: string) => type !== 'note' && type !== 'geopoint';
-  if (inTable) for (const c of inTable.columns) if (c.id !== itemId && readable(c.type)) out.push({ ref: c.key, label: text(c.label), type: c.type });
-  for (const f of here.fields) if (f.id !== itemId && readable(f.type)) out.push({ ref: inTable ? `${here.key}.${f.key}` : f.key, label: text(f.label), type: f.type });
+  if (inTable)
+    for (const c of inTable.columns)
+      if (c.id !== itemId && readable(c.type)) out.push({ ref: c.key, label: text(c.label), type: c.type });
+  for (const f of here.fields)
+    if (f.id !== itemId && readable(f.type))
+      out.push({ ref: inTable ? `${here.key}.${f.key}` : f.key, label: text(f.label), type: f.type });
   for (const t of here.tables ?? []) {
-    for (const c of t.columns) if (readable(c.type) && c.type !== 'multiple_choice' && c.type !== 'file') out.push({ ref: `${t.key}.${c.key}`, label: `${text(c.label)} (${text(t.label)}, all rows)`, type: c.type });
+    for (const c of t.columns)
+      if (readable(c.type) && c.type !== 'multiple_choice' && c.type !== 'file')
+        out.push({ ref: `${t.key}.${c.key}`, label: `${text(c.label)} (${text(t.label)}, all rows)`, type: c.type });
   }
   for (const s of definition.sections) {
     if (s === here) continue;
-    for (const f of s.fields) if (readable(f.type)) out.push({ ref: `${s.key}.${f.key}`, label: `${text(f.label)} (${text(s.label)})`, type: f.type });
+    for (const f of s.fields)
+      if (readable(f.type))
+        out.push({ ref: `${s.key}.${f.key}`, label: `${text(f.label)} (${text(s.label)})`, type: f.type });
   }
   return out;
 }
@@ -52,7 +60,9 @@ export function filterSuggestions(all: KeySuggestion[], typed: string, limit = 8
   const q = typed.toLowerCase();
   const last = (ref: string) => ref.slice(ref.lastIndexOf('.') + 1).toLowerCase();
   const starts = all.filter((s) => s.ref.toLowerCase().startsWith(q) || last(s.ref).startsWith(q));
-  const contains = all.filter((s) => !starts.includes(s) && (s.ref.toLowerCase().includes(q) || s.label.toLowerCase().includes(q)));
+  const contains = all.filter(
+    (s) => !starts.includes(s) && (s.ref.toLowerCase().includes(q) || s.label.toLowerCase().includes(q)),
+  );
   return [...starts, ...contains].slice(0, limit);
 }
 
@@ -69,5 +79,8 @@ export function completeReference(value: string, caret: number, ref: string): { 
   // The rest of a key being typed over (`${ad|ul}`) is replaced too.
   const rest = /^[A-Za-z0-9_.]*\}?/.exec(value.slice(caret))![0];
   const inserted = `\${${ref}}`;
-  return { value: value.slice(0, at.start) + inserted + value.slice(caret + rest.length), caret: at.start + inserted.length };
+  return {
+    value: value.slice(0, at.start) + inserted + value.slice(caret + rest.length),
+    caret: at.start + inserted.length,
+  };
 }

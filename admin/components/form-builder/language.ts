@@ -1,5 +1,11 @@
 import { createContext, useContext } from 'react';
-import { defaultLanguageOf, textIn, withTranslation, type Languages, type LocalText } from '../../../src/rules/language';
+import {
+  defaultLanguageOf,
+  textIn,
+  withTranslation,
+  type Languages,
+  type LocalText,
+} from '../../../src/rules/language';
 
 /**
  * The editor's inputs edit the default language's text of each label, help text, option and

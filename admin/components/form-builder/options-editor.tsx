@@ -12,9 +12,12 @@ type Option = NonNullable<Field['options']>[number];
  * of an option added here follows its label until typed by hand; existing values never change on
  * their own, since submissions hold them.
  */
-export const OptionsEditor: React.FC<{ options: Option[]; errors: ItemError[]; testPrefix: string; onChange: (options: Option[]) => void }> = ({
-  options, errors, testPrefix, onChange,
-}) => {
+export const OptionsEditor: React.FC<{
+  options: Option[];
+  errors: ItemError[];
+  testPrefix: string;
+  onChange: (options: Option[]) => void;
+}> = ({ options, errors, testPrefix, onChange }) => {
   const [fresh, setFresh] = useState<ReadonlySet<string>>(() => new Set());
   const tx = useDefaultText();
   const values = (except: number) => new Set(options.filter((_, i) => i !== except).map((o) => o.value));
@@ -54,16 +57,48 @@ export const OptionsEditor: React.FC<{ options: Option[]; errors: ItemError[]; t
     <div className="gbfb-sub" data-testid={`${testPrefix}-options`}>
       <span className="gbfb-label">Options</span>
       {options.map((o, i) => (
-        <div key={i} style={{ display: 'grid', gridTemplateColumns: '24px 1fr 1.4fr auto', gap: 8, alignItems: 'center', marginBottom: 6 }}>
+        <div
+          key={i}
+          style={{
+            display: 'grid',
+            gridTemplateColumns: '24px 1fr 1.4fr auto',
+            gap: 8,
+            alignItems: 'center',
+            marginBottom: 6,
+          }}
+        >
           <span className="gbfb-row-num">{i + 1}</span>
-          <TextInput mono value={o.value} placeholder="value" aria-label="Option value" testId={`${testPrefix}-option-value-${i}`}
-            invalid={invalid(i, 'value')} onChange={(v) => setValue(i, v)} />
-          <TextInput value={tx.show(o.label)} placeholder="Label" aria-label="Option label" testId={`${testPrefix}-option-label-${i}`}
-            invalid={invalid(i, 'label')} onChange={(v) => setLabel(i, v)} />
+          <TextInput
+            mono
+            value={o.value}
+            placeholder="value"
+            aria-label="Option value"
+            testId={`${testPrefix}-option-value-${i}`}
+            invalid={invalid(i, 'value')}
+            onChange={(v) => setValue(i, v)}
+          />
+          <TextInput
+            value={tx.show(o.label)}
+            placeholder="Label"
+            aria-label="Option label"
+            testId={`${testPrefix}-option-label-${i}`}
+            invalid={invalid(i, 'label')}
+            onChange={(v) => setLabel(i, v)}
+          />
           <span style={{ display: 'flex', gap: 2 }}>
             <IconButton icon="ArrowUp" title="Move option up" disabled={i === 0} onClick={() => move(i, -1)} />
-            <IconButton icon="ArrowDown" title="Move option down" disabled={i === options.length - 1} onClick={() => move(i, 1)} />
-            <IconButton icon="Trash2" danger title="Remove option" onClick={() => onChange(options.filter((_, k) => k !== i))} />
+            <IconButton
+              icon="ArrowDown"
+              title="Move option down"
+              disabled={i === options.length - 1}
+              onClick={() => move(i, 1)}
+            />
+            <IconButton
+              icon="Trash2"
+              danger
+              title="Remove option"
+              onClick={() => onChange(options.filter((_, k) => k !== i))}
+            />
           </span>
         </div>
       ))}

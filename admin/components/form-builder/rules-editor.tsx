@@ -26,22 +26,34 @@ const LABELS: Partial<Record<RuleName, string>> = {
 };
 
 /** A comma-separated list (MIME types), kept as typed until it parses to something new. */
-const ListInput: React.FC<{ value: string[] | undefined; onChange: (v: string[] | undefined) => void; testId: string; invalid: boolean }> = ({
-  value, onChange, testId, invalid,
-}) => {
+const ListInput: React.FC<{
+  value: string[] | undefined;
+  onChange: (v: string[] | undefined) => void;
+  testId: string;
+  invalid: boolean;
+}> = ({ value, onChange, testId, invalid }) => {
   const [text, setText] = useState((value ?? []).join(', '));
-  const parse = (raw: string) => raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const parse = (raw: string) =>
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   useEffect(() => {
     if (parse(text).join(',') !== (value ?? []).join(',')) setText((value ?? []).join(', '));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   return (
-    <TextInput value={text} testId={testId} invalid={invalid} placeholder="image/*, application/pdf"
+    <TextInput
+      value={text}
+      testId={testId}
+      invalid={invalid}
+      placeholder="image/*, application/pdf"
       onChange={(raw) => {
         setText(raw);
         const list = parse(raw);
         onChange(list.length ? list : undefined);
-      }} />
+      }}
+    />
   );
 };
 
@@ -71,22 +83,51 @@ export const RulesEditor: React.FC<{
       case 'min':
       case 'max':
         if (numeric) {
-          return <NumberInput value={typeof value === 'number' ? value : undefined} integer={type === 'integer'} testId={testId} invalid={invalid}
-            onChange={(v) => set(name, v)} />;
+          return (
+            <NumberInput
+              value={typeof value === 'number' ? value : undefined}
+              integer={type === 'integer'}
+              testId={testId}
+              invalid={invalid}
+              onChange={(v) => set(name, v)}
+            />
+          );
         }
         return (
-          <TextInput type={type === 'date' ? 'date' : 'text'} value={typeof value === 'string' ? value : ''} testId={testId} invalid={invalid}
-            placeholder={type === 'datetime' ? '2025-01-31T00:00:00Z' : undefined} mono={type === 'datetime'}
-            onChange={(v) => set(name, v === '' ? undefined : v)} />
+          <TextInput
+            type={type === 'date' ? 'date' : 'text'}
+            value={typeof value === 'string' ? value : ''}
+            testId={testId}
+            invalid={invalid}
+            placeholder={type === 'datetime' ? '2025-01-31T00:00:00Z' : undefined}
+            mono={type === 'datetime'}
+            onChange={(v) => set(name, v === '' ? undefined : v)}
+          />
         );
       case 'pattern':
-        return <TextInput mono value={rules.pattern ?? ''} testId={testId} invalid={invalid} placeholder="^[A-Z]{2}[0-9]+$"
-          onChange={(v) => set('pattern', v === '' ? undefined : v)} />;
+        return (
+          <TextInput
+            mono
+            value={rules.pattern ?? ''}
+            testId={testId}
+            invalid={invalid}
+            placeholder="^[A-Z]{2}[0-9]+$"
+            onChange={(v) => set('pattern', v === '' ? undefined : v)}
+          />
+        );
       case 'accept':
         return <ListInput value={rules.accept} testId={testId} invalid={invalid} onChange={(v) => set('accept', v)} />;
       default:
-        return <NumberInput integer min={0} value={typeof value === 'number' ? value : undefined} testId={testId} invalid={invalid}
-          onChange={(v) => set(name, v)} />;
+        return (
+          <NumberInput
+            integer
+            min={0}
+            value={typeof value === 'number' ? value : undefined}
+            testId={testId}
+            invalid={invalid}
+            onChange={(v) => set(name, v)}
+          />
+        );
     }
   };
 
@@ -95,13 +136,19 @@ export const RulesEditor: React.FC<{
     <div className="gbfb-sub">
       <div className="gbfb-grid">
         {names.map((name) => (
-          <Field key={name} label={LABELS[name] ?? name}>{input(name)}</Field>
+          <Field key={name} label={LABELS[name] ?? name}>
+            {input(name)}
+          </Field>
         ))}
       </div>
       {unique ? (
         <div style={{ marginTop: 10 }}>
-          <CheckInput checked={rules.unique === true} testId={`${testPrefix}-rule-unique`} label="Unique: no two submissions may share a value"
-            onChange={(v) => set('unique', v ? true : undefined)} />
+          <CheckInput
+            checked={rules.unique === true}
+            testId={`${testPrefix}-rule-unique`}
+            label="Unique: no two submissions may share a value"
+            onChange={(v) => set('unique', v ? true : undefined)}
+          />
         </div>
       ) : null}
     </div>

@@ -50,8 +50,10 @@ function withPatch<T extends object>(obj: T, patch: object): T {
   const next = { ...obj } as Record<string, unknown>;
   for (const [k, given] of Object.entries(patch as Record<string, unknown>)) {
     let v = given;
-    if (k === 'rules' && v) v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, r]) => r !== undefined));
-    const empty = v === undefined || (k === 'help' && v === '') || (k === 'rules' && !!v && Object.keys(v as object).length === 0);
+    if (k === 'rules' && v)
+      v = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, r]) => r !== undefined));
+    const empty =
+      v === undefined || (k === 'help' && v === '') || (k === 'rules' && !!v && Object.keys(v as object).length === 0);
     if (empty) delete next[k];
     else next[k] = v;
   }
@@ -81,14 +83,18 @@ function mapTables(section: Section, fn: (tables: RepeatingTable[]) => Repeating
 /** The fields of a section (t = null) or the columns of one of its tables, edited by `fn`. */
 function mapItems(section: Section, t: number | null, fn: (items: Field[]) => Field[]): Section {
   if (t === null) return { ...section, fields: fn(section.fields) };
-  return mapTables(section, (tables) => tables.map((table, k) => (k === t ? { ...table, columns: fn(table.columns) } : table)));
+  return mapTables(section, (tables) =>
+    tables.map((table, k) => (k === t ? { ...table, columns: fn(table.columns) } : table)),
+  );
 }
 
-const itemsOf = (section: Section, t: number | null): Field[] => (t === null ? section.fields : (section.tables?.[t]?.columns ?? []));
+const itemsOf = (section: Section, t: number | null): Field[] =>
+  t === null ? section.fields : (section.tables?.[t]?.columns ?? []);
 
 /** Keys an item's key must differ from: fields and tables of a section share one JSON object. */
 function siblingKeys(section: Section, t: number | null, exceptId: string): Set<string> {
-  const items: { id: string; key: string }[] = t === null ? [...section.fields, ...(section.tables ?? [])] : itemsOf(section, t);
+  const items: { id: string; key: string }[] =
+    t === null ? [...section.fields, ...(section.tables ?? [])] : itemsOf(section, t);
   return new Set(items.filter((i) => i.id !== exceptId).map((i) => i.key));
 }
 
@@ -98,14 +104,24 @@ export function fitToType(field: Field, inTable: boolean): Field {
   const rules = Object.fromEntries(Object.entries(field.rules ?? {}).filter(([k]) => allowed.has(k))) as Rules;
   return withPatch(field, {
     rules: Object.keys(rules).length ? rules : undefined,
-    options: isChoiceType(field.type) ? (field.options?.length ? field.options : [{ value: 'option_1', label: 'Option 1' }]) : undefined,
+    options: isChoiceType(field.type)
+      ? field.options?.length
+        ? field.options
+        : [{ value: 'option_1', label: 'Option 1' }]
+      : undefined,
     multiple: field.type === 'file' ? field.multiple : undefined,
     searchable: isSearchable(field.type) && !inTable ? field.searchable : undefined,
   });
 }
 
 /** Follows the label with the key while the key was never typed by hand. */
-function autoKey<P extends { label?: LocalText; key?: string }>(state: BuilderState, id: string, currentKey: string, patch: P, taken: Set<string>) {
+function autoKey<P extends { label?: LocalText; key?: string }>(
+  state: BuilderState,
+  id: string,
+  currentKey: string,
+  patch: P,
+  taken: Set<string>,
+) {
   let autoKeys = state.autoKeys;
   if (patch.key !== undefined && autoKeys.has(id)) {
     autoKeys = new Set(autoKeys);
@@ -124,12 +140,19 @@ function newField(label: string, taken: Set<string>): Field {
 
 /** Removing a field clears the conditions that pointed at it (they would no longer validate). */
 function dropDependents(fields: Field[], removedId: string): Field[] {
-  return fields.map((f) => (typeof f.showIf !== 'string' && f.showIf?.field === removedId ? withPatch(f, { showIf: undefined }) : f));
+  return fields.map((f) =>
+    typeof f.showIf !== 'string' && f.showIf?.field === removedId ? withPatch(f, { showIf: undefined }) : f,
+  );
 }
 
 export function builderReducer(state: BuilderState, action: BuilderAction): BuilderState {
   const def = state.definition;
-  const edit = (definition: Definition, extra: Partial<BuilderState> = {}): BuilderState => ({ ...state, focusId: null, ...extra, definition });
+  const edit = (definition: Definition, extra: Partial<BuilderState> = {}): BuilderState => ({
+    ...state,
+    focusId: null,
+    ...extra,
+    definition,
+  });
   switch (action.type) {
     case 'load':
       return { ...initialState(action.definition), autoKeys: action.keepAutoKeys ? state.autoKeys : new Set() };
@@ -144,14 +167,20 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       const taken = new Set(def.sections.map((s) => s.key));
       const label = freshLabel('Section', taken);
       const section: Section = { id: newId('s'), key: deriveKey(label, taken), label, fields: [] };
-      return edit({ ...def, sections: [...def.sections, section] }, { autoKeys: addAuto(state.autoKeys, section.id), focusId: section.id });
+      return edit(
+        { ...def, sections: [...def.sections, section] },
+        { autoKeys: addAuto(state.autoKeys, section.id), focusId: section.id },
+      );
     }
     case 'section/update': {
       const section = def.sections[action.s];
       if (!section) return state;
       const taken = new Set(def.sections.filter((x) => x.id !== section.id).map((x) => x.key));
       const { patch, autoKeys } = autoKey(state, section.id, section.key, action.patch, taken);
-      return edit(mapSection(def, action.s, (s) => withPatch(s, patch)), { autoKeys });
+      return edit(
+        mapSection(def, action.s, (s) => withPatch(s, patch)),
+        { autoKeys },
+      );
     }
     case 'section/move':
       return edit({ ...def, sections: move(def.sections, action.s, action.by) });
@@ -171,10 +200,19 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       const section = def.sections[action.s];
       const field = section && itemsOf(section, action.t)[action.f];
       if (!section || !field) return state;
-      const { patch, autoKeys } = autoKey(state, field.id, field.key, action.patch, siblingKeys(section, action.t, field.id));
+      const { patch, autoKeys } = autoKey(
+        state,
+        field.id,
+        field.key,
+        action.patch,
+        siblingKeys(section, action.t, field.id),
+      );
       let next = withPatch(field, patch);
       if (patch.type !== undefined && patch.type !== field.type) next = fitToType(next, action.t !== null);
-      return edit(mapSection(def, action.s, (s) => mapItems(s, action.t, (items) => replaceAt(items, action.f, next))), { autoKeys });
+      return edit(
+        mapSection(def, action.s, (s) => mapItems(s, action.t, (items) => replaceAt(items, action.f, next))),
+        { autoKeys },
+      );
     }
     case 'item/move':
       return edit(mapSection(def, action.s, (s) => mapItems(s, action.t, (items) => move(items, action.f, action.by))));
@@ -198,17 +236,31 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       const label = freshLabel('Table', taken);
       const column = newField('Column 1', new Set());
       const table: RepeatingTable = { id: newId('t'), key: deriveKey(label, taken), label, columns: [column] };
-      return edit(mapSection(def, action.s, (s) => mapTables(s, (tables) => [...tables, table])), {
-        autoKeys: addAuto(addAuto(state.autoKeys, table.id), column.id),
-        focusId: table.id,
-      });
+      return edit(
+        mapSection(def, action.s, (s) => mapTables(s, (tables) => [...tables, table])),
+        {
+          autoKeys: addAuto(addAuto(state.autoKeys, table.id), column.id),
+          focusId: table.id,
+        },
+      );
     }
     case 'table/update': {
       const section = def.sections[action.s];
       const table = section?.tables?.[action.t];
       if (!section || !table) return state;
-      const { patch, autoKeys } = autoKey(state, table.id, table.key, action.patch, siblingKeys(section, null, table.id));
-      return edit(mapSection(def, action.s, (s) => mapTables(s, (tables) => replaceAt(tables, action.t, withPatch(table, patch)))), { autoKeys });
+      const { patch, autoKeys } = autoKey(
+        state,
+        table.id,
+        table.key,
+        action.patch,
+        siblingKeys(section, null, table.id),
+      );
+      return edit(
+        mapSection(def, action.s, (s) =>
+          mapTables(s, (tables) => replaceAt(tables, action.t, withPatch(table, patch))),
+        ),
+        { autoKeys },
+      );
     }
     case 'table/move':
       return edit(mapSection(def, action.s, (s) => mapTables(s, (tables) => move(tables, action.t, action.by))));
@@ -222,23 +274,31 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
  * ids to items that have none, as the server would. Existing ids are kept untouched.
  */
 export function adoptDefinition(raw: unknown): Definition {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObject(raw) || !Array.isArray(raw.sections)) throw new Error('The definition must be an object with a "sections" array');
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(raw) || !Array.isArray(raw.sections))
+    throw new Error('The definition must be an object with a "sections" array');
   const withId = (item: unknown, prefix: 'f' | 's' | 't', where: string): Record<string, unknown> => {
     if (!isObject(item)) throw new Error(`${where} must be an object`);
     return typeof item.id === 'string' ? item : { id: newId(prefix), ...item };
   };
   const sections = raw.sections.map((rawSection, si) => {
     const section = withId(rawSection, 's', `sections[${si}]`);
-    if (section.fields !== undefined && !Array.isArray(section.fields)) throw new Error(`sections[${si}].fields must be an array`);
-    const fields = ((section.fields as unknown[]) ?? []).map((f, fi) => withId(f, 'f', `sections[${si}].fields[${fi}]`));
+    if (section.fields !== undefined && !Array.isArray(section.fields))
+      throw new Error(`sections[${si}].fields must be an array`);
+    const fields = ((section.fields as unknown[]) ?? []).map((f, fi) =>
+      withId(f, 'f', `sections[${si}].fields[${fi}]`),
+    );
     let tables: Record<string, unknown>[] | undefined;
     if (section.tables !== undefined) {
       if (!Array.isArray(section.tables)) throw new Error(`sections[${si}].tables must be an array`);
       tables = section.tables.map((rawTable, ti) => {
         const table = withId(rawTable, 't', `sections[${si}].tables[${ti}]`);
         if (!Array.isArray(table.columns)) throw new Error(`sections[${si}].tables[${ti}].columns must be an array`);
-        return { ...table, columns: table.columns.map((c, ci) => withId(c, 'f', `sections[${si}].tables[${ti}].columns[${ci}]`)) };
+        return {
+          ...table,
+          columns: table.columns.map((c, ci) => withId(c, 'f', `sections[${si}].tables[${ti}].columns[${ci}]`)),
+        };
       });
     }
     return { ...section, fields, ...(tables ? { tables } : {}) };

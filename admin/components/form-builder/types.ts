@@ -1,4 +1,12 @@
-import type { Definition, Field, FieldType, RepeatingTable, Rules, Section, ShowIf } from '../../../src/templates/definition.schema';
+import type {
+  Definition,
+  Field,
+  FieldType,
+  RepeatingTable,
+  Rules,
+  Section,
+  ShowIf,
+} from '../../../src/templates/definition.schema';
 
 /**
  * Client-side shapes of what the builder action returns. Only type imports from the server code:

@@ -74,12 +74,20 @@ select.gbfb-input { padding-right: 4px; }
 .gbfb-table td { padding: 6px 8px; border-bottom: 1px solid #F2F2F2; vertical-align: top; }
 `;
 
-type Common = { testId?: string; invalid?: boolean; className?: string; title?: string; placeholder?: string; 'aria-label'?: string };
-const cls = (base: string, extra?: string, invalid?: boolean) => [base, extra, invalid ? 'invalid' : ''].filter(Boolean).join(' ');
+type Common = {
+  testId?: string;
+  invalid?: boolean;
+  className?: string;
+  title?: string;
+  placeholder?: string;
+  'aria-label'?: string;
+};
+const cls = (base: string, extra?: string, invalid?: boolean) =>
+  [base, extra, invalid ? 'invalid' : ''].filter(Boolean).join(' ');
 
-export const TextInput: React.FC<Common & { value: string; onChange: (v: string) => void; type?: string; autoFocus?: boolean; mono?: boolean }> = ({
-  value, onChange, testId, invalid, className, type = 'text', autoFocus, mono, ...rest
-}) => {
+export const TextInput: React.FC<
+  Common & { value: string; onChange: (v: string) => void; type?: string; autoFocus?: boolean; mono?: boolean }
+> = ({ value, onChange, testId, invalid, className, type = 'text', autoFocus, mono, ...rest }) => {
   const readOnly = useContext(ReadOnly);
   const ref = useRef<HTMLInputElement>(null);
   // autoFocus selects the text too: a new item's placeholder label is meant to be typed over.
@@ -89,18 +97,33 @@ export const TextInput: React.FC<Common & { value: string; onChange: (v: string)
     ref.current.select();
   }, [autoFocus]);
   return (
-    <input ref={ref} type={type} className={cls('gbfb-input', [className, mono ? 'mono' : ''].join(' ').trim(), invalid)} value={value}
-      disabled={readOnly} data-testid={testId} onChange={(e) => onChange(e.target.value)} {...rest} />
+    <input
+      ref={ref}
+      type={type}
+      className={cls('gbfb-input', [className, mono ? 'mono' : ''].join(' ').trim(), invalid)}
+      value={value}
+      disabled={readOnly}
+      data-testid={testId}
+      onChange={(e) => onChange(e.target.value)}
+      {...rest}
+    />
   );
 };
 
-export const TextArea: React.FC<Common & { value: string; onChange: (v: string) => void; rows?: number; mono?: boolean }> = ({
-  value, onChange, testId, invalid, className, rows = 2, mono, ...rest
-}) => {
+export const TextArea: React.FC<
+  Common & { value: string; onChange: (v: string) => void; rows?: number; mono?: boolean }
+> = ({ value, onChange, testId, invalid, className, rows = 2, mono, ...rest }) => {
   const readOnly = useContext(ReadOnly);
   return (
-    <textarea className={cls('gbfb-input', [className, mono ? 'mono' : ''].join(' ').trim(), invalid)} rows={rows} value={value}
-      disabled={readOnly} data-testid={testId} onChange={(e) => onChange(e.target.value)} {...rest} />
+    <textarea
+      className={cls('gbfb-input', [className, mono ? 'mono' : ''].join(' ').trim(), invalid)}
+      rows={rows}
+      value={value}
+      disabled={readOnly}
+      data-testid={testId}
+      onChange={(e) => onChange(e.target.value)}
+      {...rest}
+    />
   );
 };
 
@@ -108,9 +131,9 @@ export const TextArea: React.FC<Common & { value: string; onChange: (v: string) 
  * A number input that keeps what is being typed (`-`, `1.`) locally and reports a number (or
  * undefined when emptied) only when the text parses.
  */
-export const NumberInput: React.FC<Common & { value: number | undefined; onChange: (v: number | undefined) => void; integer?: boolean; min?: number }> = ({
-  value, onChange, integer, testId, invalid, className, min, ...rest
-}) => {
+export const NumberInput: React.FC<
+  Common & { value: number | undefined; onChange: (v: number | undefined) => void; integer?: boolean; min?: number }
+> = ({ value, onChange, integer, testId, invalid, className, min, ...rest }) => {
   const readOnly = useContext(ReadOnly);
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => {
@@ -124,56 +147,100 @@ export const NumberInput: React.FC<Common & { value: number | undefined; onChang
     if (Number.isFinite(n) && (!integer || Number.isInteger(n))) onChange(n);
   };
   return (
-    <input type="number" step={integer ? 1 : 'any'} min={min} className={cls('gbfb-input', className, invalid)} value={text}
-      disabled={readOnly} data-testid={testId} onChange={(e) => change(e.target.value)} {...rest} />
+    <input
+      type="number"
+      step={integer ? 1 : 'any'}
+      min={min}
+      className={cls('gbfb-input', className, invalid)}
+      value={text}
+      disabled={readOnly}
+      data-testid={testId}
+      onChange={(e) => change(e.target.value)}
+      {...rest}
+    />
   );
 };
 
-export const SelectInput: React.FC<Common & { value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }> = ({
-  value, onChange, options, testId, invalid, className, ...rest
-}) => {
+export const SelectInput: React.FC<
+  Common & { value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }
+> = ({ value, onChange, options, testId, invalid, className, ...rest }) => {
   const readOnly = useContext(ReadOnly);
   return (
-    <select className={cls('gbfb-input', className, invalid)} value={value} disabled={readOnly} data-testid={testId}
-      onChange={(e) => onChange(e.target.value)} {...rest}>
+    <select
+      className={cls('gbfb-input', className, invalid)}
+      value={value}
+      disabled={readOnly}
+      data-testid={testId}
+      onChange={(e) => onChange(e.target.value)}
+      {...rest}
+    >
       {options.map((o) => (
-        <option key={o.value} value={o.value}>{o.label}</option>
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
       ))}
     </select>
   );
 };
 
-export const CheckInput: React.FC<{ checked: boolean; onChange: (v: boolean) => void; label: React.ReactNode; testId?: string; title?: string }> = ({
-  checked, onChange, label, testId, title,
-}) => {
+export const CheckInput: React.FC<{
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  label: React.ReactNode;
+  testId?: string;
+  title?: string;
+}> = ({ checked, onChange, label, testId, title }) => {
   const readOnly = useContext(ReadOnly);
   return (
     <label className="gbfb-check" title={title}>
-      <input type="checkbox" checked={checked} disabled={readOnly} data-testid={testId} onChange={(e) => onChange(e.target.checked)} />
+      <input
+        type="checkbox"
+        checked={checked}
+        disabled={readOnly}
+        data-testid={testId}
+        onChange={(e) => onChange(e.target.checked)}
+      />
       {label}
     </label>
   );
 };
 
 /** A square icon button; edit buttons (`edits`) are disabled when the page is read-only. */
-export const IconButton: React.FC<{ icon: string; title: string; onClick: () => void; testId?: string; disabled?: boolean; danger?: boolean; on?: boolean; edits?: boolean }> = ({
-  icon, title, onClick, testId, disabled, danger, on, edits = true,
-}) => {
+export const IconButton: React.FC<{
+  icon: string;
+  title: string;
+  onClick: () => void;
+  testId?: string;
+  disabled?: boolean;
+  danger?: boolean;
+  on?: boolean;
+  edits?: boolean;
+}> = ({ icon, title, onClick, testId, disabled, danger, on, edits = true }) => {
   const readOnly = useContext(ReadOnly);
   if (edits && readOnly) return null;
   return (
-    <button type="button" className={['gbfb-icon-btn', danger ? 'danger' : '', on ? 'on' : ''].join(' ')} title={title} aria-label={title}
-      data-testid={testId} disabled={disabled}
+    <button
+      type="button"
+      className={['gbfb-icon-btn', danger ? 'danger' : '', on ? 'on' : ''].join(' ')}
+      title={title}
+      aria-label={title}
+      data-testid={testId}
+      disabled={disabled}
       onClick={(e) => {
         e.stopPropagation();
         onClick();
-      }}>
+      }}
+    >
       <Icon icon={icon} size={15} />
     </button>
   );
 };
 
-export const AddButton: React.FC<{ label: string; onClick: () => void; testId?: string }> = ({ label, onClick, testId }) => {
+export const AddButton: React.FC<{ label: string; onClick: () => void; testId?: string }> = ({
+  label,
+  onClick,
+  testId,
+}) => {
   const readOnly = useContext(ReadOnly);
   if (readOnly) return null;
   return (
@@ -183,15 +250,27 @@ export const AddButton: React.FC<{ label: string; onClick: () => void; testId?: 
   );
 };
 
-export const Field: React.FC<React.PropsWithChildren<{ label: string; hint?: string }>> = ({ label, hint, children }) => (
+export const Field: React.FC<React.PropsWithChildren<{ label: string; hint?: string }>> = ({
+  label,
+  hint,
+  children,
+}) => (
   <div>
     <span className="gbfb-label">{label}</span>
     {children}
-    {hint ? <div className="gbfb-muted" style={{ marginTop: 3 }}>{hint}</div> : null}
+    {hint ? (
+      <div className="gbfb-muted" style={{ marginTop: 3 }}>
+        {hint}
+      </div>
+    ) : null}
   </div>
 );
 
-export const ItemErrors: React.FC<{ errors: ItemError[]; testId?: string; className?: string }> = ({ errors, testId, className }) =>
+export const ItemErrors: React.FC<{ errors: ItemError[]; testId?: string; className?: string }> = ({
+  errors,
+  testId,
+  className,
+}) =>
   errors.length ? (
     <ul className={['gbfb-errors', className].filter(Boolean).join(' ')} data-testid={testId}>
       {errors.map((e, i) => (

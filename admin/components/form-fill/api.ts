@@ -9,14 +9,16 @@ const client = new ApiClient();
  */
 export function fillApi(resourceId: string, recordId: string, actionName: string) {
   return {
-    load: async (): Promise<FillData> => (await client.recordAction({ resourceId, recordId, actionName })).data as unknown as FillData,
+    load: async (): Promise<FillData> =>
+      (await client.recordAction({ resourceId, recordId, actionName })).data as unknown as FillData,
     /** `language`: the language the server's messages come back in (the page's). */
     save: async (answer: Answer, submit: boolean, language?: string): Promise<FillData> => {
       const data = new FormData();
       data.append('data', JSON.stringify(answer));
       data.append('submit', String(submit));
       if (language) data.append('lang', language);
-      return (await client.recordAction({ resourceId, recordId, actionName, method: 'post', data })).data as unknown as FillData;
+      return (await client.recordAction({ resourceId, recordId, actionName, method: 'post', data }))
+        .data as unknown as FillData;
     },
   };
 }

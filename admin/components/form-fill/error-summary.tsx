@@ -4,7 +4,11 @@ import { describePath, inputIdOf } from './errors';
 import type { ApiError, Definition } from './types';
 
 /** Every error of the last save at the top; a click goes to its input. */
-export const ErrorSummary: React.FC<{ errors: ApiError[]; definition: Definition; title: string }> = ({ errors, definition, title }) => (
+export const ErrorSummary: React.FC<{ errors: ApiError[]; definition: Definition; title: string }> = ({
+  errors,
+  definition,
+  title,
+}) => (
   <div data-testid="fill-errors" style={{ marginBottom: 16 }}>
     <MessageBox variant="danger" message={title}>
       <ul className="gbff-errors">
@@ -13,13 +17,20 @@ export const ErrorSummary: React.FC<{ errors: ApiError[]; definition: Definition
           return (
             <li key={i} data-testid="fill-error" data-path={e.path}>
               {target ? (
-                <a href={`#${target}`} onClick={(ev) => {
-                  ev.preventDefault();
-                  const el = document.querySelector<HTMLElement>(`[data-testid="${target}"]`);
-                  el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
-                  el?.focus({ preventScroll: true });
-                }}>{describePath(definition, e.path)}</a>
-              ) : <span>{describePath(definition, e.path)}</span>}
+                <a
+                  href={`#${target}`}
+                  onClick={(ev) => {
+                    ev.preventDefault();
+                    const el = document.querySelector<HTMLElement>(`[data-testid="${target}"]`);
+                    el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+                    el?.focus({ preventScroll: true });
+                  }}
+                >
+                  {describePath(definition, e.path)}
+                </a>
+              ) : (
+                <span>{describePath(definition, e.path)}</span>
+              )}
               : {e.message}
             </li>
           );

@@ -20,7 +20,8 @@ export function errorsUnder(index: ErrorIndex, path: string): string[] | undefin
   const parts = [...index].filter(([p]) => p.startsWith(`${path}.`)).flatMap(([, m]) => m);
   return own.length || parts.length ? [...own, ...parts] : undefined;
 }
-export const cellPath = (sectionKey: string, tableKey: string, row: number, columnKey: string) => `${sectionKey}.${tableKey}[${row}].${columnKey}`;
+export const cellPath = (sectionKey: string, tableKey: string, row: number, columnKey: string) =>
+  `${sectionKey}.${tableKey}[${row}].${columnKey}`;
 
 /** The input an error belongs to (its test id), when the path names one. */
 export function inputIdOf(path: string): string | null {
@@ -48,5 +49,7 @@ export function describePath(definition: Definition, path: string): string {
   const table = (section.tables ?? []).find((t) => t.key === m[1]);
   if (!table) return `${section.label} › ${rest}`;
   const column = m[3] ? (table.columns.find((c) => c.key === m[3])?.label ?? m[3]) : null;
-  return [section.label, table.label, m[2] !== undefined ? `row ${Number(m[2]) + 1}` : null, column].filter(Boolean).join(' › ');
+  return [section.label, table.label, m[2] !== undefined ? `row ${Number(m[2]) + 1}` : null, column]
+    .filter(Boolean)
+    .join(' › ');
 }

@@ -4,7 +4,12 @@ import type { Field } from './types';
 
 /** A field with its label, required marker, help and errors. */
 
-export const Required: React.FC<{ on?: boolean }> = ({ on }) => (on ? <span className="gbff-req" title="required">*</span> : null);
+export const Required: React.FC<{ on?: boolean }> = ({ on }) =>
+  on ? (
+    <span className="gbff-req" title="required">
+      *
+    </span>
+  ) : null;
 
 export const FieldErrors: React.FC<{ messages: string[] | undefined; testId?: string }> = ({ messages, testId }) =>
   messages?.length ? (
@@ -36,11 +41,26 @@ export const FieldRow: React.FC<{
   return (
     <div className={`gbff-field${wide ? ' wide' : ''}`} data-testid={`field-${sectionKey}-${field.key}`}>
       {field.type === 'boolean' || field.type === 'geopoint' || field.type === 'signature' ? (
-        <div className="gbff-label">{field.label}<Required on={field.rules?.required === true} /></div>
+        <div className="gbff-label">
+          {field.label}
+          <Required on={field.rules?.required === true} />
+        </div>
       ) : (
-        <label className="gbff-label" htmlFor={domId}>{field.label}<Required on={field.rules?.required === true} /></label>
+        <label className="gbff-label" htmlFor={domId}>
+          {field.label}
+          <Required on={field.rules?.required === true} />
+        </label>
       )}
-      <FieldInput field={field} fieldPath={`${sectionKey}.${field.key}`} value={value} onChange={onChange} testId={testId} id={domId} invalid={!!errors?.length} disabled={disabled} />
+      <FieldInput
+        field={field}
+        fieldPath={`${sectionKey}.${field.key}`}
+        value={value}
+        onChange={onChange}
+        testId={testId}
+        id={domId}
+        invalid={!!errors?.length}
+        disabled={disabled}
+      />
       {field.help ? <div className="gbff-help">{field.help}</div> : null}
       <FieldErrors messages={errors} testId={`error-${sectionKey}-${field.key}`} />
     </div>

@@ -9,14 +9,14 @@ import type { Field } from './types';
  */
 export const UploadContext = createContext<{ submissionId: string | null }>({ submissionId: null });
 
-export const FilesInput: React.FC<{ field: Field; fieldPath: string; value: unknown; onChange: (v: unknown) => void; testId: string; disabled?: boolean }> = ({
-  field,
-  fieldPath,
-  value,
-  onChange,
-  testId,
-  disabled,
-}) => {
+export const FilesInput: React.FC<{
+  field: Field;
+  fieldPath: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  testId: string;
+  disabled?: boolean;
+}> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId } = useContext(UploadContext);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,8 +30,16 @@ export const FilesInput: React.FC<{ field: Field; fieldPath: string; value: unkn
       const form = new FormData();
       form.append('field', fieldPath);
       for (const file of Array.from(list)) form.append('file', file);
-      const res = await fetch(`/api/v1/submissions/${submissionId}/files`, { method: 'POST', body: form, credentials: 'same-origin' });
-      const body = (await res.json()) as { success: boolean; data?: { files: { id: string }[] }; error?: { message: string } };
+      const res = await fetch(`/api/v1/submissions/${submissionId}/files`, {
+        method: 'POST',
+        body: form,
+        credentials: 'same-origin',
+      });
+      const body = (await res.json()) as {
+        success: boolean;
+        data?: { files: { id: string }[] };
+        error?: { message: string };
+      };
       if (!body.success) throw new Error(body.error?.message ?? `upload failed (${res.status})`);
       const added = body.data!.files.map((f) => f.id);
       onChange(field.multiple ? [...ids, ...added] : added);
@@ -49,7 +57,12 @@ export const FilesInput: React.FC<{ field: Field; fieldPath: string; value: unkn
         <div key={id} data-testid={`${testId}-file`}>
           <a href={`/api/v1/files/${id}`}>file #{id}</a>
           {!disabled ? (
-            <button type="button" className="gbff-link" onClick={() => onChange(ids.filter((x) => x !== id))} data-testid={`${testId}-remove-${id}`}>
+            <button
+              type="button"
+              className="gbff-link"
+              onClick={() => onChange(ids.filter((x) => x !== id))}
+              data-testid={`${testId}-remove-${id}`}
+            >
               remove
             </button>
           ) : null}
@@ -58,13 +71,23 @@ export const FilesInput: React.FC<{ field: Field; fieldPath: string; value: unkn
       {disabled ? null : submissionId ? (
         <label className="gbff-muted">
           {busy ? 'Uploading…' : field.multiple || ids.length === 0 ? 'Add file: ' : 'Replace file: '}
-          <input type="file" multiple={field.multiple === true} disabled={busy} data-testid={`${testId}-upload`}
-            accept={field.rules?.accept?.join(',')} onChange={(e) => void upload(e.target.files)} />
+          <input
+            type="file"
+            multiple={field.multiple === true}
+            disabled={busy}
+            data-testid={`${testId}-upload`}
+            accept={field.rules?.accept?.join(',')}
+            onChange={(e) => void upload(e.target.files)}
+          />
         </label>
       ) : (
         <div className="gbff-muted">Save a draft first, then add files.</div>
       )}
-      {error ? <div className="gbff-error" role="alert">{error}</div> : null}
+      {error ? (
+        <div className="gbff-error" role="alert">
+          {error}
+        </div>
+      ) : null}
     </div>
   );
 };

@@ -8,7 +8,12 @@ import { NumberInput } from './number-input';
  * engine judges the ranges, as the API does. No map is loaded: the page fetches nothing else.
  */
 
-type Point = { latitude?: number | null; longitude?: number | null; altitude?: number | null; accuracy?: number | null };
+type Point = {
+  latitude?: number | null;
+  longitude?: number | null;
+  altitude?: number | null;
+  accuracy?: number | null;
+};
 const PARTS = [
   { key: 'latitude', label: 'Latitude', min: -90, max: 90 },
   { key: 'longitude', label: 'Longitude', min: -180, max: 180 },
@@ -25,9 +30,14 @@ function cleaned(point: Point): Point | null {
   return Object.keys(out).length ? out : null;
 }
 
-export const GeopointInput: React.FC<{ value: unknown; onChange: (v: unknown) => void; testId: string; id?: string; invalid?: boolean; disabled?: boolean }> = ({
-  value, onChange, testId, id, invalid, disabled,
-}) => {
+export const GeopointInput: React.FC<{
+  value: unknown;
+  onChange: (v: unknown) => void;
+  testId: string;
+  id?: string;
+  invalid?: boolean;
+  disabled?: boolean;
+}> = ({ value, onChange, testId, id, invalid, disabled }) => {
   const point = asPoint(value);
   const [status, setStatus] = useState<string | null>(null);
   const locate = () => {
@@ -50,18 +60,35 @@ export const GeopointInput: React.FC<{ value: unknown; onChange: (v: unknown) =>
         {PARTS.map((p) => (
           <label key={p.key} className="gbff-geo-part">
             <span className="gbff-muted">{p.label}</span>
-            <NumberInput integer={false} className={cls} disabled={disabled} testId={`${testId}-${p.key}`} value={point[p.key]}
-              min={'min' in p ? p.min : undefined} max={'max' in p ? p.max : undefined}
-              onChange={(n) => onChange(cleaned({ ...point, [p.key]: n }))} />
+            <NumberInput
+              integer={false}
+              className={cls}
+              disabled={disabled}
+              testId={`${testId}-${p.key}`}
+              value={point[p.key]}
+              min={'min' in p ? p.min : undefined}
+              max={'max' in p ? p.max : undefined}
+              onChange={(n) => onChange(cleaned({ ...point, [p.key]: n }))}
+            />
           </label>
         ))}
       </div>
       {disabled ? null : (
-        <button type="button" className="gbff-link-btn" data-testid={`${testId}-locate`} onClick={locate} style={{ marginTop: 6 }}>
+        <button
+          type="button"
+          className="gbff-link-btn"
+          data-testid={`${testId}-locate`}
+          onClick={locate}
+          style={{ marginTop: 6 }}
+        >
           ⌖ Use my location
         </button>
       )}
-      {status ? <div className="gbff-muted" role="status">{status}</div> : null}
+      {status ? (
+        <div className="gbff-muted" role="status">
+          {status}
+        </div>
+      ) : null}
     </div>
   );
 };

@@ -3,16 +3,34 @@ import { REVIEW_STATUS_DISPLAY } from '../../../src/review/status-display';
 import type { Definition, FillData } from './types';
 
 /** Title, what is being filled, and whether there are unsaved changes. */
-export const Header: React.FC<{ info: FillData; title: string; recordId: string; dirty: boolean; language?: React.ReactNode }> = ({ info, title, recordId, dirty, language }) => {
+export const Header: React.FC<{
+  info: FillData;
+  title: string;
+  recordId: string;
+  dirty: boolean;
+  language?: React.ReactNode;
+}> = ({ info, title, recordId, dirty, language }) => {
   const status = info.reviewStatus ? REVIEW_STATUS_DISPLAY[info.reviewStatus] : null;
   return (
     <div className="gbff-card gbff-header">
       <div style={{ flex: 1, minWidth: 0 }}>
         <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
           <span className="gbff-title">{title}</span>
-          {info.mode === 'create' ? <span className="gbff-pill blue">New answer</span> : <span className="gbff-pill">Submission #{recordId}</span>}
-          {status ? <span className={`gbff-pill ${status.tone}`} data-testid="fill-status">{status.label}</span> : null}
-          {dirty ? <span className="gbff-pill amber" data-testid="fill-dirty">● Unsaved changes</span> : null}
+          {info.mode === 'create' ? (
+            <span className="gbff-pill blue">New answer</span>
+          ) : (
+            <span className="gbff-pill">Submission #{recordId}</span>
+          )}
+          {status ? (
+            <span className={`gbff-pill ${status.tone}`} data-testid="fill-status">
+              {status.label}
+            </span>
+          ) : null}
+          {dirty ? (
+            <span className="gbff-pill amber" data-testid="fill-dirty">
+              ● Unsaved changes
+            </span>
+          ) : null}
           <span style={{ marginLeft: 'auto' }}>{language}</span>
         </div>
         <div className="gbff-muted" style={{ marginTop: 4 }}>
@@ -24,7 +42,11 @@ export const Header: React.FC<{ info: FillData; title: string; recordId: string;
 };
 
 /** The reason of a rejection, section ids (section review) read as their labels. */
-export const RejectionReason: React.FC<{ reason: string; definition: Definition; lockedCount: number }> = ({ reason, definition, lockedCount }) => {
+export const RejectionReason: React.FC<{ reason: string; definition: Definition; lockedCount: number }> = ({
+  reason,
+  definition,
+  lockedCount,
+}) => {
   let text = reason;
   for (const s of definition.sections) text = text.split(`${s.id}: `).join(`${s.label}: `);
   return (
@@ -32,7 +54,8 @@ export const RejectionReason: React.FC<{ reason: string; definition: Definition;
       <div className="gbff-callout-title">Returned for changes</div>
       <div className="gbff-callout-body">{text}</div>
       <div className="gbff-muted" style={{ marginTop: 6 }}>
-        Change the answer, save it, then send it back for review.{lockedCount ? ' Approved sections are read-only.' : ''}
+        Change the answer, save it, then send it back for review.
+        {lockedCount ? ' Approved sections are read-only.' : ''}
       </div>
     </div>
   );

@@ -38,22 +38,35 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const [attempt, setAttempt] = useState<'save' | 'submit'>('save');
   const [language, setLanguage] = useState<string | undefined>(undefined);
   // The form in the chosen language (its default first): labels, options, help and constraint messages.
-  const definition = useMemo(() => (info ? compileRules(info.definition, language).definition : null), [info, language]);
+  const definition = useMemo(
+    () => (info ? compileRules(info.definition, language).definition : null),
+    [info, language],
+  );
 
   /** Takes the server's form as the new starting point. */
   const adopt = useCallback((next: FillData) => {
     const start = initialValues(localize(next.definition), next.data ?? {});
     setInfo(next);
     setValues(start);
-    setSavedJson(JSON.stringify(buildAnswer(localize(next.definition), start, next.data ?? {}, new Set(next.lockedSections ?? []))));
+    setSavedJson(
+      JSON.stringify(
+        buildAnswer(localize(next.definition), start, next.data ?? {}, new Set(next.lockedSections ?? [])),
+      ),
+    );
   }, []);
 
   useEffect(() => {
-    api.load().then(adopt).catch((e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)));
+    api
+      .load()
+      .then(adopt)
+      .catch((e: unknown) => setLoadError(e instanceof Error ? e.message : String(e)));
   }, [api, adopt]);
 
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
-  const answer = useMemo(() => (info && definition ? buildAnswer(definition, values, info.data ?? {}, locked) : {}), [info, definition, values, locked]);
+  const answer = useMemo(
+    () => (info && definition ? buildAnswer(definition, values, info.data ?? {}, locked) : {}),
+    [info, definition, values, locked],
+  );
   const dirty = info !== null && JSON.stringify(answer) !== savedJson;
   // A half-filled answer is not left behind without a word (a reload, the sidebar, a breadcrumb).
   useUnsavedGuard(dirty);
@@ -79,7 +92,10 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
     if (problems.length) {
       setErrors(problems);
       setFailure(null);
-      addNotice({ message: `${problems.length} answer${problems.length === 1 ? ' needs' : 's need'} fixing`, type: 'error' });
+      addNotice({
+        message: `${problems.length} answer${problems.length === 1 ? ' needs' : 's need'} fixing`,
+        type: 'error',
+      });
       return;
     }
     setBusy(submit ? 'submit' : 'save');
@@ -116,39 +132,92 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
     <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode} lang={language ?? definition.defaultLanguage}>
       <style>{STYLES}</style>
       <div className="gbff-wrap">
-        <Header info={info} title={definition.title ?? info.templateTitle} recordId={recordId} dirty={dirty}
-          language={<LanguageSwitch languages={info.definition.languages} value={language ?? definition.defaultLanguage ?? info.definition.languages?.[0]} onChange={setLanguage} testId="fill-language" />} />
-        {rejected && info.reviewReason ? <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} /> : null}
+        <Header
+          info={info}
+          title={definition.title ?? info.templateTitle}
+          recordId={recordId}
+          dirty={dirty}
+          language={
+            <LanguageSwitch
+              languages={info.definition.languages}
+              value={language ?? definition.defaultLanguage ?? info.definition.languages?.[0]}
+              onChange={setLanguage}
+              testId="fill-language"
+            />
+          }
+        />
+        {rejected && info.reviewReason ? (
+          <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} />
+        ) : null}
         {!editable ? (
           <div className="gbff-callout green" data-testid="fill-readonly">
             <div className="gbff-callout-title">{reviewStatus === 'approved' ? 'Approved' : 'Sent for review'}</div>
             <div>
               This submission is {reviewStatus?.replace('_', ' ')}: it cannot be edited now.{' '}
-              <a href={showUrl} onClick={(e) => { e.preventDefault(); navigate(showUrl); }}>View the submission</a>
+              <a
+                href={showUrl}
+                onClick={(e) => {
+                  e.preventDefault();
+                  navigate(showUrl);
+                }}
+              >
+                View the submission
+              </a>
             </div>
           </div>
         ) : null}
         {errors.length ? (
-          <ErrorSummary errors={errors} definition={definition}
-            title={`Not ${attempt === 'submit' ? 'submitted' : 'saved'}: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`} />
+          <ErrorSummary
+            errors={errors}
+            definition={definition}
+            title={`Not ${attempt === 'submit' ? 'submitted' : 'saved'}: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`}
+          />
         ) : null}
-        {failure ? <div data-testid="fill-errors" style={{ marginBottom: 16 }}><MessageBox variant="danger" message={failure} /></div> : null}
+        {failure ? (
+          <div data-testid="fill-errors" style={{ marginBottom: 16 }}>
+            <MessageBox variant="danger" message={failure} />
+          </div>
+        ) : null}
         <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
           {definition.sections.map((section) => (
-            <SectionForm key={section.id} definition={definition} section={section} values={values[section.key] ?? {}} whole={computed} errors={errorIndex} locked={locked.has(section.id)} disabled={!editable}
-              onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))} />
+            <SectionForm
+              key={section.id}
+              definition={definition}
+              section={section}
+              values={values[section.key] ?? {}}
+              whole={computed}
+              errors={errorIndex}
+              locked={locked.has(section.id)}
+              disabled={!editable}
+              onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))}
+            />
           ))}
         </UploadContext.Provider>
         {editable ? (
           <div className="gbff-bar">
             <span className="gbff-muted" style={{ flex: 1 }}>
-              {rejected ? 'Save your changes, then send the answer back for review.' : mode === 'create' ? 'Save a draft to finish later, or submit it for review.' : 'Your draft is only visible to you until you submit it.'}
+              {rejected
+                ? 'Save your changes, then send the answer back for review.'
+                : mode === 'create'
+                  ? 'Save a draft to finish later, or submit it for review.'
+                  : 'Your draft is only visible to you until you submit it.'}
             </span>
-            <button type="button" className="gbff-btn outline" data-testid="fill-save" disabled={busy !== null || (mode === 'edit' && !dirty && rejected)}
-              onClick={() => save(false)}>
+            <button
+              type="button"
+              className="gbff-btn outline"
+              data-testid="fill-save"
+              disabled={busy !== null || (mode === 'edit' && !dirty && rejected)}
+              onClick={() => save(false)}
+            >
               {busy === 'save' ? 'Saving…' : saveLabel}
             </button>
-            <button type="button" className="gbff-btn" data-testid="fill-submit" disabled={busy !== null} onClick={() => save(true)}>
+            <button
+              type="button"
+              className="gbff-btn"
+              data-testid="fill-submit"
+              disabled={busy !== null}
+              onClick={() => save(true)}
+            >
               {busy === 'submit' ? 'Submitting…' : submitLabel}
             </button>
           </div>

@@ -20,18 +20,29 @@ export const NumberInput: React.FC<{
   const [text, setText] = useState(current === null ? '' : String(current));
   // Follow outside changes (a reload, a removed row) without fighting the typing.
   useEffect(() => {
-    if (text.trim() === '' ? current !== null : Number(text) !== current) setText(current === null ? '' : String(current));
+    if (text.trim() === '' ? current !== null : Number(text) !== current)
+      setText(current === null ? '' : String(current));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current]);
   return (
-    <input type="number" inputMode={integer ? 'numeric' : 'decimal'} id={id} className={className} value={text} disabled={disabled}
-      step={step ?? (integer ? 1 : 'any')} min={min} max={max} data-testid={testId}
+    <input
+      type="number"
+      inputMode={integer ? 'numeric' : 'decimal'}
+      id={id}
+      className={className}
+      value={text}
+      disabled={disabled}
+      step={step ?? (integer ? 1 : 'any')}
+      min={min}
+      max={max}
+      data-testid={testId}
       onChange={(e) => {
         const raw = e.target.value;
         setText(raw);
         if (raw.trim() === '') return onChange(null);
         const n = Number(raw);
         if (Number.isFinite(n)) onChange(n);
-      }} />
+      }}
+    />
   );
 };

@@ -21,26 +21,56 @@ export const SectionForm: React.FC<{
   const computed: Row = whole[section.key] ?? {};
   const readOnly = locked || disabled;
   return (
-    <div className={`gbff-card gbff-section${locked ? ' locked' : ''}`} data-testid={`fill-section-${section.key}`} data-locked={String(locked)}>
+    <div
+      className={`gbff-card gbff-section${locked ? ' locked' : ''}`}
+      data-testid={`fill-section-${section.key}`}
+      data-locked={String(locked)}
+    >
       <div className="gbff-section-head">
         <span className="gbff-section-title">{section.label}</span>
-        {locked ? <span className="gbff-pill green" title="Approved: it cannot change">✓ Approved · read-only</span> : null}
+        {locked ? (
+          <span className="gbff-pill green" title="Approved: it cannot change">
+            ✓ Approved · read-only
+          </span>
+        ) : null}
       </div>
       <div className="gbff-section-body">
-        {section.help ? <div className="gbff-help" style={{ marginTop: 10 }}>{section.help}</div> : null}
+        {section.help ? (
+          <div className="gbff-help" style={{ marginTop: 10 }}>
+            {section.help}
+          </div>
+        ) : null}
         <FieldErrors messages={errors.get(section.key)} />
         {section.fields.map((field) =>
           visible.has(field.key) ? (
-            <FieldRow key={field.id} field={field} sectionKey={section.key} value={field.type === 'calculated' ? computed[field.key] : values[field.key]} disabled={readOnly}
-              errors={errorsUnder(errors, fieldPath(section.key, field.key))} onChange={(v) => onChange({ ...values, [field.key]: v })} />
+            <FieldRow
+              key={field.id}
+              field={field}
+              sectionKey={section.key}
+              value={field.type === 'calculated' ? computed[field.key] : values[field.key]}
+              disabled={readOnly}
+              errors={errorsUnder(errors, fieldPath(section.key, field.key))}
+              onChange={(v) => onChange({ ...values, [field.key]: v })}
+            />
           ) : null,
         )}
         {(section.tables ?? []).map((table) => (
-          <TableInput key={table.id} table={table} sectionKey={section.key} errors={errors} disabled={readOnly}
+          <TableInput
+            key={table.id}
+            table={table}
+            sectionKey={section.key}
+            errors={errors}
+            disabled={readOnly}
             computedRows={(Array.isArray(computed[table.key]) ? computed[table.key] : []) as Row[]}
-            rows={(Array.isArray(values[table.key]) ? values[table.key] : []) as Row[]} setRows={(rows) => onChange({ ...values, [table.key]: rows })} />
+            rows={(Array.isArray(values[table.key]) ? values[table.key] : []) as Row[]}
+            setRows={(rows) => onChange({ ...values, [table.key]: rows })}
+          />
         ))}
-        {section.fields.length === 0 && !(section.tables ?? []).length ? <div className="gbff-muted" style={{ paddingTop: 12 }}>This section has no fields.</div> : null}
+        {section.fields.length === 0 && !(section.tables ?? []).length ? (
+          <div className="gbff-muted" style={{ paddingTop: 12 }}>
+            This section has no fields.
+          </div>
+        ) : null}
       </div>
     </div>
   );

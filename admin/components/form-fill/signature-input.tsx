@@ -11,9 +11,13 @@ import { UploadContext } from './files-input';
 const WIDTH = 480;
 const HEIGHT = 160;
 
-export const SignatureInput: React.FC<{ fieldPath: string; value: unknown; onChange: (v: unknown) => void; testId: string; disabled?: boolean }> = ({
-  fieldPath, value, onChange, testId, disabled,
-}) => {
+export const SignatureInput: React.FC<{
+  fieldPath: string;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  testId: string;
+  disabled?: boolean;
+}> = ({ fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId } = useContext(UploadContext);
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
@@ -76,8 +80,16 @@ export const SignatureInput: React.FC<{ fieldPath: string; value: unknown; onCha
       const form = new FormData();
       form.append('field', fieldPath);
       form.append('file', blob, 'signature.png');
-      const res = await fetch(`/api/v1/submissions/${submissionId}/files`, { method: 'POST', body: form, credentials: 'same-origin' });
-      const body = (await res.json()) as { success: boolean; data?: { files: { id: string }[] }; error?: { message: string } };
+      const res = await fetch(`/api/v1/submissions/${submissionId}/files`, {
+        method: 'POST',
+        body: form,
+        credentials: 'same-origin',
+      });
+      const body = (await res.json()) as {
+        success: boolean;
+        data?: { files: { id: string }[] };
+        error?: { message: string };
+      };
       if (!body.success) throw new Error(body.error?.message ?? `upload failed (${res.status})`);
       onChange(body.data!.files.map((f) => f.id));
       clear();
@@ -92,27 +104,66 @@ export const SignatureInput: React.FC<{ fieldPath: string; value: unknown; onCha
     <div className="gbff-files" data-testid={testId}>
       {ids.length ? (
         <div data-testid={`${testId}-saved`}>
-          <img src={`/api/v1/files/${ids[0]}?inline=1`} alt="Saved signature" className="gbff-signature-img" data-testid={`${testId}-image`} />
+          <img
+            src={`/api/v1/files/${ids[0]}?inline=1`}
+            alt="Saved signature"
+            className="gbff-signature-img"
+            data-testid={`${testId}-image`}
+          />
           {!disabled ? (
-            <button type="button" className="gbff-link" onClick={() => onChange([])} data-testid={`${testId}-remove`}>remove</button>
+            <button type="button" className="gbff-link" onClick={() => onChange([])} data-testid={`${testId}-remove`}>
+              remove
+            </button>
           ) : null}
         </div>
       ) : null}
-      {disabled ? (ids.length ? null : <div className="gbff-muted">Not signed.</div>) : submissionId ? (
+      {disabled ? (
+        ids.length ? null : (
+          <div className="gbff-muted">Not signed.</div>
+        )
+      ) : submissionId ? (
         <div>
-          <canvas ref={canvas} width={WIDTH} height={HEIGHT} className="gbff-signature-pad" data-testid={`${testId}-pad`}
-            onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerLeave={up} aria-label="Sign here" />
+          <canvas
+            ref={canvas}
+            width={WIDTH}
+            height={HEIGHT}
+            className="gbff-signature-pad"
+            data-testid={`${testId}-pad`}
+            onPointerDown={down}
+            onPointerMove={move}
+            onPointerUp={up}
+            onPointerLeave={up}
+            aria-label="Sign here"
+          />
           <div style={{ display: 'flex', gap: 8, marginTop: 6 }}>
-            <button type="button" className="gbff-link-btn" disabled={!inked || busy} onClick={() => void save()} data-testid={`${testId}-save`}>
+            <button
+              type="button"
+              className="gbff-link-btn"
+              disabled={!inked || busy}
+              onClick={() => void save()}
+              data-testid={`${testId}-save`}
+            >
               {busy ? 'Saving…' : ids.length ? 'Replace signature' : 'Save signature'}
             </button>
-            <button type="button" className="gbff-link-btn" disabled={!inked || busy} onClick={clear} data-testid={`${testId}-clear`}>Clear</button>
+            <button
+              type="button"
+              className="gbff-link-btn"
+              disabled={!inked || busy}
+              onClick={clear}
+              data-testid={`${testId}-clear`}
+            >
+              Clear
+            </button>
           </div>
         </div>
       ) : (
         <div className="gbff-muted">Save a draft first, then sign.</div>
       )}
-      {error ? <div className="gbff-error" role="alert">{error}</div> : null}
+      {error ? (
+        <div className="gbff-error" role="alert">
+          {error}
+        </div>
+      ) : null}
     </div>
   );
 };

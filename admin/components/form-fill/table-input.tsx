@@ -18,57 +18,102 @@ export const TableInput: React.FC<{
   const base = `input-${sectionKey}-${table.key}`;
   const min = table.minRows ?? 0;
   const max = table.maxRows;
-  const limits = [min ? `at least ${min}` : null, max !== undefined ? `at most ${max}` : null].filter(Boolean).join(', ');
+  const limits = [min ? `at least ${min}` : null, max !== undefined ? `at most ${max}` : null]
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className="gbff-field wide" data-testid={`table-${sectionKey}-${table.key}`}>
       <div className="gbff-label">
-        {table.label}<Required on={min > 0} />
-        {limits ? <span className="gbff-muted" style={{ fontWeight: 400, marginLeft: 8 }}>{limits} row{(max ?? min) === 1 ? '' : 's'}</span> : null}
+        {table.label}
+        <Required on={min > 0} />
+        {limits ? (
+          <span className="gbff-muted" style={{ fontWeight: 400, marginLeft: 8 }}>
+            {limits} row{(max ?? min) === 1 ? '' : 's'}
+          </span>
+        ) : null}
       </div>
-      {table.help ? <div className="gbff-help" style={{ marginTop: 0, marginBottom: 6 }}>{table.help}</div> : null}
+      {table.help ? (
+        <div className="gbff-help" style={{ marginTop: 0, marginBottom: 6 }}>
+          {table.help}
+        </div>
+      ) : null}
       <div style={{ overflowX: 'auto', border: '1px solid #EEEEEF', borderRadius: 4 }}>
         <table className="gbff-table">
           <thead>
             <tr>
               <th style={{ width: 34 }}>#</th>
-              {table.columns.map((c) => <th key={c.id} title={c.help}>{c.label}<Required on={c.rules?.required === true} /></th>)}
+              {table.columns.map((c) => (
+                <th key={c.id} title={c.help}>
+                  {c.label}
+                  <Required on={c.rules?.required === true} />
+                </th>
+              ))}
               <th style={{ width: 40 }} />
             </tr>
           </thead>
           <tbody>
             {rows.map((row, r) => (
               <tr key={r} data-testid={`${base}-row-${r}`}>
-                <td className="gbff-muted" style={{ paddingTop: 12 }}>{r + 1}</td>
+                <td className="gbff-muted" style={{ paddingTop: 12 }}>
+                  {r + 1}
+                </td>
                 {table.columns.map((c) => {
                   const messages = errors.get(cellPath(sectionKey, table.key, r, c.key));
                   return (
                     <td key={c.id} style={{ minWidth: c.type === 'long_text' ? 220 : 140 }}>
-                      <FieldInput field={c} value={c.type === 'calculated' ? computedRows?.[r]?.[c.key] : row[c.key]} compact testId={`${base}-${r}-${c.key}`} invalid={!!messages?.length} disabled={disabled}
-                        onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.key]: v } : x)))} />
+                      <FieldInput
+                        field={c}
+                        value={c.type === 'calculated' ? computedRows?.[r]?.[c.key] : row[c.key]}
+                        compact
+                        testId={`${base}-${r}-${c.key}`}
+                        invalid={!!messages?.length}
+                        disabled={disabled}
+                        onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.key]: v } : x)))}
+                      />
                       <FieldErrors messages={messages} />
                     </td>
                   );
                 })}
                 <td>
                   {!disabled ? (
-                    <button type="button" className="gbff-icon-btn" title="Remove this row" aria-label={`Remove row ${r + 1}`} disabled={rows.length <= min}
-                      data-testid={`${base}-remove-${r}`} onClick={() => setRows(rows.filter((_, k) => k !== r))}>×</button>
+                    <button
+                      type="button"
+                      className="gbff-icon-btn"
+                      title="Remove this row"
+                      aria-label={`Remove row ${r + 1}`}
+                      disabled={rows.length <= min}
+                      data-testid={`${base}-remove-${r}`}
+                      onClick={() => setRows(rows.filter((_, k) => k !== r))}
+                    >
+                      ×
+                    </button>
                   ) : null}
                 </td>
               </tr>
             ))}
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={table.columns.length + 2} className="gbff-muted" style={{ padding: '10px 8px' }}>No rows.</td>
+                <td colSpan={table.columns.length + 2} className="gbff-muted" style={{ padding: '10px 8px' }}>
+                  No rows.
+                </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       </div>
-      <FieldErrors messages={errors.get(fieldPath(sectionKey, table.key))} testId={`error-${sectionKey}-${table.key}`} />
+      <FieldErrors
+        messages={errors.get(fieldPath(sectionKey, table.key))}
+        testId={`error-${sectionKey}-${table.key}`}
+      />
       {!disabled ? (
-        <button type="button" className="gbff-link-btn" style={{ marginTop: 8 }} data-testid={`${base}-add`}
-          disabled={max !== undefined && rows.length >= max} onClick={() => setRows([...rows, {}])}>
+        <button
+          type="button"
+          className="gbff-link-btn"
+          style={{ marginTop: 8 }}
+          data-testid={`${base}-add`}
+          disabled={max !== undefined && rows.length >= max}
+          onClick={() => setRows([...rows, {}])}
+        >
           + Add row
         </button>
       ) : null}

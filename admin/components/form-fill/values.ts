@@ -15,7 +15,8 @@ export function cleanValue(field: Field, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value.trim() === '') return undefined;
   if (Array.isArray(value)) return value.length ? value : undefined;
-  if (field.type === 'integer' || field.type === 'decimal') return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  if (field.type === 'integer' || field.type === 'decimal')
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
   return value;
 }
 

@@ -22,19 +22,30 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
   if (field.type === 'file') {
     return (
       <div>
-        <div className="gbr-small" style={{ marginBottom: 4 }}>{field.display}</div>
+        <div className="gbr-small" style={{ marginBottom: 4 }}>
+          {field.display}
+        </div>
         <FileList ids={fileIds(field.value)} testId={`${testId}-files`} />
       </div>
     );
   }
   if (field.type === 'signature') {
     const ids = fileIds(field.value);
-    if (!ids.length) return <span className="gbr-value gbr-empty" data-testid={testId}>—</span>;
+    if (!ids.length)
+      return (
+        <span className="gbr-value gbr-empty" data-testid={testId}>
+          —
+        </span>
+      );
     // Served by our own files route, which checks that this user may read the submission.
     return (
       <div data-testid={testId}>
-        <img src={`/api/v1/files/${ids[0]}?inline=1`} alt={`Signature: ${field.label}`} data-testid={`${testId}-signature`}
-          style={{ display: 'block', maxWidth: 320, border: '1px solid #e3e3ef', borderRadius: 4, background: '#fff' }} />
+        <img
+          src={`/api/v1/files/${ids[0]}?inline=1`}
+          alt={`Signature: ${field.label}`}
+          data-testid={`${testId}-signature`}
+          style={{ display: 'block', maxWidth: 320, border: '1px solid #e3e3ef', borderRadius: 4, background: '#fff' }}
+        />
       </div>
     );
   }
@@ -43,35 +54,52 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
     return (
       <span className="gbr-value" data-testid={testId}>
         {field.display}{' '}
-        <a href={point} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-map`}>map ↗</a>
+        <a href={point} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-map`}>
+          map ↗
+        </a>
       </span>
     );
   }
   const empty = field.display === '—';
-  return <span className={`gbr-value${empty ? ' gbr-empty' : ''}`} data-testid={testId}>{field.display}</span>;
+  return (
+    <span className={`gbr-value${empty ? ' gbr-empty' : ''}`} data-testid={testId}>
+      {field.display}
+    </span>
+  );
 };
 
 const TableView: React.FC<{ table: ViewSection['tables'][number]; testId: string }> = ({ table, testId }) => (
   <div className="gbr-table-wrap" data-testid={testId}>
     <div style={{ fontWeight: 500, marginBottom: 4 }}>
-      {table.label} <span className="gbr-muted">({table.rows.length} row{table.rows.length === 1 ? '' : 's'})</span>
+      {table.label}{' '}
+      <span className="gbr-muted">
+        ({table.rows.length} row{table.rows.length === 1 ? '' : 's'})
+      </span>
     </div>
     {table.rows.length === 0 ? (
-      <div className="gbr-empty gbr-small" style={{ paddingBottom: 8 }}>No rows</div>
+      <div className="gbr-empty gbr-small" style={{ paddingBottom: 8 }}>
+        No rows
+      </div>
     ) : (
       <div style={{ overflowX: 'auto' }}>
         <table className="gbr-table">
           <thead>
             <tr>
               <th style={{ width: 32 }}>#</th>
-              {table.columns.map((c, i) => <th key={i}>{c}</th>)}
+              {table.columns.map((c, i) => (
+                <th key={i}>{c}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {table.rows.map((row, r) => (
               <tr key={r}>
                 <td className="gbr-muted">{r + 1}</td>
-                {row.map((cell, c) => <td key={c} className={cell === '—' ? 'gbr-empty' : undefined}>{cell}</td>)}
+                {row.map((cell, c) => (
+                  <td key={c} className={cell === '—' ? 'gbr-empty' : undefined}>
+                    {cell}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
@@ -96,7 +124,9 @@ const SectionCard: React.FC<{
         <span className="gbr-section-title">{section.label}</span>
         {review ? (
           <>
-            {review.reviewerId ? <span className="gbr-muted">reviewer: {memberName(members, review.reviewerId)}</span> : null}
+            {review.reviewerId ? (
+              <span className="gbr-muted">reviewer: {memberName(members, review.reviewerId)}</span>
+            ) : null}
             <StatusPill status={review.status} testId={`section-status-${section.key}`} />
           </>
         ) : null}
@@ -104,11 +134,19 @@ const SectionCard: React.FC<{
       {review ? (
         <div style={{ padding: '0 16px' }}>
           {review.status === 'rejected' && review.reason ? (
-            <div className="gbr-callout red" style={{ margin: '12px 0 0' }}><b>Rejected: </b>{review.reason}</div>
+            <div className="gbr-callout red" style={{ margin: '12px 0 0' }}>
+              <b>Rejected: </b>
+              {review.reason}
+            </div>
           ) : null}
           <div style={{ margin: '10px 0' }}>
-            <ReviewCommands status={review.status} sectionId={review.sectionId} busy={busy} run={run}
-              allowed={{ claim: review.canClaim, approve: review.canApprove, reject: review.canReject }} />
+            <ReviewCommands
+              status={review.status}
+              sectionId={review.sectionId}
+              busy={busy}
+              run={run}
+              allowed={{ claim: review.canClaim, approve: review.canApprove, reject: review.canReject }}
+            />
           </div>
         </div>
       ) : null}
@@ -117,13 +155,19 @@ const SectionCard: React.FC<{
           {section.fields.map((f) => (
             <React.Fragment key={f.key}>
               <div className="gbr-label-cell">{f.label}</div>
-              <div><FieldValue field={f} testId={`value-${section.key}-${f.key}`} /></div>
+              <div>
+                <FieldValue field={f} testId={`value-${section.key}-${f.key}`} />
+              </div>
             </React.Fragment>
           ))}
         </div>
       ) : null}
-      {section.tables.map((t) => <TableView key={t.key} table={t} testId={`table-${section.key}-${t.key}`} />)}
-      {!section.fields.length && !section.tables.length ? <div className="gbr-card-body gbr-empty">This section has no fields.</div> : null}
+      {section.tables.map((t) => (
+        <TableView key={t.key} table={t} testId={`table-${section.key}-${t.key}`} />
+      ))}
+      {!section.fields.length && !section.tables.length ? (
+        <div className="gbr-card-body gbr-empty">This section has no fields.</div>
+      ) : null}
     </div>
   );
 };
@@ -140,7 +184,9 @@ export const AnswerView: React.FC<{
   const reviewOf = (section: ViewSection) => reviews.find((r) => r.key === section.key);
   return (
     <div data-testid="answer-view">
-      {sections.map((section) => <SectionCard key={section.key} section={section} review={reviewOf(section)} {...rest} />)}
+      {sections.map((section) => (
+        <SectionCard key={section.key} section={section} review={reviewOf(section)} {...rest} />
+      ))}
     </div>
   );
 };

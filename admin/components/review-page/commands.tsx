@@ -22,32 +22,61 @@ export const ReviewCommands: React.FC<{
   return (
     <div className="gbr-actions">
       {canClaim ? (
-        <button type="button" className="gbr-btn" data-testid="cmd-claim" disabled={busy} onClick={() => run({ op: 'claim', ...extra })}
-          title="Take it into review: you become its reviewer">
+        <button
+          type="button"
+          className="gbr-btn"
+          data-testid="cmd-claim"
+          disabled={busy}
+          onClick={() => run({ op: 'claim', ...extra })}
+          title="Take it into review: you become its reviewer"
+        >
           Claim for review
         </button>
       ) : null}
       {canApprove ? (
-        <button type="button" className="gbr-btn success" data-testid="cmd-approve" disabled={busy || rejecting} onClick={() => run({ op: 'approve', ...extra })}>
+        <button
+          type="button"
+          className="gbr-btn success"
+          data-testid="cmd-approve"
+          disabled={busy || rejecting}
+          onClick={() => run({ op: 'approve', ...extra })}
+        >
           ✓ Approve
         </button>
       ) : null}
       {canReject && !rejecting ? (
-        <button type="button" className="gbr-btn danger" data-testid="cmd-reject" disabled={busy} onClick={() => setRejecting(true)}>
+        <button
+          type="button"
+          className="gbr-btn danger"
+          data-testid="cmd-reject"
+          disabled={busy}
+          onClick={() => setRejecting(true)}
+        >
           ✕ Reject…
         </button>
       ) : null}
       {canReject && rejecting ? (
-        <ReasonPrompt label="Reason (the submitter sees it)" confirmLabel="Reject" danger busy={busy}
+        <ReasonPrompt
+          label="Reason (the submitter sees it)"
+          confirmLabel="Reject"
+          danger
+          busy={busy}
           testIds={{ input: 'reject-reason', confirm: 'cmd-reject-confirm' }}
-          onConfirm={(reason) => run({ op: 'reject', reason, ...extra })} onCancel={() => setRejecting(false)} />
+          onConfirm={(reason) => run({ op: 'reject', reason, ...extra })}
+          onCancel={() => setRejecting(false)}
+        />
       ) : null}
     </div>
   );
 };
 
 /** Commands on the whole submission that do not depend on the review mode: submit and reopen. */
-export const SubmissionCommands: React.FC<{ status: string; permissions: Permissions; busy: boolean; run: RunOp }> = ({ status, permissions, busy, run }) => {
+export const SubmissionCommands: React.FC<{ status: string; permissions: Permissions; busy: boolean; run: RunOp }> = ({
+  status,
+  permissions,
+  busy,
+  run,
+}) => {
   const [reopening, setReopening] = useState(false);
   const canSubmit = permissions.canSubmit && (status === 'draft' || status === 'rejected');
   const canReopen = permissions.canReopen && status === 'approved';
@@ -55,20 +84,37 @@ export const SubmissionCommands: React.FC<{ status: string; permissions: Permiss
   return (
     <div className="gbr-actions" style={{ marginTop: 8 }}>
       {canSubmit ? (
-        <button type="button" className="gbr-btn" data-testid="cmd-submit" disabled={busy} onClick={() => run({ op: 'submit' })}
-          title={status === 'rejected' ? 'Send it back for review (after editing the answer)' : 'Send it for review'}>
+        <button
+          type="button"
+          className="gbr-btn"
+          data-testid="cmd-submit"
+          disabled={busy}
+          onClick={() => run({ op: 'submit' })}
+          title={status === 'rejected' ? 'Send it back for review (after editing the answer)' : 'Send it for review'}
+        >
           Submit for review
         </button>
       ) : null}
       {canReopen && !reopening ? (
-        <button type="button" className="gbr-btn outline" data-testid="cmd-reopen" disabled={busy} onClick={() => setReopening(true)}>
+        <button
+          type="button"
+          className="gbr-btn outline"
+          data-testid="cmd-reopen"
+          disabled={busy}
+          onClick={() => setReopening(true)}
+        >
           Reopen…
         </button>
       ) : null}
       {canReopen && reopening ? (
-        <ReasonPrompt label="Why reopen it? (kept in its history)" confirmLabel="Reopen" busy={busy}
+        <ReasonPrompt
+          label="Why reopen it? (kept in its history)"
+          confirmLabel="Reopen"
+          busy={busy}
           testIds={{ input: 'reopen-reason', confirm: 'cmd-reopen-confirm' }}
-          onConfirm={(reason) => run({ op: 'reopen', reason })} onCancel={() => setReopening(false)} />
+          onConfirm={(reason) => run({ op: 'reopen', reason })}
+          onCancel={() => setReopening(false)}
+        />
       ) : null}
     </div>
   );

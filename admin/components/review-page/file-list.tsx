@@ -7,7 +7,12 @@ export const FilesContext = createContext<Map<string, FileInfo>>(new Map());
 /** Raster images are previewed inline (the API serves them inline only for safe types). */
 const PREVIEWABLE = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
-const size = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const size = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} kB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
  * The files of a file field: a thumbnail for images, a preview link for PDFs, a download link for
@@ -26,19 +31,40 @@ export const FileList: React.FC<{ ids: string[]; testId?: string }> = ({ ids, te
             <li key={id} data-testid="file-item">
               {file && PREVIEWABLE.has(file.type) ? (
                 <a href={`${url}?inline=1`} target="_blank" rel="noopener noreferrer">
-                  <img src={`${url}?inline=1`} alt={file.name} data-testid="file-thumbnail"
-                    style={{ width: 96, height: 72, objectFit: 'cover', borderRadius: 4, border: '1px solid #e3e3ef', marginRight: 8 }} />
+                  <img
+                    src={`${url}?inline=1`}
+                    alt={file.name}
+                    data-testid="file-thumbnail"
+                    style={{
+                      width: 96,
+                      height: 72,
+                      objectFit: 'cover',
+                      borderRadius: 4,
+                      border: '1px solid #e3e3ef',
+                      marginRight: 8,
+                    }}
+                  />
                 </a>
               ) : (
                 <span aria-hidden>📎</span>
               )}
               <span>
-                <a href={url} data-testid="file-download">{file?.name ?? `file #${id}`}</a>
-                {file ? <span className="gbr-muted"> · {file.type} · {size(file.size)}</span> : null}
+                <a href={url} data-testid="file-download">
+                  {file?.name ?? `file #${id}`}
+                </a>
+                {file ? (
+                  <span className="gbr-muted">
+                    {' '}
+                    · {file.type} · {size(file.size)}
+                  </span>
+                ) : null}
                 {file?.type === 'application/pdf' ? (
                   <>
                     {' '}
-                    · <a href={`${url}?inline=1`} target="_blank" rel="noopener noreferrer">preview</a>
+                    ·{' '}
+                    <a href={`${url}?inline=1`} target="_blank" rel="noopener noreferrer">
+                      preview
+                    </a>
                   </>
                 ) : null}
               </span>
@@ -51,4 +77,5 @@ export const FileList: React.FC<{ ids: string[]; testId?: string }> = ({ ids, te
 };
 
 /** The ids a file field's value holds (an array of id strings; anything else reads as none). */
-export const fileIds = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
+export const fileIds = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : value ? [String(value)] : [];

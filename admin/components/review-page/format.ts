@@ -5,8 +5,12 @@ import type { Member } from './types';
 
 export type { Tone };
 
-export const STATUS_LABELS: Record<string, string> = Object.fromEntries(Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.label]));
-export const STATUS_TONES: Record<string, Tone> = Object.fromEntries(Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.tone]));
+export const STATUS_LABELS: Record<string, string> = Object.fromEntries(
+  Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.label]),
+);
+export const STATUS_TONES: Record<string, Tone> = Object.fromEntries(
+  Object.entries(REVIEW_STATUS_DISPLAY).map(([k, d]) => [k, d.tone]),
+);
 
 export const formatDateTime = (iso: string | null | undefined): string =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';

@@ -44,7 +44,8 @@ function detail(e: HistoryEntry, sectionLabels: Record<string, string>): string 
   if (a.body) return text(a.body);
   if (a.title) return text(a.title);
   if (a.resolution) return text(a.resolution);
-  if (e.action === 'submission.update') return a.version !== undefined && a.version !== b.version ? `now on version ${text(a.version)}` : null;
+  if (e.action === 'submission.update')
+    return a.version !== undefined && a.version !== b.version ? `now on version ${text(a.version)}` : null;
   if (a.error) return text(a.error);
   return null;
 }
@@ -53,7 +54,11 @@ function detail(e: HistoryEntry, sectionLabels: Record<string, string>): string 
 const actorOf = (e: HistoryEntry, members: Member[]) =>
   (e.actorId ? members.find((m) => m.id === e.actorId)?.name : null) ?? e.actorLabel ?? 'system';
 
-export const History: React.FC<{ entries: HistoryEntry[]; members: Member[]; sectionLabels: Record<string, string> }> = ({ entries, members, sectionLabels }) => {
+export const History: React.FC<{
+  entries: HistoryEntry[];
+  members: Member[];
+  sectionLabels: Record<string, string>;
+}> = ({ entries, members, sectionLabels }) => {
   const [all, setAll] = useState(false);
   const shown = all ? entries : entries.slice(0, 12);
   return (
@@ -69,13 +74,26 @@ export const History: React.FC<{ entries: HistoryEntry[]; members: Member[]; sec
             const verb = VERBS[e.action] ?? { label: humanize(e.action) };
             const more = detail(e, sectionLabels);
             return (
-              <li key={e.id} className={verb.tone ? `tone-${verb.tone}` : undefined} data-testid="history-entry" data-action={e.action}>
+              <li
+                key={e.id}
+                className={verb.tone ? `tone-${verb.tone}` : undefined}
+                data-testid="history-entry"
+                data-action={e.action}
+              >
                 <div className="gbr-tl-head">
                   <b>{verb.label}</b>
-                  <span className="gbr-tl-actor" title={e.actorLabel ?? undefined}>{actorOf(e, members)}</span>
-                  <span className="gbr-tl-time" title={formatDateTime(e.createdAt)}>{ago(e.createdAt)}</span>
+                  <span className="gbr-tl-actor" title={e.actorLabel ?? undefined}>
+                    {actorOf(e, members)}
+                  </span>
+                  <span className="gbr-tl-time" title={formatDateTime(e.createdAt)}>
+                    {ago(e.createdAt)}
+                  </span>
                 </div>
-                {more ? <div className="gbr-small" style={{ color: '#454655' }}>{clip(more)}</div> : null}
+                {more ? (
+                  <div className="gbr-small" style={{ color: '#454655' }}>
+                    {clip(more)}
+                  </div>
+                ) : null}
               </li>
             );
           })}

@@ -33,7 +33,8 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
 
   useEffect(() => {
     let live = true;
-    api.load(language)
+    api
+      .load(language)
       .then((d) => live && setData(d))
       .catch((e: unknown) => live && setLoadError(e instanceof Error ? e.message : String(e)));
     return () => {
@@ -42,20 +43,23 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
   }, [api, language]);
 
   /** One operation at a time; the answer replaces the page, its notice is shown. */
-  const run: RunOp = useCallback(async (fields) => {
-    setBusy(true);
-    try {
-      const next = await api.post(fields, language);
-      if (next.submission) setData(next);
-      if (next.notice) addNotice(next.notice);
-      return !next.errors?.length && next.notice?.type !== 'error';
-    } catch (e) {
-      addNotice({ message: e instanceof Error ? e.message : String(e), type: 'error' });
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, [api, addNotice, language]);
+  const run: RunOp = useCallback(
+    async (fields) => {
+      setBusy(true);
+      try {
+        const next = await api.post(fields, language);
+        if (next.submission) setData(next);
+        if (next.notice) addNotice(next.notice);
+        return !next.errors?.length && next.notice?.type !== 'error';
+      } catch (e) {
+        addNotice({ message: e instanceof Error ? e.message : String(e), type: 'error' });
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [api, addNotice, language],
+  );
 
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
   if (!data) return <Loader />;
@@ -67,11 +71,16 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
   const answerUrl = new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'answer' });
   const editable = (s.reviewStatus === 'draft' || s.reviewStatus === 'rejected') && permissions.canEdit;
   const editLink = editable ? (
-    <a href={answerUrl} className="gbr-btn outline" style={{ marginTop: 10, width: '100%' }} data-testid="edit-answer-link"
+    <a
+      href={answerUrl}
+      className="gbr-btn outline"
+      style={{ marginTop: 10, width: '100%' }}
+      data-testid="edit-answer-link"
       onClick={(e) => {
         e.preventDefault();
         navigate(answerUrl);
-      }}>
+      }}
+    >
       ✎ Edit answer
     </a>
   ) : null;
@@ -86,10 +95,17 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
             <span className="gbr-pill grey">#{s.id}</span>
             <StatusPill status={s.reviewStatus} />
             {s.reviewOverdue ? <span className="gbr-pill red">Review overdue</span> : null}
-            <LanguageSwitch languages={data.languages} value={data.language ?? undefined} onChange={setLanguage} testId="review-language" />
+            <LanguageSwitch
+              languages={data.languages}
+              value={data.language ?? undefined}
+              onChange={setLanguage}
+              testId="review-language"
+            />
           </div>
           <div className="gbr-muted" style={{ marginTop: 4 }}>
-            Version {view.version} · {data.reviewMode === 'section' ? 'reviewed section by section' : 'reviewed as a whole'} · {view.sections.length} section
+            Version {view.version} ·{' '}
+            {data.reviewMode === 'section' ? 'reviewed section by section' : 'reviewed as a whole'} ·{' '}
+            {view.sections.length} section
             {view.sections.length === 1 ? '' : 's'}
           </div>
         </div>
@@ -98,13 +114,32 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
       </div>
       <div className="gbr-layout">
         <FilesContext.Provider value={files}>
-          <AnswerView sections={view.sections} reviews={data.sections} members={data.members} permissions={permissions} me={me} busy={busy} run={run} />
+          <AnswerView
+            sections={view.sections}
+            reviews={data.sections}
+            members={data.members}
+            permissions={permissions}
+            me={me}
+            busy={busy}
+            run={run}
+          />
         </FilesContext.Provider>
         <div className="gbr-side">
           <StatusPanel data={data} busy={busy} run={run} editLink={editLink} />
           <Comments comments={data.comments} canComment={permissions.canComment} busy={busy} run={run} />
-          <FollowUps followUps={data.followUps} members={data.members} canCreate={permissions.canFollowUp} mayResolve={mayResolve} busy={busy} run={run} />
-          <History entries={data.history} members={data.members} sectionLabels={Object.fromEntries(data.sections.map((x) => [x.sectionId, x.label]))} />
+          <FollowUps
+            followUps={data.followUps}
+            members={data.members}
+            canCreate={permissions.canFollowUp}
+            mayResolve={mayResolve}
+            busy={busy}
+            run={run}
+          />
+          <History
+            entries={data.history}
+            members={data.members}
+            sectionLabels={Object.fromEntries(data.sections.map((x) => [x.sectionId, x.label]))}
+          />
         </div>
       </div>
     </Box>

@@ -17,16 +17,31 @@ export const ReasonPrompt: React.FC<{
   return (
     <div className="gbr-field" style={{ marginTop: 10, width: '100%' }}>
       <label htmlFor={testIds.input}>{label}</label>
-      <textarea id={testIds.input} className="gbr-input" rows={3} value={reason} autoFocus data-testid={testIds.input}
-        maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+      <textarea
+        id={testIds.input}
+        className="gbr-input"
+        rows={3}
+        value={reason}
+        autoFocus
+        data-testid={testIds.input}
+        maxLength={2000}
+        onChange={(e) => setReason(e.target.value)}
+      />
       <div className="gbr-actions" style={{ marginTop: 8 }}>
-        <button type="button" className={`gbr-btn ${danger ? 'danger solid' : ''}`} data-testid={testIds.confirm} disabled={busy || !reason.trim()}
+        <button
+          type="button"
+          className={`gbr-btn ${danger ? 'danger solid' : ''}`}
+          data-testid={testIds.confirm}
+          disabled={busy || !reason.trim()}
           onClick={async () => {
             if (await onConfirm(reason.trim())) onCancel();
-          }}>
+          }}
+        >
           {confirmLabel}
         </button>
-        <button type="button" className="gbr-btn link" disabled={busy} onClick={onCancel}>Cancel</button>
+        <button type="button" className="gbr-btn link" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </div>
   );

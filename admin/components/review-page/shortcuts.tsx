@@ -60,16 +60,23 @@ export const ReviewShortcuts: React.FC<{ data: ReviewData; busy: boolean; run: R
   if (!reviews && !decidable) return null;
   return (
     <div className="gbr-muted" data-testid="review-shortcuts" style={{ width: '100%' }}>
-      Keyboard: {decidable ? (
+      Keyboard:{' '}
+      {decidable ? (
         <>
           <kbd>A</kbd> approve · <kbd>R</kbd> reject{reviewMode === 'section' ? ' (every open section)' : ''} ·{' '}
         </>
       ) : null}
       <kbd>N</kbd> claim the next waiting submission
       {rejecting ? (
-        <ReasonPrompt label="Reason for rejecting (the submitter sees it)" confirmLabel="Reject" danger busy={busy}
+        <ReasonPrompt
+          label="Reason for rejecting (the submitter sees it)"
+          confirmLabel="Reject"
+          danger
+          busy={busy}
           testIds={{ input: 'shortcut-reject-reason', confirm: 'shortcut-reject-confirm' }}
-          onConfirm={(reason) => run({ op: 'rejectWhole', reason })} onCancel={() => setRejecting(false)} />
+          onConfirm={(reason) => run({ op: 'rejectWhole', reason })}
+          onCancel={() => setRejecting(false)}
+        />
       ) : null}
     </div>
   );

@@ -19,5 +19,6 @@ export const reviewUrl = (id: string) => `/admin/resources/submissions/records/$
 export const queueApi = {
   load: async (): Promise<QueueData> => (await client.getPage({ pageName: 'reviewQueue' })).data as QueueData,
   /** Takes the first waiting submission into the user's review; its id, or null when nothing waits. */
-  claimNext: async (): Promise<QueueData> => (await client.getPage({ pageName: 'reviewQueue', method: 'post', data: { op: 'claimNext' } })).data as QueueData,
+  claimNext: async (): Promise<QueueData> =>
+    (await client.getPage({ pageName: 'reviewQueue', method: 'post', data: { op: 'claimNext' } })).data as QueueData,
 };

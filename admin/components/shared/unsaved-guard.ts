@@ -6,7 +6,8 @@ export const UNSAVED_MESSAGE = 'You have unsaved changes. Leave this page and lo
 function leavingLink(e: MouseEvent): HTMLAnchorElement | null {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return null;
   const link = (e.target as Element | null)?.closest?.('a[href]');
-  if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== '_self') || link.hasAttribute('download')) return null;
+  if (!(link instanceof HTMLAnchorElement) || (link.target && link.target !== '_self') || link.hasAttribute('download'))
+    return null;
   const to = new URL(link.href, window.location.href);
   if (to.origin !== window.location.origin) return null;
   const here = window.location;

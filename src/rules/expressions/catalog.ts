@@ -109,7 +109,11 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
     case 'signature':
       return listOf('text');
     case 'calculated':
-      return resultType === 'integer' || resultType === 'decimal' ? scalar('number') : resultType === 'text' || resultType === 'boolean' || resultType === 'date' ? scalar(resultType) : undefined;
+      return resultType === 'integer' || resultType === 'decimal'
+        ? scalar('number')
+        : resultType === 'text' || resultType === 'boolean' || resultType === 'date'
+          ? scalar(resultType)
+          : undefined;
     default:
       return undefined;
   }
@@ -120,18 +124,31 @@ export function typeOfField(type: string, resultType?: string): ExprType | undef
  * (comparing or adding points means nothing in this language), and a note holds no answer.
  */
 export function unreadableReason(type: string): string | undefined {
-  if (type === 'geopoint') return 'a geopoint (a location) cannot be read by an expression; make it required, or ask a question about it';
+  if (type === 'geopoint')
+    return 'a geopoint (a location) cannot be read by an expression; make it required, or ask a question about it';
   if (type === 'note') return 'a note is display-only text and holds no answer to read';
   return undefined;
 }
 
 const resultTypeOf = (f: FieldDescription): CalculatedResultType | undefined =>
-  f.type === 'calculated' && (CALCULATED_RESULT_TYPES as readonly string[]).includes(f.resultType ?? '') ? (f.resultType as CalculatedResultType) : undefined;
+  f.type === 'calculated' && (CALCULATED_RESULT_TYPES as readonly string[]).includes(f.resultType ?? '')
+    ? (f.resultType as CalculatedResultType)
+    : undefined;
 
 function describeField(f: FieldDescription, section: string, table: string | undefined, path: string): CatalogField {
   // An unknown type (a definition being edited) reads as text; the definition validator reports the type itself.
   const unreadable = unreadableReason(f.type);
-  return { id: f.id, key: f.key, section, table, type: typeOfField(f.type, f.resultType) ?? scalar('text'), fieldType: f.type, resultType: resultTypeOf(f), path, ...(unreadable ? { unreadable } : {}) };
+  return {
+    id: f.id,
+    key: f.key,
+    section,
+    table,
+    type: typeOfField(f.type, f.resultType) ?? scalar('text'),
+    fieldType: f.type,
+    resultType: resultTypeOf(f),
+    path,
+    ...(unreadable ? { unreadable } : {}),
+  };
 }
 
 /** The catalog of a definition. Duplicate keys are the definition validator's to report: the first one wins here. */
@@ -153,7 +170,8 @@ export function buildCatalog(definition: DefinitionDescription): Catalog {
         if (!columns.has(c.key)) columns.set(c.key, column);
         if (!byId.has(c.id)) byId.set(c.id, column);
       });
-      if (!tables.has(t.key)) tables.set(t.key, { id: t.id, key: t.key, section: s.key, columns, path: `sections[${si}].tables[${ti}]` });
+      if (!tables.has(t.key))
+        tables.set(t.key, { id: t.id, key: t.key, section: s.key, columns, path: `sections[${si}].tables[${ti}]` });
     });
     if (!sections.has(s.key)) sections.set(s.key, { id: s.id, key: s.key, fields, tables });
   });
@@ -161,7 +179,21 @@ export function buildCatalog(definition: DefinitionDescription): Catalog {
 }
 
 export function typeName(t: ExprType): string {
-  const names: Record<Scalar, string> = { number: 'a number', text: 'a text', boolean: 'a yes/no value', date: 'a date', datetime: 'a date and time', null: 'null' };
-  const plural: Record<Scalar, string> = { number: 'numbers', text: 'texts', boolean: 'yes/no values', date: 'dates', datetime: 'dates and times', null: 'nulls' };
+  const names: Record<Scalar, string> = {
+    number: 'a number',
+    text: 'a text',
+    boolean: 'a yes/no value',
+    date: 'a date',
+    datetime: 'a date and time',
+    null: 'null',
+  };
+  const plural: Record<Scalar, string> = {
+    number: 'numbers',
+    text: 'texts',
+    boolean: 'yes/no values',
+    date: 'dates',
+    datetime: 'dates and times',
+    null: 'nulls',
+  };
   return t.list ? `a list of ${plural[t.scalar]}` : names[t.scalar];
 }

@@ -1,5 +1,14 @@
 import { patternProblem } from '../pattern.js';
-import { listOf, scalar, typeName, typeOfField, type Catalog, type CatalogField, type ExprType, type Scalar } from './catalog.js';
+import {
+  listOf,
+  scalar,
+  typeName,
+  typeOfField,
+  type Catalog,
+  type CatalogField,
+  type ExprType,
+  type Scalar,
+} from './catalog.js';
 import { at, ExpressionSyntaxError, parseExpression, type BinaryOp, type Node } from './parse.js';
 import { resolveReference } from './references.js';
 import { dayOf, instantOf, type Value } from './values.js';
@@ -52,7 +61,14 @@ export type Typed =
   | { k: 'logic'; op: 'and' | 'or'; left: Typed; right: Typed; type: ExprType }
   | { k: 'compare'; op: Compare; left: Typed; right: Typed; type: ExprType }
   /** `days`: a date (or date and time) plus or minus a number of days. */
-  | { k: 'arith'; op: '+' | '-' | '*' | '/'; mode: 'number' | 'concat' | 'days'; left: Typed; right: Typed; type: ExprType }
+  | {
+      k: 'arith';
+      op: '+' | '-' | '*' | '/';
+      mode: 'number' | 'concat' | 'days';
+      left: Typed;
+      right: Typed;
+      type: ExprType;
+    }
   | { k: 'call'; name: string; args: Typed[]; type: ExprType };
 
 export interface CheckedExpression {
@@ -72,7 +88,21 @@ export interface CheckResult {
   problems: ExpressionProblem[];
 }
 
-export const FUNCTIONS = ['today', 'now', 'if', 'coalesce', 'selected', 'count', 'sum', 'min', 'max', 'length', 'matches', 'days_between', 'round'] as const;
+export const FUNCTIONS = [
+  'today',
+  'now',
+  'if',
+  'coalesce',
+  'selected',
+  'count',
+  'sum',
+  'min',
+  'max',
+  'length',
+  'matches',
+  'days_between',
+  'round',
+] as const;
 
 /** At most this many problems are reported for one expression. */
 export const MAX_PROBLEMS = 20;
@@ -123,25 +153,38 @@ class Checker {
     if (typeof value === 'string') {
       if (target.scalar === 'date') {
         const day = dayOf(value);
-        return day === null ? this.typeError(node, `'${value}' is not a date: write a date like '2024-03-31'`) : { k: 'const', value: day, type: scalar('date') };
+        return day === null
+          ? this.typeError(node, `'${value}' is not a date: write a date like '2024-03-31'`)
+          : { k: 'const', value: day, type: scalar('date') };
       }
       if (target.scalar === 'datetime') {
         const ms = instantOf(value);
-        return ms === null ? this.typeError(node, `'${value}' is not a date and time: write one like '2024-03-31T14:30:00Z'`) : { k: 'const', value: ms, type: scalar('datetime') };
+        return ms === null
+          ? this.typeError(node, `'${value}' is not a date and time: write one like '2024-03-31T14:30:00Z'`)
+          : { k: 'const', value: ms, type: scalar('datetime') };
       }
       const n = value.trim() === '' ? Number.NaN : Number(value);
       if (target.scalar === 'number' && Number.isFinite(n)) return { k: 'const', value: n, type: NUMBER };
-      if (target.scalar === 'boolean' && (value === 'true' || value === 'false')) return { k: 'const', value: value === 'true', type: BOOLEAN };
+      if (target.scalar === 'boolean' && (value === 'true' || value === 'false'))
+        return { k: 'const', value: value === 'true', type: BOOLEAN };
       return t;
     }
-    if (target.scalar === 'text' && (typeof value === 'number' || typeof value === 'boolean')) return { k: 'const', value: String(value), type: scalar('text') };
+    if (target.scalar === 'text' && (typeof value === 'number' || typeof value === 'boolean'))
+      return { k: 'const', value: String(value), type: scalar('text') };
     return t;
   }
 
   check(node: Node): Typed | null {
     switch (node.kind) {
       case 'literal':
-        return { k: 'const', value: node.value, type: node.value === null ? NULL : scalar(typeof node.value === 'number' ? 'number' : typeof node.value === 'string' ? 'text' : 'boolean') };
+        return {
+          k: 'const',
+          value: node.value,
+          type:
+            node.value === null
+              ? NULL
+              : scalar(typeof node.value === 'number' ? 'number' : typeof node.value === 'string' ? 'text' : 'boolean'),
+        };
       case 'ref':
         return this.reference(node);
       case 'unary':
@@ -158,17 +201,23 @@ class Checker {
     if ('problem' in found) return this.fail('unknown-key', `${this.part(node)}: ${found.problem}`, node.start);
     if (found.field.unreadable) return this.typeError(node, found.field.unreadable);
     this.dependencies.add(found.field.id);
-    return { k: found.mode, field: found.field, type: found.mode === 'column' ? listOf(found.field.type.scalar) : found.field.type };
+    return {
+      k: found.mode,
+      field: found.field,
+      type: found.mode === 'column' ? listOf(found.field.type.scalar) : found.field.type,
+    };
   }
 
   private unary(node: Node & { kind: 'unary' }): Typed | null {
     const arg = this.check(node.arg);
     if (!arg) return null;
     if (node.op === 'not') {
-      if (!same(arg.type, BOOLEAN) && !isNull(arg.type)) return this.typeError(node, `'not' needs a yes/no value, not ${typeName(arg.type)}`);
+      if (!same(arg.type, BOOLEAN) && !isNull(arg.type))
+        return this.typeError(node, `'not' needs a yes/no value, not ${typeName(arg.type)}`);
       return { k: 'not', arg, type: BOOLEAN };
     }
-    if (!same(arg.type, NUMBER) && !isNull(arg.type)) return this.typeError(node, `'-' needs a number, not ${typeName(arg.type)}`);
+    if (!same(arg.type, NUMBER) && !isNull(arg.type))
+      return this.typeError(node, `'-' needs a number, not ${typeName(arg.type)}`);
     return { k: 'neg', arg, type: NUMBER };
   }
 
@@ -178,12 +227,17 @@ class Checker {
     if (!l || !r) return null;
     const op: BinaryOp = node.op;
     if (op === 'and' || op === 'or') {
-      for (const [side, t] of [[node.left, l], [node.right, r]] as const) {
-        if (!same(t.type, BOOLEAN) && !isNull(t.type)) return this.typeError(side, `'${op}' joins yes/no values; this is ${typeName(t.type)}`);
+      for (const [side, t] of [
+        [node.left, l],
+        [node.right, r],
+      ] as const) {
+        if (!same(t.type, BOOLEAN) && !isNull(t.type))
+          return this.typeError(side, `'${op}' joins yes/no values; this is ${typeName(t.type)}`);
       }
       return { k: 'logic', op, left: l, right: r, type: BOOLEAN };
     }
-    if (op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') return this.compare(node, op, l, r);
+    if (op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=')
+      return this.compare(node, op, l, r);
     return this.arithmetic(node, op, l, r);
   }
 
@@ -191,10 +245,17 @@ class Checker {
     const ordered = op !== '=' && op !== '!=';
     if (l.type.list || r.type.list) {
       const list = l.type.list ? l : r;
-      return this.typeError(node, `cannot compare ${typeName(list.type)} with '${op}': use selected(list, 'value'), count(list), sum(list), min(list) or max(list)`);
+      return this.typeError(
+        node,
+        `cannot compare ${typeName(list.type)} with '${op}': use selected(list, 'value'), count(list), sum(list), min(list) or max(list)`,
+      );
     }
     if (isNull(l.type) || isNull(r.type)) {
-      if (ordered) return this.typeError(node, `null can only be compared with = or != (no answer is neither smaller nor greater)`);
+      if (ordered)
+        return this.typeError(
+          node,
+          `null can only be compared with = or != (no answer is neither smaller nor greater)`,
+        );
       return { k: 'compare', op, left: l, right: r, type: BOOLEAN };
     }
     // A literal compared with a value of another type is read as that type (coerce).
@@ -204,19 +265,27 @@ class Checker {
     if (left.type.scalar !== right.type.scalar) {
       return this.typeError(node, `cannot compare ${typeName(left.type)} with ${typeName(right.type)}`);
     }
-    if (ordered && left.type.scalar === 'boolean') return this.typeError(node, `yes/no values have no order: compare them with = or !=`);
+    if (ordered && left.type.scalar === 'boolean')
+      return this.typeError(node, `yes/no values have no order: compare them with = or !=`);
     return { k: 'compare', op, left, right, type: BOOLEAN };
   }
 
   private arithmetic(node: Node & { kind: 'binary' }, op: '+' | '-' | '*' | '/', l: Typed, r: Typed): Typed | null {
     const a = l.type;
     const b = r.type;
-    if (a.list || b.list) return this.typeError(node, `'${op}' cannot take ${typeName(a.list ? a : b)}: use sum(list), count(list), min(list) or max(list)`);
+    if (a.list || b.list)
+      return this.typeError(
+        node,
+        `'${op}' cannot take ${typeName(a.list ? a : b)}: use sum(list), count(list), min(list) or max(list)`,
+      );
     const number = (t: ExprType) => t.scalar === 'number' || t.scalar === 'null';
     if (number(a) && number(b)) return { k: 'arith', op, mode: 'number', left: l, right: r, type: NUMBER };
-    if (op === '+' && (a.scalar === 'text' || isNull(a)) && (b.scalar === 'text' || isNull(b))) return { k: 'arith', op, mode: 'concat', left: l, right: r, type: scalar('text') };
-    if ((op === '+' || op === '-') && (a.scalar === 'date' || a.scalar === 'datetime') && number(b)) return { k: 'arith', op, mode: 'days', left: l, right: r, type: a };
-    if (op === '+' && number(a) && (b.scalar === 'date' || b.scalar === 'datetime')) return { k: 'arith', op, mode: 'days', left: r, right: l, type: b };
+    if (op === '+' && (a.scalar === 'text' || isNull(a)) && (b.scalar === 'text' || isNull(b)))
+      return { k: 'arith', op, mode: 'concat', left: l, right: r, type: scalar('text') };
+    if ((op === '+' || op === '-') && (a.scalar === 'date' || a.scalar === 'datetime') && number(b))
+      return { k: 'arith', op, mode: 'days', left: l, right: r, type: a };
+    if (op === '+' && number(a) && (b.scalar === 'date' || b.scalar === 'datetime'))
+      return { k: 'arith', op, mode: 'days', left: r, right: l, type: b };
     const words = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide' }[op];
     const hint =
       op === '-' && (a.scalar === 'date' || a.scalar === 'datetime') && (b.scalar === 'date' || b.scalar === 'datetime')
@@ -229,13 +298,19 @@ class Checker {
 
   /** One type for values of which any may be chosen (if, coalesce, min, max): null fits any. */
   private unify(name: string, nodes: Node[], typed: Typed[]): { args: Typed[]; type: ExprType } | null {
-    const known = typed.find((t) => !isNull(t.type) && !(t.k === 'const' && t.type.scalar === 'text')) ?? typed.find((t) => !isNull(t.type));
+    const known =
+      typed.find((t) => !isNull(t.type) && !(t.k === 'const' && t.type.scalar === 'text')) ??
+      typed.find((t) => !isNull(t.type));
     const target = known?.type ?? NULL;
     const args: Typed[] = [];
     for (let i = 0; i < typed.length; i++) {
       const t = this.coerce(typed[i]!, nodes[i]!, target);
       if (!t) return null;
-      if (!isNull(t.type) && !same(t.type, target)) return this.typeError(nodes[i]!, `${name}() needs values of one type: this is ${typeName(t.type)}, another is ${typeName(target)}`);
+      if (!isNull(t.type) && !same(t.type, target))
+        return this.typeError(
+          nodes[i]!,
+          `${name}() needs values of one type: this is ${typeName(t.type)}, another is ${typeName(target)}`,
+        );
       args.push(t);
     }
     return { args, type: target };
@@ -244,15 +319,35 @@ class Checker {
   private call(node: Node & { kind: 'call' }): Typed | null {
     const name = node.name;
     if (!(FUNCTIONS as readonly string[]).includes(name)) {
-      return this.fail('function', `unknown function ${name}() ${at(node.start)}: the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`, node.start);
+      return this.fail(
+        'function',
+        `unknown function ${name}() ${at(node.start)}: the functions are ${FUNCTIONS.map((f) => `${f}()`).join(', ')}`,
+        node.start,
+      );
     }
     const arity: Record<string, [number, number]> = {
-      today: [0, 0], now: [0, 0], if: [3, 3], coalesce: [1, 100], selected: [2, 2], count: [1, 1], sum: [1, 1],
-      min: [1, 100], max: [1, 100], length: [1, 1], matches: [2, 2], days_between: [2, 2], round: [1, 2],
+      today: [0, 0],
+      now: [0, 0],
+      if: [3, 3],
+      coalesce: [1, 100],
+      selected: [2, 2],
+      count: [1, 1],
+      sum: [1, 1],
+      min: [1, 100],
+      max: [1, 100],
+      length: [1, 1],
+      matches: [2, 2],
+      days_between: [2, 2],
+      round: [1, 2],
     };
     const [lo, hi] = arity[name]!;
     if (node.args.length < lo || node.args.length > hi) {
-      const wanted = lo === hi ? `${lo} argument${lo === 1 ? '' : 's'}` : hi === 100 ? `at least ${lo} argument${lo === 1 ? '' : 's'}` : `${lo} or ${hi} arguments`;
+      const wanted =
+        lo === hi
+          ? `${lo} argument${lo === 1 ? '' : 's'}`
+          : hi === 100
+            ? `at least ${lo} argument${lo === 1 ? '' : 's'}`
+            : `${lo} or ${hi} arguments`;
       return this.fail('function', `${name}() ${at(node.start)} takes ${wanted}, not ${node.args.length}`, node.start);
     }
     const typed: Typed[] = [];
@@ -284,10 +379,16 @@ class Checker {
         return chosen && result(chosen.type, chosen.args);
       }
       case 'selected':
-        if (!arg(0, (t) => t.scalar === 'text', 'a multiple choice (or a text)') || !arg(1, (t) => same(t, scalar('text')), "the value of an option, like 'yes'")) return null;
+        if (
+          !arg(0, (t) => t.scalar === 'text', 'a multiple choice (or a text)') ||
+          !arg(1, (t) => same(t, scalar('text')), "the value of an option, like 'yes'")
+        )
+          return null;
         return result(BOOLEAN);
       case 'count':
-        return arg(0, (t) => t.list, 'a list (a multiple choice, or a table column like ${table.column})') ? result(NUMBER) : null;
+        return arg(0, (t) => t.list, 'a list (a multiple choice, or a table column like ${table.column})')
+          ? result(NUMBER)
+          : null;
       case 'sum':
         return arg(0, (t) => t.list && t.scalar === 'number', 'a list of numbers') ? result(NUMBER) : null;
       case 'min':
@@ -305,7 +406,10 @@ class Checker {
         return arg(0, temporal, 'a date') && arg(1, temporal, 'a date') ? result(NUMBER) : null;
       }
       case 'round':
-        return arg(0, (t) => same(t, NUMBER), 'a number') && (typed.length < 2 || arg(1, (t) => same(t, NUMBER), 'a whole number of decimals')) ? result(NUMBER) : null;
+        return arg(0, (t) => same(t, NUMBER), 'a number') &&
+          (typed.length < 2 || arg(1, (t) => same(t, NUMBER), 'a whole number of decimals'))
+          ? result(NUMBER)
+          : null;
     }
     return null;
   }
@@ -316,13 +420,20 @@ class Checker {
     if (typed.length === 1) {
       const t = typed[0]!.type;
       if (isNull(t)) return { k: 'call', name: node.name, args: typed, type: NULL };
-      if (!t.list || !orderable(t.scalar)) return this.typeError(node.args[0]!, `${node.name}() needs a list of numbers, dates or texts (or two values or more), not ${typeName(t)}`);
+      if (!t.list || !orderable(t.scalar))
+        return this.typeError(
+          node.args[0]!,
+          `${node.name}() needs a list of numbers, dates or texts (or two values or more), not ${typeName(t)}`,
+        );
       return { k: 'call', name: node.name, args: typed, type: scalar(t.scalar) };
     }
     const chosen = this.unify(node.name, node.args, typed);
     if (!chosen) return null;
     if (chosen.type.list || (!orderable(chosen.type.scalar) && !isNull(chosen.type))) {
-      return this.typeError(node, `${node.name}() of several values needs numbers, dates or texts, not ${typeName(chosen.type)}`);
+      return this.typeError(
+        node,
+        `${node.name}() of several values needs numbers, dates or texts, not ${typeName(chosen.type)}`,
+      );
     }
     return { k: 'call', name: node.name, args: chosen.args, type: chosen.type };
   }
@@ -330,9 +441,14 @@ class Checker {
   private matches(node: Node & { kind: 'call' }, typed: Typed[]): Typed | null {
     const [text, pattern] = typed as [Typed, Typed];
     const patternNode = node.args[1]!;
-    if (!same(text.type, scalar('text')) && !isNull(text.type)) return this.typeError(node.args[0]!, `matches() needs a text here, not ${typeName(text.type)}`);
+    if (!same(text.type, scalar('text')) && !isNull(text.type))
+      return this.typeError(node.args[0]!, `matches() needs a text here, not ${typeName(text.type)}`);
     if (pattern.k !== 'const' || typeof pattern.value !== 'string') {
-      return this.fail('pattern', `${this.part(patternNode)}: the pattern of matches() must be written in quotes, like matches(\${code}, '^[A-Z]{2}[0-9]+$')`, patternNode.start);
+      return this.fail(
+        'pattern',
+        `${this.part(patternNode)}: the pattern of matches() must be written in quotes, like matches(\${code}, '^[A-Z]{2}[0-9]+$')`,
+        patternNode.start,
+      );
     }
     const problem = patternProblem(pattern.value);
     if (problem) return this.fail('pattern', `${this.part(patternNode)}: the pattern ${problem}`, patternNode.start);
@@ -341,7 +457,14 @@ class Checker {
 
   /** coerce(), through the branches of if() and coalesce() whose values are all literals: `if(c, '2024-01-01', null)` for a date. */
   private coerceChoice(t: Typed, node: Node, target: ExprType): Typed | null {
-    if (t.k !== 'call' || (t.name !== 'if' && t.name !== 'coalesce') || node.kind !== 'call' || t.type.list || t.type.scalar === target.scalar) return this.coerce(t, node, target);
+    if (
+      t.k !== 'call' ||
+      (t.name !== 'if' && t.name !== 'coalesce') ||
+      node.kind !== 'call' ||
+      t.type.list ||
+      t.type.scalar === target.scalar
+    )
+      return this.coerce(t, node, target);
     const args = [...t.args];
     for (let i = t.name === 'if' ? 1 : 0; i < args.length; i++) {
       const c = this.coerceChoice(args[i]!, node.args[i]!, target);
@@ -360,7 +483,11 @@ class Checker {
     const t = this.coerceChoice(tree, node, target);
     if (!t) return null;
     if (isNull(t.type) || same(t.type, target)) return t;
-    return this.fail('type', `the expression gives ${typeName(t.type)}, but ${typeName(target)} is needed here`, node.start);
+    return this.fail(
+      'type',
+      `the expression gives ${typeName(t.type)}, but ${typeName(target)} is needed here`,
+      node.start,
+    );
   }
 }
 
@@ -373,7 +500,11 @@ export function checkExpression(source: string, context: ExpressionContext, cata
   try {
     node = parseExpression(source);
   } catch (e) {
-    if (e instanceof ExpressionSyntaxError) return { expression: null, problems: [{ path: context.path, code: 'syntax', message: e.message, position: e.position }] };
+    if (e instanceof ExpressionSyntaxError)
+      return {
+        expression: null,
+        problems: [{ path: context.path, code: 'syntax', message: e.message, position: e.position }],
+      };
     throw e;
   }
   const checker = new Checker(source, context, catalog);
@@ -381,7 +512,14 @@ export function checkExpression(source: string, context: ExpressionContext, cata
   const tree = typed && checker.expectation(typed, node);
   if (!tree || checker.problems.length) return { expression: null, problems: checker.problems };
   return {
-    expression: { source, context, tree, type: tree.type, integer: context.expect === 'integer', dependencies: [...checker.dependencies] },
+    expression: {
+      source,
+      context,
+      tree,
+      type: tree.type,
+      integer: context.expect === 'integer',
+      dependencies: [...checker.dependencies],
+    },
     problems: [],
   };
 }

@@ -45,7 +45,11 @@ function expectOf(item: ExpressionItem, catalog: Catalog): string | undefined {
 export function checkExpressions(catalog: Catalog, items: readonly ExpressionItem[]): CheckedDefinition {
   const problems: ExpressionProblem[] = [];
   const checked = items.map((item) => {
-    const result = checkExpression(item.source, { path: item.path, section: item.section, table: item.table, expect: expectOf(item, catalog) }, catalog);
+    const result = checkExpression(
+      item.source,
+      { path: item.path, section: item.section, table: item.table, expect: expectOf(item, catalog) },
+      catalog,
+    );
     problems.push(...result.problems);
     return result.expression;
   });
@@ -72,7 +76,11 @@ export function checkExpressions(catalog: Catalog, items: readonly ExpressionIte
       return spans ? [f.section, f.table, f.key].filter((p) => p !== undefined).join('.') : f.key;
     };
     const chain = [...cycle.ids, cycle.ids[0]!].map((id, i) => name(id, i % cycle.ids.length)).join(' -> ');
-    problems.push({ path: cycle.path, code: 'cycle', message: `these expressions depend on each other in a cycle, so none can be evaluated: ${chain}` });
+    problems.push({
+      path: cycle.path,
+      code: 'cycle',
+      message: `these expressions depend on each other in a cycle, so none can be evaluated: ${chain}`,
+    });
   }
   const order = components.flat().filter((id) => valued.has(id));
   return { problems, checked, order };
@@ -129,7 +137,10 @@ function stronglyConnected(edges: Map<string, { to: string }[]>): string[][] {
 }
 
 /** The shortest cycle through the component's first member, with the path of the expression that starts it; null when acyclic. */
-function cycleIn(component: string[], edges: Map<string, { to: string; path: string }[]>): { ids: string[]; path: string } | null {
+function cycleIn(
+  component: string[],
+  edges: Map<string, { to: string; path: string }[]>,
+): { ids: string[]; path: string } | null {
   const start = component[0]!;
   const members = new Set(component);
   const self = (edges.get(start) ?? []).find((e) => e.to === start);

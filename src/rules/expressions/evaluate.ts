@@ -56,7 +56,10 @@ export interface ExpressionClock {
 
 /** The system clock; today() in the time zone `offsetMinutes` east of UTC (0: UTC). */
 export function systemClock(offsetMinutes = 0): ExpressionClock {
-  return { now: () => Date.now(), today: () => new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(0, 10) };
+  return {
+    now: () => Date.now(),
+    today: () => new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(0, 10),
+  };
 }
 
 /** A clock stopped at an instant (tests, and a preview that must agree with them). */
@@ -135,7 +138,9 @@ function compileNode(t: Typed): Eval {
     case 'logic': {
       const left = compileNode(t.left);
       const right = compileNode(t.right);
-      return t.op === 'and' ? (s) => left(s) === true && right(s) === true : (s) => left(s) === true || right(s) === true;
+      return t.op === 'and'
+        ? (s) => left(s) === true && right(s) === true
+        : (s) => left(s) === true || right(s) === true;
     }
     case 'compare':
       return compileCompare(t);
@@ -150,7 +155,9 @@ function compileCompare(t: Typed & { k: 'compare' }): Eval {
   const left = compileNode(t.left);
   const right = compileNode(t.right);
   if (t.left.type.scalar === 'null' || t.right.type.scalar === 'null') {
-    return t.op === '=' ? (s) => left(s) === null && right(s) === null : (s) => !(left(s) === null && right(s) === null);
+    return t.op === '='
+      ? (s) => left(s) === null && right(s) === null
+      : (s) => !(left(s) === null && right(s) === null);
   }
   const test: Record<typeof t.op, (a: Value, b: Value) => boolean> = {
     '=': (a, b) => a === b,
@@ -172,12 +179,14 @@ function compileCompare(t: Typed & { k: 'compare' }): Eval {
 function compileArith(t: Typed & { k: 'arith' }): Eval {
   const left = compileNode(t.left);
   const right = compileNode(t.right);
-  const both = (f: (a: number, b: number) => number | null): Eval => (s) => {
-    const a = left(s);
-    if (typeof a !== 'number') return null;
-    const b = right(s);
-    return typeof b === 'number' ? f(a, b) : null;
-  };
+  const both =
+    (f: (a: number, b: number) => number | null): Eval =>
+    (s) => {
+      const a = left(s);
+      if (typeof a !== 'number') return null;
+      const b = right(s);
+      return typeof b === 'number' ? f(a, b) : null;
+    };
   if (t.mode === 'concat') {
     return (s) => {
       const a = left(s);
@@ -188,7 +197,9 @@ function compileArith(t: Typed & { k: 'arith' }): Eval {
   }
   if (t.mode === 'days') {
     const sign = t.op === '-' ? -1 : 1;
-    return t.type.scalar === 'date' ? both((day, n) => finite(day + sign * Math.trunc(n))) : both((ms, n) => finite(ms + sign * n * DAY_MS));
+    return t.type.scalar === 'date'
+      ? both((day, n) => finite(day + sign * Math.trunc(n)))
+      : both((ms, n) => finite(ms + sign * n * DAY_MS));
   }
   switch (t.op) {
     case '+':
@@ -261,7 +272,10 @@ function compileCall(t: Typed & { k: 'call' }): Eval {
     }
     case 'days_between': {
       // Both as epoch milliseconds: a date is its midnight UTC.
-      const asMs = (arg: Typed) => (arg.type.scalar === 'date' ? (v: Value) => (typeof v === 'number' ? instantOfDay(v) : null) : (v: Value) => (typeof v === 'number' ? v : null));
+      const asMs = (arg: Typed) =>
+        arg.type.scalar === 'date'
+          ? (v: Value) => (typeof v === 'number' ? instantOfDay(v) : null)
+          : (v: Value) => (typeof v === 'number' ? v : null);
       const [from, to] = [asMs(t.args[0]!), asMs(t.args[1]!)];
       const dates = t.args[0]!.type.scalar === 'date' && t.args[1]!.type.scalar === 'date';
       return (s) => {
@@ -290,7 +304,11 @@ function compileCall(t: Typed & { k: 'call' }): Eval {
 export function compileExpression(checked: CheckedExpression): CompiledExpression {
   const run = compileNode(checked.tree);
   const write = writerOf(checked.type, checked.integer);
-  const scope = (answer: unknown, options: EvaluateOptions | undefined): Scope => ({ answer, row: options?.row, clock: options?.clock ?? DEFAULT_CLOCK });
+  const scope = (answer: unknown, options: EvaluateOptions | undefined): Scope => ({
+    answer,
+    row: options?.row,
+    clock: options?.clock ?? DEFAULT_CLOCK,
+  });
   return {
     source: checked.source,
     type: checked.type,

@@ -10,8 +10,34 @@
  * value (calculated, default) or `holds(...)` for a decision (showIf, required, constraints),
  * computing calculations and defaults in `order`.
  */
-export { buildCatalog, typeOfField, typeName, type Catalog, type CatalogField, type DefinitionDescription, type ExprType, type Scalar, type CalculatedResultType, CALCULATED_RESULT_TYPES } from './catalog.js';
-export { checkExpression, FUNCTIONS, type CheckedExpression, type CheckResult, type ExpressionContext, type ExpressionProblem, type ProblemCode } from './check.js';
+export {
+  buildCatalog,
+  typeOfField,
+  typeName,
+  type Catalog,
+  type CatalogField,
+  type DefinitionDescription,
+  type ExprType,
+  type Scalar,
+  type CalculatedResultType,
+  CALCULATED_RESULT_TYPES,
+} from './catalog.js';
+export {
+  checkExpression,
+  FUNCTIONS,
+  type CheckedExpression,
+  type CheckResult,
+  type ExpressionContext,
+  type ExpressionProblem,
+  type ProblemCode,
+} from './check.js';
 export { checkExpressions, type CheckedDefinition, type ExpressionItem, type ExpressionRole } from './definition.js';
-export { compileExpression, fixedClock, systemClock, type CompiledExpression, type EvaluateOptions, type ExpressionClock } from './evaluate.js';
+export {
+  compileExpression,
+  fixedClock,
+  systemClock,
+  type CompiledExpression,
+  type EvaluateOptions,
+  type ExpressionClock,
+} from './evaluate.js';
 export { parseExpression, ExpressionSyntaxError, MAX_DEPTH, MAX_LENGTH, MAX_NESTING, type Node } from './parse.js';

@@ -79,15 +79,15 @@ const FOREIGN: Record<string, string> = {
   '!': "use 'not'",
   '&': "use 'and'",
   '|': "use 'or'",
-  '?': "use if(condition, then, else)",
-  ':': "use if(condition, then, else)",
+  '?': 'use if(condition, then, else)',
+  ':': 'use if(condition, then, else)',
   '.': 'member access is not part of expressions: write a reference as ${section.key}',
   '[': 'lists are not part of expressions: reference a multiple choice or a table column instead',
   ']': 'lists are not part of expressions',
   '{': 'objects are not part of expressions',
   '}': 'objects are not part of expressions',
   '%': 'the remainder operator is not part of expressions',
-  '^': "there is no power operator: multiply instead",
+  '^': 'there is no power operator: multiply instead',
   ';': 'an expression is a single expression, without ;',
 };
 
@@ -97,10 +97,17 @@ function tokenRef(source: string, start: number): Token {
   const inner = source.slice(start + 2, close).trim();
   if (!inner) throw new ExpressionSyntaxError(`empty reference ${at(start)}: name a question, like \${age}`, start);
   const parts = inner.split('.').map((p) => p.trim());
-  if (parts.length > 3) throw new ExpressionSyntaxError(`reference \${${inner}} ${at(start)} has too many parts: use \${key}, \${section.key} or \${table.column}`, start);
+  if (parts.length > 3)
+    throw new ExpressionSyntaxError(
+      `reference \${${inner}} ${at(start)} has too many parts: use \${key}, \${section.key} or \${table.column}`,
+      start,
+    );
   for (const part of parts) {
     if (!KEY.test(part)) {
-      throw new ExpressionSyntaxError(`reference \${${inner}} ${at(start)} is not a key: keys are letters, digits and _, parts joined by a dot`, start);
+      throw new ExpressionSyntaxError(
+        `reference \${${inner}} ${at(start)} is not a key: keys are letters, digits and _, parts joined by a dot`,
+        start,
+      );
     }
   }
   return { type: 'ref', parts, start, end: close + 1 };
@@ -148,9 +155,11 @@ export function tokenize(source: string): Token[] {
     } else {
       const three = source.slice(i, i + 3);
       const two = source.slice(i, i + 2);
-      if (three.length === 3 && FOREIGN[three]) throw new ExpressionSyntaxError(`'${three}' ${at(start)} is not an operator here: ${FOREIGN[three]}`, start);
+      if (three.length === 3 && FOREIGN[three])
+        throw new ExpressionSyntaxError(`'${three}' ${at(start)} is not an operator here: ${FOREIGN[three]}`, start);
       if (two === '!=' || two === '<=' || two === '>=') tokens.push({ type: 'op', value: two, start, end: i + 2 });
-      else if (two.length === 2 && FOREIGN[two]) throw new ExpressionSyntaxError(`'${two}' ${at(start)} is not an operator here: ${FOREIGN[two]}`, start);
+      else if (two.length === 2 && FOREIGN[two])
+        throw new ExpressionSyntaxError(`'${two}' ${at(start)} is not an operator here: ${FOREIGN[two]}`, start);
       else if ('()+-*/,=<>'.includes(c)) tokens.push({ type: 'op', value: c, start, end: i + 1 });
       else if (FOREIGN[c]) throw new ExpressionSyntaxError(`'${c}' ${at(start)} is not allowed: ${FOREIGN[c]}`, start);
       else throw new ExpressionSyntaxError(`unexpected character ${JSON.stringify(c)} ${at(start)}`, start);
@@ -164,7 +173,16 @@ export function tokenize(source: string): Token[] {
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 const WORDS = new Set(['and', 'or', 'not', 'true', 'false', 'null']);
 
-const describe = (t: Token) => (t.type === 'eof' ? 'the end' : t.type === 'op' || t.type === 'word' ? `'${t.value}'` : t.type === 'ref' ? 'a reference' : t.type === 'string' ? 'a text' : 'a number');
+const describe = (t: Token) =>
+  t.type === 'eof'
+    ? 'the end'
+    : t.type === 'op' || t.type === 'word'
+      ? `'${t.value}'`
+      : t.type === 'ref'
+        ? 'a reference'
+        : t.type === 'string'
+          ? 'a text'
+          : 'a number';
 
 class Parser {
   private i = 0;
@@ -184,7 +202,8 @@ class Parser {
 
   private expect(value: string, what: string): Token {
     const t = this.peek();
-    if (!this.isOp(value)) throw new ExpressionSyntaxError(`expected ${what}, found ${describe(t)} ${at(t.start)}`, t.start);
+    if (!this.isOp(value))
+      throw new ExpressionSyntaxError(`expected ${what}, found ${describe(t)} ${at(t.start)}`, t.start);
     this.i++;
     return t;
   }
@@ -194,7 +213,10 @@ class Parser {
     let depth = 0;
     for (const c of children) depth = Math.max(depth, this.depths.get(c) ?? 1);
     if (depth + 1 > MAX_DEPTH) {
-      throw new ExpressionSyntaxError(`expression is too deeply built ${at(n.start)} (more than ${MAX_DEPTH} levels): split it into calculated fields`, n.start);
+      throw new ExpressionSyntaxError(
+        `expression is too deeply built ${at(n.start)} (more than ${MAX_DEPTH} levels): split it into calculated fields`,
+        n.start,
+      );
     }
     this.depths.set(n, depth + 1);
     return n;
@@ -202,14 +224,21 @@ class Parser {
 
   private enter(position: number): void {
     if (++this.nesting > MAX_NESTING) {
-      throw new ExpressionSyntaxError(`expression is nested too deeply ${at(position)} (more than ${MAX_NESTING} levels of parentheses, not, - or calls)`, position);
+      throw new ExpressionSyntaxError(
+        `expression is nested too deeply ${at(position)} (more than ${MAX_NESTING} levels of parentheses, not, - or calls)`,
+        position,
+      );
     }
   }
 
   parse(): Node {
     const node = this.or();
     const t = this.peek();
-    if (t.type !== 'eof') throw new ExpressionSyntaxError(`found ${describe(t)} ${at(t.start)} where an operator or the end was expected`, t.start);
+    if (t.type !== 'eof')
+      throw new ExpressionSyntaxError(
+        `found ${describe(t)} ${at(t.start)} where an operator or the end was expected`,
+        t.start,
+      );
     return node;
   }
 
@@ -220,7 +249,11 @@ class Parser {
       if ((t.type !== 'op' && t.type !== 'word') || !ops.includes(t.value)) return left;
       this.i++;
       const right = next();
-      left = this.node({ kind: 'binary', op: t.value as BinaryOp, left, right, opAt: t.start, start: left.start, end: right.end }, left, right);
+      left = this.node(
+        { kind: 'binary', op: t.value as BinaryOp, left, right, opAt: t.start, start: left.start, end: right.end },
+        left,
+        right,
+      );
     }
   }
 
@@ -252,9 +285,16 @@ class Parser {
     const right = this.sum();
     const after = this.peek();
     if (after.type === 'op' && COMPARISONS.has(after.value)) {
-      throw new ExpressionSyntaxError(`comparisons cannot be chained ${at(after.start)}: join them with 'and'`, after.start);
+      throw new ExpressionSyntaxError(
+        `comparisons cannot be chained ${at(after.start)}: join them with 'and'`,
+        after.start,
+      );
     }
-    return this.node({ kind: 'binary', op: t.value as BinaryOp, left, right, opAt: t.start, start: left.start, end: right.end }, left, right);
+    return this.node(
+      { kind: 'binary', op: t.value as BinaryOp, left, right, opAt: t.start, start: left.start, end: right.end },
+      left,
+      right,
+    );
   }
 
   private sum(): Node {
@@ -305,11 +345,16 @@ class Parser {
 
   private word(t: Token & { type: 'word' }): Node {
     const word = t.value;
-    if (word === 'true' || word === 'false') return this.node({ kind: 'literal', value: word === 'true', start: t.start, end: t.end });
+    if (word === 'true' || word === 'false')
+      return this.node({ kind: 'literal', value: word === 'true', start: t.start, end: t.end });
     if (word === 'null') return this.node({ kind: 'literal', value: null, start: t.start, end: t.end });
-    if (WORDS.has(word)) throw new ExpressionSyntaxError(`found '${word}' ${at(t.start)} where a value was expected`, t.start);
+    if (WORDS.has(word))
+      throw new ExpressionSyntaxError(`found '${word}' ${at(t.start)} where a value was expected`, t.start);
     if (!this.isOp('(')) {
-      throw new ExpressionSyntaxError(`unknown word '${word}' ${at(t.start)}: write a reference to a question as \${${word}}, or text in quotes`, t.start);
+      throw new ExpressionSyntaxError(
+        `unknown word '${word}' ${at(t.start)}: write a reference to a question as \${${word}}, or text in quotes`,
+        t.start,
+      );
     }
     this.i++;
     this.enter(t.start);
@@ -331,7 +376,10 @@ class Parser {
 export function parseExpression(source: string): Node {
   if (typeof source !== 'string') throw new ExpressionSyntaxError('an expression is a text', 0);
   if (source.length > MAX_LENGTH) {
-    throw new ExpressionSyntaxError(`expression is too long (${source.length.toLocaleString('en-US')} characters, at most ${MAX_LENGTH.toLocaleString('en-US')})`, MAX_LENGTH);
+    throw new ExpressionSyntaxError(
+      `expression is too long (${source.length.toLocaleString('en-US')} characters, at most ${MAX_LENGTH.toLocaleString('en-US')})`,
+      MAX_LENGTH,
+    );
   }
   const tokens = tokenize(source);
   if (tokens.length === 1) throw new ExpressionSyntaxError('the expression is empty', 0);

@@ -15,11 +15,21 @@ export type Resolution = { mode: 'field' | 'row' | 'column'; field: CatalogField
 
 const ref = (...parts: string[]) => `\${${parts.join('.')}}`;
 
-function columnList(section: CatalogSection, tableKey: string, column: string, written: string[], catalog: Catalog, context: Context): Resolution {
+function columnList(
+  section: CatalogSection,
+  tableKey: string,
+  column: string,
+  written: string[],
+  catalog: Catalog,
+  context: Context,
+): Resolution {
   const table = section.tables.get(tableKey)!;
   const field = table.columns.get(column);
   if (!field) return { problem: `table ${tableKey} has no column ${column}${suggest(catalog, context, written)}` };
-  if (field.type.list) return { problem: `column ${column} holds lists (${field.fieldType}) and cannot be read over all rows; count(), selected() and sum() take a single list` };
+  if (field.type.list)
+    return {
+      problem: `column ${column} holds lists (${field.fieldType}) and cannot be read over all rows; count(), selected() and sum() take a single list`,
+    };
   return { mode: 'column', field };
 }
 
@@ -41,12 +51,17 @@ export function resolveReference(catalog: Catalog, context: Context, parts: stri
       if (!table) return { problem: `the expression's table ${context.table} is not in section ${section.key}` };
       const column = table.columns.get(a);
       if (column) return { mode: 'row', field: column };
-      const outside = section.fields.has(a) ? `; the question of section ${section.key} is ${ref(section.key, a)}` : suggest(catalog, context, parts);
+      const outside = section.fields.has(a)
+        ? `; the question of section ${section.key} is ${ref(section.key, a)}`
+        : suggest(catalog, context, parts);
       return { problem: `table ${table.key} has no column ${a}${outside}` };
     }
     const field = section.fields.get(a);
     if (field) return { mode: 'field', field };
-    if (section.tables.has(a)) return { problem: `${a} is a table: name one of its columns, like ${ref(a, section.tables.get(a)!.columns.keys().next().value ?? 'column')}` };
+    if (section.tables.has(a))
+      return {
+        problem: `${a} is a table: name one of its columns, like ${ref(a, section.tables.get(a)!.columns.keys().next().value ?? 'column')}`,
+      };
     return { problem: `section ${section.key} has no question ${a}${suggest(catalog, context, parts)}` };
   }
   if (c === undefined) {
@@ -55,7 +70,10 @@ export function resolveReference(catalog: Catalog, context: Context, parts: stri
     if (!other) return { problem: `there is no section or table ${a}${suggest(catalog, context, parts)}` };
     const field = other.fields.get(b);
     if (field) return { mode: 'field', field };
-    if (other.tables.has(b)) return { problem: `${b} is a table of section ${a}: name one of its columns, like ${ref(a, b, other.tables.get(b)!.columns.keys().next().value ?? 'column')}` };
+    if (other.tables.has(b))
+      return {
+        problem: `${b} is a table of section ${a}: name one of its columns, like ${ref(a, b, other.tables.get(b)!.columns.keys().next().value ?? 'column')}`,
+      };
     return { problem: `section ${a} has no question ${b}${suggest(catalog, context, parts)}` };
   }
   const other = catalog.sections.get(a);
@@ -89,12 +107,14 @@ function candidates(catalog: Catalog, context: Context): string[] {
   const here = catalog.sections.get(context.section);
   if (here && context.table !== undefined) out.push(...(here.tables.get(context.table)?.columns.keys() ?? []));
   // Fields an expression cannot read (a geopoint, a note) are never suggested.
-  const readable = (fields: Map<string, CatalogField>) => [...fields.values()].filter((f) => !f.unreadable).map((f) => f.key);
+  const readable = (fields: Map<string, CatalogField>) =>
+    [...fields.values()].filter((f) => !f.unreadable).map((f) => f.key);
   if (here && context.table === undefined) out.push(...readable(here.fields));
   for (const section of catalog.sections.values()) {
     for (const key of readable(section.fields)) out.push(`${section.key}.${key}`);
     for (const table of section.tables.values()) {
-      for (const column of table.columns.keys()) out.push(section === here ? `${table.key}.${column}` : `${section.key}.${table.key}.${column}`);
+      for (const column of table.columns.keys())
+        out.push(section === here ? `${table.key}.${column}` : `${section.key}.${table.key}.${column}`);
     }
   }
   return out;
