@@ -1,4 +1,5 @@
-import type { ActionContext, ActionRequest } from 'adminjs';
+import type { ActionContext, ActionRequest, BaseRecord } from 'adminjs';
+import type { ServiceContext } from '../../src/context.js';
 import { ConflictError } from '../../src/errors/app-error.js';
 import { REVIEW_STATUSES } from '../../src/submissions/submissions.schema.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
@@ -8,7 +9,7 @@ import { visibleScopeKnex } from '../../src/permissions/visible-scope.js';
 import { actorOf, asAdminUser, gridRoleFor, visibleScopeOf, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
-import { confirmAction, confirmBulkAction } from '../features/confirm-action.js';
+import { confirmAction, confirmBulkAction, type ConfirmActionOptions } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { statusProperty } from '../features/status-property.js';
 import { NAV, REFUSED, type AdminDeps, type TableResource } from './types.js';
@@ -50,9 +51,38 @@ const mayReview = mayInSomeGrid('approve');
 /** Retry: on a record, the permission module's answer for it; as a bulk action, in some grid. */
 const mayRetry = (ctx: ActionContext) => (ctx.record ? may(ctx, 'retry') : mayInSomeGrid('retry')(ctx));
 
+/**
+ * A review command on one submission: shown to those the permission module allows it, in the
+ * review status it needs; `run` performs it (with the reason typed, for those that ask one).
+ */
+const reviewAction = (
+  command: Action,
+  inStatus: (status: string) => boolean,
+  options: Omit<ConfirmActionOptions, 'name' | 'isAccessible' | 'run'> & {
+    run: (ctx: ServiceContext, id: string, reason: string) => Promise<unknown>;
+    done: string;
+  },
+) => {
+  const { run, done, ...rest } = options;
+  return confirmAction({
+    ...rest,
+    name: command,
+    isAccessible: (ctx) => may(ctx, command) && inStatus(status(ctx)),
+    run: async (ctx, record, payload) => {
+      await run(ctx, String(record.id()), String(payload.reason ?? ''));
+      return done;
+    },
+  });
+};
+
 /** Submissions: filters by grid, template, statuses and dates; the answer by sections; retry. */
 export function submissionsResource(deps: AdminDeps): TableResource {
   const { submissions, review } = deps.services;
+  /** Retry, alone or in bulk: queued again, or refused with the service's reason. */
+  const retryOne = async (ctx: ServiceContext, record: BaseRecord) => {
+    const result = await submissions.retry(ctx, [String(record.id())]);
+    if (result.refused.length) throw new ConflictError(result.refused[0]!.reason);
+  };
 
   return {
     table: 'submissions',
@@ -148,59 +178,39 @@ export function submissionsResource(deps: AdminDeps): TableResource {
           },
           review: reviewPageAction(deps),
           answer: answerAction(deps),
-          claim: confirmAction({
-            name: 'claim',
+          claim: reviewAction('claim', (s) => s === 'submitted', {
             icon: 'UserCheck',
             confirm: 'Take this submission into review? You become its reviewer.',
-            isAccessible: (ctx) => may(ctx, 'claim') && status(ctx) === 'submitted',
-            run: async (ctx, record) => {
-              await review.claim(ctx, String(record.id()));
-              return 'Claimed: you are its reviewer';
-            },
+            run: (ctx, id) => review.claim(ctx, id),
+            done: 'Claimed: you are its reviewer',
           }),
-          approve: confirmAction({
-            name: 'approve',
+          approve: reviewAction('approve', (s) => s === 'in_review', {
             icon: 'Check',
             variant: 'success',
             confirm: 'Approve this submission? Approved is final (only an admin can reopen it).',
-            isAccessible: (ctx) => may(ctx, 'approve') && status(ctx) === 'in_review',
-            run: async (ctx, record) => {
-              await review.approve(ctx, String(record.id()));
-              return 'Approved';
-            },
+            run: (ctx, id) => review.approve(ctx, id),
+            done: 'Approved',
           }),
-          reject: confirmAction({
-            name: 'reject',
+          reject: reviewAction('reject', (s) => s === 'in_review', {
             icon: 'X',
             variant: 'danger',
             confirm: 'Reject this submission? The submitter sees your reason, edits and sends it back.',
             input: { name: 'reason', label: 'Reason (the submitter sees it)', required: true },
-            isAccessible: (ctx) => may(ctx, 'reject') && status(ctx) === 'in_review',
-            run: async (ctx, record, payload) => {
-              await review.reject(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
-              return 'Rejected';
-            },
+            run: (ctx, id, reason) => review.reject(ctx, id, { reason }),
+            done: 'Rejected',
           }),
-          reopen: confirmAction({
-            name: 'reopen',
+          reopen: reviewAction('reopen', (s) => s === 'approved', {
             icon: 'RotateCcw',
             confirm: 'Reopen this approved submission for review? Say why: the reason is kept in its history.',
             input: { name: 'reason', label: 'Reason', required: true },
-            isAccessible: (ctx) => may(ctx, 'reopen') && status(ctx) === 'approved',
-            run: async (ctx, record, payload) => {
-              await review.reopen(ctx, String(record.id()), { reason: String(payload.reason ?? '') });
-              return 'Reopened';
-            },
+            run: (ctx, id, reason) => review.reopen(ctx, id, { reason }),
+            done: 'Reopened',
           }),
-          submit: confirmAction({
-            name: 'submit',
+          submit: reviewAction('submit', (s) => ['draft', 'rejected'].includes(s), {
             icon: 'Send',
             confirm: 'Send this submission for review?',
-            isAccessible: (ctx) => may(ctx, 'submit') && ['draft', 'rejected'].includes(status(ctx)),
-            run: async (ctx, record) => {
-              await review.submit(ctx, String(record.id()));
-              return 'Submitted for review';
-            },
+            run: (ctx, id) => review.submit(ctx, id),
+            done: 'Submitted for review',
           }),
           deleteDraft: confirmAction({
             name: 'deleteDraft',
@@ -220,7 +230,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             icon: 'Check',
             variant: 'success',
             confirm:
-              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? For a form reviewed section by section, this approves every section still open (all of them claimed).',
+              'Approve every selected submission that you may approve (each in review, by you or as a grid manager)? ' +
+              'For a form reviewed section by section, this approves every section still open (all of them claimed).',
             isAccessible: mayReview,
             runOne: async (ctx, record) => {
               await review.approveWhole(ctx, String(record.id()));
@@ -232,7 +243,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             icon: 'X',
             variant: 'danger',
             confirm:
-              'Reject every selected submission that you may reject, with this reason? For a form reviewed section by section, this rejects every section still open (all of them claimed).',
+              'Reject every selected submission that you may reject, with this reason? ' +
+              'For a form reviewed section by section, this rejects every section still open (all of them claimed).',
             input: { name: 'reason', label: 'Reason (the submitters see it)', required: true },
             isAccessible: mayReview,
             runOne: async (ctx, record, payload) => {
@@ -246,8 +258,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             confirm: 'Queue this submission for processing again (after its data or its template was fixed)?',
             isAccessible: (ctx) => mayRetry(ctx) && isFailed(ctx),
             run: async (ctx, record) => {
-              const result = await submissions.retry(ctx, [String(record.id())]);
-              if (result.refused.length) throw new ConflictError(result.refused[0]!.reason);
+              await retryOne(ctx, record);
               return 'Queued for processing';
             },
           }),
@@ -257,8 +268,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
             confirm: 'Queue the selected failed submissions for processing again?',
             isAccessible: mayRetry,
             runOne: async (ctx, record) => {
-              const result = await submissions.retry(ctx, [String(record.id())]);
-              if (result.refused.length) throw new ConflictError(result.refused[0]!.reason);
+              await retryOne(ctx, record);
               return 'queued';
             },
           }),

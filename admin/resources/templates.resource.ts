@@ -208,7 +208,9 @@ export function templatesResource(deps: AdminDeps): TableResource {
               name: 'softDelete',
               icon: 'Trash2',
               variant: 'danger',
-              confirm: `Move this template, with its submissions and tables, to the trash? It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
+              confirm:
+                `Move this template, with its submissions and tables, to the trash? ` +
+                `It is hidden at once and can be restored for ${deps.templateTrashDays ?? 30} days; then it is purged for good.`,
               isAccessible: (ctx) => allowed('delete')(ctx) && !isDeleted(ctx),
               run: async (ctx, record) => {
                 const result = await deps.services.templateTrash.delete(ctx, String(record.id()));
@@ -254,7 +256,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
               name: 'rebuild',
               icon: 'RefreshCw',
               confirm:
-                "Project all of this template's submissions into its tables again (after a publish changed them)? They are queued and processed in the background.",
+                "Project all of this template's submissions into its tables again (after a publish changed them)? " +
+                'They are queued and processed in the background.',
               isAccessible: (ctx) => allowed('publish')(ctx) && ctx.record?.params.current_version != null,
               run: async (ctx, record) => {
                 const result = await deps.services.submissions.rebuild(ctx, String(record.id()));
@@ -269,7 +272,9 @@ export function templatesResource(deps: AdminDeps): TableResource {
               icon: 'RotateCcw',
               variant: 'danger',
               confirm:
-                "Unpublish the latest version? A new version restores the previous version's form: fields it removed come back with their data, fields it added are retired (their data is kept). Refused when a change cannot be undone (a type change, a purged column).",
+                "Unpublish the latest version? A new version restores the previous version's form: " +
+                'fields it removed come back with their data, fields it added are retired (their data is kept). ' +
+                'Refused when a change cannot be undone (a type change, a purged column).',
               isAccessible: (ctx) => allowed('publish')(ctx) && Number(ctx.record?.params.current_version ?? 0) >= 2,
               run: async (ctx, record) => {
                 const result = await deps.services.unpublisher.unpublish(ctx, String(record.id()));
@@ -284,7 +289,8 @@ export function templatesResource(deps: AdminDeps): TableResource {
               icon: 'Trash',
               variant: 'danger',
               confirm:
-                'Drop the columns of removed fields, and their data, for good? Publishing never does this; this cannot be undone. The exact DDL is recorded in the audit log.',
+                'Drop the columns of removed fields, and their data, for good? Publishing never does this; ' +
+                'this cannot be undone. The exact DDL is recorded in the audit log.',
               isAccessible: (ctx) => allowed('purge')(ctx) && ctx.record?.params.current_version != null,
               run: async (ctx, record) => {
                 const result = await publisher.purgeRetired(ctx, String(record.id()));

@@ -57,6 +57,22 @@ function webhookInput(p: Record<string, unknown>) {
 /** Webhooks: grid managers register URLs for submission events; the secret is never listed. */
 export function webhooksResource(deps: AdminDeps): TableResource {
   const { webhooks } = deps.services;
+  /** Disable (active false) or enable (active true): offered when the webhook is the other way. */
+  const setActive = (active: boolean) =>
+    confirmAction({
+      name: active ? 'enable' : 'disable',
+      icon: active ? 'PlayCircle' : 'PauseCircle',
+      variant: active ? 'success' : undefined,
+      confirm: active
+        ? 'Send deliveries to this URL again, for events from now on?'
+        : 'Stop sending deliveries to this URL? Events are not queued while it is disabled, ' +
+          'and deliveries waiting to be retried are dropped.',
+      isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx) !== active,
+      run: async (ctx, record) => {
+        await webhooks.update(ctx, String(record.id()), { active });
+        return `The webhook is ${active ? 'enabled' : 'disabled'}`;
+      },
+    });
   return {
     table: 'webhooks',
     hiddenColumns: ['secret'],
@@ -127,7 +143,9 @@ export function webhooksResource(deps: AdminDeps): TableResource {
             isAccessible: allowed('read'),
             handler: async (_request: ActionRequest, _response: unknown, context: ActionContext) => ({
               record: context.record!.toJSON(context.currentAdmin),
-              redirectUrl: `${context.h.resourceUrl({ resourceId: 'webhook_deliveries' })}?filters.webhook_id=${encodeURIComponent(String(context.record!.id()))}`,
+              redirectUrl:
+                `${context.h.resourceUrl({ resourceId: 'webhook_deliveries' })}` +
+                `?filters.webhook_id=${encodeURIComponent(String(context.record!.id()))}`,
             }),
           },
           ping: inMenu(
@@ -143,34 +161,8 @@ export function webhooksResource(deps: AdminDeps): TableResource {
               },
             }),
           ),
-          disable: inMenu(
-            'More',
-            confirmAction({
-              name: 'disable',
-              icon: 'PauseCircle',
-              confirm:
-                'Stop sending deliveries to this URL? Events are not queued while it is disabled, and deliveries waiting to be retried are dropped.',
-              isAccessible: (ctx) => allowed('edit')(ctx) && isActive(ctx),
-              run: async (ctx, record) => {
-                await webhooks.update(ctx, String(record.id()), { active: false });
-                return 'The webhook is disabled';
-              },
-            }),
-          ),
-          enable: inMenu(
-            'More',
-            confirmAction({
-              name: 'enable',
-              icon: 'PlayCircle',
-              variant: 'success',
-              confirm: 'Send deliveries to this URL again, for events from now on?',
-              isAccessible: (ctx) => allowed('edit')(ctx) && !isActive(ctx),
-              run: async (ctx, record) => {
-                await webhooks.update(ctx, String(record.id()), { active: true });
-                return 'The webhook is enabled';
-              },
-            }),
-          ),
+          disable: inMenu('More', setActive(false)),
+          enable: inMenu('More', setActive(true)),
           rotateSecret: inMenu(
             'More',
             confirmAction({
