@@ -200,7 +200,9 @@ async function checkRuntimeRole(pool: Pool, config: Config, logger: Logger): Pro
     throw error;
   }
   if (problems.length === 0) return;
-  const message = `${problems.join('; ')}. The web and worker processes must log in as a runtime role that owns nothing: set DATABASE_URL to that login and DATABASE_OWNER_URL to the owner's (README, "Database roles")`;
+  const message =
+    `${problems.join('; ')}. The web and worker processes must log in as a runtime role that owns nothing: ` +
+    `set DATABASE_URL to that login and DATABASE_OWNER_URL to the owner's (README, "Database roles")`;
   if (config.isProduction) throw new ConfigError([message]);
   logger.warn(message);
 }

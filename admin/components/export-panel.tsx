@@ -130,7 +130,10 @@ const ExportPanel: React.FC<ActionProps> = ({ record }) => {
   if (!data) return <Loader />;
   const big = data.rows > data.threshold;
   const direct = (format: string, table?: string) =>
-    `/api/v1/templates/${templateId}/export?format=${format}${table ? `&table=${encodeURIComponent(table)}` : ''}${codes ? '&values=codes' : ''}${language ? `&lang=${encodeURIComponent(language)}` : ''}`;
+    `/api/v1/templates/${templateId}/export?format=${format}` +
+    `${table ? `&table=${encodeURIComponent(table)}` : ''}` +
+    `${codes ? '&values=codes' : ''}` +
+    `${language ? `&lang=${encodeURIComponent(language)}` : ''}`;
   const declared = data.languages.declared;
   return (
     <Box variant="container" data-testid="export-panel">

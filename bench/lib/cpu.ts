@@ -112,5 +112,8 @@ export function describeCpu(use: CpuUse, count: number, unit = 'request'): strin
     .join(', ');
   const capacity = use.wallMs * use.cores;
   const pct = (ms: number) => Math.max(0, Math.round((ms / capacity) * 100));
-  return `CPU ms per ${unit}: ${each}; machine ${pct(use.machineBusy)}% busy of ${use.cores} cores (interrupts ${pct(use.irq)}%, other processes ${pct(use.machineBusy - use.irq - ours)}%)`;
+  return (
+    `CPU ms per ${unit}: ${each}; machine ${pct(use.machineBusy)}% busy of ${use.cores} cores (interrupts ` +
+    `${pct(use.irq)}%, other processes ${pct(use.machineBusy - use.irq - ours)}%)`
+  );
 }

@@ -130,5 +130,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 export function describeLoad(r: LoadResult): string {
-  return `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s, statuses ${JSON.stringify(r.statuses)}, load generator CPU ${(r.loaderCpu * 100).toFixed(0)}% of a core${r.firstError ? `, first error: ${r.firstError}` : ''}`;
+  return (
+    `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s, statuses ${JSON.stringify(r.statuses)}, ` +
+    `load generator CPU ${(r.loaderCpu * 100).toFixed(0)}% of a ` +
+    `core${r.firstError ? `, first error: ${r.firstError}` : ''}`
+  );
 }

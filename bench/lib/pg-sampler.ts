@@ -36,7 +36,8 @@ export async function pgSampler(url: string, database: string, label: string): P
       await client.end();
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       console.log(
-        `    [pg sampler: ${label}] ${samples} samples, ${(total / Math.max(1, samples)).toFixed(1)} statements active on average; top (wait event, statement):`,
+        `    [pg sampler: ${label}] ${samples} samples, ${(total / Math.max(1, samples)).toFixed(1)} statements active ` +
+          `on average; top (wait event, statement):`,
       );
       for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
         console.log(`      ${((n / Math.max(1, total)) * 100).toFixed(1).padStart(5)}%  ${key}`);

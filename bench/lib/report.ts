@@ -77,7 +77,10 @@ export class Report {
     console.log('| --- | --- | --- | --- | --- | --- |');
     for (const f of this.figures) {
       console.log(
-        `| ${f.scenario} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.reference ? `${fmt(f.reference.value)} ${f.unit} (${f.reference.name})` : ''} | ${f.ratio !== undefined ? `${f.ratio.toFixed(2)}x` : ''} | ${f.goal ? `${f.goal}: ${f.met ? 'met' : 'missed'}` : ''} |`,
+        `| ${f.scenario} | ${f.name} | ${fmt(f.value)} ${f.unit} | ` +
+          `${f.reference ? `${fmt(f.reference.value)} ${f.unit} (${f.reference.name})` : ''} | ` +
+          `${f.ratio !== undefined ? `${f.ratio.toFixed(2)}x` : ''} | ` +
+          `${f.goal ? `${f.goal}: ${f.met ? 'met' : 'missed'}` : ''} |`,
       );
     }
   }

@@ -23,10 +23,12 @@ const pool = new pg.Pool({ ...connectionConfig(process.env.DATABASE_URL!), max: 
 
 const columns = fields.map((_, i) => `c${i + 1}`);
 await pool.query(
-  `CREATE TABLE IF NOT EXISTS ref_submissions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE TABLE IF NOT EXISTS ref_submissions (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ` +
+    `payload jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
 );
 await pool.query(
-  `CREATE TABLE IF NOT EXISTS ref_typed (submission_id bigint PRIMARY KEY REFERENCES ref_submissions (id), ${fields.map((f, i) => `${columns[i]} ${f.type}`).join(', ')})`,
+  `CREATE TABLE IF NOT EXISTS ref_typed (submission_id bigint PRIMARY KEY REFERENCES ref_submissions (id), ` +
+    `${fields.map((f, i) => `${columns[i]} ${f.type}`).join(', ')})`,
 );
 const insertTyped = `INSERT INTO ref_typed (submission_id, ${columns.join(', ')}) VALUES (${['$1', ...columns.map((_, i) => `$${i + 2}`)].join(', ')})`;
 

@@ -199,7 +199,8 @@ const countSearch = (text: string) => `SELECT count(*) AS n FROM submissions ${s
 // small), and the page's ids found on the primary key alone (index-only) before fetching 20 rows.
 const estimate = (where = '') => `EXPLAIN (FORMAT JSON) SELECT 1 FROM submissions ${where}`;
 const deferredPage = (offset: number) =>
-  `SELECT ${SUBMISSION_COLUMNS} FROM submissions JOIN (SELECT id FROM submissions ORDER BY id DESC LIMIT ${PER_PAGE} OFFSET ${offset}) page USING (id) ORDER BY id DESC`;
+  `SELECT ${SUBMISSION_COLUMNS} FROM submissions JOIN (SELECT id FROM submissions ORDER BY id DESC LIMIT ` +
+  `${PER_PAGE} OFFSET ${offset}) page USING (id) ORDER BY id DESC`;
 
 // A page past the keyset depth, from the cursor of the last row before it (sorted by the key).
 const keysetPage = (lastId: string) =>

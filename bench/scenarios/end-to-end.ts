@@ -67,7 +67,10 @@ export async function endToEndScenario(report: Report): Promise<void> {
     const delays = await loop.stop();
     await sampler.stop();
     console.log(
-      `[${S}] posted in ${(postedMs / 1000).toFixed(1)} s (${describeLoad(load)}); all processed ${((totalMs - postedMs) / 1000).toFixed(1)} s later: ${done.processed} processed, ${done.failed} failed, ${done.pending} pending${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
+      `[${S}] posted in ${(postedMs / 1000).toFixed(1)} s (${describeLoad(load)}); ` +
+        `all processed ${((totalMs - postedMs) / 1000).toFixed(1)} s later: ${done.processed} processed, ` +
+        `${done.failed} failed, ${done.pending} pending${done.timedOut ? ' (TIMED OUT)' : ''}\n    ` +
+        `${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
     );
     const batches = await batchStats(workers);
     console.log(
@@ -99,7 +102,10 @@ export async function endToEndScenario(report: Report): Promise<void> {
       // 100 s for 100,000: scaled with BENCH_E2E_COUNT (the same 1,000 submissions/s end to end).
       goal: `<= ${count / 1000} s, all processed`,
       met: complete && totalMs <= count,
-      note: `posting took ${(postedMs / 1000).toFixed(1)} s, the backlog drained ${((totalMs - postedMs) / 1000).toFixed(1)} s after; web peak RSS ${Math.round(webRss)} MB; batches of ${batches.meanSize.toFixed(1)} on average; ${describeCpu(cpu, done.processed, 'submission')}`,
+      note:
+        `posting took ${(postedMs / 1000).toFixed(1)} s, the backlog drained ` +
+        `${((totalMs - postedMs) / 1000).toFixed(1)} s after; web peak RSS ${Math.round(webRss)} MB; ` +
+        `batches of ${batches.meanSize.toFixed(1)} on average; ${describeCpu(cpu, done.processed, 'submission')}`,
     });
     report.add({
       scenario: S,

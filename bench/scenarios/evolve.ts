@@ -127,7 +127,8 @@ export async function evolveScenario(report: Report): Promise<void> {
       [fixture.templateId, fixture.gridId, fixture.admin.id, rows],
     );
     await rt.pool.query(
-      `INSERT INTO ${table} (submission_id, code_a, code_b, note) SELECT id, (id % 100000)::text, (id % 100000)::text, 'seed' FROM submissions WHERE template_id = $1`,
+      `INSERT INTO ${table} (submission_id, code_a, code_b, note) SELECT id, (id % 100000)::text, ` +
+        `(id % 100000)::text, 'seed' FROM submissions WHERE template_id = $1`,
       [fixture.templateId],
     );
     await rt.pool.query(`VACUUM ANALYZE ${table}`);
@@ -145,8 +146,10 @@ export async function evolveScenario(report: Report): Promise<void> {
       await sleep(2000);
       const [result, locks] = [await load.stop(), await sampler.stop()];
       console.log(
-        `[evolve] ${label}: ${result.sent} requests, statuses ${JSON.stringify(result.statuses)}, p99 ${result.p99.toFixed(0)} ms, slowest ${result.maxMs.toFixed(0)} ms; ` +
-          `longest lock wait ${locks.maxMs.toFixed(0)} ms (${locks.waits} waits)${locks.statement ? `: ${locks.statement}` : ''}${result.firstError ? `; first error: ${result.firstError}` : ''}`,
+        `[evolve] ${label}: ${result.sent} requests, statuses ${JSON.stringify(result.statuses)}, ` +
+          `p99 ${result.p99.toFixed(0)} ms, slowest ${result.maxMs.toFixed(0)} ms; ` +
+          `longest lock wait ${locks.maxMs.toFixed(0)} ms (${locks.waits} ` +
+          `waits)${locks.statement ? `: ${locks.statement}` : ''}${result.firstError ? `; first error: ${result.firstError}` : ''}`,
       );
       return { load: result, locks };
     };

@@ -176,10 +176,13 @@ export async function exportScenario(report: Report): Promise<void> {
           name: `${format.toUpperCase()} export: peak RSS of the web process`,
           value: Math.round(peak),
           unit: 'MB',
-          note: `${(result.bytes / 1024 / 1024).toFixed(0)} MB sent in ${(result.ms / 1000).toFixed(1)} s; baseline ${Math.round(baseline)} MB at rest, growth ${Math.round(peak - baseline)} MB`,
+          note:
+            `${(result.bytes / 1024 / 1024).toFixed(0)} MB sent in ${(result.ms / 1000).toFixed(1)} s; ` +
+            `baseline ${Math.round(baseline)} MB at rest, growth ${Math.round(peak - baseline)} MB`,
         });
         console.log(
-          `    ${format}: ${(result.bytes / 1024 / 1024).toFixed(0)} MB in ${(result.ms / 1000).toFixed(1)} s, peak RSS ${Math.round(peak)} MB (baseline ${Math.round(baseline)} MB)`,
+          `    ${format}: ${(result.bytes / 1024 / 1024).toFixed(0)} MB in ${(result.ms / 1000).toFixed(1)} s, ` +
+            `peak RSS ${Math.round(peak)} MB (baseline ${Math.round(baseline)} MB)`,
         );
       }
       console.log(

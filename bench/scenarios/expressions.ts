@@ -82,7 +82,8 @@ export async function expressionsScenario(report: Report): Promise<void> {
   const mean = times.reduce((a, b) => a + b, 0) / runs;
   const refMean = reference.reduce((a, b) => a + b, 0) / reference.length;
   console.log(
-    `[${S}] ${EXPRESSIONS} expressions on a ${definition.sections.reduce((n, s) => n + s.fields.length, 0)}-field version, ${runs} evaluations (true or set: ${sink})`,
+    `[${S}] ${EXPRESSIONS} expressions on a ${definition.sections.reduce((n, s) => n + s.fields.length, 0)}-field ` +
+      `version, ${runs} evaluations (true or set: ${sink})`,
   );
   report.time(
     S,

@@ -173,10 +173,10 @@ async function batchIngest(
   const BATCH_SIZE = 100;
   const answers = Array.from({ length: 32 }, (_, i) => JSON.stringify(widePayload(definition, i + 1)));
   const run = Date.now().toString(36);
+  const item = (n: number, i: number) =>
+    `{"idempotencyKey":"${run}-${n}-${i}","data":${answers[(n + i) % answers.length]}}`;
   const bodyFor = (n: number) =>
-    Buffer.from(
-      `{"items":[${Array.from({ length: BATCH_SIZE }, (_, i) => `{"idempotencyKey":"${run}-${n}-${i}","data":${answers[(n + i) % answers.length]}}`).join(',')}]}`,
-    );
+    Buffer.from(`{"items":[${Array.from({ length: BATCH_SIZE }, (_, i) => item(n, i)).join(',')}]}`);
   const loop = await loopDelayMeter({ web: `${web.base}/metrics` });
   const load = await runLoad({
     url: `${web.base}/api/v1/templates/${templateId}/submissions/batch`,

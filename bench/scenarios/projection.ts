@@ -55,7 +55,9 @@ export async function projectionScenario(report: Report): Promise<void> {
       const seconds = (done.doneMs - started) / 1000;
       const rate = done.processed / seconds;
       console.log(
-        `[${S}] ${workers} worker(s): ${done.processed} processed, ${done.failed} failed, ${done.pending} pending after ${seconds.toFixed(1)} s${done.timedOut ? ' (TIMED OUT)' : ''}\n    ${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
+        `[${S}] ${workers} worker(s): ${done.processed} processed, ${done.failed} failed, ` +
+          `${done.pending} pending after ${seconds.toFixed(1)} s${done.timedOut ? ' (TIMED OUT)' : ''}\n    ` +
+          `${describeCpu(cpu, done.processed, 'submission')}\n    ${describeLoopDelay(delays)}`,
       );
       const batches = await batchStats(children);
       console.log(
@@ -114,7 +116,9 @@ export async function projectionScenario(report: Report): Promise<void> {
         name: `worker CPU per submission with ${workers} worker(s)`,
         value: Math.round((cpu.groups.workers! / done.processed) * 100) / 100,
         unit: 'CPU ms',
-        note: `postgres ${(cpu.groups.postgres! / done.processed).toFixed(2)} CPU ms/submission; ${batches.batches} batches of ${batches.meanSize.toFixed(1)} on average, ${batches.meanMs.toFixed(0)} ms each`,
+        note:
+          `postgres ${(cpu.groups.postgres! / done.processed).toFixed(2)} CPU ms/submission; ` +
+          `${batches.batches} batches of ${batches.meanSize.toFixed(1)} on average, ${batches.meanMs.toFixed(0)} ms each`,
       });
       report.add({
         scenario: S,

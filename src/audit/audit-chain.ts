@@ -348,7 +348,9 @@ export async function verifyAuditChain(
         kind: 'checkpoint_mismatch',
         seq: checkpoint.seq,
         entryId: checkpointEntry,
-        message: `chain link ${checkpoint.seq} is not the one the checkpoint of ${checkpoint.at} recorded (audit entry ${checkpoint.entryId}): the chain up to it was rewritten`,
+        message:
+          `chain link ${checkpoint.seq} is not the one the checkpoint of ${checkpoint.at} recorded (audit entry ` +
+          `${checkpoint.entryId}): the chain up to it was rewritten`,
       });
     }
   }

@@ -48,7 +48,8 @@ try {
       const rebased = await rebaseCheckpoint(pool, store, keys);
       if (rebased.superseded) {
         console.log(
-          `  The newest audit checkpoint (link ${rebased.superseded.seq ?? '?'}, written ${rebased.superseded.at ?? '?'}) covers entries written after this backup, ` +
+          `  The newest audit checkpoint (link ${rebased.superseded.seq ?? '?'}, ` +
+            `written ${rebased.superseded.at ?? '?'}) covers entries written after this backup, ` +
             `which the restore does not bring back; it is kept as ${rebased.superseded.keptAs}.`,
         );
       }

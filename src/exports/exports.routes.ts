@@ -26,7 +26,8 @@ export function exportsRoutes(services: { exports: ExportService }): RouteSpec[]
       path: '/templates/:templateId/export',
       tag: 'exports',
       summary:
-        'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields, in `lang=` when the form has it; `table=<section>.<table>` ' +
+        'Export processed data, streamed: `format=csv` (one row per submission, columns labelled by the fields, ' +
+        'in `lang=` when the form has it; `table=<section>.<table>` ' +
         'for a repeating table), `xlsx` (a worksheet per table) or `zip` (a CSV per table). Larger than the threshold, or with ' +
         '`background=true`, it runs in the background: 202 with the export to follow. Choices, files and statuses read as labels and ' +
         'file names unless `values=codes`.',

@@ -141,7 +141,8 @@ export class ReviewQueueService {
               coalesce(nullif(u.name, ''), u.email) AS submitter_name, coalesce(s.submitted_at, s.created_at) AS at,
               s.review_status, t.review_mode, s.review_overdue_at IS NOT NULL AS overdue,
               (SELECT count(*)::int FROM submission_section_reviews r WHERE r.submission_id = s.id AND r.status = 'submitted') AS open_sections,
-              (SELECT count(*)::int FROM submission_section_reviews r WHERE r.submission_id = s.id AND r.status = 'in_review' AND r.reviewer_id = $1) AS my_sections,
+              (SELECT count(*)::int FROM submission_section_reviews r WHERE r.submission_id = s.id AND r.status = ` +
+        `'in_review' AND r.reviewer_id = $1) AS my_sections,
               count(*) OVER () AS total, count(*) FILTER (WHERE s.review_overdue_at IS NOT NULL) OVER () AS overdue_total
          FROM submissions s JOIN templates t ON t.id = s.template_id JOIN grids g ON g.id = s.grid_id JOIN users u ON u.id = s.submitted_by
         WHERE ${where} AND s.submitted_by <> $1 AND ($2::bigint[] IS NULL OR s.grid_id = ANY ($2::bigint[])) AND NOT g.is_deleted AND NOT t.is_deleted

@@ -43,7 +43,8 @@ export function reviewRoutes(services: { review: ReviewService; followUps: Follo
   return [
     transition(
       'submit',
-      'Submit a draft (it reserves its unique values: 409 DUPLICATE_VALUE when another submission holds one), or send a rejected submission back after editing it',
+      'Submit a draft (it reserves its unique values: 409 DUPLICATE_VALUE when another submission holds one), ' +
+        'or send a rejected submission back after editing it',
       Type.Object({}),
     ),
     transition(

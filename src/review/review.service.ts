@@ -273,7 +273,8 @@ export class ReviewService {
       const version = await this.deps.catalog.version(row.template_id, row.template_version);
       await tx.query(
         `INSERT INTO submission_section_reviews (submission_id, section_id)
-         SELECT $1, unnest($2::text[]) ON CONFLICT (submission_id, section_id) DO UPDATE SET status = 'submitted', reviewer_id = NULL, reason = NULL, updated_at = now()`,
+         SELECT $1, unnest($2::text[]) ON CONFLICT (submission_id, section_id) DO UPDATE SET status = 'submitted', ` +
+          `reviewer_id = NULL, reason = NULL, updated_at = now()`,
         [row.id, version.definition.sections.map((s) => s.id)],
       );
     }
@@ -315,7 +316,8 @@ export class ReviewService {
     );
     if (updated.rowCount !== 1 || current.status !== rule.from) {
       throw new ConflictError(
-        `Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`,
+        `Section ${sectionId} is ${current.status}${current.reviewer_id ? ` (reviewer ${current.reviewer_id})` : ''}: ` +
+          `it cannot be ${command === 'claim' ? 'claimed' : `${command}d`} now`,
         [{ path: 'sectionStatus', message: current.status }],
       );
     }
@@ -385,7 +387,9 @@ export class ReviewService {
         const unclaimed = open.filter((s) => s.status === 'submitted');
         if (unclaimed.length) {
           throw new ConflictError(
-            `Claim every section before deciding on the whole submission: ${unclaimed.map((s) => `"${label(s.section_id)}"`).join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not claimed`,
+            `Claim every section before deciding on the whole submission: ` +
+              `${unclaimed.map((s) => `"${label(s.section_id)}"`).join(', ')} ${unclaimed.length === 1 ? 'is' : 'are'} not ` +
+              `claimed`,
             [{ path: 'sections', message: unclaimed.map((s) => s.section_id).join(',') }],
           );
         }

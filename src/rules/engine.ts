@@ -103,7 +103,10 @@ export interface CompiledRules {
   judge(answer: unknown, options?: CheckOptions): Verdict;
   /** The answer with defaults for the fields it leaves out and every calculated field computed (a copy; the input is not changed). */
   prepare(answer: unknown, options?: CheckOptions): unknown;
-  /** The ids of the shown fields of a section, given its values by field key (an answer's section object); `answer` is the whole answer, for expressions reading other sections. */
+  /**
+   * The ids of the shown fields of a section, given its values by field key (an answer's section
+   * object); `answer` is the whole answer, for expressions reading other sections.
+   */
   shownFields(sectionId: string, values: unknown, answer?: unknown, clock?: ExpressionClock): Set<string>;
   /** The same, reading values by field id (the builder's preview holds them so). */
   shownFieldsById(sectionId: string, values: Record<string, unknown>): Set<string>;

@@ -52,7 +52,10 @@ export function patternProblem(pattern: string): string | null {
     compile(pattern);
     return null;
   } catch {
-    return 'uses a construct that cannot be checked in linear time (a backreference like \\1, or a lookahead or lookbehind like (?=...) or (?!...)): rewrite the pattern without it';
+    return (
+      'uses a construct that cannot be checked in linear time (a backreference like \\1, ' +
+      'or a lookahead or lookbehind like (?=...) or (?!...)): rewrite the pattern without it'
+    );
   }
 }
 

@@ -210,7 +210,9 @@ async function insertFromPayloads(
   const columns = map.map((m) => quoteIdent(m.col));
   const mapParam = `$${source.params.length + 1}`;
   const typed = map.length
-    ? `CROSS JOIN LATERAL jsonb_to_record((SELECT jsonb_object_agg(m.col, CASE WHEN m.part IS NULL THEN item.v -> m.key ELSE item.v -> m.key -> m.part END) FROM jsonb_to_recordset(${mapParam}::jsonb) AS m(key text, part text, col text)))
+    ? `CROSS JOIN LATERAL jsonb_to_record((SELECT jsonb_object_agg(m.col, CASE WHEN m.part IS NULL THEN item.v -> ` +
+      `m.key ELSE item.v -> m.key -> m.part END) FROM jsonb_to_recordset(${mapParam}::jsonb) AS m(key text, part ` +
+      `text, col text)))
          AS x(${map.map((m) => `${quoteIdent(m.col)} ${table.types.get(m.col)}`).join(', ')})`
     : '';
   await tx.query(

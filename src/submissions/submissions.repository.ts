@@ -26,7 +26,9 @@ export interface SubmissionRow {
 
 /** Every column but the payload: for statements that already hold the payload they wrote. */
 export const SUBMISSION_COLUMNS_WITHOUT_PAYLOAD =
-  'id, template_id, template_version, grid_id, submitted_by, processing_status, processing_error, processed_at, review_status, reviewer_id, review_reason, idempotency_key, idempotency_hash, created_at, updated_at, submitted_at, reviewed_at, edited_since_rejection, review_overdue_at';
+  'id, template_id, template_version, grid_id, submitted_by, processing_status, processing_error, processed_at, ' +
+  'review_status, reviewer_id, review_reason, idempotency_key, idempotency_hash, created_at, updated_at, ' +
+  'submitted_at, reviewed_at, edited_since_rejection, review_overdue_at';
 export const SUBMISSION_COLUMNS = `${SUBMISSION_COLUMNS_WITHOUT_PAYLOAD}, payload`;
 
 export function toSubmissionView(row: SubmissionRow): SubmissionView {

@@ -262,7 +262,8 @@ async function answeredValues(
     if (answers.length) {
       const normalised = await db.query<{ i: string; value: string | null }>(
         `SELECT a.i, gridbook_unique_value(a.field_type, a.value) AS value
-           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (field_id text, field_type text, value jsonb)) WITH ORDINALITY AS a(field_id, field_type, value, i)`,
+           FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (field_id text, field_type text, value jsonb)) WITH ` +
+          `ORDINALITY AS a(field_id, field_type, value, i)`,
         [answersParam(answers.map((a) => a.answer))],
       );
       for (const { i, value } of normalised.rows) {

@@ -248,7 +248,8 @@ export class ColumnBudgetError extends ConflictError {
     const first = over[0]!;
     const what =
       first.slots.used > first.slots.limit
-        ? `would need ${first.slots.used} column slots of PostgreSQL's ${first.slots.limit} (${first.slots.live} live, ${first.slots.retired} retired, ${first.slots.dropped} dropped but still counted)`
+        ? `would need ${first.slots.used} column slots of PostgreSQL's ${first.slots.limit} (${first.slots.live} live, ` +
+          `${first.slots.retired} retired, ${first.slots.dropped} dropped but still counted)`
         : `would need rows of at least ${first.rowBytes} bytes, more than the ${first.rowBytesLimit} a page holds`;
     super(
       `Publish refused: table ${first.table} (${first.key}) ${what}: ${first.advice}`,

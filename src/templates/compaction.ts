@@ -235,7 +235,8 @@ export class CompactionService {
       const sid = quoteIdent(SYSTEM_COLUMNS.submissionId);
       await runSchemaDdl(tx, schema, [
         // Only the live (not dropped) columns: attribute numbers start again from 1.
-        `CREATE TABLE ${qualifiedName(schema, names.next)} (LIKE ${old} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)`,
+        `CREATE TABLE ${qualifiedName(schema, names.next)} (LIKE ${old} INCLUDING DEFAULTS INCLUDING IDENTITY ` +
+          `INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS)`,
         `CREATE TABLE ${log} (${sid} bigint NOT NULL)`,
         `CREATE FUNCTION ${qualifiedName(schema, names.fn)}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -243,7 +244,8 @@ BEGIN
   IF TG_OP <> 'DELETE' THEN INSERT INTO ${log} VALUES (NEW.${sid}); END IF;
   RETURN NULL;
 END $fn$`,
-        `CREATE TRIGGER ${quoteIdent(names.trigger)} AFTER INSERT OR UPDATE OR DELETE ON ${old} FOR EACH ROW EXECUTE FUNCTION ${qualifiedName(schema, names.fn)}()`,
+        `CREATE TRIGGER ${quoteIdent(names.trigger)} AFTER INSERT OR UPDATE OR DELETE ON ${old} FOR EACH ROW EXECUTE ` +
+          `FUNCTION ${qualifiedName(schema, names.fn)}()`,
       ]);
     });
   }

@@ -261,7 +261,9 @@ function checkSize(section: Section, sPath: string, problems: ErrorDetail[]): vo
   if (section.fields.length > MAX_FIELDS_PER_SECTION) {
     problems.push({
       path: `${sPath}.fields`,
-      message: `has ${section.fields.length} fields; a section holds at most ${MAX_FIELDS_PER_SECTION} (one PostgreSQL table, which allows ${MAX_COLUMNS_PER_TABLE} columns including removed ones): split it into several sections`,
+      message:
+        `has ${section.fields.length} fields; a section holds at most ${MAX_FIELDS_PER_SECTION} (one PostgreSQL table, ` +
+        `which allows ${MAX_COLUMNS_PER_TABLE} columns including removed ones): split it into several sections`,
     });
     return;
   }

@@ -381,7 +381,9 @@ export function planPublish(
         .filter((a) => a.columns.length > 0);
       if (added.length === 0) continue;
       statements.push({
-        sql: `ALTER TABLE ${qualifiedName(naming.schema, table.naming.name)}\n  ${added.flatMap((a) => a.columns.map((c) => `ADD COLUMN ${q(table.naming.columns[c.id]!.name)} ${c.pgType}`)).join(',\n  ')}`,
+        sql:
+          `ALTER TABLE ${qualifiedName(naming.schema, table.naming.name)}\n  ` +
+          `${added.flatMap((a) => a.columns.map((c) => `ADD COLUMN ${q(table.naming.columns[c.id]!.name)} ${c.pgType}`)).join(',\n  ')}`,
         reason: `new field${added.length > 1 ? 's' : ''} ${added.map((a) => a.path).join(', ')}`,
       });
       changes.push(...added.filter((a) => a.isNew).map((a) => `add field ${a.path}`));
@@ -560,7 +562,8 @@ function castExpressions(
   const cast = `NULLIF(btrim(${c}::text), '')::${type}`;
   const mapped = (otherwise: string) =>
     map.length
-      ? `CASE btrim(${c}::text) ${map.map(([from, to]) => `WHEN ${literal(from)} THEN ${to === null ? 'NULL' : literal(to)}::${type}`).join(' ')} ELSE ${otherwise} END`
+      ? `CASE btrim(${c}::text) ` +
+        `${map.map(([from, to]) => `WHEN ${literal(from)} THEN ${to === null ? 'NULL' : literal(to)}::${type}`).join(' ')} ELSE ${otherwise} END`
       : otherwise;
   const careful = mapped(`CASE WHEN ${converts} THEN ${cast} END`);
   return { converts, failing, unmappedLiteral, using: onFailure === 'refuse' ? mapped(cast) : careful, careful };
@@ -610,7 +613,9 @@ function castConversion(loc: Located, column: string, type: string, choice: Conv
         rule: 'map',
         description: `each value the map gives converts to ${loc.field.type}`,
         table: loc.table.name,
-        sql: `SELECT NULL::bigint AS id, NULL::integer AS row, v AS value FROM unnest($1::text[]) v WHERE NOT public.gridbook_can_cast(v, ${literal(type)}::regtype)`,
+        sql:
+          `SELECT NULL::bigint AS id, NULL::integer AS row, v AS value FROM unnest($1::text[]) ` +
+          `v WHERE NOT public.gridbook_can_cast(v, ${literal(type)}::regtype)`,
         params: [map.map(([, to]) => to)],
       }
     : undefined;

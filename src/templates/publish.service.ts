@@ -142,7 +142,8 @@ export class PublishRefusedError extends AppError {
     super(
       'CONFLICT',
       409,
-      `Publish refused: ${first.failing} existing row${first.failing === 1 ? '' : 's'} of ${first.field} fail${first.failing === 1 ? 's' : ''} "${first.description}"` +
+      `Publish refused: ${first.failing} existing row${first.failing === 1 ? '' : 's'} of ${first.field} ` +
+        `fail${first.failing === 1 ? 's' : ''} "${first.description}"` +
         (failed.length > 1 ? ` (and ${failed.length - 1} more failing check${failed.length > 2 ? 's' : ''})` : ''),
       failed.map((c) => ({
         path: c.field,

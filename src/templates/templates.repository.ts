@@ -36,7 +36,8 @@ export interface VersionRow {
 }
 
 export const TEMPLATE_COLUMNS =
-  'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, created_at, updated_at, is_deleted, deleted_on, purged_on';
+  'id, grid_id, slug, title, description, status, review_mode, definition, current_version, created_by, ' +
+  'created_at, updated_at, is_deleted, deleted_on, purged_on';
 
 /** A template; one in the trash only with `includeDeleted` (restoring it): for everything else it does not exist. */
 export async function findTemplate(

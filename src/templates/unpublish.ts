@@ -100,7 +100,9 @@ export function irreversible(latest: VersionRow, target: VersionRow, restored: N
       reasons.push({
         path: is.path,
         code: 'type_converted',
-        message: `version ${latest.version} converted ${is.path} from ${was.field.type} to ${is.field.type} in place: going back would convert the values again, which may not give them back`,
+        message:
+          `version ${latest.version} converted ${is.path} from ${was.field.type} to ${is.field.type} in place: ` +
+          `going back would convert the values again, which may not give them back`,
       });
     }
   }
@@ -149,7 +151,8 @@ export class UnpublishService {
       const target = (await findVersion(tx, id, current - 1))!;
       if (JSON.stringify(template.definition) !== JSON.stringify(latest.definition)) {
         throw new ConflictError(
-          `The working definition has changes not published in version ${current}: publish or undo them before unpublishing (unpublishing replaces the working definition)`,
+          `The working definition has changes not published in version ${current}: ` +
+            `publish or undo them before unpublishing (unpublishing replaces the working definition)`,
         );
       }
       const previous = {
@@ -170,7 +173,8 @@ export class UnpublishService {
       const failing = (await runChecks(tx, plan.checks, id)).filter((c) => c.failing > 0);
       if (failing.length) {
         throw new ConflictError(
-          `Version ${current} cannot be unpublished: ${failing[0]!.failing} existing row(s) of ${failing[0]!.field} fail "${failing[0]!.description}" of version ${target.version}`,
+          `Version ${current} cannot be unpublished: ${failing[0]!.failing} existing row(s) ` +
+            `of ${failing[0]!.field} fail "${failing[0]!.description}" of version ${target.version}`,
           failing.map((c) => ({
             path: c.field,
             code: c.rule,

@@ -347,7 +347,8 @@ describe('the review page and the answer page in a browser', () => {
     await page.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/show/);
     const created = (
       await t.rt.pool.query(
-        `SELECT review_status, payload, jsonb_typeof(payload->'household'->'size') AS size_type FROM submissions WHERE template_id = $1 ORDER BY id DESC LIMIT 1`,
+        `SELECT review_status, payload, jsonb_typeof(payload->'household'->'size') ` +
+          `AS size_type FROM submissions WHERE template_id = $1 ORDER BY id DESC LIMIT 1`,
         [s.templateId],
       )
     ).rows[0];

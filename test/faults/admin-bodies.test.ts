@@ -154,8 +154,10 @@ describe('anonymous bodies on /admin against a real web process', () => {
     expect(ready.length).toBeGreaterThan(0);
     expect(ready.every((s) => s === 200)).toBe(true);
     expect(web.child.exitCode).toBeNull();
+    const outcome = (r: { type: string; declared: boolean; status: number; sent: number }) =>
+      `${r.type.split('/')[1]} ${r.declared ? 'declared' : 'chunked'}: ${r.status} after ${(r.sent / MB).toFixed(0)} MB sent`;
     console.log(
-      `admin bodies: ${results.map((r) => `${r.type.split('/')[1]} ${r.declared ? 'declared' : 'chunked'}: ${r.status} after ${(r.sent / MB).toFixed(0)} MB sent`).join('; ')}; ` +
+      `admin bodies: ${results.map(outcome).join('; ')}; ` +
         `heap max ${(Math.max(...heap) / MB).toFixed(1)} MB over ${heap.length} samples; /readyz ${ready.length}x 200`,
     );
   });

@@ -524,7 +524,8 @@ export async function diagnose(c: Cluster, templateId: string): Promise<string> 
   try {
     lines.push(`submission jobs: ${JSON.stringify(await queue.getJobCounts())}`);
     lines.push(
-      `maintenance jobs: ${JSON.stringify(await maintenance.getJobCounts())}, schedulers: ${(await maintenance.getJobSchedulers()).map((j) => j.key).join(', ')}`,
+      `maintenance jobs: ${JSON.stringify(await maintenance.getJobCounts())}, schedulers: ` +
+        `${(await maintenance.getJobSchedulers()).map((j) => j.key).join(', ')}`,
     );
     const pending = await c.pool.query<{ id: string; updated_at: Date }>(
       'SELECT id, updated_at FROM submissions WHERE template_id = $1 AND processing_status = 0 ORDER BY id LIMIT 5',
@@ -533,7 +534,8 @@ export async function diagnose(c: Cluster, templateId: string): Promise<string> 
     for (const row of pending.rows) {
       const job = await queue.getJob(submissionJobId(row.id));
       lines.push(
-        `pending submission ${row.id} (updated ${row.updated_at.toISOString()}): job ${job ? `${await job.getState()}, attempts ${job.attemptsMade}, failed: ${job.failedReason ?? '-'}` : 'absent'}`,
+        `pending submission ${row.id} (updated ${row.updated_at.toISOString()}): job ` +
+          `${job ? `${await job.getState()}, attempts ${job.attemptsMade}, failed: ${job.failedReason ?? '-'}` : 'absent'}`,
       );
     }
   } catch (error) {

@@ -93,7 +93,8 @@ describe('check:integrity finds each kind of damage', () => {
     );
     for (const { conname } of unique.rows) await tamper(`ALTER TABLE ${s.membersTable} DROP CONSTRAINT "${conname}"`);
     await tamper(
-      `INSERT INTO ${s.membersTable} (submission_id, row_index, name) SELECT submission_id, row_index, name FROM ${s.membersTable} WHERE submission_id = $1 AND row_index = 0`,
+      `INSERT INTO ${s.membersTable} (submission_id, row_index, name) SELECT submission_id, row_index, ` +
+        `name FROM ${s.membersTable} WHERE submission_id = $1 AND row_index = 0`,
       [ids[2]],
     );
     // 4. A submission without its creation audit entry (written around the service).

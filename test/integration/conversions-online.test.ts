@@ -69,7 +69,8 @@ describe('type changes on big tables convert online', () => {
   const columns = async (s: Survey) =>
     (
       await t.rt.pool.query<{ c: string }>(
-        `SELECT column_name || ':' || data_type AS c FROM information_schema.columns WHERE table_schema = 'forms' AND table_name = $1 ORDER BY ordinal_position`,
+        `SELECT column_name || ':' || data_type AS c FROM information_schema.columns WHERE table_schema = 'forms' AND ` +
+          `table_name = $1 ORDER BY ordinal_position`,
         [table(s)],
       )
     ).rows.map((r) => r.c);

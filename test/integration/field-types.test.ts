@@ -165,7 +165,9 @@ describe('geopoint, signature and note, through the API and the worker', () => {
       .replace(/^\uFEFF/, '')
       .split('\r\n');
     expect(header).toBe(
-      'Submission,Submitted by,Submitted at,Review status,Location (latitude),Location (longitude),Location (altitude),Location (accuracy),Spring (latitude),Spring (longitude),Spring (altitude),Spring (accuracy),Consent,Signature,Witness,Signed',
+      'Submission,Submitted by,Submitted at,Review status,Location (latitude),Location (longitude),Location ' +
+        '(altitude),Location (accuracy),Spring (latitude),Spring (longitude),Spring (altitude),Spring ' +
+        '(accuracy),Consent,Signature,Witness,Signed',
     );
     expect(first!.split(',').slice(4, 8)).toEqual(['-1.286389', '36.817223', '1661.5', '12']);
   });

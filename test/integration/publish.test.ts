@@ -444,7 +444,8 @@ describe('publishing templates into real tables', () => {
     expect(version.rows[0].naming.sections.s_household.quarantine).toEqual({ f_code: 'code__unconverted' });
     // The view under current names shows them too.
     const view = await t.rt.pool.query(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'forms_current' AND table_name LIKE '%choices__household' ORDER BY ordinal_position`,
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'forms_current' AND table_name LIKE ` +
+        `'%choices__household' ORDER BY ordinal_position`,
     );
     expect(view.rows.map((r) => r.column_name)).toContain('code__unconverted');
     const audit = await t.rt.pool.query(

@@ -142,7 +142,8 @@ describe('the review workflow', () => {
       expect(['approved', 'rejected']).toContain(loser.body.error.details[0].message);
     }
     const decided = await t.rt.pool.query(
-      `SELECT entity_id, count(*)::int AS n FROM audit_log WHERE action IN ('submission.approve', 'submission.reject') AND entity_id = ANY ($1) GROUP BY entity_id`,
+      `SELECT entity_id, count(*)::int AS n FROM audit_log WHERE action IN ('submission.approve', ` +
+        `'submission.reject') AND entity_id = ANY ($1) GROUP BY entity_id`,
       [ids],
     );
     expect(decided.rows).toHaveLength(50);

@@ -334,7 +334,8 @@ describe('unique values: reserved at the door, 409 for a duplicate', () => {
       await new Promise((r) => setTimeout(r, 300));
       await publisher.query(
         `INSERT INTO template_versions (template_id, version, definition, json_schema, naming, ddl, checks, published_by)
-         SELECT template_id, version + 1, definition, json_schema, naming, '{}', '[]', published_by FROM template_versions WHERE template_id = $1 AND version = $2`,
+         SELECT template_id, version + 1, definition, json_schema, naming, '{}', '[]', published_by FROM ` +
+          `template_versions WHERE template_id = $1 AND version = $2`,
         [s.templateId, v],
       );
       await publisher.query('UPDATE templates SET current_version = $2 WHERE id = $1', [s.templateId, v + 1]);

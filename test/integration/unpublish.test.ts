@@ -113,7 +113,8 @@ describe('unpublish', () => {
     expect(template.body.data.definition).toEqual(householdDefinition());
     // Every value is still there: version 1's members_count, version 2's notes (retired, kept).
     const rows = await owner.query(
-      `SELECT submission_id::text AS id, village, members_count::int AS mc, notes FROM forms.${quoteIdent(`f${s.templateId}_household`)} ORDER BY submission_id`,
+      `SELECT submission_id::text AS id, village, members_count::int AS mc, ` +
+        `notes FROM forms.${quoteIdent(`f${s.templateId}_household`)} ORDER BY submission_id`,
     );
     expect(rows.rows).toEqual([
       { id: v1Id, village: 'Village 1', mc: 2, notes: null },

@@ -65,7 +65,8 @@ describe('an online conversion resumes after its worker is killed', () => {
          INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, processing_status)
          SELECT $1, 1, $2, $3, jsonb_build_object('household', jsonb_build_object('village', 'Seed ' || i, 'code', i::text)), 1
            FROM generate_series(1, $4::int) i RETURNING id, payload)
-       INSERT INTO forms."f${s.templateId}_household" (submission_id, village, code) SELECT id, payload->'household'->>'village', payload->'household'->>'code' FROM s`,
+       INSERT INTO forms."f${s.templateId}_household" (submission_id, village, code) SELECT id, ` +
+        `payload->'household'->>'village', payload->'household'->>'code' FROM s`,
       [s.templateId, s.gridId, s.submitter.id, ROWS],
     );
     definition.sections[0]!.fields.at(-1)!.type = 'integer';

@@ -207,7 +207,8 @@ describe('the audit chain against the database owner', () => {
       const verify = spawnCli('src/cli/audit-verify.ts', cliEnv(app));
       expect(await verify.exited, verify.output()).toBe(1);
       expect(verify.output()).toContain(
-        `Audit chain BROKEN (altered): audit entry ${victim} (chain link ${seqOf.get(victim)}) was altered after it was sealed, and its link recomputed without the audit key`,
+        `Audit chain BROKEN (altered): audit entry ${victim} (chain link ${seqOf.get(victim)}) ` +
+          `was altered after it was sealed, and its link recomputed without the audit key`,
       );
       expect(verify.output()).toContain(`First failure: audit entry ${victim}, chain link ${seqOf.get(victim)}.`);
 
@@ -247,7 +248,9 @@ describe('the audit chain against the database owner', () => {
       const verify = spawnCli('src/cli/audit-verify.ts', cliEnv(app));
       expect(await verify.exited, verify.output()).toBe(1);
       expect(verify.output()).toContain(
-        `Audit chain BROKEN (truncated): chain links ${keep + 1}..${head!.seq} are missing: the newest checkpoint (written ${head!.at}) covers the chain up to link ${head!.seq} (audit entry ${head!.entryId})`,
+        `Audit chain BROKEN (truncated): chain links ${keep + 1}..${head!.seq} are missing: ` +
+          `the newest checkpoint (written ${head!.at}) covers the chain up to link ${head!.seq} (audit entry ` +
+          `${head!.entryId})`,
       );
       expect(verify.output()).toContain(`the database's chain ends at link ${keep}`);
       tally.add('truncations detected');

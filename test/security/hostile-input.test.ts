@@ -309,7 +309,9 @@ describe('hostile input', () => {
       `/api/v1/templates/${s.templateId}/definition`,
       {
         token: s.builderApi.token!,
-        body: `{"__proto__": {"polluted": true}, "sections": [{"id": "s_household", "key": "household", "label": "H", "fields": [], "constructor": {"prototype": {"polluted": true}}}]}`,
+        body:
+          `{"__proto__": {"polluted": true}, "sections": [{"id": "s_household", "key": "household", "label": "H", ` +
+          `"fields": [], "constructor": {"prototype": {"polluted": true}}}]}`,
       },
     );
     // Routes that drop unknown properties: dropped, never applied, nothing polluted.

@@ -96,23 +96,29 @@ export interface Snapshot {
  * sessions, files, comments, follow-ups, and every table of the forms schema.
  */
 export async function snapshot(pool: Pool): Promise<Snapshot> {
-  const base = await pool.query<Snapshot>(`SELECT
+  const base = await pool.query<Snapshot>(
+    `SELECT
       (SELECT count(*) FROM users)::text AS users,
-      (SELECT coalesce(md5(string_agg(id || ':' || email || ':' || name || ':' || role || ':' || active || ':' || password_hash, ',' ORDER BY id)), '') FROM users) AS users_md5,
+      (SELECT coalesce(md5(string_agg(id || ':' || email || ':' || name || ':' || role || ':' || active || ':' || ` +
+      `password_hash, ',' ORDER BY id)), '') FROM users) AS users_md5,
       (SELECT count(*) FROM grids)::text AS grids,
-      (SELECT coalesce(md5(string_agg(id || ':' || slug || ':' || title || ':' || description || ':' || is_deleted, ',' ORDER BY id)), '') FROM grids) AS grids_md5,
+      (SELECT coalesce(md5(string_agg(id || ':' || slug || ':' || title || ':' || description || ':' || is_deleted, ` +
+      `',' ORDER BY id)), '') FROM grids) AS grids_md5,
       (SELECT count(*) FROM grid_members)::text AS members,
       (SELECT count(*) FROM templates)::text AS templates,
-      (SELECT coalesce(md5(string_agg(id || ':' || title || ':' || status || ':' || definition::text || ':' || coalesce(current_version, 0), ',' ORDER BY id)), '') FROM templates) AS templates_md5,
+      (SELECT coalesce(md5(string_agg(id || ':' || title || ':' || status || ':' || definition::text || ':' || ` +
+      `coalesce(current_version, 0), ',' ORDER BY id)), '') FROM templates) AS templates_md5,
       (SELECT count(*) FROM template_versions)::text AS versions,
       (SELECT count(*) FROM submissions)::text AS submissions,
-      (SELECT coalesce(md5(string_agg(id || ':' || payload::text || ':' || processing_status || ':' || review_status, ',' ORDER BY id)), '') FROM submissions) AS submissions_md5,
+      (SELECT coalesce(md5(string_agg(id || ':' || payload::text || ':' || processing_status || ':' || ` +
+      `review_status, ',' ORDER BY id)), '') FROM submissions) AS submissions_md5,
       (SELECT count(*) FROM audit_log)::text AS audit,
       (SELECT count(*) FROM refresh_tokens)::text AS refresh_tokens,
       (SELECT count(*) FROM session)::text AS sessions,
       (SELECT count(*) FROM files)::text AS files,
       (SELECT count(*) FROM submission_comments)::text AS comments,
-      (SELECT count(*) FROM follow_ups)::text AS follow_ups`);
+      (SELECT count(*) FROM follow_ups)::text AS follow_ups`,
+  );
   const snap: Snapshot = { ...base.rows[0]! };
   const tables = await pool.query<{ name: string }>(
     `SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'forms' ORDER BY 1`,

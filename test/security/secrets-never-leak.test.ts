@@ -234,7 +234,8 @@ describe('secrets never leave the server', () => {
       tally.set(`bodies inspected as ${role}`, bodies);
       tally.add('5xx seen', serverErrors);
       tally.note(
-        `${role}: ${getPaths.length} API GET routes and ${resources.length} admin resources (${actionsCalled} actions) crawled, ${known.length} secrets looked for`,
+        `${role}: ${getPaths.length} API GET routes and ${resources.length} admin resources (${actionsCalled} actions) ` +
+          `crawled, ${known.length} secrets looked for`,
       );
       expect(bodies).toBeGreaterThan(40);
       expect(findings.list()).toEqual([]);

@@ -91,7 +91,8 @@ describe('the definition of the new types', () => {
         ),
       );
     expect(reading('${location} != null')).toEqual([
-      'sections[0].fields[3].showIf: ${location} at character 1: a geopoint (a location) cannot be read by an expression; make it required, or ask a question about it',
+      'sections[0].fields[3].showIf: ${location} at character 1: a geopoint (a location) ' +
+        'cannot be read by an expression; make it required, or ask a question about it',
     ]);
     expect(reading("${intro} = 'a'")).toEqual([
       'sections[0].fields[3].showIf: ${intro} at character 1: a note is display-only text and holds no answer to read',
@@ -165,7 +166,9 @@ describe('a geopoint in the tables', () => {
     const n2 = deriveNaming('7', VISIT, n1);
     const plan = planPublish(VISIT, n2, { version: 1, definition: v1, naming: n1 });
     expect(plan.statements.map((s) => s.sql)).toEqual([
-      'ALTER TABLE "forms"."f7_main"\n  ADD COLUMN "location_lat" double precision,\n  ADD COLUMN "location_lon" double precision,\n  ADD COLUMN "location_alt" double precision,\n  ADD COLUMN "location_acc" double precision,\n  ADD COLUMN "signature" bigint[]',
+      'ALTER TABLE "forms"."f7_main"\n  ADD COLUMN "location_lat" double precision,\n  ADD COLUMN "location_lon" ' +
+        'double precision,\n  ADD COLUMN "location_alt" double precision,\n  ADD COLUMN "location_acc" double ' +
+        'precision,\n  ADD COLUMN "signature" bigint[]',
     ]);
     expect(plan.changes).toEqual(['add field main.intro'.replace('intro', 'location'), 'add field main.signature']);
     const v3 = validateDefinition(form({ id: 'f_size', key: 'size', label: 'Size', type: 'integer' }));
@@ -186,7 +189,8 @@ describe('a geopoint in the tables', () => {
     const n2 = deriveNaming('7', v2, n1);
     const plan = planPublish(v2, n2, { version: 1, definition: v1, naming: n1 });
     expect(plan.statements.map((s) => s.sql)).toEqual([
-      'ALTER TABLE "forms"."f7_main"\n  ADD COLUMN "location_lat" double precision,\n  ADD COLUMN "location_lon" double precision,\n  ADD COLUMN "location_alt" double precision,\n  ADD COLUMN "location_acc" double precision',
+      'ALTER TABLE "forms"."f7_main"\n  ADD COLUMN "location_lat" double precision,\n  ADD COLUMN "location_lon" ' +
+        'double precision,\n  ADD COLUMN "location_alt" double precision,\n  ADD COLUMN "location_acc" double precision',
     ]);
     expect(plan.checks).toEqual([]);
     expect(n2.sections.s_main!.columns.f_loc).toEqual({ name: 'location', retired: true });

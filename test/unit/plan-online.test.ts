@@ -39,7 +39,8 @@ describe('the plan of an online type change', () => {
     expect(sql[1]).toMatch(/^CREATE FUNCTION "forms"\."f7_household__code__convert"\(\) RETURNS trigger/);
     expect(sql[1]).toContain(`NEW."code__converting" := NULLIF(btrim(NEW."code"::text), '')::bigint;`);
     expect(sql[2]).toBe(
-      'CREATE TRIGGER "f7_household__code__convert" BEFORE INSERT OR UPDATE OF "code" ON "forms"."f7_household" FOR EACH ROW EXECUTE FUNCTION "forms"."f7_household__code__convert"()',
+      'CREATE TRIGGER "f7_household__code__convert" BEFORE INSERT OR UPDATE OF "code" ON "forms"."f7_household" FOR ' +
+        'EACH ROW EXECUTE FUNCTION "forms"."f7_household__code__convert"()',
     );
     expect(plan.online).toEqual([
       expect.objectContaining({

@@ -15,7 +15,8 @@ function mapLink(value: unknown): string | null {
   const p = value as { latitude?: unknown; longitude?: unknown } | null;
   if (!p || typeof p.latitude !== 'number' || typeof p.longitude !== 'number') return null;
   const [lat, lon] = [p.latitude, p.longitude];
-  return `https://www.openstreetmap.org/?mlat=${encodeURIComponent(lat)}&mlon=${encodeURIComponent(lon)}#map=17/${encodeURIComponent(lat)}/${encodeURIComponent(lon)}`;
+  const [la, lo] = [encodeURIComponent(lat), encodeURIComponent(lon)];
+  return `https://www.openstreetmap.org/?mlat=${la}&mlon=${lo}#map=17/${la}/${lo}`;
 }
 
 const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, testId }) => {
