@@ -33,7 +33,9 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const [info, setInfo] = useState<FillData | null>(null);
   const [values, setValues] = useState<Answer>({});
   const [savedJson, setSavedJson] = useState('');
-  const [errors, setErrors] = useState<ApiError[]>([]);
+  const [serverErrors, setServerErrors] = useState<ApiError[]>([]);
+  // The answer the page's own check refused (before sending it), judged again in each language picked.
+  const [refused, setRefused] = useState<{ answer: Answer; draft: boolean } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
@@ -75,6 +77,10 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   // Calculated values and the builder's constraints, live, by the engine the server runs.
   const computed = useMemo(() => (definition ? computedAnswer(definition, values) : {}), [definition, values]);
   const live = useMemo(() => (definition ? constraintProblems(definition, answer) : []), [definition, answer]);
+  const errors = useMemo(
+    () => (refused && definition ? answerProblems(definition, refused.answer, refused.draft) : serverErrors),
+    [refused, definition, serverErrors],
+  );
   const errorIndex = useMemo(() => {
     const seen = new Set(errors.map((e) => `${e.path}\u0000${e.message}`));
     return indexErrors([...errors, ...live.filter((e) => !seen.has(`${e.path}\u0000${e.message}`))]);
@@ -96,7 +102,8 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
     // The API's own rules, on the very answer it would get: every problem at once, nothing sent.
     const problems = answerProblems(definition, answer, !submit);
     if (problems.length) {
-      setErrors(problems);
+      setRefused({ answer, draft: !submit });
+      setServerErrors([]);
       setFailure(null);
       addNotice({
         message: t.needsFixing(problems.length),
@@ -110,11 +117,13 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
       if (next.notice) addNotice(next.notice);
       if (next.errors?.length || next.notice?.type === 'error') {
         // Keep what the user typed: the answer on failure is the stored one.
-        setErrors(next.errors ?? []);
+        setRefused(null);
+        setServerErrors(next.errors ?? []);
         setFailure(next.errors?.length ? null : (next.notice?.message ?? t.notSaved));
         return;
       }
-      setErrors([]);
+      setRefused(null);
+      setServerErrors([]);
       setFailure(null);
       if (mode === 'create' && next.redirectUrl) {
         navigate(next.redirectUrl.replace(/^https?:\/\/[^/]+/, ''));
