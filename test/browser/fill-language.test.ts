@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
@@ -139,5 +139,8 @@ describe("the fill page's own words in the language picked", () => {
     await expect.poll(() => page.locator('body').textContent()).toContain(`Rasimu imehifadhiwa (#${saved.id})`);
     expect(errors).toEqual([]);
     await page.close();
+    // The Swahili page illustrates docs/forms.md.
+    if (process.env.UPDATE_DOC_IMAGES === '1')
+      await copyFile(`${SCREENSHOTS}/fill-language-sw.png`, 'docs/images/fill-language-sw.png');
   });
 });
