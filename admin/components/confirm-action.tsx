@@ -1,14 +1,10 @@
 import React, { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiClient, useNotice, useTranslation, type ActionProps } from 'adminjs';
-import { Box, Button, FormGroup, H3, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
+import { Box, Button, H3, MessageBox, Text } from '@adminjs/design-system';
+import { ConfirmInput, type ConfirmCustom } from './shared/confirm-input';
 
 const api = new ApiClient();
-
-interface ConfirmCustom {
-  confirm?: string;
-  input?: { name: string; label: string; required: boolean } | null;
-}
 
 /**
  * The confirmation page of a state-changing record action: the change happens only when the user
@@ -59,17 +55,7 @@ const ConfirmAction: React.FC<ActionProps> = ({ action, record, resource }) => {
         {label}: {record.title}
       </H3>
       <Text mb="xl">{custom.confirm ?? 'Are you sure?'}</Text>
-      {custom.input ? (
-        <FormGroup>
-          <Label required={custom.input.required}>{custom.input.label}</Label>
-          <TextArea
-            width={1}
-            rows={4}
-            value={text}
-            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
-          />
-        </FormGroup>
-      ) : null}
+      {custom.input ? <ConfirmInput input={custom.input} rows={4} value={text} onChange={setText} /> : null}
       {error ? <MessageBox mb="xl" variant="danger" message={error} /> : null}
       <Button
         variant={action.variant === 'danger' ? 'danger' : 'contained'}

@@ -4,9 +4,7 @@ import {
   Badge,
   Box,
   Button,
-  FormGroup,
   H3,
-  Label,
   MessageBox,
   Table,
   TableBody,
@@ -14,8 +12,8 @@ import {
   TableHead,
   TableRow,
   Text,
-  TextArea,
 } from '@adminjs/design-system';
+import { ConfirmInput, type ConfirmCustom } from './shared/confirm-input';
 
 const api = new ApiClient();
 
@@ -25,11 +23,6 @@ interface BulkResult {
   ok: boolean;
   message: string;
 }
-interface ConfirmCustom {
-  confirm?: string;
-  input?: { name: string; label: string; required: boolean } | null;
-}
-
 /** Confirmation of a bulk action (POST), then what happened to each record: done or refused, and why. */
 const ConfirmBulkAction: React.FC<ActionProps> = ({ action, records, resource }) => {
   const custom = (action.custom ?? {}) as ConfirmCustom;
@@ -74,17 +67,7 @@ const ConfirmBulkAction: React.FC<ActionProps> = ({ action, records, resource })
         {label}: {selected.length} record{selected.length === 1 ? '' : 's'}
       </H3>
       <Text mb="lg">{custom.confirm ?? 'Are you sure?'}</Text>
-      {custom.input && !results ? (
-        <FormGroup>
-          <Label required={custom.input.required}>{custom.input.label}</Label>
-          <TextArea
-            width={1}
-            rows={3}
-            value={text}
-            onChange={(e: React.ChangeEvent<HTMLTextAreaElement>) => setText(e.target.value)}
-          />
-        </FormGroup>
-      ) : null}
+      {custom.input && !results ? <ConfirmInput input={custom.input} rows={3} value={text} onChange={setText} /> : null}
       {error ? <MessageBox mb="lg" variant="danger" message={error} /> : null}
       <Table mb="xl">
         <TableHead>
