@@ -1,0 +1,162 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../helpers/api-client.js';
+import { setupApp, type TestApp } from '../helpers/app.js';
+import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
+import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
+import { waitFor } from '../helpers/forms.js';
+import { multipart, png, rawRequest } from '../helpers/upload.js';
+
+/** A signed-in page of its own (a new context: its own session cookie), collecting page errors. */
+async function openAs(t: TestApp, browser: Browser, user: TestUser): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, t.baseUrl, user);
+  return { page, errors };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  const height = await page.evaluate(() =>
+    Math.max(...Array.from(document.querySelectorAll('body *')).map((e) => e.scrollHeight)),
+  );
+  const size = page.viewportSize()!;
+  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height + 40, size.height), 4000) });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  await page.setViewportSize(size);
+}
+
+const FILE_NAME = '<i>well</i> & "pump".png';
+// The server keeps a name's last path segment, without quotes: what a person reads is this.
+const SHOWN_NAME = 'i> & pump.png';
+const GRID = 'Wells of the North';
+const SITE = 's_653d557c4755';
+const REASON = 'The site name is not the one on the map';
+
+/** Two sections reviewed one by one, a photo, and a repeating table. */
+const definition = {
+  sections: [
+    {
+      id: 's_653d557c4755',
+      key: 'site',
+      label: 'Site visit',
+      fields: [
+        { id: 'f_name', key: 'name', label: 'Site name', type: 'text', rules: { required: true } },
+        { id: 'f_photo', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'] } },
+      ],
+      tables: [
+        {
+          id: 't_pumps',
+          key: 'pumps',
+          label: 'Pumps',
+          maxRows: 10,
+          columns: [{ id: 'f_pname', key: 'name', label: 'Pump', type: 'text', rules: { required: true } }],
+        },
+      ],
+    },
+    {
+      id: 's_9f1c0de2aa31',
+      key: 'water',
+      label: 'Water quality',
+      fields: [{ id: 'f_ph', key: 'ph', label: 'pH', type: 'decimal' }],
+    },
+  ],
+};
+
+describe('the panel reads like words, not like its storage', () => {
+  let t: TestApp;
+  let submitter: TestUser;
+  let reviewer: TestUser;
+  let admin: TestUser;
+  let submitterApi: ApiClient;
+  let browser: Browser;
+  let templateId: string;
+  let submitted: string;
+  let draft: string;
+  let fileId: string;
+
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    t = await setupApp({ worker: true });
+    const builder = await createUser(t.rt.pool, { role: 'builder' });
+    submitter = await createUser(t.rt.pool, { role: 'submitter', name: 'Sam Submitter' });
+    reviewer = await createUser(t.rt.pool, { role: 'reviewer', name: 'Rex Reviewer' });
+    admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
+    const grid = await createGrid(
+      t.rt,
+      builder,
+      [
+        { user: submitter, role: 'submitter' },
+        { user: reviewer, role: 'reviewer' },
+      ],
+      { title: GRID },
+    );
+    const builderApi = await new ApiClient(t.baseUrl).login(builder.email, builder.password);
+    const created = await builderApi.post(`/grids/${grid.id}/templates`, {
+      slug: 'wells',
+      title: 'Well visit',
+      definition,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    templateId = created.body.data.id;
+    expect((await builderApi.patch(`/templates/${templateId}`, { reviewMode: 'section' })).status).toBe(200);
+    expect((await builderApi.post(`/templates/${templateId}/publish`)).status).toBe(201);
+    submitterApi = await new ApiClient(t.baseUrl).login(submitter.email, submitter.password);
+
+    // A submission with a photo and two pumps, sent; its first section rejected.
+    submitted = (
+      await submitterApi.post(`/templates/${templateId}/submissions`, {
+        draft: true,
+        data: { site: { name: 'North well', pumps: [{ name: 'Hand pump' }, { name: 'Solar pump' }] } },
+      })
+    ).body.data.id;
+    const { body, contentType } = multipart([
+      { name: 'field', value: 'site.photo' },
+      { name: 'file', filename: 'x.png', filenameStar: FILE_NAME, contentType: 'image/png', data: png('polish') },
+    ]);
+    const up = await rawRequest(`${t.baseUrl}/api/v1/submissions/${submitted}/files`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${submitterApi.token}` },
+      body,
+    });
+    expect(up.status, up.body.toString()).toBe(201);
+    fileId = up.json().data.files[0].id;
+    expect((await submitterApi.post(`/submissions/${submitted}/submit`)).status).toBe(200);
+    await waitFor(
+      async () =>
+        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submitted])).rows[0]
+          .processing_status,
+      (v) => v === 1,
+    );
+    const reviewerApi = await new ApiClient(t.baseUrl).login(reviewer.email, reviewer.password);
+    expect((await reviewerApi.post(`/submissions/${submitted}/claim`, { sectionId: SITE })).status).toBe(200);
+    expect(
+      (await reviewerApi.post(`/submissions/${submitted}/reject`, { sectionId: SITE, reason: REASON })).status,
+    ).toBe(200);
+
+    draft = (
+      await submitterApi.post(`/templates/${templateId}/submissions`, {
+        draft: true,
+        data: { site: { name: 'South well' } },
+      })
+    ).body.data.id;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const text = (page: Page) => page.locator('body').innerText();
+
+  it('says a draft is not sent (not "Pending") for its processing', async () => {
+    const a = await openAs(t, browser, admin);
+    await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${draft}/show`);
+    await a.page.getByTestId('submission-payload').waitFor();
+    expect(await a.page.locator('[data-status]').first().textContent()).toBe('Not sent (draft)');
+    expect(await text(a.page)).not.toMatch(/Pending/);
+    expect(a.errors).toEqual([]);
+    await a.page.close();
+  }, 240_000);
+});
