@@ -150,6 +150,34 @@ describe('the panel reads like words, not like its storage', () => {
 
   const text = (page: Page) => page.locator('body').innerText();
 
+  it('lists uploads by their names, with a download link and a thumbnail, on the show page and the answer page', async () => {
+    const a = await openAs(t, browser, admin);
+    await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${submitted}/show`);
+    const files = a.page.getByTestId('payload-files-site-photo');
+    await files.waitFor();
+    const link = files.getByTestId('file-download');
+    expect(await link.textContent()).toBe(SHOWN_NAME);
+    expect(await link.getAttribute('href')).toBe(`/api/v1/files/${fileId}`);
+    const thumbnail = files.getByTestId('file-thumbnail');
+    await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    // Escaped: the name's markup is text, not an element.
+    expect(await a.page.locator('[data-testid="submission-payload"] i').count()).toBe(0);
+    expect(await text(a.page)).not.toMatch(/\b1 file\b|file #/);
+    await shot(a.page, 'polish-show-files');
+
+    const sub = await openAs(t, browser, submitter);
+    await sub.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${submitted}/answer`);
+    const name = sub.page.getByTestId('input-site-photo-file-name');
+    await name.waitFor();
+    expect(await name.textContent()).toBe(SHOWN_NAME);
+    expect(await name.getAttribute('href')).toBe(`/api/v1/files/${fileId}`);
+    expect(await text(sub.page)).not.toMatch(/file #/);
+    await shot(sub.page, 'polish-answer-files');
+    expect([...a.errors, ...sub.errors]).toEqual([]);
+    await a.page.close();
+    await sub.page.close();
+  }, 240_000);
+
   it('says a draft is not sent (not "Pending") for its processing', async () => {
     const a = await openAs(t, browser, admin);
     await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${draft}/show`);
