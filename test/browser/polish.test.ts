@@ -178,6 +178,25 @@ describe('the panel reads like words, not like its storage', () => {
     await sub.page.close();
   }, 240_000);
 
+  it('names the rejected section by its title wherever the reason is shown, never by its id', async () => {
+    const a = await openAs(t, browser, admin);
+    await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${submitted}/review`);
+    await a.page.getByTestId('review-page').waitFor();
+    await a.page.getByTestId('history').getByText(`Site visit: ${REASON}`).first().waitFor();
+    expect(await text(a.page)).not.toContain(SITE);
+    await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${submitted}/show`);
+    await a.page.getByTestId('submission-payload').waitFor();
+    expect(await text(a.page)).toContain(`Site visit: ${REASON}`);
+    expect(await text(a.page)).not.toContain(SITE);
+    const sub = await openAs(t, browser, submitter);
+    await sub.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${submitted}/answer`);
+    expect(await sub.page.getByTestId('rejection-reason').textContent()).toContain(`Site visit: ${REASON}`);
+    expect(await text(sub.page)).not.toContain(SITE);
+    expect([...a.errors, ...sub.errors]).toEqual([]);
+    await a.page.close();
+    await sub.page.close();
+  }, 240_000);
+
   it('says a draft is not sent (not "Pending") for its processing', async () => {
     const a = await openAs(t, browser, admin);
     await a.page.goto(`${t.baseUrl}/admin/resources/submissions/records/${draft}/show`);
