@@ -22,6 +22,8 @@ export interface FormDataResource extends ResourceWithOptions {
   /** Labels for the locale: the resource's and its properties'. */
   label: string;
   propertyLabels: Record<string, string>;
+  /** Its menu group: a key of the locale (AdminJS would title-case a raw name) and the grid's name it stands for. */
+  navigation: { key: string; label: string };
 }
 
 interface PublishedTemplate {
@@ -71,6 +73,9 @@ function labelsOf(fields: LocalizedField[], table: TableNaming): Record<string, 
   }
   return labels;
 }
+
+/** The menu group of a grid's form data, by the grid's id (the locale gives it the grid's name). */
+export const navigationKey = (gridId: string) => `grid_data_${gridId}`;
 
 export async function formDataResources(deps: {
   pool: Queryable;
@@ -147,6 +152,7 @@ export async function formDataResources(deps: {
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
+      navigation: { key: navigationKey(template.grid_id), label: `${template.grid_title}: data` },
       resource: new GridbookResource(metadata, {
         id: table.name,
         scope,
@@ -170,7 +176,7 @@ export async function formDataResources(deps: {
         },
       }),
       options: {
-        navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
+        navigation: { name: navigationKey(template.grid_id), icon: 'Database' },
         sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },
         listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
         showProperties: [...key, ...fieldColumns, ...[...retired]],

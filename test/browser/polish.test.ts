@@ -206,4 +206,28 @@ describe('the panel reads like words, not like its storage', () => {
     expect(a.errors).toEqual([]);
     await a.page.close();
   }, 240_000);
+
+  it('shows grids by their names (the menu, lists, the template) and titles each list by what it lists', async () => {
+    const a = await openAs(t, browser, admin);
+    // The menu group of the grid's form data: the grid's name as written, not title-cased.
+    await a.page.getByText(`${GRID}: data`, { exact: true }).first().waitFor();
+    for (const [url, title] of [
+      ['/admin/resources/submissions', 'Submissions'],
+      ['/admin/resources/templates', 'Templates'],
+      ['/admin/resources/grids', 'Grids'],
+    ] as const) {
+      await a.page.goto(`${t.baseUrl}${url}`);
+      await a.page.getByText(GRID).first().waitFor();
+      const body = await text(a.page);
+      expect(body).toContain(title);
+      expect(body).not.toMatch(/^List$/m);
+      expect(body).not.toMatch(/\bGrid \d+\b/);
+    }
+    await a.page.goto(`${t.baseUrl}/admin/resources/templates/records/${templateId}/show`);
+    await a.page.getByText(GRID).first().waitFor();
+    expect(await text(a.page)).not.toMatch(/\bGrid \d+\b/);
+
+    expect(a.errors).toEqual([]);
+    await a.page.close();
+  }, 240_000);
 });
