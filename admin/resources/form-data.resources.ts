@@ -7,6 +7,7 @@ import { columnLabel, columnOwner } from '../../src/templates/field-types.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
 import { visibleInGrid, visibleScopeKnex } from '../../src/permissions/visible-scope.js';
 import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js';
+import { Components } from '../component-loader.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
 import { asAdminUser, visibleScopeOf } from '../admin-user.js';
 import { readOnlyActions } from './types.js';
@@ -182,6 +183,14 @@ export async function formDataResources(deps: {
         showProperties: [...key, ...fieldColumns, ...[...retired]],
         filterProperties: [...key, ...fieldColumns],
         actions: readOnlyActions(members),
+        // The stored row index counts from 0; people count rows from 1.
+        ...(child
+          ? {
+              properties: {
+                [SYSTEM_COLUMNS.rowIndex]: { components: { list: Components.RowNumber, show: Components.RowNumber } },
+              },
+            }
+          : {}),
       },
     });
   }

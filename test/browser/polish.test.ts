@@ -230,4 +230,22 @@ describe('the panel reads like words, not like its storage', () => {
     expect(a.errors).toEqual([]);
     await a.page.close();
   }, 240_000);
+
+  it("counts a repeating table's rows from 1 in its data list", async () => {
+    const a = await openAs(t, browser, admin);
+    const table = (
+      await t.rt.pool.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'forms' AND table_name LIKE $1 AND table_type = 'BASE TABLE'`,
+        [`%${templateId}%pumps%`],
+      )
+    ).rows[0]!.table_name;
+    await a.page.goto(`${t.baseUrl}/admin/resources/${table}`);
+    await a.page.getByText('Solar pump').waitFor();
+    const rows = await a.page.getByTestId('row-number').allTextContents();
+    expect(rows.sort()).toEqual(['1', '2']);
+    expect(await text(a.page)).not.toMatch(/^List$/m);
+    await shot(a.page, 'polish-table-rows');
+    expect(a.errors).toEqual([]);
+    await a.page.close();
+  }, 240_000);
 });
