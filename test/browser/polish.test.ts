@@ -248,4 +248,16 @@ describe('the panel reads like words, not like its storage', () => {
     expect(a.errors).toEqual([]);
     await a.page.close();
   }, 240_000);
+
+  it('gives a submitter their work, not the processing queue', async () => {
+    const sub = await openAs(t, browser, submitter);
+    await sub.page.getByTestId('home-submitter').waitFor();
+    expect(await sub.page.getByTestId('card-queue').count()).toBe(0);
+    expect(await sub.page.getByTestId('home-admin').count()).toBe(0);
+    expect(await sub.page.getByTestId('stat-my-rejected-value').textContent()).toBe('1');
+    expect(await sub.page.getByTestId('stat-my-drafts-value').textContent()).toBe('1');
+    await shot(sub.page, 'polish-submitter-dashboard');
+    expect(sub.errors).toEqual([]);
+    await sub.page.close();
+  }, 240_000);
 });
