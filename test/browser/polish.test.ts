@@ -11,6 +11,8 @@ import { multipart, png, rawRequest } from '../helpers/upload.js';
 /** A signed-in page of its own (a new context: its own session cookie), collecting page errors. */
 async function openAs(t: TestApp, browser: Browser, user: TestUser): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  // A busy two-core machine: navigations of the admin panel can take half a minute.
+  page.setDefaultTimeout(90_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(page, t.baseUrl, user);
