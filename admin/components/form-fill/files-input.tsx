@@ -1,4 +1,5 @@
 import React, { createContext, useContext, useState } from 'react';
+import { useText } from './text';
 import type { Field } from './types';
 
 /**
@@ -21,10 +22,11 @@ export const FilesInput: React.FC<{
   disabled?: boolean;
 }> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId } = useContext(UploadContext);
+  const t = useText();
   const knownNames = useContext(FileNamesContext);
   // Names of the files uploaded on this page (the upload answers them).
   const [uploadedNames, setUploadedNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const nameOf = (id: string) => uploadedNames.get(id) ?? knownNames.get(id) ?? 'Attached file';
+  const nameOf = (id: string) => uploadedNames.get(id) ?? knownNames.get(id) ?? t.fileNumber(id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ids = Array.isArray(value) ? value.map(String) : [];
@@ -47,7 +49,7 @@ export const FilesInput: React.FC<{
         data?: { files: { id: string; name: string }[] };
         error?: { message: string };
       };
-      if (!body.success) throw new Error(body.error?.message ?? `upload failed (${res.status})`);
+      if (!body.success) throw new Error(body.error?.message ?? t.uploadFailed(res.status));
       const added = body.data!.files.map((f) => f.id);
       setUploadedNames((m) => new Map([...m, ...body.data!.files.map((f) => [f.id, f.name] as const)]));
       onChange(field.multiple ? [...ids, ...added] : added);
@@ -60,7 +62,7 @@ export const FilesInput: React.FC<{
 
   return (
     <div className="gbff-files" data-testid={testId}>
-      {ids.length === 0 ? <div className="gbff-muted">No files.</div> : null}
+      {ids.length === 0 ? <div className="gbff-muted">{t.noFiles}</div> : null}
       {ids.map((id) => (
         <div key={id} data-testid={`${testId}-file`}>
           <a href={`/api/v1/files/${id}`} data-testid={`${testId}-file-name`}>
@@ -73,14 +75,14 @@ export const FilesInput: React.FC<{
               onClick={() => onChange(ids.filter((x) => x !== id))}
               data-testid={`${testId}-remove-${id}`}
             >
-              remove
+              {t.remove}
             </button>
           ) : null}
         </div>
       ))}
       {disabled ? null : submissionId ? (
         <label className="gbff-muted">
-          {busy ? 'Uploading…' : field.multiple || ids.length === 0 ? 'Add file: ' : 'Replace file: '}
+          {busy ? t.uploading : field.multiple || ids.length === 0 ? t.addFile : t.replaceFile}{' '}
           <input
             type="file"
             multiple={field.multiple === true}
@@ -91,7 +93,7 @@ export const FilesInput: React.FC<{
           />
         </label>
       ) : (
-        <div className="gbff-muted">Save a draft first, then add files.</div>
+        <div className="gbff-muted">{t.filesNeedDraft}</div>
       )}
       {error ? (
         <div className="gbff-error" role="alert">
