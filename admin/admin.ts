@@ -118,12 +118,18 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
     id: (r.resource as { id(): string }).id(),
     label: r.label,
     properties: r.propertyLabels,
+    navigation: r.navigation,
   }));
   const localeFor = (currentAdmin?: CurrentAdmin): Locale => {
     const visible = visibleResourceIds(admin, currentAdmin);
     const mine = formWords.filter((w) => visible.has(w.id));
     return coreLocale(
-      Object.fromEntries(mine.map((w) => [w.id, w.label])),
+      Object.fromEntries(
+        mine.flatMap((w) => [
+          [w.id, w.label],
+          [w.navigation.key, w.navigation.label],
+        ]),
+      ),
       Object.fromEntries(mine.map((w) => [w.id, { properties: w.properties }])),
     );
   };

@@ -35,6 +35,7 @@ export const Components = {
   StatusBadge: add('StatusBadge', 'status-badge.tsx'),
   StatusFilter: add('StatusFilter', 'status-filter.tsx'),
   SlugInput: add('SlugInput', 'slug-input.tsx'),
+  RowNumber: add('RowNumber', 'row-number.tsx'),
 };
 
 /** Server modules the components import (pure, browser-safe): part of the bundle, so of its fingerprint. */

@@ -14,7 +14,17 @@ import {
   Text,
 } from '@adminjs/design-system';
 
+import { FileList, FilesContext, fileIds } from './review-page/file-list';
+import type { FileInfo } from './review-page/types';
+
 const api = new ApiClient();
+
+/** The file list's look outside the review page (its own styles live there). */
+const FILE_STYLES = `
+.gbr-files { list-style: none; margin: 0; padding: 0; }
+.gbr-files li { display: flex; align-items: center; margin: 4px 0; }
+.gbr-muted, .gbr-empty { color: #898A9A; }
+`;
 
 interface PayloadView {
   templateTitle: string;
@@ -22,7 +32,7 @@ interface PayloadView {
   sections: {
     key: string;
     label: string;
-    fields: { key: string; label: string; display: string }[];
+    fields: { key: string; label: string; type: string; value: unknown; display: string }[];
     tables: { key: string; label: string; columns: string[]; rows: string[][] }[];
   }[];
 }
@@ -30,18 +40,24 @@ interface PayloadView {
 /** A submission's answer by section, with the fields' labels, instead of raw JSON. */
 const SubmissionPayload: React.FC<BasePropertyProps> = ({ record, resource }) => {
   const [view, setView] = useState<PayloadView | null>(null);
+  const [files, setFiles] = useState<Map<string, FileInfo>>(new Map());
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!record?.id) return;
     api
       .recordAction({ resourceId: resource.id, recordId: record.id, actionName: 'payload' })
-      .then((r) => setView((r.data as unknown as { view: PayloadView }).view))
+      .then((r) => {
+        const data = r.data as unknown as { view: PayloadView; files?: FileInfo[] };
+        setFiles(new Map((data.files ?? []).map((f) => [f.id, f])));
+        setView(data.view);
+      })
       .catch((e: Error) => setError(e.message));
   }, [record?.id, resource.id]);
   if (error) return <MessageBox variant="danger" message={error} />;
   if (!view) return <Loader />;
   return (
     <Box mb="xl" data-testid="submission-payload">
+      <style>{FILE_STYLES}</style>
       <Label>
         Answer ({view.templateTitle}, version {view.version})
       </Label>
@@ -55,7 +71,15 @@ const SubmissionPayload: React.FC<BasePropertyProps> = ({ record, resource }) =>
                   <TableCell style={{ width: '40%' }}>
                     <Text fontWeight="bold">{f.label}</Text>
                   </TableCell>
-                  <TableCell>{f.display}</TableCell>
+                  <TableCell>
+                    {f.type === 'file' && fileIds(f.value).length ? (
+                      <FilesContext.Provider value={files}>
+                        <FileList ids={fileIds(f.value)} testId={`payload-files-${section.key}-${f.key}`} />
+                      </FilesContext.Provider>
+                    ) : (
+                      f.display
+                    )}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -7,6 +7,7 @@ import { columnLabel, columnOwner } from '../../src/templates/field-types.js';
 import { FORMS_SCHEMA, SYSTEM_COLUMNS, type Naming, type TableNaming } from '../../src/templates/naming.js';
 import { visibleInGrid, visibleScopeKnex } from '../../src/permissions/visible-scope.js';
 import { GridbookResource, type RowScope } from '../adapter/gridbook-resource.js';
+import { Components } from '../component-loader.js';
 import { buildMetadata, introspectColumns } from '../adapter/introspect.js';
 import { asAdminUser, visibleScopeOf } from '../admin-user.js';
 import { readOnlyActions } from './types.js';
@@ -22,6 +23,8 @@ export interface FormDataResource extends ResourceWithOptions {
   /** Labels for the locale: the resource's and its properties'. */
   label: string;
   propertyLabels: Record<string, string>;
+  /** Its menu group: a key of the locale (AdminJS would title-case a raw name) and the grid's name it stands for. */
+  navigation: { key: string; label: string };
 }
 
 interface PublishedTemplate {
@@ -71,6 +74,9 @@ function labelsOf(fields: LocalizedField[], table: TableNaming): Record<string, 
   }
   return labels;
 }
+
+/** The menu group of a grid's form data, by the grid's id (the locale gives it the grid's name). */
+export const navigationKey = (gridId: string) => `grid_data_${gridId}`;
 
 export async function formDataResources(deps: {
   pool: Queryable;
@@ -147,6 +153,7 @@ export async function formDataResources(deps: {
     resources.push({
       label,
       propertyLabels: labelsOf(fields, table),
+      navigation: { key: navigationKey(template.grid_id), label: `${template.grid_title}: data` },
       resource: new GridbookResource(metadata, {
         id: table.name,
         scope,
@@ -171,12 +178,20 @@ export async function formDataResources(deps: {
         },
       }),
       options: {
-        navigation: { name: `${template.grid_title}: data`, icon: 'Database' },
+        navigation: { name: navigationKey(template.grid_id), icon: 'Database' },
         sort: { sortBy: child ? SYSTEM_COLUMNS.rowId : SYSTEM_COLUMNS.submissionId, direction: 'desc' },
         listProperties: [...key, ...fieldColumns.slice(0, LIST_COLUMNS - key.length)],
         showProperties: [...key, ...fieldColumns, ...[...retired]],
         filterProperties: [...key, ...fieldColumns],
         actions: readOnlyActions(members),
+        // The stored row index counts from 0; people count rows from 1.
+        ...(child
+          ? {
+              properties: {
+                [SYSTEM_COLUMNS.rowIndex]: { components: { list: Components.RowNumber, show: Components.RowNumber } },
+              },
+            }
+          : {}),
       },
     });
   }

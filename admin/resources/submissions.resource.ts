@@ -6,7 +6,7 @@ import { payloadViewOf } from '../../src/submissions/payload-view.js';
 import { GridbookResource } from '../adapter/gridbook-resource.js';
 import { can, gridsAllowing, type Action } from '../../src/permissions/policy.js';
 import { visibleScopeKnex } from '../../src/permissions/visible-scope.js';
-import { actorOf, asAdminUser, gridRoleFor, visibleScopeOf, type AdminUser } from '../admin-user.js';
+import { actorOf, asAdminUser, gridRoleFor, serviceContextOf, visibleScopeOf, type AdminUser } from '../admin-user.js';
 import { answerAction, reviewPageAction } from '../actions/review-page.action.js';
 import { Components } from '../component-loader.js';
 import { confirmAction, confirmBulkAction, type ConfirmActionOptions } from '../features/confirm-action.js';
@@ -174,7 +174,11 @@ export function submissionsResource(deps: AdminDeps): TableResource {
                     )
                   ).rows[0]?.payload ?? {},
               });
-              return { record: record.toJSON(context.currentAdmin), view };
+              // Its files' names, types and sizes (one query; the files service checks the same permission as a download).
+              const files = (await deps.services.files.list(serviceContextOf(context.currentAdmin), record.id())).map(
+                (f) => ({ id: f.id, name: f.name, size: f.size, type: f.type, field: f.field }),
+              );
+              return { record: record.toJSON(context.currentAdmin), view, files };
             },
           },
           review: reviewPageAction(deps),

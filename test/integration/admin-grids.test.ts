@@ -48,7 +48,9 @@ describe('grids in the admin panel', () => {
     const before = await gridsCount();
     const bad = await asBuilder.postJson('/admin/api/resources/grids/actions/new', { slug: 'Not A Slug!', title: 'x' });
     expect(bad.body.notice.type).toBe('error');
-    expect(bad.body.record.errors.slug.message).toMatch(/must match pattern/);
+    expect(bad.body.record.errors.slug.message).toBe(
+      'Use lowercase letters and digits, words joined by single hyphens',
+    );
     const dup = await asBuilder.postJson('/admin/api/resources/grids/actions/new', {
       slug: 'field-survey',
       title: 'Again',

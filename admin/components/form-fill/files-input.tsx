@@ -10,6 +10,9 @@ import type { Field } from './types';
  */
 export const UploadContext = createContext<{ submissionId: string | null }>({ submissionId: null });
 
+/** The original names of the submission's files, by id: what a person reads for each file. */
+export const FileNamesContext = createContext<ReadonlyMap<string, string>>(new Map());
+
 export const FilesInput: React.FC<{
   field: Field;
   fieldPath: string;
@@ -20,6 +23,10 @@ export const FilesInput: React.FC<{
 }> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId } = useContext(UploadContext);
   const t = useText();
+  const knownNames = useContext(FileNamesContext);
+  // Names of the files uploaded on this page (the upload answers them).
+  const [uploadedNames, setUploadedNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const nameOf = (id: string) => uploadedNames.get(id) ?? knownNames.get(id) ?? t.fileNumber(id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ids = Array.isArray(value) ? value.map(String) : [];
@@ -39,11 +46,12 @@ export const FilesInput: React.FC<{
       });
       const body = (await res.json()) as {
         success: boolean;
-        data?: { files: { id: string }[] };
+        data?: { files: { id: string; name: string }[] };
         error?: { message: string };
       };
       if (!body.success) throw new Error(body.error?.message ?? t.uploadFailed(res.status));
       const added = body.data!.files.map((f) => f.id);
+      setUploadedNames((m) => new Map([...m, ...body.data!.files.map((f) => [f.id, f.name] as const)]));
       onChange(field.multiple ? [...ids, ...added] : added);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -57,7 +65,9 @@ export const FilesInput: React.FC<{
       {ids.length === 0 ? <div className="gbff-muted">{t.noFiles}</div> : null}
       {ids.map((id) => (
         <div key={id} data-testid={`${testId}-file`}>
-          <a href={`/api/v1/files/${id}`}>{t.fileNumber(id)}</a>
+          <a href={`/api/v1/files/${id}`} data-testid={`${testId}-file-name`}>
+            {nameOf(id)}
+          </a>
           {!disabled ? (
             <button
               type="button"

@@ -50,7 +50,7 @@ export const FileList: React.FC<{ ids: string[]; testId?: string }> = ({ ids, te
               )}
               <span>
                 <a href={url} data-testid="file-download">
-                  {file?.name ?? `file #${id}`}
+                  {file?.name ?? 'Attached file'}
                 </a>
                 {file ? (
                   <span className="gbr-muted">
