@@ -251,6 +251,7 @@ export function answerAction(deps: AdminDeps) {
           reviewStatus: row.review_status,
           reviewReason: row.review_reason,
           lockedSections: locked,
+          files: (await deps.services.files.list(ctx, id)).map((f) => ({ id: f.id, name: f.name })),
         };
       };
       if (request.method !== 'post') return load();

@@ -178,7 +178,13 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
             <MessageBox variant="danger" message={failure} />
           </div>
         ) : null}
-        <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
+        <UploadContext.Provider
+          value={{
+            submissionId: mode === 'edit' ? recordId : null,
+            templateId: mode === 'create' ? recordId : null,
+            names: Object.fromEntries((info.files ?? []).map((f) => [f.id, f.name])),
+          }}
+        >
           {definition.sections.map((section) => (
             <SectionForm
               key={section.id}

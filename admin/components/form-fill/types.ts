@@ -31,6 +31,8 @@ export interface FillData {
   data: Answer;
   /** Section ids that cannot change (already approved sections of a rejected, section-reviewed submission). */
   lockedSections: string[];
+  /** The files the submission holds (edit), for their names. */
+  files?: { id: string; name: string }[];
   reviewStatus?: 'draft' | 'submitted' | 'in_review' | 'approved' | 'rejected';
   reviewReason?: string | null;
   notice?: { message: string; type: 'success' | 'error' | 'info' };
