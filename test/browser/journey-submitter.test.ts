@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -56,7 +56,7 @@ describe('journey: a submitter answers, is rejected, and resubmits', () => {
   });
 
   it('starts from the dashboard, attaches a photo before saving, submits, sees the rejection, resubmits', async () => {
-    const photo = path.join(os.tmpdir(), `well-by-the-school-${Date.now()}.png`);
+    const photo = path.join(await mkdtemp(path.join(os.tmpdir(), 'journey-')), 'well-by-the-school.png');
     await writeFile(photo, png('journey photo'));
     const { page, errors } = await openAs(browser, t.baseUrl, s.submitter);
 
@@ -134,5 +134,5 @@ describe('journey: a submitter answers, is rejected, and resubmits', () => {
     await shot(asReviewer.page, 'journey-submitter-7-back-in-the-queue');
     expect(asReviewer.errors).toEqual([]);
     await asReviewer.page.close();
-  }, 240_000);
+  }, 420_000);
 });
