@@ -1,4 +1,5 @@
 import React, { createContext, useContext, useState } from 'react';
+import { useText } from './text';
 import type { Field } from './types';
 
 /**
@@ -24,6 +25,7 @@ export const FilesInput: React.FC<{
   disabled?: boolean;
 }> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId, templateId, names } = useContext(UploadContext);
+  const t = useText();
   const uploadUrl = submissionId
     ? `/api/v1/submissions/${submissionId}/files`
     : templateId
@@ -53,7 +55,7 @@ export const FilesInput: React.FC<{
         data?: { files: { id: string; name: string }[] };
         error?: { message: string };
       };
-      if (!body.success) throw new Error(body.error?.message ?? `upload failed (${res.status})`);
+      if (!body.success) throw new Error(body.error?.message ?? t.uploadFailed(res.status));
       const added = body.data!.files.map((f) => f.id);
       setUploaded((u) => ({ ...u, ...Object.fromEntries(body.data!.files.map((f) => [f.id, f.name])) }));
       onChange(field.multiple ? [...ids, ...added] : added);
@@ -66,11 +68,11 @@ export const FilesInput: React.FC<{
 
   return (
     <div className="gbff-files" data-testid={testId}>
-      {ids.length === 0 ? <div className="gbff-muted">No files.</div> : null}
+      {ids.length === 0 ? <div className="gbff-muted">{t.noFiles}</div> : null}
       {ids.map((id) => (
         <div key={id} data-testid={`${testId}-file`}>
           <a href={`/api/v1/files/${id}`} data-testid={`${testId}-name`}>
-            {uploaded[id] ?? names?.[id] ?? `file #${id}`}
+            {uploaded[id] ?? names?.[id] ?? t.fileNumber(id)}
           </a>
           {!disabled ? (
             <button
@@ -79,14 +81,14 @@ export const FilesInput: React.FC<{
               onClick={() => onChange(ids.filter((x) => x !== id))}
               data-testid={`${testId}-remove-${id}`}
             >
-              remove
+              {t.remove}
             </button>
           ) : null}
         </div>
       ))}
       {disabled ? null : uploadUrl ? (
         <label className="gbff-muted">
-          {busy ? 'Uploading…' : field.multiple || ids.length === 0 ? 'Add file: ' : 'Replace file: '}
+          {busy ? t.uploading : field.multiple || ids.length === 0 ? t.addFile : t.replaceFile}{' '}
           <input
             type="file"
             multiple={field.multiple === true}
@@ -97,7 +99,7 @@ export const FilesInput: React.FC<{
           />
         </label>
       ) : (
-        <div className="gbff-muted">Files cannot be added here.</div>
+        <div className="gbff-muted">{t.filesNeedDraft}</div>
       )}
       {error ? (
         <div className="gbff-error" role="alert">
