@@ -252,7 +252,6 @@ export function answerAction(deps: AdminDeps) {
           reviewStatus: row.review_status,
           reviewReason: row.review_reason,
           lockedSections: locked,
-          // The names of its files (one query; the files service checks the same permission as a download).
           files: (await deps.services.files.list(ctx, id)).map((f) => ({ id: f.id, name: f.name })),
         };
       };

@@ -50,12 +50,17 @@ export async function unlockBlobs(client: PoolClient, shas: string[]): Promise<v
   for (const sha of shas) await client.query(`SELECT pg_advisory_unlock(${LOCK_SQL})`, [sha]).catch(() => {});
 }
 
-/** The blob's row (touched when it exists) and a new file row for one upload. */
+/**
+ * The blob's row (touched when it exists) and a new file row for one upload. A `pending` upload (for
+ * an answer not saved yet) starts unreferenced: attached when its uploader's new submission refers
+ * to it, swept by the clean-up after the grace period otherwise.
+ */
 export async function insertFile(
   tx: Queryable,
   file: StoredFile,
   uploadedBy: string,
   field: string,
+  pending = false,
 ): Promise<FileView> {
   await tx.query(
     `INSERT INTO blobs (sha256, size, detected_type) VALUES ($1, $2, $3)
@@ -63,9 +68,10 @@ export async function insertFile(
     [file.sha256, file.size, file.detectedType],
   );
   const inserted = await tx.query<FileRow>(
-    `INSERT INTO files (sha256, original_name, size, detected_type, uploaded_by) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO files (sha256, original_name, size, detected_type, uploaded_by, unreferenced_at)
+     VALUES ($1, $2, $3, $4, $5, CASE WHEN $6::boolean THEN now() END)
      RETURNING id, original_name, size, detected_type, sha256, uploaded_by, uploaded_at`,
-    [file.sha256, file.originalName, file.size, file.detectedType, uploadedBy],
+    [file.sha256, file.originalName, file.size, file.detectedType, uploadedBy, pending],
   );
   return toFileView(inserted.rows[0]!, field);
 }
@@ -126,6 +132,47 @@ export async function filesOf(db: Queryable, submissionId: string): Promise<File
     [submissionId],
   );
   return result.rows.map((r) => toFileView(r, r.field));
+}
+
+/**
+ * A pending upload: a file no submission has ever held (a removed file keeps its past reference
+ * until the clean-up deletes both), still waiting for its answer.
+ */
+const PENDING = `f.unreferenced_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM submission_files sf WHERE sf.file_id = f.id)`;
+
+/** These ids' pending uploads by `uploadedBy` (any other id is left out). */
+export async function pendingFiles(
+  db: Queryable,
+  uploadedBy: string,
+  fileIds: string[],
+): Promise<{ id: string; size: number; type: string }[]> {
+  const result = await db.query<{ id: string; size: string; detected_type: string }>(
+    `SELECT f.id, f.size, f.detected_type FROM files f WHERE f.id = ANY ($1::bigint[]) AND f.uploaded_by = $2 AND ${PENDING}`,
+    [fileIds, uploadedBy],
+  );
+  return result.rows.map((r) => ({ id: r.id, size: Number(r.size), type: r.detected_type }));
+}
+
+/**
+ * Takes `uploadedBy`'s pending uploads for a submission being created (in its transaction): no
+ * longer unreferenced, then held by their fields. Returns the ids taken; one another request took
+ * first (or the clean-up swept) is missing, and the caller gives up.
+ */
+export async function claimPendingFiles(tx: Queryable, uploadedBy: string, fileIds: string[]): Promise<string[]> {
+  const result = await tx.query<{ id: string }>(
+    `UPDATE files f SET unreferenced_at = NULL WHERE f.id = ANY ($1::bigint[]) AND f.uploaded_by = $2 AND ${PENDING} RETURNING f.id`,
+    [fileIds, uploadedBy],
+  );
+  return result.rows.map((r) => r.id);
+}
+
+/** Whether this is `uploadedBy`'s pending upload (theirs to read before their answer is saved). */
+export async function isPendingUploadOf(db: Queryable, fileId: string, uploadedBy: string): Promise<boolean> {
+  const result = await db.query(`SELECT 1 FROM files f WHERE f.id = $1 AND f.uploaded_by = $2 AND ${PENDING}`, [
+    fileId,
+    uploadedBy,
+  ]);
+  return (result.rowCount ?? 0) > 0;
 }
 
 export async function findFile(db: Queryable, fileId: string): Promise<FileView | null> {
@@ -201,7 +248,7 @@ export async function deleteExpiredFiles(db: Queryable, graceHours: number): Pro
      ), refs AS (
        DELETE FROM submission_files sf USING expired WHERE sf.file_id = expired.id
      )
-     DELETE FROM files f USING expired WHERE f.id = expired.id RETURNING f.id, f.sha256`,
+     DELETE FROM files f USING expired WHERE f.id = expired.id AND f.unreferenced_at IS NOT NULL RETURNING f.id, f.sha256`,
     [graceHours],
   );
   return files.rows;

@@ -43,6 +43,19 @@ export function filesRoutes(services: { files: FilesService }): RouteSpec[] {
       handler: ({ ctx, params, req }) => files.upload(ctx, params.submissionId!, req),
     }),
     route({
+      method: 'post',
+      path: '/templates/:templateId/files',
+      tag: 'files',
+      summary:
+        'Upload files for a new answer to this template, before it is saved: the same multipart body and checks as a ' +
+        "submission's upload, against the template's current version. The files are pending: name their ids in that field " +
+        'when creating the submission (POST /templates/:templateId/submissions, by the same user) and they are attached; ' +
+        'never named, they are deleted by the clean-up after the grace period.',
+      status: 201,
+      response: Type.Object({ files: Type.Array(FileView) }),
+      handler: ({ ctx, params, req }) => files.uploadPending(ctx, params.templateId!, req),
+    }),
+    route({
       method: 'get',
       path: '/submissions/:submissionId/files',
       tag: 'files',

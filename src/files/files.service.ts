@@ -28,6 +28,7 @@ import {
   filesOf,
   findFile,
   insertFile,
+  isPendingUploadOf,
   lockBlobs,
   sameContentElsewhere,
   setFilePayload,
@@ -39,6 +40,7 @@ import { BlobMissingError, type BlobStore } from './storage.js';
 import { typeAccepted } from './sniff.js';
 import { discardStaged, receiveUpload, StorageFullError, type StagedFile } from './upload.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import { templateOpenForAnswers } from '../submissions/intake.js';
 
 export interface FileView {
   id: string;
@@ -128,7 +130,56 @@ export class FilesService {
     req: Readable & { headers: IncomingHttpHeaders },
   ): Promise<UploadResult> {
     const row = await this.authorize(this.deps.pool, ctx, submissionId, 'edit');
-    const fields = await this.fileFields(row);
+    const { field, files } = await this.receive(req, await this.fileFields(row));
+    try {
+      return await this.store(files, (tx) => this.attach(tx, ctx, row, field, files));
+    } finally {
+      await discardStaged(files);
+    }
+  }
+
+  /**
+   * Uploads for a new answer to a template, before it is saved (the fill page of a new submission):
+   * checked like any upload against the field of the template's current version, stored, and kept
+   * pending. The uploader's new submission that names them in a file field takes them (see
+   * SubmissionsService.create); nobody else can. Never taken, they are swept by the clean-up after
+   * the grace period, like any unreferenced file.
+   */
+  async uploadPending(
+    ctx: ServiceContext,
+    templateId: string,
+    req: Readable & { headers: IncomingHttpHeaders },
+  ): Promise<{ files: FileView[] }> {
+    const template = await templateOpenForAnswers(this.deps.pool, ctx, templateId);
+    const fields = await this.fileFields({ template_id: templateId, template_version: template.current_version });
+    const { field, files } = await this.receive(req, fields);
+    try {
+      return await this.store(files, async (tx) => {
+        const views: FileView[] = [];
+        for (const file of files) views.push(await insertFile(tx, file, ctx.actor!.id, field.path, true));
+        await recordAuditBatch(
+          tx,
+          ctx,
+          views.map((v) => ({
+            action: 'file.upload_pending',
+            entityType: 'template',
+            entityId: templateId,
+            gridId: template.grid_id,
+            after: { field: field.path, fileId: v.id, name: v.name, size: v.size, type: v.type, sha256: v.sha256 },
+          })),
+        );
+        return { files: views };
+      });
+    } finally {
+      await discardStaged(files);
+    }
+  }
+
+  /** Receives a multipart upload into one of `fields`, checking its type and count (staged files; the caller discards them). */
+  private async receive(
+    req: Readable & { headers: IncomingHttpHeaders },
+    fields: Map<string, FileField>,
+  ): Promise<{ field: FileField; files: StagedFile[] }> {
     const { field, files } = await receiveUpload(req, {
       stagingDir: this.deps.stagingDir,
       maxFiles: this.deps.maxFiles,
@@ -154,19 +205,15 @@ export class FilesService {
         }
       }
       if (!field.field.multiple && files.length > 1) throw ValidationError.field(field.path, 'takes one file');
-      return await this.store(ctx, row, field, files);
-    } finally {
+    } catch (error) {
       await discardStaged(files);
+      throw error;
     }
+    return { field, files };
   }
 
-  /** Stores the accepted files and attaches them, in one transaction, under their blobs' locks. */
-  private async store(
-    ctx: ServiceContext,
-    submission: SubmissionRow,
-    field: FileField,
-    files: StagedFile[],
-  ): Promise<UploadResult> {
+  /** Stores the accepted files and records them (`record`, one transaction), under their blobs' locks. */
+  private async store<T>(files: StagedFile[], record: (tx: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.deps.pool.connect();
     const shas = [...new Set(files.map((f) => f.sha256))];
     try {
@@ -182,9 +229,7 @@ export class FilesService {
           throw error;
         }
       }
-      return await inTransaction(client, (tx) => this.attach(tx, ctx, submission, field, files), {
-        translateErrors: false,
-      });
+      return await inTransaction(client, record, { translateErrors: false });
     } finally {
       await unlockBlobs(client, shas);
       client.release();
@@ -281,7 +326,8 @@ export class FilesService {
 
   /**
    * A file for download, if the caller may read a submission that holds it (or held it: history).
-   * Anyone else gets "not found", as if it did not exist.
+   * A pending upload (not attached yet) is its uploader's alone. Anyone else gets "not found", as if
+   * it did not exist.
    */
   async open(ctx: ServiceContext, fileId: string): Promise<{ file: FileView; stream: Readable }> {
     if (!ctx.actor) throw new UnauthenticatedError();
@@ -294,6 +340,8 @@ export class FilesService {
         break;
       }
     }
+    // An upload for an answer not saved yet: its uploader's alone.
+    if (!allowed) allowed = await isPendingUploadOf(this.deps.pool, fileId, ctx.actor.id);
     const file = allowed ? await findFile(this.deps.pool, fileId) : null;
     if (!file) throw new NotFoundError('File', fileId);
     try {

@@ -59,15 +59,18 @@ export interface Judged {
 
 /**
  * Judges a new answer against `version` (the template's current one); throws ValidationError,
- * its messages in the language the caller reads (`ctx.languages`) when the form has it.
+ * its messages in the language the caller reads (`ctx.languages`) when the form has it. Its file
+ * fields stay empty unless `pendingFiles` (the caller then checks and attaches the uploads they
+ * name: checkPendingFiles, attachPendingFiles).
  */
 export function judgeNewAnswer(
   version: VersionInfo,
   answer: Record<string, unknown>,
   draft: boolean,
   ctx: { languages?: readonly string[] },
+  options: { pendingFiles?: boolean } = {},
 ): Judged {
-  assertNoFilesOnCreate(version.definition, answer);
+  if (!options.pendingFiles) assertNoFilesOnCreate(version.definition, answer);
   const rules = rulesFor(version, ctx);
   const data = assertAnswer(rules, answer, { draft });
   return { data, unique: draft ? [] : uniqueAnswers(version.definition, data, rules) };

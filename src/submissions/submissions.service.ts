@@ -11,7 +11,7 @@ import { rulesFor, type TemplateCatalog, type VersionInfo } from '../templates/c
 import { assertAnswer } from '../rules/assert.js';
 import { assertIdempotencyKey, judgeNewAnswer, requestHashOf, templateOpenForAnswers } from './intake.js';
 import { compileValidator } from '../validation/validate.js';
-import { reconcileFileFields } from '../files/file-fields.js';
+import { attachPendingFiles, checkPendingFiles, reconcileFileFields } from '../files/file-fields.js';
 import type { Enqueue } from './enqueue.js';
 import type { Metrics } from '../observability/metrics.js';
 import { answerUnderKeys, type AnswerKeys } from './payload-keys.js';
@@ -83,18 +83,33 @@ export class SubmissionsService {
       const version = await this.deps.catalog.version(templateId, current);
       // Judged once, here: the stored payload is the answer as judged (defaults, calculated values).
       // Drafts reserve nothing; a submitted answer reserves its unique values in the same statement.
-      const { data, unique } = judgeNewAnswer(version, input.data, draft, ctx);
+      const { data, unique } = judgeNewAnswer(version, input.data, draft, ctx, { pendingFiles: true });
+      // Files uploaded before the answer was saved (the uploader's pending uploads): attached with it.
+      const pending = await checkPendingFiles(this.deps.pool, ctx.actor.id, version.definition, data);
       try {
-        row = await this.insert(
-          ctx,
-          { templateId, gridId: template.grid_id, reviewMode: template.review_mode },
-          version,
-          data,
-          draft,
-          unique,
-          key,
-          requestHash,
-        );
+        const insert = (db: Queryable) =>
+          this.insert(
+            db,
+            ctx,
+            { templateId, gridId: template.grid_id, reviewMode: template.review_mode },
+            version,
+            data,
+            draft,
+            unique,
+            key,
+            requestHash,
+          );
+        row = pending.length
+          ? await withTransaction(
+              this.deps.pool,
+              async (tx) => {
+                const created = await insert(tx);
+                if (created) await attachPendingFiles(tx, ctx, created, pending);
+                return created;
+              },
+              { translateErrors: false },
+            )
+          : await insert(this.deps.pool);
       } catch (error) {
         // Two requests with one Idempotency-Key at once: the second finds the first's row.
         if (key && requestHash && error instanceof ConflictError) {
@@ -122,6 +137,7 @@ export class SubmissionsService {
    * the statement with a unique violation on the reservations (thrown as it is).
    */
   private async insert(
+    db: Queryable,
     ctx: ServiceContext,
     template: { templateId: string; gridId: string; reviewMode: string },
     version: VersionInfo,
@@ -140,7 +156,7 @@ export class SubmissionsService {
     });
     const { templateId } = template;
     // The payload is not read back: parsing 300 fields of JSONB again costs more than the insert.
-    const result = await this.deps.pool
+    const result = await db
       .query<Omit<SubmissionRow, 'payload'>>(
         sql`WITH current AS (
             SELECT id FROM templates WHERE id = ${templateId} AND current_version = ${version.version} FOR KEY SHARE

@@ -308,6 +308,155 @@ describe('files: the whole lifecycle of attachments', () => {
     const onDisk = (await stored()).map((f) => path.basename(f)).sort();
     expect(onDisk).toEqual(rows);
   });
+
+  const uploadPending = (parts: Part[], api = s.submitterApi) => {
+    const { body, contentType } = multipart(parts);
+    return rawRequest(`${t.baseUrl}/api/v1/templates/${s.templateId}/files`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${api.token}` },
+      body,
+    });
+  };
+  const download = (fileId: string, api = s.submitterApi) =>
+    rawRequest(`${t.baseUrl}/api/v1/files/${fileId}`, { headers: { authorization: `Bearer ${api.token}` } });
+
+  it('takes files before the answer is saved: pending, readable by the uploader, attached by the draft or the submission', async () => {
+    const photo = await uploadPending([
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'before.png', data: png('before-save') },
+    ]);
+    expect(photo.status, photo.body.toString()).toBe(201);
+    const file = photo.json().data.files[0];
+    expect(file).toMatchObject({ name: 'before.png', type: 'image/png', field: 'visit.photo' });
+    expect((await download(file.id)).body.equals(png('before-save'))).toBe(true);
+    expect(
+      await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'file.upload_pending' AND entity_id = $1`, [
+        s.templateId,
+      ]),
+    ).toBeGreaterThan(0);
+
+    const draft = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { note: 'with a photo', photo: [file.id] } },
+    });
+    expect(draft.status, JSON.stringify(draft.body)).toBe(201);
+    const id = draft.body.data.id as string;
+    expect(draft.body.data.data.visit.photo).toEqual([file.id]);
+    const listed = (await s.submitterApi.get(`/submissions/${id}/files`)).body.data;
+    expect(listed).toMatchObject([{ id: file.id, name: 'before.png', field: 'visit.photo' }]);
+    expect(await count('SELECT count(*) AS n FROM files WHERE id = $1 AND unreferenced_at IS NULL', [file.id])).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM audit_log WHERE action = 'file.attach' AND entity_id = $1`, [id]),
+    ).toBe(1);
+    // Attached, it is no longer pending: the clean-up keeps it, and no second answer can take it.
+    await t.rt.services.files.cleanup();
+    expect(await count('SELECT count(*) AS n FROM files WHERE id = $1', [file.id])).toBe(1);
+    const again = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { photo: [file.id] } },
+    });
+    expect(again.status).toBe(422);
+    expect(again.body.error.details[0].path).toBe('visit.photo');
+
+    // Submitted at once (no draft): two documents into the multiple field.
+    const docs = (
+      await uploadPending([
+        { name: 'field', value: 'visit.docs' },
+        { name: 'file', filename: 'a.pdf', data: PDF },
+        { name: 'file', filename: 'b.png', data: png('doc-b') },
+      ])
+    ).json().data.files as { id: string }[];
+    const submitted = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      data: { visit: { note: 'sent', docs: docs.map((d) => d.id) } },
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    expect(submitted.body.data.reviewStatus).toBe('submitted');
+    expect(
+      ((await s.submitterApi.get(`/submissions/${submitted.body.data.id}/files`)).body.data as { id: string }[]).map(
+        (f) => f.id,
+      ),
+    ).toEqual(docs.map((d) => d.id));
+  });
+
+  it("refuses another user's pending upload (only its uploader attaches or reads it), and a type the field refuses", async () => {
+    const file = (
+      await uploadPending([
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'mine.png', data: png('mine-only') },
+      ])
+    ).json().data.files[0];
+    const peer = await createUser(t.rt.pool, { role: 'submitter' });
+    await t.rt.services.grids.addMember(ctxFor(s.builder), s.gridId, { userId: peer.id, role: 'submitter' });
+    const asPeer = await new ApiClient(t.baseUrl).login(peer.email, peer.password);
+    expect((await asPeer.get(`/files/${file.id}`)).status).toBe(404);
+    const before = await count('SELECT count(*) AS n FROM submissions');
+    const taken = await asPeer.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { photo: [file.id] } },
+    });
+    expect(taken.status).toBe(422);
+    expect(taken.body.error.details[0]).toEqual({
+      path: 'visit.photo',
+      message: `file ${file.id} is not an upload of yours waiting for a new answer (upload it first: POST /api/v1/templates/:templateId/files)`,
+    });
+    expect(await count('SELECT count(*) AS n FROM submissions')).toBe(before);
+    expect(
+      await count('SELECT count(*) AS n FROM files WHERE id = $1 AND unreferenced_at IS NOT NULL', [file.id]),
+    ).toBe(1);
+
+    // A PDF is stored for the documents field, but the photo field (images only) refuses it.
+    const pdf = (
+      await uploadPending([
+        { name: 'field', value: 'visit.docs' },
+        { name: 'file', filename: 'c.pdf', data: PDF },
+      ])
+    ).json().data.files[0];
+    const wrongField = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { photo: [pdf.id] } },
+    });
+    expect(wrongField.status).toBe(422);
+    expect(wrongField.body.error.details[0].message).toBe(
+      `file ${pdf.id} is application/pdf, which this field does not accept`,
+    );
+    const html = await uploadPending([
+      { name: 'field', value: 'visit.photo' },
+      { name: 'file', filename: 'photo.jpg', data: HTML_PAGE },
+    ]);
+    expect(html.status).toBe(415);
+    // Someone outside the grid may not upload for its form.
+    const outsider = await createUser(t.rt.pool, { role: 'submitter' });
+    const asOutsider = await new ApiClient(t.baseUrl).login(outsider.email, outsider.password);
+    const refused = await uploadPending(
+      [
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'x.png', data: png('outsider') },
+      ],
+      asOutsider,
+    );
+    expect([403, 404]).toContain(refused.status);
+  });
+
+  it('sweeps an abandoned upload (never attached) after the grace period: row, blob and content', async () => {
+    const file = (
+      await uploadPending([
+        { name: 'field', value: 'visit.photo' },
+        { name: 'file', filename: 'abandoned.png', data: png('abandoned') },
+      ])
+    ).json().data.files[0];
+    const blobPath = new LocalBlobStore(t.config.storageDir).pathOf(file.sha256);
+    await stat(blobPath);
+    const report = await t.rt.services.files.cleanup();
+    expect(report.blobs).toContain(file.sha256);
+    expect(await count('SELECT count(*) AS n FROM files WHERE id = $1', [file.id])).toBe(0);
+    await expect(stat(blobPath)).rejects.toThrow();
+    // Gone, it can no longer be attached.
+    const late = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, {
+      draft: true,
+      data: { visit: { photo: [file.id] } },
+    });
+    expect(late.status).toBe(422);
+  });
 });
 
 describe('a full file store', () => {

@@ -4,14 +4,17 @@ import type { Field } from './types';
 
 /**
  * Uploads for file fields. Files go to an existing submission (POST /api/v1/submissions/:id/files,
- * same origin, with the admin session), which stores them and adds their ids to the field; a new
- * submission is saved as a draft first. Removing a file here drops it from the field; the save
- * applies that (the server records the removal in the history).
+ * same origin, with the admin session), which stores them and adds their ids to the field; on a new
+ * answer (`templateId`, no submission yet) they go to POST /api/v1/templates/:id/files, pending
+ * until the save (draft or submit) attaches them. Removing a file here drops it from the field; the
+ * save applies that (the server records the removal in the history). `names`: the stored files'
+ * names by id.
  */
-export const UploadContext = createContext<{ submissionId: string | null }>({ submissionId: null });
-
-/** The original names of the submission's files, by id: what a person reads for each file. */
-export const FileNamesContext = createContext<ReadonlyMap<string, string>>(new Map());
+export const UploadContext = createContext<{
+  submissionId: string | null;
+  templateId?: string | null;
+  names?: Record<string, string>;
+}>({ submissionId: null });
 
 export const FilesInput: React.FC<{
   field: Field;
@@ -21,25 +24,28 @@ export const FilesInput: React.FC<{
   testId: string;
   disabled?: boolean;
 }> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
-  const { submissionId } = useContext(UploadContext);
+  const { submissionId, templateId, names } = useContext(UploadContext);
   const t = useText();
-  const knownNames = useContext(FileNamesContext);
-  // Names of the files uploaded on this page (the upload answers them).
-  const [uploadedNames, setUploadedNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const nameOf = (id: string) => uploadedNames.get(id) ?? knownNames.get(id) ?? t.fileNumber(id);
+  const uploadUrl = submissionId
+    ? `/api/v1/submissions/${submissionId}/files`
+    : templateId
+      ? `/api/v1/templates/${templateId}/files`
+      : null;
+  // The names of what was uploaded here (the page's known files come from `names`).
+  const [uploaded, setUploaded] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ids = Array.isArray(value) ? value.map(String) : [];
 
   const upload = async (list: FileList | null) => {
-    if (!list?.length || !submissionId) return;
+    if (!list?.length || !uploadUrl) return;
     setBusy(true);
     setError(null);
     try {
       const form = new FormData();
       form.append('field', fieldPath);
       for (const file of Array.from(list)) form.append('file', file);
-      const res = await fetch(`/api/v1/submissions/${submissionId}/files`, {
+      const res = await fetch(uploadUrl, {
         method: 'POST',
         body: form,
         credentials: 'same-origin',
@@ -51,7 +57,7 @@ export const FilesInput: React.FC<{
       };
       if (!body.success) throw new Error(body.error?.message ?? t.uploadFailed(res.status));
       const added = body.data!.files.map((f) => f.id);
-      setUploadedNames((m) => new Map([...m, ...body.data!.files.map((f) => [f.id, f.name] as const)]));
+      setUploaded((u) => ({ ...u, ...Object.fromEntries(body.data!.files.map((f) => [f.id, f.name])) }));
       onChange(field.multiple ? [...ids, ...added] : added);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -66,7 +72,7 @@ export const FilesInput: React.FC<{
       {ids.map((id) => (
         <div key={id} data-testid={`${testId}-file`}>
           <a href={`/api/v1/files/${id}`} data-testid={`${testId}-file-name`}>
-            {nameOf(id)}
+            {uploaded[id] ?? names?.[id] ?? t.fileNumber(id)}
           </a>
           {!disabled ? (
             <button
@@ -80,7 +86,7 @@ export const FilesInput: React.FC<{
           ) : null}
         </div>
       ))}
-      {disabled ? null : submissionId ? (
+      {disabled ? null : uploadUrl ? (
         <label className="gbff-muted">
           {busy ? t.uploading : field.multiple || ids.length === 0 ? t.addFile : t.replaceFile}{' '}
           <input

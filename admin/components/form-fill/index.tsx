@@ -5,7 +5,7 @@ import { Box, Loader, MessageBox } from '@adminjs/design-system';
 import { fillApi } from './api';
 import { ErrorSummary } from './error-summary';
 import { indexErrors } from './errors';
-import { FileNamesContext, UploadContext } from './files-input';
+import { UploadContext } from './files-input';
 import { Header, RejectionReason } from './header';
 import { LanguageSwitch } from './language-switch';
 import { compileRules } from '../../../src/rules/index';
@@ -67,7 +67,6 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   }, [api, adopt]);
 
   const locked = useMemo(() => new Set(info?.lockedSections ?? []), [info]);
-  const fileNames = useMemo(() => new Map((info?.files ?? []).map((f) => [f.id, f.name])), [info]);
   const answer = useMemo(
     () => (info && definition ? buildAnswer(definition, values, info.data ?? {}, locked) : {}),
     [info, definition, values, locked],
@@ -194,23 +193,27 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
               <MessageBox variant="danger" message={failure} />
             </div>
           ) : null}
-          <FileNamesContext.Provider value={fileNames}>
-            <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
-              {definition.sections.map((section) => (
-                <SectionForm
-                  key={section.id}
-                  definition={definition}
-                  section={section}
-                  values={values[section.key] ?? {}}
-                  whole={computed}
-                  errors={errorIndex}
-                  locked={locked.has(section.id)}
-                  disabled={!editable}
-                  onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))}
-                />
-              ))}
-            </UploadContext.Provider>
-          </FileNamesContext.Provider>
+          <UploadContext.Provider
+            value={{
+              submissionId: mode === 'edit' ? recordId : null,
+              templateId: mode === 'create' ? recordId : null,
+              names: Object.fromEntries((info.files ?? []).map((f) => [f.id, f.name])),
+            }}
+          >
+            {definition.sections.map((section) => (
+              <SectionForm
+                key={section.id}
+                definition={definition}
+                section={section}
+                values={values[section.key] ?? {}}
+                whole={computed}
+                errors={errorIndex}
+                locked={locked.has(section.id)}
+                disabled={!editable}
+                onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))}
+              />
+            ))}
+          </UploadContext.Provider>
           {editable ? (
             <div className="gbff-bar">
               <span className="gbff-muted" style={{ flex: 1 }}>

@@ -31,7 +31,7 @@ export interface FillData {
   data: Answer;
   /** Section ids that cannot change (already approved sections of a rejected, section-reviewed submission). */
   lockedSections: string[];
-  /** The names of the submission's files, by id (an edited submission's). */
+  /** The files the submission holds (edit), for their names. */
   files?: { id: string; name: string }[];
   reviewStatus?: 'draft' | 'submitted' | 'in_review' | 'approved' | 'rejected';
   reviewReason?: string | null;
