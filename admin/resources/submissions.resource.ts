@@ -64,6 +64,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
         scope: submissionScope,
         detailOnly: ['payload'],
         search: {
+          hint: 'submitter email or name, or searchable answers',
           large: { columns: ['search_document'] },
           more: (term, db) => submissionMatches(db, term, 'submissions'),
         },
