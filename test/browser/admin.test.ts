@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, SCREENSHOTS } from '../helpers/browser.js';
+import { type TestApp } from '../helpers/app.js';
+import { closeAll, openBrowserApp, SCREENSHOTS } from '../helpers/browser.js';
 import { createGrid, createUser, type TestUser } from '../helpers/factories.js';
 
 describe('the admin panel in a browser', () => {
@@ -10,17 +9,12 @@ describe('the admin panel in a browser', () => {
   let browser: Browser;
   let admin: TestUser;
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    t = await setupApp({ worker: true });
+    ({ t, browser } = await openBrowserApp({ worker: true }));
     admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
     const builder = await createUser(t.rt.pool, { role: 'builder' });
     await createGrid(t.rt, builder, [], { slug: 'village-survey', title: 'Village survey' });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(browser, t));
 
   it('signs in, shows the dashboard, users and grids, with no page errors', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
+import { type TestApp } from '../helpers/app.js';
+import { closeAll, openBrowserApp, SCREENSHOTS, signIn } from '../helpers/browser.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 import { ApiClient } from '../helpers/api-client.js';
 
@@ -25,15 +24,10 @@ describe('the interactive API docs', () => {
   let browser: Browser;
   let admin: TestUser;
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    t = await setupApp();
+    ({ t, browser } = await openBrowserApp());
     admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(browser, t));
 
   it(
     'lists the operations, tries a GET with the panel session, and leads back to the panel',

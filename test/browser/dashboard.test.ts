@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApp, type TestApp } from '../helpers/app.js';
+import { type TestApp } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 import { householdPayload, publishedSurvey, statusCounts, waitFor, type Survey } from '../helpers/forms.js';
-import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
+import { closeAll, openBrowserApp, openPage, SCREENSHOTS } from '../helpers/browser.js';
 
 describe('the dashboard and submissions in a browser', () => {
   let t: TestApp;
@@ -12,16 +11,11 @@ describe('the dashboard and submissions in a browser', () => {
   let admin: TestUser;
   let browser: Browser;
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    t = await setupApp({ worker: true });
+    ({ t, browser } = await openBrowserApp({ worker: true }));
     s = await publishedSurvey(t);
     admin = await createUser(t.rt.pool, { role: 'admin', name: 'Ada Admin' });
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(browser, t));
 
   it('shows the counts after submissions are posted, the answer by sections, and the failure reason', async () => {
     for (let i = 0; i < 12; i++) {
@@ -41,10 +35,7 @@ describe('the dashboard and submissions in a browser', () => {
       (c) => c['1'] === 12 && c['2'] === 1,
     );
 
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, t.baseUrl, admin);
+    const { page, errors } = await openPage(browser, t.baseUrl, admin, { viewport: { width: 1400, height: 1000 } });
     await page.getByTestId('dashboard').waitFor();
     await expect.poll(() => page.getByTestId('stat-processed-value').textContent()).toBe('12');
     expect(await page.getByTestId('stat-failed-value').textContent()).toBe('1');

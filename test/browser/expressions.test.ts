@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
+import { type TestApp } from '../helpers/app.js';
+import { closeAll, openBrowserApp, openPage, SCREENSHOTS, signIn } from '../helpers/browser.js';
 import { publishedSurvey, type Survey } from '../helpers/forms.js';
 import { FORMS } from '../rules/forms.js';
 
@@ -16,23 +16,18 @@ describe('expressions in the admin panel', () => {
   let browser: Browser;
   let s: Survey;
   beforeAll(async () => {
-    t = await setupApp({ worker: true });
+    ({ t, browser } = await openBrowserApp({ worker: true }));
     s = await publishedSurvey(t, structuredClone(FORMS.expr));
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(browser, t));
 
   it('fills a form: calculated values live, defaults, constraint messages, then submits', async () => {
     const draft = (
       await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { draft: true, data: { h: { adults: 1 } } })
     ).body.data.id;
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, t.baseUrl, s.submitter);
+    const { page, errors } = await openPage(browser, t.baseUrl, s.submitter, {
+      viewport: { width: 1400, height: 1000 },
+    });
     await page.goto(`${t.baseUrl}/admin/resources/submissions/records/${draft}/answer`);
     await page.getByTestId('form-fill').waitFor();
     const id = (testId: string) => page.getByTestId(testId);
@@ -80,10 +75,7 @@ describe('expressions in the admin panel', () => {
   });
 
   it("shows the checker's message under an expression in the builder as it is typed", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, t.baseUrl, s.builder);
+    const { page, errors } = await openPage(browser, t.baseUrl, s.builder, { viewport: { width: 1400, height: 1000 } });
     await page.goto(`${t.baseUrl}/admin/resources/templates/records/${s.templateId}/builder`);
     const id = (testId: string) => page.getByTestId(testId);
     await id('builder').waitFor();

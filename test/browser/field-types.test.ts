@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupApp, type TestApp } from '../helpers/app.js';
-import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
+import { type TestApp } from '../helpers/app.js';
+import { closeAll, openBrowserApp, SCREENSHOTS, signIn } from '../helpers/browser.js';
 import { createUser, ctxFor } from '../helpers/factories.js';
 import { publishedSurvey } from '../helpers/forms.js';
 
@@ -15,14 +14,9 @@ describe('geopoint, signature and note in the admin panel', () => {
   let t: TestApp;
   let browser: Browser;
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    t = await setupApp({ worker: true });
-    browser = await launchBrowser();
+    ({ t, browser } = await openBrowserApp({ worker: true }));
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(browser, t));
 
   const NOTE = 'Stand at the door of the house. <b>Not bold</b>: this text is shown as it is written.';
 

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+
 /**
  * A small browser stand-in for the admin panel's HTTP API: keeps the session cookie, sends the
  * Origin a same-site browser would, and reads AdminJS's JSON answers.
@@ -78,4 +80,19 @@ export class AdminClient {
     }
     return { status: res.status, body, text };
   }
+}
+
+/** `user`'s client from `clients`, signed in (and kept there) on first use; the sign-in must succeed. */
+export async function signedInClient(
+  clients: Map<string, AdminClient>,
+  baseUrl: string,
+  user: { id: string; email: string; password: string },
+): Promise<AdminClient> {
+  let client = clients.get(user.id);
+  if (!client) {
+    client = new AdminClient(baseUrl);
+    expect((await client.login(user.email, user.password)).status).toBe(302);
+    clients.set(user.id, client);
+  }
+  return client;
 }

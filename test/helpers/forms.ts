@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { Pool } from '../../src/db/pool.js';
 import { ApiClient } from './api-client.js';
 import type { TestApp } from './app.js';
@@ -124,4 +125,30 @@ export async function statusCounts(pool: Pool, templateId: string): Promise<Reco
     [templateId],
   );
   return Object.fromEntries(rows.rows.map((r) => [String(r.s), Number(r.n)]));
+}
+
+/** Waits until the worker has processed submission `id` (processing status 1). */
+export async function processed(pool: Pool, id: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () =>
+      (await pool.query<{ processing_status: number }>('SELECT processing_status FROM submissions WHERE id = $1', [id]))
+        .rows[0]?.processing_status,
+    (status) => status === 1,
+    timeoutMs,
+    `submission ${id} processed`,
+  );
+}
+
+/** Saves `definition` as the survey's draft and publishes it; returns the new version. */
+export async function publishDefinition(s: Survey, definition: unknown): Promise<number> {
+  const put = await s.builderApi.put(`/templates/${s.templateId}/definition`, definition);
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+  const res = await s.builderApi.post(`/templates/${s.templateId}/publish`);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.data.version as number;
+}
+
+/** A definition of one section, "Visit" (`s_visit`), holding `fields`. */
+export function visitDefinition(fields: Record<string, unknown>[]) {
+  return { sections: [{ id: 's_visit', key: 'visit', label: 'Visit', fields }] };
 }

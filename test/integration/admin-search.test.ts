@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionConfig } from '../../src/db/pool.js';
-import { AdminClient } from '../helpers/admin-client.js';
+import { AdminClient, signedInClient } from '../helpers/admin-client.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { definitionProblems } from '../helpers/definitions.js';
@@ -40,15 +40,7 @@ describe('admin list search', () => {
   const ids: Record<string, string> = {};
   const clients = new Map<string, AdminClient>();
 
-  const clientOf = async (user: TestUser) => {
-    let client = clients.get(user.id);
-    if (!client) {
-      client = new AdminClient(t.baseUrl);
-      expect((await client.login(user.email, user.password)).status).toBe(302);
-      clients.set(user.id, client);
-    }
-    return client;
-  };
+  const clientOf = (user: TestUser) => signedInClient(clients, t.baseUrl, user);
   const search = async (user: TestUser, resource: string, text: string, extra = '') => {
     const res = await (
       await clientOf(user)

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { CompactionService } from '../../src/templates/compaction.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { householdDefinition, householdPayload, publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
+import {
+  householdDefinition,
+  householdPayload,
+  processed,
+  publishedSurvey,
+  type Survey,
+  waitFor,
+} from '../helpers/forms.js';
 
 /** Issue 17, "column budget": a compaction gives back the slots of dropped columns and keeps every value. */
 
@@ -23,15 +30,7 @@ describe('compaction', () => {
     ).rows[0]!;
   const contents = async (table: string, key: string) =>
     (await t.rt.pool.query(`SELECT * FROM forms.${quoteIdent(table)} ORDER BY ${quoteIdent(key)}`)).rows;
-  const processed = (id: string) =>
-    waitFor(
-      async () =>
-        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
-          ?.processing_status,
-      (status) => status === 1,
-      60_000,
-      `submission ${id} processed`,
-    );
+  const waitProcessed = (id: string) => processed(t.rt.pool, id, 60_000);
   const submit = async (i: number) => {
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(i) });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
@@ -49,7 +48,7 @@ describe('compaction', () => {
     members = `f${s.templateId}_household__members`;
     const ids = [];
     for (let i = 1; i <= 12; i++) ids.push(await submit(i));
-    for (const id of ids) await processed(id);
+    for (const id of ids) await waitProcessed(id);
     expect((await s.builderApi.put(`/templates/${s.templateId}/definition`, householdDefinition())).status).toBe(200);
     expect((await s.builderApi.post(`/templates/${s.templateId}/publish`)).status).toBe(201);
     expect((await s.builderApi.post(`/templates/${s.templateId}/purge-retired`)).status).toBe(200);
@@ -101,7 +100,7 @@ describe('compaction', () => {
     expect(view.rows[0]!.n).toBe(12);
     // Submissions are still projected after it, and again (rebuild) for the old ones.
     const after = await submit(13);
-    await processed(after);
+    await waitProcessed(after);
     expect((await contents(section, 'submission_id')).map((r) => r.submission_id)).toContain(after);
     const again = await s.builderApi.get(`/templates/${s.templateId}/compactions`);
     expect(again.body.data[0]).toMatchObject({ id: started.body.data.id, status: 'done' });
@@ -130,7 +129,7 @@ describe('compaction', () => {
     })();
     const result = await service.run(job.id);
     const ids = await arriving;
-    for (const id of ids) await processed(id);
+    for (const id of ids) await waitProcessed(id);
     expect(result).toMatchObject({ status: 'done', slotsAfter: (await slots(members)).all });
     expect(await slots(members)).toMatchObject({ dropped: 0 });
     // Every submission has its two member rows, once, with their values; ids stay unique and go on.
@@ -149,7 +148,7 @@ describe('compaction', () => {
     );
     expect(names.rows).toEqual([{ name: 'Ann 100' }, { name: 'Bob 100' }]);
     const next = await submit(200);
-    await processed(next);
+    await waitProcessed(next);
     const added = await t.rt.pool.query(
       `SELECT count(*)::int AS n FROM forms.${quoteIdent(members)} WHERE submission_id = $1`,
       [next],

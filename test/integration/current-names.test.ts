@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { connectionConfig } from '../../src/db/pool.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { householdDefinition, householdPayload, publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
+import {
+  householdDefinition,
+  householdPayload,
+  processed,
+  publishDefinition,
+  publishedSurvey,
+  type Survey,
+} from '../helpers/forms.js';
 
 /** Issue 17, "current names": views under the current keys for SQL users, and answers under them in the API. */
 
@@ -32,21 +39,8 @@ describe('current names: forms_current views and answers under the current keys'
         [view],
       )
     ).rows.map((r) => r.column_name);
-  const publish = async (definition: Definition) => {
-    const put = await s.builderApi.put(`/templates/${s.templateId}/definition`, definition);
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    const res = await s.builderApi.post(`/templates/${s.templateId}/publish`);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  };
-  const processed = (id: string) =>
-    waitFor(
-      async () =>
-        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
-          ?.processing_status,
-      (status) => status === 1,
-      30_000,
-      `submission ${id} processed`,
-    );
+  const publish = (definition: Definition) => publishDefinition(s, definition);
+  const waitProcessed = (id: string) => processed(t.rt.pool, id);
 
   beforeAll(async () => {
     t = await setupApp({ worker: true });
@@ -58,7 +52,7 @@ describe('current names: forms_current views and answers under the current keys'
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     firstId = res.body.data.id;
-    await processed(firstId);
+    await waitProcessed(firstId);
   });
   afterAll(async () => {
     await owner?.end();
@@ -158,7 +152,7 @@ describe('current names: forms_current views and answers under the current keys'
       data: { household: { settlement: 'Village 2', size: 2.5, water: 'tap', members: [{ full_name: 'Cy', age: 3 }] } },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    await processed(res.body.data.id);
+    await waitProcessed(res.body.data.id);
     const section = `${gridSlug.replace(/-/g, '_')}__household__household`;
     const rows = await owner.query(
       `SELECT settlement, size::text AS size FROM forms_current.${quoteIdent(section)} ORDER BY submission_id`,

@@ -5,30 +5,21 @@ import { LocalBlobStore } from '../../src/files/storage.local.js';
 import { ApiClient } from '../helpers/api-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { createUser, ctxFor } from '../helpers/factories.js';
-import { publishedSurvey, type Survey } from '../helpers/forms.js';
+import { publishedSurvey, type Survey, visitDefinition } from '../helpers/forms.js';
 import { HTML_PAGE, multipart, PDF, png, rawRequest, SVG_WITH_SCRIPT, type Part } from '../helpers/upload.js';
 
-const definition = {
-  sections: [
-    {
-      id: 's_visit',
-      key: 'visit',
-      label: 'Visit',
-      fields: [
-        { id: 'f_note', key: 'note', label: 'Note', type: 'text' },
-        { id: 'f_photo', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'], maxSize: 200_000 } },
-        {
-          id: 'f_docs',
-          key: 'docs',
-          label: 'Documents',
-          type: 'file',
-          multiple: true,
-          rules: { accept: ['application/pdf', 'image/*'] },
-        },
-      ],
-    },
-  ],
-};
+const definition = visitDefinition([
+  { id: 'f_note', key: 'note', label: 'Note', type: 'text' },
+  { id: 'f_photo', key: 'photo', label: 'Photo', type: 'file', rules: { accept: ['image/*'], maxSize: 200_000 } },
+  {
+    id: 'f_docs',
+    key: 'docs',
+    label: 'Documents',
+    type: 'file',
+    multiple: true,
+    rules: { accept: ['application/pdf', 'image/*'] },
+  },
+]);
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../helpers/admin-client.js';
+import { AdminClient, signedInClient } from '../helpers/admin-client.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { createUser, type TestUser } from '../helpers/factories.js';
 
@@ -21,15 +21,7 @@ describe('saved views', () => {
   let bob: TestUser;
   let reviewer: TestUser;
   const clients = new Map<string, AdminClient>();
-  const clientOf = async (user: TestUser) => {
-    let client = clients.get(user.id);
-    if (!client) {
-      client = new AdminClient(t.baseUrl);
-      expect((await client.login(user.email, user.password)).status).toBe(302);
-      clients.set(user.id, client);
-    }
-    return client;
-  };
+  const clientOf = (user: TestUser) => signedInClient(clients, t.baseUrl, user);
   const path = (resource: string) => `/admin/api/resources/${resource}/actions/savedViews`;
   const list = async (user: TestUser, resource = 'users') => {
     const res = await (await clientOf(user)).getJson<Answer>(path(resource));

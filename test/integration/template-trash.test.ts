@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { householdPayload, publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
+import { householdPayload, processed, publishedSurvey, type Survey } from '../helpers/forms.js';
 
 /** Issue 17, "undo": a template and its data go to a trash, restorable until purged after the retention period. */
 
@@ -36,14 +36,7 @@ describe('template trash', () => {
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data: householdPayload(1) });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     submissionId = res.body.data.id;
-    await waitFor(
-      async () =>
-        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [submissionId])).rows[0]
-          ?.processing_status,
-      (status) => status === 1,
-      30_000,
-      'submission processed',
-    );
+    await processed(t.rt.pool, submissionId);
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdent } from '../../src/db/identifiers.js';
 import { connectionConfig } from '../../src/db/pool.js';
 import { setupApp, type TestApp } from '../helpers/app.js';
-import { householdDefinition, householdPayload, publishedSurvey, waitFor, type Survey } from '../helpers/forms.js';
+import {
+  householdDefinition,
+  householdPayload,
+  processed,
+  publishDefinition,
+  publishedSurvey,
+  type Survey,
+} from '../helpers/forms.js';
 
 /** Issue 17, "undo": unpublish restores the previous version's shape and data, or says why it cannot. */
 
@@ -22,25 +29,12 @@ describe('unpublish', () => {
         [schema, table],
       )
     ).rows.map((r) => r.column_name);
-  const publish = async (definition: Definition) => {
-    const put = await s.builderApi.put(`/templates/${s.templateId}/definition`, definition);
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    const res = await s.builderApi.post(`/templates/${s.templateId}/publish`);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body.data.version as number;
-  };
+  const publish = (definition: Definition) => publishDefinition(s, definition);
   const submit = async (data: unknown) => {
     const res = await s.submitterApi.post(`/templates/${s.templateId}/submissions`, { data });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const id = res.body.data.id as string;
-    await waitFor(
-      async () =>
-        (await t.rt.pool.query('SELECT processing_status FROM submissions WHERE id = $1', [id])).rows[0]
-          ?.processing_status,
-      (status) => status === 1,
-      30_000,
-      `submission ${id} processed`,
-    );
+    await processed(t.rt.pool, id);
     return id;
   };
 
