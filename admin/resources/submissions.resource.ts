@@ -64,8 +64,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
         scope: submissionScope,
         detailOnly: ['payload'],
         search: {
-          large: { columns: ['search_document'] },
-          more: (term, db) => submissionMatches(db, term, 'submissions'),
+          large: { columns: ['search_document'], document: 'search_document' },
+          more: (term, db, narrowTo) => submissionMatches(db, term, 'submissions', narrowTo),
         },
       }),
       options: {
