@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { BRAND } from '../src/http/brand.js';
 import { buildMetadata, introspectColumns } from './adapter/introspect.js';
 import { Components, componentLoader } from './component-loader.js';
-import { keysetListFeature } from './features/keyset-list.feature.js';
+import { keysetListFeature, searchHintOf } from './features/keyset-list.feature.js';
 import { REFUSAL_MESSAGES } from './errors.js';
 import { safeListFeature } from './features/safe-list.feature.js';
 import { savedViewsFeature } from './features/saved-views.feature.js';
@@ -82,7 +82,7 @@ export async function buildTableResources(
         ...(built.features ?? []),
         safeListFeature(),
         savedViewsFeature(deps.services.savedViews),
-        keysetListFeature(),
+        keysetListFeature(searchHintOf(built.resource)),
       ],
     };
   });
@@ -108,7 +108,7 @@ export async function buildAdmin(deps: AdminBuildDeps): Promise<AdminJS> {
         ...(r.features ?? []),
         safeListFeature(),
         savedViewsFeature(deps.services.savedViews),
-        keysetListFeature(),
+        keysetListFeature(searchHintOf(r.resource)),
       ],
     })),
   ];

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type WorkerOptions as QueueWorkerOptions } from 'bullmq';
 import { sealAll } from './audit/audit-chain.js';
 import { resolveAuditKeys, type AuditKeys } from './audit/audit-key.js';
 import { Checkpointer } from './audit/checkpoints.js';
@@ -109,30 +109,47 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     maxInFlight: config.worker.batchesInFlight,
   });
 
-  const submissions = new Worker(
-    QUEUES.submissions,
-    (job: Job<{ submissionId: string }>) =>
-      withLogFields({ jobId: String(job.id) }, async () => {
-        const outcome = await batcher.submit(String(job.data.submissionId));
-        if (outcome.status === 'failed')
-          logger.info({ submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
-        return outcome;
-      }),
-    {
+  /**
+   * A BullMQ worker on one of our queues: each job runs with its id in every log line; a failed
+   * attempt is logged by `onFailed`, a worker error at debug level (Redis going away, retried).
+   */
+  const queueWorker = <Data>(
+    queue: string,
+    what: string,
+    run: (job: Job<Data>) => Promise<unknown>,
+    options: Omit<QueueWorkerOptions, 'connection' | 'prefix'>,
+    onFailed: (job: Job<Data> | undefined, err: Error) => void,
+  ) => {
+    const worker = new Worker(queue, (job: Job<Data>) => withLogFields({ jobId: String(job.id) }, () => run(job)), {
       connection,
       prefix: config.queuePrefix,
+      ...options,
+    });
+    worker.on('failed', onFailed);
+    worker.on('error', (err) => logger.debug({ err }, `${what} worker error`));
+    return worker;
+  };
+
+  const submissions = queueWorker<{ submissionId: string }>(
+    QUEUES.submissions,
+    'submissions',
+    async (job) => {
+      const outcome = await batcher.submit(String(job.data.submissionId));
+      if (outcome.status === 'failed')
+        logger.info({ submissionId: job.data.submissionId, reason: outcome.reason }, 'submission failed');
+      return outcome;
+    },
+    {
       concurrency: config.worker.concurrency,
       lockDuration: config.worker.lockDurationMs,
       stalledInterval: config.worker.lockDurationMs,
     },
+    (job, err) =>
+      logger.warn(
+        { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'processing attempt failed; retrying with backoff',
+      ),
   );
-  submissions.on('failed', (job, err) =>
-    logger.warn(
-      { jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
-      'processing attempt failed; retrying with backoff',
-    ),
-  );
-  submissions.on('error', (err) => logger.debug({ err }, 'submissions worker error'));
 
   const keys = await resolveAuditKeys(config, (m) => logger.warn(m));
   const checkpointer = new Checkpointer({
@@ -143,77 +160,61 @@ export async function startWorker(rt: Runtime, options: WorkerOptions = {}): Pro
     logger,
   });
   const jobs = maintenanceJobs(rt, { keys, checkpointer });
-  const maintenance = new Worker(
+  const maintenance = queueWorker(
     QUEUES.maintenance,
-    (job: Job) =>
-      withLogFields({ jobId: String(job.id) }, () => {
-        const run = jobs[job.name];
-        if (!run) throw new Error(`unknown maintenance job ${job.name}`);
-        return run();
-      }),
-    { connection, prefix: config.queuePrefix, concurrency: 1 },
+    'maintenance',
+    (job) => {
+      const run = jobs[job.name];
+      if (!run) throw new Error(`unknown maintenance job ${job.name}`);
+      return run();
+    },
+    { concurrency: 1 },
+    (job, err) => logger.warn({ jobId: job?.id, err }, 'maintenance job failed'),
   );
-  maintenance.on('failed', (job, err) => logger.warn({ jobId: job?.id, err }, 'maintenance job failed'));
-  maintenance.on('error', (err) => logger.debug({ err }, 'maintenance worker error'));
 
-  const exportsWorker = new Worker(
+  const exportsWorker = queueWorker<{ exportId: string }>(
     QUEUES.exports,
-    (job: Job<{ exportId: string }>) =>
-      withLogFields({ jobId: String(job.id) }, () => rt.services.exports.runJob(String(job.data.exportId))),
-    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+    'exports',
+    (job) => rt.services.exports.runJob(String(job.data.exportId)),
+    { concurrency: 1, lockDuration: 5 * 60_000 },
+    (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'),
   );
-  exportsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'export failed'));
-  exportsWorker.on('error', (err) => logger.debug({ err }, 'exports worker error'));
 
   // Compactions: one at a time per worker; the lock outlasts a batch (it is renewed while the job runs).
-  const compactionsWorker = new Worker(
+  const compactionsWorker = queueWorker<{ compactionId: string }>(
     QUEUES.compactions,
-    (job: Job<{ compactionId: string }>) =>
-      withLogFields({ jobId: String(job.id) }, () => rt.services.compactions.run(String(job.data.compactionId))),
-    { connection, prefix: config.queuePrefix, concurrency: 1, lockDuration: 5 * 60_000 },
+    'compactions',
+    (job) => rt.services.compactions.run(String(job.data.compactionId)),
+    { concurrency: 1, lockDuration: 5 * 60_000 },
+    (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'),
   );
-  compactionsWorker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'compaction failed'));
-  compactionsWorker.on('error', (err) => logger.debug({ err }, 'compactions worker error'));
   // Online type changes: one job runs a conversion to its end (batches, then the swap). A worker that
   // dies leaves its job stalled: BullMQ hands it to another after the lock expires, and the
   // conversion resumes from its last committed batch.
-  const conversionsWorker = new Worker(
+  const conversionsWorker = queueWorker<{ conversionId: string }>(
     QUEUES.conversions,
-    (job: Job<{ conversionId: string }>) =>
-      withLogFields({ jobId: String(job.id) }, async () => {
-        const outcome = await rt.services.conversions.run(String(job.data.conversionId));
-        logger.info({ conversionId: job.data.conversionId, ...outcome }, 'conversion job ended');
-        return outcome;
-      }),
+    'conversions',
+    async (job) => {
+      const outcome = await rt.services.conversions.run(String(job.data.conversionId));
+      logger.info({ conversionId: job.data.conversionId, ...outcome }, 'conversion job ended');
+      return outcome;
+    },
     {
-      connection,
-      prefix: config.queuePrefix,
       concurrency: 1,
       lockDuration: config.worker.lockDurationMs,
       stalledInterval: config.worker.lockDurationMs,
     },
+    (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'conversion attempt failed; retrying'),
   );
-  conversionsWorker.on('failed', (job, err) =>
-    logger.warn({ jobId: job?.id, err: err.message }, 'conversion attempt failed; retrying'),
-  );
-  conversionsWorker.on('error', (err) => logger.debug({ err }, 'conversions worker error'));
 
   const deliverer = new WebhookDeliverer({ pool, settings: config.webhooks, logger, metrics: rt.metrics });
-  const webhooksWorker = new Worker(
+  const webhooksWorker = queueWorker<{ deliveryId: string }>(
     QUEUES.webhooks,
-    (job: Job<{ deliveryId: string }>) =>
-      withLogFields({ jobId: String(job.id) }, () => deliverer.deliver(String(job.data.deliveryId))),
-    {
-      connection,
-      prefix: config.queuePrefix,
-      concurrency: config.webhooks.concurrency,
-      lockDuration: config.webhooks.timeoutMs + 30_000,
-    },
+    'webhooks',
+    (job) => deliverer.deliver(String(job.data.deliveryId)),
+    { concurrency: config.webhooks.concurrency, lockDuration: config.webhooks.timeoutMs + 30_000 },
+    (job, err) => logger.info({ jobId: job?.id, err: err.message }, 'webhook attempt failed'),
   );
-  webhooksWorker.on('failed', (job, err) =>
-    logger.info({ jobId: job?.id, err: err.message }, 'webhook attempt failed'),
-  );
-  webhooksWorker.on('error', (err) => logger.debug({ err }, 'webhooks worker error'));
   const dispatcher = new WebhookDispatcher({
     pool,
     queue: rt.queues.webhooks,

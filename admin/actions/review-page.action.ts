@@ -4,6 +4,7 @@ import { AppError } from '../../src/errors/app-error.js';
 import { can } from '../../src/permissions/policy.js';
 import { localize, pickLanguage } from '../../src/rules/language.js';
 import { payloadViewOf } from '../../src/submissions/payload-view.js';
+import { interfaceTextIn } from '../../src/rules/interface-text.js';
 import { findSubmission } from '../../src/submissions/submissions.repository.js';
 import { actorOf, gridRoleFor, serviceContextOf } from '../admin-user.js';
 import { Components } from '../component-loader.js';
@@ -259,10 +260,10 @@ export function answerAction(deps: AdminDeps) {
         const data: unknown = JSON.parse(p.data ?? '{}');
         await submissions.update(ctx, id, { data });
         if (p.submit === 'true') await review.submit(ctx, id);
-        return {
-          ...(await load()),
-          notice: { message: p.submit === 'true' ? 'Saved and submitted for review' : 'Saved', type: 'success' },
-        };
+        const page = await load();
+        // The notice in the page's language (the one its switch picked, when the form declares it).
+        const t = interfaceTextIn(pickLanguage(page.definition, ...(ctx.languages ?? [])));
+        return { ...page, notice: { message: p.submit === 'true' ? t.savedAndSubmitted : t.saved, type: 'success' } };
       } catch (error) {
         if (error instanceof SyntaxError)
           return { ...(await load()), notice: { message: 'The answer is not valid JSON', type: 'error' } };
@@ -307,13 +308,14 @@ export function fillTemplateAction(deps: AdminDeps) {
       try {
         const data: unknown = JSON.parse(p.data ?? '{}');
         const result = await submissions.create(ctx, templateId, { data, draft: p.submit !== 'true' });
+        const t = interfaceTextIn(pickLanguage(version.definition, ...(ctx.languages ?? [])));
+        const number = String(result.submission.id);
         return {
           ...base,
           data,
           created: result.submission,
           notice: {
-            message:
-              p.submit === 'true' ? `Submitted (#${result.submission.id})` : `Draft saved (#${result.submission.id})`,
+            message: p.submit === 'true' ? t.submittedNumber(number) : t.draftSaved(number),
             type: 'success',
           },
           redirectUrl: `/admin/resources/submissions/records/${result.submission.id}/show`,

@@ -55,6 +55,8 @@ export interface ResourceSpec {
  * the user's scope.
  */
 export interface SearchSpec {
+  /** What people may type besides an id, in their words: the search box's placeholder ("email or name"). */
+  hint: string;
   text?: string[];
   /**
    * A large table (submissions, form data): searched newest rows first, then on the search index
@@ -166,6 +168,11 @@ export class GridbookResource extends Resource {
 
   override id(): string {
     return this.spec.id;
+  }
+
+  /** The search box's placeholder: an id always, then what the resource's search spec matches. */
+  searchHint(): string {
+    return this.spec.search ? `Search by id, ${this.spec.search.hint}` : 'Search by id';
   }
 
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
@@ -599,7 +606,7 @@ export class GridbookResource extends Resource {
           qb.orWhere(`${this.table}.${this.pk}`, term);
         }
       : null;
-    const spec = this.spec.search ?? {};
+    const spec: Partial<SearchSpec> = this.spec.search ?? {};
     const text = (spec.text ?? [])
       .filter((c) => this.propsByPath.has(c))
       .map((c) => containsText(`${this.table}.${c}`, term));

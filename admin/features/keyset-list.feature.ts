@@ -20,6 +20,12 @@ export const KEYSET_DEPTH_PAGES = 50;
 /** Rows per page at most, as AdminJS's own list action. */
 const PER_PAGE_LIMIT = 500;
 
+/** What the search box of a resource's list says (GridbookResource.searchHint()). */
+export const searchHintOf = (resource: unknown): string =>
+  typeof (resource as { searchHint?: unknown }).searchHint === 'function'
+    ? (resource as { searchHint(): string }).searchHint()
+    : 'Search';
+
 /** A resource that can hand out cursors (GridbookResource). */
 interface KeysetResource {
   cursorsOf(records: BaseRecord[]): { prev: string | null; next: string | null };
@@ -35,10 +41,12 @@ const hasCursors = (resource: unknown): resource is KeysetResource =>
  * `meta.keysetDepth` and `meta.totalKind` (TotalKind: whether `total` is exact, an estimate, or
  * "more than" a count that stopped at its limit) in the answer.
  */
-export function keysetListFeature(): FeatureType {
+export function keysetListFeature(searchHint: string): FeatureType {
   return buildFeature({
     actions: {
       list: {
+        // The list tools' search box reads it (admin/components/list-tools/search-box.tsx).
+        custom: { searchHint },
         handler: async (request: ActionRequest, _response: unknown, context: ActionContext) => {
           const query: Record<string, unknown> = request.query ?? {};
           // Filters arrive flat (`filters.<property>`, ranges as `filters.<property>~~from`); column names have no dots.

@@ -21,6 +21,7 @@ export function auditLogResource(): TableResource {
         // Exact matches on indexed columns (the log grows without bound): the record it is about,
         // its action or type, and entries by a user whose email or name contains the text.
         search: {
+          hint: 'entity id, action, entity type or user',
           more: async (term, db) => [
             exactly('audit_log.entity_id', term),
             exactly('audit_log.action', term),

@@ -153,6 +153,7 @@ export async function formDataResources(deps: {
         // Rows of the submissions the search finds (their id, submitter, searchable answers: the
         // submissions' index), one semi-join; the typed columns hold the same answers.
         search: {
+          hint: 'submitter email or name, or searchable answers',
           large: {},
           more: async (term, db) => {
             const matches = await submissionMatches(db, term, 's');

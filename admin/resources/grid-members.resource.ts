@@ -36,6 +36,7 @@ export function gridMembersResource(deps: AdminDeps): TableResource {
       resource: new GridbookResource(metadata, {
         id: 'grid_members',
         search: {
+          hint: 'member email or name, or grid title',
           more: async (term, db) => [
             await userMatches(db, 'grid_members.user_id', term),
             await gridTitleMatches(db, 'grid_members.grid_id', term),

@@ -24,7 +24,7 @@ export function gridsResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'grids',
-        search: { text: ['slug', 'title'] },
+        search: { hint: 'slug or title', text: ['slug', 'title'] },
         scope: (user) =>
           user.role === 'admin'
             ? 'all'

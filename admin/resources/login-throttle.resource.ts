@@ -16,7 +16,7 @@ export function loginThrottleResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'login_throttle',
-        search: { text: ['ip'] },
+        search: { hint: 'IP address', text: ['ip'] },
         scope: (user) => (user.role === 'admin' ? 'all' : 'none'),
       }),
       options: {

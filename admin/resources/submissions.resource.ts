@@ -64,6 +64,7 @@ export function submissionsResource(deps: AdminDeps): TableResource {
         scope: submissionScope,
         detailOnly: ['payload'],
         search: {
+          hint: 'submitter email or name, or searchable answers',
           large: { columns: ['search_document'], document: 'search_document' },
           more: (term, db, narrowTo) => submissionMatches(db, term, 'submissions', narrowTo),
         },

@@ -137,7 +137,7 @@ export function templatesResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'templates',
-        search: { text: ['slug', 'title'] },
+        search: { hint: 'slug or title', text: ['slug', 'title'] },
         detailOnly: ['definition'],
         scope: (user) =>
           user.role === 'admin' ? 'all' : (qb) => qb.whereIn('templates.grid_id', Object.keys(user.memberships)),
@@ -306,7 +306,10 @@ export function templateVersionsResource(): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'template_versions',
-        search: { more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)] },
+        search: {
+          hint: 'template title',
+          more: async (term, db) => [await templateTitleMatches(db, 'template_versions.template_id', term)],
+        },
         detailOnly: ['definition', 'ddl', 'checks'],
         scope: (user) =>
           user.role === 'admin'

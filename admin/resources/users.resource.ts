@@ -30,7 +30,7 @@ export function usersResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'users',
-        search: { text: ['email', 'name'] },
+        search: { hint: 'email or name', text: ['email', 'name'] },
         // Admins see everyone; managers of a grid see all users (to add members); others see the
         // people they share a grid with, and themselves.
         scope: (user) => {

@@ -64,7 +64,7 @@ export function webhooksResource(deps: AdminDeps): TableResource {
     build: (metadata) => ({
       resource: new GridbookResource(metadata, {
         id: 'webhooks',
-        search: { text: ['url', 'description'] },
+        search: { hint: 'URL or description', text: ['url', 'description'] },
         scope: managerScope('webhooks.grid_id'),
         writer: {
           fieldMap: { url: 'url', events: 'events', gridId: 'grid_id' },
@@ -203,6 +203,7 @@ export function webhookDeliveriesResource(deps: AdminDeps): TableResource {
       resource: new GridbookResource(metadata, {
         id: 'webhook_deliveries',
         search: {
+          hint: 'event or submission id',
           text: ['event'],
           more: (term) => [isIdLike(term) ? (qb) => qb.orWhere('webhook_deliveries.submission_id', term) : null],
         },

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { databaseName, type Config } from '../config/config.js';
+import { databaseName, loadConfig, type Config } from '../config/config.js';
 import { ensureDatabase, maintenanceUrl } from '../db/database.js';
 import { applyMigrations } from '../db/migrations.js';
 import { connectionConfig } from '../db/pool.js';
@@ -111,11 +111,44 @@ export async function checkServerBuild(): Promise<void> {
   if (problem) throw new StartupError(problem);
 }
 
+/**
+ * The start of every command that needs PostgreSQL and Redis (start, web, worker, setup, migrate):
+ * a fresh server build, the configuration, and both services reachable. Returns the configuration.
+ */
+export async function loadConfigAndCheckServices(): Promise<Config> {
+  await checkServerBuild();
+  const config = loadConfig();
+  await checkServices(config);
+  return config;
+}
+
+/** setup and migrate: prepares the database (prepareDatabase) and prints which migrations it applied. */
+export async function migrateAndSay(config: Config): Promise<void> {
+  const applied = await prepareDatabase(config, (m) => console.log(m));
+  console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations');
+}
+
 /** /metrics on its own port when METRICS_PORT is set; returns how to stop it. */
 export async function startMetricsServer(rt: Runtime): Promise<() => Promise<void>> {
   if (!rt.config.metrics.port) return async () => {};
   const server = await serveMetrics(rt.metrics, rt.config.metrics.port, rt.config.metrics.host);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * A web or worker node runs until SIGTERM or SIGINT (with /metrics when METRICS_PORT is set), then
+ * stops its work (`stopServing`), its metrics server and its runtime, in that order.
+ */
+export async function serveUntilShutdown(rt: Runtime, stopServing: () => Promise<void>): Promise<void> {
+  const stopMetrics = await startMetricsServer(rt);
+  onShutdown(
+    async () => {
+      await stopServing();
+      await stopMetrics();
+      await rt.close();
+    },
+    (m) => rt.logger.info(m),
+  );
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits. */

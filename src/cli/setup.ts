@@ -3,18 +3,14 @@
  * migrations and creates the first admin when none exists (from ADMIN_EMAIL and ADMIN_PASSWORD, or
  * with a generated password printed once). Idempotent: run it at every deploy, once.
  */
-import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
 import { createPool } from '../db/pool.js';
 import { UsersService } from '../users/users.service.js';
-import { checkServerBuild, checkServices, exitOnStartupError, prepareDatabase } from './common.js';
+import { exitOnStartupError, loadConfigAndCheckServices, migrateAndSay } from './common.js';
 
 try {
-  await checkServerBuild();
-  const config = loadConfig();
-  await checkServices(config);
-  const applied = await prepareDatabase(config, (m) => console.log(m));
-  console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations');
+  const config = await loadConfigAndCheckServices();
+  await migrateAndSay(config);
   const pool = createPool(config.ownerDatabaseUrl, { max: 2, applicationName: 'gridbook-setup' });
   try {
     const users = new UsersService({ pool, bcryptRounds: config.bcryptRounds });

@@ -4,14 +4,12 @@
  * the API and runs the worker, in one process.
  */
 import { prepareAdminJs } from '../config/admin-env.js';
-import { loadConfig } from '../config/config.js';
 import { systemContext } from '../context.js';
 import { createRuntime } from '../runtime.js';
 import { startWorker } from '../worker.js';
 import {
-  checkServerBuild,
-  checkServices,
   exitOnStartupError,
+  loadConfigAndCheckServices,
   onShutdown,
   prepareDatabase,
   startMetricsServer,
@@ -20,9 +18,7 @@ import {
 const say = (message: string) => console.log(message);
 
 try {
-  await checkServerBuild();
-  const config = loadConfig();
-  await checkServices(config);
+  const config = await loadConfigAndCheckServices();
   // The admin panel is loaded only now, once AdminJS has what it reads when it loads.
   prepareAdminJs({ production: config.isProduction });
   const { ensureAdminBundle } = await import('../../admin/bundle.js');

@@ -1,21 +1,10 @@
 /** The web process alone (production): refuses to start while migrations are pending. */
 import { prepareAdminJs } from '../config/admin-env.js';
-import { loadConfig } from '../config/config.js';
-import { pendingMigrations } from '../db/migrations.js';
-import { createRuntime } from '../runtime.js';
-import {
-  checkServerBuild,
-  checkServices,
-  exitOnStartupError,
-  onShutdown,
-  startMetricsServer,
-  StartupError,
-} from './common.js';
+import { exitOnStartupError, loadConfigAndCheckServices, serveUntilShutdown, StartupError } from './common.js';
+import { createMigratedRuntime } from './node-runtime.js';
 
 try {
-  await checkServerBuild();
-  const config = loadConfig();
-  await checkServices(config);
+  const config = await loadConfigAndCheckServices();
   // The admin panel is loaded only now, once AdminJS has what it reads when it loads.
   prepareAdminJs({ production: config.isProduction });
   const { ensureAdminBundle, isBundleFresh } = await import('../../admin/bundle.js');
@@ -29,25 +18,10 @@ try {
   } else {
     await ensureAdminBundle((m) => console.log(m));
   }
-  const rt = await createRuntime(config, { applicationName: 'gridbook-web' });
-  const pending = await pendingMigrations(rt.pool);
-  if (pending.length) {
-    await rt.close();
-    throw new StartupError(
-      `The database has pending migrations: ${pending.join(', ')}. Run \`npm run migrate\` first.`,
-    );
-  }
+  const rt = await createMigratedRuntime(config, 'gridbook-web');
   const running = await serveWeb(rt);
-  const stopMetrics = await startMetricsServer(rt);
+  await serveUntilShutdown(rt, () => running.close());
   rt.logger.info({ url: config.publicUrl }, 'web process listening');
-  onShutdown(
-    async () => {
-      await running.close();
-      await stopMetrics();
-      await rt.close();
-    },
-    (m) => rt.logger.info(m),
-  );
 } catch (error) {
   exitOnStartupError(error);
 }

@@ -6,6 +6,7 @@
  */
 
 import { defaultRuntimeRole } from '../db/roles.js';
+import type { S3Options } from '../files/storage.s3.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
@@ -42,15 +43,7 @@ export interface Config {
     /** How long an unreferenced file and its blob are kept before the clean-up removes them. */
     graceHours: number;
     cleanupIntervalMs: number;
-    s3: {
-      endpoint?: string;
-      region: string;
-      bucket: string;
-      accessKeyId?: string;
-      secretAccessKey?: string;
-      forcePathStyle: boolean;
-      prefix: string;
-    };
+    s3: S3Options;
   };
   bcryptRounds: number;
   sessionTtlHours: number;

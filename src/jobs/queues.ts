@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 
 /** One map from queue to what it carries; every producer and worker takes names from here. */
 export const QUEUES = {
@@ -52,67 +52,43 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** Retries per queue: `attempts` with exponential backoff from `delay` ms; what Redis keeps after. */
+const retried = (attempts: number, delay: number, removeOnFail: number | boolean): DefaultJobOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay },
+  removeOnComplete: true,
+  removeOnFail,
+});
+
+/** Each queue's default job options, in one table. */
+const JOB_OPTIONS: Record<keyof typeof QUEUES, DefaultJobOptions> = {
+  maintenance: { removeOnComplete: true, removeOnFail: 100 },
+  submissions: retried(8, 1000, 1000),
+  exports: retried(3, 5000, 100),
+  // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
+  webhooks: { removeOnComplete: true, removeOnFail: true },
+  // A compaction resumes where it stopped: a few attempts, spaced (a swap waits for its lock).
+  compactions: retried(5, 10_000, 100),
+  // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
+  conversions: retried(10, 5000, true),
+};
+
 export function createQueues(
   connection: ConnectionOptions,
   prefix: string,
   onError: (error: Error) => void = () => {},
 ): Queues {
-  const maintenance = new Queue(QUEUES.maintenance, {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: 100 },
-  });
-  const submissions = new Queue(QUEUES.submissions, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    },
-  });
-  const exports = new Queue(QUEUES.exports, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: true,
-      removeOnFail: 100,
-    },
-  });
-  // PostgreSQL keeps each delivery's outcome; Redis keeps nothing once a job is done.
-  const webhooks = new Queue(QUEUES.webhooks, {
-    connection,
-    prefix,
-    defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
-  });
-  // A compaction resumes where it stopped: a few attempts, spaced (a swap waits for its lock).
-  const compactions = new Queue(QUEUES.compactions, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 10_000 },
-      removeOnComplete: true,
-      removeOnFail: 100,
-    },
-  });
-  // PostgreSQL keeps a conversion's progress; a failed attempt is retried (it resumes from its last batch).
-  const conversions = new Queue(QUEUES.conversions, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: true,
-      removeOnFail: true,
-    },
-  });
+  const queue = (name: keyof typeof QUEUES) =>
+    new Queue(QUEUES[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+  const maintenance = queue('maintenance');
+  const submissions = queue('submissions');
+  const exports = queue('exports');
+  const webhooks = queue('webhooks');
+  const compactions = queue('compactions');
+  const conversions = queue('conversions');
   const all = () => [maintenance, submissions, exports, webhooks, compactions, conversions];
   // Connection errors while Redis is down are expected and retried; they must not crash the process.
-  for (const queue of all()) queue.on('error', onError);
+  for (const q of all()) q.on('error', onError);
   return {
     maintenance,
     submissions,

@@ -9,68 +9,70 @@ import { eventLoopDelayMetric } from './event-loop.js';
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly httpDuration = new Histogram({
-    name: 'gridbook_http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  /** A counter in this process's registry. */
+  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
 
-  readonly submissionsCreated = new Counter({
-    name: 'gridbook_submissions_created_total',
-    help: 'Submissions accepted by the API (drafts counted apart)',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  /** A histogram in this process's registry, with its buckets. */
+  private histogram<L extends string = never>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ) {
+    return new Histogram<L>({ name, help, buckets, labelNames, registers: [this.registry] });
+  }
 
-  readonly submissionsProcessed = new Counter({
-    name: 'gridbook_submissions_processed_total',
-    help: 'Submissions projected into their typed tables',
-    registers: [this.registry],
-  });
+  readonly httpDuration = this.histogram(
+    'gridbook_http_request_duration_seconds',
+    'HTTP request duration by route and status',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ['method', 'route', 'status'],
+  );
 
-  readonly submissionsFailed = new Counter({
-    name: 'gridbook_submissions_failed_total',
-    help: 'Submissions whose processing failed for good (a reason is recorded on each)',
-    registers: [this.registry],
-  });
+  readonly submissionsCreated = this.counter(
+    'gridbook_submissions_created_total',
+    'Submissions accepted by the API (drafts counted apart)',
+    ['kind'],
+  );
 
-  readonly processingDuration = new Histogram({
-    name: 'gridbook_processing_batch_duration_seconds',
-    help: 'Duration of one processing batch (one transaction)',
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly submissionsProcessed = this.counter(
+    'gridbook_submissions_processed_total',
+    'Submissions projected into their typed tables',
+  );
 
-  readonly processingBatchSize = new Histogram({
-    name: 'gridbook_processing_batch_size',
-    help: 'Submissions per processing batch',
-    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-    registers: [this.registry],
-  });
+  readonly submissionsFailed = this.counter(
+    'gridbook_submissions_failed_total',
+    'Submissions whose processing failed for good (a reason is recorded on each)',
+  );
 
-  readonly publishDuration = new Histogram({
-    name: 'gridbook_publish_duration_seconds',
-    help: 'Duration of template publishes (plan, checks, DDL, version), successful or refused',
-    labelNames: ['outcome'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  readonly processingDuration = this.histogram(
+    'gridbook_processing_batch_duration_seconds',
+    'Duration of one processing batch (one transaction)',
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
 
-  readonly loginFailures = new Counter({
-    name: 'gridbook_login_failures_total',
-    help: 'Failed sign-ins by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly processingBatchSize = this.histogram(
+    'gridbook_processing_batch_size',
+    'Submissions per processing batch',
+    [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  );
 
-  readonly webhookDeliveries = new Counter({
-    name: 'gridbook_webhook_delivery_attempts_total',
-    help: 'Webhook delivery attempts by outcome (succeeded, retrying, failed)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly publishDuration = this.histogram(
+    'gridbook_publish_duration_seconds',
+    'Duration of template publishes (plan, checks, DDL, version), successful or refused',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ['outcome'],
+  );
+
+  readonly loginFailures = this.counter('gridbook_login_failures_total', 'Failed sign-ins by reason', ['reason']);
+
+  readonly webhookDeliveries = this.counter(
+    'gridbook_webhook_delivery_attempts_total',
+    'Webhook delivery attempts by outcome (succeeded, retrying, failed)',
+    ['outcome'],
+  );
 
   /** Event-loop delay, cumulative (see event-loop.ts); web and worker processes both export it. */
   readonly eventLoopDelay = eventLoopDelayMetric(this.registry);

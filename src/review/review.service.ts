@@ -141,6 +141,17 @@ export class ReviewService {
     return { row, reviewMode: mode.rows[0]!.review_mode };
   }
 
+  /** A submission and its form's review mode, read before any lock (not found when there is none). */
+  private async reviewModeOf(id: string): Promise<{ peek: SubmissionRow; mode: string | undefined }> {
+    const peek = await findSubmission(this.deps.pool, id);
+    if (!peek) throw new NotFoundError('Submission', id);
+    const { rows } = await this.deps.pool.query<{ review_mode: string }>(
+      'SELECT review_mode FROM templates WHERE id = $1',
+      [peek.template_id],
+    );
+    return { peek, mode: rows[0]?.review_mode };
+  }
+
   private async transition(
     ctx: ServiceContext,
     id: string,
@@ -148,13 +159,7 @@ export class ReviewService {
     input: TransitionInput,
   ): Promise<SubmissionRow> {
     const action: Action = command;
-    const peek = await findSubmission(this.deps.pool, id);
-    if (!peek) throw new NotFoundError('Submission', id);
-    const mode = (
-      await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [
-        peek.template_id,
-      ])
-    ).rows[0]?.review_mode;
+    const { peek, mode } = await this.reviewModeOf(id);
     if (mode === 'section' && (command === 'claim' || command === 'approve' || command === 'reject')) {
       if (!input.sectionId)
         throw ValidationError.field(
@@ -356,13 +361,7 @@ export class ReviewService {
     command: 'claim' | 'approve' | 'reject',
     input: { reason?: string },
   ): Promise<SubmissionView> {
-    const peek = await findSubmission(this.deps.pool, id);
-    if (!peek) throw new NotFoundError('Submission', id);
-    const mode = (
-      await this.deps.pool.query<{ review_mode: string }>('SELECT review_mode FROM templates WHERE id = $1', [
-        peek.template_id,
-      ])
-    ).rows[0]?.review_mode;
+    const { mode } = await this.reviewModeOf(id);
     if (mode !== 'section') return toSubmissionView(await this.transition(ctx, id, command, input));
     return withTransaction(this.deps.pool, async (tx) => {
       const { row } = await this.load(tx, ctx, id, 'read');

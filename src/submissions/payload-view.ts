@@ -1,4 +1,5 @@
 import type { TemplateCatalog } from '../templates/catalog.js';
+import { interfaceTextIn, type InterfaceText } from '../rules/interface-text.js';
 import { localize } from '../rules/language.js';
 import type { LocalizedDefinition, LocalizedField as Field } from '../templates/definition.schema.js';
 import { own } from '../templates/own.js';
@@ -32,15 +33,14 @@ export function geopointText(value: unknown): string {
   return `${p.latitude}, ${p.longitude}${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
 
-function display(field: Field, value: unknown): string {
+function display(field: Field, value: unknown, t: InterfaceText): string {
   if (value === undefined || value === null || value === '') return '—';
   const option = (v: unknown) => field.options?.find((o) => o.value === v)?.label ?? String(v);
   if (field.type === 'single_choice') return option(value);
   if (field.type === 'multiple_choice' && Array.isArray(value)) return value.map(option).join(', ');
-  if (field.type === 'boolean') return value ? 'Yes' : 'No';
-  if (field.type === 'file' && Array.isArray(value))
-    return value.length ? `${value.length} file${value.length > 1 ? 's' : ''}` : '—';
-  if (field.type === 'signature' && Array.isArray(value)) return value.length ? 'Signed' : '—';
+  if (field.type === 'boolean') return value ? t.yes : t.no;
+  if (field.type === 'file' && Array.isArray(value)) return value.length ? t.filesCount(value.length) : '—';
+  if (field.type === 'signature' && Array.isArray(value)) return value.length ? t.signed : '—';
   if (field.type === 'geopoint') return geopointText(value);
   if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -50,6 +50,8 @@ export function buildPayloadView(
   definition: LocalizedDefinition,
   payload: Record<string, unknown>,
   meta: { title: string; version: number },
+  /** The words of the answer (yes, no, signed, a count of files), in the language it is read in. */
+  text: InterfaceText = interfaceTextIn(undefined),
 ): PayloadView {
   const known = new Set(definition.sections.map((s) => s.key));
   return {
@@ -69,7 +71,7 @@ export function buildPayloadView(
             label: f.label,
             type: f.type,
             value: own(values, f.key) ?? null,
-            display: display(f, own(values, f.key)),
+            display: display(f, own(values, f.key), text),
           })),
         tables: (section.tables ?? []).map((t) => {
           const list = own(values, t.key);
@@ -78,7 +80,7 @@ export function buildPayloadView(
             key: t.key,
             label: t.label,
             columns: t.columns.map((c) => c.label),
-            rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key)))),
+            rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key), text))),
           };
         }),
       };
@@ -93,8 +95,10 @@ export async function payloadViewOf(
 ): Promise<PayloadView> {
   const version = await catalog.version(submission.template_id, submission.template_version);
   const definition = localize(version.definition, language);
-  return buildPayloadView(definition, submission.payload, {
-    title: definition.title ?? version.title,
-    version: version.version,
-  });
+  return buildPayloadView(
+    definition,
+    submission.payload,
+    { title: definition.title ?? version.title, version: version.version },
+    interfaceTextIn(language),
+  );
 }

@@ -123,41 +123,51 @@ export class SavedViewsService {
   }
 
   async rename(ctx: ServiceContext, id: string, input: unknown): Promise<SavedView> {
-    const userId = actorId(ctx);
     const name = nameOf(validateRename(input).name);
-    return withTransaction(this.pool, async (tx) => {
-      const before = await this.lockOwn(tx, userId, id);
-      const { rows } = await tx.query<SavedViewRow>(
-        `UPDATE saved_views SET name = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-        [id, userId, name],
-      );
-      await recordAudit(tx, ctx, {
-        action: 'saved_view.rename',
-        entityType: 'saved_view',
-        entityId: id,
-        before: { name: before.name },
-        after: { name },
-      });
-      return toView(rows[0]!);
+    return this.updateOwn(ctx, id, 'name', name, {
+      action: 'saved_view.rename',
+      before: (row) => ({ name: row.name }),
+      after: { name },
     });
   }
 
   /** Makes the view the actor's default for its list (the previous default stops being one), or no longer the default. */
   async setDefault(ctx: ServiceContext, id: string, isDefault: boolean): Promise<SavedView> {
+    return this.updateOwn(ctx, id, 'is_default', isDefault, {
+      action: 'saved_view.set_default',
+      before: (row) => ({ isDefault: row.is_default }),
+      after: { isDefault },
+      first: isDefault ? (tx, row, userId) => this.clearDefault(tx, userId, row.resource) : undefined,
+    });
+  }
+
+  /** Sets one column of one of the actor's views, with its audit entry, in one transaction. */
+  private async updateOwn(
+    ctx: ServiceContext,
+    id: string,
+    column: 'name' | 'is_default',
+    value: string | boolean,
+    audit: {
+      action: string;
+      before: (row: SavedViewRow) => Record<string, unknown>;
+      after: Record<string, unknown>;
+      first?: (tx: Queryable, row: SavedViewRow, userId: string) => Promise<void>;
+    },
+  ): Promise<SavedView> {
     const userId = actorId(ctx);
     return withTransaction(this.pool, async (tx) => {
       const before = await this.lockOwn(tx, userId, id);
-      if (isDefault) await this.clearDefault(tx, userId, before.resource);
+      await audit.first?.(tx, before, userId);
       const { rows } = await tx.query<SavedViewRow>(
-        `UPDATE saved_views SET is_default = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
-        [id, userId, isDefault],
+        `UPDATE saved_views SET ${column} = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING ${COLUMNS}`,
+        [id, userId, value],
       );
       await recordAudit(tx, ctx, {
-        action: 'saved_view.set_default',
+        action: audit.action,
         entityType: 'saved_view',
         entityId: id,
-        before: { isDefault: before.is_default },
-        after: { isDefault },
+        before: audit.before(before),
+        after: audit.after,
       });
       return toView(rows[0]!);
     });

@@ -45,9 +45,18 @@ describe('list search and saved views in the panel', () => {
     const rows = page.locator('table tbody tr');
     const shownIds = async () => (await rows.locator('td:nth-child(2)').allTextContents()).map((x) => x.trim()).sort();
 
+    // Each list's search box says what that list's search matches.
+    const searchBox = page.getByTestId('list-search');
+    await page.goto(`${t.baseUrl}/admin/resources/users`);
+    await rows.first().waitFor();
+    expect(await searchBox.getAttribute('placeholder')).toBe('Search by id, email or name');
+
     await page.goto(listUrl);
     await rows.nth(2).waitFor();
     expect(await rows.count()).toBe(3);
+    expect(await searchBox.getAttribute('placeholder')).toBe(
+      'Search by id, submitter email or name, or searchable answers',
+    );
 
     // Search: the words of a searchable answer, as a prefix, in any case.
     await page.getByTestId('list-search').fill('ALPH');

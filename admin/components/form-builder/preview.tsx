@@ -8,6 +8,8 @@ import type {
 } from '../../../src/templates/definition.schema';
 import type { Definition as SourceDefinition } from './types';
 import { LanguageSwitch } from '../form-fill/language-switch';
+import { InterfaceTextContext, useText } from '../form-fill/text';
+import { interfaceTextIn } from '../../../src/rules/interface-text';
 
 /**
  * The form as a submitter would see it, from the editor's current (possibly unsaved) state.
@@ -64,6 +66,7 @@ const Input: React.FC<{
   testId: string;
   compact?: boolean;
 }> = ({ field, value, onChange, testId, compact }) => {
+  const t = useText();
   const str = value === undefined || value === null ? '' : String(value);
   switch (field.type) {
     // Computed by the engine from what is typed, as the server computes it.
@@ -73,6 +76,7 @@ const Input: React.FC<{
           className="gbfb-input"
           data-testid={testId}
           aria-readonly="true"
+          title={t.calculated}
           style={{ display: 'flex', alignItems: 'center', background: '#F4F5F6' }}
         >
           {str || '—'}
@@ -97,7 +101,7 @@ const Input: React.FC<{
             data-testid={testId}
             onChange={(e) => onChange(e.target.checked)}
           />{' '}
-          {compact ? '' : 'Yes'}
+          {compact ? '' : t.yes}
         </label>
       );
     case 'single_choice':
@@ -108,7 +112,7 @@ const Input: React.FC<{
           data-testid={testId}
           onChange={(e) => onChange(e.target.value || null)}
         >
-          <option value="">— choose —</option>
+          <option value="">{t.choose}</option>
           {(field.options ?? []).map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -135,13 +139,13 @@ const Input: React.FC<{
     }
     case 'geopoint': {
       const point = (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-      const part = (key: string) => (
+      const part = (key: 'latitude' | 'longitude') => (
         <input
           className="gbfb-input"
           type="number"
           step="any"
-          placeholder={key}
-          aria-label={key}
+          placeholder={t[key]}
+          aria-label={t[key]}
           data-testid={`${testId}-${key}`}
           value={typeof point[key] === 'number' ? String(point[key]) : ''}
           onChange={(e) => onChange({ ...point, [key]: e.target.value === '' ? undefined : Number(e.target.value) })}
@@ -168,7 +172,7 @@ const Input: React.FC<{
             justifyContent: 'center',
           }}
         >
-          The submitter signs here
+          {t.submitterSignsHere}
         </div>
       );
     case 'note':
@@ -224,17 +228,20 @@ const Input: React.FC<{
   }
 };
 
-const Title: React.FC<{ item: { label: string; rules?: Field['rules'] } }> = ({ item }) => (
-  <span style={{ fontWeight: 500, fontSize: 13 }}>
-    {item.label}
-    {item.rules?.required ? (
-      <span style={{ color: '#C20012' }} title="required">
-        {' '}
-        *
-      </span>
-    ) : null}
-  </span>
-);
+const Title: React.FC<{ item: { label: string; rules?: Field['rules'] } }> = ({ item }) => {
+  const t = useText();
+  return (
+    <span style={{ fontWeight: 500, fontSize: 13 }}>
+      {item.label}
+      {item.rules?.required ? (
+        <span style={{ color: '#C20012' }} title={t.required}>
+          {' '}
+          *
+        </span>
+      ) : null}
+    </span>
+  );
+};
 
 const initialRows = (table: RepeatingTable) =>
   Array.from({ length: Math.min(Math.max(table.minRows ?? 0, 1), table.maxRows ?? Infinity) }, () => ({}) as Values);
@@ -246,72 +253,75 @@ const TablePreview: React.FC<{
   testId: string;
   problems: (path: string) => string[] | undefined;
   path: string;
-}> = ({ table, rows, setRows, testId, problems, path }) => (
-  <div style={{ marginTop: 16 }} data-testid={testId}>
-    <Title item={{ label: table.label, rules: table.minRows ? { required: true } : undefined }} />
-    {table.help ? <div className="gbfb-muted">{table.help}</div> : null}
-    <div style={{ overflowX: 'auto', marginTop: 6 }}>
-      <table className="gbfb-table">
-        <thead>
-          <tr>
-            <th style={{ width: 30 }}>#</th>
-            {table.columns.map((c) => (
-              <th key={c.id}>
-                <Title item={c} />
-              </th>
-            ))}
-            <th style={{ width: 40 }} />
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, r) => (
-            <tr key={r}>
-              <td className="gbfb-muted">{r + 1}</td>
+}> = ({ table, rows, setRows, testId, problems, path }) => {
+  const t = useText();
+  return (
+    <div style={{ marginTop: 16 }} data-testid={testId}>
+      <Title item={{ label: table.label, rules: table.minRows ? { required: true } : undefined }} />
+      {table.help ? <div className="gbfb-muted">{table.help}</div> : null}
+      <div style={{ overflowX: 'auto', marginTop: 6 }}>
+        <table className="gbfb-table">
+          <thead>
+            <tr>
+              <th style={{ width: 30 }}>#</th>
               {table.columns.map((c) => (
-                <td key={c.id} style={{ minWidth: 140 }}>
-                  <Input
-                    field={c}
-                    value={row[c.id]}
-                    compact
-                    testId={`${testId}-cell-${r}-${c.key}`}
-                    onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.id]: v } : x)))}
-                  />
-                  <Problem messages={problems(`${path}[${r}].${c.key}`)} />
-                </td>
+                <th key={c.id}>
+                  <Title item={c} />
+                </th>
               ))}
-              <td>
-                <button
-                  type="button"
-                  className="gbfb-icon-btn danger"
-                  title="Remove row"
-                  disabled={rows.length <= (table.minRows ?? 0)}
-                  onClick={() => setRows(rows.filter((_, k) => k !== r))}
-                >
-                  ×
-                </button>
-              </td>
+              <th style={{ width: 40 }} />
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-    {rows.length === 0 ? (
-      <div className="gbfb-muted" style={{ padding: '6px 0' }}>
-        No rows.
+          </thead>
+          <tbody>
+            {rows.map((row, r) => (
+              <tr key={r}>
+                <td className="gbfb-muted">{r + 1}</td>
+                {table.columns.map((c) => (
+                  <td key={c.id} style={{ minWidth: 140 }}>
+                    <Input
+                      field={c}
+                      value={row[c.id]}
+                      compact
+                      testId={`${testId}-cell-${r}-${c.key}`}
+                      onChange={(v) => setRows(rows.map((x, k) => (k === r ? { ...x, [c.id]: v } : x)))}
+                    />
+                    <Problem messages={problems(`${path}[${r}].${c.key}`)} />
+                  </td>
+                ))}
+                <td>
+                  <button
+                    type="button"
+                    className="gbfb-icon-btn danger"
+                    title={t.removeThisRow}
+                    disabled={rows.length <= (table.minRows ?? 0)}
+                    onClick={() => setRows(rows.filter((_, k) => k !== r))}
+                  >
+                    ×
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
-    ) : null}
-    <button
-      type="button"
-      className="gbfb-link-btn"
-      style={{ marginTop: 8 }}
-      data-testid={`${testId}-add-row`}
-      disabled={table.maxRows !== undefined && rows.length >= table.maxRows}
-      onClick={() => setRows([...rows, {}])}
-    >
-      + Add row
-    </button>
-  </div>
-);
+      {rows.length === 0 ? (
+        <div className="gbfb-muted" style={{ padding: '6px 0' }}>
+          {t.noRows}
+        </div>
+      ) : null}
+      <button
+        type="button"
+        className="gbfb-link-btn"
+        style={{ marginTop: 8 }}
+        data-testid={`${testId}-add-row`}
+        disabled={table.maxRows !== undefined && rows.length >= table.maxRows}
+        onClick={() => setRows([...rows, {}])}
+      >
+        + {t.addRow}
+      </button>
+    </div>
+  );
+};
 
 export const Preview: React.FC<{
   definition: SourceDefinition;
@@ -342,119 +352,125 @@ export const Preview: React.FC<{
     return byPath;
   }, [verdict]);
 
+  // The preview's own words (buttons, markers) in the language it reads the form in.
+  const text = interfaceTextIn(rules.language);
+
   return (
-    <div data-testid="preview">
-      <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }}>
-        <span className="gbfb-muted" style={{ flex: 1 }}>
-          The form as submitters will see it, including unsaved changes. Conditional fields appear when their condition
-          holds.
-        </span>
-        <LanguageSwitch
-          languages={source.languages}
-          value={rules.language}
-          onChange={setLanguage}
-          testId="preview-language"
-        />
-        <Button
-          size="sm"
-          variant="text"
-          onClick={() => {
-            setValues({});
-            setRows({});
-          }}
-        >
-          Clear values
-        </Button>
-        <Button
-          size="sm"
-          variant="outlined"
-          data-testid="preview-schema"
-          disabled={loading}
-          onClick={async () => {
-            setLoading(true);
-            try {
-              setSchema(schema ? null : await loadSchema());
-            } finally {
-              setLoading(false);
-            }
-          }}
-        >
-          {schema ? 'Hide JSON Schema' : 'JSON Schema (saved)'}
-        </Button>
-      </div>
-      {schema ? (
-        <pre className="gbfb-pre" style={{ maxHeight: 420 }} data-testid="preview-schema-json">
-          {JSON.stringify(schema, null, 2)}
-        </pre>
-      ) : null}
-      <div className="gbfb-card" style={{ padding: '8px 28px 24px', maxWidth: 860 }}>
-        {definition.sections.map((section, s) => (
-          <fieldset
-            key={`${section.id}#${s}`}
-            style={{ border: 0, padding: 0, margin: '16px 0 0' }}
-            data-testid={`preview-section-${s}`}
+    <InterfaceTextContext.Provider value={text}>
+      <div data-testid="preview">
+        <div style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }}>
+          <span className="gbfb-muted" style={{ flex: 1 }}>
+            The form as submitters will see it, including unsaved changes. Conditional fields appear when their
+            condition holds.
+          </span>
+          <LanguageSwitch
+            languages={source.languages}
+            value={rules.language}
+            onChange={setLanguage}
+            testId="preview-language"
+            label={text.language}
+          />
+          <Button
+            size="sm"
+            variant="text"
+            onClick={() => {
+              setValues({});
+              setRows({});
+            }}
           >
-            <legend style={{ fontSize: 18, fontWeight: 500, padding: 0, marginBottom: 4 }}>{section.label}</legend>
-            {section.help ? (
-              <div className="gbfb-muted" style={{ marginBottom: 8 }}>
-                {section.help}
-              </div>
-            ) : null}
-            <div style={{ borderTop: '1px solid #EEEEEF', paddingTop: 4 }}>
-              {section.fields.map((field, f) =>
-                visible[s]?.has(field.id) ? (
-                  <div
-                    key={`${field.id}#${f}`}
-                    style={{
-                      margin: '12px 0',
-                      maxWidth: field.type === 'long_text' || field.type === 'multiple_choice' ? undefined : 480,
-                    }}
-                    data-testid={`preview-field-${s}-${f}`}
-                    data-key={field.key}
-                  >
-                    <div style={{ marginBottom: 4 }}>
-                      <Title item={field} />
-                      {field.showIf ? (
-                        <span className="gbfb-pill amber" style={{ marginLeft: 8 }}>
-                          conditional
-                        </span>
-                      ) : null}
-                    </div>
-                    <Input
-                      field={field}
-                      value={field.type === 'calculated' ? prepared[section.key]?.[field.key] : values[field.id]}
-                      testId={`preview-input-${s}-${f}`}
-                      onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))}
-                    />
-                    <Problem messages={problems.get(`${section.key}.${field.key}`)} />
-                    {field.help ? (
-                      <div className="gbfb-muted" style={{ marginTop: 3 }}>
-                        {field.help}
-                      </div>
-                    ) : null}
-                  </div>
-                ) : null,
-              )}
-              {(section.tables ?? []).map((table, t) => (
-                <TablePreview
-                  key={`${table.id}#${t}`}
-                  table={table}
-                  testId={`preview-table-${s}-${t}`}
-                  rows={rows[table.id] ?? initialRows(table)}
-                  problems={(path) => problems.get(path)}
-                  path={`${section.key}.${table.key}`}
-                  setRows={(next) => setRows((x) => ({ ...x, [table.id]: next }))}
-                />
-              ))}
-              {section.fields.length === 0 && !(section.tables ?? []).length ? (
-                <div className="gbfb-muted" style={{ padding: '12px 0' }}>
-                  This section has no fields.
+            Clear values
+          </Button>
+          <Button
+            size="sm"
+            variant="outlined"
+            data-testid="preview-schema"
+            disabled={loading}
+            onClick={async () => {
+              setLoading(true);
+              try {
+                setSchema(schema ? null : await loadSchema());
+              } finally {
+                setLoading(false);
+              }
+            }}
+          >
+            {schema ? 'Hide JSON Schema' : 'JSON Schema (saved)'}
+          </Button>
+        </div>
+        {schema ? (
+          <pre className="gbfb-pre" style={{ maxHeight: 420 }} data-testid="preview-schema-json">
+            {JSON.stringify(schema, null, 2)}
+          </pre>
+        ) : null}
+        <div className="gbfb-card" style={{ padding: '8px 28px 24px', maxWidth: 860 }}>
+          {definition.sections.map((section, s) => (
+            <fieldset
+              key={`${section.id}#${s}`}
+              style={{ border: 0, padding: 0, margin: '16px 0 0' }}
+              data-testid={`preview-section-${s}`}
+            >
+              <legend style={{ fontSize: 18, fontWeight: 500, padding: 0, marginBottom: 4 }}>{section.label}</legend>
+              {section.help ? (
+                <div className="gbfb-muted" style={{ marginBottom: 8 }}>
+                  {section.help}
                 </div>
               ) : null}
-            </div>
-          </fieldset>
-        ))}
+              <div style={{ borderTop: '1px solid #EEEEEF', paddingTop: 4 }}>
+                {section.fields.map((field, f) =>
+                  visible[s]?.has(field.id) ? (
+                    <div
+                      key={`${field.id}#${f}`}
+                      style={{
+                        margin: '12px 0',
+                        maxWidth: field.type === 'long_text' || field.type === 'multiple_choice' ? undefined : 480,
+                      }}
+                      data-testid={`preview-field-${s}-${f}`}
+                      data-key={field.key}
+                    >
+                      <div style={{ marginBottom: 4 }}>
+                        <Title item={field} />
+                        {field.showIf ? (
+                          <span className="gbfb-pill amber" style={{ marginLeft: 8 }}>
+                            conditional
+                          </span>
+                        ) : null}
+                      </div>
+                      <Input
+                        field={field}
+                        value={field.type === 'calculated' ? prepared[section.key]?.[field.key] : values[field.id]}
+                        testId={`preview-input-${s}-${f}`}
+                        onChange={(v) => setValues((x) => ({ ...x, [field.id]: v }))}
+                      />
+                      <Problem messages={problems.get(`${section.key}.${field.key}`)} />
+                      {field.help ? (
+                        <div className="gbfb-muted" style={{ marginTop: 3 }}>
+                          {field.help}
+                        </div>
+                      ) : null}
+                    </div>
+                  ) : null,
+                )}
+                {(section.tables ?? []).map((table, t) => (
+                  <TablePreview
+                    key={`${table.id}#${t}`}
+                    table={table}
+                    testId={`preview-table-${s}-${t}`}
+                    rows={rows[table.id] ?? initialRows(table)}
+                    problems={(path) => problems.get(path)}
+                    path={`${section.key}.${table.key}`}
+                    setRows={(next) => setRows((x) => ({ ...x, [table.id]: next }))}
+                  />
+                ))}
+                {section.fields.length === 0 && !(section.tables ?? []).length ? (
+                  <div className="gbfb-muted" style={{ padding: '12px 0' }}>
+                    {text.noFields}
+                  </div>
+                ) : null}
+              </div>
+            </fieldset>
+          ))}
+        </div>
       </div>
-    </div>
+    </InterfaceTextContext.Provider>
   );
 };

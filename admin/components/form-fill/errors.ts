@@ -1,3 +1,4 @@
+import type { InterfaceText } from '../../../src/rules/interface-text';
 import type { ApiError, Definition } from './types';
 
 /**
@@ -32,8 +33,8 @@ export function inputIdOf(path: string): string | null {
 }
 
 /** "Household › Members › row 1 › Name" for `household.members[0].name`. */
-export function describePath(definition: Definition, path: string): string {
-  if (!path) return 'The answer';
+export function describePath(definition: Definition, path: string, t: InterfaceText): string {
+  if (!path) return t.theAnswer;
   const [sectionKey, rest] = [path.split('.')[0]!, path.split('.').slice(1).join('.')];
   const section = definition.sections.find((s) => s.key === sectionKey);
   if (!section) return path;
@@ -49,7 +50,7 @@ export function describePath(definition: Definition, path: string): string {
   const table = (section.tables ?? []).find((t) => t.key === m[1]);
   if (!table) return `${section.label} › ${rest}`;
   const column = m[3] ? (table.columns.find((c) => c.key === m[3])?.label ?? m[3]) : null;
-  return [section.label, table.label, m[2] !== undefined ? `row ${Number(m[2]) + 1}` : null, column]
+  return [section.label, table.label, m[2] !== undefined ? t.row(Number(m[2]) + 1) : null, column]
     .filter(Boolean)
     .join(' › ');
 }

@@ -3,6 +3,7 @@ import { FilesInput } from './files-input';
 import { GeopointInput } from './geopoint-input';
 import { NumberInput } from './number-input';
 import { SignatureInput } from './signature-input';
+import { useText } from './text';
 import type { Field } from './types';
 import { fromLocalInput, toLocalInput } from './values';
 
@@ -35,6 +36,7 @@ export const FieldInput: React.FC<InputProps> = ({
   disabled,
   compact,
 }) => {
+  const t = useText();
   const cls = ['gbff-input', compact ? 'compact' : '', invalid ? 'invalid' : ''].filter(Boolean).join(' ');
   const rules = field.rules ?? {};
   const common = { id, className: cls, disabled, 'data-testid': testId, 'aria-invalid': invalid || undefined };
@@ -48,13 +50,14 @@ export const FieldInput: React.FC<InputProps> = ({
           data-testid={testId}
           aria-readonly="true"
           aria-live="polite"
+          title={t.calculated}
         >
           {value === undefined || value === null
             ? '—'
             : typeof value === 'boolean'
               ? value
-                ? 'Yes'
-                : 'No'
+                ? t.yes
+                : t.no
               : String(value)}
         </output>
       );
@@ -95,13 +98,13 @@ export const FieldInput: React.FC<InputProps> = ({
             data-testid={testId}
             onChange={(e) => onChange(e.target.checked)}
           />
-          {compact ? null : 'Yes'}
+          {compact ? null : t.yes}
         </label>
       );
     case 'single_choice':
       return (
         <select {...common} value={str(value)} onChange={(e) => onChange(nullIfEmpty(e.target.value))}>
-          <option value="">— choose —</option>
+          <option value="">{t.choose}</option>
           {(field.options ?? []).map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}

@@ -1,15 +1,18 @@
 import React from 'react';
 import { FieldInput } from './field-input';
+import { useText } from './text';
 import type { Field } from './types';
 
 /** A field with its label, required marker, help and errors. */
 
-export const Required: React.FC<{ on?: boolean }> = ({ on }) =>
-  on ? (
-    <span className="gbff-req" title="required">
+export const Required: React.FC<{ on?: boolean }> = ({ on }) => {
+  const t = useText();
+  return on ? (
+    <span className="gbff-req" title={t.required} data-testid="required-marker">
       *
     </span>
   ) : null;
+};
 
 export const FieldErrors: React.FC<{ messages: string[] | undefined; testId?: string }> = ({ messages, testId }) =>
   messages?.length ? (

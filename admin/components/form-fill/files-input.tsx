@@ -1,4 +1,5 @@
 import React, { createContext, useContext, useState } from 'react';
+import { useText } from './text';
 import type { Field } from './types';
 
 /**
@@ -18,6 +19,7 @@ export const FilesInput: React.FC<{
   disabled?: boolean;
 }> = ({ field, fieldPath, value, onChange, testId, disabled }) => {
   const { submissionId } = useContext(UploadContext);
+  const t = useText();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const ids = Array.isArray(value) ? value.map(String) : [];
@@ -40,7 +42,7 @@ export const FilesInput: React.FC<{
         data?: { files: { id: string }[] };
         error?: { message: string };
       };
-      if (!body.success) throw new Error(body.error?.message ?? `upload failed (${res.status})`);
+      if (!body.success) throw new Error(body.error?.message ?? t.uploadFailed(res.status));
       const added = body.data!.files.map((f) => f.id);
       onChange(field.multiple ? [...ids, ...added] : added);
     } catch (e) {
@@ -52,10 +54,10 @@ export const FilesInput: React.FC<{
 
   return (
     <div className="gbff-files" data-testid={testId}>
-      {ids.length === 0 ? <div className="gbff-muted">No files.</div> : null}
+      {ids.length === 0 ? <div className="gbff-muted">{t.noFiles}</div> : null}
       {ids.map((id) => (
         <div key={id} data-testid={`${testId}-file`}>
-          <a href={`/api/v1/files/${id}`}>file #{id}</a>
+          <a href={`/api/v1/files/${id}`}>{t.fileNumber(id)}</a>
           {!disabled ? (
             <button
               type="button"
@@ -63,14 +65,14 @@ export const FilesInput: React.FC<{
               onClick={() => onChange(ids.filter((x) => x !== id))}
               data-testid={`${testId}-remove-${id}`}
             >
-              remove
+              {t.remove}
             </button>
           ) : null}
         </div>
       ))}
       {disabled ? null : submissionId ? (
         <label className="gbff-muted">
-          {busy ? 'Uploading…' : field.multiple || ids.length === 0 ? 'Add file: ' : 'Replace file: '}
+          {busy ? t.uploading : field.multiple || ids.length === 0 ? t.addFile : t.replaceFile}{' '}
           <input
             type="file"
             multiple={field.multiple === true}
@@ -81,7 +83,7 @@ export const FilesInput: React.FC<{
           />
         </label>
       ) : (
-        <div className="gbff-muted">Save a draft first, then add files.</div>
+        <div className="gbff-muted">{t.filesNeedDraft}</div>
       )}
       {error ? (
         <div className="gbff-error" role="alert">

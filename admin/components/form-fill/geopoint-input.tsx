@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { NumberInput } from './number-input';
+import { useText } from './text';
 
 /**
  * A location: "Use my location" asks the browser (navigator.geolocation; the browser asks the
@@ -15,10 +16,10 @@ type Point = {
   accuracy?: number | null;
 };
 const PARTS = [
-  { key: 'latitude', label: 'Latitude', min: -90, max: 90 },
-  { key: 'longitude', label: 'Longitude', min: -180, max: 180 },
-  { key: 'altitude', label: 'Altitude (m)' },
-  { key: 'accuracy', label: 'Accuracy (m)', min: 0 },
+  { key: 'latitude', min: -90, max: 90 },
+  { key: 'longitude', min: -180, max: 180 },
+  { key: 'altitude' },
+  { key: 'accuracy', min: 0 },
 ] as const;
 
 const asPoint = (v: unknown): Point => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Point) : {});
@@ -38,18 +39,19 @@ export const GeopointInput: React.FC<{
   invalid?: boolean;
   disabled?: boolean;
 }> = ({ value, onChange, testId, id, invalid, disabled }) => {
+  const t = useText();
   const point = asPoint(value);
   const [status, setStatus] = useState<string | null>(null);
   const locate = () => {
-    if (!('geolocation' in navigator)) return setStatus('This browser cannot give a location: enter it by hand.');
-    setStatus('Finding your location…');
+    if (!('geolocation' in navigator)) return setStatus(t.noGeolocation);
+    setStatus(t.findingLocation);
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         setStatus(null);
         const { latitude, longitude, altitude, accuracy } = pos.coords;
         onChange(cleaned({ latitude, longitude, altitude, accuracy: Math.round(accuracy * 10) / 10 }));
       },
-      (err) => setStatus(`No location (${err.message || 'refused'}): enter it by hand.`),
+      (err) => setStatus(t.noLocation(err.message)),
       { enableHighAccuracy: true, timeout: 20_000 },
     );
   };
@@ -59,7 +61,7 @@ export const GeopointInput: React.FC<{
       <div className="gbff-geo-parts">
         {PARTS.map((p) => (
           <label key={p.key} className="gbff-geo-part">
-            <span className="gbff-muted">{p.label}</span>
+            <span className="gbff-muted">{t[p.key]}</span>
             <NumberInput
               integer={false}
               className={cls}
@@ -81,7 +83,7 @@ export const GeopointInput: React.FC<{
           onClick={locate}
           style={{ marginTop: 6 }}
         >
-          ⌖ Use my location
+          ⌖ {t.useMyLocation}
         </button>
       )}
       {status ? (

@@ -1,5 +1,7 @@
 import React from 'react';
 import { REVIEW_STATUS_DISPLAY } from '../../../src/review/status-display';
+import { Required } from './field-row';
+import { useText } from './text';
 import type { Definition, FillData } from './types';
 
 /** Title, what is being filled, and whether there are unsaved changes. */
@@ -10,6 +12,7 @@ export const Header: React.FC<{
   dirty: boolean;
   language?: React.ReactNode;
 }> = ({ info, title, recordId, dirty, language }) => {
+  const t = useText();
   const status = info.reviewStatus ? REVIEW_STATUS_DISPLAY[info.reviewStatus] : null;
   return (
     <div className="gbff-card gbff-header">
@@ -17,24 +20,24 @@ export const Header: React.FC<{
         <div style={{ display: 'flex', alignItems: 'center', gap: 10, flexWrap: 'wrap' }}>
           <span className="gbff-title">{title}</span>
           {info.mode === 'create' ? (
-            <span className="gbff-pill blue">New answer</span>
+            <span className="gbff-pill blue">{t.newAnswer}</span>
           ) : (
-            <span className="gbff-pill">Submission #{recordId}</span>
+            <span className="gbff-pill">{t.submissionNumber(recordId)}</span>
           )}
           {status ? (
             <span className={`gbff-pill ${status.tone}`} data-testid="fill-status">
-              {status.label}
+              {t.status[info.reviewStatus!]}
             </span>
           ) : null}
           {dirty ? (
             <span className="gbff-pill amber" data-testid="fill-dirty">
-              ● Unsaved changes
+              ● {t.unsaved}
             </span>
           ) : null}
           <span style={{ marginLeft: 'auto' }}>{language}</span>
         </div>
-        <div className="gbff-muted" style={{ marginTop: 4 }}>
-          Fields marked <span className="gbff-req">*</span> are required to submit; a draft may be saved incomplete.
+        <div className="gbff-muted" style={{ marginTop: 4 }} data-testid="fill-required-note">
+          {t.requiredNoteBefore} <Required on /> {t.requiredNoteAfter}
         </div>
       </div>
     </div>
@@ -47,15 +50,16 @@ export const RejectionReason: React.FC<{ reason: string; definition: Definition;
   definition,
   lockedCount,
 }) => {
+  const t = useText();
   let text = reason;
   for (const s of definition.sections) text = text.split(`${s.id}: `).join(`${s.label}: `);
   return (
     <div className="gbff-callout red" data-testid="rejection-reason">
-      <div className="gbff-callout-title">Returned for changes</div>
+      <div className="gbff-callout-title">{t.returnedTitle}</div>
       <div className="gbff-callout-body">{text}</div>
       <div className="gbff-muted" style={{ marginTop: 6 }}>
-        Change the answer, save it, then send it back for review.
-        {lockedCount ? ' Approved sections are read-only.' : ''}
+        {t.returnedHelp}
+        {lockedCount ? ` ${t.approvedSectionsReadOnly}` : ''}
       </div>
     </div>
   );

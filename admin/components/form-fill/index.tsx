@@ -12,6 +12,8 @@ import { compileRules } from '../../../src/rules/index';
 import { localize } from '../../../src/rules/language';
 import { SectionForm } from './section-form';
 import { STYLES } from './styles';
+import { InterfaceTextContext } from './text';
+import { interfaceTextIn } from '../../../src/rules/interface-text';
 import type { Answer, ApiError, FillData } from './types';
 import { answerProblems, buildAnswer, computedAnswer, constraintProblems, initialValues } from './values';
 import { useUnsavedGuard } from '../shared/unsaved-guard';
@@ -31,7 +33,9 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   const [info, setInfo] = useState<FillData | null>(null);
   const [values, setValues] = useState<Answer>({});
   const [savedJson, setSavedJson] = useState('');
-  const [errors, setErrors] = useState<ApiError[]>([]);
+  const [serverErrors, setServerErrors] = useState<ApiError[]>([]);
+  // The answer the page's own check refused (before sending it), judged again in each language picked.
+  const [refused, setRefused] = useState<{ answer: Answer; draft: boolean } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Busy>(null);
@@ -73,10 +77,18 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   // Calculated values and the builder's constraints, live, by the engine the server runs.
   const computed = useMemo(() => (definition ? computedAnswer(definition, values) : {}), [definition, values]);
   const live = useMemo(() => (definition ? constraintProblems(definition, answer) : []), [definition, answer]);
+  const errors = useMemo(
+    () => (refused && definition ? answerProblems(definition, refused.answer, refused.draft) : serverErrors),
+    [refused, definition, serverErrors],
+  );
   const errorIndex = useMemo(() => {
     const seen = new Set(errors.map((e) => `${e.path}\u0000${e.message}`));
     return indexErrors([...errors, ...live.filter((e) => !seen.has(`${e.path}\u0000${e.message}`))]);
   }, [errors, live]);
+
+  // The page's own words in the same language as the form's texts.
+  const shownLanguage = language ?? definition?.defaultLanguage ?? info?.definition.languages?.[0];
+  const t = interfaceTextIn(shownLanguage);
 
   if (loadError) return <MessageBox m="xl" variant="danger" message={loadError} />;
   if (!info || !definition) return <Loader />;
@@ -90,10 +102,11 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
     // The API's own rules, on the very answer it would get: every problem at once, nothing sent.
     const problems = answerProblems(definition, answer, !submit);
     if (problems.length) {
-      setErrors(problems);
+      setRefused({ answer, draft: !submit });
+      setServerErrors([]);
       setFailure(null);
       addNotice({
-        message: `${problems.length} answer${problems.length === 1 ? ' needs' : 's need'} fixing`,
+        message: t.needsFixing(problems.length),
         type: 'error',
       });
       return;
@@ -104,11 +117,13 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
       if (next.notice) addNotice(next.notice);
       if (next.errors?.length || next.notice?.type === 'error') {
         // Keep what the user typed: the answer on failure is the stored one.
-        setErrors(next.errors ?? []);
-        setFailure(next.errors?.length ? null : (next.notice?.message ?? 'Not saved'));
+        setRefused(null);
+        setServerErrors(next.errors ?? []);
+        setFailure(next.errors?.length ? null : (next.notice?.message ?? t.notSaved));
         return;
       }
-      setErrors([]);
+      setRefused(null);
+      setServerErrors([]);
       setFailure(null);
       if (mode === 'create' && next.redirectUrl) {
         navigate(next.redirectUrl.replace(/^https?:\/\/[^/]+/, ''));
@@ -125,105 +140,102 @@ const FormFill: React.FC<ActionProps> = ({ resource, record, action }) => {
   };
 
   const showUrl = new ViewHelpers().recordActionUrl({ resourceId: resource.id, recordId, actionName: 'show' });
-  const saveLabel = rejected ? 'Save' : 'Save draft';
-  const submitLabel = rejected ? 'Save and submit' : 'Submit';
+  const saveLabel = rejected ? t.save : t.saveDraft;
+  const submitLabel = rejected ? t.saveAndSubmit : t.submit;
 
   return (
-    <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode} lang={language ?? definition.defaultLanguage}>
-      <style>{STYLES}</style>
-      <div className="gbff-wrap">
-        <Header
-          info={info}
-          title={definition.title ?? info.templateTitle}
-          recordId={recordId}
-          dirty={dirty}
-          language={
-            <LanguageSwitch
-              languages={info.definition.languages}
-              value={language ?? definition.defaultLanguage ?? info.definition.languages?.[0]}
-              onChange={setLanguage}
-              testId="fill-language"
-            />
-          }
-        />
-        {rejected && info.reviewReason ? (
-          <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} />
-        ) : null}
-        {!editable ? (
-          <div className="gbff-callout green" data-testid="fill-readonly">
-            <div className="gbff-callout-title">{reviewStatus === 'approved' ? 'Approved' : 'Sent for review'}</div>
-            <div>
-              This submission is {reviewStatus?.replace('_', ' ')}: it cannot be edited now.{' '}
-              <a
-                href={showUrl}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(showUrl);
-                }}
-              >
-                View the submission
-              </a>
-            </div>
-          </div>
-        ) : null}
-        {errors.length ? (
-          <ErrorSummary
-            errors={errors}
-            definition={definition}
-            title={`Not ${attempt === 'submit' ? 'submitted' : 'saved'}: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`}
+    <InterfaceTextContext.Provider value={t}>
+      <Box className="gbff" p="xl" data-testid="form-fill" data-mode={mode} lang={shownLanguage}>
+        <style>{STYLES}</style>
+        <div className="gbff-wrap">
+          <Header
+            info={info}
+            title={definition.title ?? info.templateTitle}
+            recordId={recordId}
+            dirty={dirty}
+            language={
+              <LanguageSwitch
+                languages={info.definition.languages}
+                value={shownLanguage}
+                onChange={setLanguage}
+                testId="fill-language"
+                label={t.language}
+              />
+            }
           />
-        ) : null}
-        {failure ? (
-          <div data-testid="fill-errors" style={{ marginBottom: 16 }}>
-            <MessageBox variant="danger" message={failure} />
-          </div>
-        ) : null}
-        <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
-          {definition.sections.map((section) => (
-            <SectionForm
-              key={section.id}
-              definition={definition}
-              section={section}
-              values={values[section.key] ?? {}}
-              whole={computed}
-              errors={errorIndex}
-              locked={locked.has(section.id)}
-              disabled={!editable}
-              onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))}
-            />
-          ))}
-        </UploadContext.Provider>
-        {editable ? (
-          <div className="gbff-bar">
-            <span className="gbff-muted" style={{ flex: 1 }}>
-              {rejected
-                ? 'Save your changes, then send the answer back for review.'
-                : mode === 'create'
-                  ? 'Save a draft to finish later, or submit it for review.'
-                  : 'Your draft is only visible to you until you submit it.'}
-            </span>
-            <button
-              type="button"
-              className="gbff-btn outline"
-              data-testid="fill-save"
-              disabled={busy !== null || (mode === 'edit' && !dirty && rejected)}
-              onClick={() => save(false)}
-            >
-              {busy === 'save' ? 'Saving…' : saveLabel}
-            </button>
-            <button
-              type="button"
-              className="gbff-btn"
-              data-testid="fill-submit"
-              disabled={busy !== null}
-              onClick={() => save(true)}
-            >
-              {busy === 'submit' ? 'Submitting…' : submitLabel}
-            </button>
-          </div>
-        ) : null}
-      </div>
-    </Box>
+          {rejected && info.reviewReason ? (
+            <RejectionReason reason={info.reviewReason} definition={definition} lockedCount={locked.size} />
+          ) : null}
+          {!editable ? (
+            <div className="gbff-callout green" data-testid="fill-readonly">
+              <div className="gbff-callout-title">
+                {reviewStatus === 'approved' ? t.status.approved : t.sentForReview}
+              </div>
+              <div>
+                {t.cannotEdit(reviewStatus ? t.status[reviewStatus] : '')}{' '}
+                <a
+                  href={showUrl}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(showUrl);
+                  }}
+                >
+                  {t.viewSubmission}
+                </a>
+              </div>
+            </div>
+          ) : null}
+          {errors.length ? (
+            <ErrorSummary errors={errors} definition={definition} title={t.problemsTitle(attempt, errors.length)} />
+          ) : null}
+          {failure ? (
+            <div data-testid="fill-errors" style={{ marginBottom: 16 }}>
+              <MessageBox variant="danger" message={failure} />
+            </div>
+          ) : null}
+          <UploadContext.Provider value={{ submissionId: mode === 'edit' ? recordId : null }}>
+            {definition.sections.map((section) => (
+              <SectionForm
+                key={section.id}
+                definition={definition}
+                section={section}
+                values={values[section.key] ?? {}}
+                whole={computed}
+                errors={errorIndex}
+                locked={locked.has(section.id)}
+                disabled={!editable}
+                onChange={(next) => setValues((v) => ({ ...v, [section.key]: next }))}
+              />
+            ))}
+          </UploadContext.Provider>
+          {editable ? (
+            <div className="gbff-bar">
+              <span className="gbff-muted" style={{ flex: 1 }}>
+                {rejected ? t.hintRejected : mode === 'create' ? t.hintCreate : t.hintDraft}
+              </span>
+              <button
+                type="button"
+                className="gbff-btn outline"
+                data-testid="fill-save"
+                disabled={busy !== null || (mode === 'edit' && !dirty && rejected)}
+                onClick={() => save(false)}
+              >
+                {busy === 'save' ? t.saving : saveLabel}
+              </button>
+              <button
+                type="button"
+                className="gbff-btn"
+                data-testid="fill-submit"
+                disabled={busy !== null}
+                onClick={() => save(true)}
+              >
+                {busy === 'submit' ? t.submitting : submitLabel}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      </Box>
+    </InterfaceTextContext.Provider>
   );
 };
 

@@ -23,12 +23,15 @@ export const LanguageSwitch: React.FC<{
   value: string | undefined;
   onChange: (language: string) => void;
   testId: string;
-}> = ({ languages, value, onChange, testId }) =>
+  /** The switch's own name, in the page's language. */
+  label?: string;
+}> = ({ languages, value, onChange, testId, label = 'Language' }) =>
   languages && languages.length > 1 ? (
     <label style={{ display: 'inline-flex', alignItems: 'center', gap: 6, fontSize: 13 }}>
       <span aria-hidden="true">🌐</span>
       <select
-        aria-label="Language"
+        aria-label={label}
+        title={label}
         value={value}
         data-testid={testId}
         onChange={(e) => onChange(e.target.value)}

@@ -2,6 +2,7 @@ import React, { useMemo } from 'react';
 import { errorsUnder, fieldPath, type ErrorIndex } from './errors';
 import { FieldErrors, FieldRow } from './field-row';
 import { TableInput } from './table-input';
+import { useText } from './text';
 import type { Answer, Definition, Row, Section } from './types';
 import { shownKeys } from './values';
 
@@ -17,6 +18,7 @@ export const SectionForm: React.FC<{
   locked: boolean;
   disabled: boolean;
 }> = ({ definition, section, values, whole, onChange, errors, locked, disabled }) => {
+  const t = useText();
   const visible = useMemo(() => shownKeys(definition, section, whole), [definition, section, whole]);
   const computed: Row = whole[section.key] ?? {};
   const readOnly = locked || disabled;
@@ -29,8 +31,8 @@ export const SectionForm: React.FC<{
       <div className="gbff-section-head">
         <span className="gbff-section-title">{section.label}</span>
         {locked ? (
-          <span className="gbff-pill green" title="Approved: it cannot change">
-            ✓ Approved · read-only
+          <span className="gbff-pill green" title={t.sectionApprovedTitle}>
+            ✓ {t.sectionApprovedReadOnly}
           </span>
         ) : null}
       </div>
@@ -68,7 +70,7 @@ export const SectionForm: React.FC<{
         ))}
         {section.fields.length === 0 && !(section.tables ?? []).length ? (
           <div className="gbff-muted" style={{ paddingTop: 12 }}>
-            This section has no fields.
+            {t.noFields}
           </div>
         ) : null}
       </div>

@@ -1,5 +1,6 @@
 import React, { useContext, useEffect, useRef, useState } from 'react';
 import { UploadContext } from './files-input';
+import { useText } from './text';
 
 /**
  * A signature drawn with a finger, a pen or the mouse on a canvas, then uploaded as a PNG through
@@ -21,6 +22,7 @@ export const SignatureInput: React.FC<{
   const { submissionId } = useContext(UploadContext);
   const canvas = useRef<HTMLCanvasElement>(null);
   const drawing = useRef(false);
+  const t = useText();
   const [inked, setInked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -106,20 +108,20 @@ export const SignatureInput: React.FC<{
         <div data-testid={`${testId}-saved`}>
           <img
             src={`/api/v1/files/${ids[0]}?inline=1`}
-            alt="Saved signature"
+            alt={t.savedSignature}
             className="gbff-signature-img"
             data-testid={`${testId}-image`}
           />
           {!disabled ? (
             <button type="button" className="gbff-link" onClick={() => onChange([])} data-testid={`${testId}-remove`}>
-              remove
+              {t.remove}
             </button>
           ) : null}
         </div>
       ) : null}
       {disabled ? (
         ids.length ? null : (
-          <div className="gbff-muted">Not signed.</div>
+          <div className="gbff-muted">{t.notSigned}</div>
         )
       ) : submissionId ? (
         <div>
@@ -133,7 +135,7 @@ export const SignatureInput: React.FC<{
             onPointerMove={move}
             onPointerUp={up}
             onPointerLeave={up}
-            aria-label="Sign here"
+            aria-label={t.signHere}
           />
           <div style={{ display: 'flex', gap: 8, marginTop: 6 }}>
             <button
@@ -143,7 +145,7 @@ export const SignatureInput: React.FC<{
               onClick={() => void save()}
               data-testid={`${testId}-save`}
             >
-              {busy ? 'Saving…' : ids.length ? 'Replace signature' : 'Save signature'}
+              {busy ? t.saving : ids.length ? t.replaceSignature : t.saveSignature}
             </button>
             <button
               type="button"
@@ -152,12 +154,12 @@ export const SignatureInput: React.FC<{
               onClick={clear}
               data-testid={`${testId}-clear`}
             >
-              Clear
+              {t.clear}
             </button>
           </div>
         </div>
       ) : (
-        <div className="gbff-muted">Save a draft first, then sign.</div>
+        <div className="gbff-muted">{t.signatureNeedsDraft}</div>
       )}
       {error ? (
         <div className="gbff-error" role="alert">

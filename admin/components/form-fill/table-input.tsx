@@ -2,6 +2,7 @@ import React from 'react';
 import { cellPath, fieldPath, type ErrorIndex } from './errors';
 import { FieldInput } from './field-input';
 import { FieldErrors, Required } from './field-row';
+import { useText } from './text';
 import type { RepeatingTable, Row } from './types';
 
 /** A repeating table: one row per entry, rows added and removed within its min/max rows. */
@@ -18,9 +19,8 @@ export const TableInput: React.FC<{
   const base = `input-${sectionKey}-${table.key}`;
   const min = table.minRows ?? 0;
   const max = table.maxRows;
-  const limits = [min ? `at least ${min}` : null, max !== undefined ? `at most ${max}` : null]
-    .filter(Boolean)
-    .join(', ');
+  const t = useText();
+  const limits = min || max !== undefined ? t.rowLimits(min, max) : '';
   return (
     <div className="gbff-field wide" data-testid={`table-${sectionKey}-${table.key}`}>
       <div className="gbff-label">
@@ -28,7 +28,7 @@ export const TableInput: React.FC<{
         <Required on={min > 0} />
         {limits ? (
           <span className="gbff-muted" style={{ fontWeight: 400, marginLeft: 8 }}>
-            {limits} row{(max ?? min) === 1 ? '' : 's'}
+            {limits}
           </span>
         ) : null}
       </div>
@@ -79,8 +79,8 @@ export const TableInput: React.FC<{
                     <button
                       type="button"
                       className="gbff-icon-btn"
-                      title="Remove this row"
-                      aria-label={`Remove row ${r + 1}`}
+                      title={t.removeThisRow}
+                      aria-label={t.removeRow(r + 1)}
                       disabled={rows.length <= min}
                       data-testid={`${base}-remove-${r}`}
                       onClick={() => setRows(rows.filter((_, k) => k !== r))}
@@ -94,7 +94,7 @@ export const TableInput: React.FC<{
             {rows.length === 0 ? (
               <tr>
                 <td colSpan={table.columns.length + 2} className="gbff-muted" style={{ padding: '10px 8px' }}>
-                  No rows.
+                  {t.noRows}
                 </td>
               </tr>
             ) : null}
@@ -114,7 +114,7 @@ export const TableInput: React.FC<{
           disabled={max !== undefined && rows.length >= max}
           onClick={() => setRows([...rows, {}])}
         >
-          + Add row
+          + {t.addRow}
         </button>
       ) : null}
     </div>

@@ -78,6 +78,7 @@ const ListWithTools: React.FC<ActionProps> = (props) => {
           key={`${resource.id}:${params.get(searchKey) ?? ''}`}
           initial={params.get(searchKey) ?? ''}
           maxLength={SEARCH_MAX}
+          hint={typeof props.action.custom?.searchHint === 'string' ? props.action.custom.searchHint : 'Search'}
           onSearch={(text) => setParam(searchKey, text.trim())}
         />
         <ViewsMenu views={views} current={current} onPick={applyQuery} />

@@ -2,11 +2,13 @@ import React, { useState } from 'react';
 import { Button, Input } from '@adminjs/design-system';
 
 /** The list's search box: Enter or the button searches; the × clears the search. */
-export const SearchBox: React.FC<{ initial: string; maxLength: number; onSearch: (text: string) => void }> = ({
-  initial,
-  maxLength,
-  onSearch,
-}) => {
+export const SearchBox: React.FC<{
+  initial: string;
+  maxLength: number;
+  /** What this list's search matches, in words ("Search by id, email or name"). */
+  hint: string;
+  onSearch: (text: string) => void;
+}> = ({ initial, maxLength, hint, onSearch }) => {
   const [text, setText] = useState(initial);
   return (
     <form
@@ -22,7 +24,8 @@ export const SearchBox: React.FC<{ initial: string; maxLength: number; onSearch:
         value={text}
         maxLength={maxLength}
         aria-label="Search this list"
-        placeholder="Search: id, title, email, searchable answers"
+        placeholder={hint}
+        title={hint}
         data-testid="list-search"
         style={{ flex: 1 }}
         onChange={(e: React.ChangeEvent<HTMLInputElement>) => setText(e.target.value)}

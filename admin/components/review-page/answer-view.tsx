@@ -3,6 +3,7 @@ import { ReviewCommands } from './commands';
 import { fileIds, FileList } from './file-list';
 import { memberName } from './format';
 import { StatusPill } from './status-pill';
+import { useText } from '../form-fill/text';
 import type { Member, Permissions, RunOp, SectionReview, ViewField, ViewSection } from './types';
 
 /**
@@ -19,6 +20,7 @@ function mapLink(value: unknown): string | null {
 }
 
 const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, testId }) => {
+  const t = useText();
   if (field.type === 'file') {
     return (
       <div>
@@ -42,7 +44,7 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
       <div data-testid={testId}>
         <img
           src={`/api/v1/files/${ids[0]}?inline=1`}
-          alt={`Signature: ${field.label}`}
+          alt={t.signature(field.label)}
           data-testid={`${testId}-signature`}
           style={{ display: 'block', maxWidth: 320, border: '1px solid #e3e3ef', borderRadius: 4, background: '#fff' }}
         />
@@ -55,7 +57,7 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
       <span className="gbr-value" data-testid={testId}>
         {field.display}{' '}
         <a href={point} target="_blank" rel="noopener noreferrer" data-testid={`${testId}-map`}>
-          map ↗
+          {t.map} ↗
         </a>
       </span>
     );
@@ -68,46 +70,46 @@ const FieldValue: React.FC<{ field: ViewField; testId: string }> = ({ field, tes
   );
 };
 
-const TableView: React.FC<{ table: ViewSection['tables'][number]; testId: string }> = ({ table, testId }) => (
-  <div className="gbr-table-wrap" data-testid={testId}>
-    <div style={{ fontWeight: 500, marginBottom: 4 }}>
-      {table.label}{' '}
-      <span className="gbr-muted">
-        ({table.rows.length} row{table.rows.length === 1 ? '' : 's'})
-      </span>
-    </div>
-    {table.rows.length === 0 ? (
-      <div className="gbr-empty gbr-small" style={{ paddingBottom: 8 }}>
-        No rows
+const TableView: React.FC<{ table: ViewSection['tables'][number]; testId: string }> = ({ table, testId }) => {
+  const t = useText();
+  return (
+    <div className="gbr-table-wrap" data-testid={testId}>
+      <div style={{ fontWeight: 500, marginBottom: 4 }}>
+        {table.label} <span className="gbr-muted">({t.rowsCount(table.rows.length)})</span>
       </div>
-    ) : (
-      <div style={{ overflowX: 'auto' }}>
-        <table className="gbr-table">
-          <thead>
-            <tr>
-              <th style={{ width: 32 }}>#</th>
-              {table.columns.map((c, i) => (
-                <th key={i}>{c}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {table.rows.map((row, r) => (
-              <tr key={r}>
-                <td className="gbr-muted">{r + 1}</td>
-                {row.map((cell, c) => (
-                  <td key={c} className={cell === '—' ? 'gbr-empty' : undefined}>
-                    {cell}
-                  </td>
+      {table.rows.length === 0 ? (
+        <div className="gbr-empty gbr-small" style={{ paddingBottom: 8 }}>
+          {t.noRows}
+        </div>
+      ) : (
+        <div style={{ overflowX: 'auto' }}>
+          <table className="gbr-table">
+            <thead>
+              <tr>
+                <th style={{ width: 32 }}>#</th>
+                {table.columns.map((c, i) => (
+                  <th key={i}>{c}</th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    )}
-  </div>
-);
+            </thead>
+            <tbody>
+              {table.rows.map((row, r) => (
+                <tr key={r}>
+                  <td className="gbr-muted">{r + 1}</td>
+                  {row.map((cell, c) => (
+                    <td key={c} className={cell === '—' ? 'gbr-empty' : undefined}>
+                      {cell}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+};
 
 const SectionCard: React.FC<{
   section: ViewSection;
@@ -118,6 +120,7 @@ const SectionCard: React.FC<{
   busy: boolean;
   run: RunOp;
 }> = ({ section, review, members, busy, run }) => {
+  const t = useText();
   return (
     <div className="gbr-card gbr-section" data-testid={`section-${section.key}`}>
       <div className="gbr-section-head">
@@ -166,7 +169,7 @@ const SectionCard: React.FC<{
         <TableView key={t.key} table={t} testId={`table-${section.key}-${t.key}`} />
       ))}
       {!section.fields.length && !section.tables.length ? (
-        <div className="gbr-card-body gbr-empty">This section has no fields.</div>
+        <div className="gbr-card-body gbr-empty">{t.noFields}</div>
       ) : null}
     </div>
   );

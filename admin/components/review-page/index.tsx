@@ -1,5 +1,7 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { LanguageSwitch } from '../form-fill/language-switch';
+import { InterfaceTextContext } from '../form-fill/text';
+import { interfaceTextIn } from '../../../src/rules/interface-text';
 import { useNavigate } from 'react-router';
 import { useCurrentAdmin, useNotice, ViewHelpers, type ActionProps } from 'adminjs';
 import { Box, Loader, MessageBox } from '@adminjs/design-system';
@@ -100,6 +102,7 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
               value={data.language ?? undefined}
               onChange={setLanguage}
               testId="review-language"
+              label={interfaceTextIn(data.language ?? undefined).language}
             />
           </div>
           <div className="gbr-muted" style={{ marginTop: 4 }}>
@@ -114,15 +117,18 @@ const ReviewPage: React.FC<ActionProps> = ({ resource, record }) => {
       </div>
       <div className="gbr-layout">
         <FilesContext.Provider value={files}>
-          <AnswerView
-            sections={view.sections}
-            reviews={data.sections}
-            members={data.members}
-            permissions={permissions}
-            me={me}
-            busy={busy}
-            run={run}
-          />
+          {/* The answer's own words (no rows, a count of rows) in the language the reviewer reads the form in. */}
+          <InterfaceTextContext.Provider value={interfaceTextIn(data.language ?? undefined)}>
+            <AnswerView
+              sections={view.sections}
+              reviews={data.sections}
+              members={data.members}
+              permissions={permissions}
+              me={me}
+              busy={busy}
+              run={run}
+            />
+          </InterfaceTextContext.Provider>
         </FilesContext.Provider>
         <div className="gbr-side">
           <StatusPanel data={data} busy={busy} run={run} editLink={editLink} />

@@ -266,15 +266,26 @@ class Parser {
   }
 
   private not(): Node {
+    return this.prefixed(
+      'word',
+      'not',
+      () => this.not(),
+      () => this.comparison(),
+    );
+  }
+
+  /**
+   * A prefix operator (`not`, unary `-`): the operator followed by what `self` parses (so it may
+   * repeat, each one a level of nesting), or, without it, what `next` parses.
+   */
+  private prefixed(type: 'word' | 'op', op: 'not' | '-', self: () => Node, next: () => Node): Node {
     const t = this.peek();
-    if (t.type === 'word' && t.value === 'not') {
-      this.i++;
-      this.enter(t.start);
-      const arg = this.not();
-      this.nesting--;
-      return this.node({ kind: 'unary', op: 'not', arg, start: t.start, end: arg.end }, arg);
-    }
-    return this.comparison();
+    if (t.type !== type || !('value' in t) || t.value !== op) return next();
+    this.i++;
+    this.enter(t.start);
+    const arg = self();
+    this.nesting--;
+    return this.node({ kind: 'unary', op, arg, start: t.start, end: arg.end }, arg);
   }
 
   private comparison(): Node {
@@ -306,15 +317,12 @@ class Parser {
   }
 
   private unary(): Node {
-    const t = this.peek();
-    if (t.type === 'op' && t.value === '-') {
-      this.i++;
-      this.enter(t.start);
-      const arg = this.unary();
-      this.nesting--;
-      return this.node({ kind: 'unary', op: '-', arg, start: t.start, end: arg.end }, arg);
-    }
-    return this.primary();
+    return this.prefixed(
+      'op',
+      '-',
+      () => this.unary(),
+      () => this.primary(),
+    );
   }
 
   private primary(): Node {
