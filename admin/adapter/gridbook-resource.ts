@@ -10,6 +10,7 @@ import { SEARCH_FILTER } from '../../src/search/list-query.js';
 import {
   containsText,
   escapeLike,
+  hasWords,
   isIdLike,
   searchTerm,
   whereAny,
@@ -61,8 +62,24 @@ export interface SearchSpec {
    * A large table (submissions, form data): searched newest rows first, then on the search index
    * (see `findSearching`). `columns`: hidden columns the conditions read (the search document).
    */
-  large?: { columns?: string[] };
-  more?: (term: string, db: Knex) => Promise<(SearchCondition | null)[]> | (SearchCondition | null)[];
+  large?: {
+    columns?: string[];
+    /**
+     * The tsvector column (one of `columns`) the search index holds, searched with
+     * `gridbook_search_query`: for a text of several words that the newest rows do not hold, the
+     * index is read for the rarest word among them only (see `rarestWord`).
+     */
+    document?: string;
+  };
+  /**
+   * `narrowTo`: a word of `term` whose matches the search index reads, the whole term then being
+   * checked on those rows only (same rows, without reading the index entries of a common word).
+   */
+  more?: (
+    term: string,
+    db: Knex,
+    narrowTo?: string,
+  ) => Promise<(SearchCondition | null)[]> | (SearchCondition | null)[];
 }
 
 type SortOptions = { sortBy?: string; direction?: 'asc' | 'desc' };
@@ -88,6 +105,11 @@ const MAX_PAGE = 500;
  * Below it (and always when the estimate says "few"), the count is exact.
  */
 export const EXACT_COUNT_LIMIT = 20_000;
+/**
+ * What a list's total is: counted (`exact`), the planner's estimate (`estimate`), or a count that
+ * stopped at EXACT_COUNT_LIMIT + 1 rows (`atLeast`: there are more than EXACT_COUNT_LIMIT).
+ */
+export type TotalKind = 'exact' | 'estimate' | 'atLeast';
 /**
  * A search of a large list first reads the newest rows in key order, at most this many; a page
  * found among them is the answer (cheap, and the planner's guess at how many rows a text search
@@ -123,6 +145,12 @@ export class GridbookResource extends Resource {
   private readonly positions = new WeakMap<BaseRecord, CursorKey>();
   /** How the last search with a given filter found its page (AdminJS counts with the same filter). */
   private readonly searchDensity = new WeakMap<Filter, 'dense' | 'sparse'>();
+  /** What the last count() with a given filter gave (see totalKindOf). */
+  private readonly totalKinds = new WeakMap<Filter, TotalKind>();
+  /** The word of a search the index is read for (see rarestWord), by filter: the count reads the same. */
+  private readonly searchNarrow = new WeakMap<Filter, string>();
+  /** A search's total known from its first page (fewer rows than a page): no count needed. */
+  private readonly knownTotals = new WeakMap<Filter, number>();
 
   constructor(
     metadata: ResourceMetadata,
@@ -148,17 +176,51 @@ export class GridbookResource extends Resource {
   }
 
   override async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const known = this.knownTotals.get(filter);
+    if (known !== undefined) {
+      this.totalKinds.set(filter, 'exact');
+      return known;
+    }
     const q = this.scoped(context);
     if (!q) return 0;
     await this.applyFilters(q, filter);
     const density = this.searchDensity.get(filter);
-    // A rare search text: counted exactly on the search index. A common one: estimated.
-    if (density === 'sparse') return Number((await this.indexFirst<{ n: string }[]>(q.count({ n: '*' })))[0]?.n ?? 0);
+    // A rare search text: counted on the search index (up to the cap). A common one: estimated.
+    if (density === 'sparse') return this.countCapped(filter, q, true);
     const estimate = await this.estimateRows(q.clone().select(this.db.raw('1')));
-    if (density === 'dense') return Math.max(estimate, SEARCH_WINDOW);
-    if (estimate > EXACT_COUNT_LIMIT) return estimate;
-    const [row] = await q.count<{ n: string }[]>({ n: '*' });
-    return Number(row?.n ?? 0);
+    if (density === 'dense' || estimate > EXACT_COUNT_LIMIT) {
+      this.totalKinds.set(filter, 'estimate');
+      return density === 'dense' ? Math.max(estimate, SEARCH_WINDOW) : estimate;
+    }
+    return this.countCapped(filter, q, false);
+  }
+
+  /**
+   * Counts the rows of `q`, stopping at EXACT_COUNT_LIMIT + 1: an estimate that says "few" can be
+   * wrong (no statistics yet after a bulk load, a value the sample missed), and a count of every
+   * match would then read most of a large table on each page view (800,000 rows of a status at a
+   * million submissions: most of a second). Past the limit the total is "more than
+   * EXACT_COUNT_LIMIT" (TotalKind `atLeast`).
+   */
+  private async countCapped(filter: Filter, q: Knex.QueryBuilder, onIndex: boolean): Promise<number> {
+    const capped = this.db
+      .from(
+        q
+          .clone()
+          .select(this.db.raw('1'))
+          .limit(EXACT_COUNT_LIMIT + 1)
+          .as('gridbook_capped'),
+      )
+      .count<{ n: string }[]>({ n: '*' });
+    const [row] = onIndex ? await this.indexFirst<{ n: string }[]>(capped) : await capped;
+    const n = Number(row?.n ?? 0);
+    this.totalKinds.set(filter, n > EXACT_COUNT_LIMIT ? 'atLeast' : 'exact');
+    return n;
+  }
+
+  /** What count() gave for this filter: exact, an estimate, or "at least" (undefined before a count). */
+  totalKindOf(filter: Filter): TotalKind | undefined {
+    return this.totalKinds.get(filter);
   }
 
   /** The planner's estimate of the rows a query returns (statistics kept by autovacuum/ANALYZE). */
@@ -196,8 +258,11 @@ export class GridbookResource extends Resource {
       if (offset) qb.offset(offset);
       return qb;
     };
-    if (from)
-      this.whereAfter(q, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
+    const after = (qb: Knex.QueryBuilder) => {
+      if (from)
+        this.whereAfter(qb, sortColumn, backwards ? flip(sortDir) : sortDir, backwards ? flip(pkDir) : pkDir, from);
+    };
+    after(q);
     const sortKey = (prefix = '') =>
       sortColumn ? [this.db.raw('??::text AS ??', [prefix + sortColumn, SORT_KEY])] : [];
     let rows: ParamsType[];
@@ -210,8 +275,16 @@ export class GridbookResource extends Resource {
           limit,
           offset,
           byKeyDesc: !from && (!sortProp || sortProp.path() === this.pk) && direction === 'desc',
+          first: !from && offset === 0,
           page,
           order,
+          again: async () => {
+            const fresh = this.scoped(context)!;
+            await this.applyFilters(fresh, filter);
+            after(fresh);
+            // Wrapped: a query builder is a thenable, which an async function would run.
+            return { query: fresh };
+          },
         },
         context,
       );
@@ -336,7 +409,10 @@ export class GridbookResource extends Resource {
 
   /**
    * A search of a large list, newest first (SEARCH_WINDOW): the page among the newest rows when it
-   * is full there, else the whole list's matches through the search index.
+   * is full there, else the whole list's matches through the search index (for the rarest word
+   * of the text only, when the newest rows show one: see rarestWord). A short first page is the
+   * whole answer: its length is the total, and count() runs no statement.
+   * `again`: the list's query built anew (filters, search, cursor), once the word to read is known.
    */
   private async findSearching(
     filter: Filter,
@@ -345,11 +421,15 @@ export class GridbookResource extends Resource {
       limit: number;
       offset: number;
       byKeyDesc: boolean;
+      /** The list's first page (no offset, no cursor): a short one holds every match. */
+      first: boolean;
       page: (qb: Knex.QueryBuilder) => Knex.QueryBuilder;
       order: (qb: Knex.QueryBuilder) => void;
+      again: () => Promise<{ query: Knex.QueryBuilder }>;
     },
     context?: ActionContext,
   ): Promise<ParamsType[]> {
+    let query = q;
     if (how.byKeyDesc && how.limit && how.offset + how.limit <= SEARCH_WINDOW) {
       const newest = this.scoped(context)!;
       await this.applyFilters(newest, filter, false);
@@ -365,11 +445,53 @@ export class GridbookResource extends Resource {
         this.searchDensity.set(filter, 'dense');
         return rows;
       }
+      const word = await this.rarestWord(filter, context);
+      if (word !== null) {
+        this.searchNarrow.set(filter, word);
+        query = (await how.again()).query;
+      }
     }
     this.searchDensity.set(filter, 'sparse');
-    const plain = how.page(q.select(this.listColumns));
+    const plain = how.page(query.select(this.listColumns));
     how.order(plain);
-    return (await this.indexFirst(plain)) as ParamsType[];
+    const rows = (await this.indexFirst(plain)) as ParamsType[];
+    if (how.first && how.limit && rows.length < how.limit) this.knownTotals.set(filter, rows.length);
+    return rows;
+  }
+
+  /**
+   * For a search text of several words, the word the search index should be read for: the one
+   * the newest rows (SEARCH_WINDOW) hold least often, when another word is more frequent there.
+   * The index's entries for a word every row holds run to the whole table (tens of milliseconds
+   * at a million rows, read for every search that includes it); its rarest word's are few, and
+   * the whole text is then checked on those rows alone. Words are whitespace-separated, as the
+   * search document's parser separates them, so the rarest word's matches hold every match of the
+   * text. Null when there is nothing to gain (one word, or all equally frequent).
+   */
+  private async rarestWord(filter: Filter, context?: ActionContext): Promise<string | null> {
+    const column = this.spec.search?.large?.document;
+    const term = searchTerm(filter.filters?.[SEARCH_FILTER]?.value);
+    if (!column || term === null) return null;
+    const words = [...new Set(term.split(/\s+/).filter(hasWords))];
+    if (words.length < 2) return null;
+    const newest = this.scoped(context)!;
+    await this.applyFilters(newest, filter, false);
+    newest.select(column).orderBy(this.pk, 'desc').limit(SEARCH_WINDOW);
+    const [row] = (await this.db.from(newest.as('gridbook_window')).select(
+      words.flatMap((w, i) => [
+        this.db.raw('count(*) FILTER (WHERE ?? @@ public.gridbook_search_query(?)) AS ??', [
+          `gridbook_window.${column}`,
+          w,
+          `w${i}`,
+        ]),
+        // A word with no lexeme matches nothing: it must never be the one read.
+        this.db.raw('numnode(public.gridbook_search_query(?)) > 0 AS ??', [w, `l${i}`]),
+      ]),
+    )) as Record<string, string | boolean>[];
+    const counts = words.map((_, i) => (row?.[`l${i}`] === true ? Number(row[`w${i}`] ?? 0) : Infinity));
+    let rarest = 0;
+    for (let i = 1; i < counts.length; i++) if (counts[i]! < counts[rarest]!) rarest = i;
+    return counts[rarest]! < Math.max(...counts) ? words[rarest]! : null;
   }
 
   /**
@@ -463,7 +585,7 @@ export class GridbookResource extends Resource {
       if (!(path in filters)) q.where(path, value);
     }
     const search = filters[SEARCH_FILTER];
-    if (search && withSearch) await this.applySearch(q, search.value);
+    if (search && withSearch && filter) await this.applySearch(q, search.value, this.searchNarrow.get(filter));
     for (const [path, entry] of Object.entries(filters)) {
       // Hidden or unknown properties are ignored: they are not part of this resource.
       const property = this.propsByPath.get(path);
@@ -473,7 +595,7 @@ export class GridbookResource extends Resource {
   }
 
   /** The search box: an OR of what this list's search matches, ANDed with the scope and the filters. */
-  private async applySearch(q: Knex.QueryBuilder, value: unknown): Promise<void> {
+  private async applySearch(q: Knex.QueryBuilder, value: unknown, narrowTo?: string): Promise<void> {
     const term = searchTerm(value);
     if (term === null) return;
     // The key as typed: a number (a bigint key, or a reference as form data rows have), a uuid, or text.
@@ -488,7 +610,7 @@ export class GridbookResource extends Resource {
     const text = (spec.text ?? [])
       .filter((c) => this.propsByPath.has(c))
       .map((c) => containsText(`${this.table}.${c}`, term));
-    whereAny(q, [idMatch, ...text, ...((await spec.more?.(term, this.db)) ?? [])]);
+    whereAny(q, [idMatch, ...text, ...((await spec.more?.(term, this.db, narrowTo)) ?? [])]);
   }
 
   private applyFilter(q: Knex.QueryBuilder, property: ColumnProperty, value: unknown): void {

@@ -8,7 +8,7 @@ import {
   type BaseRecord,
   type FeatureType,
 } from 'adminjs';
-import type { Keyset } from '../adapter/gridbook-resource.js';
+import type { Keyset, TotalKind } from '../adapter/gridbook-resource.js';
 
 /**
  * Pages up to this one are reached by number (OFFSET, with the adapter's deferred join past 1,000
@@ -29,6 +29,7 @@ export const searchHintOf = (resource: unknown): string =>
 /** A resource that can hand out cursors (GridbookResource). */
 interface KeysetResource {
   cursorsOf(records: BaseRecord[]): { prev: string | null; next: string | null };
+  totalKindOf(filter: Filter): TotalKind | undefined;
 }
 const hasCursors = (resource: unknown): resource is KeysetResource =>
   typeof (resource as Partial<KeysetResource>).cursorsOf === 'function';
@@ -36,8 +37,9 @@ const hasCursors = (resource: unknown): resource is KeysetResource =>
 /**
  * AdminJS's list action with keyset navigation: the same query parameters and answer, plus
  * `after=<cursor>` / `before=<cursor>` (honoured past KEYSET_DEPTH_PAGES, when made for the same
- * sort; otherwise the page number counts) and `meta.cursors` ({ prev, next } of the page) and
- * `meta.keysetDepth` in the answer.
+ * sort; otherwise the page number counts) and `meta.cursors` ({ prev, next } of the page),
+ * `meta.keysetDepth` and `meta.totalKind` (TotalKind: whether `total` is exact, an estimate, or
+ * "more than" a count that stopped at its limit) in the answer.
  */
 export function keysetListFeature(searchHint: string): FeatureType {
   return buildFeature({
@@ -91,9 +93,11 @@ export function keysetListFeature(searchHint: string): FeatureType {
           const populated = await populator(records, context);
           context.records = populated;
           const total = await resource.count(filter, context);
+          const totalKind = hasCursors(resource) ? (resource.totalKindOf(filter) ?? 'exact') : 'exact';
           return {
             meta: {
               total,
+              totalKind,
               perPage,
               page,
               direction: sort?.direction,

@@ -95,8 +95,8 @@ export function submissionsResource(deps: AdminDeps): TableResource {
         detailOnly: ['payload'],
         search: {
           hint: 'submitter email or name, or searchable answers',
-          large: { columns: ['search_document'] },
-          more: (term, db) => submissionMatches(db, term, 'submissions'),
+          large: { columns: ['search_document'], document: 'search_document' },
+          more: (term, db, narrowTo) => submissionMatches(db, term, 'submissions', narrowTo),
         },
       }),
       options: {

@@ -5,7 +5,12 @@ import type {
   LocalizedSection as Section,
   LocalizedTable as RepeatingTable,
 } from '../templates/definition.schema.js';
-import { systemClock, type CompiledExpression, type ExpressionClock } from './expressions/index.js';
+import {
+  systemClock,
+  type CompiledExpression,
+  type EvaluateOptions,
+  type ExpressionClock,
+} from './expressions/index.js';
 import { languageFor, localize, localizedLanguage } from './language.js';
 import { messagesIn, type Messages } from './messages.js';
 import {
@@ -148,43 +153,52 @@ interface Scope {
   row?: unknown;
   clock: ExpressionClock;
   draft: boolean;
+  /** `{ row, clock }` for the expressions, made once per scope rather than once per evaluation. */
+  evaluation: EvaluateOptions;
 }
+
+/** No constraint fails: shared, never changed (most fields have no constraint). */
+const NONE_FAILING: readonly CompiledConstraint[] = Object.freeze([]);
 
 function isRequired(compiled: CompiledField, shown: boolean, scope: Scope): boolean {
   if (scope.draft || !shown) return false;
   const rule = compiled.field.rules?.required;
   if (rule === true) return true;
-  return (
-    compiled.required !== undefined && compiled.required.holds(scope.answer, { row: scope.row, clock: scope.clock })
-  );
+  return compiled.required !== undefined && compiled.required.holds(scope.answer, scope.evaluation);
 }
 
 /**
  * The constraints that refuse an answer: those that do not hold (false, or null: a comparison
  * with no answer is false, docs/expressions.md). A draft runs none.
  */
-function failing(constraints: CompiledConstraint[], scope: Scope): CompiledConstraint[] {
-  if (scope.draft || !constraints.length) return [];
-  return constraints.filter((c) => !c.expression.holds(scope.answer, { row: scope.row, clock: scope.clock }));
+function failing(constraints: CompiledConstraint[], scope: Scope): readonly CompiledConstraint[] {
+  if (scope.draft || !constraints.length) return NONE_FAILING;
+  return constraints.filter((c) => !c.expression.holds(scope.answer, scope.evaluation));
 }
 
+/**
+ * `parent` and `key`: the value's path is `${parent}.${key}`, written only when there is a problem
+ * to report (an answer of 1,000 values would otherwise build 1,000 strings per judgement).
+ */
 function checkValue(
   compiled: CompiledField,
   value: unknown,
   required: boolean,
-  path: string,
+  parent: string,
+  key: string,
   out: Problem[],
   m: Messages,
   scope: Scope | null,
 ): void {
   const { field } = compiled;
   if (required && isBlank(value)) {
-    out.push({ path, label: field.label, message: m.required(field), code: 'required' });
+    out.push({ path: `${parent}.${key}`, label: field.label, message: m.required(field), code: 'required' });
     return;
   }
   if (value !== undefined && value !== null) {
     const problem = compiled.check(value);
     if (problem) {
+      const path = `${parent}.${key}`;
       out.push({
         path: problem[2] === undefined ? path : `${path}.${problem[2]}`,
         label: field.label,
@@ -196,9 +210,9 @@ function checkValue(
   }
   // Constraints of a shown field (scope is null for a hidden one) with a well-formed answer: a
   // blank answer is `required`'s to judge, so `${end} >= ${start}` says nothing until end is given.
-  if (scope && !isBlank(value))
+  if (scope && compiled.constraints.length && !isBlank(value))
     for (const c of failing(compiled.constraints, scope))
-      out.push({ path, label: field.label, message: c.message, code: 'constraint' });
+      out.push({ path: `${parent}.${key}`, label: field.label, message: c.message, code: 'constraint' });
 }
 
 function checkTable(compiled: CompiledTable, value: unknown, path: string, scope: Scope, out: Problem[]): void {
@@ -226,9 +240,10 @@ function checkTable(compiled: CompiledTable, value: unknown, path: string, scope
       if (!compiled.columns.has(key))
         out.push({ path: `${rowPath}.${key}`, label: key, message: m.unknownColumn(), code: 'unknown' });
     }
-    const rowScope = { ...scope, row };
-    for (const [key, column] of compiled.columns) {
-      checkValue(column, own(row, key), isRequired(column, true, rowScope), `${rowPath}.${key}`, out, m, rowScope);
+    const rowScope: Scope = { ...scope, row, evaluation: { row, clock: scope.clock } };
+    for (const column of compiled.columns.values()) {
+      const key = column.field.key;
+      checkValue(column, own(row, key), isRequired(column, true, rowScope), rowPath, key, out, m, rowScope);
     }
   });
   for (const c of failing(compiled.constraints, scope))
@@ -249,19 +264,23 @@ function checkSection(compiled: CompiledSection, value: unknown, scope: Scope, o
     }
   }
   const shown = draft ? null : compiled.relevance((f) => own(values, f.key), scope.answer, scope.clock);
-  for (const [key, field] of compiled.fields) {
+  // values(), not entries: no [key, value] array per field and judgement.
+  for (const field of compiled.fields.values()) {
+    const key = field.field.key;
     const isShown = shown !== null && shown.has(field.field.id);
     checkValue(
       field,
       own(values, key),
       isRequired(field, isShown, scope),
-      `${section.key}.${key}`,
+      section.key,
+      key,
       out,
       m,
       isShown ? scope : null,
     );
   }
-  for (const [key, table] of compiled.tables) checkTable(table, own(values, key), `${section.key}.${key}`, scope, out);
+  for (const table of compiled.tables.values())
+    checkTable(table, own(values, table.table.key), `${section.key}.${table.table.key}`, scope, out);
   for (const c of failing(compiled.constraints, scope))
     out.push({ path: section.key, label: section.label, message: c.message, code: 'constraint' });
 }
@@ -283,7 +302,8 @@ function compile(definition: LocalizedDefinition, language: string | undefined):
     prepareAnswer(where, x, dropNotes(notes, answer), options.clock ?? DEFAULT_CLOCK);
   const judge = (input: unknown, options: CheckOptions = {}): Verdict => {
     const answer = prepare(input, options);
-    const scope: Scope = { m, answer, clock: options.clock ?? DEFAULT_CLOCK, draft: options.draft === true };
+    const clock = options.clock ?? DEFAULT_CLOCK;
+    const scope: Scope = { m, answer, clock, draft: options.draft === true, evaluation: { clock } };
     const out: Problem[] = [];
     if (!isObject(answer)) return { answer, problems: [{ path: '', label: '', message: m.answer(), code: 'type' }] };
     for (const key of Object.keys(answer)) {

@@ -132,6 +132,7 @@ export function prepareAnswer(where: Where, x: Expressions, answer: unknown, clo
     return out[section.key] as Record<string, unknown>;
   };
   const rowsCopied = new Set<string>();
+  const evaluation = { clock };
   for (const id of x.order) {
     const at = where.get(id);
     if (!at) continue;
@@ -141,9 +142,9 @@ export function prepareAnswer(where: Where, x: Expressions, answer: unknown, clo
     const values = sectionOf(at.section);
     if (!values) continue;
     if (!at.table) {
-      if (calculation) values[at.field.key] = calculation.evaluate(out, { clock });
+      if (calculation) values[at.field.key] = calculation.evaluate(out, evaluation);
       else if (own(values, at.field.key) === undefined) {
-        const value = fallback!.evaluate(out, { clock });
+        const value = fallback!.evaluate(out, evaluation);
         if (value !== null && value !== undefined) values[at.field.key] = value;
       }
       continue;
@@ -172,10 +173,21 @@ export function prepareAnswer(where: Where, x: Expressions, answer: unknown, clo
 
 /** A null-prototype copy back to a plain object (JSON.parse keeps a `__proto__` key as an own property, as here). */
 function plain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(plain);
-  if (!isObject(value)) return value;
+  const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true, writable: true, configurable: true });
+  // Plain assignment creates the same own, enumerable, writable property, and costs far less than
+  // defineProperty; only `__proto__` would set the prototype instead.
+  for (const key of Object.keys(source)) {
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: plain(source[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = plain(source[key]);
+  }
   return out;
 }

@@ -112,6 +112,8 @@ export function compileRelevance(
       if (!result && readsExpressions) delete values[field.key];
       return result;
     };
-    return new Set(section.fields.filter((f) => shown(f, 0)).map((f) => f.id));
+    const result = new Set<string>();
+    for (const f of section.fields) if (shown(f, 0)) result.add(f.id);
+    return result;
   };
 }

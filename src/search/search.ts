@@ -87,15 +87,30 @@ export const exactly =
 /**
  * What a submission's search matches: its id, its submitter's email or name, and the answers its
  * version marks searchable (the GIN-indexed search document, every word as a prefix). `table` is
- * the submissions table's name or alias in the query.
+ * the submissions table's name or alias in the query. `narrowTo`: one word of `term` the index is
+ * read for, the whole term being checked on its rows (GridbookResource's rarest word).
  */
-export async function submissionMatches(db: Knex, term: string, table: string): Promise<SearchCondition[]> {
+export async function submissionMatches(
+  db: Knex,
+  term: string,
+  table: string,
+  narrowTo?: string,
+): Promise<SearchCondition[]> {
   const conditions: (SearchCondition | null)[] = [
     isIdLike(term) ? (qb) => qb.orWhere(`${table}.id`, term) : null,
     await userMatches(db, `${table}.submitted_by`, term),
-    hasWords(term)
-      ? (qb) => qb.orWhereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, term])
-      : null,
+    !hasWords(term)
+      ? null
+      : narrowTo === undefined
+        ? (qb) => qb.orWhereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, term])
+        : // The index read for one word of the text; the whole text checked on those rows by
+          // ts_match_vq (the function behind @@, which no index serves). The same rows.
+          (qb) =>
+            qb.orWhere((both) =>
+              both
+                .whereRaw('??.search_document @@ public.gridbook_search_query(?)', [table, narrowTo])
+                .andWhereRaw('ts_match_vq(??.search_document, public.gridbook_search_query(?))', [table, term]),
+            ),
   ];
   return conditions.filter((c): c is SearchCondition => c !== null);
 }

@@ -169,6 +169,46 @@ describe('admin list search', () => {
     ]);
   });
 
+  it('reads the index for the rarest word of a text, and counts no more when the first page holds every match', async () => {
+    // 3,000 answers share a word; a number narrows them to a few.
+    await t.rt.pool.query(
+      `INSERT INTO submissions (template_id, template_version, grid_id, submitted_by, payload, review_status, processing_status, processed_at)
+       SELECT $1, 1, $2, $3, jsonb_build_object('household', jsonb_build_object('village', 'Zebu ' || g, 'notes', '')), 'submitted', 1, now()
+         FROM generate_series(1, 3000) g`,
+      [survey.templateId, survey.gridId, survey.submitter.id],
+    );
+    const statements: { sql: string; bindings: unknown[] }[] = [];
+    const capture = (q: { sql: string; bindings?: unknown[] }) =>
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    t.rt.knex.on('query', capture);
+    let found: ListBody;
+    try {
+      found = await search(admin, 'submissions', 'zebu 77');
+    } finally {
+      t.rt.knex.removeListener('query', capture);
+    }
+    const expected = await t.rt.pool.query<{ id: string }>(
+      `SELECT id FROM submissions WHERE search_document @@ gridbook_search_query('zebu 77') ORDER BY id DESC`,
+    );
+    // 77, 770 to 779: every match, newest first, and the exact total.
+    expect(expected.rows.length).toBe(11);
+    expect(found.records.map((r) => r.id)).toEqual(expected.rows.map((r) => r.id));
+    expect(found.meta.total).toBe(11);
+    const sql = statements.map((s) => s.sql).join('\n');
+    // The page read the index for '77' alone and checked the whole text on its rows...
+    const page = statements.find((s) => /ts_match_vq/.test(s.sql));
+    expect(page, sql).toBeDefined();
+    expect(page!.bindings).toContain('77');
+    // ...and the short first page was the total: no count statement at all.
+    expect(
+      statements.filter((s) => /count\(\*\)/i.test(s.sql) && !/FILTER/.test(s.sql)),
+      sql,
+    ).toEqual([]);
+    // A word alone, or words no row tells apart, are read as before.
+    const alone = await search(admin, 'submissions', 'zebu');
+    expect(alone.records.length).toBe(20);
+  });
+
   it('runs the submissions search on the GIN index at a realistic size', async () => {
     // 30,000 more submissions (the trigger indexes each one; marked processed, so the worker leaves
     // them alone), then statistics, as autovacuum would.

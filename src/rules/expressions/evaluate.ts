@@ -304,16 +304,26 @@ function compileCall(t: Typed & { k: 'call' }): Eval {
 export function compileExpression(checked: CheckedExpression): CompiledExpression {
   const run = compileNode(checked.tree);
   const write = writerOf(checked.type, checked.integer);
-  const scope = (answer: unknown, options: EvaluateOptions | undefined): Scope => ({
-    answer,
-    row: options?.row,
-    clock: options?.clock ?? DEFAULT_CLOCK,
-  });
+  // One scope per compiled expression, filled for each evaluation: an evaluation is synchronous and
+  // never evaluates the same expression again, so no allocation per evaluation is needed. Emptied
+  // afterwards, so it holds on to no answer.
+  const scope: Scope = { answer: undefined, row: undefined, clock: DEFAULT_CLOCK };
+  const runOn = (answer: unknown, options: EvaluateOptions | undefined): Value => {
+    scope.answer = answer;
+    scope.row = options?.row;
+    scope.clock = options?.clock ?? DEFAULT_CLOCK;
+    try {
+      return run(scope);
+    } finally {
+      scope.answer = undefined;
+      scope.row = undefined;
+    }
+  };
   return {
     source: checked.source,
     type: checked.type,
     dependencies: checked.dependencies,
-    evaluate: (answer, options) => write(run(scope(answer, options))),
-    holds: (answer, options) => run(scope(answer, options)) === true,
+    evaluate: (answer, options) => write(runOn(answer, options)),
+    holds: (answer, options) => runOn(answer, options) === true,
   };
 }
