@@ -6,7 +6,7 @@ import { ForbiddenError } from '../../src/errors/app-error.js';
 import { asAdminUser, serviceContextOf, type AdminUser } from '../admin-user.js';
 import { toAdminValidationError } from '../errors.js';
 import type { ColumnProperty } from './introspect.js';
-import { SEARCH_FILTER } from '../../src/search/list-query.js';
+import { SEARCH_FILTER, type TotalKind } from '../../src/search/list-query.js';
 import {
   containsText,
   escapeLike,
@@ -105,11 +105,8 @@ const MAX_PAGE = 500;
  * Below it (and always when the estimate says "few"), the count is exact.
  */
 export const EXACT_COUNT_LIMIT = 20_000;
-/**
- * What a list's total is: counted (`exact`), the planner's estimate (`estimate`), or a count that
- * stopped at EXACT_COUNT_LIMIT + 1 rows (`atLeast`: there are more than EXACT_COUNT_LIMIT).
- */
-export type TotalKind = 'exact' | 'estimate' | 'atLeast';
+/** A list's total is counted, estimated, or counted up to EXACT_COUNT_LIMIT + 1 rows (`atLeast`). */
+export type { TotalKind } from '../../src/search/list-query.js';
 /**
  * A search of a large list first reads the newest rows in key order, at most this many; a page
  * found among them is the answer (cheap, and the planner's guess at how many rows a text search

@@ -1,6 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { Box, Button, Icon, Pagination, Text } from '@adminjs/design-system';
+import { totalWords, type TotalKind } from '../../src/search/list-query';
 import {
   ApiClient,
   RecordsTable,
@@ -20,6 +21,7 @@ type ListMeta = {
   sortBy?: string;
   cursors?: { prev: string | null; next: string | null };
   keysetDepth?: number;
+  totalKind?: TotalKind;
 };
 type ListAnswer = {
   meta: ListMeta;
@@ -88,10 +90,10 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
   }, [resource.id, location.search, location.state]);
 
   useEffect(() => {
-    if (setTag) setTag(meta.total.toString());
+    if (setTag) setTag(totalWords(meta.total, meta.totalKind));
     // As AdminJS's own list: the effect follows the URL and the answer, not the (stable) helpers.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [meta.total]);
+  }, [meta.total, meta.totalKind]);
 
   useEffect(() => {
     setSelectedRecords([]);
@@ -112,7 +114,10 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
   }, [location.search, records]);
 
   const depth = meta.keysetDepth ?? Number.POSITIVE_INFINITY;
-  const lastPage = Math.max(Math.ceil(meta.total / meta.perPage), 1);
+  // A count that stopped at its cap says only that the list goes on past it.
+  const counted = meta.totalKind === 'atLeast' ? meta.total - 1 : meta.total;
+  const lastPage = Math.max(Math.ceil(counted / meta.perPage), 1);
+  const pagesWords = totalWords(lastPage + (meta.totalKind === 'atLeast' ? 1 : 0), meta.totalKind);
   const goTo = (page: number) => storeParams({ page: page.toString() });
   const next = () => {
     const page = meta.page + 1;
@@ -160,7 +165,7 @@ const KeysetList: React.FC<ActionProps> = ({ resource, setTag }) => {
                   <Icon icon="ChevronLeft" /> Previous
                 </Button>
                 <Text as="span" data-testid="keyset-page">
-                  Page {meta.page.toLocaleString()} of about {lastPage.toLocaleString()}
+                  Page {meta.page.toLocaleString()} of {pagesWords}
                 </Text>
               </>
             ) : null}

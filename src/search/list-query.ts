@@ -33,3 +33,16 @@ export function viewQueryOf(search: string): Record<string, string> {
   kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return Object.fromEntries(kept);
 }
+
+/**
+ * How a list's total was found (the list action's `meta.totalKind`): counted, the planner's
+ * estimate, or counted up to a cap and found larger (`total` is then the cap plus one).
+ */
+export type TotalKind = 'exact' | 'estimate' | 'atLeast';
+
+/** A list's total as a person reads it: "1,204", "about 980,000", "more than 20,000". */
+export function totalWords(total: number, kind: TotalKind | undefined): string {
+  if (kind === 'atLeast') return `more than ${(total - 1).toLocaleString('en')}`;
+  if (kind === 'estimate') return `about ${total.toLocaleString('en')}`;
+  return total.toLocaleString('en');
+}
