@@ -1,5 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
+import { interfaceTextIn } from '../../src/rules/interface-text.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupApp, type TestApp } from '../helpers/app.js';
 import { launchBrowser, SCREENSHOTS, signIn } from '../helpers/browser.js';
@@ -174,7 +175,7 @@ describe('a household form, from the builder to the reviewer, in two languages',
     await expect.poll(() => sid('error-household-end').count()).toBe(0);
     await sid('input-visit-sleeping').fill('Two rooms');
     // A signature is uploaded to its submission: save a draft first (the page becomes its answer page).
-    expect(await sid('field-visit-signature').innerText()).toContain('Save a draft first');
+    expect(await sid('field-visit-signature').innerText()).toContain(interfaceTextIn('sw').signatureNeedsDraft);
     await sid('fill-save').click();
     await s.waitForURL(/\/admin\/resources\/submissions\/records\/\d+\/show/);
     const draftId = /records\/(\d+)\/show/.exec(s.url())![1];
