@@ -102,7 +102,8 @@ describe("the fill page's own words in the language picked", () => {
     expect(await text('input-home-people-add')).toBe('+ Ongeza safu');
     expect(await text('input-home-place-locate')).toBe('⌖ Tumia mahali nilipo');
     expect(await id('field-home-well').textContent()).toContain('Ndiyo');
-    expect(await id('input-home-photo').textContent()).toContain('Hifadhi rasimu kwanza, kisha uongeze faili.');
+    // A new answer takes files before its first save: the upload prompt, in Swahili.
+    expect(await id('input-home-photo').textContent()).toContain('Ongeza faili:');
     expect(await id('fill-language').getAttribute('aria-label')).toBe('Lugha');
     await id('input-home-people-add').click();
     expect(await id('input-home-people-remove-0').getAttribute('aria-label')).toBe('Ondoa safu ya 1');
