@@ -33,7 +33,14 @@ interface PayloadView {
     key: string;
     label: string;
     fields: { key: string; label: string; type: string; value: unknown; display: string }[];
-    tables: { key: string; label: string; columns: string[]; rows: string[][] }[];
+    tables: {
+      key: string;
+      label: string;
+      columns: string[];
+      types?: string[];
+      rows: string[][];
+      values?: unknown[][];
+    }[];
   }[];
 }
 
@@ -56,62 +63,74 @@ const SubmissionPayload: React.FC<BasePropertyProps> = ({ record, resource }) =>
   if (error) return <MessageBox variant="danger" message={error} />;
   if (!view) return <Loader />;
   return (
-    <Box mb="xl" data-testid="submission-payload">
-      <style>{FILE_STYLES}</style>
-      <Label>
-        Answer ({view.templateTitle}, version {view.version})
-      </Label>
-      {view.sections.map((section) => (
-        <Box key={section.key} mb="lg" p="lg" style={{ border: '1px solid #e3e3ef', borderRadius: 4 }}>
-          <H4>{section.label}</H4>
-          <Table>
-            <TableBody>
-              {section.fields.map((f) => (
-                <TableRow key={f.key}>
-                  <TableCell style={{ width: '40%' }}>
-                    <Text fontWeight="bold">{f.label}</Text>
-                  </TableCell>
-                  <TableCell>
-                    {f.type === 'file' && fileIds(f.value).length ? (
-                      <FilesContext.Provider value={files}>
+    <FilesContext.Provider value={files}>
+      <Box mb="xl" data-testid="submission-payload">
+        <style>{FILE_STYLES}</style>
+        <Label>
+          Answer ({view.templateTitle}, version {view.version})
+        </Label>
+        {view.sections.map((section) => (
+          <Box key={section.key} mb="lg" p="lg" style={{ border: '1px solid #e3e3ef', borderRadius: 4 }}>
+            <H4>{section.label}</H4>
+            <Table>
+              <TableBody>
+                {section.fields.map((f) => (
+                  <TableRow key={f.key}>
+                    <TableCell style={{ width: '40%' }}>
+                      <Text fontWeight="bold">{f.label}</Text>
+                    </TableCell>
+                    <TableCell>
+                      {f.type === 'file' && fileIds(f.value).length ? (
                         <FileList ids={fileIds(f.value)} testId={`payload-files-${section.key}-${f.key}`} />
-                      </FilesContext.Provider>
-                    ) : (
-                      f.display
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          {section.tables.map((t) => (
-            <Box key={t.key} mt="lg">
-              <Text fontWeight="bold" mb="sm">
-                {t.label} ({t.rows.length} row{t.rows.length === 1 ? '' : 's'})
-              </Text>
-              <Table>
-                <TableHead>
-                  <TableRow>
-                    {t.columns.map((c) => (
-                      <TableCell key={c}>{c}</TableCell>
-                    ))}
+                      ) : (
+                        f.display
+                      )}
+                    </TableCell>
                   </TableRow>
-                </TableHead>
-                <TableBody>
-                  {t.rows.map((row, i) => (
-                    <TableRow key={i}>
-                      {row.map((cell, j) => (
-                        <TableCell key={j}>{cell}</TableCell>
+                ))}
+              </TableBody>
+            </Table>
+            {section.tables.map((t) => (
+              <Box key={t.key} mt="lg">
+                <Text fontWeight="bold" mb="sm">
+                  {t.label} ({t.rows.length} row{t.rows.length === 1 ? '' : 's'})
+                </Text>
+                <Table>
+                  <TableHead>
+                    <TableRow>
+                      {t.columns.map((c) => (
+                        <TableCell key={c}>{c}</TableCell>
                       ))}
                     </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
-            </Box>
-          ))}
-        </Box>
-      ))}
-    </Box>
+                  </TableHead>
+                  <TableBody>
+                    {t.rows.map((row, i) => (
+                      <TableRow key={i}>
+                        {row.map((cell, j) => {
+                          const ids = t.types?.[j] === 'file' ? fileIds(t.values?.[i]?.[j]) : [];
+                          return (
+                            <TableCell key={j}>
+                              {ids.length ? (
+                                <FileList
+                                  ids={ids}
+                                  testId={`payload-files-${section.key}-${t.key}-${i + 1}-${j + 1}`}
+                                />
+                              ) : (
+                                cell
+                              )}
+                            </TableCell>
+                          );
+                        })}
+                      </TableRow>
+                    ))}
+                  </TableBody>
+                </Table>
+              </Box>
+            ))}
+          </Box>
+        ))}
+      </Box>
+    </FilesContext.Provider>
   );
 };
 

@@ -10,6 +10,7 @@ import { confirmAction } from '../features/confirm-action.js';
 import { historyFeature } from '../features/history.feature.js';
 import { boolParam, NAV, param, REFUSED, type AdminDeps, type TableResource } from './types.js';
 import { fillTemplateAction } from '../actions/review-page.action.js';
+import { humanDefinitionNotice } from '../../src/templates/definition-path.js';
 import { templateTitleMatches } from '../../src/search/search.js';
 
 const allowed = (action: Action) => (ctx: ActionContext) => {
@@ -52,17 +53,19 @@ function builderAction(deps: AdminDeps) {
       const id = String(record.id());
       const base = { record: record.toJSON(currentAdmin) };
       const canEdit = allowed('edit')(context);
+      /** The definition being saved, when the operation is a save (its problems are put in its words). */
+      let saving: unknown;
       try {
         if (request.method !== 'post') {
           return { ...base, template: await templates.get(ctx, id), canEdit };
         }
         const payload = (request.payload ?? {}) as Record<string, unknown>;
         const op = String(payload.op ?? '') as BuilderOp;
+        if (op === 'save') saving = JSON.parse(String(payload.definition ?? 'null'));
         const conversions: unknown = payload.conversions ? JSON.parse(String(payload.conversions)) : undefined;
         switch (op) {
           case 'save': {
-            const definition: unknown = JSON.parse(String(payload.definition ?? 'null'));
-            await templates.updateDefinition(ctx, id, definition);
+            await templates.updateDefinition(ctx, id, saving);
             return {
               ...base,
               template: await templates.get(ctx, id),
@@ -113,6 +116,13 @@ function builderAction(deps: AdminDeps) {
             return { ...base, notice: { message: `Unknown operation "${op}"`, type: 'error' } };
         }
       } catch (error) {
+        /** A definition problem's notice names the place as the builder shows it; `errors[].path` stays the machine path. */
+        const notice = async (e: AppError): Promise<string> => {
+          const first = e.details[0]?.path;
+          if (!first || !e.message.startsWith(`${first}: `)) return e.message;
+          const definition = saving ?? (await templates.get(ctx, id).catch(() => null))?.definition;
+          return humanDefinitionNotice(definition, e.message, first);
+        };
         if (error instanceof SyntaxError) {
           return {
             ...base,
@@ -122,7 +132,7 @@ function builderAction(deps: AdminDeps) {
         }
         if (!(error instanceof AppError)) throw error;
         const extra = 'plan' in error ? { plan: (error as AppError & { plan: unknown }).plan } : {};
-        return { ...base, ...extra, errors: error.details, notice: { message: error.message, type: 'error' } };
+        return { ...base, ...extra, errors: error.details, notice: { message: await notice(error), type: 'error' } };
       }
     },
   };

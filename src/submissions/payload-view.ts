@@ -15,7 +15,16 @@ export interface PayloadView {
     key: string;
     label: string;
     fields: { key: string; label: string; type: string; value: unknown; display: string }[];
-    tables: { key: string; label: string; columns: string[]; rows: string[][] }[];
+    tables: {
+      key: string;
+      label: string;
+      columns: string[];
+      /** Each column's field type (a `file` cell lists its files by name, as a file field does). */
+      types: string[];
+      rows: string[][];
+      /** The answers behind `rows`, cell by cell (file ids for a file column). */
+      values: unknown[][];
+    }[];
   }[];
   /** Keys in the payload that the version does not know (should not happen: the schema refuses them). */
   unknown: string[];
@@ -80,7 +89,9 @@ export function buildPayloadView(
             key: t.key,
             label: t.label,
             columns: t.columns.map((c) => c.label),
+            types: t.columns.map((c) => c.type),
             rows: rows.map((r) => t.columns.map((c) => display(c, own(r, c.key), text))),
+            values: rows.map((r) => t.columns.map((c) => own(r, c.key) ?? null)),
           };
         }),
       };
