@@ -20,6 +20,20 @@ export function urlFor(name: string): string {
   return url.toString();
 }
 
+/**
+ * Runs `sql` as the bench database's owner (its URL's login). VACUUM and ANALYZE need it: run by
+ * the runtime role they skip the table with a warning, and the planner keeps no statistics.
+ */
+export async function asOwner(db: { url: string }, sql: string): Promise<void> {
+  const c = new pg.Client(connectionConfig(db.url));
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
 async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client(connectionConfig(BENCH_SERVER_URL));
   await c.connect();
