@@ -47,6 +47,11 @@ export interface ResourceSpec {
    * list of 20 submissions would carry it 20 times (AdminJS sends every param of a listed record).
    */
   detailOnly?: string[];
+  /**
+   * Integer columns stored from 0 that people count from 1 (a repeating table's row, shown as
+   * row 1, 2, ...): a filter typed on them is read as people count, one less is looked for.
+   */
+  countedFromOne?: string[];
 }
 
 /**
@@ -620,8 +625,8 @@ export class GridbookResource extends Resource {
         typeof v === 'string' &&
         v !== '' &&
         (type === 'number' || type === 'float' ? DECIMAL.test(v) : storableDate(v));
-      if (valid(from)) q.where(column, '>=', from!);
-      if (valid(to)) q.where(column, '<=', to!);
+      if (valid(from)) q.where(column, '>=', this.asStored(column, from!));
+      if (valid(to)) q.where(column, '<=', this.asStored(column, to!));
       return;
     }
     // Text PostgreSQL can hold: no NUL, no unpaired surrogate (a filter typed or pasted by anyone).
@@ -633,7 +638,7 @@ export class GridbookResource extends Resource {
     switch (type) {
       case 'number':
       case 'reference':
-        if (INTEGER.test(text)) q.where(column, text);
+        if (INTEGER.test(text)) q.where(column, this.asStored(column, text));
         else q.whereRaw('false');
         return;
       case 'float':
@@ -660,5 +665,11 @@ export class GridbookResource extends Resource {
         if (property.availableValues()) q.where(column, text);
         else q.whereRaw('??::text ILIKE ?', [column, `%${escapeLike(text)}%`]);
     }
+  }
+
+  /** A number typed in a filter as the column stores it (see ResourceSpec.countedFromOne). */
+  private asStored(column: string, typed: string): string | number {
+    if (!this.spec.countedFromOne?.includes(column)) return typed;
+    return Number(typed) - 1;
   }
 }

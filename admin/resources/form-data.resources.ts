@@ -157,6 +157,8 @@ export async function formDataResources(deps: {
       resource: new GridbookResource(metadata, {
         id: table.name,
         scope,
+        // A repeating table's rows are shown from 1, and filtered as shown.
+        ...(child ? { countedFromOne: [SYSTEM_COLUMNS.rowIndex] } : {}),
         // Rows of the submissions the search finds (their id, submitter, searchable answers: the
         // submissions' index), one semi-join; the typed columns hold the same answers.
         search: {

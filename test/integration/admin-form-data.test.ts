@@ -76,6 +76,10 @@ describe('published tables in the admin panel', () => {
       `INSERT INTO forms."${table}" (submission_id, village, people) VALUES ($1, 'Mine', 3), ($2, 'Theirs', 5)`,
       [mine.rows[0]!.id, theirs.rows[0]!.id],
     );
+    await node1.rt.pool.query(
+      `INSERT INTO forms."${table}__items" (submission_id, row_index, item) VALUES ($1, 0, 'Pump'), ($1, 1, 'Hose')`,
+      [mine.rows[0]!.id],
+    );
 
     for (const node of [node1, node2]) {
       const client = new AdminClient(node.baseUrl);
@@ -94,6 +98,15 @@ describe('published tables in the admin panel', () => {
       expect(page).toContain('Field work: data');
       const child = await client.getJson(`/admin/api/resources/${table}__items/actions/list`);
       expect(child.status).toBe(200);
+      // A table's rows are counted from 1, in the list and in its filter: row 1 is the first.
+      const itemsOf = async (query: string) =>
+        (await client.getJson(`/admin/api/resources/${table}__items/actions/list?${query}`)).body.records.map(
+          (r: { params: { item: string } }) => r.params.item,
+        );
+      expect(await itemsOf('filters.row_index=1')).toEqual(['Pump']);
+      expect(await itemsOf('filters.row_index=2')).toEqual(['Hose']);
+      expect(await itemsOf('filters.row_index=3')).toEqual([]);
+      expect(await itemsOf('filters.row_index~~from=2&filters.row_index~~to=2')).toEqual(['Hose']);
       // Read-only: no edit or delete is possible.
       const edit = await client.postJson(`/admin/api/resources/${table}/records/${mine.rows[0]!.id}/edit`, {
         village: 'Changed',
